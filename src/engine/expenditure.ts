@@ -1,0 +1,169 @@
+/**
+ * Stage 4: debits. Savings are set aside (not expenditure); everything else is expenditure in its
+ * category. Within a category, payments to one payee that follow a schedule (rent, council tax, a
+ * phone contract) are averaged by their cadence; everything else is total / months. Refunds and
+ * gambling winnings are netted; spending guidelines lift the flexible categories.
+ */
+import { CATEGORIES, type Category } from '../model/assessment.ts';
+import type { Circumstances } from '../model/circumstances.ts';
+import { toMajor } from '../model/money.ts';
+import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS } from './cadence.ts';
+import type { Row } from './classify.ts';
+import { FLEXIBLE_CATEGORIES, type FlexibleCategory, type SpendClass } from './kinds.ts';
+import type { Period } from './period.ts';
+import { cv, sum } from './stats.ts';
+import { THRESHOLDS } from './thresholds.ts';
+import type { CategoryEvidence, ExpenditureLine, SpendingGuidelines } from './types.ts';
+
+export interface ExpenditureResult {
+  /** Monthly pence per expenditure category (net, after guidelines), only categories above zero. */
+  categoriesMinor: Map<Category, number>;
+  evidence: Partial<Record<Category, CategoryEvidence>>;
+  classMinor: Record<'committed' | 'essential' | 'discretionary', number>;
+  savingsMinor: number;
+  savingsRefs: string[];
+  gambling: { grossMinor: number; winningsMinor: number };
+}
+
+/** The counterparty → category map used to recognise refunds (the category most paid to them). */
+export function payeeCategories(debits: readonly Row[]): Map<string, Category> {
+  const tallies = new Map<string, Map<Category, number>>();
+  for (const r of debits) {
+    const t = tallies.get(r.key) ?? new Map<Category, number>();
+    t.set(r.category, (t.get(r.category) ?? 0) + 1);
+    tallies.set(r.key, t);
+  }
+  const out = new Map<string, Category>();
+  for (const [key, t] of tallies) {
+    let best: Category | undefined;
+    for (const c of CATEGORIES) if ((t.get(c) ?? 0) > (best ? t.get(best)! : 0)) best = c;
+    if (best && best !== 'Savings') out.set(key, best);
+  }
+  return out;
+}
+
+function line(rows: Row[], period: Period): ExpenditureLine {
+  const amounts = rows.map((r) => r.abs);
+  const total = sum(amounts);
+  const cls = rows[0]!.cls;
+  const n = rows.length;
+  const eligible = n >= 2 && n <= THRESHOLDS.recurringMaxPayments && (cls === 'committed' || (n >= 3 && cv(amounts) <= THRESHOLDS.recurringSpendMaxCv));
+  const fit = eligible ? detectCadence(rows.map((r) => r.day)) : undefined;
+  let monthly: number;
+  let basis: string;
+  let cadence: ExpenditureLine['cadence'] = 'irregular';
+  const averaged = () => `total £${toMajor(total).toFixed(2)} over ${period.averagingMonths.toFixed(2)} months`;
+  if (n === 1 && cls === 'committed' && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays) {
+    cadence = 'assumed_monthly';
+    monthly = total;
+    basis = `one payment in a ${period.days}-day history, taken as monthly`;
+  } else if (fit && (n >= 3 || cls === 'committed')) {
+    cadence = fit.cadence;
+    const lastDay = rows[n - 1]!.day;
+    const ended = period.last - lastDay > THRESHOLDS.endedAfterPeriods * PERIOD_DAYS[fit.cadence] + DRIFT_TOLERANCE[fit.cadence];
+    if (ended) {
+      monthly = total / period.averagingMonths;
+      basis = `${fit.cadence} payments that stopped: ${averaged()}`;
+    } else {
+      const perSlot = total / fit.slots;
+      monthly = perSlot * PER_MONTH[fit.cadence];
+      basis = `${fit.cadence}: £${toMajor(Math.round(perSlot)).toFixed(2)} per payment × ${PER_MONTH[fit.cadence].toFixed(4)} a month`;
+    }
+  } else {
+    monthly = total / period.averagingMonths;
+    basis = averaged();
+  }
+  const l: ExpenditureLine = { payee: rows[0]!.payee, class: cls, cadence, payments: n, monthly_amount: monthly / 100, basis, refs: rows.map((r) => r.ref) };
+  if (rows[0]!.kind) l.kind = rows[0]!.kind;
+  return l;
+}
+
+function guidelineFor(g: SpendingGuidelines | undefined, c: Circumstances | undefined): Partial<Record<FlexibleCategory, number>> | undefined {
+  if (!g || g.households.length === 0) return undefined;
+  const adults = c?.household_adults ?? 1;
+  const children = (c?.children_u16 ?? 0) + (c?.children_16_18 ?? 0);
+  // Exact household first; otherwise the largest household the guidelines cover that does not exceed it.
+  const exact = g.households.find((h) => h.adults === adults && h.children === children);
+  if (exact) return exact.categories;
+  const fits = g.households.filter((h) => h.adults <= adults && h.children <= children).sort((a, b) => b.adults - a.adults || b.children - a.children);
+  return fits[0]?.categories;
+}
+
+export function assessExpenditure(
+  debits: readonly Row[],
+  refunds: ReadonlyMap<Category, Row[]>,
+  winnings: readonly Row[],
+  period: Period,
+  guidelines: SpendingGuidelines | undefined,
+  circumstances: Circumstances | undefined,
+): ExpenditureResult {
+  const savings: Row[] = [];
+  const byCategory = new Map<Category, Map<string, Row[]>>();
+  for (const r of debits) {
+    if (r.abs === 0) continue;
+    if (r.category === 'Savings' || r.cls === 'savings') {
+      r.treatment = 'savings';
+      savings.push(r);
+      continue;
+    }
+    r.treatment = 'expenditure';
+    const groups = byCategory.get(r.category) ?? new Map<string, Row[]>();
+    const g = groups.get(r.key) ?? [];
+    g.push(r);
+    groups.set(r.key, g);
+    byCategory.set(r.category, groups);
+  }
+
+  const guide = guidelineFor(guidelines, circumstances);
+  const categoriesMinor = new Map<Category, number>();
+  const evidence: Partial<Record<Category, CategoryEvidence>> = {};
+  const classMinor = { committed: 0, essential: 0, discretionary: 0 };
+  let gamblingGross = 0;
+  const winningsMinor = sum(winnings.map((r) => r.abs)) / period.averagingMonths;
+
+  for (const category of CATEGORIES) {
+    if (category === 'Savings') continue;
+    const groups = byCategory.get(category);
+    const lines = groups ? [...groups.values()].map((rows) => line(rows, period)) : [];
+    const grossMinor = sum(lines.map((l) => l.monthly_amount * 100));
+    let offsetMinor = sum((refunds.get(category) ?? []).map((r) => r.abs)) / period.averagingMonths;
+    if (category === 'Gambling') { gamblingGross = grossMinor; offsetMinor += winningsMinor; }
+    let netMinor = Math.round(Math.max(0, grossMinor - offsetMinor));
+    const split: Partial<Record<SpendClass, number>> = {};
+    const scale = grossMinor > 0 ? netMinor / grossMinor : 0;
+    for (const l of lines) split[l.class] = (split[l.class] ?? 0) + l.monthly_amount * 100 * scale;
+
+    let guideline: CategoryEvidence['guideline'];
+    const g = (FLEXIBLE_CATEGORIES as readonly string[]).includes(category) ? guide?.[category as FlexibleCategory] : undefined;
+    if (g !== undefined) {
+      const applied = netMinor < g;
+      guideline = { guideline_monthly: toMajor(g), observed_monthly: toMajor(netMinor), applied };
+      if (applied) { split.essential = (split.essential ?? 0) + (g - netMinor); netMinor = g; }
+    }
+    if (netMinor <= 0 && lines.length === 0 && !guideline) continue;
+    if (netMinor > 0) categoriesMinor.set(category, netMinor);
+    for (const [cls, v] of Object.entries(split)) if (cls !== 'savings') classMinor[cls as keyof typeof classMinor] += v;
+    const ev: CategoryEvidence = {
+      monthly_amount: toMajor(netMinor),
+      gross_monthly_amount: toMajor(Math.round(grossMinor)),
+      refunds_monthly: toMajor(Math.round(offsetMinor)),
+      class_split: Object.fromEntries(Object.entries(split).map(([k, v]) => [k, toMajor(Math.round(v))])),
+      lines: lines.map((l) => ({ ...l, monthly_amount: toMajor(Math.round(l.monthly_amount * 100)) })).sort((a, b) => b.monthly_amount - a.monthly_amount || (a.payee < b.payee ? -1 : 1)),
+    };
+    if (guideline) ev.guideline = guideline;
+    evidence[category] = ev;
+  }
+
+  // Class totals in whole pence that add up exactly to the expenditure total.
+  const total = sum([...categoriesMinor.values()]);
+  const committed = Math.round(classMinor.committed);
+  const essential = Math.min(total - committed, Math.round(classMinor.essential));
+  return {
+    categoriesMinor,
+    evidence,
+    classMinor: { committed, essential, discretionary: total - committed - essential },
+    savingsMinor: Math.round(sum(savings.map((r) => r.abs)) / period.averagingMonths),
+    savingsRefs: savings.map((r) => r.ref),
+    gambling: { grossMinor: Math.round(gamblingGross), winningsMinor: Math.round(winningsMinor) },
+  };
+}

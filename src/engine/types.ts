@@ -1,0 +1,174 @@
+import type { Category, AssessmentFigures } from '../model/assessment.ts';
+import type { Circumstances } from '../model/circumstances.ts';
+import type { Transaction } from '../model/transaction.ts';
+import type { Cadence } from './cadence.ts';
+import type { FlexibleCategory, SpendClass } from './kinds.ts';
+import type { MerchantDictionary } from './merchants.ts';
+
+/**
+ * Spending guidelines per household composition for the SFS flexible categories (e.g. the SFS trigger
+ * figures, which are licensed and therefore not built in). Amounts are monthly, in pence.
+ */
+export interface SpendingGuidelines {
+  /** Where the figures come from, e.g. "SFS spending guidelines 2026/27". Recorded in the evidence. */
+  source: string;
+  households: Array<{
+    adults: number;
+    children: number;
+    categories: Partial<Record<FlexibleCategory, number>>;
+  }>;
+}
+
+export interface EngineInput {
+  transactions: readonly Transaction[];
+  circumstances?: Circumstances;
+  /** Self-declared monthly income, pence. */
+  declared_income_minor?: number;
+  /** The clock: the moment of assessment. The engine never reads the system clock. */
+  now: Date;
+  guidelines?: SpendingGuidelines;
+  /** Defaults to the built-in UK dictionary. */
+  merchants?: MerchantDictionary;
+}
+
+export type Treatment = 'income' | 'expenditure' | 'refund' | 'savings' | 'excluded';
+
+export type ExclusionReason =
+  | 'future_dated'
+  | 'duplicate'
+  | 'own_account_transfer'
+  | 'refund_unmatched'
+  | 'loan_disbursement'
+  | 'gambling_winnings'
+  | 'returned_payment_reversal'
+  | 'transfer_in'
+  | 'one_off_transfer_in'
+  | 'irregular_transfer_in'
+  | 'income_stream_ended'
+  | 'zero_amount';
+
+export type IncomeType = 'employment' | 'self_employment' | 'benefit' | 'pension' | 'interest' | 'other_regular';
+
+export type CategorisationRule = 'category_hint' | 'merchant_dictionary' | 'unmatched';
+
+/** One row per transaction received: what the engine decided about it, and why. */
+export interface LedgerRow {
+  ref: string;
+  date: string;
+  /** Major units, the sign as received (positive = money out). */
+  amount: number;
+  account_id: string;
+  merchant_name: string;
+  source_ref?: string;
+  rule: CategorisationRule;
+  matched_merchant?: string;
+  kind?: string;
+  category?: Category;
+  class?: SpendClass;
+  treatment: Treatment;
+  /** For income: the stream id; for refunds: the category netted. */
+  stream?: string;
+  reason?: ExclusionReason;
+}
+
+export interface IncomeStream {
+  id: string;
+  type: IncomeType;
+  payer: string;
+  benefit?: string;
+  cadence: Cadence | 'irregular' | 'assumed_monthly';
+  status: 'active' | 'ended';
+  payments: number;
+  missed_payments: number;
+  first_date: string;
+  last_date: string;
+  typical_amount: number;
+  /** What this stream contributes to verified monthly income (0 when ended). */
+  monthly_amount: number;
+  /** Coefficient of variation used for income volatility (payment amounts, or month totals when irregular). */
+  variability: number;
+  basis: string;
+  refs: string[];
+}
+
+export interface ExpenditureLine {
+  payee: string;
+  kind?: string;
+  class: SpendClass;
+  cadence: Cadence | 'irregular' | 'assumed_monthly';
+  payments: number;
+  monthly_amount: number;
+  basis: string;
+  refs: string[];
+}
+
+export interface CategoryEvidence {
+  monthly_amount: number;
+  gross_monthly_amount: number;
+  refunds_monthly: number;
+  class_split: Partial<Record<SpendClass, number>>;
+  guideline?: { guideline_monthly: number; observed_monthly: number; applied: boolean };
+  lines: ExpenditureLine[];
+}
+
+export interface RiskFlagEvidence {
+  code: string;
+  rule: string;
+  observed: number | string;
+  refs: string[];
+}
+
+export type VulnerabilityDriver = 'health' | 'life_events' | 'resilience' | 'capability';
+
+export interface VulnerabilityEvidence {
+  code: string;
+  driver: VulnerabilityDriver;
+  rule: string;
+  refs: string[];
+}
+
+export interface Evidence {
+  engine_version: string;
+  dictionary_version: string;
+  assessed_at: string;
+  currency: string | null;
+  period: { first_date: string | null; last_date: string | null; days: number; months_exact: number; months_analyzed: number; averaging_months: number };
+  counts: { received: number; analyzed: number; excluded: number; income: number; expenditure: number; savings: number; refunds: number };
+  income: {
+    verified_monthly: number;
+    declared_monthly: number | null;
+    used_monthly: number;
+    basis: 'verified' | 'declared_lower' | 'verified_declared_higher' | 'none';
+    streams: IncomeStream[];
+  };
+  expenditure: {
+    monthly_total: number;
+    committed_monthly: number;
+    essential_monthly: number;
+    discretionary_monthly: number;
+    categories: Partial<Record<Category, CategoryEvidence>>;
+    savings: { monthly_amount: number; refs: string[]; note: string };
+    own_account_transfers: { pairs: number; refs: string[]; note: string };
+    gambling: { gross_monthly: number; winnings_monthly: number; net_monthly: number };
+    guidelines_source: string | null;
+  };
+  affordable: {
+    disposable_income: number;
+    adjustments: Array<{ reason: string; amount: number; rule: string }>;
+    affordable_amount: number;
+  };
+  risk_flags: RiskFlagEvidence[];
+  vulnerability: {
+    declared: string[];
+    detected: VulnerabilityEvidence[];
+    by_driver: Record<VulnerabilityDriver, string[]>;
+  };
+  confidence: { score: number; coverage: number; categorised_share: number; income_regularity: number; continuity: number; weights: Record<string, number> };
+  fca: { compliant: boolean; checks: Array<{ check: string; passed: boolean; detail: string }> };
+  ledger: LedgerRow[];
+}
+
+export interface EngineResult {
+  assessment: AssessmentFigures;
+  evidence: Evidence;
+}

@@ -1,0 +1,39 @@
+/**
+ * The expenditure categories of an assessment. Names follow the Standard Financial Statement (SFS);
+ * "Food & Housekeeping" and "Transport" are exactly the names the Veqtrx contract's sample shows.
+ */
+export const CATEGORIES = [
+  'Home & Contents',
+  'Utilities',
+  'Care & Health',
+  'Transport',
+  'School Costs',
+  'Pensions & Insurance',
+  'Professional Costs',
+  'Communications & Leisure',
+  'Food & Housekeeping',
+  'Personal Costs',
+  'Credit Commitments',
+  'Savings',
+  'Gambling',
+  'Cash Withdrawals',
+  'Other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** The engine's part of a Veqtrx assessment (the service adds ids, refs, created_at, processing_ms). */
+export interface AssessmentFigures {
+  monthly_income: number;
+  monthly_expenditure: number;
+  disposable_income: number;
+  affordable_amount: number;
+  affordability_score: number;
+  /** Monthly average spend by category (expenditure categories only; sums to monthly_expenditure). */
+  categories: Partial<Record<Category, number>>;
+  fca_compliant: boolean;
+  risk_flags: string[];
+  vulnerability_flags: string[];
+  transactions_analyzed: number;
+  confidence_score: number;
+  months_analyzed: number;
+}
