@@ -111,7 +111,9 @@ export function assess(input: EngineInput): EngineResult {
     months_analyzed: period?.monthsAnalyzed ?? 0,
   };
 
-  const count = (t: Row['treatment']) => rows.filter((r) => r.treatment === t).length;
+  const tally = new Map<Row['treatment'], number>();
+  for (const r of rows) tally.set(r.treatment, (tally.get(r.treatment) ?? 0) + 1);
+  const count = (t: Row['treatment']) => tally.get(t) ?? 0;
   const evidence: Evidence = {
     engine_version: ENGINE_VERSION,
     dictionary_version: merchants.version,

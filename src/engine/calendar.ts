@@ -14,24 +14,41 @@ export function dayNumber(iso: string): number {
   const d = Number(iso.slice(8, 10));
   if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1) return NaN;
   if (d > daysInMonth(y, m)) return NaN;
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  return fromYmd(y, m, d);
 }
 
 export function isoDate(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** Civil date of a day number (Howard Hinnant's days-to-civil algorithm; no Date allocation). */
 export function ymd(day: number): { y: number; m: number; d: number } {
-  const dt = new Date(day * MS_PER_DAY);
-  return { y: dt.getUTCFullYear(), m: dt.getUTCMonth() + 1, d: dt.getUTCDate() };
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
 }
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 export function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]!;
 }
 
+/** Day number of a civil date (Hinnant's days-from-civil). */
 export function fromYmd(y: number, m: number, d: number): number {
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /** 0 = Sunday … 6 = Saturday. */
@@ -89,10 +106,18 @@ export function bankHolidays(y: number): ReadonlySet<number> {
   return set;
 }
 
+const workingDayCache = new Map<number, boolean>();
+
 export function isWorkingDay(day: number): boolean {
   const w = weekday(day);
   if (w === 0 || w === 6) return false;
-  return !bankHolidays(ymd(day).y).has(day);
+  let working = workingDayCache.get(day);
+  if (working === undefined) {
+    if (workingDayCache.size > 50_000) workingDayCache.clear(); // a bounded memo, not a store
+    working = !bankHolidays(ymd(day).y).has(day);
+    workingDayCache.set(day, working);
+  }
+  return working;
 }
 
 export function previousWorkingDay(day: number): number {

@@ -43,82 +43,174 @@ export interface Row {
   out: boolean;
   /** Absolute amount, pence. */
   abs: number;
-  match?: MerchantMatch;
-  hint?: HintMeaning;
+  match: MerchantMatch | undefined;
+  hint: HintMeaning | undefined;
   signals: Signals;
   /** Groups payments to/from the same counterparty: a dictionary id, or `u:` + the normalised name. */
   key: string;
   payee: string;
   rule: CategorisationRule;
-  kind?: string;
+  kind: string | undefined;
   category: Category;
   cls: SpendClass;
-  treatment?: Treatment;
-  reason?: ExclusionReason;
-  stream?: string;
+  treatment: Treatment | undefined;
+  reason: ExclusionReason | undefined;
+  stream: string | undefined;
 }
 
-const RE_REFUND = /\b(?:REFUND|REFUNDED|RFND|CHARGEBACK)\b/;
-const RE_RETURNED = /\b(?:UNPAID|RETURNED|RTN|RTND|BOUNCED|REFER TO DRAWER|REVERSAL|REVERSED)\b/;
-const RE_OVERDRAFT = /\b(?:OVERDRAFT|OD INT|OD INTEREST|OD FEE|OD CHARGE)\b/;
-const RE_UNARRANGED = /\b(?:UNARRANGED|UNPLANNED|UNAUTHORISED|UNAUTHORIZED)\b/;
-const RE_SALARY = /\b(?:SALARY|SAL|WAGES?|PAYROLL|NET PAY)\b/;
-const RE_GIRO = /^(?:BGC|BANK GIRO CREDIT)\b/;
-const RE_COMPANY = /\b(?:LTD|LIMITED|PLC|LLP)\b/;
+/**
+ * Signals read from the narrative in one pass. Each alternative is one signal; the word lists are the
+ * reference (docs/engine.md § Signals). Most narratives carry none, so a cheap test comes first.
+ */
+const SIGNAL_WORDS = [
+  'REFUND|REFUNDED|RFND|CHARGEBACK',
+  'UNPAID|RETURNED|RTN|RTND|BOUNCED|REFER TO DRAWER|REVERSAL|REVERSED',
+  'OVERDRAFT|OD INT|OD INTEREST|OD FEE|OD CHARGE',
+  'UNARRANGED|UNPLANNED|UNAUTHORISED|UNAUTHORIZED',
+  'SALARY|SAL|WAGES?|PAYROLL|NET PAY',
+  'LTD|LIMITED|PLC|LLP',
+];
+const ANY_SIGNAL = new RegExp(`\\b(?:${SIGNAL_WORDS.join('|')})\\b`, 'i');
+const SIGNALS = new RegExp(`\\b(?:${SIGNAL_WORDS.map((w) => `(${w})`).join('|')})\\b`, 'gi');
+const RE_GIRO = /^\s*(?:BGC|BANK GIRO CREDIT)\b/i;
+const NO_SIGNALS: Signals = Object.freeze({ refund: false, returned: false, overdraft: false, unarranged: false, salary: false, giro: false, company: false });
 
-interface Parsed { tokens: string[]; text: string }
+function readSignals(text: string): Signals {
+  const giro = RE_GIRO.test(text);
+  if (!giro && !ANY_SIGNAL.test(text)) return NO_SIGNALS;
+  const s: Signals = { ...NO_SIGNALS, giro };
+  for (const m of text.matchAll(SIGNALS)) {
+    if (m[1]) s.refund = true;
+    else if (m[2]) s.returned = true;
+    else if (m[3]) s.overdraft = true;
+    else if (m[4]) s.unarranged = true;
+    else if (m[5]) s.salary = true;
+    else if (m[6]) s.company = true;
+  }
+  return s;
+}
 
-function canonicalKey(t: Transaction): string {
-  // Fixed-width amount so that string order is numeric order within a day and account.
-  const amount = (t.amount_minor < 0 ? '0' : '1') + String(Math.abs(t.amount_minor) + 1e15).slice(1);
-  return [t.date, t.account_id, amount, t.merchant_name, t.description ?? '', t.category_hint ?? '', t.source, t.source_ref ?? '', t.balance_minor ?? ''].join('\u0000');
+function orSignals(a: Signals, b: Signals): Signals {
+  if (a === NO_SIGNALS) return b;
+  if (b === NO_SIGNALS) return a;
+  return {
+    refund: a.refund || b.refund,
+    returned: a.returned || b.returned,
+    overdraft: a.overdraft || b.overdraft,
+    unarranged: a.unarranged || b.unarranged,
+    salary: a.salary || b.salary,
+    giro: a.giro || b.giro,
+    company: a.company || b.company,
+  };
+}
+
+/** What the engine reads from a merchant name, cached per distinct name. */
+interface NameReading {
+  tokens: string[];
+  match: MerchantMatch | undefined;
+  signals: Signals;
+  key: string;
+  payee: string;
+  /** Readings of this name with each distinct description. */
+  withDescription: Map<string, Narrative>;
+}
+
+/** What the engine reads from one narrative (merchant name + description). */
+interface Narrative {
+  match: MerchantMatch | undefined;
+  signals: Signals;
+  key: string;
+  payee: string;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Canonical order: the result never depends on the order transactions arrive in. */
+function canonicalOrder(a: Transaction, b: Transaction): number {
+  return (
+    cmp(a.date, b.date) ||
+    cmp(a.account_id, b.account_id) ||
+    a.amount_minor - b.amount_minor ||
+    cmp(a.merchant_name, b.merchant_name) ||
+    cmp(a.description ?? '', b.description ?? '') ||
+    cmp(a.category_hint ?? '', b.category_hint ?? '') ||
+    cmp(a.source, b.source) ||
+    cmp(a.source_ref ?? '', b.source_ref ?? '') ||
+    (a.balance_minor ?? -Infinity) - (b.balance_minor ?? -Infinity) ||
+    0
+  );
 }
 
 /** Validates, orders canonically and classifies. Throws EngineInputError on data the engine cannot assess. */
 export function classify(transactions: readonly Transaction[], merchants: MerchantDictionary): Row[] {
   const currencies = new Set<string>();
+  const days = new Map<string, number>();
+  let lastCurrency = '';
   const keyed = transactions.map((tx, i) => {
     if (!Number.isInteger(tx.amount_minor)) throw new EngineInputError('invalid_amount', `transaction ${i}: amount_minor must be an integer`);
-    const day = dayNumber(tx.date);
-    if (Number.isNaN(day)) throw new EngineInputError('invalid_date', `transaction ${i}: date "${tx.date}" is not a real YYYY-MM-DD date`);
-    currencies.add(tx.currency.toUpperCase());
-    return { tx, day, key: canonicalKey(tx) };
+    let day = days.get(tx.date);
+    if (day === undefined) {
+      day = dayNumber(tx.date);
+      if (Number.isNaN(day)) throw new EngineInputError('invalid_date', `transaction ${i}: date "${tx.date}" is not a real YYYY-MM-DD date`);
+      days.set(tx.date, day);
+    }
+    if (tx.currency !== lastCurrency) {
+      lastCurrency = tx.currency;
+      currencies.add(tx.currency.toUpperCase());
+    }
+    return { tx, day };
   });
   if (currencies.size > 1) {
     throw new EngineInputError('mixed_currency', `transactions are in more than one currency (${[...currencies].sort().join(', ')}); assess one currency at a time`);
   }
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keyed.sort((a, b) => canonicalOrder(a.tx, b.tx));
 
-  const cache = new Map<string, Parsed>();
-  const parse = (raw: string): Parsed => {
-    let p = cache.get(raw);
-    if (!p) {
+  // Names repeat far more than descriptions do, so a name is read once; a description adds its
+  // signals, and its words only when the name does not identify the counterparty.
+  const names = new Map<string, NameReading>();
+  const readName = (raw: string): NameReading => {
+    let n = names.get(raw);
+    if (!n) {
       const tokens = tokenise(raw);
-      p = { tokens, text: tokens.join(' ') };
-      cache.set(raw, p);
+      const match = merchants.match(tokens);
+      const key = counterpartyKey(tokens);
+      n = { tokens, match, signals: readSignals(raw), key: match ? match.entry.id : `u:${key}`, payee: match ? match.entry.name : key || raw.trim(), withDescription: new Map() };
+      names.set(raw, n);
     }
-    return p;
+    return n;
+  };
+  const read = (tx: Transaction): Narrative => {
+    const name = readName(tx.merchant_name);
+    if (!tx.description) return name;
+    let n = name.withDescription.get(tx.description);
+    if (n) return n;
+    if (name.match || name.tokens.length > 0) {
+      const descTokens = name.match ? undefined : tokenise(tx.description);
+      const match = name.match ?? (descTokens ? merchants.match(descTokens) : undefined);
+      n = {
+        match,
+        signals: orSignals(name.signals, readSignals(tx.description)),
+        key: match ? match.entry.id : name.key,
+        payee: match ? match.entry.name : name.payee,
+      };
+    } else {
+      const desc = readName(tx.description);
+      n = { match: desc.match, signals: orSignals(name.signals, desc.signals), key: desc.key, payee: desc.payee };
+    }
+    name.withDescription.set(tx.description, n);
+    return n;
+  };
+  const hints = new Map<string, HintMeaning | undefined>();
+  const hintOf = (h: string | undefined) => {
+    if (!h) return undefined;
+    if (!hints.has(h)) hints.set(h, resolveHint(h));
+    return hints.get(h);
   };
 
   const width = String(keyed.length).length;
   return keyed.map(({ tx, day }, i): Row => {
-    const name = parse(tx.merchant_name);
-    const desc = tx.description ? parse(tx.description) : undefined;
-    const match = merchants.match(name.tokens) ?? (desc ? merchants.match(desc.tokens) : undefined);
-    const text = desc ? `${name.text} ${desc.text}` : name.text;
-    const signals: Signals = {
-      refund: RE_REFUND.test(text),
-      returned: RE_RETURNED.test(text),
-      overdraft: RE_OVERDRAFT.test(text),
-      unarranged: RE_UNARRANGED.test(text),
-      salary: RE_SALARY.test(text),
-      giro: RE_GIRO.test(name.text) || (desc ? RE_GIRO.test(desc.text) : false),
-      company: RE_COMPANY.test(text),
-    };
-    const hint = resolveHint(tx.category_hint);
-    const nameKey = counterpartyKey(name.tokens.length ? name.tokens : (desc?.tokens ?? []));
-    const key = match ? match.entry.id : `u:${nameKey}`;
-    const payee = match ? match.entry.name : nameKey || tx.merchant_name.trim();
+    const { match, signals, key, payee } = read(tx);
+    const hint = hintOf(tx.category_hint);
 
     let rule: CategorisationRule;
     let category: Category;
@@ -138,23 +230,26 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
     const kindInfo = kind && isKind(kind) ? KINDS[kind] : undefined;
     const cls: SpendClass = kindInfo && (kindInfo.category === category || rule === 'merchant_dictionary') ? kindInfo.class : CATEGORY_CLASS[category];
 
-    const row: Row = {
+    // Every field is set in one literal so that all rows share one shape (monomorphic field access).
+    return {
       ref: `T${String(i + 1).padStart(width, '0')}`,
       tx,
       day,
       out: tx.amount_minor > 0,
       abs: Math.abs(tx.amount_minor),
+      match,
+      hint,
       signals,
       key,
       payee,
       rule,
+      kind,
       category,
       cls,
+      treatment: undefined,
+      reason: undefined,
+      stream: undefined,
     };
-    if (match) row.match = match;
-    if (hint) row.hint = hint;
-    if (kind) row.kind = kind;
-    return row;
   });
 }
 
@@ -195,7 +290,12 @@ export function pairOwnAccountTransfers(rows: readonly Row[]): number {
   const accounts = new Set(rows.map((r) => r.tx.account_id));
   if (accounts.size < 2) return 0;
   const credits = new Map<number, Row[]>();
-  for (const r of rows) if (!r.out && !r.treatment && transferCandidate(r)) credits.set(r.abs, [...(credits.get(r.abs) ?? []), r]);
+  for (const r of rows) {
+    if (r.out || r.treatment || !transferCandidate(r)) continue;
+    const list = credits.get(r.abs);
+    if (list) list.push(r);
+    else credits.set(r.abs, [r]);
+  }
   let pairs = 0;
   for (const d of rows) {
     if (!d.out || d.treatment || !transferCandidate(d)) continue;

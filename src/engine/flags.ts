@@ -26,6 +26,8 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const gbp = (minor: number) => `£${(minor / 100).toFixed(2)}`;
 const months = (rows: readonly Row[]) => new Set(rows.map((r) => monthIndex(r.day))).size;
 
+const SIGNIFICANT_EXCLUSIONS: ReadonlySet<string> = new Set(['own_account_transfer', 'loan_disbursement', 'gambling_winnings', 'returned_payment_reversal']);
+
 /** Earned income streams whose variability drives `income_volatility`. */
 const EARNED = new Set(['employment', 'self_employment', 'other_regular']);
 
@@ -43,8 +45,22 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
   const flags: RiskFlagEvidence[] = [];
   const raise = (code: string, rule: string, observed: number | string, refs: readonly Row[] = []) =>
     flags.push({ code, rule, observed, refs: refs.map((r) => r.ref) });
-  const live = f.rows.filter((r) => r.treatment !== 'excluded' || r.reason === 'own_account_transfer' || r.reason === 'loan_disbursement' || r.reason === 'gambling_winnings' || r.reason === 'returned_payment_reversal');
-  const ofKind = (kind: string, out?: boolean) => live.filter((r) => r.kind === kind && (out === undefined || r.out === out));
+  // One pass: rows by kind, and rows carrying each signal. Excluded rows still count where what they
+  // are matters (a payday loan paid in, a reversed direct debit, winnings, an own-account transfer).
+  const byKind = new Map<string, Row[]>();
+  const overdrawn: Row[] = [], unarranged: Row[] = [], returned: Row[] = [];
+  for (const r of f.rows) {
+    if (r.treatment === 'excluded' && !SIGNIFICANT_EXCLUSIONS.has(r.reason!)) continue;
+    if (r.kind) {
+      const list = byKind.get(r.kind);
+      if (list) list.push(r);
+      else byKind.set(r.kind, [r]);
+    }
+    if ((r.tx.balance_minor !== undefined && r.tx.balance_minor < 0) || (r.out && r.signals.overdraft)) overdrawn.push(r);
+    if (r.signals.unarranged) unarranged.push(r);
+    if (r.signals.returned) returned.push(r);
+  }
+  const ofKind = (kind: string, out?: boolean) => (byKind.get(kind) ?? []).filter((r) => out === undefined || r.out === out);
 
   // Gambling, relative to income (gross stakes: winnings do not reduce the exposure).
   const gamblingRows = ofKind('gambling', true);
@@ -57,11 +73,8 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
     if (high) raise('gambling_high', `gambling spend >= ${pct(T.gamblingHighShare)} of monthly income`, f.incomeMinor > 0 ? pct(share) : 'no verified income', gamblingRows);
   }
 
-  const overdrawn = live.filter((r) => (r.tx.balance_minor !== undefined && r.tx.balance_minor < 0) || (r.out && r.signals.overdraft));
   if (overdrawn.length) raise('overdraft_usage', 'a negative running balance, or overdraft interest or fees', overdrawn.length, overdrawn);
-  const unarranged = live.filter((r) => r.signals.unarranged);
   if (unarranged.length) raise('unarranged_overdraft', 'an unarranged (unplanned) overdraft charge or notice', unarranged.length, unarranged);
-  const returned = live.filter((r) => r.signals.returned);
   if (returned.length) raise('returned_payments', 'at least one returned or unpaid payment (or its fee)', returned.length, returned);
   const payday = ofKind('payday');
   if (payday.length) raise('payday_loans', 'any payment to or from a payday (HCSTC) lender', payday.length, payday);
@@ -118,7 +131,11 @@ export function vulnerabilityIndicators(f: FlagInput, risk: readonly RiskFlagEvi
     }
   }
   const flag = (code: string) => risk.find((r) => r.code === code);
-  const overdraftMonths = new Set(f.rows.filter((r) => r.treatment !== 'excluded' || r.reason === 'own_account_transfer').filter((r) => (r.tx.balance_minor !== undefined && r.tx.balance_minor < 0) || (r.out && r.signals.overdraft)).map((r) => monthIndex(r.day)));
+  const overdraftMonths = new Set<number>();
+  for (const r of f.rows) {
+    if (r.treatment === 'excluded' && r.reason !== 'own_account_transfer') continue;
+    if ((r.tx.balance_minor !== undefined && r.tx.balance_minor < 0) || (r.out && r.signals.overdraft)) overdraftMonths.add(monthIndex(r.day));
+  }
   if (overdraftMonths.size >= T.persistentOverdraftMonths) {
     add('resilience_persistent_overdraft', 'resilience', `overdrawn or charged overdraft interest in >= ${T.persistentOverdraftMonths} calendar months`, flag('overdraft_usage')?.refs ?? []);
   }

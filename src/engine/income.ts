@@ -92,7 +92,9 @@ export function findIncome(credits: readonly Row[], period: Period, payeeCategor
         if (category) {
           r.treatment = 'refund';
           r.stream = category;
-          refunds.set(category, [...(refunds.get(category) ?? []), r]);
+          const list = refunds.get(category);
+          if (list) list.push(r);
+          else refunds.set(category, [r]);
         } else if (meaning === 'refund') {
           exclude(r, 'refund_unmatched');
         } else {
