@@ -1,0 +1,55 @@
+/** createApp(deps): the Express app. It never listens; main.ts does, and tests run it on port 0. */
+import express from 'express';
+import helmet from 'helmet';
+import type { Db } from './store/db.ts';
+import type { Logger } from './lib/logger.ts';
+import { adminRouter } from './http/admin-routes.ts';
+import type { Metrics } from './http/metrics.ts';
+import { errorHandler, notFoundHandler, requestContext, requireJson } from './http/middleware.ts';
+import { partnerRouter } from './http/partner-routes.ts';
+import type { AssessmentService } from './services/assessments.ts';
+import type { KeyVerifier } from './services/keys.ts';
+import type { PartnerService } from './services/partners.ts';
+import type { Webhooks } from './webhooks/service.ts';
+import { docsPage } from './http/docs.ts';
+
+export interface AppDeps {
+  db: Db;
+  log: Logger;
+  metrics: Metrics;
+  keys: KeyVerifier;
+  assessments: AssessmentService;
+  partners: PartnerService;
+  webhooks: Webhooks;
+  openapi: { partner: object; admin: object };
+  adminSecret: string;
+  bodyLimit: string;
+  clock: () => Date;
+}
+
+export function createApp(d: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+  app.use(requestContext(d.log, d.metrics));
+  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] } } }));
+  // Bodies are parsed only after authentication (in each router), so an anonymous caller cannot make
+  // the server read and parse megabytes.
+  const json = [requireJson, express.json({ limit: d.bodyLimit, strict: false, type: 'application/json' })];
+  app.use('/api/partner/v1', partnerRouter({ db: d.db, keys: d.keys, assessments: d.assessments, webhooks: d.webhooks, openapi: d.openapi.partner, clock: d.clock, json }));
+  app.get('/api/admin/openapi.json', (_req, res) => {
+    res.json(d.openapi.admin);
+  });
+  app.use('/api/admin', adminRouter({ db: d.db, partners: d.partners, adminSecret: d.adminSecret, json }));
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage());
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(d.log));
+  return app;
+}

@@ -1,0 +1,139 @@
+/**
+ * Admin CLI: the admin API from a terminal, so a new user can create the first partner without writing
+ * a JWT by hand. It mints a short-lived admin token from ADMIN_JWT_SECRET (or the local secrets file in
+ * DATA_DIR) and calls a running gateway; `token` only prints a token.
+ *
+ *   npm run admin -- token [--ttl 3600]
+ *   npm run admin -- create-partner <id> --tier pilot|standard|enterprise [--name N] [--quota Q] [--webhook-url U]
+ *   npm run admin -- list-partners | show-partner <id>
+ *   npm run admin -- update-partner <id> [--tier T] [--quota Q] [--name N] [--webhook-url U | --clear-webhook]
+ *   npm run admin -- issue-key <id> | disable-key <id> <key_id> | rotate-webhook-secret <id> | sign-off <id>
+ *   npm run admin -- assessments [--partner id] [--test | --live] [--limit N]
+ *   options: --url http://127.0.0.1:8080 (default: http://127.0.0.1:$PORT)
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { mintAdminToken } from '../services/admin-token.ts';
+
+const USAGE = `usage: npm run admin -- <command> [args]
+  token [--ttl SECONDS]
+  create-partner <id> --tier pilot|standard|enterprise [--name NAME] [--quota N] [--webhook-url URL]
+  list-partners
+  show-partner <id>
+  update-partner <id> [--tier T] [--quota N] [--name NAME] [--webhook-url URL | --clear-webhook]
+  issue-key <id>
+  disable-key <id> <key_id>
+  rotate-webhook-secret <id>
+  sign-off <id>
+  assessments [--partner ID] [--test | --live] [--limit N]
+options: --url URL of the gateway (default http://127.0.0.1:$PORT, PORT defaulting to 8080)`;
+
+function fail(msg: string, code = 2): never {
+  console.error(msg);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const { values: o, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      ttl: { type: 'string', default: '3600' },
+      tier: { type: 'string' },
+      name: { type: 'string' },
+      quota: { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'clear-webhook': { type: 'boolean' },
+      partner: { type: 'string' },
+      test: { type: 'boolean' },
+      live: { type: 'boolean' },
+      limit: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (!command || o.help) fail(USAGE, command ? 0 : 2);
+  let cfg;
+  try {
+    cfg = loadConfig();
+  } catch (e) {
+    fail(e instanceof ConfigError ? e.message : String(e), 78);
+  }
+  const ttl = Number(o.ttl);
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 7 * 86400) fail('--ttl must be a whole number of seconds between 60 and 604800');
+  const token = await mintAdminToken(cfg.ADMIN_JWT_SECRET, ttl);
+  if (command === 'token') {
+    console.log(token);
+    return;
+  }
+  const base = (o.url ?? `http://127.0.0.1:${cfg.PORT}`).replace(/\/$/, '');
+  const call = async (method: string, path: string, body?: unknown) => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/admin${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch {
+      fail(`could not reach the gateway at ${base} — is it running? (npm start, or pass --url)`, 1);
+    }
+    const text = await res.text();
+    const out = text ? JSON.parse(text) : {};
+    if (!res.ok) fail(`${res.status}: ${out.detail ?? text}`, 1);
+    console.log(JSON.stringify(out, null, 2));
+  };
+  const need = (n: number) => {
+    if (args.length < n) fail(USAGE);
+  };
+  const int = (v: string | undefined, what: string) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) fail(`${what} must be a non-negative whole number`);
+    return n;
+  };
+  switch (command) {
+    case 'create-partner':
+      need(1);
+      if (!o.tier) fail('create-partner needs --tier pilot|standard|enterprise');
+      return call('POST', '/partners', { partner_id: args[0], tier: o.tier, ...(o.name ? { display_name: o.name } : {}), ...(o.quota ? { monthly_quota: int(o.quota, '--quota') } : {}), ...(o['webhook-url'] ? { webhook_url: o['webhook-url'] } : {}) });
+    case 'list-partners':
+      return call('GET', '/partners');
+    case 'show-partner':
+      need(1);
+      return call('GET', `/partners/${encodeURIComponent(args[0]!)}`);
+    case 'update-partner':
+      need(1);
+      return call('PUT', `/partners/${encodeURIComponent(args[0]!)}`, {
+        ...(o.tier ? { tier: o.tier } : {}),
+        ...(o.quota ? { monthly_quota: int(o.quota, '--quota') } : {}),
+        ...(o.name ? { display_name: o.name } : {}),
+        ...(o['webhook-url'] ? { webhook_url: o['webhook-url'] } : {}),
+        ...(o['clear-webhook'] ? { webhook_url: null } : {}),
+      });
+    case 'issue-key':
+      need(1);
+      return call('POST', `/partners/${encodeURIComponent(args[0]!)}/keys`);
+    case 'disable-key':
+      need(2);
+      return call('DELETE', `/partners/${encodeURIComponent(args[0]!)}/keys/${encodeURIComponent(args[1]!)}`);
+    case 'rotate-webhook-secret':
+      need(1);
+      return call('POST', `/partners/${encodeURIComponent(args[0]!)}/webhook-secret`);
+    case 'sign-off':
+      need(1);
+      return call('POST', `/partners/${encodeURIComponent(args[0]!)}/production`);
+    case 'assessments': {
+      const q = new URLSearchParams();
+      if (o.partner) q.set('partner_id', o.partner);
+      if (o.test) q.set('is_test', 'true');
+      if (o.live) q.set('is_test', 'false');
+      if (o.limit) q.set('limit', String(int(o.limit, '--limit')));
+      return call('GET', `/assessments${q.size ? `?${q}` : ''}`);
+    }
+    default:
+      fail(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+void main();

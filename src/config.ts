@@ -1,0 +1,106 @@
+/**
+ * One zod schema for the environment, validated at boot (fail fast). Outside production, missing
+ * secrets are generated once into DATA_DIR/secrets.json (mode 0600) and the log says so; in production
+ * a missing secret stops the start with a clear message.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().optional(),
+  /** Where PGlite keeps its data and local secrets live. */
+  DATA_DIR: z.string().default('./data'),
+  /** PostgreSQL connection string; when absent the embedded database (PGlite) in DATA_DIR is used. */
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** HS256 secret for admin JWTs; at least 32 characters. */
+  ADMIN_JWT_SECRET: z.string().min(32, 'ADMIN_JWT_SECRET must be at least 32 characters').optional(),
+  /** 32 bytes, base64: seals webhook secrets and provider credentials at rest. */
+  DATA_ENCRYPTION_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest request body; 10,000 transactions are about 1.5 MB. */
+  BODY_LIMIT: z.string().default('8mb'),
+  /** Quota of enterprise partners created without an explicit monthly_quota. */
+  ENTERPRISE_DEFAULT_QUOTA: z.coerce.number().int().min(1).default(100_000),
+  /** How long a verified API key is trusted in-process (a disabled key stops within this). */
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
+  /** Allow webhooks to private and loopback addresses (local development and tests only). */
+  ALLOW_PRIVATE_WEBHOOKS: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Seconds between the retries of a failed webhook (3 retries after the first attempt). */
+  WEBHOOK_RETRY_DELAYS: z
+    .string()
+    .default('1,2,4')
+    .transform((s) => s.split(',').map(Number))
+    .refine((a) => a.every((n) => Number.isFinite(n) && n >= 0), 'WEBHOOK_RETRY_DELAYS must be comma-separated seconds'),
+  /** Run the job workers (webhook delivery) in this process. */
+  RUN_WORKERS: bool.default(true),
+  /** How long in-flight requests may take to finish on SIGTERM. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Omit<Env, 'ADMIN_JWT_SECRET' | 'DATA_ENCRYPTION_KEY' | 'HOST'> {
+  HOST: string;
+  ADMIN_JWT_SECRET: string;
+  DATA_ENCRYPTION_KEY: string;
+  /** Secrets generated locally at this boot (for the log line), if any. */
+  generatedSecrets: string[];
+  secretsFile?: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.DATA_ENCRYPTION_KEY && Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64').length !== 32) {
+    throw new ConfigError('invalid configuration:\n  DATA_ENCRYPTION_KEY: must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  }
+  const generated: string[] = [];
+  let admin = e.ADMIN_JWT_SECRET;
+  let enc = e.DATA_ENCRYPTION_KEY;
+  let secretsFile: string | undefined;
+  if (!admin || !enc) {
+    if (e.NODE_ENV === 'production') {
+      const missing = [!admin && 'ADMIN_JWT_SECRET', !enc && 'DATA_ENCRYPTION_KEY'].filter(Boolean).join(', ');
+      throw new ConfigError(`missing required secrets in production: ${missing}. Set them in the environment (they are never generated in production).`);
+    }
+    secretsFile = join(resolve(e.DATA_DIR), 'secrets.json');
+    const stored: Record<string, string> = existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
+    if (!admin) {
+      if (!stored.ADMIN_JWT_SECRET) { stored.ADMIN_JWT_SECRET = randomBytes(32).toString('base64url'); generated.push('ADMIN_JWT_SECRET'); }
+      admin = stored.ADMIN_JWT_SECRET;
+    }
+    if (!enc) {
+      if (!stored.DATA_ENCRYPTION_KEY) { stored.DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64'); generated.push('DATA_ENCRYPTION_KEY'); }
+      enc = stored.DATA_ENCRYPTION_KEY;
+    }
+    if (generated.length) {
+      mkdirSync(resolve(e.DATA_DIR), { recursive: true });
+      writeFileSync(secretsFile, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+      chmodSync(secretsFile, 0o600);
+    }
+  }
+  return {
+    ...e,
+    HOST: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    ADMIN_JWT_SECRET: admin!,
+    DATA_ENCRYPTION_KEY: enc!,
+    generatedSecrets: generated,
+    ...(secretsFile ? { secretsFile } : {}),
+  };
+}

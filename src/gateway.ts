@@ -1,0 +1,65 @@
+/**
+ * Composition: config + database → migrations → jobs → services → app. Used by main.ts and by tests,
+ * so what is tested is what runs.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { Jobs } from './jobs/boss.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { SecretBox } from './lib/secrets.ts';
+import { Metrics } from './http/metrics.ts';
+import { AssessmentService } from './services/assessments.ts';
+import { KeyVerifier } from './services/keys.ts';
+import { PartnerService } from './services/partners.ts';
+import { openDb, type Db } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { Webhooks } from './webhooks/service.ts';
+import type express from 'express';
+
+export interface Gateway {
+  app: express.Express;
+  db: Db;
+  jobs: Jobs;
+  log: Logger;
+  metrics: Metrics;
+  partners: PartnerService;
+  assessments: AssessmentService;
+  webhooks: Webhooks;
+  keys: KeyVerifier;
+  /** Stops the workers (waiting up to `graceMs` for jobs in hand) and, unless the db was given, closes it. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const spec = (name: string) => parseYaml(readFileSync(fileURLToPath(new URL(`../openapi/${name}`, import.meta.url)), 'utf8')) as object;
+
+export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; clock?: () => Date; defaultMetrics?: boolean } = {}): Promise<Gateway> {
+  const log = opts.log ?? createLogger(cfg.LOG_LEVEL);
+  const clock = opts.clock ?? (() => new Date());
+  const db = opts.db ?? (await openDb({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATA_DIR, poolSize: cfg.DATABASE_POOL_SIZE }));
+  const applied = await migrate(db);
+  if (applied.length) log.info({ applied }, 'database migrations applied');
+  const jobs = await Jobs.start(db, log);
+  const metrics = new Metrics(opts.defaultMetrics ?? false);
+  const box = new SecretBox(cfg.DATA_ENCRYPTION_KEY);
+  const keys = new KeyVerifier(db, cfg.KEY_CACHE_TTL_MS);
+  const webhooks = new Webhooks(db, jobs, box, { timeoutMs: cfg.WEBHOOK_TIMEOUT_MS, allowPrivate: cfg.ALLOW_PRIVATE_WEBHOOKS, retryDelaysSeconds: cfg.WEBHOOK_RETRY_DELAYS }, log, metrics, clock);
+  const partners = new PartnerService(db, box, keys, cfg.ENTERPRISE_DEFAULT_QUOTA, clock);
+  const assessments = new AssessmentService(db, webhooks, metrics, log, clock);
+  if (cfg.RUN_WORKERS) await webhooks.startWorker();
+  const app = createApp({
+    db, log, metrics, keys, assessments, partners, webhooks, clock,
+    openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
+    adminSecret: cfg.ADMIN_JWT_SECRET,
+    bodyLimit: cfg.BODY_LIMIT,
+  });
+  return {
+    app, db, jobs, log, metrics, partners, assessments, webhooks, keys,
+    async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
+      await jobs.stop(graceMs);
+      if (!opts.db) await db.close();
+    },
+  };
+}

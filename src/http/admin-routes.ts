@@ -1,0 +1,104 @@
+/** The admin API (`/api/admin`): partners, keys, tiers, webhook secrets, production sign-off, assessments. */
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { badRequest, unauthorized } from '../lib/errors.ts';
+import { checkUrlForm, UnsafeTargetError } from '../lib/ssrf.ts';
+import { verifyAdminToken } from '../services/admin-token.ts';
+import type { PartnerService } from '../services/partners.ts';
+import { listAssessments } from '../store/assessments.ts';
+import type { Db } from '../store/db.ts';
+import { TIERS } from '../store/partners.ts';
+import type { components } from './generated/admin-v1.ts';
+import { assertType, parseOr400, type Exactly } from './validate.ts';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'must be 3–40 characters of a–z, 0–9 and "-", starting and ending with a letter or digit');
+const webhookUrl = z.string().max(2000).superRefine((u, ctx) => {
+  try {
+    checkUrlForm(u);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as UnsafeTargetError).message });
+  }
+});
+
+export const CreatePartnerSchema = z.object({
+  partner_id: slug,
+  display_name: z.string().trim().min(1).max(200).optional(),
+  tier: z.enum(TIERS),
+  monthly_quota: z.number().int().min(0).max(100_000_000).optional(),
+  webhook_url: webhookUrl.optional(),
+});
+export const UpdatePartnerSchema = z
+  .object({
+    display_name: z.string().trim().min(1).max(200).optional(),
+    tier: z.enum(TIERS).optional(),
+    monthly_quota: z.number().int().min(0).max(100_000_000).optional(),
+    webhook_url: webhookUrl.nullable().optional(),
+  })
+  .strict();
+const ListAssessmentsSchema = z.object({
+  partner_id: slug.optional(),
+  is_test: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+});
+
+assertType<Exactly<z.output<typeof CreatePartnerSchema>, components['schemas']['CreatePartner']>>();
+assertType<Exactly<z.output<typeof UpdatePartnerSchema>, components['schemas']['UpdatePartner']>>();
+
+export function adminRouter(d: { db: Db; partners: PartnerService; adminSecret: string; json: RequestHandler[] }): Router {
+  const r = Router();
+  r.use(async (req, _res, next) => {
+    const h = req.get('authorization');
+    const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+    if (!m || !(await verifyAdminToken(d.adminSecret, m[1]!))) return next(unauthorized('Missing, invalid or expired admin token'));
+    next();
+  });
+  r.use(d.json);
+
+  r.post('/partners', async (req, res) => {
+    const body = parseOr400(CreatePartnerSchema, req.body);
+    res.status(201).json({ ...(await d.partners.create(body)), important: 'Save api_key and webhook_secret now — they will not be shown again.' });
+  });
+  r.get('/partners', async (_req, res) => {
+    res.json({ partners: await d.partners.list() });
+  });
+  r.get('/partners/:id', async (req, res) => {
+    res.json(await d.partners.describe(String(req.params.id)));
+  });
+  r.put('/partners/:id', async (req, res) => {
+    const body = parseOr400(UpdatePartnerSchema, req.body);
+    if (Object.keys(body).length === 0) throw badRequest('Nothing to update: send at least one of display_name, tier, monthly_quota, webhook_url');
+    res.json(await d.partners.update(String(req.params.id), body));
+  });
+  r.post('/partners/:id/keys', async (req, res) => {
+    res.status(201).json({ ...(await d.partners.newKey(String(req.params.id))), important: 'Save api_key now — it will not be shown again. Older keys keep working until disabled.' });
+  });
+  r.delete('/partners/:id/keys/:key_id', async (req, res) => {
+    res.json(await d.partners.disableKey(String(req.params.id), String(req.params.key_id)));
+  });
+  r.post('/partners/:id/webhook-secret', async (req, res) => {
+    res.json({ ...(await d.partners.rotateWebhookSecret(String(req.params.id))), important: 'Save webhook_secret now — it will not be shown again. Deliveries are signed with it from now on.' });
+  });
+  r.post('/partners/:id/production', async (req, res) => {
+    res.json(await d.partners.signOff(String(req.params.id)));
+  });
+  r.get('/assessments', async (req, res) => {
+    const q = parseOr400(ListAssessmentsSchema, req.query, 'query');
+    const rows = await listAssessments(d.db, { limit: q.limit, ...(q.partner_id ? { partnerId: q.partner_id } : {}), ...(q.is_test !== undefined ? { isTest: q.is_test } : {}), ...(q.before ? { before: q.before } : {}) });
+    res.json({
+      assessments: rows.map((a) => ({
+        assessment_id: a.id,
+        partner_id: a.partner_id,
+        customer_ref: a.customer_ref,
+        partner_ref: a.partner_ref,
+        source: a.source,
+        is_test_mode: a.is_test,
+        created_at: a.created_at.toISOString(),
+        monthly_income: a.monthly_income,
+        affordable_amount: a.affordable_amount,
+        fca_compliant: a.fca_compliant,
+      })),
+    });
+  });
+  return r;
+}

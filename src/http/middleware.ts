@@ -1,0 +1,79 @@
+/** Cross-cutting HTTP concerns: request ids, access logs and metrics, browser refusal, and one error shape. */
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { ApiError, forbidden, notFound } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from './metrics.ts';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+    started: number;
+    partnerId?: string;
+  }
+}
+
+const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function requestContext(log: Logger, metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get('x-request-id');
+    req.id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
+    req.started = performance.now();
+    res.setHeader('X-Request-Id', req.id);
+    res.on('finish', () => {
+      const ms = performance.now() - req.started;
+      const route = routeOf(req);
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, ms / 1000);
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      log[level]({ req_id: req.id, method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10, partner: req.partnerId }, 'request');
+    });
+    next();
+  };
+}
+
+/** The matched route pattern (bounded label cardinality), or "unmatched". */
+function routeOf(req: Request): string {
+  const r = (req as Request & { route?: { path?: string } }).route?.path;
+  return r ? `${req.baseUrl}${r}` : 'unmatched';
+}
+
+/** Partner keys are server-side only: a browser request (it carries Origin) is refused. */
+export const refuseBrowsers: RequestHandler = (req, _res, next) => {
+  if (req.get('origin') !== undefined) return next(forbidden('Partner API keys are for server-side use only; requests from a browser (with an Origin header) are refused', 'browser_request_refused'));
+  next();
+};
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound('No such route'));
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let e: ApiError;
+    const type = (err as { type?: string }).type;
+    if (err instanceof ApiError) e = err;
+    else if (type === 'entity.parse.failed') e = new ApiError(400, 'Malformed JSON in request body', 'malformed_json');
+    else if (type === 'entity.too.large') e = new ApiError(413, 'Request body too large', 'body_too_large');
+    else if (type === 'encoding.unsupported' || type === 'charset.unsupported') e = new ApiError(415, 'Unsupported body encoding', 'unsupported_encoding');
+    else if (typeof (err as { status?: number }).status === 'number' && (err as { status: number }).status >= 400 && (err as { status: number }).status < 500) {
+      e = new ApiError((err as { status: number }).status, 'Bad request', 'bad_request');
+    } else {
+      log.error({ req_id: req.id, err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
+      e = new ApiError(500, 'Internal error — try again. Persistent 500s should be escalated with the X-Request-Id.', 'internal_error');
+    }
+    if (res.headersSent) return;
+    const body: Record<string, unknown> = { detail: e.detail };
+    if (e.code) body.code = e.code;
+    if (e.errors) body.errors = e.errors;
+    res.status(e.status).json(body);
+  };
+}
+
+/** Requires a JSON body on write routes (415 otherwise), before the parser runs. */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  if (req.method === 'POST' || req.method === 'PUT') {
+    const len = Number(req.get('content-length') ?? 0);
+    const chunked = req.get('transfer-encoding') !== undefined;
+    if ((len > 0 || chunked) && !req.is('application/json')) return next(new ApiError(415, 'Content-Type must be application/json', 'unsupported_media_type'));
+  }
+  next();
+};

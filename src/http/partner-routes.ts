@@ -1,0 +1,137 @@
+/** The Veqtrx Partner API v1 (`/api/partner/v1`). Routes are thin: parse, call a service, shape the reply. */
+import { Router, type RequestHandler, type Response } from 'express';
+import { fromVeqtrx } from '../model/veqtrx.ts';
+import { toMinor } from '../model/money.ts';
+import { badRequest, notFound, unauthorized } from '../lib/errors.ts';
+import { checkUrlForm, UnsafeTargetError } from '../lib/ssrf.ts';
+import type { AssessmentService } from '../services/assessments.ts';
+import type { KeyVerifier } from '../services/keys.ts';
+import type { Db } from '../store/db.ts';
+import { getPartner, type PartnerRow } from '../store/partners.ts';
+import { resetAt, usedThisMonth } from '../store/usage.ts';
+import { listDeliveries } from '../store/webhooks.ts';
+import type { Webhooks } from '../webhooks/service.ts';
+import { refuseBrowsers } from './middleware.ts';
+import { AssessRequestSchema, DeliveriesQuerySchema, IdempotencyKeySchema } from './schemas.ts';
+import { parseOr400 } from './validate.ts';
+
+export interface PartnerRouteDeps {
+  db: Db;
+  keys: KeyVerifier;
+  assessments: AssessmentService;
+  webhooks: Webhooks;
+  openapi: object;
+  clock: () => Date;
+  /** Body parsing, run after authentication. */
+  json: RequestHandler[];
+}
+
+export function partnerRouter(d: PartnerRouteDeps): Router {
+  const r = Router();
+
+  r.get('/health', (_req, res) => {
+    res.json({ status: 'ok', version: '1.0' });
+  });
+  r.get('/openapi.json', (_req, res) => {
+    res.json(d.openapi);
+  });
+
+  // Everything below needs a partner key, and is never for browsers.
+  r.use(refuseBrowsers);
+  r.use(async (req, res, next) => {
+    const verified = await d.keys.verify(req.get('x-partner-key'));
+    if (!verified) return next(unauthorized());
+    const partner = await getPartner(d.db, verified.partnerId);
+    if (!partner) return next(unauthorized());
+    req.partnerId = partner.id;
+    res.locals.partner = partner;
+    next();
+  });
+  const partnerOf = (res: Response): PartnerRow => res.locals.partner as PartnerRow;
+  r.use(d.json);
+
+  r.post('/assess', async (req, res) => {
+    const partner = partnerOf(res);
+    const rawKey = req.get('idempotency-key');
+    const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header');
+    const body = parseOr400(AssessRequestSchema, req.body);
+    if (body.callback_url) {
+      try {
+        checkUrlForm(body.callback_url);
+      } catch (e) {
+        throw badRequest(`Invalid request body: callback_url: ${(e as UnsafeTargetError).message}`, [{ path: 'callback_url', message: (e as UnsafeTargetError).message }]);
+      }
+    }
+    const outcome = await d.assessments.run(partner, {
+      customerRef: body.customer_ref,
+      partnerRef: body.partner_ref,
+      transactions: body.transactions.map((t) => fromVeqtrx(t)),
+      circumstances: body.circumstances,
+      declaredIncomeMinor: body.declared_income === undefined ? undefined : toMinor(body.declared_income),
+      callbackUrl: body.callback_url,
+      source: 'transactions',
+      receivedAt: req.started,
+      idempotency: key ? { key, body: req.body } : undefined,
+    });
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.status).json(outcome.body);
+  });
+
+  r.get('/assessment/:assessment_id', async (req, res) => {
+    const a = await d.assessments.get(partnerOf(res).id, String(req.params.assessment_id));
+    if (!a) throw notFound('Assessment not found');
+    res.json(a);
+  });
+
+  r.get('/assessment/:assessment_id/evidence', async (req, res) => {
+    const e = await d.assessments.evidence(partnerOf(res).id, String(req.params.assessment_id));
+    if (!e) throw notFound('Assessment not found');
+    res.json(e);
+  });
+
+  r.get('/usage', async (req, res) => {
+    const p = partnerOf(res);
+    const now = d.clock();
+    const used = await usedThisMonth(d.db, p.id, now);
+    res.json({
+      partner_id: p.id,
+      tier: p.tier,
+      monthly_quota: p.monthly_quota,
+      current_usage: used,
+      remaining: Math.max(0, p.monthly_quota - used),
+      reset_date: '1st of next month',
+      reset_at: resetAt(now).toISOString(),
+      is_test_mode: p.is_test_mode,
+    });
+  });
+
+  r.get('/webhooks/deliveries', async (req, res) => {
+    const q = parseOr400(DeliveriesQuerySchema, req.query, 'query');
+    const rows = await listDeliveries(d.db, partnerOf(res).id, q.limit, q.assessment_id ? { assessmentId: q.assessment_id } : {});
+    res.json({ deliveries: rows.map(deliveryView) });
+  });
+
+  r.post('/webhooks/deliveries/:delivery_id/redeliver', async (req, res) => {
+    const id = String(req.params.delivery_id);
+    if (!/^whd_[0-9a-f]{24}$/.test(id) || !(await d.webhooks.redeliver(partnerOf(res).id, id))) throw notFound('Delivery not found');
+    const [row] = await listDeliveries(d.db, partnerOf(res).id, 1, { deliveryId: id });
+    res.status(202).json(deliveryView(row!));
+  });
+
+  return r;
+}
+
+function deliveryView(r: Awaited<ReturnType<typeof listDeliveries>>[number]) {
+  return {
+    delivery_id: r.id,
+    event: r.event,
+    assessment_id: r.assessment_id,
+    url: r.url,
+    state: r.state,
+    attempts: r.attempts,
+    created_at: r.created_at.toISOString(),
+    delivered_at: r.delivered_at?.toISOString() ?? null,
+    last_status_code: r.last_status_code,
+    attempt_log: r.attempt_log.map((a) => ({ attempt: a.attempt, started_at: a.started_at.toISOString(), duration_ms: a.duration_ms, status_code: a.status_code, error: a.error })),
+  };
+}

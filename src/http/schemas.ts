@@ -1,0 +1,75 @@
+/**
+ * Request schemas. Each is tied to the type generated from openapi/*.yaml (src/http/generated/), so a
+ * change to one without the other is a compile error. Optional fields accept `null` as absent (many
+ * clients serialise an unset field as null).
+ */
+import { z } from 'zod';
+import { dayNumber } from '../engine/calendar.ts';
+import { HOUSING_TYPES } from '../model/circumstances.ts';
+import { hasAtMostTwoDecimals } from '../model/money.ts';
+import type { components } from './generated/partner-v1.ts';
+import { assertType, type Exactly } from './validate.ts';
+
+const opt = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === null ? undefined : v), s.optional());
+
+const money = (min: number, max: number) =>
+  z.number({ error: 'must be a number' }).finite().min(min).max(max).refine(hasAtMostTwoDecimals, 'must have at most 2 decimal places');
+
+export const isoDate = z
+  .string({ error: 'must be a string' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO 8601 date (YYYY-MM-DD)')
+  .refine((d) => !Number.isNaN(dayNumber(d)), 'is not a real calendar date');
+
+export const TransactionSchema = z.object({
+  date: isoDate,
+  amount: money(-10_000_000, 10_000_000),
+  merchant_name: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(500),
+  description: opt(z.string().max(1000)),
+  category_hint: opt(z.string().max(100)),
+  account_id: opt(z.string().trim().min(1).max(100)),
+  balance: opt(money(-100_000_000, 100_000_000)),
+});
+
+export const CircumstancesSchema = z.object({
+  housing: opt(z.enum(HOUSING_TYPES, { error: `must be one of ${HOUSING_TYPES.join(', ')}` })),
+  household_adults: opt(z.number().int().min(1).max(10)),
+  children_u16: opt(z.number().int().min(0).max(10)),
+  children_16_18: opt(z.number().int().min(0).max(10)),
+  vulnerabilities: opt(z.array(z.string().trim().min(1).max(100)).max(50)),
+});
+
+const httpUrl = z
+  .string()
+  .max(2000)
+  .refine((u) => {
+    try {
+      const p = new URL(u).protocol;
+      return p === 'https:' || p === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL');
+
+export const AssessRequestSchema = z.object({
+  customer_ref: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200),
+  partner_ref: opt(z.string().trim().min(1).max(200)),
+  transactions: z.array(TransactionSchema, { error: 'is required and must be an array' }).min(1, 'must hold at least 1 transaction').max(10_000, 'must hold at most 10,000 transactions'),
+  circumstances: opt(CircumstancesSchema),
+  declared_income: opt(money(0, 10_000_000)),
+  callback_url: opt(httpUrl),
+});
+
+export type AssessRequest = z.output<typeof AssessRequestSchema>;
+
+assertType<Exactly<AssessRequest, components['schemas']['AssessRequest']>>();
+assertType<Exactly<z.output<typeof TransactionSchema>, components['schemas']['Transaction']>>();
+assertType<Exactly<z.output<typeof CircumstancesSchema>, components['schemas']['Circumstances']>>();
+// Values too: what we accept must be assignable to what the contract describes.
+export const _contract = (r: AssessRequest): components['schemas']['AssessRequest'] => r;
+
+export const IdempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces');
+
+export const DeliveriesQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  assessment_id: z.string().regex(/^AF-[0-9A-F]{12}$/).optional(),
+});

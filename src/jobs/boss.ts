@@ -1,0 +1,70 @@
+/**
+ * Durable work on the same database, with pg-boss 10 (PGlite through the adapter in store/db.ts).
+ * Jobs are enqueued inside the caller's transaction (`enqueue(q, …)`), so a job exists if and only if
+ * the rows it is about were committed.
+ */
+import PgBoss from 'pg-boss';
+import type { Db, Queryable } from '../store/db.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export const QUEUES = { webhook: 'webhook-deliver' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface JobOptions {
+  startAfterSeconds?: number;
+  /** pg-boss's own retries: only for a worker that died mid-job (our handlers schedule their own). */
+  retryLimit?: number;
+  expireInSeconds?: number;
+}
+
+export class Jobs {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  static async start(db: Db, log: Logger): Promise<Jobs> {
+    const boss = new PgBoss({
+      db: db.boss(),
+      schema: 'pgboss',
+      // Housekeeping is cheap, but on the embedded database every query waits its turn.
+      maintenanceIntervalSeconds: 120,
+    } as unknown as PgBoss.ConstructorOptions);
+    boss.on('error', (e: Error) => log.error({ err: { message: e.message } }, 'job queue error'));
+    await boss.start();
+    for (const name of Object.values(QUEUES)) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name);
+    }
+    return new Jobs(boss, db, log);
+  }
+
+  /** Enqueues inside the transaction `q` (or on its own when `q` is the database itself). */
+  async enqueue(q: Queryable, queue: QueueName, data: object, o: JobOptions = {}): Promise<string | null> {
+    return this.boss.send(queue, data, {
+      db: this.db.boss(q),
+      retryLimit: o.retryLimit ?? 3,
+      retryDelay: 5,
+      expireInSeconds: o.expireInSeconds ?? 60,
+      ...(o.startAfterSeconds ? { startAfter: o.startAfterSeconds } : {}),
+    } as PgBoss.SendOptions);
+  }
+
+  async work<T extends object>(queue: QueueName, handler: (data: T, jobId: string) => Promise<void>, pollingIntervalSeconds = 0.5): Promise<void> {
+    await this.boss.work<T>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) {
+        try {
+          await handler(job.data, job.id);
+        } catch (e) {
+          this.log.error({ queue, job: job.id, err: { message: (e as Error).message } }, 'job failed; pg-boss will retry it');
+          throw e;
+        }
+      }
+    });
+  }
+
+  /** Stops taking jobs and waits (up to `timeoutMs`) for the ones in hand. */
+  async stop(timeoutMs: number): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: false, wait: true } as PgBoss.StopOptions);
+  }
+}

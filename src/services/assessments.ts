@@ -1,0 +1,175 @@
+/**
+ * The one function that turns a partner + a request + Transaction[] into a stored assessment. Every
+ * path (raw transactions today; aggregator tokens, documents and third-party analyses later) ends here:
+ *
+ *   idempotency claim → quota reservation → engine → one DB transaction
+ *   (assessment + idempotent response + webhook delivery and its job) → response
+ *
+ * A unit of quota is reserved atomically before the work and released if anything fails, so a failed
+ * call costs nothing and concurrency can never exceed the quota. Nothing is half-written: the assessment,
+ * the idempotency record and the webhook job commit together or not at all.
+ */
+import { createHash } from 'node:crypto';
+import { assess, EngineInputError } from '../engine/index.ts';
+import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
+import { assessmentId } from '../lib/ids.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Circumstances } from '../model/circumstances.ts';
+import type { Transaction } from '../model/transaction.ts';
+import type { Metrics } from '../http/metrics.ts';
+import { insertAssessment, getAssessment } from '../store/assessments.ts';
+import type { Db } from '../store/db.ts';
+import * as idem from '../store/idempotency.ts';
+import type { PartnerRow } from '../store/partners.ts';
+import { releaseUnit, reserveUnit } from '../store/usage.ts';
+import type { Webhooks } from '../webhooks/service.ts';
+
+/** The Veqtrx response, field for field and in the contract's order. */
+export interface AssessmentResponse {
+  assessment_id: string;
+  partner_ref: string | null;
+  customer_ref: string;
+  created_at: string;
+  monthly_income: number;
+  monthly_expenditure: number;
+  disposable_income: number;
+  affordable_amount: number;
+  affordability_score: number;
+  categories: Record<string, number>;
+  fca_compliant: boolean;
+  risk_flags: string[];
+  vulnerability_flags: string[];
+  transactions_analyzed: number;
+  confidence_score: number;
+  months_analyzed: number;
+  processing_ms: number;
+}
+
+export interface AssessmentRequest {
+  customerRef: string;
+  partnerRef?: string | undefined;
+  transactions: Transaction[];
+  circumstances?: Circumstances | undefined;
+  declaredIncomeMinor?: number | undefined;
+  callbackUrl?: string | undefined;
+  /** Adapter id the transactions came from. */
+  source: string;
+  /** When the request arrived (processing_ms is measured from here). */
+  receivedAt: number;
+  idempotency?: { key: string; body: unknown } | undefined;
+}
+
+export interface AssessmentOutcome {
+  status: number;
+  body: AssessmentResponse;
+  replayed: boolean;
+}
+
+export const WEBHOOK_EVENT_ASSESSMENT = 'assessment.completed';
+
+/** A stable hash of the request body (key order does not matter). */
+export function requestHash(body: unknown): string {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canon(body))).digest('hex');
+}
+
+export class AssessmentService {
+  constructor(
+    private readonly db: Db,
+    private readonly webhooks: Webhooks,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async run(partner: PartnerRow, req: AssessmentRequest): Promise<AssessmentOutcome> {
+    const now = this.clock();
+    const key = req.idempotency?.key;
+    if (req.idempotency) {
+      const claim = await idem.begin(this.db, partner.id, req.idempotency.key, requestHash(req.idempotency.body), now);
+      if (claim.kind === 'replay') return { status: claim.status, body: claim.response as AssessmentResponse, replayed: true };
+      if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
+      if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');
+    }
+    let reserved = false;
+    try {
+      reserved = await reserveUnit(this.db, partner.id, now, partner.monthly_quota);
+      if (!reserved) {
+        this.metrics.quotaRefusals.inc();
+        throw tooManyRequests(`Monthly quota of ${partner.monthly_quota} assessments exhausted; it resets on the 1st of next month (UTC)`);
+      }
+      const body = await this.assessAndStore(partner, req, now);
+      this.metrics.assessments.inc({ source: req.source, outcome: 'ok' });
+      return { status: 200, body, replayed: false };
+    } catch (e) {
+      if (reserved) await releaseUnit(this.db, partner.id, now).catch((err) => this.log.error({ err: { message: (err as Error).message } }, 'could not release a quota unit'));
+      if (key) await idem.abandon(this.db, partner.id, key).catch(() => undefined);
+      if (!(e instanceof ApiError) || e.status >= 500) this.metrics.assessments.inc({ source: req.source, outcome: 'error' });
+      throw e;
+    }
+  }
+
+  private async assessAndStore(partner: PartnerRow, req: AssessmentRequest, now: Date): Promise<AssessmentResponse> {
+    let result;
+    try {
+      result = assess({
+        transactions: req.transactions,
+        now,
+        ...(req.circumstances ? { circumstances: req.circumstances } : {}),
+        ...(req.declaredIncomeMinor !== undefined ? { declared_income_minor: req.declaredIncomeMinor } : {}),
+      });
+    } catch (e) {
+      if (e instanceof EngineInputError) throw badRequest(e.message, undefined, e.code);
+      throw e;
+    }
+    const a = result.assessment;
+    const id = assessmentId();
+    const body: AssessmentResponse = {
+      assessment_id: id,
+      partner_ref: req.partnerRef ?? null,
+      customer_ref: req.customerRef,
+      created_at: now.toISOString(),
+      monthly_income: a.monthly_income,
+      monthly_expenditure: a.monthly_expenditure,
+      disposable_income: a.disposable_income,
+      affordable_amount: a.affordable_amount,
+      affordability_score: a.affordability_score,
+      categories: a.categories as Record<string, number>,
+      fca_compliant: a.fca_compliant,
+      risk_flags: a.risk_flags,
+      vulnerability_flags: a.vulnerability_flags,
+      transactions_analyzed: a.transactions_analyzed,
+      confidence_score: a.confidence_score,
+      months_analyzed: a.months_analyzed,
+      processing_ms: 0,
+    };
+    const webhookUrl = req.callbackUrl ?? partner.webhook_url;
+    await this.db.tx(async (q) => {
+      // Measured as late as possible: everything but the commit and the network write.
+      body.processing_ms = Math.max(0, Math.round(performance.now() - req.receivedAt));
+      await insertAssessment(q, {
+        id,
+        partner_id: partner.id,
+        customer_ref: req.customerRef,
+        partner_ref: req.partnerRef ?? null,
+        source: req.source,
+        is_test: partner.is_test_mode,
+        response: body as unknown as Record<string, unknown>,
+        evidence: result.evidence as unknown as Record<string, unknown>,
+        created_at: now,
+      });
+      if (req.idempotency) await idem.complete(q, partner.id, req.idempotency.key, 200, body);
+      if (webhookUrl) await this.webhooks.create(q, { partnerId: partner.id, assessmentId: id, event: WEBHOOK_EVENT_ASSESSMENT, url: webhookUrl, payload: JSON.stringify(body) });
+    });
+    return body;
+  }
+
+  async get(partnerId: string, id: string): Promise<AssessmentResponse | undefined> {
+    return (await getAssessment(this.db, partnerId, id))?.response as AssessmentResponse | undefined;
+  }
+
+  async evidence(partnerId: string, id: string): Promise<unknown> {
+    return (await getAssessment(this.db, partnerId, id, true))?.evidence;
+  }
+}

@@ -1,0 +1,140 @@
+/** Provisioning and managing partners: creation (first key and webhook secret, shown once), keys, tiers, sign-off. */
+import { conflict, notFound } from '../lib/errors.ts';
+import type { SecretBox } from '../lib/secrets.ts';
+import type { Db } from '../store/db.ts';
+import * as store from '../store/partners.ts';
+import type { PartnerRow, Tier } from '../store/partners.ts';
+import { usageByPartner, usedThisMonth } from '../store/usage.ts';
+import { newWebhookSecret } from '../webhooks/sign.ts';
+import { issueKey, type IssuedKey, type KeyVerifier } from './keys.ts';
+
+export const TIER_QUOTAS: Record<Exclude<Tier, 'enterprise'>, number> = { pilot: 1_000, standard: 10_000 };
+
+export interface PartnerView {
+  partner_id: string;
+  display_name: string;
+  tier: Tier;
+  monthly_quota: number;
+  webhook_url: string | null;
+  is_test_mode: boolean;
+  production_at: string | null;
+  created_at: string;
+  updated_at: string;
+  current_usage?: number;
+}
+
+export function view(p: PartnerRow, usage?: number): PartnerView {
+  const v: PartnerView = {
+    partner_id: p.id,
+    display_name: p.display_name,
+    tier: p.tier,
+    monthly_quota: p.monthly_quota,
+    webhook_url: p.webhook_url,
+    is_test_mode: p.is_test_mode,
+    production_at: p.production_at ? p.production_at.toISOString() : null,
+    created_at: p.created_at.toISOString(),
+    updated_at: p.updated_at.toISOString(),
+  };
+  if (usage !== undefined) v.current_usage = usage;
+  return v;
+}
+
+export interface CreatePartner {
+  partner_id: string;
+  display_name?: string | undefined;
+  tier: Tier;
+  monthly_quota?: number | undefined;
+  webhook_url?: string | undefined;
+}
+
+export class PartnerService {
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox,
+    private readonly keys: KeyVerifier,
+    private readonly enterpriseDefaultQuota: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  private quotaFor(tier: Tier, explicit?: number): number {
+    if (explicit !== undefined) return explicit;
+    return tier === 'enterprise' ? this.enterpriseDefaultQuota : TIER_QUOTAS[tier];
+  }
+
+  private seal(partnerId: string, secret: string): string {
+    return this.box.seal(secret, `webhook:${partnerId}`);
+  }
+
+  async create(c: CreatePartner): Promise<PartnerView & IssuedKey & { webhook_secret: string }> {
+    const secret = newWebhookSecret();
+    return this.db.tx(async (q) => {
+      const row = await store.insertPartner(q, {
+        id: c.partner_id,
+        display_name: c.display_name ?? c.partner_id,
+        tier: c.tier,
+        monthly_quota: this.quotaFor(c.tier, c.monthly_quota),
+        webhook_url: c.webhook_url ?? null,
+        webhook_secret_enc: this.seal(c.partner_id, secret),
+      });
+      if (!row) throw conflict(`partner "${c.partner_id}" already exists`, 'partner_exists');
+      const key = await issueKey(q, row.id);
+      return { ...view(row, 0), ...key, webhook_secret: secret };
+    });
+  }
+
+  async get(id: string): Promise<PartnerRow> {
+    const p = await store.getPartner(this.db, id);
+    if (!p) throw notFound(`partner "${id}" not found`);
+    return p;
+  }
+
+  async describe(id: string): Promise<PartnerView & { keys: Array<{ key_id: string; prefix: string; created_at: string; disabled_at: string | null; last_used_at: string | null }> }> {
+    const p = await this.get(id);
+    const keys = await store.listKeys(this.db, id);
+    return {
+      ...view(p, await usedThisMonth(this.db, id, this.clock())),
+      keys: keys.map((k) => ({ key_id: k.id, prefix: k.display_prefix, created_at: k.created_at.toISOString(), disabled_at: k.disabled_at?.toISOString() ?? null, last_used_at: k.last_used_at?.toISOString() ?? null })),
+    };
+  }
+
+  async list(): Promise<PartnerView[]> {
+    const usage = await usageByPartner(this.db, this.clock());
+    return (await store.listPartners(this.db)).map((p) => view(p, usage.get(p.id) ?? 0));
+  }
+
+  async update(id: string, patch: { display_name?: string | undefined; tier?: Tier | undefined; monthly_quota?: number | undefined; webhook_url?: string | null | undefined }): Promise<PartnerView> {
+    const current = await this.get(id);
+    const tier = patch.tier ?? current.tier;
+    // A tier change without an explicit quota takes the new tier's quota.
+    const quota = patch.monthly_quota ?? (patch.tier && patch.tier !== current.tier ? this.quotaFor(tier) : undefined);
+    const row = await store.updatePartner(this.db, id, { display_name: patch.display_name, tier: patch.tier, monthly_quota: quota, webhook_url: patch.webhook_url });
+    if (!row) throw notFound(`partner "${id}" not found`);
+    return view(row, await usedThisMonth(this.db, id, this.clock()));
+  }
+
+  async newKey(id: string): Promise<IssuedKey> {
+    await this.get(id);
+    return issueKey(this.db, id);
+  }
+
+  async disableKey(id: string, keyIdToDisable: string): Promise<{ key_id: string; disabled_at: string }> {
+    const k = await store.disableKey(this.db, id, keyIdToDisable);
+    if (!k) throw notFound(`key "${keyIdToDisable}" not found for partner "${id}"`);
+    this.keys.evictKey(k.id);
+    return { key_id: k.id, disabled_at: k.disabled_at!.toISOString() };
+  }
+
+  async rotateWebhookSecret(id: string): Promise<{ webhook_secret: string }> {
+    await this.get(id);
+    const secret = newWebhookSecret();
+    await store.updatePartner(this.db, id, { webhook_secret_enc: this.seal(id, secret) });
+    return { webhook_secret: secret };
+  }
+
+  async signOff(id: string): Promise<PartnerView> {
+    const row = await store.signOffProduction(this.db, id);
+    if (!row) throw notFound(`partner "${id}" not found`);
+    return view(row);
+  }
+}
+

@@ -1,0 +1,59 @@
+import type { Queryable } from './db.ts';
+
+export interface AssessmentRow {
+  id: string;
+  partner_id: string;
+  customer_ref: string;
+  partner_ref: string | null;
+  source: string;
+  is_test: boolean;
+  response: Record<string, unknown>;
+  evidence: Record<string, unknown>;
+  created_at: Date;
+}
+
+export async function insertAssessment(q: Queryable, a: AssessmentRow): Promise<void> {
+  await q.query(
+    `insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [a.id, a.partner_id, a.customer_ref, a.partner_ref, a.source, a.is_test, JSON.stringify(a.response), JSON.stringify(a.evidence), a.created_at],
+  );
+}
+
+/** Scoped to the partner: another partner's id is simply not found. */
+export async function getAssessment(q: Queryable, partnerId: string, id: string, withEvidence = false): Promise<AssessmentRow | undefined> {
+  const cols = withEvidence ? '*' : 'id, partner_id, customer_ref, partner_ref, source, is_test, response, created_at';
+  return (await q.query<AssessmentRow>(`select ${cols} from assessments where id = $1 and partner_id = $2`, [id, partnerId])).rows[0];
+}
+
+export interface AssessmentListItem {
+  id: string;
+  partner_id: string;
+  customer_ref: string;
+  partner_ref: string | null;
+  source: string;
+  is_test: boolean;
+  created_at: Date;
+  monthly_income: number;
+  affordable_amount: number;
+  fca_compliant: boolean;
+}
+
+export async function listAssessments(q: Queryable, f: { partnerId?: string; isTest?: boolean; limit: number; before?: Date }): Promise<AssessmentListItem[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  if (f.partnerId) { values.push(f.partnerId); where.push(`partner_id = $${values.length}`); }
+  if (f.isTest !== undefined) { values.push(f.isTest); where.push(`is_test = $${values.length}`); }
+  if (f.before) { values.push(f.before); where.push(`created_at < $${values.length}`); }
+  values.push(f.limit);
+  const { rows } = await q.query<AssessmentListItem>(
+    `select id, partner_id, customer_ref, partner_ref, source, is_test, created_at,
+            (response->>'monthly_income')::float8 as monthly_income,
+            (response->>'affordable_amount')::float8 as affordable_amount,
+            (response->>'fca_compliant')::boolean as fca_compliant
+       from assessments ${where.length ? 'where ' + where.join(' and ') : ''}
+      order by created_at desc, id desc limit $${values.length}`,
+    values,
+  );
+  return rows;
+}
