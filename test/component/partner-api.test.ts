@@ -1,0 +1,182 @@
+import { expect } from 'chai';
+import { generatePersona } from '../../tools/personas/personas.ts';
+import { onEachDatabase, reset } from '../helpers/databases.ts';
+import { adminToken, call, createPartner, logLines, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
+
+const persona = generatePersona('salaried_single_renter', 1);
+export const assessBody = (over: Record<string, unknown> = {}) => ({
+  customer_ref: 'cust-001',
+  partner_ref: 'loan-app-12345',
+  transactions: persona.transactions,
+  circumstances: persona.circumstances,
+  declared_income: persona.declared_income,
+  ...over,
+});
+
+onEachDatabase('partner API', (_kind, getDb) => {
+  let g: Running;
+  let acme: TestPartner;
+  let other: TestPartner;
+  before(async function () {
+    this.timeout(60_000);
+    g = await startGateway(getDb());
+  });
+  after(async () => g?.stop());
+  beforeEach(async () => {
+    await reset(getDb());
+    acme = await createPartner(g.url, 'acmebank');
+    other = await createPartner(g.url, 'otherbank');
+  });
+  const assess = (body: unknown, key = acme.key, headers: Record<string, string> = {}) => call(g.url, 'POST', '/api/partner/v1/assess', { key, body, headers });
+
+  describe('GET /health', () => {
+    it('answers without a key', async () => {
+      const r = await call(g.url, 'GET', '/api/partner/v1/health');
+      expect(r.status).to.equal(200);
+      expect(r.body).to.deep.equal({ status: 'ok', version: '1.0' });
+      expect(r.headers.get('x-request-id')).to.be.a('string');
+    });
+  });
+
+  describe('POST /assess', () => {
+    it('returns the Veqtrx assessment, field for field', async () => {
+      const r = await assess(assessBody());
+      expect(r.status).to.equal(200);
+      expect(Object.keys(r.body)).to.deep.equal([
+        'assessment_id', 'partner_ref', 'customer_ref', 'created_at', 'monthly_income', 'monthly_expenditure', 'disposable_income', 'affordable_amount',
+        'affordability_score', 'categories', 'fca_compliant', 'risk_flags', 'vulnerability_flags', 'transactions_analyzed', 'confidence_score', 'months_analyzed', 'processing_ms',
+      ]);
+      expect(r.body.assessment_id).to.match(/^AF-[0-9A-F]{12}$/);
+      expect(r.body.created_at).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(r.body).to.include({ customer_ref: 'cust-001', partner_ref: 'loan-app-12345', monthly_income: 2300, transactions_analyzed: persona.transactions.length, fca_compliant: true });
+      expect(r.body.processing_ms).to.be.a('number').and.to.be.at.least(0);
+      expect(r.body.categories['Food & Housekeeping']).to.be.greaterThan(0);
+    });
+
+    it('returns partner_ref null when none was sent, and accepts null for optional fields', async () => {
+      const r = await assess({ customer_ref: 'c', transactions: persona.transactions.slice(0, 20), partner_ref: null, circumstances: null, declared_income: null });
+      expect(r.status).to.equal(200);
+      expect(r.body.partner_ref).to.equal(null);
+    });
+
+    const invalid: Array<[string, unknown, string]> = [
+      ['a bad housing value', assessBody({ circumstances: { housing: 'castle' } }), 'circumstances.housing'],
+      ['a date that does not exist', assessBody({ transactions: [{ date: '2026-02-30', amount: 1, merchant_name: 'X' }] }), 'transactions[0].date'],
+      ['a non-ISO date', assessBody({ transactions: [{ date: '12/01/2026', amount: 1, merchant_name: 'X' }] }), 'transactions[0].date'],
+      ['an amount with three decimals', assessBody({ transactions: [{ date: '2026-01-02', amount: 1.005, merchant_name: 'X' }] }), 'transactions[0].amount'],
+      ['an amount that is a string', assessBody({ transactions: [{ date: '2026-01-02', amount: '12.00', merchant_name: 'X' }] }), 'transactions[0].amount'],
+      ['no merchant name', assessBody({ transactions: [{ date: '2026-01-02', amount: 3 }] }), 'transactions[0].merchant_name'],
+      ['no transactions', assessBody({ transactions: [] }), 'transactions'],
+      ['10,001 transactions', assessBody({ transactions: Array.from({ length: 10_001 }, () => ({ date: '2026-01-02', amount: 1, merchant_name: 'X' })) }), 'transactions'],
+      ['11 adults', assessBody({ circumstances: { household_adults: 11 } }), 'circumstances.household_adults'],
+      ['a negative declared income', assessBody({ declared_income: -5 }), 'declared_income'],
+      ['no customer_ref', { transactions: persona.transactions.slice(0, 5) }, 'customer_ref'],
+      ['a callback that is not http(s)', assessBody({ callback_url: 'ftp://example.com/x' }), 'callback_url'],
+      ['a JSON array body', [1, 2], '(body)'],
+    ];
+    for (const [what, body, path] of invalid) {
+      it(`refuses ${what} with 400 and the failing path, and charges nothing`, async () => {
+        const r = await assess(body);
+        expect(r.status).to.equal(400);
+        expect(r.body.detail).to.be.a('string');
+        expect(r.body.errors.map((e: { path: string }) => e.path)).to.include(path);
+        expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage).to.equal(0);
+      });
+    }
+
+    it('answers malformed JSON with 400, a non-JSON body with 415 and an oversized body with 413, all as {detail}', async () => {
+      const bad = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: '{"customer_ref": ' });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.detail).to.match(/Malformed JSON/);
+      const form = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(form.status).to.equal(415);
+      const huge = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: JSON.stringify({ customer_ref: 'x', pad: 'x'.repeat(9 * 1024 * 1024) }) });
+      expect(huge.status).to.equal(413);
+      expect(huge.body.detail).to.match(/too large/);
+    });
+
+    it('accepts 10,000 transactions in one body', async () => {
+      const txs = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 50) + 0.99, merchant_name: 'TESCO STORES 3297', description: `CARD PAYMENT TO TESCO STORES 3297 REF ${i}` }));
+      const r = await assess({ customer_ref: 'big', transactions: txs });
+      expect(r.status).to.equal(200);
+      expect(r.body.transactions_analyzed).to.equal(10_000);
+    });
+  });
+
+  describe('authentication and isolation', () => {
+    it('refuses a missing, malformed, unknown or disabled key with 401', async () => {
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage')).status).to.equal(401);
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: 'nonsense' })).status).to.equal(401);
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: `prt_acmebank_${'A'.repeat(32)}` })).status).to.equal(401);
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).status).to.equal(200);
+      const del = await call(g.url, 'DELETE', `/api/admin/partners/acmebank/keys/${acme.keyId}`, { token: await adminToken() });
+      expect(del.status).to.equal(200);
+      const r = await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key });
+      expect(r.status).to.equal(401);
+      expect(r.body.detail).to.match(/Missing, invalid or disabled API key/);
+    });
+
+    it('does not accept one partner\'s key with another partner\'s slug', async () => {
+      const forged = acme.key.replace('prt_acmebank_', 'prt_otherbank_');
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: forged })).status).to.equal(401);
+    });
+
+    it('answers 404, not 403, for another partner\'s assessment, and for its evidence', async () => {
+      const a = await assess(assessBody());
+      const mine = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}`, { key: acme.key });
+      expect(mine.status).to.equal(200);
+      expect(mine.text).to.equal(JSON.stringify(a.body));
+      expect((await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}`, { key: other.key })).status).to.equal(404);
+      expect((await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, { key: other.key })).status).to.equal(404);
+      expect((await call(g.url, 'GET', '/api/partner/v1/assessment/AF-000000000000', { key: acme.key })).status).to.equal(404);
+    });
+
+    it('refuses browser requests (Origin) with 403 and never sends CORS headers', async () => {
+      const r = await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key, headers: { origin: 'https://app.example.com' } });
+      expect(r.status).to.equal(403);
+      expect(r.headers.get('access-control-allow-origin')).to.equal(null);
+      const pre = await fetch(`${g.url}/api/partner/v1/assess`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+      expect(pre.headers.get('access-control-allow-origin')).to.equal(null);
+      expect(pre.status).to.be.oneOf([403, 404]);
+    });
+
+    it('answers an unknown route with 404 {detail}', async () => {
+      const r = await call(g.url, 'GET', '/api/partner/v1/nope', { key: acme.key });
+      expect(r.status).to.equal(404);
+      expect(r.body.detail).to.be.a('string');
+    });
+
+    it('never writes a key or a webhook secret to the logs', async () => {
+      await assess(assessBody());
+      await call(g.url, 'GET', '/api/partner/v1/usage', { key: `prt_acmebank_${'B'.repeat(32)}` });
+      const all = logLines.join('');
+      expect(all).to.not.include(acme.key);
+      expect(all).to.not.include(acme.key.slice(-32));
+      expect(all).to.not.include(acme.webhookSecret);
+      expect(all).to.not.include('B'.repeat(32));
+    });
+  });
+
+  describe('GET /assessment/{id}/evidence', () => {
+    it('returns the evidence: a ledger row per transaction and the income streams', async () => {
+      const a = await assess(assessBody());
+      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, { key: acme.key });
+      expect(e.status).to.equal(200);
+      expect(e.body.ledger).to.have.length(persona.transactions.length);
+      expect(e.body.income.streams[0].type).to.equal('employment');
+    });
+  });
+
+  describe('GET /usage', () => {
+    it('has the page\'s shape, counts successful assessments only, and is not itself counted', async () => {
+      await assess(assessBody());
+      await assess({ customer_ref: 'x' });
+      await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key });
+      const u = await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key });
+      expect(u.body).to.include({ partner_id: 'acmebank', tier: 'pilot', monthly_quota: 1000, current_usage: 1, remaining: 999, reset_date: '1st of next month', is_test_mode: true });
+      const reset = new Date(u.body.reset_at);
+      expect(reset.getUTCDate()).to.equal(1);
+      expect(reset.getTime()).to.be.greaterThan(Date.now());
+    });
+  });
+});
