@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import { onEachDatabase, reset } from '../helpers/databases.ts';
+import { adminToken, call, createPartner, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
+import { generatePersona } from '../../tools/personas/personas.ts';
+import { reserveUnit } from '../../src/store/usage.ts';
+import { IDEMPOTENCY_TTL_MS } from '../../src/store/idempotency.ts';
+import { fromVeqtrx } from '../../src/model/veqtrx.ts';
+import { getPartner } from '../../src/store/partners.ts';
+
+const txs = generatePersona('salaried_single_renter', 2).transactions;
+const body = (ref = 'c-1') => ({ customer_ref: ref, transactions: txs });
+
+onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
+  let g: Running;
+  let p: TestPartner;
+  before(async function () {
+    this.timeout(60_000);
+    g = await startGateway(getDb());
+  });
+  after(async () => g?.stop());
+  beforeEach(async () => {
+    g.clock.now = undefined;
+    await reset(getDb());
+    p = await createPartner(g.url, 'quotabank', { monthly_quota: 60 });
+  });
+  const assess = (b: unknown, headers: Record<string, string> = {}) => call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: b, headers });
+  const usage = async () => (await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body;
+
+  it('lets exactly 10 of 50 concurrent assessments through when 10 units are left; the rest get 429', async function () {
+    this.timeout(60_000);
+    const partner = (await getPartner(getDb(), p.id))!;
+    for (let i = 0; i < 50; i++) expect(await reserveUnit(getDb(), p.id, new Date(), partner.monthly_quota)).to.equal(true);
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => assess(body(`c-${i}`))));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).to.have.length(10);
+    expect(statuses.filter((s) => s === 429)).to.have.length(40);
+    const refused = results.find((r) => r.status === 429)!;
+    expect(refused.body.detail).to.match(/quota/i);
+    const u = await usage();
+    expect(u).to.include({ current_usage: 60, remaining: 0 });
+    const { rows } = await getDb().query<{ n: number }>('select count(*)::int as n from assessments where partner_id = $1', [p.id]);
+    expect(rows[0]!.n).to.equal(10);
+  });
+
+  it('counts per UTC calendar month: a new month starts from zero', async () => {
+    g.clock.now = new Date('2026-10-31T23:59:59.000Z');
+    expect((await assess(body())).status).to.equal(200);
+    expect((await usage()).current_usage).to.equal(1);
+    g.clock.now = new Date('2026-11-01T00:00:00.000Z');
+    expect((await usage()).current_usage).to.equal(0);
+    expect((await usage()).reset_at).to.equal('2026-12-01T00:00:00.000Z');
+  });
+
+  it('releases the unit when the work fails after the reservation', async () => {
+    const partner = (await getPartner(getDb(), p.id))!;
+    const mixed = [fromVeqtrx({ date: '2026-06-01', amount: 5, merchant_name: 'A' }), { ...fromVeqtrx({ date: '2026-06-02', amount: 5, merchant_name: 'B' }), currency: 'EUR' }];
+    let status = 0;
+    try {
+      await g.gw.assessments.run(partner, { customerRef: 'x', transactions: mixed, source: 'test', receivedAt: performance.now() });
+    } catch (e) {
+      status = (e as { status: number }).status;
+    }
+    expect(status).to.equal(400);
+    expect((await usage()).current_usage).to.equal(0);
+  });
+
+  describe('Idempotency-Key', () => {
+    it('returns the first response for the same key and body, at no further cost', async () => {
+      const first = await assess(body(), { 'Idempotency-Key': 'loan-42-attempt' });
+      const again = await assess(body(), { 'Idempotency-Key': 'loan-42-attempt' });
+      expect(first.status).to.equal(200);
+      expect(again.status).to.equal(200);
+      expect(again.text).to.equal(first.text);
+      expect(again.headers.get('idempotent-replayed')).to.equal('true');
+      expect((await usage()).current_usage).to.equal(1);
+    });
+
+    it('treats the same body with keys in another order as the same request', async () => {
+      const a = await assess({ customer_ref: 'z', transactions: txs.slice(0, 10) }, { 'Idempotency-Key': 'k1' });
+      const b = await assess({ transactions: txs.slice(0, 10), customer_ref: 'z' }, { 'Idempotency-Key': 'k1' });
+      expect(b.body.assessment_id).to.equal(a.body.assessment_id);
+    });
+
+    it('answers 422 for the same key with a different body', async () => {
+      await assess(body('a'), { 'Idempotency-Key': 'k2' });
+      const r = await assess(body('b'), { 'Idempotency-Key': 'k2' });
+      expect(r.status).to.equal(422);
+      expect(r.body.detail).to.match(/different request body/);
+    });
+
+    it('answers 409 while the first request with the key is still running', async () => {
+      await getDb().query(`insert into idempotency_keys (partner_id, key, request_hash, state, expires_at) values ($1, 'k3', (select 'x'), 'in_progress', now() + interval '1 hour')`, [p.id]);
+      await getDb().query(`update idempotency_keys set request_hash = $2 where key = 'k3' and partner_id = $1`, [p.id, (await import('../../src/services/assessments.ts')).requestHash(body())]);
+      const r = await assess(body(), { 'Idempotency-Key': 'k3' });
+      expect(r.status).to.equal(409);
+    });
+
+    it('forgets a key after 24 hours', async () => {
+      const t0 = new Date();
+      g.clock.now = t0;
+      const a = await assess(body(), { 'Idempotency-Key': 'k4' });
+      g.clock.now = new Date(t0.getTime() + IDEMPOTENCY_TTL_MS + 1000);
+      const b = await assess(body(), { 'Idempotency-Key': 'k4' });
+      expect(b.body.assessment_id).to.not.equal(a.body.assessment_id);
+    });
+
+    it('does not keep a key whose first request failed, so a corrected retry can use it', async () => {
+      const bad = await assess({ customer_ref: 'x', transactions: [] }, { 'Idempotency-Key': 'k5' });
+      expect(bad.status).to.equal(400);
+      const quotaBank = await call(g.url, 'PUT', `/api/admin/partners/${p.id}`, { token: await adminToken(), body: { monthly_quota: 0 } });
+      expect(quotaBank.status).to.equal(200);
+      const refused = await assess(body(), { 'Idempotency-Key': 'k5' });
+      expect(refused.status).to.equal(429);
+      await call(g.url, 'PUT', `/api/admin/partners/${p.id}`, { token: await adminToken(), body: { monthly_quota: 5 } });
+      expect((await assess(body(), { 'Idempotency-Key': 'k5' })).status).to.equal(200);
+    });
+
+    it('refuses an unusable key with 400', async () => {
+      expect((await assess(body(), { 'Idempotency-Key': 'has space' })).status).to.equal(400);
+    });
+  });
+
+  describe('test mode', () => {
+    it('runs the real engine for a new partner and stores the assessment as test until sign-off', async () => {
+      const t = await assess(body('t'));
+      expect(t.body.monthly_income).to.be.greaterThan(0);
+      const token = await adminToken();
+      const signed = await call(g.url, 'POST', `/api/admin/partners/${p.id}/production`, { token });
+      expect(signed.body).to.include({ is_test_mode: false });
+      const live = await assess(body('l'));
+      const list = await call(g.url, 'GET', `/api/admin/assessments?partner_id=${p.id}`, { token });
+      const flags = Object.fromEntries(list.body.assessments.map((a: { assessment_id: string; is_test_mode: boolean }) => [a.assessment_id, a.is_test_mode]));
+      expect(flags[t.body.assessment_id]).to.equal(true);
+      expect(flags[live.body.assessment_id]).to.equal(false);
+      const onlyTest = await call(g.url, 'GET', `/api/admin/assessments?is_test=true`, { token });
+      expect(onlyTest.body.assessments.map((a: { assessment_id: string }) => a.assessment_id)).to.deep.equal([t.body.assessment_id]);
+    });
+  });
+});
