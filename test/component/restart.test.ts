@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postgres, postgresUrl } from '../helpers/databases.ts';
+import { ADMIN_SECRET } from '../helpers/gateway.ts';
+import { startReceiver } from '../helpers/receiver.ts';
+import { mintAdminToken } from '../../src/services/admin-token.ts';
+import { generatePersona } from '../../tools/personas/personas.ts';
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const p = (s.address() as net.AddressInfo).port;
+    s.close(() => resolve(p));
+  });
+});
+
+function startProcess(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+async function waitHealthy(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/api/partner/v1/health`)).ok) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('gateway did not become healthy');
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`durable webhooks across a crash [${kind}]`, function () {
+    this.timeout(120_000);
+    let env: Record<string, string>;
+    let dataDir: string;
+    before(async function () {
+      dataDir = mkdtempSync(join(tmpdir(), 'gw-restart-'));
+      env = {
+        NODE_ENV: 'test',
+        DATA_DIR: dataDir,
+        ADMIN_JWT_SECRET: ADMIN_SECRET,
+        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        ALLOW_PRIVATE_WEBHOOKS: 'true',
+        WEBHOOK_RETRY_DELAYS: '3,3,3',
+        LOG_LEVEL: 'warn',
+      };
+      if (kind === 'postgres') {
+        if (!(await postgres())) this.skip();
+        env.DATABASE_URL = postgresUrl()!;
+        const db = (await postgres())!;
+        await db.exec(`truncate webhook_attempts, webhook_deliveries, idempotency_keys, assessments, usage_counters, api_keys, partners cascade; delete from pgboss.job;`);
+      }
+    });
+    after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('still delivers after the process is killed during the retries and started again', async () => {
+      const rx = await startReceiver([500]);
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      let child = startProcess({ ...env, PORT: String(port) });
+      try {
+        await waitHealthy(base, child);
+        const token = await mintAdminToken(ADMIN_SECRET);
+        const created = await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: 'crashbank', tier: 'pilot', webhook_url: rx.url }) })).json();
+        const a = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'c', transactions: generatePersona('gig_worker', 4).transactions }) });
+        expect(a.status).to.equal(200);
+        const first = (await rx.waitFor(1))[0]!;
+        await new Promise((r) => setTimeout(r, 500)); // the failed attempt and its retry are committed
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        child = startProcess({ ...env, PORT: String(port) });
+        await waitHealthy(base, child);
+        const second = (await rx.waitFor(2, 30_000))[1]!;
+        expect(second.headers['webhook-id']).to.equal(first.headers['webhook-id']);
+        expect(second.body.toString()).to.equal(await a.text());
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(rx.received).to.have.length(2);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+        await rx.close();
+      }
+    });
+
+    it('drains on SIGTERM: exits 0 after finishing', async () => {
+      const port = await freePort();
+      const child = startProcess({ ...env, PORT: String(port) });
+      await waitHealthy(`http://127.0.0.1:${port}`, child);
+      child.kill('SIGTERM');
+      const code = await new Promise((r) => child.once('exit', r));
+      expect(code).to.equal(0);
+    });
+  });
+}
