@@ -95,6 +95,31 @@ onEachDatabase('partner API', (_kind, getDb) => {
       expect(huge.body.detail).to.match(/too large/);
     });
 
+    it('answers 401 without a key and 403 from a browser, before reading the body', async () => {
+      expect((await call(g.url, 'POST', '/api/partner/v1/assess', { body: assessBody() })).status).to.equal(401);
+      expect((await assess(assessBody(), acme.key, { origin: 'https://evil.example' })).status).to.equal(403);
+      const unauthenticatedJunk = await call(g.url, 'POST', '/api/partner/v1/assess', { raw: '{not json' });
+      expect(unauthenticatedJunk.status).to.equal(401);
+    });
+
+    it('answers a storage failure with 500 {detail} that leaks nothing, charges nothing, keeps nothing, and stays up', async () => {
+      await getDb().exec('alter table assessments rename to assessments_away');
+      let r;
+      try {
+        r = await assess(assessBody(), acme.key, { 'Idempotency-Key': 'during-outage' });
+      } finally {
+        await getDb().exec('alter table assessments_away rename to assessments');
+      }
+      expect(r.status).to.equal(500);
+      expect(r.body.detail).to.match(/try again/i);
+      expect(r.text).to.not.match(/relation|assessments|sql|stack/i);
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage).to.equal(0);
+      const { rows } = await getDb().query<{ n: number }>('select (select count(*) from webhook_deliveries)::int + (select count(*) from idempotency_keys)::int as n');
+      expect(rows[0]!.n).to.equal(0);
+      const again = await assess(assessBody(), acme.key, { 'Idempotency-Key': 'during-outage' });
+      expect(again.status).to.equal(200);
+    });
+
     it('accepts 10,000 transactions in one body', async () => {
       const txs = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 50) + 0.99, merchant_name: 'TESCO STORES 3297', description: `CARD PAYMENT TO TESCO STORES 3297 REF ${i}` }));
       const r = await assess({ customer_ref: 'big', transactions: txs });

@@ -1,0 +1,17 @@
+import { expect } from 'chai';
+import { covered, documented } from '../helpers/contract.ts';
+
+/**
+ * Runs last (file order): every operation in openapi/ must have been called by the suite with its
+ * success status, and every documented status of /assess must have been seen, so no route goes untested.
+ */
+describe('contract coverage', () => {
+  it('exercised every documented operation\'s success response, and every /assess status', function () {
+    if (covered.size === 0) this.skip(); // a partial run (one file) exercises nothing to check
+    const success = [...documented].filter((k) => / 20\d$/.test(k));
+    const missing = success.filter((k) => !covered.has(k));
+    expect(missing, 'operations never called successfully').to.deep.equal([]);
+    const assess = [...documented].filter((k) => k.startsWith('partner POST /assess '));
+    expect(assess.filter((k) => !covered.has(k)), '/assess statuses never seen').to.deep.equal([]);
+  });
+});
