@@ -92,6 +92,6 @@ onEachDatabase('admin API', (_kind, getDb) => {
     expect((await fetch(`${g.url}/docs`)).status).to.equal(200);
     const spec = await call(g.url, 'GET', '/api/partner/v1/openapi.json');
     expect(spec.body.openapi).to.equal('3.1.0');
-    expect((await (await fetch(`${g.url}/api/admin/openapi.json`)).json()).info.title).to.match(/admin/i);
+    expect(((await (await fetch(`${g.url}/api/admin/openapi.json`)).json()) as { info: { title: string } }).info.title).to.match(/admin/i);
   });
 });

@@ -67,7 +67,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       try {
         await waitHealthy(base, child);
         const token = await mintAdminToken(ADMIN_SECRET);
-        const created = await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: 'crashbank', tier: 'pilot', webhook_url: rx.url }) })).json();
+        const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: 'crashbank', tier: 'pilot', webhook_url: rx.url }) })).json()) as { api_key: string };
         const a = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'c', transactions: generatePersona('gig_worker', 4).transactions }) });
         expect(a.status).to.equal(200);
         const first = (await rx.waitFor(1))[0]!;
