@@ -37,7 +37,7 @@ export function createApp(d: AppDeps): express.Express {
   // Bodies are parsed only after authentication (in each router), so an anonymous caller cannot make
   // the server read and parse megabytes.
   const json = [requireJson, express.json({ limit: d.bodyLimit, strict: false, type: 'application/json' })];
-  app.use('/api/partner/v1', partnerRouter({ db: d.db, keys: d.keys, assessments: d.assessments, webhooks: d.webhooks, openapi: d.openapi.partner, clock: d.clock, json }));
+  app.use('/api/partner/v1', partnerRouter({ db: d.db, keys: d.keys, partners: d.partners, assessments: d.assessments, webhooks: d.webhooks, openapi: d.openapi.partner, clock: d.clock, json }));
   app.get('/api/admin/openapi.json', (_req, res) => {
     res.json(d.openapi.admin);
   });

@@ -7,7 +7,8 @@ import { checkUrlForm, UnsafeTargetError } from '../lib/ssrf.ts';
 import type { AssessmentService } from '../services/assessments.ts';
 import type { KeyVerifier } from '../services/keys.ts';
 import type { Db } from '../store/db.ts';
-import { getPartner, type PartnerRow } from '../store/partners.ts';
+import type { PartnerRow } from '../store/partners.ts';
+import type { PartnerService } from '../services/partners.ts';
 import { resetAt, usedThisMonth } from '../store/usage.ts';
 import { listDeliveries } from '../store/webhooks.ts';
 import type { Webhooks } from '../webhooks/service.ts';
@@ -18,6 +19,7 @@ import { parseOr400 } from './validate.ts';
 export interface PartnerRouteDeps {
   db: Db;
   keys: KeyVerifier;
+  partners: PartnerService;
   assessments: AssessmentService;
   webhooks: Webhooks;
   openapi: object;
@@ -41,7 +43,7 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
   r.use(async (req, res, next) => {
     const verified = await d.keys.verify(req.get('x-partner-key'));
     if (!verified) return next(unauthorized());
-    const partner = await getPartner(d.db, verified.partnerId);
+    const partner = await d.partners.forRequest(verified.partnerId);
     if (!partner) return next(unauthorized());
     req.partnerId = partner.id;
     res.locals.partner = partner;
@@ -74,13 +76,13 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
       idempotency: key ? { key, body: req.body } : undefined,
     });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(outcome.status).json(outcome.body);
+    res.status(outcome.status).type('application/json').send(outcome.text);
   });
 
   r.get('/assessment/:assessment_id', async (req, res) => {
     const a = await d.assessments.get(partnerOf(res).id, String(req.params.assessment_id));
     if (!a) throw notFound('Assessment not found');
-    res.json(a);
+    res.type('application/json').send(a);
   });
 
   r.get('/assessment/:assessment_id/evidence', async (req, res) => {

@@ -17,7 +17,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import type { Transaction } from '../model/transaction.ts';
 import type { Metrics } from '../http/metrics.ts';
-import { insertAssessment, getAssessment } from '../store/assessments.ts';
+import { getEvidence, getResponse, insertAssessment, packEvidence } from '../store/assessments.ts';
 import type { Db } from '../store/db.ts';
 import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
@@ -61,7 +61,8 @@ export interface AssessmentRequest {
 
 export interface AssessmentOutcome {
   status: number;
-  body: AssessmentResponse;
+  /** The response body, exactly as stored, replayed and sent to the webhook. */
+  text: string;
   replayed: boolean;
 }
 
@@ -88,20 +89,20 @@ export class AssessmentService {
     const key = req.idempotency?.key;
     if (req.idempotency) {
       const claim = await idem.begin(this.db, partner.id, req.idempotency.key, requestHash(req.idempotency.body), now);
-      if (claim.kind === 'replay') return { status: claim.status, body: claim.response as AssessmentResponse, replayed: true };
+      if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
       if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
       if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');
     }
     let reserved = false;
     try {
-      reserved = await reserveUnit(this.db, partner.id, now, partner.monthly_quota);
+      reserved = await reserveUnit(this.db, partner.id, now);
       if (!reserved) {
         this.metrics.quotaRefusals.inc();
         throw tooManyRequests(`Monthly quota of ${partner.monthly_quota} assessments exhausted; it resets on the 1st of next month (UTC)`);
       }
-      const body = await this.assessAndStore(partner, req, now);
+      const text = await this.assessAndStore(partner, req, now);
       this.metrics.assessments.inc({ source: req.source, outcome: 'ok' });
-      return { status: 200, body, replayed: false };
+      return { status: 200, text, replayed: false };
     } catch (e) {
       if (reserved) await releaseUnit(this.db, partner.id, now).catch((err) => this.log.error({ err: { message: (err as Error).message } }, 'could not release a quota unit'));
       if (key) await idem.abandon(this.db, partner.id, key).catch(() => undefined);
@@ -110,7 +111,7 @@ export class AssessmentService {
     }
   }
 
-  private async assessAndStore(partner: PartnerRow, req: AssessmentRequest, now: Date): Promise<AssessmentResponse> {
+  private async assessAndStore(partner: PartnerRow, req: AssessmentRequest, now: Date): Promise<string> {
     let result;
     try {
       result = assess({
@@ -145,31 +146,29 @@ export class AssessmentService {
       processing_ms: 0,
     };
     const webhookUrl = req.callbackUrl ?? partner.webhook_url;
-    await this.db.tx(async (q) => {
-      // Measured as late as possible: everything but the commit and the network write.
-      body.processing_ms = Math.max(0, Math.round(performance.now() - req.receivedAt));
-      await insertAssessment(q, {
-        id,
-        partner_id: partner.id,
-        customer_ref: req.customerRef,
-        partner_ref: req.partnerRef ?? null,
-        source: req.source,
-        is_test: partner.is_test_mode,
-        response: body as unknown as Record<string, unknown>,
-        evidence: result.evidence as unknown as Record<string, unknown>,
-        created_at: now,
+    const evidenceGz = await packEvidence(result.evidence);
+    // Measured as late as possible: everything but the commit and the network write.
+    body.processing_ms = Math.max(0, Math.round(performance.now() - req.receivedAt));
+    const text = JSON.stringify(body);
+    const row = { id, partner_id: partner.id, customer_ref: req.customerRef, partner_ref: req.partnerRef ?? null, source: req.source, is_test: partner.is_test_mode, response: text, evidence_gz: evidenceGz, created_at: now };
+    if (!req.idempotency && !webhookUrl) {
+      await insertAssessment(this.db, row); // the only write: atomic on its own
+    } else {
+      await this.db.tx(async (q) => {
+        await insertAssessment(q, row);
+        if (req.idempotency) await idem.complete(q, partner.id, req.idempotency.key, 200, text);
+        if (webhookUrl) await this.webhooks.create(q, { partnerId: partner.id, assessmentId: id, event: WEBHOOK_EVENT_ASSESSMENT, url: webhookUrl, payload: text });
       });
-      if (req.idempotency) await idem.complete(q, partner.id, req.idempotency.key, 200, body);
-      if (webhookUrl) await this.webhooks.create(q, { partnerId: partner.id, assessmentId: id, event: WEBHOOK_EVENT_ASSESSMENT, url: webhookUrl, payload: JSON.stringify(body) });
-    });
-    return body;
+    }
+    return text;
   }
 
-  async get(partnerId: string, id: string): Promise<AssessmentResponse | undefined> {
-    return (await getAssessment(this.db, partnerId, id))?.response as AssessmentResponse | undefined;
+  /** The stored response text, exactly as first returned. */
+  async get(partnerId: string, id: string): Promise<string | undefined> {
+    return getResponse(this.db, partnerId, id);
   }
 
   async evidence(partnerId: string, id: string): Promise<unknown> {
-    return (await getAssessment(this.db, partnerId, id, true))?.evidence;
+    return getEvidence(this.db, partnerId, id);
   }
 }

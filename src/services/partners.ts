@@ -47,7 +47,12 @@ export interface CreatePartner {
   webhook_url?: string | undefined;
 }
 
+/** How long a partner row is reused by the request path; quota is always enforced from the table itself. */
+export const PARTNER_CACHE_MS = 2_000;
+
 export class PartnerService {
+  private readonly cache = new Map<string, { row: PartnerRow; until: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly box: SecretBox,
@@ -82,6 +87,22 @@ export class PartnerService {
     });
   }
 
+  /**
+   * The partner for a request, reused for up to PARTNER_CACHE_MS (this replica forgets it at once on
+   * any change it makes; other replicas within that time). Undefined when it does not exist.
+   */
+  async forRequest(id: string): Promise<PartnerRow | undefined> {
+    const t = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && hit.until > t) return hit.row;
+    const row = await store.getPartner(this.db, id);
+    if (row) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(id, { row, until: t + PARTNER_CACHE_MS });
+    }
+    return row;
+  }
+
   async get(id: string): Promise<PartnerRow> {
     const p = await store.getPartner(this.db, id);
     if (!p) throw notFound(`partner "${id}" not found`);
@@ -108,6 +129,7 @@ export class PartnerService {
     // A tier change without an explicit quota takes the new tier's quota.
     const quota = patch.monthly_quota ?? (patch.tier && patch.tier !== current.tier ? this.quotaFor(tier) : undefined);
     const row = await store.updatePartner(this.db, id, { display_name: patch.display_name, tier: patch.tier, monthly_quota: quota, webhook_url: patch.webhook_url });
+    this.cache.delete(id);
     if (!row) throw notFound(`partner "${id}" not found`);
     return view(row, await usedThisMonth(this.db, id, this.clock()));
   }
@@ -133,6 +155,7 @@ export class PartnerService {
 
   async signOff(id: string): Promise<PartnerView> {
     const row = await store.signOffProduction(this.db, id);
+    this.cache.delete(id);
     if (!row) throw notFound(`partner "${id}" not found`);
     return view(row);
   }

@@ -1,4 +1,13 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip, constants } from 'node:zlib';
 import type { Queryable } from './db.ts';
+
+const gz = promisify(gzip);
+const gunz = promisify(gunzip);
+
+/** Evidence is stored gzip-compressed; compression runs on libuv's thread pool, off the event loop. */
+export const packEvidence = (evidence: unknown) => gz(JSON.stringify(evidence), { level: constants.Z_BEST_SPEED });
+export const unpackEvidence = async (b: Uint8Array) => JSON.parse((await gunz(b)).toString('utf8')) as unknown;
 
 export interface AssessmentRow {
   id: string;
@@ -7,23 +16,29 @@ export interface AssessmentRow {
   partner_ref: string | null;
   source: string;
   is_test: boolean;
-  response: Record<string, unknown>;
-  evidence: Record<string, unknown>;
+  /** The response exactly as returned (serialised once, by the caller). */
+  response: string;
+  evidence_gz: Uint8Array;
   created_at: Date;
 }
 
 export async function insertAssessment(q: Queryable, a: AssessmentRow): Promise<void> {
   await q.query(
-    `insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
+    `insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence_gz, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [a.id, a.partner_id, a.customer_ref, a.partner_ref, a.source, a.is_test, JSON.stringify(a.response), JSON.stringify(a.evidence), a.created_at],
+    [a.id, a.partner_id, a.customer_ref, a.partner_ref, a.source, a.is_test, a.response, a.evidence_gz, a.created_at],
   );
 }
 
-/** Scoped to the partner: another partner's id is simply not found. */
-export async function getAssessment(q: Queryable, partnerId: string, id: string, withEvidence = false): Promise<AssessmentRow | undefined> {
-  const cols = withEvidence ? '*' : 'id, partner_id, customer_ref, partner_ref, source, is_test, response, created_at';
-  return (await q.query<AssessmentRow>(`select ${cols} from assessments where id = $1 and partner_id = $2`, [id, partnerId])).rows[0];
+/** The stored response text, scoped to the partner: another partner's id is simply not found. */
+export async function getResponse(q: Queryable, partnerId: string, id: string): Promise<string | undefined> {
+  const { rows } = await q.query<{ response: string }>('select response::text as response from assessments where id = $1 and partner_id = $2', [id, partnerId]);
+  return rows[0]?.response;
+}
+
+export async function getEvidence(q: Queryable, partnerId: string, id: string): Promise<unknown> {
+  const { rows } = await q.query<{ evidence_gz: Uint8Array }>('select evidence_gz from assessments where id = $1 and partner_id = $2', [id, partnerId]);
+  return rows[0] ? unpackEvidence(rows[0].evidence_gz) : undefined;
 }
 
 export interface AssessmentListItem {

@@ -8,7 +8,7 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export type Claim =
   | { kind: 'new' }
-  | { kind: 'replay'; status: number; response: unknown }
+  | { kind: 'replay'; status: number; response: string }
   | { kind: 'in_progress' }
   | { kind: 'mismatch' };
 
@@ -21,8 +21,8 @@ export async function begin(q: Queryable, partnerId: string, key: string, hash: 
     [partnerId, key, hash, now, new Date(now.getTime() + IDEMPOTENCY_TTL_MS)],
   );
   if (inserted.rows.length === 1) return { kind: 'new' };
-  const { rows } = await q.query<{ request_hash: string; state: string; status_code: number | null; response: unknown }>(
-    'select request_hash, state, status_code, response from idempotency_keys where partner_id = $1 and key = $2',
+  const { rows } = await q.query<{ request_hash: string; state: string; status_code: number | null; response: string }>(
+    'select request_hash, state, status_code, response::text as response from idempotency_keys where partner_id = $1 and key = $2',
     [partnerId, key],
   );
   const row = rows[0];
@@ -32,10 +32,11 @@ export async function begin(q: Queryable, partnerId: string, key: string, hash: 
   return { kind: 'replay', status: row.status_code ?? 200, response: row.response };
 }
 
-export async function complete(q: Queryable, partnerId: string, key: string, status: number, response: unknown): Promise<void> {
+/** Records the outcome; `response` is the exact response text. */
+export async function complete(q: Queryable, partnerId: string, key: string, status: number, response: string): Promise<void> {
   await q.query(
     `update idempotency_keys set state = 'completed', status_code = $3, response = $4 where partner_id = $1 and key = $2`,
-    [partnerId, key, status, JSON.stringify(response)],
+    [partnerId, key, status, response],
   );
 }
 

@@ -14,10 +14,19 @@ export function resetAt(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
 }
 
-export async function reserveUnit(q: Queryable, partnerId: string, now: Date, quota: number): Promise<boolean> {
-  const p = period(now);
-  await q.query('insert into usage_counters (partner_id, period) values ($1, $2) on conflict do nothing', [partnerId, p]);
-  const { rows } = await q.query('update usage_counters set used = used + 1 where partner_id = $1 and period = $2 and used < $3 returning used', [partnerId, p, quota]);
+/**
+ * One statement: the month's row is created at 1 or incremented, only while below the partner's quota
+ * as it stands in the partners table at that instant (so a quota change applies at once everywhere).
+ */
+export async function reserveUnit(q: Queryable, partnerId: string, now: Date): Promise<boolean> {
+  const { rows } = await q.query(
+    `insert into usage_counters as u (partner_id, period, used)
+       select p.id, $2, 1 from partners p where p.id = $1 and p.monthly_quota > 0
+     on conflict (partner_id, period) do update set used = u.used + 1
+       where u.used < (select monthly_quota from partners where id = $1)
+     returning used`,
+    [partnerId, period(now)],
+  );
   return rows.length === 1;
 }
 

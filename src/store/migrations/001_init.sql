@@ -30,7 +30,8 @@ create table usage_counters (
   primary key (partner_id, period)
 );
 
--- Assessments: the response exactly as returned (json, not jsonb: key order is kept) and the engine's evidence for audit.
+-- Assessments: the response exactly as returned (json, not jsonb: key order is kept) and the engine's
+-- evidence for audit, gzip-compressed (it holds a ledger row per transaction).
 create table assessments (
   id text primary key,
   partner_id text not null references partners (id),
@@ -39,7 +40,7 @@ create table assessments (
   source text not null,
   is_test boolean not null,
   response json not null,
-  evidence json not null,
+  evidence_gz bytea not null,
   created_at timestamptz not null
 );
 create index assessments_partner_created on assessments (partner_id, created_at desc);

@@ -1,0 +1,91 @@
+/**
+ * HTTP benchmark: starts the gateway as its own process on the embedded database (a fresh DATA_DIR),
+ * provisions a partner, and drives POST /assess over loopback with autocannon — 412- and
+ * 10,000-transaction bodies — printing p50/p99 latency and assessments per second. Bounded in time;
+ * targets 127.0.0.1 only; stops by itself. Prints figures, never passes or fails.
+ *
+ *   npm run bench:http                      (10 s per body size)
+ *   BENCH_SECONDS=20 BENCH_CONNECTIONS=16 npm run bench:http
+ *   GATEWAY_URL=http://127.0.0.1:8080 BENCH_KEY=prt_… npm run bench:http   (an already-running gateway)
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { mintAdminToken } from '../src/services/admin-token.ts';
+import { generateAll } from '../tools/personas/personas.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+
+function body(n: number): string {
+  const txs = [];
+  for (let seed = 1; txs.length < n; seed++) for (const p of generateAll(seed)) if (p.id !== 'thin_file') txs.push(...p.transactions.map((t) => ({ ...t, account_id: `${t.account_id}-${seed}-${p.id}` })));
+  return JSON.stringify({ customer_ref: 'bench', transactions: txs.slice(0, n), declared_income: 2500 });
+}
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const p = (s.address() as net.AddressInfo).port;
+    s.close(() => resolve(p));
+  });
+});
+
+async function main() {
+  let base = process.env.GATEWAY_URL;
+  let key = process.env.BENCH_KEY;
+  let stop = async () => {};
+  if (!base) {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-gw-'));
+    const secret = randomBytes(32).toString('base64url');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', NODE_ENV: 'production', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    stop = async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try { if ((await fetch(`${base}/api/partner/v1/health`)).ok) break; } catch { /* starting */ }
+      if (i > 300) throw new Error('gateway did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const r = await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${await mintAdminToken(secret)}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 }) });
+    key = ((await r.json()) as { api_key: string }).api_key;
+  }
+  if (!key) throw new Error('set BENCH_KEY with GATEWAY_URL');
+  console.log(`HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : 'spawned on the embedded database (PGlite)'}; ${CONNECTIONS} connections, ${SECONDS} s per size`);
+  console.log('transactions  requests  non-2xx  p50 ms  p99 ms  assessments/s');
+  try {
+    for (const n of [412, 10_000]) {
+      const payload = body(n);
+      const warm = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload });
+      if (!warm.ok) throw new Error(`warm-up failed: ${warm.status} ${await warm.text()}`);
+      const res = await autocannon({
+        url: `${base}/api/partner/v1/assess`,
+        method: 'POST',
+        headers: { 'x-partner-key': key, 'content-type': 'application/json' },
+        body: payload,
+        connections: n >= 10_000 ? Math.min(CONNECTIONS, 4) : CONNECTIONS,
+        duration: SECONDS,
+      });
+      const ok = res.requests.total - res.non2xx;
+      console.log(`${String(n).padEnd(13)} ${String(res.requests.total).padEnd(9)} ${String(res.non2xx).padEnd(8)} ${String(res.latency.p50).padEnd(7)} ${String(res.latency.p99).padEnd(7)} ${(ok / SECONDS).toFixed(1)}`);
+    }
+  } finally {
+    await stop();
+  }
+  console.log('reproduce: npm run bench:http');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
