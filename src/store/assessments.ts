@@ -5,9 +5,9 @@ import type { Queryable } from './db.ts';
 const gz = promisify(gzip);
 const gunz = promisify(gunzip);
 
-/** Evidence is stored gzip-compressed; compression runs on libuv's thread pool, off the event loop. */
-export const packEvidence = (evidence: unknown) => gz(JSON.stringify(evidence), { level: constants.Z_BEST_SPEED });
-export const unpackEvidence = async (b: Uint8Array) => JSON.parse((await gunz(b)).toString('utf8')) as unknown;
+/** Evidence is stored gzip-compressed (base64); compression runs on libuv's thread pool, off the event loop. */
+export const packEvidence = async (evidence: unknown) => (await gz(JSON.stringify(evidence), { level: constants.Z_BEST_SPEED })).toString('base64');
+export const unpackEvidence = async (b64: string) => JSON.parse((await gunz(Buffer.from(b64, 'base64'))).toString('utf8')) as unknown;
 
 export interface AssessmentRow {
   id: string;
@@ -18,7 +18,8 @@ export interface AssessmentRow {
   is_test: boolean;
   /** The response exactly as returned (serialised once, by the caller). */
   response: string;
-  evidence_gz: Uint8Array;
+  /** gzip, base64 */
+  evidence_gz: string;
   created_at: Date;
 }
 
@@ -37,7 +38,7 @@ export async function getResponse(q: Queryable, partnerId: string, id: string): 
 }
 
 export async function getEvidence(q: Queryable, partnerId: string, id: string): Promise<unknown> {
-  const { rows } = await q.query<{ evidence_gz: Uint8Array }>('select evidence_gz from assessments where id = $1 and partner_id = $2', [id, partnerId]);
+  const { rows } = await q.query<{ evidence_gz: string }>('select evidence_gz from assessments where id = $1 and partner_id = $2', [id, partnerId]);
   return rows[0] ? unpackEvidence(rows[0].evidence_gz) : undefined;
 }
 

@@ -31,7 +31,8 @@ create table usage_counters (
 );
 
 -- Assessments: the response exactly as returned (json, not jsonb: key order is kept) and the engine's
--- evidence for audit, gzip-compressed (it holds a ledger row per transaction).
+-- evidence for audit, gzip-compressed (it holds a ledger row per transaction) and base64-encoded: the
+-- embedded database binds a 13 KB text parameter in under 1 ms, the same bytes as bytea in over 3 ms.
 create table assessments (
   id text primary key,
   partner_id text not null references partners (id),
@@ -40,7 +41,7 @@ create table assessments (
   source text not null,
   is_test boolean not null,
   response json not null,
-  evidence_gz bytea not null,
+  evidence_gz text not null,
   created_at timestamptz not null
 );
 create index assessments_partner_created on assessments (partner_id, created_at desc);
