@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { dayNumber } from '../engine/calendar.ts';
+import type { AssessmentResponse } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
+import type { VeqtrxTransaction } from '../model/veqtrx.ts';
 import { hasAtMostTwoDecimals } from '../model/money.ts';
 import type { components } from './generated/partner-v1.ts';
 import { assertType, type Exactly } from './validate.ts';
@@ -64,8 +66,11 @@ export type AssessRequest = z.output<typeof AssessRequestSchema>;
 assertType<Exactly<AssessRequest, components['schemas']['AssessRequest']>>();
 assertType<Exactly<z.output<typeof TransactionSchema>, components['schemas']['Transaction']>>();
 assertType<Exactly<z.output<typeof CircumstancesSchema>, components['schemas']['Circumstances']>>();
-// Values too: what we accept must be assignable to what the contract describes.
+// Values too: what we accept must be assignable to what the contract describes. (Responses are
+// checked against the spec's schemas at run time by the contract tests.)
 export const _contract = (r: AssessRequest): components['schemas']['AssessRequest'] => r;
+assertType<Exactly<AssessmentResponse, components['schemas']['AssessmentResponse']>>();
+assertType<Exactly<VeqtrxTransaction, components['schemas']['Transaction']>>();
 
 export const IdempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces');
 

@@ -37,3 +37,13 @@ export interface AssessmentFigures {
   confidence_score: number;
   months_analyzed: number;
 }
+
+/** The Veqtrx `/assess` response: the engine's figures plus what the service adds. */
+export interface AssessmentResponse extends AssessmentFigures {
+  assessment_id: string;
+  partner_ref: string | null;
+  customer_ref: string;
+  /** ISO 8601 UTC with milliseconds. */
+  created_at: string;
+  processing_ms: number;
+}

@@ -14,6 +14,7 @@ import { assess, EngineInputError } from '../engine/index.ts';
 import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
 import { assessmentId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { AssessmentResponse } from '../model/assessment.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import type { Transaction } from '../model/transaction.ts';
 import type { Metrics } from '../http/metrics.ts';
@@ -23,27 +24,6 @@ import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
 import { releaseUnit, reserveUnit } from '../store/usage.ts';
 import type { Webhooks } from '../webhooks/service.ts';
-
-/** The Veqtrx response, field for field and in the contract's order. */
-export interface AssessmentResponse {
-  assessment_id: string;
-  partner_ref: string | null;
-  customer_ref: string;
-  created_at: string;
-  monthly_income: number;
-  monthly_expenditure: number;
-  disposable_income: number;
-  affordable_amount: number;
-  affordability_score: number;
-  categories: Record<string, number>;
-  fca_compliant: boolean;
-  risk_flags: string[];
-  vulnerability_flags: string[];
-  transactions_analyzed: number;
-  confidence_score: number;
-  months_analyzed: number;
-  processing_ms: number;
-}
 
 export interface AssessmentRequest {
   customerRef: string;
@@ -126,6 +106,7 @@ export class AssessmentService {
     }
     const a = result.assessment;
     const id = assessmentId();
+    // Built in the contract's field order: the response, the stored copy and the webhook are this text.
     const body: AssessmentResponse = {
       assessment_id: id,
       partner_ref: req.partnerRef ?? null,
@@ -136,7 +117,7 @@ export class AssessmentService {
       disposable_income: a.disposable_income,
       affordable_amount: a.affordable_amount,
       affordability_score: a.affordability_score,
-      categories: a.categories as Record<string, number>,
+      categories: a.categories,
       fca_compliant: a.fca_compliant,
       risk_flags: a.risk_flags,
       vulnerability_flags: a.vulnerability_flags,

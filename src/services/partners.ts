@@ -6,22 +6,13 @@ import * as store from '../store/partners.ts';
 import type { PartnerRow, Tier } from '../store/partners.ts';
 import { usageByPartner, usedThisMonth } from '../store/usage.ts';
 import { newWebhookSecret } from '../webhooks/sign.ts';
+import type { components } from '../http/generated/admin-v1.ts';
 import { issueKey, type IssuedKey, type KeyVerifier } from './keys.ts';
 
 export const TIER_QUOTAS: Record<Exclude<Tier, 'enterprise'>, number> = { pilot: 1_000, standard: 10_000 };
 
-export interface PartnerView {
-  partner_id: string;
-  display_name: string;
-  tier: Tier;
-  monthly_quota: number;
-  webhook_url: string | null;
-  is_test_mode: boolean;
-  production_at: string | null;
-  created_at: string;
-  updated_at: string;
-  current_usage?: number;
-}
+/** A partner as the admin API shows it (the generated contract type). */
+export type PartnerView = components['schemas']['Partner'];
 
 export function view(p: PartnerRow, usage?: number): PartnerView {
   const v: PartnerView = {

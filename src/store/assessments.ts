@@ -42,18 +42,11 @@ export async function getEvidence(q: Queryable, partnerId: string, id: string): 
   return rows[0] ? unpackEvidence(rows[0].evidence_gz) : undefined;
 }
 
-export interface AssessmentListItem {
-  id: string;
-  partner_id: string;
-  customer_ref: string;
-  partner_ref: string | null;
-  source: string;
-  is_test: boolean;
-  created_at: Date;
+export type AssessmentListItem = Omit<AssessmentRow, 'response' | 'evidence_gz'> & {
   monthly_income: number;
   affordable_amount: number;
   fca_compliant: boolean;
-}
+};
 
 export async function listAssessments(q: Queryable, f: { partnerId?: string; isTest?: boolean; limit: number; before?: Date }): Promise<AssessmentListItem[]> {
   const where: string[] = [];
