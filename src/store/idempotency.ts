@@ -5,6 +5,11 @@
 import type { Queryable } from './db.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A claim still "in progress" after this long belongs to a request that died with its process (no
+ * request runs this long: the server's request timeout is 2 minutes), so a retry may take it over.
+ */
+export const STALE_CLAIM_MS = 5 * 60 * 1000;
 
 export type Claim =
   | { kind: 'new' }
@@ -13,8 +18,11 @@ export type Claim =
   | { kind: 'mismatch' };
 
 export async function begin(q: Queryable, partnerId: string, key: string, hash: string, now: Date): Promise<Claim> {
-  // An expired key is forgotten, then claimed again.
-  await q.query('delete from idempotency_keys where partner_id = $1 and key = $2 and expires_at <= $3', [partnerId, key, now]);
+  // An expired key is forgotten, then claimed again; so is a claim abandoned by a crashed request.
+  await q.query(
+    `delete from idempotency_keys where partner_id = $1 and key = $2 and (expires_at <= $3 or (state = 'in_progress' and created_at <= $4))`,
+    [partnerId, key, now, new Date(now.getTime() - STALE_CLAIM_MS)],
+  );
   const inserted = await q.query(
     `insert into idempotency_keys (partner_id, key, request_hash, state, created_at, expires_at)
      values ($1, $2, $3, 'in_progress', $4, $5) on conflict do nothing returning key`,

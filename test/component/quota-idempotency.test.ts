@@ -88,10 +88,21 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     });
 
     it('answers 409 while the first request with the key is still running', async () => {
-      await getDb().query(`insert into idempotency_keys (partner_id, key, request_hash, state, expires_at) values ($1, 'k3', (select 'x'), 'in_progress', now() + interval '1 hour')`, [p.id]);
-      await getDb().query(`update idempotency_keys set request_hash = $2 where key = 'k3' and partner_id = $1`, [p.id, (await import('../../src/services/assessments.ts')).requestHash(body())]);
+      const { requestHash } = await import('../../src/services/assessments.ts');
+      await getDb().query(`insert into idempotency_keys (partner_id, key, request_hash, state, expires_at) values ($1, 'k3', $2, 'in_progress', now() + interval '1 hour')`, [p.id, requestHash(body())]);
       const r = await assess(body(), { 'Idempotency-Key': 'k3' });
       expect(r.status).to.equal(409);
+    });
+
+    it('lets a retry take over a claim left "in progress" by a request that died (after 5 minutes)', async () => {
+      const { requestHash } = await import('../../src/services/assessments.ts');
+      await getDb().query(
+        `insert into idempotency_keys (partner_id, key, request_hash, state, created_at, expires_at) values ($1, 'k-crash', $2, 'in_progress', now() - interval '6 minutes', now() + interval '1 hour')`,
+        [p.id, requestHash(body())],
+      );
+      const r = await assess(body(), { 'Idempotency-Key': 'k-crash' });
+      expect(r.status).to.equal(200);
+      expect((await assess(body(), { 'Idempotency-Key': 'k-crash' })).body.assessment_id).to.equal(r.body.assessment_id);
     });
 
     it('forgets a key after 24 hours', async () => {

@@ -8,6 +8,17 @@ import { generatePersona } from '../../tools/personas/personas.ts';
 
 const txs = generatePersona('couple_two_children_mortgage', 3).transactions;
 /** Independent of src/webhooks: the page's recipe, written out here. */
+/** Polls until `check` returns a value, for state the gateway records just after the receiver sees a request. */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const veqtrxRecipe = (secret: string, raw: Buffer) => 'sha256=' + createHmac('sha256', Buffer.from(secret)).update(raw).digest('hex');
 
 onEachDatabase('webhooks', (_kind, getDb) => {
@@ -35,8 +46,11 @@ onEachDatabase('webhooks', (_kind, getDb) => {
     expect(got!.headers['x-veqtrx-signature']).to.equal(veqtrxRecipe(p.webhookSecret, got!.body));
     expect(Math.abs(Number(got!.headers['x-veqtrx-timestamp']) - Date.now() / 1000)).to.be.lessThan(60);
     expect(verifyStandard(p.webhookSecret, got!.body, got!.headers['webhook-id'] as string, got!.headers['webhook-timestamp'] as string, got!.headers['webhook-signature'] as string)).to.equal(true);
-    const list = await call(g.url, 'GET', `/api/partner/v1/webhooks/deliveries?assessment_id=${a.body.assessment_id}`, { key: p.key });
-    expect(list.body.deliveries[0]).to.include({ state: 'delivered', attempts: 1, event: 'assessment.completed', delivery_id: got!.headers['webhook-id'] });
+    const d = await eventually(async () => {
+      const list = await call(g.url, 'GET', `/api/partner/v1/webhooks/deliveries?assessment_id=${a.body.assessment_id}`, { key: p.key });
+      return list.body.deliveries[0]?.state === 'delivered' ? list.body.deliveries[0] : undefined;
+    });
+    expect(d).to.include({ state: 'delivered', attempts: 1, event: 'assessment.completed', delivery_id: got!.headers['webhook-id'] });
   });
 
   it('retries a failing receiver at 1 s, 2 s and 4 s with the same webhook-id, recording every attempt', async function () {
@@ -52,8 +66,10 @@ onEachDatabase('webhooks', (_kind, getDb) => {
     expect(gaps[2]).to.be.within(3.9, 5.2);
     expect(new Set(got.map((x) => x.headers['webhook-id'])).size).to.equal(1);
     expect(new Set(got.map((x) => x.body.toString())).size).to.equal(1);
-    await new Promise((r) => setTimeout(r, 300));
-    const d = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries[0];
+    const d = await eventually(async () => {
+      const x = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries[0];
+      return x?.state === 'delivered' ? x : undefined;
+    });
     expect(d).to.include({ state: 'delivered', attempts: 4, last_status_code: 200 });
     expect(d.attempt_log.map((x: { status_code: number }) => x.status_code)).to.deep.equal([500, 503, 502, 200]);
   });
@@ -71,8 +87,11 @@ onEachDatabase('webhooks', (_kind, getDb) => {
     const again = await call(g.url, 'POST', `/api/partner/v1/webhooks/deliveries/${d.delivery_id}/redeliver`, { key: p.key });
     expect(again.status).to.equal(202);
     await rx.waitFor(5);
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries[0]).to.include({ state: 'delivered', attempts: 5 });
+    const redelivered = await eventually(async () => {
+      const x = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries[0];
+      return x?.state === 'delivered' ? x : undefined;
+    });
+    expect(redelivered).to.include({ state: 'delivered', attempts: 5 });
     const otherBank = await createPartner(g.url, 'snoopbank');
     expect((await call(g.url, 'POST', `/api/partner/v1/webhooks/deliveries/${d.delivery_id}/redeliver`, { key: otherBank.key })).status).to.equal(404);
   });
