@@ -42,10 +42,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }, cfg.SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    // close() stops accepting and waits for open connections. A keep-alive connection that was busy
+    // becomes idle only after its response, so idle connections are closed as they appear.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearInterval(sweep);
     await gw.close(cfg.SHUTDOWN_GRACE_MS);
     log.info('stopped');
     process.exit(0);

@@ -18,8 +18,15 @@ const freePort = () => new Promise<number>((resolve) => {
   });
 });
 
+const stderrOf = new WeakMap<ChildProcess, string[]>();
+
 function startProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  stderrOf.set(child, lines);
+  child.stderr!.on('data', (c: Buffer) => lines.push(String(c)));
+  child.stdout!.on('data', (c: Buffer) => lines.push(String(c)));
+  return child;
 }
 
 async function waitHealthy(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
@@ -88,13 +95,29 @@ for (const kind of ['pglite', 'postgres'] as const) {
       }
     });
 
-    it('drains on SIGTERM: exits 0 after finishing', async () => {
+    it('drains on SIGTERM: an assessment in flight completes, new connections are refused, exit 0', async () => {
       const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
       const child = startProcess({ ...env, PORT: String(port) });
-      await waitHealthy(`http://127.0.0.1:${port}`, child);
+      await waitHealthy(base, child);
+      const token = await mintAdminToken(ADMIN_SECRET);
+      const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: `drain-${kind}`, tier: 'pilot' }) })).json()) as { api_key: string };
+      const big = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 40) + 0.5, merchant_name: `SHOP ${i % 300}` }));
+      const inflight = fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'c', transactions: big }) });
+      await new Promise((r) => setTimeout(r, 150)); // the request is being read and assessed
+      const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-      const code = await new Promise((r) => child.once('exit', r));
-      expect(code).to.equal(0);
+      const res = await inflight;
+      expect(res.status).to.equal(200);
+      expect(((await res.json()) as { transactions_analyzed: number }).transactions_analyzed).to.equal(10_000);
+      expect(await exited, (stderrOf.get(child) ?? []).join('').slice(-3000)).to.equal(0);
+      let refused = false;
+      try {
+        await fetch(`${base}/api/partner/v1/health`);
+      } catch {
+        refused = true;
+      }
+      expect(refused).to.equal(true);
     });
   });
 }
