@@ -78,7 +78,7 @@ export class AssessmentService {
       reserved = await reserveUnit(this.db, partner.id, now);
       if (!reserved) {
         this.metrics.quotaRefusals.inc();
-        throw tooManyRequests(`Monthly quota of ${partner.monthly_quota} assessments exhausted; it resets on the 1st of next month (UTC)`);
+        throw tooManyRequests('Monthly quota exhausted; it resets on the 1st of next month (UTC). GET /usage shows the quota and usage');
       }
       const text = await this.assessAndStore(partner, req, now);
       this.metrics.assessments.inc({ source: req.source, outcome: 'ok' });

@@ -85,6 +85,19 @@ onEachDatabase('admin API', (_kind, getDb) => {
     expect((await admin('POST', '/partners/nobody/production')).status).to.equal(404);
   });
 
+  it('serves the operational routes as openapi/ops-v1.yaml documents them', async () => {
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const ops = parse(readFileSync(new URL('../../openapi/ops-v1.yaml', import.meta.url), 'utf8')) as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }> };
+    for (const [path, item] of Object.entries(ops.paths)) {
+      const res = await fetch(`${g.url}${path}`);
+      const documented = item.get.responses[String(res.status)];
+      expect(documented, `${path} answered ${res.status}`).to.not.equal(undefined);
+      const type = (res.headers.get('content-type') ?? '').split(';')[0]!;
+      expect(Object.keys(documented!.content)).to.include(type);
+    }
+  });
+
   it('serves the metrics, the docs page and both OpenAPI documents', async () => {
     const m = await (await fetch(`${g.url}/metrics`)).text();
     expect(m).to.include('http_request_duration_seconds');

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { embedded, reset } from '../helpers/databases.ts';
+import { ADMIN_SECRET, call, startGateway, type Running } from '../helpers/gateway.ts';
+import { verifyAdminToken } from '../../src/services/admin-token.ts';
+
+const run = promisify(execFile);
+
+describe('admin CLI', function () {
+  this.timeout(60_000);
+  let g: Running;
+  before(async () => {
+    const db = await embedded();
+    await reset(db);
+    g = await startGateway(db);
+  });
+  after(async () => g?.stop());
+
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args, '--url', g.url], { env: { ...process.env, ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') } });
+      return { code: 0, out: stdout };
+    } catch (e) {
+      const x = e as { code: number; stdout: string; stderr: string };
+      return { code: x.code, out: x.stdout + x.stderr };
+    }
+  };
+
+  it('mints a valid admin token', async () => {
+    const r = await cli('token', '--ttl', '120');
+    expect(r.code).to.equal(0);
+    expect(await verifyAdminToken(ADMIN_SECRET, r.out.trim())).to.not.equal(undefined);
+  });
+
+  it('creates a partner whose key works, lists it, issues and disables keys, and signs it off', async () => {
+    const created = JSON.parse((await cli('create-partner', 'clibank', '--tier', 'standard', '--name', 'CLI Bank')).out);
+    expect(created).to.include({ partner_id: 'clibank', tier: 'standard', monthly_quota: 10_000 });
+    expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: created.api_key })).status).to.equal(200);
+    const listed = JSON.parse((await cli('list-partners')).out);
+    expect(listed.partners.map((p: { partner_id: string }) => p.partner_id)).to.include('clibank');
+    const second = JSON.parse((await cli('issue-key', 'clibank')).out);
+    expect(second.api_key).to.match(/^prt_clibank_/);
+    expect((await cli('disable-key', 'clibank', created.key_id)).code).to.equal(0);
+    expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: created.api_key })).status).to.equal(401);
+    const updated = JSON.parse((await cli('update-partner', 'clibank', '--quota', '5')).out);
+    expect(updated.monthly_quota).to.equal(5);
+    expect(JSON.parse((await cli('sign-off', 'clibank')).out).is_test_mode).to.equal(false);
+  });
+
+  it('reports API errors and usage mistakes with a non-zero exit', async () => {
+    const dup = await cli('create-partner', 'dupbank', '--tier', 'pilot');
+    expect(dup.code).to.equal(0);
+    const again = await cli('create-partner', 'dupbank', '--tier', 'pilot');
+    expect(again.code).to.equal(1);
+    expect(again.out).to.match(/409: partner "dupbank" already exists/);
+    expect((await cli('create-partner', 'nobank')).code).to.equal(2);
+    expect((await cli('frobnicate')).code).to.equal(2);
+  });
+});
