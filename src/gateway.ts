@@ -16,6 +16,7 @@ import { KeyVerifier } from './services/keys.ts';
 import { PartnerService } from './services/partners.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
+import { purgeExpired } from './store/idempotency.ts';
 import { Webhooks } from './webhooks/service.ts';
 import type express from 'express';
 
@@ -49,6 +50,14 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
   const partners = new PartnerService(db, box, keys, cfg.ENTERPRISE_DEFAULT_QUOTA, clock);
   const assessments = new AssessmentService(db, webhooks, metrics, log, clock);
   if (cfg.RUN_WORKERS) await webhooks.startWorker();
+  // Expired idempotency keys are forgotten lazily when reused; this keeps the table from growing.
+  const purge = setInterval(() => {
+    purgeExpired(db, clock()).then(
+      (n) => n && log.info({ purged: n }, 'expired idempotency keys removed'),
+      (e: Error) => log.warn({ err: { message: e.message } }, 'idempotency purge failed'),
+    );
+  }, 60 * 60 * 1000);
+  purge.unref();
   const app = createApp({
     db, log, metrics, keys, assessments, partners, webhooks, clock,
     openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
@@ -58,6 +67,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
   return {
     app, db, jobs, log, metrics, partners, assessments, webhooks, keys,
     async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
+      clearInterval(purge);
       await jobs.stop(graceMs);
       if (!opts.db) await db.close();
     },

@@ -3,6 +3,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { fromVeqtrx } from '../model/veqtrx.ts';
 import { toMinor } from '../model/money.ts';
 import { badRequest, notFound, unauthorized } from '../lib/errors.ts';
+import { ASSESSMENT_ID } from '../lib/ids.ts';
 import { checkUrlForm, UnsafeTargetError } from '../lib/ssrf.ts';
 import type { AssessmentService } from '../services/assessments.ts';
 import type { KeyVerifier } from '../services/keys.ts';
@@ -80,18 +81,20 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
   });
 
   r.get('/assessment/:assessment_id', async (req, res) => {
-    const a = await d.assessments.get(partnerOf(res).id, String(req.params.assessment_id));
+    const id = String(req.params.assessment_id);
+    const a = ASSESSMENT_ID.test(id) ? await d.assessments.get(partnerOf(res).id, id) : undefined;
     if (!a) throw notFound('Assessment not found');
     res.type('application/json').send(a);
   });
 
   r.get('/assessment/:assessment_id/evidence', async (req, res) => {
-    const e = await d.assessments.evidence(partnerOf(res).id, String(req.params.assessment_id));
+    const id = String(req.params.assessment_id);
+    const e = ASSESSMENT_ID.test(id) ? await d.assessments.evidence(partnerOf(res).id, id) : undefined;
     if (!e) throw notFound('Assessment not found');
     res.json(e);
   });
 
-  r.get('/usage', async (req, res) => {
+  r.get('/usage', async (_req, res) => {
     const p = partnerOf(res);
     const now = d.clock();
     const used = await usedThisMonth(d.db, p.id, now);

@@ -17,12 +17,6 @@ export function toMajor(minor: number): number {
   return rounded === 0 ? 0 : rounded / 100;
 }
 
-/** Rounds a (possibly fractional) minor-unit figure to whole pence, half away from zero. */
-export function roundMinor(minor: number): number {
-  const r = Math.sign(minor) * Math.round(Math.abs(minor));
-  return r === 0 ? 0 : r;
-}
-
 /** True when `major` has no more than two decimal places (tolerating binary representation). */
 export function hasAtMostTwoDecimals(major: number): boolean {
   return Number.isFinite(major) && Math.abs(major * 100 - Math.round(major * 100)) < 1e-6;

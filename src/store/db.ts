@@ -141,8 +141,3 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   });
   return new PgliteDb(lite);
 }
-
-/** PGlite only: a dump of the whole database, to start a test instance from. */
-export async function dumpPglite(db: Db): Promise<Blob | undefined> {
-  return db instanceof PgliteDb ? (db as unknown as { lite: PGlite }).lite.dumpDataDir('none') : undefined;
-}

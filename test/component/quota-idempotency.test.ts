@@ -114,6 +114,13 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
       expect(b.body.assessment_id).to.not.equal(a.body.assessment_id);
     });
 
+    it('purges expired keys', async () => {
+      const { purgeExpired } = await import('../../src/store/idempotency.ts');
+      await assess(body(), { 'Idempotency-Key': 'old' });
+      expect(await purgeExpired(getDb(), new Date(Date.now() + IDEMPOTENCY_TTL_MS + 1000))).to.equal(1);
+      expect(await purgeExpired(getDb(), new Date())).to.equal(0);
+    });
+
     it('does not keep a key whose first request failed, so a corrected retry can use it', async () => {
       const bad = await assess({ customer_ref: 'x', transactions: [] }, { 'Idempotency-Key': 'k5' });
       expect(bad.status).to.equal(400);
