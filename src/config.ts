@@ -4,6 +4,7 @@
  * a missing secret stops the start with a clear message.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -41,6 +42,8 @@ export const EnvSchema = z.object({
     .default('1,2,4')
     .transform((s) => s.split(',').map(Number))
     .refine((a) => a.every((n) => Number.isFinite(n) && n >= 0), 'WEBHOOK_RETRY_DELAYS must be comma-separated seconds'),
+  /** Worker threads that run the engine (0 = on the event loop); default: the cores but one, at least 1. */
+  ASSESS_THREADS: z.coerce.number().int().min(0).max(64).default(Math.max(1, availableParallelism() - 1)),
   /** Run the job workers (webhook delivery) in this process. */
   RUN_WORKERS: bool.default(true),
   /** How long in-flight requests may take to finish on SIGTERM. */

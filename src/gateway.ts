@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { SecretBox } from './lib/secrets.ts';
 import { Metrics } from './http/metrics.ts';
 import { AssessmentService } from './services/assessments.ts';
+import { createAssessor } from './services/assessor.ts';
 import { KeyVerifier } from './services/keys.ts';
 import { PartnerService } from './services/partners.ts';
 import { openDb, type Db } from './store/db.ts';
@@ -48,7 +49,8 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
   const keys = new KeyVerifier(db, cfg.KEY_CACHE_TTL_MS);
   const webhooks = new Webhooks(db, jobs, box, { timeoutMs: cfg.WEBHOOK_TIMEOUT_MS, allowPrivate: cfg.ALLOW_PRIVATE_WEBHOOKS, retryDelaysSeconds: cfg.WEBHOOK_RETRY_DELAYS }, log, metrics, clock);
   const partners = new PartnerService(db, box, keys, cfg.ENTERPRISE_DEFAULT_QUOTA, clock);
-  const assessments = new AssessmentService(db, webhooks, metrics, log, clock);
+  const assessor = createAssessor(cfg.ASSESS_THREADS);
+  const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock);
   if (cfg.RUN_WORKERS) await webhooks.startWorker();
   // Expired idempotency keys are forgotten lazily when reused; this keeps the table from growing.
   const purge = setInterval(() => {
@@ -69,6 +71,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
     async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
       clearInterval(purge);
       await jobs.stop(graceMs);
+      await assessor.close();
       if (!opts.db) await db.close();
     },
   };

@@ -10,7 +10,6 @@
  * the idempotency record and the webhook job commit together or not at all.
  */
 import { createHash } from 'node:crypto';
-import { assess, EngineInputError } from '../engine/index.ts';
 import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
 import { assessmentId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -18,7 +17,8 @@ import type { AssessmentResponse } from '../model/assessment.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import type { Transaction } from '../model/transaction.ts';
 import type { Metrics } from '../http/metrics.ts';
-import { getEvidence, getResponse, insertAssessment, packEvidence } from '../store/assessments.ts';
+import { getEvidence, getResponse, insertAssessment } from '../store/assessments.ts';
+import type { Assessor } from './assessor.ts';
 import type { Db } from '../store/db.ts';
 import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
@@ -58,6 +58,7 @@ export function requestHash(body: unknown): string {
 export class AssessmentService {
   constructor(
     private readonly db: Db,
+    private readonly assessor: Assessor,
     private readonly webhooks: Webhooks,
     private readonly metrics: Metrics,
     private readonly log: Logger,
@@ -92,17 +93,15 @@ export class AssessmentService {
   }
 
   private async assessAndStore(partner: PartnerRow, req: AssessmentRequest, now: Date): Promise<string> {
-    let result;
-    try {
-      result = assess({
-        transactions: req.transactions,
-        now,
-        ...(req.circumstances ? { circumstances: req.circumstances } : {}),
-        ...(req.declaredIncomeMinor !== undefined ? { declared_income_minor: req.declaredIncomeMinor } : {}),
-      });
-    } catch (e) {
-      if (e instanceof EngineInputError) throw badRequest(e.message, undefined, e.code);
-      throw e;
+    const result = await this.assessor.run({
+      transactions: req.transactions,
+      now: now.getTime(),
+      ...(req.circumstances ? { circumstances: req.circumstances } : {}),
+      ...(req.declaredIncomeMinor !== undefined ? { declared_income_minor: req.declaredIncomeMinor } : {}),
+    });
+    if (!result.ok) {
+      if (result.code === 'engine_failure') throw new Error(`engine failure: ${result.message}`);
+      throw badRequest(result.message, undefined, result.code);
     }
     const a = result.assessment;
     const id = assessmentId();
@@ -127,7 +126,7 @@ export class AssessmentService {
       processing_ms: 0,
     };
     const webhookUrl = req.callbackUrl ?? partner.webhook_url;
-    const evidenceGz = await packEvidence(result.evidence);
+    const evidenceGz = result.evidenceGz;
     // Measured as late as possible: everything but the commit and the network write.
     body.processing_ms = Math.max(0, Math.round(performance.now() - req.receivedAt));
     const text = JSON.stringify(body);

@@ -1,12 +1,10 @@
 import { promisify } from 'node:util';
-import { gunzip, gzip, constants } from 'node:zlib';
+import { gunzip } from 'node:zlib';
 import type { Queryable } from './db.ts';
 
-const gz = promisify(gzip);
 const gunz = promisify(gunzip);
 
-/** Evidence is stored gzip-compressed (base64); compression runs on libuv's thread pool, off the event loop. */
-export const packEvidence = async (evidence: unknown) => (await gz(JSON.stringify(evidence), { level: constants.Z_BEST_SPEED })).toString('base64');
+/** Evidence is stored gzip-compressed, base64 (packed where the engine runs: services/assessor.ts). */
 export const unpackEvidence = async (b64: string) => JSON.parse((await gunz(Buffer.from(b64, 'base64'))).toString('utf8')) as unknown;
 
 export interface AssessmentRow {

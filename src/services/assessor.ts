@@ -1,0 +1,51 @@
+/**
+ * Where the engine runs: a pool of worker threads (piscina) by default, so that assessments use the
+ * machine's other cores and the event loop stays free for HTTP and the database; or inline
+ * (ASSESS_THREADS=0). Both give identical results: the engine is pure.
+ */
+import { Piscina } from 'piscina';
+import runJob from '../workers/assess.ts';
+import type { AssessmentFigures } from '../model/assessment.ts';
+import type { Circumstances } from '../model/circumstances.ts';
+import type { Transaction } from '../model/transaction.ts';
+
+export interface AssessJob {
+  transactions: Transaction[];
+  circumstances?: Circumstances;
+  declared_income_minor?: number;
+  /** Epoch milliseconds (the clock travels as a number). */
+  now: number;
+}
+
+export type AssessJobResult = { ok: true; assessment: AssessmentFigures; evidenceGz: string } | { ok: false; code: string; message: string };
+
+export interface Assessor {
+  run(job: AssessJob): Promise<AssessJobResult>;
+  close(): Promise<void>;
+}
+
+/** The same function the worker threads run, called on the event loop. */
+export class InlineAssessor implements Assessor {
+  async run(job: AssessJob): Promise<AssessJobResult> {
+    return runJob(job);
+  }
+  async close(): Promise<void> {}
+}
+
+export class PooledAssessor implements Assessor {
+  private readonly pool: Piscina;
+  constructor(threads: number) {
+    // Workers inherit the process's execArgv, so they load TypeScript the same way the process does.
+    this.pool = new Piscina({ filename: new URL('../workers/assess.ts', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  }
+  run(job: AssessJob): Promise<AssessJobResult> {
+    return this.pool.run(job);
+  }
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+export function createAssessor(threads: number): Assessor {
+  return threads > 0 ? new PooledAssessor(threads) : new InlineAssessor();
+}
