@@ -7,18 +7,9 @@
 import os from 'node:os';
 import { assess } from '../src/engine/index.ts';
 import { fromVeqtrx, type Transaction } from '../src/model/index.ts';
-import { generateAll } from '../tools/personas/personas.ts';
+import { benchmarkHistory } from '../tools/personas/personas.ts';
 
-function history(n: number): Transaction[] {
-  const out: Transaction[] = [];
-  for (let seed = 1; out.length < n; seed++) {
-    for (const p of generateAll(seed)) {
-      if (p.id === 'thin_file') continue;
-      for (const t of p.transactions) out.push(fromVeqtrx({ ...t, account_id: `${t.account_id ?? 'default'}-${seed}-${p.id}` }));
-    }
-  }
-  return out.slice(0, n);
-}
+const history = (n: number): Transaction[] => benchmarkHistory(n).map((t) => fromVeqtrx(t));
 
 const now = new Date('2026-11-02T09:00:00Z');
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -12,27 +12,16 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { mintAdminToken } from '../src/services/admin-token.ts';
-import { generateAll } from '../tools/personas/personas.ts';
+import { benchmarkHistory } from '../tools/personas/personas.ts';
+import { freePort } from '../test/helpers/free-port.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 
-function body(n: number): string {
-  const txs = [];
-  for (let seed = 1; txs.length < n; seed++) for (const p of generateAll(seed)) if (p.id !== 'thin_file') txs.push(...p.transactions.map((t) => ({ ...t, account_id: `${t.account_id}-${seed}-${p.id}` })));
-  return JSON.stringify({ customer_ref: 'bench', transactions: txs.slice(0, n), declared_income: 2500 });
-}
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const p = (s.address() as net.AddressInfo).port;
-    s.close(() => resolve(p));
-  });
-});
+const body = (n: number) => JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
 
 async function main() {
   let base = process.env.GATEWAY_URL;

@@ -2,37 +2,30 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { badRequest, unauthorized } from '../lib/errors.ts';
-import { checkUrlForm, UnsafeTargetError } from '../lib/ssrf.ts';
 import { verifyAdminToken } from '../services/admin-token.ts';
 import type { PartnerService } from '../services/partners.ts';
 import { listAssessments } from '../store/assessments.ts';
 import type { Db } from '../store/db.ts';
 import { TIERS } from '../store/partners.ts';
 import type { components } from './generated/admin-v1.ts';
+import { WebhookUrlSchema } from './schemas.ts';
 import { assertType, parseOr400, type Exactly } from './validate.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'must be 3–40 characters of a–z, 0–9 and "-", starting and ending with a letter or digit');
-const webhookUrl = z.string().max(2000).superRefine((u, ctx) => {
-  try {
-    checkUrlForm(u);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as UnsafeTargetError).message });
-  }
-});
 
 export const CreatePartnerSchema = z.object({
   partner_id: slug,
   display_name: z.string().trim().min(1).max(200).optional(),
   tier: z.enum(TIERS),
   monthly_quota: z.number().int().min(0).max(100_000_000).optional(),
-  webhook_url: webhookUrl.optional(),
+  webhook_url: WebhookUrlSchema.optional(),
 });
 export const UpdatePartnerSchema = z
   .object({
     display_name: z.string().trim().min(1).max(200).optional(),
     tier: z.enum(TIERS).optional(),
     monthly_quota: z.number().int().min(0).max(100_000_000).optional(),
-    webhook_url: webhookUrl.nullable().optional(),
+    webhook_url: WebhookUrlSchema.nullable().optional(),
   })
   .strict();
 const ListAssessmentsSchema = z.object({

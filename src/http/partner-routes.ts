@@ -2,9 +2,8 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { fromVeqtrx } from '../model/veqtrx.ts';
 import { toMinor } from '../model/money.ts';
-import { badRequest, notFound, unauthorized } from '../lib/errors.ts';
-import { ASSESSMENT_ID } from '../lib/ids.ts';
-import { checkUrlForm, UnsafeTargetError } from '../lib/ssrf.ts';
+import { notFound, unauthorized } from '../lib/errors.ts';
+import { ASSESSMENT_ID, DELIVERY_ID } from '../lib/ids.ts';
 import type { AssessmentService } from '../services/assessments.ts';
 import type { KeyVerifier } from '../services/keys.ts';
 import type { Db } from '../store/db.ts';
@@ -58,13 +57,6 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     const rawKey = req.get('idempotency-key');
     const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header');
     const body = parseOr400(AssessRequestSchema, req.body);
-    if (body.callback_url) {
-      try {
-        checkUrlForm(body.callback_url);
-      } catch (e) {
-        throw badRequest(`Invalid request body: callback_url: ${(e as UnsafeTargetError).message}`, [{ path: 'callback_url', message: (e as UnsafeTargetError).message }]);
-      }
-    }
     const outcome = await d.assessments.run(partner, {
       customerRef: body.customer_ref,
       partnerRef: body.partner_ref,
@@ -118,7 +110,7 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
 
   r.post('/webhooks/deliveries/:delivery_id/redeliver', async (req, res) => {
     const id = String(req.params.delivery_id);
-    if (!/^whd_[0-9a-f]{24}$/.test(id) || !(await d.webhooks.redeliver(partnerOf(res).id, id))) throw notFound('Delivery not found');
+    if (!DELIVERY_ID.test(id) || !(await d.webhooks.redeliver(partnerOf(res).id, id))) throw notFound('Delivery not found');
     const [row] = await listDeliveries(d.db, partnerOf(res).id, 1, { deliveryId: id });
     res.status(202).json(deliveryView(row!));
   });

@@ -9,6 +9,8 @@ import type { AssessmentResponse } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
 import type { VeqtrxTransaction } from '../model/veqtrx.ts';
 import { hasAtMostTwoDecimals } from '../model/money.ts';
+import { checkUrlForm, type UnsafeTargetError } from '../lib/ssrf.ts';
+import { ASSESSMENT_ID } from '../lib/ids.ts';
 import type { components } from './generated/partner-v1.ts';
 import { assertType, type Exactly } from './validate.ts';
 
@@ -40,17 +42,14 @@ export const CircumstancesSchema = z.object({
   vulnerabilities: opt(z.array(z.string().trim().min(1).max(100)).max(50)),
 });
 
-const httpUrl = z
-  .string()
-  .max(2000)
-  .refine((u) => {
-    try {
-      const p = new URL(u).protocol;
-      return p === 'https:' || p === 'http:';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http(s) URL');
+/** A webhook target (partner webhook_url, per-call callback_url): the SSRF guard's form check. */
+export const WebhookUrlSchema = z.string().max(2000).superRefine((u, ctx) => {
+  try {
+    checkUrlForm(u);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as UnsafeTargetError).message });
+  }
+});
 
 export const AssessRequestSchema = z.object({
   customer_ref: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200),
@@ -58,7 +57,7 @@ export const AssessRequestSchema = z.object({
   transactions: z.array(TransactionSchema, { error: 'is required and must be an array' }).min(1, 'must hold at least 1 transaction').max(10_000, 'must hold at most 10,000 transactions'),
   circumstances: opt(CircumstancesSchema),
   declared_income: opt(money(0, 10_000_000)),
-  callback_url: opt(httpUrl),
+  callback_url: opt(WebhookUrlSchema),
 });
 
 export type AssessRequest = z.output<typeof AssessRequestSchema>;
@@ -76,5 +75,5 @@ export const IdempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7
 
 export const DeliveriesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  assessment_id: z.string().regex(/^AF-[0-9A-F]{12}$/).optional(),
+  assessment_id: z.string().regex(ASSESSMENT_ID).optional(),
 });

@@ -19,3 +19,4 @@ export function randomToken(length = 32): string {
 }
 
 export const ASSESSMENT_ID = /^AF-[0-9A-F]{12}$/;
+export const DELIVERY_ID = /^whd_[0-9a-f]{24}$/;

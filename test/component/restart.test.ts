@@ -2,21 +2,15 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgres, postgresUrl } from '../helpers/databases.ts';
 import { ADMIN_SECRET } from '../helpers/gateway.ts';
 import { startReceiver } from '../helpers/receiver.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { mintAdminToken } from '../../src/services/admin-token.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const p = (s.address() as net.AddressInfo).port;
-    s.close(() => resolve(p));
-  });
-});
 
 const stderrOf = new WeakMap<ChildProcess, string[]>();
 

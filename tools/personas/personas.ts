@@ -339,4 +339,19 @@ export function generateAll(seed = 1): Persona[] {
   return PERSONA_IDS.map((id, i) => generatePersona(id, seed * 100 + i));
 }
 
+/**
+ * A history of exactly `n` transactions for benchmarks: the full personas of successive seeds, each
+ * persona's accounts renamed so that no two customers' transfers pair up.
+ */
+export function benchmarkHistory(n: number): VeqtrxTransaction[] {
+  const out: VeqtrxTransaction[] = [];
+  for (let seed = 1; out.length < n; seed++) {
+    for (const p of generateAll(seed)) {
+      if (p.id === 'thin_file') continue;
+      for (const t of p.transactions) out.push({ ...t, account_id: `${t.account_id ?? 'default'}-${seed}-${p.id}` });
+    }
+  }
+  return out.slice(0, n);
+}
+
 export { isoDate };
