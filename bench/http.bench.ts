@@ -7,6 +7,7 @@
  *   npm run bench:http                      (10 s per body size)
  *   BENCH_SECONDS=20 BENCH_CONNECTIONS=16 npm run bench:http
  *   GATEWAY_URL=http://127.0.0.1:8080 BENCH_KEY=prt_… npm run bench:http   (an already-running gateway)
+ *   GW_NODE_ARGS=--trace-gc GW_STDOUT=1 npm run bench:http   (node flags for the spawned gateway; its stdout)
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -31,9 +32,9 @@ async function main() {
     const port = await freePort();
     const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-gw-'));
     const secret = randomBytes(32).toString('base64url');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, [...(process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', NODE_ENV: 'production', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', process.env.GW_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     });
     stop = async () => {
       child.kill('SIGTERM');

@@ -5,7 +5,7 @@ import type { Db } from './store/db.ts';
 import type { Logger } from './lib/logger.ts';
 import { adminRouter } from './http/admin-routes.ts';
 import type { Metrics } from './http/metrics.ts';
-import { errorHandler, notFoundHandler, requestContext, requireJson } from './http/middleware.ts';
+import { errorHandler, notFoundHandler, requestContext, requireJson, requireUtf8 } from './http/middleware.ts';
 import { partnerRouter } from './http/partner-routes.ts';
 import type { AssessmentService } from './services/assessments.ts';
 import type { KeyVerifier } from './services/keys.ts';
@@ -37,7 +37,8 @@ export function createApp(d: AppDeps): express.Express {
   // Bodies are parsed only after authentication (in each router), so an anonymous caller cannot make
   // the server read and parse megabytes.
   const json = [requireJson, express.json({ limit: d.bodyLimit, strict: false, type: 'application/json' })];
-  app.use('/api/partner/v1', partnerRouter({ db: d.db, keys: d.keys, partners: d.partners, assessments: d.assessments, webhooks: d.webhooks, openapi: d.openapi.partner, clock: d.clock, json }));
+  const raw = [requireJson, requireUtf8, express.raw({ limit: d.bodyLimit, type: 'application/json' })];
+  app.use('/api/partner/v1', partnerRouter({ db: d.db, keys: d.keys, partners: d.partners, assessments: d.assessments, webhooks: d.webhooks, openapi: d.openapi.partner, clock: d.clock, json, raw }));
   app.get('/api/admin/openapi.json', (_req, res) => {
     res.json(d.openapi.admin);
   });

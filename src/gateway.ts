@@ -70,7 +70,11 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
     app, db, jobs, log, metrics, partners, assessments, webhooks, keys,
     async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
       clearInterval(purge);
-      await jobs.stop(graceMs);
+      // Requests whose clients have gone (their sockets closed, so the server did not wait for them)
+      // still finish and are stored before the engine pool and the database close.
+      const started = Date.now();
+      if (!(await assessments.drain(graceMs))) log.warn('shutdown: assessments still running after the grace period');
+      await jobs.stop(Math.max(0, graceMs - (Date.now() - started)));
       await assessor.close();
       if (!opts.db) await db.close();
     },

@@ -77,3 +77,10 @@ export const requireJson: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/** A body read as bytes is decoded as UTF-8 (RFC 8259); any other declared charset is refused (415). */
+export const requireUtf8: RequestHandler = (req, _res, next) => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return next(new ApiError(415, `Unsupported charset "${charset}": send UTF-8 JSON`, 'unsupported_encoding'));
+  next();
+};

@@ -1,7 +1,5 @@
 /** The Veqtrx Partner API v1 (`/api/partner/v1`). Routes are thin: parse, call a service, shape the reply. */
 import { Router, type RequestHandler, type Response } from 'express';
-import { fromVeqtrx } from '../model/veqtrx.ts';
-import { toMinor } from '../model/money.ts';
 import { notFound, unauthorized } from '../lib/errors.ts';
 import { ASSESSMENT_ID, DELIVERY_ID } from '../lib/ids.ts';
 import type { AssessmentService } from '../services/assessments.ts';
@@ -13,7 +11,7 @@ import { resetAt, usedThisMonth } from '../store/usage.ts';
 import { listDeliveries } from '../store/webhooks.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 import { refuseBrowsers } from './middleware.ts';
-import { AssessRequestSchema, DeliveriesQuerySchema, IdempotencyKeySchema } from './schemas.ts';
+import { DeliveriesQuerySchema, IdempotencyKeySchema } from './schemas.ts';
 import { parseOr400 } from './validate.ts';
 
 export interface PartnerRouteDeps {
@@ -26,7 +24,11 @@ export interface PartnerRouteDeps {
   clock: () => Date;
   /** Body parsing, run after authentication. */
   json: RequestHandler[];
+  /** The `/assess` body as bytes (it is parsed in the assessment worker), run after authentication. */
+  raw: RequestHandler[];
 }
+
+const EMPTY = new Uint8Array(0);
 
 export function partnerRouter(d: PartnerRouteDeps): Router {
   const r = Router();
@@ -50,27 +52,21 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     next();
   });
   const partnerOf = (res: Response): PartnerRow => res.locals.partner as PartnerRow;
-  r.use(d.json);
 
-  r.post('/assess', async (req, res) => {
+  r.post('/assess', ...d.raw, async (req, res) => {
     const partner = partnerOf(res);
     const rawKey = req.get('idempotency-key');
     const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header');
-    const body = parseOr400(AssessRequestSchema, req.body);
     const outcome = await d.assessments.run(partner, {
-      customerRef: body.customer_ref,
-      partnerRef: body.partner_ref,
-      transactions: body.transactions.map((t) => fromVeqtrx(t)),
-      circumstances: body.circumstances,
-      declaredIncomeMinor: body.declared_income === undefined ? undefined : toMinor(body.declared_income),
-      callbackUrl: body.callback_url,
-      source: 'transactions',
+      body: Buffer.isBuffer(req.body) ? req.body : EMPTY,
       receivedAt: req.started,
-      idempotency: key ? { key, body: req.body } : undefined,
+      idempotencyKey: key,
     });
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(outcome.status).type('application/json').send(outcome.text);
   });
+
+  r.use(d.json);
 
   r.get('/assessment/:assessment_id', async (req, res) => {
     const id = String(req.params.assessment_id);

@@ -6,12 +6,18 @@ export function fieldErrors(e: z.ZodError): FieldError[] {
   return e.issues.slice(0, 50).map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(body)', message: i.message }));
 }
 
+/** The 400's detail and field errors for a zod failure (plain data: it may cross a thread boundary). */
+export function zodFailure(e: z.ZodError, what: string): { detail: string; errors: FieldError[] } {
+  const errors = fieldErrors(e);
+  const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more)` : '';
+  return { detail: `Invalid ${what}: ${errors[0]!.path}: ${errors[0]!.message}${more}`, errors };
+}
+
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const errors = fieldErrors(r.error);
-  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
-  throw badRequest(`Invalid ${what}: ${errors[0]!.path}: ${errors[0]!.message}${more}`, errors);
+  const f = zodFailure(r.error, what);
+  throw badRequest(f.detail, f.errors);
 }
 
 /** Compile-time tie between a zod schema and an OpenAPI-generated type: same keys, compatible values. */

@@ -14,11 +14,10 @@ import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '
 import { assessmentId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
-import type { Circumstances } from '../model/circumstances.ts';
-import type { Transaction } from '../model/transaction.ts';
+import { MALFORMED_JSON, parseJsonBytes } from '../http/assess-request.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { getEvidence, getResponse, insertAssessment } from '../store/assessments.ts';
-import type { Assessor } from './assessor.ts';
+import type { AssessJobResult, Assessor } from './assessor.ts';
 import type { Db } from '../store/db.ts';
 import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
@@ -26,17 +25,11 @@ import { releaseUnit, reserveUnit } from '../store/usage.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 
 export interface AssessmentRequest {
-  customerRef: string;
-  partnerRef?: string | undefined;
-  transactions: Transaction[];
-  circumstances?: Circumstances | undefined;
-  declaredIncomeMinor?: number | undefined;
-  callbackUrl?: string | undefined;
-  /** Adapter id the transactions came from. */
-  source: string;
-  /** When the request arrived (processing_ms is measured from here). */
+  /** The `/assess` body exactly as received; it is parsed, validated and mapped in the assessment worker. */
+  body: Uint8Array;
+  /** When the request arrived (`performance.now()`; processing_ms is measured from here). */
   receivedAt: number;
-  idempotency?: { key: string; body: unknown } | undefined;
+  idempotencyKey?: string | undefined;
 }
 
 export interface AssessmentOutcome {
@@ -65,51 +58,76 @@ export class AssessmentService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async run(partner: PartnerRow, req: AssessmentRequest): Promise<AssessmentOutcome> {
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  /** Runs one assessment; tracked, so that shutdown can let it finish even if its client has gone. */
+  run(partner: PartnerRow, req: AssessmentRequest): Promise<AssessmentOutcome> {
+    const p = this.runOnce(partner, req);
+    this.inflight.add(p);
+    const forget = () => this.inflight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  /** Resolves when every assessment in flight has finished, or after `timeoutMs` (false then). */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.inflight.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    const done = Promise.allSettled([...this.inflight]).then(() => true as const);
+    try {
+      return await Promise.race([done, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async runOnce(partner: PartnerRow, req: AssessmentRequest): Promise<AssessmentOutcome> {
     const now = this.clock();
-    const key = req.idempotency?.key;
-    if (req.idempotency) {
-      const claim = await idem.begin(this.db, partner.id, req.idempotency.key, requestHash(req.idempotency.body), now);
+    const key = req.idempotencyKey;
+    if (key) {
+      // "The same body" means the same JSON value (key order and spacing do not matter).
+      const json = parseJsonBytes(req.body);
+      if (!json.ok) throw badRequest(MALFORMED_JSON, undefined, 'malformed_json');
+      const claim = await idem.begin(this.db, partner.id, key, requestHash(json.value), now);
       if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
       if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
       if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');
     }
     let reserved = false;
+    let source = 'unknown';
     try {
       reserved = await reserveUnit(this.db, partner.id, now);
       if (!reserved) {
         this.metrics.quotaRefusals.inc();
         throw tooManyRequests('Monthly quota exhausted; it resets on the 1st of next month (UTC). GET /usage shows the quota and usage');
       }
-      const text = await this.assessAndStore(partner, req, now);
-      this.metrics.assessments.inc({ source: req.source, outcome: 'ok' });
+      const result = await this.assessor.run({ kind: 'body', body: req.body, now: now.getTime() });
+      if (!result.ok) {
+        if (result.status === 500) throw new Error(`engine failure: ${result.detail}`);
+        throw badRequest(result.detail, result.errors, result.code);
+      }
+      source = result.source;
+      const text = await this.store(partner, result, req, now);
+      this.metrics.assessments.inc({ source, outcome: 'ok' });
       return { status: 200, text, replayed: false };
     } catch (e) {
       if (reserved) await releaseUnit(this.db, partner.id, now).catch((err) => this.log.error({ err: { message: (err as Error).message } }, 'could not release a quota unit'));
       if (key) await idem.abandon(this.db, partner.id, key).catch(() => undefined);
-      if (!(e instanceof ApiError) || e.status >= 500) this.metrics.assessments.inc({ source: req.source, outcome: 'error' });
+      if (!(e instanceof ApiError) || e.status >= 500) this.metrics.assessments.inc({ source, outcome: 'error' });
       throw e;
     }
   }
 
-  private async assessAndStore(partner: PartnerRow, req: AssessmentRequest, now: Date): Promise<string> {
-    const result = await this.assessor.run({
-      transactions: req.transactions,
-      now: now.getTime(),
-      ...(req.circumstances ? { circumstances: req.circumstances } : {}),
-      ...(req.declaredIncomeMinor !== undefined ? { declared_income_minor: req.declaredIncomeMinor } : {}),
-    });
-    if (!result.ok) {
-      if (result.code === 'engine_failure') throw new Error(`engine failure: ${result.message}`);
-      throw badRequest(result.message, undefined, result.code);
-    }
+  private async store(partner: PartnerRow, result: Extract<AssessJobResult, { ok: true }>, req: AssessmentRequest, now: Date): Promise<string> {
+    const { meta } = result;
     const a = result.assessment;
     const id = assessmentId();
     // Built in the contract's field order: the response, the stored copy and the webhook are this text.
     const body: AssessmentResponse = {
       assessment_id: id,
-      partner_ref: req.partnerRef ?? null,
-      customer_ref: req.customerRef,
+      partner_ref: meta.partner_ref ?? null,
+      customer_ref: meta.customer_ref,
       created_at: now.toISOString(),
       monthly_income: a.monthly_income,
       monthly_expenditure: a.monthly_expenditure,
@@ -125,18 +143,18 @@ export class AssessmentService {
       months_analyzed: a.months_analyzed,
       processing_ms: 0,
     };
-    const webhookUrl = req.callbackUrl ?? partner.webhook_url;
+    const webhookUrl = meta.callback_url ?? partner.webhook_url;
     const evidenceGz = result.evidenceGz;
     // Measured as late as possible: everything but the commit and the network write.
     body.processing_ms = Math.max(0, Math.round(performance.now() - req.receivedAt));
     const text = JSON.stringify(body);
-    const row = { id, partner_id: partner.id, customer_ref: req.customerRef, partner_ref: req.partnerRef ?? null, source: req.source, is_test: partner.is_test_mode, response: text, evidence_gz: evidenceGz, created_at: now };
-    if (!req.idempotency && !webhookUrl) {
+    const row = { id, partner_id: partner.id, customer_ref: meta.customer_ref, partner_ref: meta.partner_ref ?? null, source: result.source, is_test: partner.is_test_mode, response: text, evidence_gz: evidenceGz, created_at: now };
+    if (!req.idempotencyKey && !webhookUrl) {
       await insertAssessment(this.db, row); // the only write: atomic on its own
     } else {
       await this.db.tx(async (q) => {
         await insertAssessment(q, row);
-        if (req.idempotency) await idem.complete(q, partner.id, req.idempotency.key, 200, text);
+        if (req.idempotencyKey) await idem.complete(q, partner.id, req.idempotencyKey, 200, text);
         if (webhookUrl) await this.webhooks.create(q, { partnerId: partner.id, assessmentId: id, event: WEBHOOK_EVENT_ASSESSMENT, url: webhookUrl, payload: text });
       });
     }

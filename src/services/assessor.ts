@@ -5,19 +5,19 @@
  */
 import { Piscina } from 'piscina';
 import runJob from '../workers/assess.ts';
+import type { DecodedRequest, DecodeFailure, RequestMeta } from '../http/assess-request.ts';
 import type { AssessmentFigures } from '../model/assessment.ts';
-import type { Circumstances } from '../model/circumstances.ts';
-import type { Transaction } from '../model/transaction.ts';
 
-export interface AssessJob {
-  transactions: Transaction[];
-  circumstances?: Circumstances;
-  declared_income_minor?: number;
-  /** Epoch milliseconds (the clock travels as a number). */
-  now: number;
-}
+/**
+ * What a worker is given: the `/assess` body as received (decoded in the worker), or a request that a
+ * fetching source has already turned into transactions. `now` is epoch milliseconds.
+ */
+export type AssessJob = { kind: 'body'; body: Uint8Array; now: number } | { kind: 'decoded'; request: DecodedRequest; now: number };
 
-export type AssessJobResult = { ok: true; assessment: AssessmentFigures; evidenceGz: string } | { ok: false; code: string; message: string };
+export type AssessJobResult =
+  | { ok: true; meta: RequestMeta; source: string; assessment: AssessmentFigures; evidenceGz: string }
+  | DecodeFailure
+  | { ok: false; status: 500; code: 'engine_failure'; detail: string };
 
 export interface Assessor {
   run(job: AssessJob): Promise<AssessJobResult>;

@@ -1,19 +1,34 @@
 /**
- * Worker-thread entry: runs the pure engine and packs the evidence (JSON + gzip + base64), so the CPU of
- * an assessment is spent off the event loop that serves HTTP and the embedded database.
+ * Worker-thread entry: decodes the request (JSON parse, validation, mapping onto the one transaction
+ * model), runs the pure engine and packs the evidence (JSON + gzip + base64), so that all the CPU of an
+ * assessment is spent off the event loop that serves HTTP and the embedded database.
  * Errors come back as values (a cloned Error loses its fields).
  */
 import { gzipSync, constants } from 'node:zlib';
 import { assess, EngineInputError } from '../engine/index.ts';
+import { decodeAssessBody, type DecodedRequest } from '../http/assess-request.ts';
 import type { AssessJob, AssessJobResult } from '../services/assessor.ts';
 
 export default function run(job: AssessJob): AssessJobResult {
+  let req: DecodedRequest;
+  if (job.kind === 'body') {
+    const d = decodeAssessBody(job.body);
+    if (!d.ok) return d;
+    req = d;
+  } else {
+    req = job.request;
+  }
   try {
-    const { assessment, evidence } = assess({ ...job, now: new Date(job.now) });
+    const { assessment, evidence } = assess({
+      transactions: req.transactions,
+      now: new Date(job.now),
+      ...(req.meta.circumstances ? { circumstances: req.meta.circumstances } : {}),
+      ...(req.meta.declared_income_minor !== undefined ? { declared_income_minor: req.meta.declared_income_minor } : {}),
+    });
     const evidenceGz = gzipSync(JSON.stringify(evidence), { level: constants.Z_BEST_SPEED }).toString('base64');
-    return { ok: true, assessment, evidenceGz };
+    return { ok: true, meta: req.meta, source: req.source, assessment, evidenceGz };
   } catch (e) {
-    if (e instanceof EngineInputError) return { ok: false, code: e.code, message: e.message };
-    return { ok: false, code: 'engine_failure', message: (e as Error).message };
+    if (e instanceof EngineInputError) return { ok: false, status: 400, code: e.code, detail: e.message };
+    return { ok: false, status: 500, code: 'engine_failure', detail: (e as Error).message };
   }
 }

@@ -90,6 +90,14 @@ onEachDatabase('partner API', (_kind, getDb) => {
       expect(bad.body.detail).to.match(/Malformed JSON/);
       const form = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(form.status).to.equal(415);
+      const latin1 = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: JSON.stringify(assessBody()), headers: { 'content-type': 'application/json; charset=iso-8859-1' } });
+      expect(latin1.status).to.equal(415);
+      expect(latin1.body.detail).to.match(/UTF-8/);
+      const notUtf8 = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) });
+      expect(notUtf8.status).to.equal(400);
+      expect(notUtf8.body.detail).to.match(/Malformed JSON/);
+      const bom = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: '\uFEFF' + JSON.stringify(assessBody()), headers: { 'content-type': 'application/json; charset=utf-8' } });
+      expect(bom.status).to.equal(200);
       const huge = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: JSON.stringify({ customer_ref: 'x', pad: 'x'.repeat(9 * 1024 * 1024) }) });
       expect(huge.status).to.equal(413);
       expect(huge.body.detail).to.match(/too large/);

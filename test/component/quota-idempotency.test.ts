@@ -4,7 +4,6 @@ import { adminToken, call, createPartner, startGateway, type Running, type TestP
 import { generatePersona } from '../../tools/personas/personas.ts';
 import { reserveUnit } from '../../src/store/usage.ts';
 import { IDEMPOTENCY_TTL_MS } from '../../src/store/idempotency.ts';
-import { fromVeqtrx } from '../../src/model/veqtrx.ts';
 import { getPartner } from '../../src/store/partners.ts';
 
 const txs = generatePersona('salaried_single_renter', 2).transactions;
@@ -50,16 +49,15 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     expect((await usage()).reset_at).to.equal('2026-12-01T00:00:00.000Z');
   });
 
-  it('releases the unit when the work fails after the reservation', async () => {
-    const partner = (await getPartner(getDb(), p.id))!;
-    const mixed = [fromVeqtrx({ date: '2026-06-01', amount: 5, merchant_name: 'A' }), { ...fromVeqtrx({ date: '2026-06-02', amount: 5, merchant_name: 'B' }), currency: 'EUR' }];
-    let status = 0;
-    try {
-      await g.gw.assessments.run(partner, { customerRef: 'x', transactions: mixed, source: 'test', receivedAt: performance.now() });
-    } catch (e) {
-      status = (e as { status: number }).status;
-    }
-    expect(status).to.equal(400);
+  it('releases the unit when the work fails after the reservation (the body is decoded after it)', async () => {
+    const bad = await assess({ customer_ref: 'x', transactions: [{ date: '2026-02-30', amount: 5, merchant_name: 'A' }] });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.detail).to.match(/not a real calendar date/);
+    const broken = await g.gw.assessments.run((await getPartner(getDb(), p.id))!, { body: Buffer.from('{"customer_ref": '), receivedAt: performance.now() }).then(
+      () => 200,
+      (e: { status: number }) => e.status,
+    );
+    expect(broken).to.equal(400);
     expect((await usage()).current_usage).to.equal(0);
   });
 

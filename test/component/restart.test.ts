@@ -55,7 +55,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         if (!(await postgres())) this.skip();
         env.DATABASE_URL = postgresUrl()!;
         const db = (await postgres())!;
-        await db.exec(`truncate webhook_attempts, webhook_deliveries, idempotency_keys, assessments, usage_counters, api_keys, partners cascade; delete from pgboss.job;`);
+        await db.exec(`truncate webhook_attempts, webhook_deliveries, idempotency_keys, assessments, usage_counters, api_keys, partners cascade; do $$ begin if to_regclass('pgboss.job') is not null then delete from pgboss.job; end if; end $$;`);
       }
     });
     after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -112,6 +112,35 @@ for (const kind of ['pglite', 'postgres'] as const) {
         refused = true;
       }
       expect(refused).to.equal(true);
+    });
+
+    it('drains on SIGTERM even when the client has hung up: the assessment finishes and is stored, no error', async () => {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      let child = startProcess({ ...env, PORT: String(port) });
+      await waitHealthy(base, child);
+      const token = await mintAdminToken(ADMIN_SECRET);
+      const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: `hangup-${kind}`, tier: 'pilot' }) })).json()) as { api_key: string };
+      const big = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 40) + 0.5, merchant_name: `SHOP ${i % 300}` }));
+      const abort = new AbortController();
+      const gone = fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'gone', transactions: big }), signal: abort.signal }).catch(() => 'aborted');
+      await new Promise((r) => setTimeout(r, 150)); // the body has arrived and is being assessed
+      abort.abort();
+      expect(await gone).to.equal('aborted');
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const log = () => (stderrOf.get(child) ?? []).join('');
+      expect(await exited, log().slice(-3000)).to.equal(0);
+      expect(log()).not.to.match(/unhandled error|Terminating worker thread/);
+      child = startProcess({ ...env, PORT: String(port) });
+      try {
+        await waitHealthy(base, child);
+        const usage = (await (await fetch(`${base}/api/partner/v1/usage`, { headers: { 'x-partner-key': created.api_key } })).json()) as { current_usage: number };
+        expect(usage.current_usage).to.equal(1);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      }
     });
   });
 }

@@ -1,0 +1,58 @@
+/**
+ * Decoding a `POST /assess` body: bytes → JSON → the validated request → the one transaction model.
+ * It is pure and runs where the engine runs (the assessment worker threads), so that parsing and
+ * validating 10,000 transactions never holds the event loop that serves HTTP and the database.
+ * Failures come back as values (they cross a thread boundary), shaped as the API's 400.
+ */
+import type { FieldError } from '../lib/errors.ts';
+import type { Circumstances } from '../model/circumstances.ts';
+import { toMinor } from '../model/money.ts';
+import type { Transaction } from '../model/transaction.ts';
+import { fromVeqtrx } from '../model/veqtrx.ts';
+import { AssessRequestSchema } from './schemas.ts';
+import { zodFailure } from './validate.ts';
+
+/** The parts of the request that the service needs besides the transactions. */
+export interface RequestMeta {
+  customer_ref: string;
+  partner_ref?: string;
+  callback_url?: string;
+  circumstances?: Circumstances;
+  declared_income_minor?: number;
+}
+
+export interface DecodedRequest {
+  meta: RequestMeta;
+  /** Adapter id the transactions came from. */
+  source: string;
+  transactions: Transaction[];
+}
+
+export type DecodeFailure = { ok: false; status: 400; code: string; detail: string; errors?: FieldError[] };
+
+export const MALFORMED_JSON = 'Malformed JSON in request body';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** JSON text (UTF-8 bytes, an optional BOM) → a value, or undefined when it is not JSON. */
+export function parseJsonBytes(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(utf8.decode(bytes)) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export function decodeAssessBody(bytes: Uint8Array): ({ ok: true } & DecodedRequest) | DecodeFailure {
+  const json = parseJsonBytes(bytes);
+  if (!json.ok) return { ok: false, status: 400, code: 'malformed_json', detail: MALFORMED_JSON };
+  const r = AssessRequestSchema.safeParse(json.value);
+  if (!r.success) return { ok: false, status: 400, code: 'validation_error', ...zodFailure(r.error, 'request body') };
+  const b = r.data;
+  const meta: RequestMeta = { customer_ref: b.customer_ref };
+  if (b.partner_ref !== undefined) meta.partner_ref = b.partner_ref;
+  if (b.callback_url !== undefined) meta.callback_url = b.callback_url;
+  if (b.circumstances !== undefined) meta.circumstances = b.circumstances;
+  if (b.declared_income !== undefined) meta.declared_income_minor = toMinor(b.declared_income);
+  return { ok: true, meta, source: 'transactions', transactions: b.transactions.map((t) => fromVeqtrx(t)) };
+}
