@@ -4,35 +4,18 @@
  * clients serialise an unset field as null).
  */
 import { z } from 'zod';
-import { dayNumber } from '../engine/calendar.ts';
+import { SourceInputSchema } from '../../adapters/registry.ts';
+import { isoDate, money, opt } from '../../adapters/schema.ts';
+import { TransactionSchema, TransactionsSchema } from '../../adapters/transactions/index.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
 import type { VeqtrxTransaction } from '../model/veqtrx.ts';
-import { hasAtMostTwoDecimals } from '../model/money.ts';
 import { checkUrlForm, type UnsafeTargetError } from '../lib/ssrf.ts';
 import { ASSESSMENT_ID } from '../lib/ids.ts';
 import type { components } from './generated/partner-v1.ts';
 import { assertType, type Exactly } from './validate.ts';
 
-const opt = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === null ? undefined : v), s.optional());
-
-const money = (min: number, max: number) =>
-  z.number({ error: 'must be a number' }).finite().min(min).max(max).refine(hasAtMostTwoDecimals, 'must have at most 2 decimal places');
-
-export const isoDate = z
-  .string({ error: 'must be a string' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO 8601 date (YYYY-MM-DD)')
-  .refine((d) => !Number.isNaN(dayNumber(d)), 'is not a real calendar date');
-
-export const TransactionSchema = z.object({
-  date: isoDate,
-  amount: money(-10_000_000, 10_000_000),
-  merchant_name: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(500),
-  description: opt(z.string().max(1000)),
-  category_hint: opt(z.string().max(100)),
-  account_id: opt(z.string().trim().min(1).max(100)),
-  balance: opt(money(-100_000_000, 100_000_000)),
-});
+export { TransactionSchema, isoDate };
 
 export const CircumstancesSchema = z.object({
   housing: opt(z.enum(HOUSING_TYPES, { error: `must be one of ${HOUSING_TYPES.join(', ')}` })),
@@ -51,14 +34,24 @@ export const WebhookUrlSchema = z.string().max(2000).superRefine((u, ctx) => {
   }
 });
 
-export const AssessRequestSchema = z.object({
-  customer_ref: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200),
-  partner_ref: opt(z.string().trim().min(1).max(200)),
-  transactions: z.array(TransactionSchema, { error: 'is required and must be an array' }).min(1, 'must hold at least 1 transaction').max(10_000, 'must hold at most 10,000 transactions'),
-  circumstances: opt(CircumstancesSchema),
-  declared_income: opt(money(0, 10_000_000)),
-  callback_url: opt(WebhookUrlSchema),
-});
+/**
+ * `transactions` (the Veqtrx field) or, as an extension, `source` (another place the data comes
+ * from: adapters/registry.ts) — exactly one of the two.
+ */
+export const AssessRequestSchema = z
+  .object({
+    customer_ref: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200),
+    partner_ref: opt(z.string().trim().min(1).max(200)),
+    transactions: opt(TransactionsSchema),
+    source: opt(SourceInputSchema),
+    circumstances: opt(CircumstancesSchema),
+    declared_income: opt(money(0, 10_000_000)),
+    callback_url: opt(WebhookUrlSchema),
+  })
+  .superRefine((b, ctx) => {
+    if (b.transactions === undefined && b.source === undefined) ctx.addIssue({ code: 'custom', path: ['transactions'], message: 'is required (or, instead, a source object)' });
+    if (b.transactions !== undefined && b.source !== undefined) ctx.addIssue({ code: 'custom', path: ['source'], message: 'cannot be sent with transactions: send one or the other' });
+  });
 
 export type AssessRequest = z.output<typeof AssessRequestSchema>;
 

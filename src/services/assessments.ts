@@ -14,6 +14,9 @@ import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '
 import { assessmentId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
+import { sourceAdapter } from '../../adapters/registry.ts';
+import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
+import type { SourceOutput } from '../../adapters/source.ts';
 import { MALFORMED_JSON, parseJsonBytes } from '../http/assess-request.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { getEvidence, getResponse, insertAssessment } from '../store/assessments.ts';
@@ -56,6 +59,8 @@ export class AssessmentService {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
+    /** A partner's stored, decrypted credentials for a provider (fetching sources use them). */
+    private readonly credentials: (partnerId: string, provider: string) => Promise<unknown | undefined> = async () => undefined,
   ) {}
 
   private readonly inflight = new Set<Promise<unknown>>();
@@ -102,11 +107,17 @@ export class AssessmentService {
         this.metrics.quotaRefusals.inc();
         throw tooManyRequests('Monthly quota exhausted; it resets on the 1st of next month (UTC). GET /usage shows the quota and usage');
       }
-      const result = await this.assessor.run({ kind: 'body', body: req.body, now: now.getTime() });
-      if (!result.ok) {
+      let result = await this.assessor.run({ kind: 'body', body: req.body, now: now.getTime() });
+      if (result.kind === 'fetch') {
+        source = result.source.type;
+        const out = await this.fetchSource(partner, result.source, now);
+        result = await this.assessor.run({ kind: 'decoded', request: { meta: result.meta, source: { type: source, metadata: out.metadata, warnings: out.warnings }, transactions: out.transactions }, now: now.getTime() });
+      }
+      if (result.kind === 'failed') {
         if (result.status === 500) throw new Error(`engine failure: ${result.detail}`);
         throw badRequest(result.detail, result.errors, result.code);
       }
+      if (result.kind !== 'assessed') throw new Error(`unexpected assessment result ${result.kind}`);
       source = result.source;
       const text = await this.store(partner, result, req, now);
       this.metrics.assessments.inc({ source, outcome: 'ok' });
@@ -119,7 +130,17 @@ export class AssessmentService {
     }
   }
 
-  private async store(partner: PartnerRow, result: Extract<AssessJobResult, { ok: true }>, req: AssessmentRequest, now: Date): Promise<string> {
+  /** A source that needs the network runs here, on the event loop; its transactions go to the worker. */
+  private async fetchSource(partner: PartnerRow, source: { type: string; input: unknown }, now: Date): Promise<SourceOutput> {
+    const adapter = sourceAdapter(source.type);
+    if (adapter.kind !== 'fetching') throw new Error(`source ${source.type} is not a fetching source`);
+    const out = await adapter.fetch(source.input, { partnerId: partner.id, now, credentials: (provider) => this.credentials(partner.id, provider) });
+    if (out.transactions.length === 0) throw badRequest(`The ${source.type} source returned no transactions for this account and period`, undefined, 'no_transactions');
+    if (out.transactions.length > MAX_TRANSACTIONS) throw badRequest(`The ${source.type} source returned ${out.transactions.length} transactions; at most 10,000 in one assessment — ask for a shorter period`, undefined, 'too_many_transactions');
+    return out;
+  }
+
+  private async store(partner: PartnerRow, result: Extract<AssessJobResult, { kind: 'assessed' }>, req: AssessmentRequest, now: Date): Promise<string> {
     const { meta } = result;
     const a = result.assessment;
     const id = assessmentId();

@@ -5,7 +5,7 @@
  */
 import { Piscina } from 'piscina';
 import runJob from '../workers/assess.ts';
-import type { DecodedRequest, DecodeFailure, RequestMeta } from '../http/assess-request.ts';
+import type { DecodedRequest, DecodeFailure, FetchNeeded, RequestMeta } from '../http/assess-request.ts';
 import type { AssessmentFigures } from '../model/assessment.ts';
 
 /**
@@ -15,9 +15,10 @@ import type { AssessmentFigures } from '../model/assessment.ts';
 export type AssessJob = { kind: 'body'; body: Uint8Array; now: number } | { kind: 'decoded'; request: DecodedRequest; now: number };
 
 export type AssessJobResult =
-  | { ok: true; meta: RequestMeta; source: string; assessment: AssessmentFigures; evidenceGz: string }
+  | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; evidenceGz: string }
+  | FetchNeeded
   | DecodeFailure
-  | { ok: false; status: 500; code: 'engine_failure'; detail: string };
+  | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };
 
 export interface Assessor {
   run(job: AssessJob): Promise<AssessJobResult>;

@@ -13,7 +13,7 @@ export default function run(job: AssessJob): AssessJobResult {
   let req: DecodedRequest;
   if (job.kind === 'body') {
     const d = decodeAssessBody(job.body);
-    if (!d.ok) return d;
+    if (d.kind !== 'decoded') return d;
     req = d;
   } else {
     req = job.request;
@@ -25,10 +25,10 @@ export default function run(job: AssessJob): AssessJobResult {
       ...(req.meta.circumstances ? { circumstances: req.meta.circumstances } : {}),
       ...(req.meta.declared_income_minor !== undefined ? { declared_income_minor: req.meta.declared_income_minor } : {}),
     });
-    const evidenceGz = gzipSync(JSON.stringify(evidence), { level: constants.Z_BEST_SPEED }).toString('base64');
-    return { ok: true, meta: req.meta, source: req.source, assessment, evidenceGz };
+    const evidenceGz = gzipSync(JSON.stringify({ ...evidence, source: req.source }), { level: constants.Z_BEST_SPEED }).toString('base64');
+    return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, evidenceGz };
   } catch (e) {
-    if (e instanceof EngineInputError) return { ok: false, status: 400, code: e.code, detail: e.message };
-    return { ok: false, status: 500, code: 'engine_failure', detail: (e as Error).message };
+    if (e instanceof EngineInputError) return { kind: 'failed', status: 400, code: e.code, detail: e.message };
+    return { kind: 'failed', status: 500, code: 'engine_failure', detail: (e as Error).message };
   }
 }

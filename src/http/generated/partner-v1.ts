@@ -18,6 +18,11 @@ export interface paths {
          * @description Counts one unit of the monthly quota when it succeeds (a failed call costs nothing). After a
          *     successful assessment the same JSON is POSTed, signed, to the partner's webhook URL (or
          *     `callback_url`).
+         *
+         *     *Extension:* instead of `transactions`, a `source` object says where the data comes from — a
+         *     legacy provider's labelled transactions or BYOD upload, or a stored Plaid transactions response.
+         *     Send exactly one of `transactions` and `source`. The answer, the charge and the webhook are the
+         *     same; how each source's sign, dates, currency and balance are read is in `SourceInput`.
          */
         post: operations["assess"];
         delete?: never;
@@ -199,12 +204,15 @@ export interface components {
             /** @description Free-form codes from the FCA vulnerability taxonomy. */
             vulnerabilities?: string[];
         };
+        /** @description Send `transactions` (the Veqtrx call) or, as an extension, `source` — exactly one of them. */
         AssessRequest: {
             /** @description Your internal customer ID (opaque to us). */
             customer_ref: string;
             /** @description Optional reference for this specific assessment (e.g. loan-app ID). */
             partner_ref?: string;
-            transactions: components["schemas"]["Transaction"][];
+            /** @description Required unless `source` is sent. */
+            transactions?: components["schemas"]["Transaction"][];
+            source?: components["schemas"]["SourceInput"];
             circumstances?: components["schemas"]["Circumstances"];
             /** @description Self-declared monthly income (GBP). */
             declared_income?: number;
@@ -213,6 +221,131 @@ export interface components {
              * @description Override the partner default webhook for this single call.
              */
             callback_url?: string;
+        };
+        /**
+         * @description Where the transactions come from, instead of `transactions`. At most 10,000 transactions in all;
+         *     one currency per assessment (mixed currencies are a 400). The evidence of the assessment
+         *     (`GET /assessment/{id}/evidence`) keeps the source's metadata and any warnings.
+         */
+        SourceInput: components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"];
+        /**
+         * @description IANA time zone of the accounts' calendar. A date-time with an offset is booked on its date in this zone; one without an offset is taken as local.
+         * @default Europe/London
+         */
+        TimeZone: string;
+        /**
+         * @description ISO 8601 date or date-time (e.g. 2019-08-24T14:15:22Z).
+         * @example 2019-08-24T14:15:22Z
+         */
+        LegacyDateTime: string;
+        /** @description Major units, at most 2 decimals. Negative = money out of the account (a debit), positive = money in (bank-statement sign; the gateway negates it). */
+        LegacyAmount: number;
+        /** @description The legacy provider's "Get Labelled Transactions" output. Labels map to categories by the table in docs/sources.md; other labels fall back to merchant intelligence. */
+        LabelledTransactionsSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "labelled_transactions";
+            time_zone?: components["schemas"]["TimeZone"];
+            accounts: {
+                account: string;
+                transactions: {
+                    /** @description De-duplicated within the account. */
+                    id?: string;
+                    datetime: components["schemas"]["LegacyDateTime"];
+                    amount: components["schemas"]["LegacyAmount"];
+                    /** @description The narrative; becomes the merchant name. */
+                    description?: string;
+                    reference?: string;
+                    /** @description ISO 4217. */
+                    currency: string;
+                    label?: string;
+                    balance?: components["schemas"]["LegacyAmount"];
+                    bank_slug?: string;
+                }[];
+            }[];
+        };
+        /** @description The legacy provider's BYOD account upload (or its echo, with ids). Account numbers are kept only as their last four digits. */
+        ByodAccountsSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "byod_accounts";
+            time_zone?: components["schemas"]["TimeZone"];
+            accounts: {
+                id?: string;
+                account_number?: string;
+                account_name?: string;
+                account_type?: string;
+                balance?: components["schemas"]["LegacyAmount"];
+                /** @description The default for transactions without one. */
+                currency?: string;
+                bank_slug?: string;
+                account_holder_name?: string;
+                transactions: {
+                    id?: string;
+                    datetime: components["schemas"]["LegacyDateTime"];
+                    amount: components["schemas"]["LegacyAmount"];
+                    balance?: components["schemas"]["LegacyAmount"];
+                    description?: string;
+                    reference?: string;
+                    /** @description Required when the account has no currency. */
+                    currency?: string;
+                }[];
+            }[];
+        };
+        /** @description A Plaid transaction. Other Plaid fields are accepted and ignored. One of iso_currency_code and unofficial_currency_code is required. */
+        PlaidTransaction: {
+            transaction_id: string;
+            account_id: string;
+            /** @description Plaid sign (positive = money out) */
+            amount: number;
+            iso_currency_code?: string;
+            unofficial_currency_code?: string;
+            /** Format: date */
+            date: string;
+            name?: string;
+            merchant_name?: string;
+            original_description?: string;
+            personal_finance_category?: {
+                primary: string;
+                detailed?: string;
+                confidence_level?: string;
+            };
+            /** @description Pending transactions are left out. */
+            pending: boolean;
+        };
+        /** @description The body of a Plaid /transactions/get response (transactions) or /transactions/sync response (added, modified, removed), with `type` added. `modified` replaces by id; `removed` ids are dropped. */
+        PlaidTransactionsSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "plaid_transactions";
+            accounts?: {
+                account_id: string;
+                name?: string;
+                official_name?: string;
+                mask?: string;
+                type?: string;
+                subtype?: string;
+                balances?: {
+                    available?: number;
+                    current?: number;
+                    limit?: number;
+                    iso_currency_code?: string;
+                    unofficial_currency_code?: string;
+                };
+            }[];
+            transactions?: components["schemas"]["PlaidTransaction"][];
+            added?: components["schemas"]["PlaidTransaction"][];
+            modified?: components["schemas"]["PlaidTransaction"][];
+            removed?: {
+                transaction_id: string;
+                account_id?: string;
+            }[];
         };
         AssessmentResponse: {
             assessment_id: string;

@@ -1,0 +1,91 @@
+/**
+ * `byod_accounts`: the legacy provider's BYOD ("bring your own data") account upload — accounts with
+ * their number, name, type, current balance, currency, bank and holder, each with its transactions
+ * (`datetime`, `amount`, `balance`, `description`, `reference`, `currency`, and `id` in the provider's
+ * echo of the upload). Sent as `{"type": "byod_accounts", "accounts": […]}`.
+ * Conventions (sign, date-time, currency, balance): adapters/legacy-provider.ts; a transaction
+ * without a currency takes its account's.
+ * Account numbers never leave this function whole: transactions are keyed by the account's `id`
+ * when it has one, else `account-<n>`, and the evidence keeps only the last four digits.
+ */
+import { z } from 'zod';
+import { toMinor } from '../../src/model/money.ts';
+import type { Transaction } from '../../src/model/transaction.ts';
+import { LegacyTransactionFields, legacyAmount, legacyDate, legacyNarrative, legacyToMinor, maskAccountNumber } from '../legacy-provider.ts';
+import { MAX_TRANSACTIONS, currencyCode, opt, timeZone } from '../schema.ts';
+import { SourceInputError, type MappingSource } from '../source.ts';
+
+const ByodTransaction = z.object({ ...LegacyTransactionFields, currency: opt(currencyCode) });
+
+const ByodAccount = z.object({
+  id: opt(z.string().trim().min(1).max(200)),
+  account_number: opt(z.string().max(64)),
+  account_name: opt(z.string().max(200)),
+  account_type: opt(z.string().max(100)),
+  balance: opt(legacyAmount),
+  currency: opt(currencyCode),
+  bank_slug: opt(z.string().max(100)),
+  account_holder_name: opt(z.string().max(200)),
+  transactions: z.array(ByodTransaction).max(MAX_TRANSACTIONS),
+});
+
+export const ByodAccountsSchema = z
+  .object({
+    type: z.literal('byod_accounts'),
+    accounts: z.array(ByodAccount).min(1, 'must hold at least 1 account').max(50),
+    time_zone: timeZone,
+  })
+  .superRefine((s, ctx) => {
+    let n = 0;
+    s.accounts.forEach((a, i) => {
+      n += a.transactions.length;
+      a.transactions.forEach((t, j) => {
+        if (!t.currency && !a.currency) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'transactions', j, 'currency'], message: 'is required when the account has no currency' });
+      });
+    });
+    if (n === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'hold no transactions' });
+    if (n > MAX_TRANSACTIONS) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `hold ${n} transactions; at most 10,000 in one assessment` });
+  });
+
+export type ByodAccountsInput = z.output<typeof ByodAccountsSchema>;
+
+export const byodAccounts: MappingSource<ByodAccountsInput> = {
+  id: 'byod_accounts',
+  kind: 'mapping',
+  schema: ByodAccountsSchema,
+  map(input) {
+    const out: Transaction[] = [];
+    const ids = new Set<string>();
+    const accounts = input.accounts.map((a, i) => {
+      let accountId = a.id ?? `account-${i + 1}`;
+      while (ids.has(accountId)) accountId = `${accountId}-${i + 1}`;
+      ids.add(accountId);
+      for (const t of a.transactions) {
+        const tx: Transaction = {
+          date: legacyDate(t.datetime, input.time_zone),
+          amount_minor: legacyToMinor(t.amount),
+          currency: (t.currency ?? a.currency)!,
+          ...legacyNarrative(t.description, t.reference, 'UNKNOWN'),
+          account_id: accountId,
+          source: 'byod_accounts',
+        };
+        if (t.balance !== undefined) tx.balance_minor = toMinor(t.balance);
+        if (t.id) tx.source_ref = t.id;
+        out.push(tx);
+      }
+      return {
+        account_id: accountId,
+        account_number: maskAccountNumber(a.account_number),
+        account_name: a.account_name ?? null,
+        account_type: a.account_type ?? null,
+        bank_slug: a.bank_slug ?? null,
+        account_holder_name: a.account_holder_name ?? null,
+        currency: a.currency ?? null,
+        balance: a.balance ?? null,
+        transactions: a.transactions.length,
+      };
+    });
+    if (out.length === 0) throw new SourceInputError('the accounts hold no transactions');
+    return { transactions: out, metadata: { accounts, time_zone: input.time_zone }, warnings: [] };
+  },
+};

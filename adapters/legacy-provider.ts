@@ -1,0 +1,45 @@
+/**
+ * Wire conventions of the legacy affordability provider (../shared/seeds/001_…), shared by its two
+ * outputs that the gateway maps: labelled transactions and BYOD account uploads.
+ *
+ * The page gives the fields but not their conventions; these are the choices (docs/sources.md):
+ * - **Sign**: a bank-statement amount — negative is money out of the account (a debit), positive is
+ *   money in. The one model uses Plaid's sign (positive = out), so the amount is negated.
+ * - **Date-time**: ISO 8601 (`2019-08-24T14:15:22Z`). With an offset it is an instant, booked on its
+ *   date in the account's time zone (`time_zone`, default Europe/London); without one it is local.
+ * - **Currency**: ISO 4217 per transaction (BYOD: else the account's). One assessment is one currency.
+ * - **Balance**: the running balance after the transaction, same units, positive = in credit.
+ * - **Amounts** are major units with at most two decimals.
+ */
+import { z } from 'zod';
+import { bookingDate } from '../src/model/dates.ts';
+import { toMinor } from '../src/model/money.ts';
+import { dateTime, money, opt } from './schema.ts';
+
+export const legacyAmount = money(-100_000_000, 100_000_000);
+
+export const LegacyTransactionFields = {
+  id: opt(z.string().max(200)),
+  datetime: dateTime,
+  amount: legacyAmount,
+  description: opt(z.string().max(1000)),
+  reference: opt(z.string().max(1000)),
+  balance: opt(legacyAmount),
+};
+
+/** Provider sign (negative = out) → model sign (positive = out), in minor units. */
+export const legacyToMinor = (amount: number): number => toMinor(-amount);
+
+export const legacyDate = bookingDate;
+
+/** Merchant name and narrative from the provider's two free-text fields. */
+export function legacyNarrative(description: string | undefined, reference: string | undefined, fallback: string): { merchant_name: string; description?: string } {
+  const d = description?.trim();
+  const r = reference?.trim();
+  if (d) return r && r !== d ? { merchant_name: d, description: r } : { merchant_name: d };
+  if (r) return { merchant_name: r };
+  return { merchant_name: fallback };
+}
+
+/** The last four characters of an account number, for evidence (never the whole number). */
+export const maskAccountNumber = (n: string | undefined): string | null => (n && n.trim().length >= 4 ? `••••${n.trim().slice(-4)}` : null);

@@ -1,0 +1,34 @@
+/**
+ * Wire primitives shared by the source adapters' input schemas (zod). Optional fields accept `null` as
+ * absent, because many clients and providers serialise an unset field as null.
+ */
+import { z } from 'zod';
+import { isDateTime, isRealIsoDate, isTimeZone } from '../src/model/dates.ts';
+import { hasAtMostTwoDecimals } from '../src/model/money.ts';
+
+export const opt = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === null ? undefined : v), s.optional());
+
+/** A major-unit amount with at most two decimals, within [min, max]. */
+export const money = (min: number, max: number) =>
+  z.number({ error: 'must be a number' }).finite().min(min).max(max).refine(hasAtMostTwoDecimals, 'must have at most 2 decimal places');
+
+export const isoDate = z
+  .string({ error: 'must be a string' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO 8601 date (YYYY-MM-DD)')
+  .refine(isRealIsoDate, 'is not a real calendar date');
+
+export const dateTime = z
+  .string({ error: 'must be a string' })
+  .refine(isDateTime, 'must be an ISO 8601 date or date-time (e.g. 2026-05-01T09:30:00Z) naming a real day and time');
+
+/** ISO 4217 alphabetic code, any case on the wire, upper case after parsing. */
+export const currencyCode = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code (e.g. GBP)')
+  .transform((c) => c.toUpperCase());
+
+/** IANA time zone of the account's calendar; UK lenders' data is dated in London time. */
+export const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/London').default('Europe/London');
+
+/** The most transactions one assessment takes, whatever the source (the Veqtrx limit). */
+export const MAX_TRANSACTIONS = 10_000;

@@ -1,0 +1,64 @@
+/**
+ * The source adapter interface. Every way transaction data reaches the gateway — raw Veqtrx
+ * transactions, a legacy provider's output, a stored Plaid response, an aggregator token — is a
+ * `SourceAdapter`: it declares its id and the zod schema of its input (the `source` object of
+ * `POST /assess`, also described in openapi/partner-v1.yaml) and turns that input into the one
+ * transaction model plus metadata and warnings. After that every path is the same: the same engine,
+ * the same stored assessment, the same quota unit, the same webhook.
+ *
+ * Two kinds:
+ * - `mapping`: a pure function of the input (no I/O, no clock). It runs in the assessment worker
+ *   threads, beside the engine.
+ * - `fetching`: needs the network (an aggregator API). It runs on the event loop with a context that
+ *   gives it the partner's stored credentials, then its transactions go to the worker.
+ *
+ * Adapters import the model, never the engine or the store (DESIGN.md).
+ */
+import type { z } from 'zod';
+import type { Transaction } from '../src/model/transaction.ts';
+
+export interface SourceOutput {
+  transactions: Transaction[];
+  /** What the source says about the data (accounts, institution, counts): kept in the evidence. */
+  metadata: Record<string, unknown>;
+  /** What the lender should know about the mapping (e.g. pending transactions left out). */
+  warnings: string[];
+}
+
+interface Declared<I> {
+  /** The `type` of the `source` object, and the adapter's folder name. */
+  readonly id: string;
+  /** The input, validated before the adapter sees it. */
+  readonly schema: z.ZodType<I>;
+}
+
+export interface MappingSource<I = unknown> extends Declared<I> {
+  readonly kind: 'mapping';
+  map(input: I): SourceOutput;
+}
+
+/** What a fetching source may use: the partner it works for, their stored credentials, the clock. */
+export interface FetchContext {
+  partnerId: string;
+  now: Date;
+  /** The partner's stored credentials for a provider (decrypted), or undefined when none are stored. */
+  credentials(provider: string): Promise<unknown | undefined>;
+}
+
+export interface FetchingSource<I = unknown> extends Declared<I> {
+  readonly kind: 'fetching';
+  fetch(input: I, ctx: FetchContext): Promise<SourceOutput>;
+}
+
+export type SourceAdapter<I = unknown> = MappingSource<I> | FetchingSource<I>;
+
+/** A provider's data that the gateway will not assess as it stands: a 400 naming what is wrong. */
+export class SourceInputError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'invalid_source',
+  ) {
+    super(message);
+    this.name = 'SourceInputError';
+  }
+}
