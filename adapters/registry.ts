@@ -10,11 +10,12 @@ import { LabelledTransactionsSchema, labelledTransactions } from './labelled_tra
 import { PlaidTransactionsSchema, plaidTransactions } from './plaid_transactions/index.ts';
 import type { SourceAdapter } from './source.ts';
 import { transactions } from './transactions/index.ts';
+import { ValidifiSourceSchema, validifi } from './validifi/index.ts';
 
 export { transactions };
 
 /** The `source` variants, by `type`. */
-export const SOURCES = [labelledTransactions, byodAccounts, plaidTransactions] as const;
+export const SOURCES = [validifi, labelledTransactions, byodAccounts, plaidTransactions] as const;
 
 export type SourceType = (typeof SOURCES)[number]['id'];
 
@@ -27,6 +28,6 @@ export function sourceAdapter(id: string): SourceAdapter<unknown> {
 }
 
 /** The `source` object of `POST /assess`: one of the variants, chosen by `type`. */
-export const SourceInputSchema = z.discriminatedUnion('type', [LabelledTransactionsSchema, ByodAccountsSchema, PlaidTransactionsSchema], {
+export const SourceInputSchema = z.discriminatedUnion('type', [ValidifiSourceSchema, LabelledTransactionsSchema, ByodAccountsSchema, PlaidTransactionsSchema], {
   error: (iss) => (iss.code === 'invalid_union' ? `type must be one of ${SOURCES.map((s) => s.id).join(', ')}` : undefined),
 });

@@ -16,6 +16,7 @@
  */
 import type { z } from 'zod';
 import type { Transaction } from '../src/model/transaction.ts';
+import type { ProviderRuntime } from './runtime.ts';
 
 export interface SourceOutput {
   transactions: Transaction[];
@@ -43,6 +44,8 @@ export interface FetchContext {
   now: Date;
   /** The partner's stored credentials for a provider (decrypted), or undefined when none are stored. */
   credentials(provider: string): Promise<unknown | undefined>;
+  /** Outbound-call policy shared by every fetching source: limiters, timeouts. */
+  runtime: ProviderRuntime;
 }
 
 export interface FetchingSource<I = unknown> extends Declared<I> {
@@ -52,13 +55,27 @@ export interface FetchingSource<I = unknown> extends Declared<I> {
 
 export type SourceAdapter<I = unknown> = MappingSource<I> | FetchingSource<I>;
 
-/** A provider's data that the gateway will not assess as it stands: a 400 naming what is wrong. */
-export class SourceInputError extends Error {
+/**
+ * A source could not give transactions, with the HTTP status the partner should see: 400/422 their
+ * input or configuration, 409 the customer must act (e.g. reconnect their bank), 502 the provider gave
+ * a bad or refusing answer, 504 it did not answer in time. The message is shown to the partner, so it
+ * names the provider and what to do, and never holds a secret.
+ */
+export class SourceError extends Error {
   constructor(
+    readonly status: 400 | 409 | 422 | 502 | 504,
     message: string,
-    readonly code = 'invalid_source',
+    readonly code: string,
   ) {
     super(message);
+    this.name = 'SourceError';
+  }
+}
+
+/** A provider's data that the gateway will not assess as it stands: a 400 naming what is wrong. */
+export class SourceInputError extends SourceError {
+  constructor(message: string, code = 'invalid_source') {
+    super(400, message, code);
     this.name = 'SourceInputError';
   }
 }

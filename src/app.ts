@@ -10,6 +10,7 @@ import { partnerRouter } from './http/partner-routes.ts';
 import type { AssessmentService } from './services/assessments.ts';
 import type { KeyVerifier } from './services/keys.ts';
 import type { PartnerService } from './services/partners.ts';
+import type { ProviderCredentials } from './services/providers.ts';
 import type { Webhooks } from './webhooks/service.ts';
 import { docsPage } from './http/docs.ts';
 
@@ -20,6 +21,7 @@ export interface AppDeps {
   keys: KeyVerifier;
   assessments: AssessmentService;
   partners: PartnerService;
+  providerCredentials: ProviderCredentials;
   webhooks: Webhooks;
   openapi: { partner: object; admin: object };
   adminSecret: string;
@@ -42,7 +44,7 @@ export function createApp(d: AppDeps): express.Express {
   app.get('/api/admin/openapi.json', (_req, res) => {
     res.json(d.openapi.admin);
   });
-  app.use('/api/admin', adminRouter({ db: d.db, partners: d.partners, adminSecret: d.adminSecret, json }));
+  app.use('/api/admin', adminRouter({ db: d.db, partners: d.partners, providers: d.providerCredentials, adminSecret: d.adminSecret, json }));
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage());
   });

@@ -46,6 +46,20 @@ export const EnvSchema = z.object({
   ASSESS_THREADS: z.coerce.number().int().min(0).max(64).default(Math.max(1, availableParallelism() - 1)),
   /** Run the job workers (webhook delivery) in this process. */
   RUN_WORKERS: bool.default(true),
+  /** Redis for state shared by replicas: the providers' rate limiters (bottleneck clustering). */
+  REDIS_URL: z.string().url().optional(),
+  /** Timeout of one call to a provider (ValidiFI, …). */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Everything a source fetch does for one assessment (all calls and retries) ends within this. */
+  PROVIDER_DEADLINE_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  /** Retries of a provider call after the first attempt (network errors, 5xx, 429). */
+  PROVIDER_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** First retry backoff (doubles each retry, with jitter). */
+  PROVIDER_BACKOFF_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  /** Calls to one provider in flight at once (fleet-wide with REDIS_URL). */
+  PROVIDER_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Minimum milliseconds between the starts of two calls to one provider. */
+  PROVIDER_MIN_TIME_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** How long in-flight requests may take to finish on SIGTERM. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
 });

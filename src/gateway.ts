@@ -20,6 +20,8 @@ import { migrate } from './store/migrate.ts';
 import { purgeExpired } from './store/idempotency.ts';
 import { Webhooks } from './webhooks/service.ts';
 import type express from 'express';
+import { ProviderRuntime } from '../adapters/runtime.ts';
+import { ProviderCredentials } from './services/providers.ts';
 
 export interface Gateway {
   app: express.Express;
@@ -31,6 +33,7 @@ export interface Gateway {
   assessments: AssessmentService;
   webhooks: Webhooks;
   keys: KeyVerifier;
+  providerCredentials: ProviderCredentials;
   /** Stops the workers (waiting up to `graceMs` for jobs in hand) and, unless the db was given, closes it. */
   close(graceMs?: number): Promise<void>;
 }
@@ -50,7 +53,16 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
   const webhooks = new Webhooks(db, jobs, box, { timeoutMs: cfg.WEBHOOK_TIMEOUT_MS, allowPrivate: cfg.ALLOW_PRIVATE_WEBHOOKS, retryDelaysSeconds: cfg.WEBHOOK_RETRY_DELAYS }, log, metrics, clock);
   const partners = new PartnerService(db, box, keys, cfg.ENTERPRISE_DEFAULT_QUOTA, clock);
   const assessor = createAssessor(cfg.ASSESS_THREADS);
-  const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock);
+  const providerCredentials = new ProviderCredentials(db, box);
+  const runtime = new ProviderRuntime({
+    timeoutMs: cfg.PROVIDER_TIMEOUT_MS,
+    deadlineMs: cfg.PROVIDER_DEADLINE_MS,
+    retries: cfg.PROVIDER_RETRIES,
+    backoffMs: cfg.PROVIDER_BACKOFF_MS,
+    limits: { maxConcurrent: cfg.PROVIDER_MAX_CONCURRENT, minTimeMs: cfg.PROVIDER_MIN_TIME_MS },
+    redisUrl: cfg.REDIS_URL,
+  });
+  const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock, { credentials: (p, provider) => providerCredentials.credentials(p, provider), runtime });
   if (cfg.RUN_WORKERS) await webhooks.startWorker();
   // Expired idempotency keys are forgotten lazily when reused; this keeps the table from growing.
   const purge = setInterval(() => {
@@ -61,13 +73,13 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
   }, 60 * 60 * 1000);
   purge.unref();
   const app = createApp({
-    db, log, metrics, keys, assessments, partners, webhooks, clock,
+    db, log, metrics, keys, assessments, partners, webhooks, clock, providerCredentials,
     openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
     adminSecret: cfg.ADMIN_JWT_SECRET,
     bodyLimit: cfg.BODY_LIMIT,
   });
   return {
-    app, db, jobs, log, metrics, partners, assessments, webhooks, keys,
+    app, db, jobs, log, metrics, partners, assessments, webhooks, keys, providerCredentials,
     async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
       clearInterval(purge);
       // Requests whose clients have gone (their sockets closed, so the server did not wait for them)
@@ -76,6 +88,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
       if (!(await assessments.drain(graceMs))) log.warn('shutdown: assessments still running after the grace period');
       await jobs.stop(Math.max(0, graceMs - (Date.now() - started)));
       await assessor.close();
+      await runtime.close();
       if (!opts.db) await db.close();
     },
   };

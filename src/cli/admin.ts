@@ -9,6 +9,8 @@
  *   npm run admin -- update-partner <id> [--tier T] [--quota Q] [--name N] [--webhook-url U | --clear-webhook]
  *   npm run admin -- issue-key <id> | disable-key <id> <key_id> | rotate-webhook-secret <id> | sign-off <id>
  *   npm run admin -- assessments [--partner id] [--test | --live] [--limit N]
+ *   PROVIDER_CLIENT_SECRET=… npm run admin -- provider-set <id> validifi --client-id C --environment sandbox|production|custom [--base-url U]
+ *   npm run admin -- provider-list <id> | provider-delete <id> validifi
  *   options: --url http://127.0.0.1:8080 (default: http://127.0.0.1:$PORT)
  */
 import { parseArgs } from 'node:util';
@@ -26,6 +28,10 @@ const USAGE = `usage: npm run admin -- <command> [args]
   rotate-webhook-secret <id>
   sign-off <id>
   assessments [--partner ID] [--test | --live] [--limit N]
+  provider-set <id> validifi --client-id ID --environment sandbox|production|custom [--base-url URL]
+      (the client secret from PROVIDER_CLIENT_SECRET, or piped on stdin — never as an argument)
+  provider-list <id>
+  provider-delete <id> validifi
 options: --url URL of the gateway (default http://127.0.0.1:$PORT, PORT defaulting to 8080)`;
 
 function fail(msg: string, code = 2): never {
@@ -48,6 +54,9 @@ async function main(): Promise<void> {
       test: { type: 'boolean' },
       live: { type: 'boolean' },
       limit: { type: 'string' },
+      'client-id': { type: 'string' },
+      environment: { type: 'string' },
+      'base-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -131,9 +140,33 @@ async function main(): Promise<void> {
       if (o.limit) q.set('limit', String(int(o.limit, '--limit')));
       return call('GET', `/assessments${q.size ? `?${q}` : ''}`);
     }
+    case 'provider-set': {
+      need(2);
+      if (!o['client-id'] || !o.environment) fail('provider-set needs --client-id and --environment sandbox|production|custom');
+      const secret = process.env.PROVIDER_CLIENT_SECRET ?? (process.stdin.isTTY ? undefined : (await readStdin()).trim());
+      if (!secret) fail('provider-set reads the client secret from PROVIDER_CLIENT_SECRET or stdin (so it never sits in your shell history)');
+      return call('PUT', `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`, {
+        client_id: o['client-id'],
+        client_secret: secret,
+        environment: o.environment,
+        ...(o['base-url'] ? { base_url: o['base-url'] } : {}),
+      });
+    }
+    case 'provider-list':
+      need(1);
+      return call('GET', `/partners/${encodeURIComponent(args[0]!)}/providers`);
+    case 'provider-delete':
+      need(2);
+      return call('DELETE', `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`);
     default:
       fail(`unknown command "${command}"\n${USAGE}`);
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 void main();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { badRequest, unauthorized } from '../lib/errors.ts';
 import { verifyAdminToken } from '../services/admin-token.ts';
 import type { PartnerService } from '../services/partners.ts';
+import { SetValidifiCredentialsSchema, type ProviderCredentials } from '../services/providers.ts';
 import { listAssessments } from '../store/assessments.ts';
 import type { Db } from '../store/db.ts';
 import { TIERS } from '../store/partners.ts';
@@ -37,8 +38,9 @@ const ListAssessmentsSchema = z.object({
 
 assertType<Exactly<z.output<typeof CreatePartnerSchema>, components['schemas']['CreatePartner']>>();
 assertType<Exactly<z.output<typeof UpdatePartnerSchema>, components['schemas']['UpdatePartner']>>();
+assertType<Exactly<z.output<typeof SetValidifiCredentialsSchema>, components['schemas']['SetProviderCredentials']>>();
 
-export function adminRouter(d: { db: Db; partners: PartnerService; adminSecret: string; json: RequestHandler[] }): Router {
+export function adminRouter(d: { db: Db; partners: PartnerService; providers: ProviderCredentials; adminSecret: string; json: RequestHandler[] }): Router {
   const r = Router();
   r.use(async (req, _res, next) => {
     const h = req.get('authorization');
@@ -74,6 +76,17 @@ export function adminRouter(d: { db: Db; partners: PartnerService; adminSecret: 
   });
   r.post('/partners/:id/production', async (req, res) => {
     res.json(await d.partners.signOff(String(req.params.id)));
+  });
+  r.get('/partners/:id/providers', async (req, res) => {
+    res.json({ providers: await d.providers.list(String(req.params.id)) });
+  });
+  r.put('/partners/:id/providers/:provider', async (req, res) => {
+    const body = parseOr400(SetValidifiCredentialsSchema, req.body);
+    res.json(await d.providers.set(String(req.params.id), String(req.params.provider), body));
+  });
+  r.delete('/partners/:id/providers/:provider', async (req, res) => {
+    await d.providers.remove(String(req.params.id), String(req.params.provider));
+    res.status(204).end();
   });
   r.get('/assessments', async (req, res) => {
     const q = parseOr400(ListAssessmentsSchema, req.query, 'query');

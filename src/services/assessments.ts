@@ -16,7 +16,8 @@ import type { Logger } from '../lib/logger.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
 import { sourceAdapter } from '../../adapters/registry.ts';
 import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
-import type { SourceOutput } from '../../adapters/source.ts';
+import { ProviderRuntime } from '../../adapters/runtime.ts';
+import { SourceError, type SourceOutput } from '../../adapters/source.ts';
 import { MALFORMED_JSON, parseJsonBytes } from '../http/assess-request.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { getEvidence, getResponse, insertAssessment } from '../store/assessments.ts';
@@ -33,6 +34,12 @@ export interface AssessmentRequest {
   /** When the request arrived (`performance.now()`; processing_ms is measured from here). */
   receivedAt: number;
   idempotencyKey?: string | undefined;
+}
+
+export interface SourceDeps {
+  /** A partner's stored, decrypted credentials for a provider, or undefined. */
+  credentials(partnerId: string, provider: string): Promise<unknown | undefined>;
+  runtime: ProviderRuntime;
 }
 
 export interface AssessmentOutcome {
@@ -59,8 +66,8 @@ export class AssessmentService {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
-    /** A partner's stored, decrypted credentials for a provider (fetching sources use them). */
-    private readonly credentials: (partnerId: string, provider: string) => Promise<unknown | undefined> = async () => undefined,
+    /** What fetching sources use: the partner's stored credentials, and the outbound-call policy. */
+    private readonly sources: SourceDeps = { credentials: async () => undefined, runtime: new ProviderRuntime() },
   ) {}
 
   private readonly inflight = new Set<Promise<unknown>>();
@@ -134,7 +141,16 @@ export class AssessmentService {
   private async fetchSource(partner: PartnerRow, source: { type: string; input: unknown }, now: Date): Promise<SourceOutput> {
     const adapter = sourceAdapter(source.type);
     if (adapter.kind !== 'fetching') throw new Error(`source ${source.type} is not a fetching source`);
-    const out = await adapter.fetch(source.input, { partnerId: partner.id, now, credentials: (provider) => this.credentials(partner.id, provider) });
+    let out: SourceOutput;
+    try {
+      out = await adapter.fetch(source.input, { partnerId: partner.id, now, credentials: (provider) => this.sources.credentials(partner.id, provider), runtime: this.sources.runtime });
+    } catch (e) {
+      if (e instanceof SourceError) {
+        if (e.status >= 500) this.log.warn({ source: source.type, partner: partner.id, status: e.status, code: e.code, reason: e.message }, 'source fetch failed');
+        throw new ApiError(e.status, e.message, e.code);
+      }
+      throw e;
+    }
     if (out.transactions.length === 0) throw badRequest(`The ${source.type} source returned no transactions for this account and period`, undefined, 'no_transactions');
     if (out.transactions.length > MAX_TRANSACTIONS) throw badRequest(`The ${source.type} source returned ${out.transactions.length} transactions; at most 10,000 in one assessment — ask for a shorter period`, undefined, 'too_many_transactions');
     return out;

@@ -122,6 +122,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/partners/{partner_id}/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        /** The providers this partner has credentials for (never the credentials) */
+        get: operations["listProviderCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partners/{partner_id}/providers/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                provider: "validifi";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Store (or replace) the partner's credentials for a provider
+         * @description ValidiFI client credentials and environment: `sandbox` (https://sandbox.ribbit.ai), `production`
+         *     (https://prod.ribbit.ai), or `custom` with a `base_url` (https, or http on loopback for a local
+         *     simulator). Sealed with AES-256-GCM at rest; never returned and never logged — the answer shows the
+         *     first characters of the client id only. Used by `source: {"type": "validifi", …}` assessments.
+         */
+        put: operations["setProviderCredentials"];
+        post?: never;
+        /** Forget the partner's credentials for a provider */
+        delete: operations["deleteProviderCredentials"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assessments": {
         parameters: {
             query?: never;
@@ -154,6 +200,29 @@ export interface components {
             monthly_quota?: number;
             /** Format: uri */
             webhook_url?: string;
+        };
+        SetProviderCredentials: {
+            client_id: string;
+            client_secret: string;
+            /** @enum {string} */
+            environment: "sandbox" | "production" | "custom";
+            /**
+             * Format: uri
+             * @description Only (and required) for environment custom.
+             */
+            base_url?: string;
+        };
+        ProviderCredentials: {
+            provider: string;
+            /** @enum {string} */
+            environment: "sandbox" | "production" | "custom";
+            base_url: string;
+            /** @description The first four characters of the client id, then "…" (nothing for short ids). */
+            client_id_hint: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         UpdatePartner: {
             display_name?: string;
@@ -436,6 +505,86 @@ export interface operations {
                     "application/json": components["schemas"]["Partner"];
                 };
             };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listProviderCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stored credentials, described */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        providers: components["schemas"]["ProviderCredentials"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    setProviderCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                provider: "validifi";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetProviderCredentials"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredentials"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    deleteProviderCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                provider: "validifi";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };

@@ -20,7 +20,8 @@ export interface paths {
          *     `callback_url`).
          *
          *     *Extension:* instead of `transactions`, a `source` object says where the data comes from — a
-         *     legacy provider's labelled transactions or BYOD upload, or a stored Plaid transactions response.
+         *     ValidiFI / Ribbit account token, a legacy provider's labelled transactions or BYOD upload, or a
+         *     stored Plaid transactions response.
          *     Send exactly one of `transactions` and `source`. The answer, the charge and the webhook are the
          *     same; how each source's sign, dates, currency and balance are read is in `SourceInput`.
          */
@@ -227,7 +228,40 @@ export interface components {
          *     one currency per assessment (mixed currencies are a 400). The evidence of the assessment
          *     (`GET /assessment/{id}/evidence`) keeps the source's metadata and any warnings.
          */
-        SourceInput: components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"];
+        SourceInput: components["schemas"]["ValidifiSource"] | components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"];
+        /**
+         * @description A ValidiFI / Ribbit CONNECT account token. The gateway fetches the account's history with the
+         *     partner's stored ValidiFI credentials (admin API), in windows of at most 90 days, de-duplicated.
+         *     409 when the account needs the customer to go through CONNECT again (MFA, re-authentication);
+         *     422 when the partner has no ValidiFI credentials; 502/504 when ValidiFI fails or is too slow
+         *     (nothing is charged).
+         */
+        ValidifiSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validifi";
+            /** @description The account token your CONNECT session returned. Never stored or logged. */
+            account_token: string;
+            /** @description With it, the account export (institution, holder, balances, the last four digits of the number) is kept in the evidence. */
+            account_token_id?: string;
+            /**
+             * Format: date
+             * @description Default six months before end_date. At most 400 days.
+             */
+            start_date?: string;
+            /**
+             * Format: date
+             * @description Default today (UTC); not in the future.
+             */
+            end_date?: string;
+            /**
+             * @description IANA time zone in which posted date-times are booked.
+             * @default America/New_York
+             */
+            time_zone?: string;
+        };
         /**
          * @description IANA time zone of the accounts' calendar. A date-time with an offset is booked on its date in this zone; one without an offset is taken as local.
          * @default Europe/London

@@ -1,0 +1,78 @@
+/**
+ * Outbound-call policy for fetching sources: one `bottleneck` limiter per provider — in-process, or
+ * shared by every replica through Redis when REDIS_URL is set, so that a provider's rate limit holds
+ * across the fleet — and the timeouts every call must use.
+ */
+import Bottleneck from 'bottleneck';
+
+export interface ProviderLimits {
+  /** Calls to one provider in flight at once (per process, or fleet-wide with Redis). */
+  maxConcurrent: number;
+  /** Minimum milliseconds between the starts of two calls to one provider. */
+  minTimeMs: number;
+}
+
+export interface RuntimeOptions {
+  /** Per-call timeout. */
+  timeoutMs: number;
+  /** The whole fetch for one assessment (all calls and retries) must end within this. */
+  deadlineMs: number;
+  /** Retries after the first attempt, for network errors, 5xx and 429. */
+  retries: number;
+  /** First backoff; doubles each retry (with jitter). */
+  backoffMs: number;
+  limits: ProviderLimits;
+  redisUrl?: string | undefined;
+}
+
+export const DEFAULT_RUNTIME: RuntimeOptions = {
+  timeoutMs: 10_000,
+  deadlineMs: 30_000,
+  retries: 2,
+  backoffMs: 250,
+  limits: { maxConcurrent: 8, minTimeMs: 0 },
+};
+
+export class ProviderRuntime {
+  private readonly limiters = new Map<string, Bottleneck>();
+  private connection: Bottleneck.IORedisConnection | undefined;
+
+  constructor(readonly options: RuntimeOptions = DEFAULT_RUNTIME) {}
+
+  /** The limiter for a provider (created on first use). */
+  limiter(provider: string): Bottleneck {
+    let l = this.limiters.get(provider);
+    if (!l) {
+      const common = { id: `veqtrx-provider-${provider}`, maxConcurrent: this.options.limits.maxConcurrent, minTime: this.options.limits.minTimeMs };
+      if (this.options.redisUrl) {
+        this.connection ??= new Bottleneck.IORedisConnection({ clientOptions: redisOptions(this.options.redisUrl) });
+        l = new Bottleneck({ ...common, datastore: 'ioredis', connection: this.connection, clearDatastore: false, timeout: 60_000 });
+      } else {
+        l = new Bottleneck(common);
+      }
+      this.limiters.set(provider, l);
+    }
+    return l;
+  }
+
+  async close(): Promise<void> {
+    for (const l of this.limiters.values()) await l.disconnect(false).catch(() => undefined);
+    this.limiters.clear();
+    await this.connection?.disconnect(false).catch(() => undefined);
+    this.connection = undefined;
+  }
+}
+
+function redisOptions(url: string): Record<string, unknown> {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: 2,
+    connectTimeout: 5_000,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The one place that reads ValidiFI's payloads: the transaction history (its transaction fields are
+ * this gateway's assumption — openapi/providers/validifi-v4.yaml, `x-assumed`) and the account export,
+ * onto the one transaction model. When the real payload differs, this file and that spec change;
+ * nothing else does.
+ *
+ * Conventions (assumed, as documented in the spec):
+ * - **Sign**: `amount` is signed, negative = money out; when `transactionType` (Debit/Credit) is present
+ *   it decides the direction. The model's sign is the opposite (positive = out).
+ * - **Date**: `postedDate`, booked in the source's `time_zone` (default America/New_York: ValidiFI
+ *   serves US bank accounts) when it carries an offset.
+ * - **Currency**: `currencyCode`, USD when absent.
+ * - **Balance**: `runningBalance` after the transaction. Pending transactions are left out.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { bookingDate, isDateTime } from '../../src/model/dates.ts';
+import { toMinor } from '../../src/model/money.ts';
+import type { Transaction } from '../../src/model/transaction.ts';
+import { maskAccountNumber } from '../legacy-provider.ts';
+import type { SourceOutput } from '../source.ts';
+import type { components } from './generated.ts';
+
+const finite = z.number().finite();
+const nullish = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
+
+export const WireTransaction = z.object({
+  transactionId: z.string().min(1),
+  amount: finite,
+  transactionType: nullish(z.string().refine((v) => /^(debit|credit)$/i.test(v), 'must be Debit or Credit')),
+  postedDate: z.string().refine(isDateTime, 'is not an ISO 8601 date-time'),
+  transactionDate: nullish(z.string()),
+  description: nullish(z.string()),
+  merchantName: nullish(z.string()),
+  category: nullish(z.string()),
+  currencyCode: nullish(z.string().regex(/^[A-Za-z]{3}$/)),
+  runningBalance: nullish(finite),
+  pending: nullish(z.boolean()),
+});
+
+export const WireHistory = z.object({
+  userId: nullish(z.string()),
+  tokenId: nullish(z.string()),
+  syncStatus: z.string(),
+  syncInstructions: nullish(z.string()),
+  challenges: nullish(z.array(z.unknown())),
+  transactions: nullish(z.array(WireTransaction)),
+});
+
+export const WireExport = z.object({
+  institutionName: nullish(z.string()),
+  accountType: nullish(z.string()),
+  accountHolderName: nullish(z.string()),
+  routingNumber: nullish(z.string()),
+  accountNumber: nullish(z.string()),
+  accountNickname: nullish(z.string()),
+  lastAvailableBalance: nullish(finite),
+  lastCurrentBalance: nullish(finite),
+});
+
+export type History = z.output<typeof WireHistory>;
+export type Export = z.output<typeof WireExport>;
+
+// The runtime schemas read what the spec describes (a compile error when the two drift apart).
+const _history = (h: History): components['schemas']['TransactionHistory'] => h;
+const _export = (e: Export): components['schemas']['AccountExport'] => e;
+void _history;
+void _export;
+
+export const isSynced = (h: History) => h.syncStatus.trim().toLowerCase() === 'synced';
+
+/** A stable, non-reversible account id for the model: the account token itself is a credential. */
+export const accountIdOf = (accountToken: string) => `validifi-${createHash('sha256').update(accountToken).digest('hex').slice(0, 12)}`;
+
+export interface MapOptions {
+  accountToken: string;
+  timeZone: string;
+  period: { start: string; end: string };
+  windows: number;
+  upstreamCalls: number;
+}
+
+/** Histories of one account's windows (possibly overlapping) → one de-duplicated transaction list. */
+export function mapHistories(histories: History[], exported: Export | undefined, o: MapOptions): SourceOutput {
+  const accountId = accountIdOf(o.accountToken);
+  const seen = new Set<string>();
+  let received = 0;
+  let duplicates = 0;
+  let pending = 0;
+  const out: Transaction[] = [];
+  for (const h of histories) {
+    for (const t of h.transactions ?? []) {
+      received++;
+      if (seen.has(t.transactionId)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(t.transactionId);
+      if (t.pending) {
+        pending++;
+        continue;
+      }
+      const type = t.transactionType?.toLowerCase();
+      const out_ = type ? type === 'debit' : t.amount < 0;
+      const minor = toMinor(Math.abs(t.amount));
+      const name = t.merchantName?.trim() || t.description?.trim() || 'UNKNOWN';
+      const tx: Transaction = {
+        date: bookingDate(t.postedDate, o.timeZone),
+        amount_minor: out_ ? minor : minor === 0 ? 0 : -minor,
+        currency: (t.currencyCode ?? 'USD').toUpperCase(),
+        merchant_name: name,
+        account_id: accountId,
+        source: 'validifi',
+        source_ref: t.transactionId,
+      };
+      const narrative = t.description?.trim();
+      if (narrative && narrative !== name) tx.description = narrative;
+      if (t.runningBalance !== undefined) tx.balance_minor = toMinor(t.runningBalance);
+      out.push(tx);
+    }
+  }
+  const warnings: string[] = [];
+  if (pending) warnings.push(`${pending} pending transactions were left out; only posted transactions are assessed`);
+  if (out.some((t) => t.currency === 'USD') && !histories.some((h) => h.transactions?.some((t) => t.currencyCode))) warnings.push('ValidiFI gave no currency; USD was assumed');
+  return {
+    transactions: out,
+    metadata: {
+      account_id: accountId,
+      account: exported
+        ? {
+            institution_name: exported.institutionName ?? null,
+            account_type: exported.accountType ?? null,
+            account_holder_name: exported.accountHolderName ?? null,
+            account_number: maskAccountNumber(exported.accountNumber),
+            routing_number: exported.routingNumber ?? null,
+            nickname: exported.accountNickname ?? null,
+            last_available_balance: exported.lastAvailableBalance ?? null,
+            last_current_balance: exported.lastCurrentBalance ?? null,
+          }
+        : null,
+      period: o.period,
+      time_zone: o.timeZone,
+      windows: o.windows,
+      upstream_calls: o.upstreamCalls,
+      counts: { received, duplicates, pending_excluded: pending, posted: out.length },
+    },
+    warnings,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Provider credentials a partner stores with us (today: ValidiFI client credentials and environment).
+ * Sealed with AES-256-GCM at rest (the partner and provider bound in as additional data, so a sealed
+ * value cannot be moved to another partner), never returned by the API, never logged. Only the first
+ * characters of the client id are shown back, so an administrator can tell which one is stored.
+ */
+import { z } from 'zod';
+import { VALIDIFI_ENVIRONMENTS } from '../../adapters/validifi/index.ts';
+import { badRequest, notFound } from '../lib/errors.ts';
+import type { SecretBox } from '../lib/secrets.ts';
+import type { Db } from '../store/db.ts';
+import { getPartner } from '../store/partners.ts';
+import * as store from '../store/providers.ts';
+
+export const PROVIDERS = ['validifi'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+const baseUrl = z
+  .string()
+  .max(500)
+  .url('must be an absolute URL')
+  .refine((u) => {
+    const url = new URL(u);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+  }, 'must be https (http only on this machine, for a simulator)')
+  .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry credentials');
+
+export const SetValidifiCredentialsSchema = z
+  .object({
+    client_id: z.string().trim().min(1).max(500),
+    client_secret: z.string().min(1).max(2000),
+    environment: z.enum(['sandbox', 'production', 'custom']),
+    base_url: baseUrl.optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.environment === 'custom' && !b.base_url) ctx.addIssue({ code: 'custom', path: ['base_url'], message: 'is required when environment is custom' });
+    if (b.environment !== 'custom' && b.base_url) ctx.addIssue({ code: 'custom', path: ['base_url'], message: 'is only for environment custom (sandbox and production have fixed URLs)' });
+  });
+
+export type SetValidifiCredentials = z.output<typeof SetValidifiCredentialsSchema>;
+
+export interface CredentialView {
+  provider: string;
+  environment: string;
+  base_url: string;
+  client_id_hint: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const view = (r: store.ProviderCredentialRow): CredentialView => ({
+  provider: r.provider,
+  environment: r.environment,
+  base_url: r.base_url,
+  client_id_hint: r.client_id_hint,
+  created_at: r.created_at.toISOString(),
+  updated_at: r.updated_at.toISOString(),
+});
+
+const aad = (partnerId: string, provider: string) => `provider:${partnerId}:${provider}`;
+
+export class ProviderCredentials {
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox,
+  ) {}
+
+  private async partner(id: string): Promise<void> {
+    if (!(await getPartner(this.db, id))) throw notFound(`partner "${id}" not found`);
+  }
+
+  private static provider(p: string): Provider {
+    if (!(PROVIDERS as readonly string[]).includes(p)) throw badRequest(`Unknown provider "${p.slice(0, 40)}": one of ${PROVIDERS.join(', ')}`);
+    return p as Provider;
+  }
+
+  async set(partnerId: string, providerName: string, input: SetValidifiCredentials): Promise<CredentialView> {
+    const provider = ProviderCredentials.provider(providerName);
+    await this.partner(partnerId);
+    const base = input.environment === 'custom' ? input.base_url! : VALIDIFI_ENVIRONMENTS[input.environment];
+    const sealed = this.box.seal(JSON.stringify({ client_id: input.client_id, client_secret: input.client_secret }), aad(partnerId, provider));
+    const hint = input.client_id.length > 8 ? `${input.client_id.slice(0, 4)}…` : '…';
+    return view(await store.upsertCredential(this.db, { partner_id: partnerId, provider, environment: input.environment, base_url: base, secret_enc: sealed, client_id_hint: hint }));
+  }
+
+  async list(partnerId: string): Promise<CredentialView[]> {
+    await this.partner(partnerId);
+    return (await store.listCredentials(this.db, partnerId)).map(view);
+  }
+
+  async remove(partnerId: string, providerName: string): Promise<void> {
+    const provider = ProviderCredentials.provider(providerName);
+    await this.partner(partnerId);
+    if (!(await store.deleteCredential(this.db, partnerId, provider))) throw notFound(`partner "${partnerId}" has no ${provider} credentials`);
+  }
+
+  /** Decrypted credentials for a fetching source, or undefined when none are stored. */
+  async credentials(partnerId: string, provider: string): Promise<{ client_id: string; client_secret: string; base_url: string } | undefined> {
+    const row = await store.getCredential(this.db, partnerId, provider);
+    if (!row) return undefined;
+    const secret = JSON.parse(this.box.open(row.secret_enc, aad(partnerId, provider))) as { client_id: string; client_secret: string };
+    return { ...secret, base_url: row.base_url };
+  }
+}
