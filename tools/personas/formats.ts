@@ -93,3 +93,18 @@ export function toPlaidGet(txs: VeqtrxTransaction[], currency = 'GBP') {
   const accounts = [...byAccount(txs).keys()].map((account_id, i) => ({ account_id, name: account_id, mask: String(1000 + i), type: 'depository', subtype: 'checking', balances: { available: null, current: 1234.56, limit: null, iso_currency_code: currency, unofficial_currency_code: null } }));
   return { type: 'plaid_transactions' as const, accounts, transactions, total_transactions: transactions.length, item: { item_id: 'item-demo' }, request_id: 'req-demo' };
 }
+
+/** ValidiFI transaction history entries (the gateway's assumed shape: openapi/providers/validifi-v4.yaml). */
+export function toValidifi(txs: VeqtrxTransaction[], currency = 'GBP') {
+  return txs.map((t, i) => ({
+    transactionId: `vfi-${i}`,
+    amount: legacy(t.amount),
+    transactionType: t.amount > 0 ? 'Debit' : 'Credit',
+    postedDate: `${t.date}T12:00:00Z`,
+    description: t.description ?? t.merchant_name,
+    merchantName: t.merchant_name,
+    currencyCode: currency,
+    ...(t.balance !== undefined ? { runningBalance: t.balance } : {}),
+    pending: false,
+  }));
+}

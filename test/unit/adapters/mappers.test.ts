@@ -170,7 +170,7 @@ describe('source adapters: mapping onto the one transaction model', () => {
       }
       const r = SourceInputSchema.safeParse({ type: 'carrier_pigeon' });
       expect(r.success).to.equal(false);
-      expect(r.error!.issues[0]!.message).to.match(/type must be one of labelled_transactions, byod_accounts, plaid_transactions/);
+      expect(r.error!.issues[0]!.message).to.match(/type must be one of validifi, labelled_transactions, byod_accounts, plaid_transactions/);
     });
 
     it('matches the source variants of openapi/partner-v1.yaml', () => {
