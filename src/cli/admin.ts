@@ -29,7 +29,7 @@ const USAGE = `usage: npm run admin -- <command> [args]
   sign-off <id>
   assessments [--partner ID] [--test | --live] [--limit N]
   provider-set <id> validifi --client-id ID --environment sandbox|production|custom [--base-url URL]
-      (the client secret from PROVIDER_CLIENT_SECRET, or piped on stdin — never as an argument)
+      [--client-secret-stdin]  (the client secret from PROVIDER_CLIENT_SECRET, or piped on stdin — never an argument)
   provider-list <id>
   provider-delete <id> validifi
 options: --url URL of the gateway (default http://127.0.0.1:$PORT, PORT defaulting to 8080)`;
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       'client-id': { type: 'string' },
       environment: { type: 'string' },
       'base-url': { type: 'string' },
+      'client-secret-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -143,8 +144,8 @@ async function main(): Promise<void> {
     case 'provider-set': {
       need(2);
       if (!o['client-id'] || !o.environment) fail('provider-set needs --client-id and --environment sandbox|production|custom');
-      const secret = process.env.PROVIDER_CLIENT_SECRET ?? (process.stdin.isTTY ? undefined : (await readStdin()).trim());
-      if (!secret) fail('provider-set reads the client secret from PROVIDER_CLIENT_SECRET or stdin (so it never sits in your shell history)');
+      const secret = o['client-secret-stdin'] ? (await readStdin()).trim() : process.env.PROVIDER_CLIENT_SECRET;
+      if (!secret) fail('provider-set reads the client secret from PROVIDER_CLIENT_SECRET or, with --client-secret-stdin, from stdin (so it never sits in your shell history)');
       return call('PUT', `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`, {
         client_id: o['client-id'],
         client_secret: secret,

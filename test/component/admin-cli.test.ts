@@ -17,9 +17,10 @@ describe('admin CLI', function () {
   });
   after(async () => g?.stop());
 
-  const cli = async (...args: string[]) => {
+  const cli = async (...args: string[]) => cliWith({}, ...args);
+  const cliWith = async (env: Record<string, string>, ...args: string[]) => {
     try {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args, '--url', g.url], { env: { ...process.env, ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') } });
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args, '--url', g.url], { env: { ...process.env, ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), ...env } });
       return { code: 0, out: stdout };
     } catch (e) {
       const x = e as { code: number; stdout: string; stderr: string };
@@ -46,6 +47,21 @@ describe('admin CLI', function () {
     const updated = JSON.parse((await cli('update-partner', 'clibank', '--quota', '5')).out);
     expect(updated.monthly_quota).to.equal(5);
     expect(JSON.parse((await cli('sign-off', 'clibank')).out).is_test_mode).to.equal(false);
+  });
+
+  it('stores ValidiFI credentials with the secret from the environment, lists them without it, deletes them', async () => {
+    expect((await cli('create-partner', 'vfibank', '--tier', 'pilot')).code).to.equal(0);
+    const noSecret = await cli('provider-set', 'vfibank', 'validifi', '--client-id', 'client-123456789', '--environment', 'sandbox');
+    expect(noSecret.code).to.equal(2);
+    expect(noSecret.out).to.match(/PROVIDER_CLIENT_SECRET or, with --client-secret-stdin, from stdin/);
+    const set = await cliWith({ PROVIDER_CLIENT_SECRET: 'cli-secret-value-xyz' }, 'provider-set', 'vfibank', 'validifi', '--client-id', 'client-123456789', '--environment', 'sandbox');
+    expect(set.code, set.out).to.equal(0);
+    expect(JSON.parse(set.out)).to.include({ provider: 'validifi', environment: 'sandbox', base_url: 'https://sandbox.ribbit.ai', client_id_hint: 'clie…' });
+    const listed = await cli('provider-list', 'vfibank');
+    expect(JSON.parse(listed.out).providers).to.have.length(1);
+    expect(listed.out + set.out).not.to.include('cli-secret-value-xyz');
+    expect((await cli('provider-delete', 'vfibank', 'validifi')).code).to.equal(0);
+    expect(JSON.parse((await cli('provider-list', 'vfibank')).out).providers).to.deep.equal([]);
   });
 
   it('reports API errors and usage mistakes with a non-zero exit', async () => {

@@ -177,9 +177,15 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   return sim as ValidifiSimulator;
 }
 
+// No top-level await: test files import this module, and a module graph with one cannot be require()d.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--port');
   const port = i > 0 ? Number(process.argv[i + 1]) : 8091;
-  const sim = await startValidifiSimulator({ port });
-  console.log(`ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth. Ctrl-C stops it.`);
+  startValidifiSimulator({ port }).then(
+    (sim) => console.log(`ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth. Ctrl-C stops it.`),
+    (e: Error) => {
+      console.error(e.message);
+      process.exit(1);
+    },
+  );
 }

@@ -503,7 +503,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description (x-extension) The first request with this Idempotency-Key is still running; retry shortly */
+        /** @description (x-extension) The first request with this Idempotency-Key is still running; retry shortly. For a ValidiFI source, the account needs the customer to go through CONNECT again (or is still syncing). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -530,7 +530,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description (x-extension) The Idempotency-Key was used with a different request body */
+        /** @description (x-extension) The Idempotency-Key was used with a different request body; or a fetching source has no provider credentials for this partner */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -550,6 +550,24 @@ export interface components {
         };
         /** @description Engine error — try again. Persistent 500s should be escalated. */
         ServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description (x-extension, fetching sources) The provider failed or answered badly; the detail names it and what to do. Nothing is charged. */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description (x-extension, fetching sources) The provider did not answer in time. Nothing is charged. */
+        GatewayTimeout: {
             headers: {
                 [name: string]: unknown;
             };
@@ -609,6 +627,8 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["QuotaExhausted"];
             500: components["responses"]["ServerError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     getAssessment: {
