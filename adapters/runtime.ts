@@ -56,9 +56,10 @@ export class ProviderRuntime {
   }
 
   async close(): Promise<void> {
-    for (const l of this.limiters.values()) await l.disconnect(false).catch(() => undefined);
+    // A limiter on a shared connection does not own it; the connection is closed once, last.
+    for (const l of this.limiters.values()) await Promise.resolve(l.disconnect(false)).catch(() => undefined);
     this.limiters.clear();
-    await this.connection?.disconnect(false).catch(() => undefined);
+    if (this.connection) await Promise.resolve(this.connection.disconnect(false)).catch(() => undefined);
     this.connection = undefined;
   }
 }
