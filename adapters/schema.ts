@@ -32,3 +32,17 @@ export const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone
 
 /** The most transactions one assessment takes, whatever the source (the Veqtrx limit). */
 export const MAX_TRANSACTIONS = 10_000;
+
+/** For sources whose transactions sit in accounts: at least one transaction, at most 10,000 in all. */
+export function checkAccountTransactions(accounts: ReadonlyArray<{ transactions: readonly unknown[] }>, ctx: z.RefinementCtx): void {
+  const n = accounts.reduce((k, a) => k + a.transactions.length, 0);
+  if (n === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'hold no transactions' });
+  if (n > MAX_TRANSACTIONS) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `hold ${n} transactions; at most 10,000 in one assessment` });
+}
+
+/** The fields of a source whose transactions sit in accounts (the legacy provider's two outputs). */
+export const accountsSource = <T extends string, A extends z.ZodType>(type: T, account: A) => ({
+  type: z.literal(type),
+  accounts: z.array(account).min(1, 'must hold at least 1 account').max(50),
+  time_zone: timeZone,
+});

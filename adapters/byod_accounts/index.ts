@@ -12,8 +12,8 @@ import { z } from 'zod';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
 import { LegacyTransactionFields, legacyAmount, legacyDate, legacyNarrative, legacyToMinor, maskAccountNumber } from '../legacy-provider.ts';
-import { MAX_TRANSACTIONS, currencyCode, opt, timeZone } from '../schema.ts';
-import { SourceInputError, type MappingSource } from '../source.ts';
+import { MAX_TRANSACTIONS, accountsSource, checkAccountTransactions, currencyCode, opt } from '../schema.ts';
+import type { MappingSource } from '../source.ts';
 
 const ByodTransaction = z.object({ ...LegacyTransactionFields, currency: opt(currencyCode) });
 
@@ -30,21 +30,14 @@ const ByodAccount = z.object({
 });
 
 export const ByodAccountsSchema = z
-  .object({
-    type: z.literal('byod_accounts'),
-    accounts: z.array(ByodAccount).min(1, 'must hold at least 1 account').max(50),
-    time_zone: timeZone,
-  })
+  .object(accountsSource('byod_accounts', ByodAccount))
   .superRefine((s, ctx) => {
-    let n = 0;
     s.accounts.forEach((a, i) => {
-      n += a.transactions.length;
       a.transactions.forEach((t, j) => {
         if (!t.currency && !a.currency) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'transactions', j, 'currency'], message: 'is required when the account has no currency' });
       });
     });
-    if (n === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'hold no transactions' });
-    if (n > MAX_TRANSACTIONS) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `hold ${n} transactions; at most 10,000 in one assessment` });
+    checkAccountTransactions(s.accounts, ctx);
   });
 
 export type ByodAccountsInput = z.output<typeof ByodAccountsSchema>;
@@ -85,7 +78,6 @@ export const byodAccounts: MappingSource<ByodAccountsInput> = {
         transactions: a.transactions.length,
       };
     });
-    if (out.length === 0) throw new SourceInputError('the accounts hold no transactions');
     return { transactions: out, metadata: { accounts, time_zone: input.time_zone }, warnings: [] };
   },
 };

@@ -10,8 +10,8 @@ import { z } from 'zod';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
 import { LegacyTransactionFields, legacyDate, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
-import { MAX_TRANSACTIONS, currencyCode, opt, timeZone } from '../schema.ts';
-import { SourceInputError, type MappingSource } from '../source.ts';
+import { MAX_TRANSACTIONS, accountsSource, checkAccountTransactions, currencyCode, opt } from '../schema.ts';
+import type { MappingSource } from '../source.ts';
 import { hintForLabel, normaliseLabel } from './labels.ts';
 
 const LabelledTransaction = z.object({
@@ -27,16 +27,8 @@ const LabelledAccount = z.object({
 });
 
 export const LabelledTransactionsSchema = z
-  .object({
-    type: z.literal('labelled_transactions'),
-    accounts: z.array(LabelledAccount).min(1, 'must hold at least 1 account').max(50),
-    time_zone: timeZone,
-  })
-  .superRefine((s, ctx) => {
-    const n = s.accounts.reduce((k, a) => k + a.transactions.length, 0);
-    if (n === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'hold no transactions' });
-    if (n > MAX_TRANSACTIONS) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `hold ${n} transactions; at most 10,000 in one assessment` });
-  });
+  .object(accountsSource('labelled_transactions', LabelledAccount))
+  .superRefine((s, ctx) => checkAccountTransactions(s.accounts, ctx));
 
 export type LabelledTransactionsInput = z.output<typeof LabelledTransactionsSchema>;
 
@@ -86,7 +78,6 @@ export const labelledTransactions: MappingSource<LabelledTransactionsInput> = {
       }
       return { account: a.account, transactions: a.transactions.length, bank_slugs: [...banks].sort() };
     });
-    if (out.length === 0) throw new SourceInputError('the accounts hold no transactions');
     const warnings: string[] = [];
     if (unmapped.size) {
       const list = [...unmapped].sort((x, y) => y[1] - x[1]).slice(0, 20).map(([l, n]) => `${l} (${n})`);

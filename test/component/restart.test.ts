@@ -35,6 +35,9 @@ async function waitHealthy(base: string, child: ChildProcess, timeoutMs = 60_000
   throw new Error('gateway did not become healthy');
 }
 
+/** 10,000 transactions: an assessment that takes long enough to be in flight when the process is told to stop. */
+const big = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 40) + 0.5, merchant_name: `SHOP ${i % 300}` }));
+
 for (const kind of ['pglite', 'postgres'] as const) {
   describe(`durable webhooks across a crash [${kind}]`, function () {
     this.timeout(120_000);
@@ -59,6 +62,17 @@ for (const kind of ['pglite', 'postgres'] as const) {
       }
     });
     after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    /** A gateway process with a new partner. */
+    const startWithPartner = async (partnerId: string) => {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const child = startProcess({ ...env, PORT: String(port) });
+      await waitHealthy(base, child);
+      const token = await mintAdminToken(ADMIN_SECRET);
+      const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: partnerId, tier: 'pilot' }) })).json()) as { api_key: string };
+      return { port, base, child, created };
+    };
 
     it('still delivers after the process is killed during the retries and started again', async () => {
       const rx = await startReceiver([500]);
@@ -90,13 +104,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     });
 
     it('drains on SIGTERM: an assessment in flight completes, new connections are refused, exit 0', async () => {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const child = startProcess({ ...env, PORT: String(port) });
-      await waitHealthy(base, child);
-      const token = await mintAdminToken(ADMIN_SECRET);
-      const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: `drain-${kind}`, tier: 'pilot' }) })).json()) as { api_key: string };
-      const big = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 40) + 0.5, merchant_name: `SHOP ${i % 300}` }));
+      const { base, child, created } = await startWithPartner(`drain-${kind}`);
       const inflight = fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'c', transactions: big }) });
       await new Promise((r) => setTimeout(r, 150)); // the request is being read and assessed
       const exited = new Promise((r) => child.once('exit', r));
@@ -115,13 +123,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
     });
 
     it('drains on SIGTERM even when the client has hung up: the assessment finishes and is stored, no error', async () => {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      let child = startProcess({ ...env, PORT: String(port) });
-      await waitHealthy(base, child);
-      const token = await mintAdminToken(ADMIN_SECRET);
-      const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: `hangup-${kind}`, tier: 'pilot' }) })).json()) as { api_key: string };
-      const big = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 40) + 0.5, merchant_name: `SHOP ${i % 300}` }));
+      const started = await startWithPartner(`hangup-${kind}`);
+      const { base, port, created } = started;
+      let child = started.child;
       const abort = new AbortController();
       const gone = fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'gone', transactions: big }), signal: abort.signal }).catch(() => 'aborted');
       await new Promise((r) => setTimeout(r, 150)); // the body has arrived and is being assessed

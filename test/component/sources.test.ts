@@ -1,18 +1,12 @@
 import { expect } from 'chai';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
-import { call, createPartner, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
+import { call, createPartner, figures, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
 import { toByod, toLabelled, toPlaidGet } from '../../tools/personas/formats.ts';
 
 const persona = generatePersona('couple_two_children_mortgage', 5);
 const base = { customer_ref: 'cust-77', partner_ref: 'loan-9', circumstances: persona.circumstances, declared_income: persona.declared_income };
-
-/** The figures of an assessment: everything but its id, time and processing time. */
-const figures = (b: Record<string, unknown>) => {
-  const { assessment_id: _a, created_at: _c, processing_ms: _p, ...rest } = b;
-  return rest;
-};
 
 onEachDatabase('sources through POST /assess', (_kind, getDb) => {
   let g: Running;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
-import { adminToken, call, createPartner, logLines, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
+import { adminToken, call, createPartner, figures, logLines, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { accountIdOf } from '../../adapters/validifi/map.ts';
 import { clearTokenCache } from '../../adapters/validifi/index.ts';
@@ -10,10 +10,6 @@ import { startValidifiSimulator, type ValidifiSimulator } from '../../tools/simu
 const persona = generatePersona('couple_two_children_mortgage', 1);
 const TOKEN = 'sim-couple_two_children_mortgage-1';
 const base = { customer_ref: 'cust-v', circumstances: persona.circumstances, declared_income: persona.declared_income };
-const figures = (b: Record<string, unknown>) => {
-  const { assessment_id: _a, created_at: _c, processing_ms: _p, ...rest } = b;
-  return rest;
-};
 
 onEachDatabase('ValidiFI-sourced assessments against the local simulator', (_kind, getDb) => {
   let g: Running;

@@ -98,3 +98,9 @@ export async function createPartner(base: string, id: string, extra: Record<stri
   if (r.status !== 201) throw new Error(`createPartner: ${r.status} ${r.text}`);
   return { id, key: r.body.api_key, keyId: r.body.key_id, webhookSecret: r.body.webhook_secret };
 }
+
+/** The figures of an assessment: everything but its id, its time and its processing time. */
+export function figures(b: Record<string, unknown>): Record<string, unknown> {
+  const { assessment_id: _a, created_at: _c, processing_ms: _p, ...rest } = b;
+  return rest;
+}
