@@ -5,7 +5,7 @@
  * targets 127.0.0.1 only; stops by itself. Prints figures, never passes or fails.
  *
  *   npm run bench:http                      (10 s per body size)
- *   BENCH_SECONDS=20 BENCH_CONNECTIONS=16 npm run bench:http
+ *   BENCH_SECONDS=20 BENCH_CONNECTIONS=16 BENCH_SIZES=412 npm run bench:http
  *   GATEWAY_URL=http://127.0.0.1:8080 BENCH_KEY=prt_… npm run bench:http   (an already-running gateway)
  *   GW_NODE_ARGS=--trace-gc GW_STDOUT=1 npm run bench:http   (node flags for the spawned gateway; its stdout)
  */
@@ -54,7 +54,7 @@ async function main() {
   console.log(`HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : 'spawned on the embedded database (PGlite)'}; ${CONNECTIONS} connections, ${SECONDS} s per size`);
   console.log('transactions  requests  non-2xx  p50 ms  p99 ms  assessments/s');
   try {
-    for (const n of [412, 10_000]) {
+    for (const n of (process.env.BENCH_SIZES ?? '412,10000').split(',').map(Number)) {
       const payload = body(n);
       const warm = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload });
       if (!warm.ok) throw new Error(`warm-up failed: ${warm.status} ${await warm.text()}`);
