@@ -33,11 +33,21 @@ export const DEFAULT_RUNTIME: RuntimeOptions = {
   limits: { maxConcurrent: 8, minTimeMs: 0 },
 };
 
+/** How one provider call ended: the status class, or why there was no status. */
+export type CallOutcome = '2xx' | '3xx' | '4xx' | '429' | '5xx' | 'timeout' | 'error';
+
+export const outcomeOf = (status: number | undefined, timedOut: boolean): CallOutcome =>
+  status === undefined ? (timedOut ? 'timeout' : 'error') : status === 429 ? '429' : status >= 500 ? '5xx' : status >= 400 ? '4xx' : status >= 300 ? '3xx' : '2xx';
+
 export class ProviderRuntime {
   private readonly limiters = new Map<string, Bottleneck>();
   private connection: Bottleneck.IORedisConnection | undefined;
 
-  constructor(readonly options: RuntimeOptions = DEFAULT_RUNTIME) {}
+  constructor(
+    readonly options: RuntimeOptions = DEFAULT_RUNTIME,
+    /** Told of every call a provider client makes (metrics). */
+    readonly observe: (provider: string, outcome: CallOutcome, seconds: number) => void = () => {},
+  ) {}
 
   /** The limiter for a provider (created on first use). */
   limiter(provider: string): Bottleneck {

@@ -13,7 +13,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { createHash } from 'node:crypto';
-import type { ProviderRuntime } from '../runtime.ts';
+import { outcomeOf, type ProviderRuntime } from '../runtime.ts';
 import { SourceError } from '../source.ts';
 import type { components } from './generated.ts';
 
@@ -136,13 +136,16 @@ export class ValidifiClient {
       if (remaining <= 0) throw this.timedOut(what);
       let res: AxiosResponse | undefined;
       let timedOut = false;
+      this.calls++;
+      const started = performance.now();
       try {
-        this.calls++;
         res = await limiter.schedule(() => this.http.request({ ...config, timeout: Math.min(this.runtime.options.timeoutMs, remaining) }));
       } catch (e) {
         const code = (e as { code?: string }).code;
         timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
         if (!axios.isAxiosError(e) || e.response) throw e;
+      } finally {
+        this.runtime.observe('validifi', outcomeOf(res?.status, timedOut), (performance.now() - started) / 1000);
       }
       const retryable = res === undefined || res.status === 429 || res.status >= 500;
       if (!retryable) return res!;

@@ -25,7 +25,11 @@ export default function run(job: AssessJob): AssessJobResult {
       ...(req.meta.circumstances ? { circumstances: req.meta.circumstances } : {}),
       ...(req.meta.declared_income_minor !== undefined ? { declared_income_minor: req.meta.declared_income_minor } : {}),
     });
-    const evidenceGz = gzipSync(JSON.stringify({ ...evidence, source: req.source }), { level: constants.Z_BEST_SPEED }).toString('base64');
+    let source = req.source;
+    if (evidence.currency && evidence.currency !== 'GBP') {
+      source = { ...source, warnings: [...source.warnings, `the transactions are in ${evidence.currency}; the engine's merchant dictionary, thresholds and spending guidelines are calibrated on UK (GBP) data`] };
+    }
+    const evidenceGz = gzipSync(JSON.stringify({ ...evidence, source }), { level: constants.Z_BEST_SPEED }).toString('base64');
     return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, evidenceGz };
   } catch (e) {
     if (e instanceof EngineInputError) return { kind: 'failed', status: 400, code: e.code, detail: e.message };

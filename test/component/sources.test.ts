@@ -85,6 +85,14 @@ onEachDatabase('sources through POST /assess', (_kind, getDb) => {
     expect(await usage()).to.equal(1);
   });
 
+  it('assesses a single non-GBP currency and says in the evidence that the engine is calibrated on GBP', async () => {
+    const r = await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { ...base, source: { ...toByod(persona.transactions, 'ZAR'), time_zone: 'Africa/Johannesburg' } } });
+    expect(r.status, r.text).to.equal(200);
+    const ev = (await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, { key: p.key })).body;
+    expect(ev.currency).to.equal('ZAR');
+    expect(ev.source.warnings.join(' ')).to.match(/in ZAR; .*calibrated on UK \(GBP\) data/);
+  });
+
   it('names the failing field of a source with its path', async () => {
     const byod = toByod(persona.transactions) as { accounts: Array<{ currency?: string; transactions: Array<Record<string, unknown>> }> };
     delete byod.accounts[0]!.currency;

@@ -60,6 +60,8 @@ onEachDatabase('ValidiFI-sourced assessments against the local simulator', (_kin
     expect(ev.source.metadata.upstream_calls).to.equal(5);
     expect(JSON.stringify(ev)).not.to.include(TOKEN);
     expect(logLines.join('')).not.to.include(sim.clientSecret).and.not.include(TOKEN);
+    const metrics = await (await fetch(`${g.url}/metrics`)).text();
+    expect(metrics).to.match(/^provider_request_duration_seconds_count\{(?=[^}]*provider="validifi")(?=[^}]*outcome="2xx")[^}]*\} 5$/m);
   });
 
   it('reuses the token across assessments', async function () {
@@ -89,6 +91,8 @@ onEachDatabase('ValidiFI-sourced assessments against the local simulator', (_kin
     const slow = await assess({ account_token: TOKEN });
     expect(slow.status).to.equal(504);
     expect(slow.body.code).to.equal('validifi_timeout');
+    const metrics = await (await fetch(`${g.url}/metrics`)).text();
+    expect(metrics).to.match(/^provider_request_duration_seconds_count\{(?=[^}]*outcome="5xx")[^}]*\} [1-9]/m).and.match(/^provider_request_duration_seconds_count\{(?=[^}]*outcome="timeout")[^}]*\} [1-9]/m);
     expect(await usage()).to.equal(0);
     const { rows } = await getDb().query<{ n: number }>('select count(*)::int as n from assessments where partner_id = $1', [p.id]);
     expect(rows[0]!.n).to.equal(0);
