@@ -18,7 +18,7 @@ import { isoDate, opt } from '../schema.ts';
 import { SourceError, SourceInputError, type FetchingSource } from '../source.ts';
 import { VALIDIFI_ENVIRONMENTS, ValidifiClient, type ValidifiCredentials } from './client.ts';
 import { WireExport, WireHistory, isSynced, mapHistories, type Export, type History } from './map.ts';
-import { isTimeZone } from '../../src/model/dates.ts';
+import { dayNumber, isTimeZone, isoDate as dateOf } from '../../src/model/dates.ts';
 
 export { VALIDIFI_ENVIRONMENTS, clearTokenCache } from './client.ts';
 
@@ -51,10 +51,6 @@ export const ValidifiCredentialsSchema = z.object({
   base_url: z.string().url(),
 });
 
-const DAY = 86_400_000;
-const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
-const iso = (d: number) => new Date(d * DAY).toISOString().slice(0, 10);
-
 /** The period: the lender's dates, or the six months to today (UTC). End never after today. */
 export function periodOf(input: Pick<ValidifiSourceInput, 'start_date' | 'end_date'>, now: Date): { start: string; end: string } {
   const today = now.toISOString().slice(0, 10);
@@ -65,14 +61,15 @@ export function periodOf(input: Pick<ValidifiSourceInput, 'start_date' | 'end_da
     const e = new Date(`${end}T00:00:00Z`);
     start = new Date(Date.UTC(e.getUTCFullYear(), e.getUTCMonth() - 6, e.getUTCDate())).toISOString().slice(0, 10);
   }
-  if (day(end) - day(start) + 1 > MAX_PERIOD_DAYS) throw new SourceInputError(`the period is longer than ${MAX_PERIOD_DAYS} days`);
+  if (dayNumber(end) - dayNumber(start) + 1 > MAX_PERIOD_DAYS) throw new SourceInputError(`the period is longer than ${MAX_PERIOD_DAYS} days`);
   return { start, end };
 }
 
 /** Consecutive windows of at most 90 days covering [start, end], both inclusive. */
 export function windowsOf(start: string, end: string): Array<{ start: string; end: string }> {
   const out: Array<{ start: string; end: string }> = [];
-  for (let s = day(start); s <= day(end); s += WINDOW_DAYS) out.push({ start: iso(s), end: iso(Math.min(s + WINDOW_DAYS - 1, day(end))) });
+  const last = dayNumber(end);
+  for (let s = dayNumber(start); s <= last; s += WINDOW_DAYS) out.push({ start: dateOf(s), end: dateOf(Math.min(s + WINDOW_DAYS - 1, last)) });
   return out;
 }
 

@@ -4,52 +4,10 @@
  * a Saturday or a bank holiday paid on the working day before — is judged against this calendar.
  */
 
-const MS_PER_DAY = 86_400_000;
+// Day numbers and civil dates are the model's (adapters and request validation use them too).
+import { dayNumber, daysInMonth, fromYmd, isoDate, ymd } from '../model/dates.ts';
 
-/** Day number (days since 1970-01-01) of an ISO `YYYY-MM-DD` date; NaN when it is not a real date. */
-export function dayNumber(iso: string): number {
-  if (iso.length !== 10 || iso[4] !== '-' || iso[7] !== '-') return NaN;
-  const y = Number(iso.slice(0, 4));
-  const m = Number(iso.slice(5, 7));
-  const d = Number(iso.slice(8, 10));
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1) return NaN;
-  if (d > daysInMonth(y, m)) return NaN;
-  return fromYmd(y, m, d);
-}
-
-export function isoDate(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-/** Civil date of a day number (Howard Hinnant's days-to-civil algorithm; no Date allocation). */
-export function ymd(day: number): { y: number; m: number; d: number } {
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
-}
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-
-export function daysInMonth(y: number, m: number): number {
-  return m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]!;
-}
-
-/** Day number of a civil date (Hinnant's days-from-civil). */
-export function fromYmd(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
+export { dayNumber, daysInMonth, fromYmd, isoDate, ymd };
 
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(day: number): number {
