@@ -40,6 +40,3 @@ export function legacyNarrative(description: string | undefined, reference: stri
   if (r) return { merchant_name: r };
   return { merchant_name: fallback };
 }
-
-/** The last four characters of an account number, for evidence (never the whole number). */
-export const maskAccountNumber = (n: string | undefined): string | null => (n && n.trim().length >= 4 ? `••••${n.trim().slice(-4)}` : null);

@@ -27,8 +27,12 @@ export const currencyCode = z
   .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code (e.g. GBP)')
   .transform((c) => c.toUpperCase());
 
-/** IANA time zone of the account's calendar; UK lenders' data is dated in London time. */
-export const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/London').default('Europe/London');
+/** IANA time zone of the account's calendar; by default London time (UK lenders' data). */
+export const timeZone = (defaultZone = 'Europe/London') => z.string().refine(isTimeZone, `must be an IANA time zone, e.g. ${defaultZone}`).default(defaultZone);
+
+/** An opaque identifier or key: printable ASCII, no spaces (Idempotency-Key, provider account tokens). */
+export const PRINTABLE = /^[\x21-\x7E]+$/;
+export const printableToken = (max: number) => z.string().min(1).max(max).regex(PRINTABLE, 'must be printable ASCII without spaces');
 
 /** The most transactions one assessment takes, whatever the source (the Veqtrx limit). */
 export const MAX_TRANSACTIONS = 10_000;
@@ -44,5 +48,5 @@ export function checkAccountTransactions(accounts: ReadonlyArray<{ transactions:
 export const accountsSource = <T extends string, A extends z.ZodType>(type: T, account: A) => ({
   type: z.literal(type),
   accounts: z.array(account).min(1, 'must hold at least 1 account').max(50),
-  time_zone: timeZone,
+  time_zone: timeZone(),
 });

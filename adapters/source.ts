@@ -72,6 +72,9 @@ export class SourceError extends Error {
   }
 }
 
+/** The last four characters of an account number, for metadata and evidence (never the whole number). */
+export const maskAccountNumber = (n: string | undefined): string | null => (n && n.trim().length >= 4 ? `••••${n.trim().slice(-4)}` : null);
+
 /** A provider's data that the gateway will not assess as it stands: a 400 naming what is wrong. */
 export class SourceInputError extends SourceError {
   constructor(message: string, code = 'invalid_source') {

@@ -11,9 +11,9 @@
 import { z } from 'zod';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
-import { LegacyTransactionFields, legacyAmount, legacyDate, legacyNarrative, legacyToMinor, maskAccountNumber } from '../legacy-provider.ts';
+import { LegacyTransactionFields, legacyAmount, legacyDate, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
 import { MAX_TRANSACTIONS, accountsSource, checkAccountTransactions, currencyCode, opt } from '../schema.ts';
-import type { MappingSource } from '../source.ts';
+import { maskAccountNumber, type MappingSource } from '../source.ts';
 
 const ByodTransaction = z.object({ ...LegacyTransactionFields, currency: opt(currencyCode) });
 

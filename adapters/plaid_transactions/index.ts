@@ -17,14 +17,14 @@
 import { z } from 'zod';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
-import { MAX_TRANSACTIONS, isoDate, money, opt } from '../schema.ts';
+import { MAX_TRANSACTIONS, currencyCode, isoDate, money, opt } from '../schema.ts';
 import { SourceInputError, type MappingSource } from '../source.ts';
 
 const PlaidTransaction = z.object({
   transaction_id: z.string().min(1).max(200),
   account_id: z.string().min(1).max(200),
   amount: money(-100_000_000, 100_000_000),
-  iso_currency_code: opt(z.string().regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code')),
+  iso_currency_code: opt(currencyCode),
   unofficial_currency_code: opt(z.string().max(20)),
   date: isoDate,
   name: opt(z.string().max(1000)),
@@ -101,7 +101,7 @@ export const plaidTransactions: MappingSource<PlaidTransactionsInput> = {
       const tx: Transaction = {
         date: t.date,
         amount_minor: toMinor(t.amount),
-        currency: (t.iso_currency_code ?? t.unofficial_currency_code)!.toUpperCase(),
+        currency: t.iso_currency_code ?? t.unofficial_currency_code!.toUpperCase(),
         merchant_name: name,
         account_id: t.account_id,
         source: 'plaid_transactions',

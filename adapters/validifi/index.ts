@@ -14,11 +14,11 @@
  *   of the account number) is kept as source metadata.
  */
 import { z } from 'zod';
-import { isoDate, opt } from '../schema.ts';
+import { PRINTABLE, isoDate, opt, printableToken, timeZone } from '../schema.ts';
 import { SourceError, SourceInputError, type FetchingSource } from '../source.ts';
 import { VALIDIFI_ENVIRONMENTS, ValidifiClient, type ValidifiCredentials } from './client.ts';
 import { WireExport, WireHistory, isSynced, mapHistories, type Export, type History } from './map.ts';
-import { dayNumber, isTimeZone, isoDate as dateOf } from '../../src/model/dates.ts';
+import { dayNumber, isoDate as dateOf } from '../../src/model/dates.ts';
 
 export { VALIDIFI_ENVIRONMENTS, clearTokenCache } from './client.ts';
 
@@ -32,11 +32,11 @@ export const MAX_PERIOD_DAYS = 400;
 export const ValidifiSourceSchema = z
   .object({
     type: z.literal('validifi'),
-    account_token: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces'),
-    account_token_id: opt(z.string().trim().min(1).max(200).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')),
+    account_token: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200).regex(PRINTABLE, 'must be printable ASCII without spaces'),
+    account_token_id: opt(z.string().trim().pipe(printableToken(200))),
     start_date: opt(isoDate),
     end_date: opt(isoDate),
-    time_zone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. America/New_York').default('America/New_York'),
+    time_zone: timeZone('America/New_York'),
   })
   .superRefine((s, ctx) => {
     if (s.start_date && s.end_date && s.start_date > s.end_date) ctx.addIssue({ code: 'custom', path: ['start_date'], message: 'must not be after end_date' });

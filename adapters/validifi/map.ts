@@ -17,45 +17,44 @@ import { z } from 'zod';
 import { bookingDate, isDateTime } from '../../src/model/dates.ts';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
-import { maskAccountNumber } from '../legacy-provider.ts';
-import type { SourceOutput } from '../source.ts';
+import { currencyCode, opt } from '../schema.ts';
+import { maskAccountNumber, type SourceOutput } from '../source.ts';
 import type { components } from './generated.ts';
 
 const finite = z.number().finite();
-const nullish = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
 
 export const WireTransaction = z.object({
   transactionId: z.string().min(1),
   amount: finite,
-  transactionType: nullish(z.string().refine((v) => /^(debit|credit)$/i.test(v), 'must be Debit or Credit')),
+  transactionType: opt(z.string().refine((v) => /^(debit|credit)$/i.test(v), 'must be Debit or Credit')),
   postedDate: z.string().refine(isDateTime, 'is not an ISO 8601 date-time'),
-  transactionDate: nullish(z.string()),
-  description: nullish(z.string()),
-  merchantName: nullish(z.string()),
-  category: nullish(z.string()),
-  currencyCode: nullish(z.string().regex(/^[A-Za-z]{3}$/)),
-  runningBalance: nullish(finite),
-  pending: nullish(z.boolean()),
+  transactionDate: opt(z.string()),
+  description: opt(z.string()),
+  merchantName: opt(z.string()),
+  category: opt(z.string()),
+  currencyCode: opt(currencyCode),
+  runningBalance: opt(finite),
+  pending: opt(z.boolean()),
 });
 
 export const WireHistory = z.object({
-  userId: nullish(z.string()),
-  tokenId: nullish(z.string()),
+  userId: opt(z.string()),
+  tokenId: opt(z.string()),
   syncStatus: z.string(),
-  syncInstructions: nullish(z.string()),
-  challenges: nullish(z.array(z.unknown())),
-  transactions: nullish(z.array(WireTransaction)),
+  syncInstructions: opt(z.string()),
+  challenges: opt(z.array(z.unknown())),
+  transactions: opt(z.array(WireTransaction)),
 });
 
 export const WireExport = z.object({
-  institutionName: nullish(z.string()),
-  accountType: nullish(z.string()),
-  accountHolderName: nullish(z.string()),
-  routingNumber: nullish(z.string()),
-  accountNumber: nullish(z.string()),
-  accountNickname: nullish(z.string()),
-  lastAvailableBalance: nullish(finite),
-  lastCurrentBalance: nullish(finite),
+  institutionName: opt(z.string()),
+  accountType: opt(z.string()),
+  accountHolderName: opt(z.string()),
+  routingNumber: opt(z.string()),
+  accountNumber: opt(z.string()),
+  accountNickname: opt(z.string()),
+  lastAvailableBalance: opt(finite),
+  lastCurrentBalance: opt(finite),
 });
 
 export type History = z.output<typeof WireHistory>;
@@ -107,7 +106,7 @@ export function mapHistories(histories: History[], exported: Export | undefined,
       const tx: Transaction = {
         date: bookingDate(t.postedDate, o.timeZone),
         amount_minor: out_ ? minor : minor === 0 ? 0 : -minor,
-        currency: (t.currencyCode ?? 'USD').toUpperCase(),
+        currency: t.currencyCode ?? 'USD',
         merchant_name: name,
         account_id: accountId,
         source: 'validifi',

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { SourceInputSchema } from '../../adapters/registry.ts';
-import { isoDate, money, opt } from '../../adapters/schema.ts';
+import { money, opt, printableToken } from '../../adapters/schema.ts';
 import { TransactionSchema, TransactionsSchema } from '../../adapters/transactions/index.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
@@ -14,8 +14,6 @@ import { checkUrlForm, type UnsafeTargetError } from '../lib/ssrf.ts';
 import { ASSESSMENT_ID } from '../lib/ids.ts';
 import type { components } from './generated/partner-v1.ts';
 import { assertType, type Exactly } from './validate.ts';
-
-export { TransactionSchema, isoDate };
 
 export const CircumstancesSchema = z.object({
   housing: opt(z.enum(HOUSING_TYPES, { error: `must be one of ${HOUSING_TYPES.join(', ')}` })),
@@ -64,7 +62,7 @@ export const _contract = (r: AssessRequest): components['schemas']['AssessReques
 assertType<Exactly<AssessmentResponse, components['schemas']['AssessmentResponse']>>();
 assertType<Exactly<VeqtrxTransaction, components['schemas']['Transaction']>>();
 
-export const IdempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces');
+export const IdempotencyKeySchema = printableToken(255);
 
 export const DeliveriesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
