@@ -25,14 +25,6 @@ export interface RuntimeOptions {
   redisUrl?: string | undefined;
 }
 
-export const DEFAULT_RUNTIME: RuntimeOptions = {
-  timeoutMs: 10_000,
-  deadlineMs: 30_000,
-  retries: 2,
-  backoffMs: 250,
-  limits: { maxConcurrent: 8, minTimeMs: 0 },
-};
-
 /** How one provider call ended: the status class, or why there was no status. */
 export type CallOutcome = '2xx' | '3xx' | '4xx' | '429' | '5xx' | 'timeout' | 'error';
 
@@ -44,7 +36,8 @@ export class ProviderRuntime {
   private connection: Bottleneck.IORedisConnection | undefined;
 
   constructor(
-    readonly options: RuntimeOptions = DEFAULT_RUNTIME,
+    /** From the PROVIDER_* settings (src/config.ts holds their defaults). */
+    readonly options: RuntimeOptions,
     /** Told of every call a provider client makes (metrics). */
     readonly observe: (provider: string, outcome: CallOutcome, seconds: number) => void = () => {},
   ) {}

@@ -16,7 +16,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
 import { sourceAdapter } from '../../adapters/registry.ts';
 import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
-import { ProviderRuntime } from '../../adapters/runtime.ts';
+import type { ProviderRuntime } from '../../adapters/runtime.ts';
 import { SourceError, type SourceOutput } from '../../adapters/source.ts';
 import { MALFORMED_JSON, parseJsonBytes } from '../http/assess-request.ts';
 import type { Metrics } from '../http/metrics.ts';
@@ -65,9 +65,9 @@ export class AssessmentService {
     private readonly webhooks: Webhooks,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date,
     /** What fetching sources use: the partner's stored credentials, and the outbound-call policy. */
-    private readonly sources: SourceDeps = { credentials: async () => undefined, runtime: new ProviderRuntime() },
+    private readonly sources: SourceDeps,
   ) {}
 
   private readonly inflight = new Set<Promise<unknown>>();
