@@ -10,14 +10,9 @@
  *   GW_NODE_ARGS=--trace-gc GW_STDOUT=1 npm run bench:http   (node flags for the spawned gateway; its stdout)
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
-import { mintAdminToken } from '../src/services/admin-token.ts';
 import { benchmarkHistory } from '../tools/personas/personas.ts';
-import { freePort } from '../test/helpers/free-port.ts';
+import { startBenchGateway } from '../test/helpers/gateway-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -29,26 +24,10 @@ async function main() {
   let key = process.env.BENCH_KEY;
   let stop = async () => {};
   if (!base) {
-    const port = await freePort();
-    const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-gw-'));
-    const secret = randomBytes(32).toString('base64url');
-    const child = spawn(process.execPath, [...(process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', NODE_ENV: 'production', HOST: '127.0.0.1' },
-      stdio: ['ignore', process.env.GW_STDOUT ? 'inherit' : 'ignore', 'inherit'],
-    });
-    stop = async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-    base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try { if ((await fetch(`${base}/api/partner/v1/health`)).ok) break; } catch { /* starting */ }
-      if (i > 300) throw new Error('gateway did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const r = await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${await mintAdminToken(secret)}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 }) });
-    key = ((await r.json()) as { api_key: string }).api_key;
+    const gw = await startBenchGateway({ env: { NODE_ENV: 'production' }, nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), stdout: !!process.env.GW_STDOUT });
+    stop = gw.stop;
+    base = gw.base;
+    key = (await gw.admin<{ api_key: string }>('POST', '/partners', { partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 })).api_key;
   }
   if (!key) throw new Error('set BENCH_KEY with GATEWAY_URL');
   console.log(`HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : 'spawned on the embedded database (PGlite)'}; ${CONNECTIONS} connections, ${SECONDS} s per size`);

@@ -7,13 +7,8 @@
  *
  *   npm run bench:validifi            (BENCH_N=100 assessments per phase)
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
-import { mintAdminToken } from '../src/services/admin-token.ts';
-import { freePort } from '../test/helpers/free-port.ts';
+import { startBenchGateway } from '../test/helpers/gateway-process.ts';
 import { startValidifiSimulator } from '../tools/simulators/validifi.ts';
 
 const N = Number(process.env.BENCH_N ?? 100);
@@ -23,23 +18,11 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 async function main() {
   const sim = await startValidifiSimulator();
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-vfi-'));
-  const secret = randomBytes(32).toString('base64url');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const gw = await startBenchGateway();
+  const base = gw.base;
   try {
-    for (let i = 0; ; i++) {
-      try { if ((await fetch(`${base}/api/partner/v1/health`)).ok) break; } catch { /* starting */ }
-      if (i > 300) throw new Error('gateway did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const auth = { authorization: `Bearer ${await mintAdminToken(secret)}`, 'content-type': 'application/json' };
-    const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: auth, body: JSON.stringify({ partner_id: 'benchvfi', tier: 'enterprise', monthly_quota: 1_000_000 }) })).json()) as { api_key: string };
-    await fetch(`${base}/api/admin/partners/benchvfi/providers/validifi`, { method: 'PUT', headers: auth, body: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret, environment: 'custom', base_url: sim.url }) });
+    const created = await gw.admin<{ api_key: string }>('POST', '/partners', { partner_id: 'benchvfi', tier: 'enterprise', monthly_quota: 1_000_000 });
+    await gw.admin('PUT', '/partners/benchvfi/providers/validifi', { client_id: sim.clientId, client_secret: sim.clientSecret, environment: 'custom', base_url: sim.url });
     // Six months to the persona's last day (the gateway's clock is real; the dates are explicit).
     const body = JSON.stringify({ customer_ref: 'bench', source: { type: 'validifi', account_token: TOKEN, account_token_id: TOKEN, start_date: '2026-05-02', end_date: '2026-11-02' } });
     const one = async () => {
@@ -65,9 +48,7 @@ async function main() {
     const wall = (performance.now() - t0) / 1000;
     console.log(`8 at once, ${conc.length}: p50 ${pct(conc, 50).toFixed(1)} ms, p95 ${pct(conc, 95).toFixed(1)} ms, ${(conc.length / wall).toFixed(1)} assessments/s; token requests ${sim.counts.token}`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await gw.stop();
     await sim.stop();
   }
   console.log('reproduce: npm run bench:validifi');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,31 +8,19 @@ import { postgres, postgresUrl } from '../helpers/databases.ts';
 import { ADMIN_SECRET } from '../helpers/gateway.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { mintAdminToken } from '../../src/services/admin-token.ts';
+import { adminCall, spawnGatewayProcess, waitHealthy } from '../helpers/gateway-process.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
 
 
 const stderrOf = new WeakMap<ChildProcess, string[]>();
 
 function startProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnGatewayProcess(env, ['ignore', 'pipe', 'pipe']);
   const lines: string[] = [];
   stderrOf.set(child, lines);
   child.stderr!.on('data', (c: Buffer) => lines.push(String(c)));
   child.stdout!.on('data', (c: Buffer) => lines.push(String(c)));
   return child;
-}
-
-async function waitHealthy(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/api/partner/v1/health`)).ok) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('gateway did not become healthy');
 }
 
 /** 10,000 transactions: an assessment that takes long enough to be in flight when the process is told to stop. */
@@ -69,8 +57,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const base = `http://127.0.0.1:${port}`;
       const child = startProcess({ ...env, PORT: String(port) });
       await waitHealthy(base, child);
-      const token = await mintAdminToken(ADMIN_SECRET);
-      const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: partnerId, tier: 'pilot' }) })).json()) as { api_key: string };
+      const created = await adminCall<{ api_key: string }>(base, ADMIN_SECRET, 'POST', '/partners', { partner_id: partnerId, tier: 'pilot' });
       return { port, base, child, created };
     };
 
@@ -81,8 +68,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       let child = startProcess({ ...env, PORT: String(port) });
       try {
         await waitHealthy(base, child);
-        const token = await mintAdminToken(ADMIN_SECRET);
-        const created = (await (await fetch(`${base}/api/admin/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ partner_id: 'crashbank', tier: 'pilot', webhook_url: rx.url }) })).json()) as { api_key: string };
+        const created = await adminCall<{ api_key: string }>(base, ADMIN_SECRET, 'POST', '/partners', { partner_id: 'crashbank', tier: 'pilot', webhook_url: rx.url });
         const a = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'c', transactions: generatePersona('gig_worker', 4).transactions }) });
         expect(a.status).to.equal(200);
         const first = (await rx.waitFor(1))[0]!;

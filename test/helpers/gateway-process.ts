@@ -1,0 +1,71 @@
+/**
+ * The gateway as its own process (`node --import tsx src/main.ts`), for the restart tests and the
+ * benchmarks: start it, wait until it answers, call its admin API. Loopback only.
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { mintAdminToken } from '../../src/services/admin-token.ts';
+import { freePort } from './free-port.ts';
+
+export function spawnGatewayProcess(env: Record<string, string>, stdio: StdioOptions, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio });
+}
+
+/** Resolves once `/health` answers; fails if the process exits first or it takes too long. */
+export async function waitHealthy(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/api/partner/v1/health`)).ok) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('gateway did not become healthy');
+}
+
+/** One admin API call with a freshly minted token; the parsed answer (throws on a non-2xx). */
+export async function adminCall<T = Record<string, unknown>>(base: string, adminSecret: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}/api/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await mintAdminToken(adminSecret)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+export interface BenchGateway {
+  base: string;
+  admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  /** SIGTERM, wait for the exit, remove the data directory. */
+  stop(): Promise<void>;
+}
+
+/** A gateway on a fresh embedded database with its own secrets, for a benchmark. */
+export async function startBenchGateway(opts: { env?: Record<string, string>; nodeArgs?: string[]; stdout?: boolean } = {}): Promise<BenchGateway> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-gw-'));
+  const secret = randomBytes(32).toString('base64url');
+  const env = { PORT: String(port), DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...opts.env };
+  const child = spawnGatewayProcess(env, ['ignore', opts.stdout ? 'inherit' : 'ignore', 'inherit'], opts.nodeArgs);
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitHealthy(base, child);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { base, admin: (method, path, body) => adminCall(base, secret, method, path, body), stop };
+}
