@@ -37,7 +37,10 @@ export class PooledAssessor implements Assessor {
   private readonly pool: Piscina;
   constructor(threads: number) {
     // Workers inherit the process's execArgv, so they load TypeScript the same way the process does.
-    this.pool = new Piscina({ filename: new URL('../workers/assess.ts', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    // stricterFIFO: by default piscina puts a task it could not hand out straight away at the back of the
+    // queue, so under steady load some requests waited behind hundreds of later ones (p99 0.6–0.9 s for
+    // a 5 ms job); first come, first served keeps the wait to the queue ahead of it.
+    this.pool = new Piscina({ filename: new URL('../workers/assess.ts', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, stricterFIFO: true });
   }
   run(job: AssessJob): Promise<AssessJobResult> {
     return this.pool.run(job);
