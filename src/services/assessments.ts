@@ -181,11 +181,10 @@ export class AssessmentService {
       processing_ms: 0,
     };
     const webhookUrl = meta.callback_url ?? partner.webhook_url;
-    const evidenceGz = result.evidenceGz;
     // Measured as late as possible: everything but the commit and the network write.
     body.processing_ms = Math.max(0, Math.round(performance.now() - req.receivedAt));
     const text = JSON.stringify(body);
-    const row = { id, partner_id: partner.id, customer_ref: meta.customer_ref, partner_ref: meta.partner_ref ?? null, source: result.source, is_test: partner.is_test_mode, response: text, evidence_gz: evidenceGz, created_at: now };
+    const row = { id, partner_id: partner.id, customer_ref: meta.customer_ref, partner_ref: meta.partner_ref ?? null, source: result.source, is_test: partner.is_test_mode, response: text, evidence: result.evidenceGz, created_at: now };
     if (!req.idempotencyKey && !webhookUrl) {
       await insertAssessment(this.db, row); // the only write: atomic on its own
     } else {

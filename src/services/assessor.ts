@@ -15,7 +15,7 @@ import type { AssessmentFigures } from '../model/assessment.ts';
 export type AssessJob = { kind: 'body'; body: Uint8Array; now: number } | { kind: 'decoded'; request: DecodedRequest; now: number };
 
 export type AssessJobResult =
-  | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; evidenceGz: string }
+  | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; evidenceGz: Uint8Array }
   | FetchNeeded
   | DecodeFailure
   | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };

@@ -4,8 +4,8 @@ import type { Queryable } from './db.ts';
 
 const gunz = promisify(gunzip);
 
-/** Evidence is stored gzip-compressed, base64 (packed where the engine runs: services/assessor.ts). */
-export const unpackEvidence = async (b64: string) => JSON.parse((await gunz(Buffer.from(b64, 'base64'))).toString('utf8')) as unknown;
+/** Evidence is stored as gzip-compressed JSON (packed where the engine runs: workers/assess.ts). */
+export const unpackEvidence = async (gz: Uint8Array) => JSON.parse((await gunz(gz)).toString('utf8')) as unknown;
 
 export interface AssessmentRow {
   id: string;
@@ -16,16 +16,16 @@ export interface AssessmentRow {
   is_test: boolean;
   /** The response exactly as returned (serialised once, by the caller). */
   response: string;
-  /** gzip, base64 */
-  evidence_gz: string;
+  /** The engine's evidence, JSON, gzip-compressed. */
+  evidence: Uint8Array;
   created_at: Date;
 }
 
 export async function insertAssessment(q: Queryable, a: AssessmentRow): Promise<void> {
   await q.query(
-    `insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence_gz, created_at)
+    `insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [a.id, a.partner_id, a.customer_ref, a.partner_ref, a.source, a.is_test, a.response, a.evidence_gz, a.created_at],
+    [a.id, a.partner_id, a.customer_ref, a.partner_ref, a.source, a.is_test, a.response, a.evidence, a.created_at],
   );
 }
 
@@ -36,11 +36,11 @@ export async function getResponse(q: Queryable, partnerId: string, id: string): 
 }
 
 export async function getEvidence(q: Queryable, partnerId: string, id: string): Promise<unknown> {
-  const { rows } = await q.query<{ evidence_gz: string }>('select evidence_gz from assessments where id = $1 and partner_id = $2', [id, partnerId]);
-  return rows[0] ? unpackEvidence(rows[0].evidence_gz) : undefined;
+  const { rows } = await q.query<{ evidence: Uint8Array }>('select evidence from assessments where id = $1 and partner_id = $2', [id, partnerId]);
+  return rows[0] ? unpackEvidence(rows[0].evidence) : undefined;
 }
 
-export type AssessmentListItem = Omit<AssessmentRow, 'response' | 'evidence_gz'> & {
+export type AssessmentListItem = Omit<AssessmentRow, 'response' | 'evidence'> & {
   monthly_income: number;
   affordable_amount: number;
   fca_compliant: boolean;

@@ -120,6 +120,19 @@ class PgliteDb implements Db {
   }
 }
 
+/**
+ * bytea parameters go to PGlite as they are, in binary format, as `pg` sends a Buffer. PGlite's own
+ * serializer writes them as hex text one byte at a time: 1.6–1.8 ms to bind the 13 KB of a typical
+ * assessment's evidence, against 0.35 ms this way (.prof-style measurement in the issue-3 note).
+ */
+const BYTEA = 17;
+const BINARY_BYTEA = {
+  [BYTEA]: (v: unknown) => {
+    if (!(v instanceof Uint8Array)) throw new TypeError('a bytea parameter must be a Uint8Array');
+    return v as unknown as string; // PGlite binds an ArrayBuffer view in binary format
+  },
+};
+
 export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; `memory://` (or undefined) keeps it in memory. */
@@ -138,6 +151,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   const lite = await PGlite.create({
     ...(opts.dataDir && opts.dataDir !== 'memory://' ? { dataDir: opts.dataDir } : {}),
     ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    serializers: BINARY_BYTEA,
   });
   return new PgliteDb(lite);
 }

@@ -1,0 +1,78 @@
+/**
+ * Migrations keep what is already stored: a database written by an earlier version is brought forward
+ * with its rows intact. Runs on the embedded database and on a throw-away PostgreSQL database.
+ */
+import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { migrate, migrationFiles, splitStatements } from '../../src/store/migrate.ts';
+import { getEvidence } from '../../src/store/assessments.ts';
+import { serverUrl } from '../helpers/databases.ts';
+
+async function applyUpTo(db: Db, version: string): Promise<void> {
+  await db.exec('create table schema_migrations (version text primary key, applied_at timestamptz not null default now())');
+  for (const m of migrationFiles().filter((f) => f.version <= version)) {
+    await db.tx(async (q) => {
+      for (const s of splitStatements(m.sql)) await q.query(s);
+      await q.query('insert into schema_migrations (version) values ($1)', [m.version]);
+    });
+  }
+}
+
+async function throwawayPostgres(): Promise<{ db: Db; drop: () => Promise<void> } | undefined> {
+  const admin = new pg.Client({ connectionString: serverUrl(), connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (e) {
+    if (process.env.CI === 'true') throw e;
+    return undefined;
+  }
+  const name = `veqtrx_migr_${process.pid}_${Date.now()}`;
+  await admin.query(`create database ${name}`);
+  const u = new URL(serverUrl());
+  u.pathname = `/${name}`;
+  const db = await openDb({ databaseUrl: u.toString(), poolSize: 2 });
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`migrations [${kind}]`, function () {
+    this.timeout(60_000);
+    let db: Db;
+    let drop = async () => {};
+    before(async function () {
+      if (kind === 'pglite') {
+        db = await openDb({ dataDir: 'memory://' });
+        drop = () => db.close();
+        return;
+      }
+      const p = await throwawayPostgres();
+      if (!p) return this.skip();
+      ({ db, drop } = p);
+    });
+    after(() => drop());
+
+    it('003 turns base64 evidence into bytea without losing a byte', async () => {
+      await applyUpTo(db, '002_provider_credentials');
+      const evidence = { ledger: [{ ref: 'T001', amount: 12.5, merchant_name: 'TESCO STORES 3297' }], engine_version: '1.0.0' };
+      const gz = gzipSync(Buffer.from(JSON.stringify(evidence)));
+      await db.query(`insert into partners (id, display_name, tier, monthly_quota, webhook_secret_enc) values ('oldbank', 'Old', 'pilot', 1000, 'x')`);
+      await db.query(
+        `insert into assessments (id, partner_id, customer_ref, source, is_test, response, evidence_gz, created_at) values ('AF-0123456789AB', 'oldbank', 'c', 'transactions', true, '{"a":1}', $1, now())`,
+        [gz.toString('base64')],
+      );
+      expect(await migrate(db)).to.deep.equal(migrationFiles().filter((m) => m.version > '002_provider_credentials').map((m) => m.version));
+      expect(await getEvidence(db, 'oldbank', 'AF-0123456789AB')).to.deep.equal(evidence);
+      const { rows } = await db.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'assessments' and column_name like 'evidence%'`);
+      expect(rows.map((r) => r.column_name)).to.deep.equal(['evidence']);
+    });
+  });
+}
