@@ -1,57 +1,173 @@
 /**
- * HTTP benchmark: starts the gateway as its own process on the embedded database (a fresh DATA_DIR),
- * provisions a partner, and drives POST /assess over loopback with autocannon — 412- and
- * 10,000-transaction bodies — printing p50/p99 latency and assessments per second. Bounded in time;
- * targets 127.0.0.1 only; stops by itself. Prints figures, never passes or fails.
+ * HTTP benchmark: starts the gateway as its own process on the embedded database (a fresh DATA_DIR, the
+ * production log level), provisions a partner, and drives POST /assess over loopback with 412- and
+ * 10,000-transaction bodies. Prints, per run: requests, non-2xx, p50/p99 latency, assessments per
+ * second, and the CPU the gateway and the load generator spent per assessment (from /proc), so a figure
+ * can be told apart from a busy machine. Bounded in time; targets 127.0.0.1 only; stops by itself.
+ * Prints figures, never passes or fails.
  *
- *   npm run bench:http                      (10 s per body size)
- *   BENCH_SECONDS=20 BENCH_CONNECTIONS=16 BENCH_SIZES=412 npm run bench:http
- *   GATEWAY_URL=http://127.0.0.1:8080 BENCH_KEY=prt_… npm run bench:http   (an already-running gateway)
- *   GW_NODE_ARGS=--trace-gc GW_STDOUT=1 npm run bench:http   (node flags for the spawned gateway; its stdout)
+ * The load generator is wrk (Debian's `wrk`) when it is installed, else autocannon. On a small machine
+ * the client shares the cores with the gateway: autocannon spends about 4 ms of CPU per 70 KB request
+ * here (0.7 of this 2-core machine's cores at 180/s), wrk about 0.1 ms — so wrk measures the gateway
+ * and autocannon mostly measures itself.
+ *
+ *   npm run bench:http                                  (3 runs of 10 s at 412, 1 run at 10,000)
+ *   BENCH_SIZES=412 BENCH_RUNS=5 BENCH_CONNECTIONS=8 BENCH_SECONDS=10 npm run bench:http
+ *   BENCH_CLIENT=autocannon npm run bench:http          (the Node client, even when wrk is installed)
+ *   GATEWAY_URL=http://127.0.0.1:8080 BENCH_KEY=prt_… npm run bench:http   (an already-running gateway; no CPU figures)
+ *   GW_NODE_ARGS=--trace-gc GW_STDOUT=1 GW_ENV='ASSESS_THREADS=1' npm run bench:http   (the spawned gateway's node flags, stdout, environment)
  */
 import autocannon from 'autocannon';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { benchmarkHistory } from '../tools/personas/personas.ts';
 import { startBenchGateway } from '../test/helpers/gateway-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WARMUP_SECONDS = 3;
+const SIZES = (process.env.BENCH_SIZES ?? '412,10000').split(',').map(Number);
 
-const body = (n: number) => JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
+interface RunResult {
+  requests: number;
+  non2xx: number;
+  p50: number;
+  p99: number;
+  seconds: number;
+  /** CPU seconds the load generator used during the run, when known. */
+  clientCpu?: number;
+}
+
+const hasWrk = (() => {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    return (e as { status?: number }).status === 1; // wrk --version prints its version and exits 1
+  }
+})();
+const CLIENT = process.env.BENCH_CLIENT ?? (hasWrk ? 'wrk' : 'autocannon');
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system, all threads) a process has used so far, or undefined if unknown. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    // Fields after "pid (comm) ": state is [0], utime [11], stime [12] (proc(5)).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+const WRK_SCRIPT = `
+local f = io.open(os.getenv("BENCH_BODY_FILE"), "rb")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["content-type"] = "application/json"
+wrk.headers["x-partner-key"] = os.getenv("BENCH_KEY")
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "non2xx": %d, "errors": %d, "p50": %.3f, "p99": %.3f, "seconds": %.3f}\\n',
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+`;
+
+async function runWrk(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
+  const bodyFile = join(dir, 'body.json');
+  const script = join(dir, 'bench.lua');
+  writeFileSync(bodyFile, payload);
+  writeFileSync(script, WRK_SCRIPT);
+  const child = execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s', '-s', script, url], {
+    env: { ...process.env, BENCH_BODY_FILE: bodyFile, BENCH_KEY: key },
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  let clientCpu: number | undefined;
+  // Read wrk's CPU just before it exits: sample until the process is gone.
+  const sampler = setInterval(() => (clientCpu = cpuSeconds(child.pid) ?? clientCpu), 200);
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  clearInterval(sampler);
+  const line = out.split('\n').find((l) => l.startsWith('{'));
+  if (code !== 0 || !line) throw new Error(`wrk failed (${code}): ${out}`);
+  const r = JSON.parse(line) as RunResult & { errors: number };
+  if (r.errors > 0) r.non2xx += r.errors;
+  return { ...r, ...(clientCpu !== undefined ? { clientCpu } : {}) };
+}
+
+async function runAutocannon(url: string, key: string, payload: string, connections: number, seconds = SECONDS): Promise<RunResult> {
+  const before = process.cpuUsage();
+  const res = await autocannon({ url, method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload, connections, duration: seconds });
+  const used = process.cpuUsage(before);
+  return { requests: res.requests.total, non2xx: res.non2xx + res.errors, p50: res.latency.p50, p99: res.latency.p99, seconds, clientCpu: (used.user + used.system) / 1e6 };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const pad = (v: string | number, n: number) => String(v).padEnd(n);
 
 async function main() {
   let base = process.env.GATEWAY_URL;
   let key = process.env.BENCH_KEY;
+  let gatewayPid: number | undefined;
   let stop = async () => {};
   if (!base) {
-    const gw = await startBenchGateway({ env: { NODE_ENV: 'production' }, nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), stdout: !!process.env.GW_STDOUT });
+    const extra = Object.fromEntries((process.env.GW_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
+    const gw = await startBenchGateway({ env: { NODE_ENV: 'production', LOG_LEVEL: 'info', ...extra }, nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), stdout: !!process.env.GW_STDOUT });
     stop = gw.stop;
     base = gw.base;
+    gatewayPid = gw.pid;
     key = (await gw.admin<{ api_key: string }>('POST', '/partners', { partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 })).api_key;
   }
   if (!key) throw new Error('set BENCH_KEY with GATEWAY_URL');
-  console.log(`HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : 'spawned on the embedded database (PGlite)'}; ${CONNECTIONS} connections, ${SECONDS} s per size`);
-  console.log('transactions  requests  non-2xx  p50 ms  p99 ms  assessments/s');
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-http-'));
+  const url = `${base}/api/partner/v1/assess`;
+  console.log(`HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : 'spawned on the embedded database (PGlite), LOG_LEVEL=info'}; client ${CLIENT}; ${CONNECTIONS} connections (4 at 10,000), ${SECONDS} s per run`);
+  console.log('transactions  run  requests  non-2xx  p50 ms  p99 ms  assessments/s  gateway CPU ms/assessment  client CPU ms/assessment');
   try {
-    for (const n of (process.env.BENCH_SIZES ?? '412,10000').split(',').map(Number)) {
-      const payload = body(n);
-      const warm = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload });
+    for (const n of SIZES) {
+      const payload = JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
+      const warm = await fetch(url, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload });
       if (!warm.ok) throw new Error(`warm-up failed: ${warm.status} ${await warm.text()}`);
-      const res = await autocannon({
-        url: `${base}/api/partner/v1/assess`,
-        method: 'POST',
-        headers: { 'x-partner-key': key, 'content-type': 'application/json' },
-        body: payload,
-        connections: n >= 10_000 ? Math.min(CONNECTIONS, 4) : CONNECTIONS,
-        duration: SECONDS,
-      });
-      const ok = res.requests.total - res.non2xx;
-      console.log(`${String(n).padEnd(13)} ${String(res.requests.total).padEnd(9)} ${String(res.non2xx).padEnd(8)} ${String(res.latency.p50).padEnd(7)} ${String(res.latency.p99).padEnd(7)} ${(ok / SECONDS).toFixed(1)}`);
+      const connections = n >= 10_000 ? Math.min(CONNECTIONS, 4) : CONNECTIONS;
+      // Warm-up under load (JIT, caches), not reported.
+      await (CLIENT === 'wrk' ? runWrk(url, key, payload, connections, dir, WARMUP_SECONDS) : runAutocannon(url, key, payload, connections, WARMUP_SECONDS));
+      const rates: number[] = [];
+      const runs = n >= 10_000 ? 1 : RUNS;
+      for (let run = 1; run <= runs; run++) {
+        const gwBefore = cpuSeconds(gatewayPid);
+        const r = CLIENT === 'wrk' ? await runWrk(url, key, payload, connections, dir) : await runAutocannon(url, key, payload, connections);
+        const gwAfter = cpuSeconds(gatewayPid);
+        const ok = r.requests - r.non2xx;
+        const rate = ok / r.seconds;
+        rates.push(rate);
+        const perAssessment = (cpu: number | undefined) => (cpu !== undefined && ok > 0 ? ((cpu * 1000) / ok).toFixed(2) : '—');
+        console.log(
+          `${pad(n, 13)} ${pad(run, 4)} ${pad(r.requests, 9)} ${pad(r.non2xx, 8)} ${pad(r.p50.toFixed(1), 7)} ${pad(r.p99.toFixed(1), 7)} ${pad(rate.toFixed(1), 14)} ${pad(perAssessment(gwBefore !== undefined && gwAfter !== undefined ? gwAfter - gwBefore : undefined), 26)} ${perAssessment(r.clientCpu)}`,
+        );
+      }
+      if (runs > 1) console.log(`${pad(n, 13)} median of ${runs}: ${median(rates).toFixed(1)} assessments/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)})`);
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
     await stop();
   }
-  console.log('reproduce: npm run bench:http');
+  console.log('reproduce: npm run bench:http   (apt-get install wrk for the C load generator)');
 }
 
 main().catch((e) => {

@@ -41,6 +41,7 @@ export async function adminCall<T = Record<string, unknown>>(base: string, admin
 
 export interface BenchGateway {
   base: string;
+  pid: number | undefined;
   admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
   /** SIGTERM, wait for the exit, remove the data directory. */
   stop(): Promise<void>;
@@ -67,5 +68,5 @@ export async function startBenchGateway(opts: { env?: Record<string, string>; no
     await stop();
     throw e;
   }
-  return { base, admin: (method, path, body) => adminCall(base, secret, method, path, body), stop };
+  return { base, pid: child.pid, admin: (method, path, body) => adminCall(base, secret, method, path, body), stop };
 }
