@@ -4,14 +4,21 @@
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { mintAdminToken } from '../../src/services/admin-token.ts';
 import { freePort } from './free-port.ts';
 
+/** The node flags `npm start` gives the gateway (package.json), so the tests and benchmarks run it the same way. */
+export const START_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  if (start[0] !== 'node' || start.at(-1) !== 'src/main.ts') throw new Error(`unexpected start script: ${start.join(' ')}`);
+  return start.slice(1, -1);
+})();
+
 export function spawnGatewayProcess(env: Record<string, string>, stdio: StdioOptions, nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio });
+  return spawn(process.execPath, [...nodeArgs, ...START_FLAGS, 'src/main.ts'], { env: { ...process.env, ...env }, stdio });
 }
 
 /** Resolves once `/health` answers; fails if the process exits first or it takes too long. */
