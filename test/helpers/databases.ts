@@ -66,7 +66,7 @@ export async function database(kind: DbKind): Promise<Db | undefined> {
 export async function reset(db: Db): Promise<void> {
   await db.exec(
     `truncate webhook_attempts, webhook_deliveries, idempotency_keys, assessments, usage_counters, api_keys, partners restart identity cascade;
-     delete from pgboss.job;`,
+     do $$ begin if to_regclass('pgboss.job') is not null then delete from pgboss.job; end if; end $$;`,
   );
 }
 
