@@ -21,6 +21,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { median } from '../src/engine/stats.ts';
 import { benchmarkHistory } from '../tools/personas/personas.ts';
 import { startBenchGateway } from '../test/helpers/gateway-process.ts';
 
@@ -113,11 +114,6 @@ async function runAutocannon(url: string, key: string, payload: string, connecti
   return { requests: res.requests.total, non2xx: res.non2xx + res.errors, p50: res.latency.p50, p99: res.latency.p99, seconds, clientCpu: (used.user + used.system) / 1e6 };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const pad = (v: string | number, n: number) => String(v).padEnd(n);
 
 async function main() {
