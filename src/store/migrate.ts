@@ -17,10 +17,11 @@ export function migrationFiles(): Array<{ version: string; sql: string }> {
     .map((f) => ({ version: f.replace(/\.sql$/, ''), sql: readFileSync(DIR + f, 'utf8') }));
 }
 
-export async function migrate(db: Db): Promise<string[]> {
+/** Applies the migrations not yet applied, in order — all of them, or those up to and including `upTo`. */
+export async function migrate(db: Db, upTo?: string): Promise<string[]> {
   await db.exec('create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())');
   const applied: string[] = [];
-  for (const m of migrationFiles()) {
+  for (const m of migrationFiles().filter((f) => upTo === undefined || f.version <= upTo)) {
     const done = await db.tx(async (q) => {
       await q.query('select pg_advisory_xact_lock($1)', [LOCK]);
       const { rows } = await q.query('select 1 from schema_migrations where version = $1', [m.version]);

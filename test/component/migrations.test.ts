@@ -6,19 +6,9 @@ import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { openDb, type Db } from '../../src/store/db.ts';
-import { migrate, migrationFiles, splitStatements } from '../../src/store/migrate.ts';
+import { migrate, migrationFiles } from '../../src/store/migrate.ts';
 import { getEvidence } from '../../src/store/assessments.ts';
 import { serverUrl } from '../helpers/databases.ts';
-
-async function applyUpTo(db: Db, version: string): Promise<void> {
-  await db.exec('create table schema_migrations (version text primary key, applied_at timestamptz not null default now())');
-  for (const m of migrationFiles().filter((f) => f.version <= version)) {
-    await db.tx(async (q) => {
-      for (const s of splitStatements(m.sql)) await q.query(s);
-      await q.query('insert into schema_migrations (version) values ($1)', [m.version]);
-    });
-  }
-}
 
 async function throwawayPostgres(): Promise<{ db: Db; drop: () => Promise<void> } | undefined> {
   const admin = new pg.Client({ connectionString: serverUrl(), connectionTimeoutMillis: 3000 });
@@ -61,7 +51,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     after(() => drop());
 
     it('003 turns base64 evidence into bytea without losing a byte', async () => {
-      await applyUpTo(db, '002_provider_credentials');
+      await migrate(db, '002_provider_credentials');
       const evidence = { ledger: [{ ref: 'T001', amount: 12.5, merchant_name: 'TESCO STORES 3297' }], engine_version: '1.0.0' };
       const gz = gzipSync(Buffer.from(JSON.stringify(evidence)));
       await db.query(`insert into partners (id, display_name, tier, monthly_quota, webhook_secret_enc) values ('oldbank', 'Old', 'pilot', 1000, 'x')`);
