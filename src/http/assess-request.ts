@@ -51,7 +51,7 @@ export const MALFORMED_JSON = 'Malformed JSON in request body';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** JSON text (UTF-8 bytes, an optional BOM) → a value, or undefined when it is not JSON. */
+/** JSON text (UTF-8 bytes, an optional BOM) → its value, or `ok: false` when it is not JSON (or not UTF-8). */
 export function parseJsonBytes(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(utf8.decode(bytes)) };

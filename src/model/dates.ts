@@ -5,7 +5,7 @@
  * calendar (adapters and request validation, which must not import the engine, use these too).
  */
 
-export const MS_PER_DAY = 86_400_000;
+const MS_PER_DAY = 86_400_000;
 
 /** Day number (days since 1970-01-01) of an ISO `YYYY-MM-DD` date; NaN when it is not a real date. */
 export function dayNumber(iso: string): number {
