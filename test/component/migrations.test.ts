@@ -4,34 +4,10 @@
  */
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { migrate, migrationFiles } from '../../src/store/migrate.ts';
 import { getEvidence } from '../../src/store/assessments.ts';
-import { serverUrl } from '../helpers/databases.ts';
-
-async function throwawayPostgres(): Promise<{ db: Db; drop: () => Promise<void> } | undefined> {
-  const admin = new pg.Client({ connectionString: serverUrl(), connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    if (process.env.CI === 'true') throw e;
-    return undefined;
-  }
-  const name = `veqtrx_migr_${process.pid}_${Date.now()}`;
-  await admin.query(`create database ${name}`);
-  const u = new URL(serverUrl());
-  u.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: u.toString(), poolSize: 2 });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
+import { serverDatabase } from '../helpers/databases.ts';
 
 for (const kind of ['pglite', 'postgres'] as const) {
   describe(`migrations [${kind}]`, function () {
@@ -44,7 +20,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         drop = () => db.close();
         return;
       }
-      const p = await throwawayPostgres();
+      const p = await serverDatabase('veqtrx_migr', 2);
       if (!p) return this.skip();
       ({ db, drop } = p);
     });

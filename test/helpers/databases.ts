@@ -11,9 +11,8 @@ import { migrate } from '../../src/store/migrate.ts';
 export type DbKind = 'pglite' | 'postgres';
 
 let lite: Promise<Db> | undefined;
-let pgDb: Promise<Db | undefined> | undefined;
-let pgName: string | undefined;
-let pgAdminUrl: string | undefined;
+let pgDb: Promise<ServerDatabase | undefined> | undefined;
+let pgUrl: string | undefined;
 
 export function embedded(): Promise<Db> {
   lite ??= (async () => {
@@ -28,35 +27,66 @@ export function serverUrl(): string {
   return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
-/** A fresh database on the PostgreSQL server, or undefined when no server answers (outside CI). */
+export interface ServerDatabase {
+  db: Db;
+  url: string;
+  /** Closes the pool and drops the database. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A new, empty database on the PostgreSQL server (named `<prefix>_<pid>_<time>`), or undefined when no
+ * server answers — outside CI, with a visible warning; under CI=true a missing server is a failure.
+ */
+export async function serverDatabase(prefix: string, poolSize: number): Promise<ServerDatabase | undefined> {
+  const admin = new pg.Client({ connectionString: serverUrl(), connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (e) {
+    if (process.env.CI === 'true') throw new Error(`CI=true but no PostgreSQL answers at ${serverUrl().replace(/:[^:@/]*@/, ':***@')}: ${(e as Error).message}`);
+    console.warn(`\n  ⚠ PostgreSQL not reachable at ${serverUrl()} — the PostgreSQL runs of the component tests are SKIPPED (set TEST_DATABASE_URL, or run .ci/run)\n`);
+    return undefined;
+  }
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(serverUrl());
+  u.pathname = `/${name}`;
+  const db = await openDb({ databaseUrl: u.toString(), poolSize });
+  return {
+    db,
+    url: u.toString(),
+    drop: async () => {
+      await db.close();
+      const dropper = new pg.Client({ connectionString: serverUrl() });
+      await dropper.connect();
+      try {
+        await dropper.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+/** The suite's database on the PostgreSQL server (migrated), or undefined when no server answers (outside CI). */
 export function postgres(): Promise<Db | undefined> {
   pgDb ??= (async () => {
-    const admin = new pg.Client({ connectionString: serverUrl(), connectionTimeoutMillis: 3000 });
-    try {
-      await admin.connect();
-    } catch (e) {
-      if (process.env.CI === 'true') throw new Error(`CI=true but no PostgreSQL answers at ${serverUrl().replace(/:[^:@/]*@/, ':***@')}: ${(e as Error).message}`);
-      console.warn(`\n  ⚠ PostgreSQL not reachable at ${serverUrl()} — the PostgreSQL runs of the component tests are SKIPPED (set TEST_DATABASE_URL, or run .ci/run)\n`);
-      return undefined;
+    const s = await serverDatabase('veqtrx_test', 20);
+    if (s) {
+      await migrate(s.db);
+      pgUrl = s.url;
     }
-    pgName = `veqtrx_test_${process.pid}_${Date.now()}`;
-    await admin.query(`create database ${pgName}`);
-    await admin.end();
-    const u = new URL(serverUrl());
-    pgAdminUrl = u.toString();
-    u.pathname = `/${pgName}`;
-    const db = await openDb({ databaseUrl: u.toString(), poolSize: 20 });
-    await migrate(db);
-    return db;
+    return s;
   })();
-  return pgDb;
+  return pgDb.then((s) => s?.db);
 }
 
 export function postgresUrl(): string | undefined {
-  if (!pgName) return undefined;
-  const u = new URL(serverUrl());
-  u.pathname = `/${pgName}`;
-  return u.toString();
+  return pgUrl;
 }
 
 export async function database(kind: DbKind): Promise<Db | undefined> {
@@ -73,16 +103,7 @@ export async function reset(db: Db): Promise<void> {
 /** Closes every database opened for the run and drops the PostgreSQL one. */
 export async function closeAll(): Promise<void> {
   if (lite) await (await lite).close();
-  if (pgDb) {
-    const db = await pgDb;
-    if (db) {
-      await db.close();
-      const admin = new pg.Client({ connectionString: pgAdminUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${pgName} with (force)`);
-      await admin.end();
-    }
-  }
+  if (pgDb) await (await pgDb)?.drop();
 }
 
 /** Defines `suite` once per database kind; the PostgreSQL one is skipped (visibly) without a server. */
