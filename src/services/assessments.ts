@@ -2,12 +2,13 @@
  * The one function that turns a partner + a request + Transaction[] into a stored assessment. Every
  * path (raw transactions today; aggregator tokens, documents and third-party analyses later) ends here:
  *
- *   idempotency claim → quota reservation → engine → one DB transaction
- *   (assessment + idempotent response + webhook delivery and its job) → response
+ *   idempotency claim → quota check → engine → one DB statement or transaction
+ *   (assessment and its quota unit + idempotent response + webhook delivery and its job) → response
  *
- * A unit of quota is reserved atomically before the work and released if anything fails, so a failed
- * call costs nothing and concurrency can never exceed the quota. Nothing is half-written: the assessment,
- * the idempotency record and the webhook job commit together or not at all.
+ * The unit of quota is charged in the statement that stores the assessment, only while the quota has
+ * room, so a failed call costs nothing and concurrency can never exceed the quota; a partner already out
+ * of quota is refused before any work (services/quota.ts). Nothing is half-written: the assessment, its
+ * unit, the idempotency record and the webhook job commit together or not at all.
  */
 import { createHash } from 'node:crypto';
 import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
@@ -20,13 +21,13 @@ import type { ProviderRuntime } from '../../adapters/runtime.ts';
 import { SourceError, type SourceOutput } from '../../adapters/source.ts';
 import { MALFORMED_JSON, parseJsonBytes } from '../http/assess-request.ts';
 import type { Metrics } from '../http/metrics.ts';
-import { getEvidence, getResponse, insertAssessment } from '../store/assessments.ts';
+import { getEvidence, getResponse, insertChargedAssessment } from '../store/assessments.ts';
 import type { AssessJobResult, Assessor } from './assessor.ts';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
-import { releaseUnit, reserveUnit } from '../store/usage.ts';
 import type { Webhooks } from '../webhooks/service.ts';
+import { QuotaGate } from './quota.ts';
 
 export interface AssessmentRequest {
   /** The `/assess` body exactly as received; it is parsed, validated and mapped in the assessment worker. */
@@ -68,7 +69,11 @@ export class AssessmentService {
     private readonly clock: () => Date,
     /** What fetching sources use: the partner's stored credentials, and the outbound-call policy. */
     private readonly sources: SourceDeps,
-  ) {}
+  ) {
+    this.quota = new QuotaGate(db);
+  }
+
+  private readonly quota: QuotaGate;
 
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -106,14 +111,9 @@ export class AssessmentService {
       if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
       if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');
     }
-    let reserved = false;
     let source = 'unknown';
     try {
-      reserved = await reserveUnit(this.db, partner.id, now);
-      if (!reserved) {
-        this.metrics.quotaRefusals.inc();
-        throw tooManyRequests('Monthly quota exhausted; it resets on the 1st of next month (UTC). GET /usage shows the quota and usage');
-      }
+      if (!(await this.quota.hasRoom(partner, now))) throw this.quotaExhausted();
       let result = await this.assessor.run({ kind: 'body', body: req.body, now: now.getTime() });
       if (result.kind === 'fetch') {
         source = result.source.type;
@@ -130,11 +130,15 @@ export class AssessmentService {
       this.metrics.assessments.inc({ source, outcome: 'ok' });
       return { status: 200, text, replayed: false };
     } catch (e) {
-      if (reserved) await releaseUnit(this.db, partner.id, now).catch((err) => this.log.error({ err: { message: (err as Error).message } }, 'could not release a quota unit'));
       if (key) await idem.abandon(this.db, partner.id, key).catch(() => undefined);
       if (!(e instanceof ApiError) || e.status >= 500) this.metrics.assessments.inc({ source, outcome: 'error' });
       throw e;
     }
+  }
+
+  private quotaExhausted(): ApiError {
+    this.metrics.quotaRefusals.inc();
+    return tooManyRequests('Monthly quota exhausted; it resets on the 1st of next month (UTC). GET /usage shows the quota and usage');
   }
 
   /** A source that needs the network runs here, on the event loop; its transactions go to the worker. */
@@ -185,11 +189,19 @@ export class AssessmentService {
     body.processing_ms = Math.max(0, Math.round(performance.now() - req.receivedAt));
     const text = JSON.stringify(body);
     const row = { id, partner_id: partner.id, customer_ref: meta.customer_ref, partner_ref: meta.partner_ref ?? null, source: result.source, is_test: partner.is_test_mode, response: text, evidence: result.evidenceGz, created_at: now };
+    const charge = async (q: Queryable) => {
+      const used = await insertChargedAssessment(q, row);
+      if (used === undefined) {
+        this.quota.exhausted(partner, now);
+        throw this.quotaExhausted();
+      }
+      this.quota.charged(partner, now, used);
+    };
     if (!req.idempotencyKey && !webhookUrl) {
-      await insertAssessment(this.db, row); // the only write: atomic on its own
+      await charge(this.db); // the only write: atomic on its own
     } else {
       await this.db.tx(async (q) => {
-        await insertAssessment(q, row);
+        await charge(q);
         if (req.idempotencyKey) await idem.complete(q, partner.id, req.idempotencyKey, 200, text);
         if (webhookUrl) await this.webhooks.create(q, { partnerId: partner.id, assessmentId: id, event: WEBHOOK_EVENT_ASSESSMENT, url: webhookUrl, payload: text });
       });

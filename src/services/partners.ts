@@ -74,6 +74,8 @@ export class PartnerService {
       });
       if (!row) throw conflict(`partner "${c.partner_id}" already exists`, 'partner_exists');
       const key = await issueKey(q, row.id);
+      // A partner removed behind this process's back and created again must not be served from the cache.
+      this.cache.delete(row.id);
       return { ...view(row, 0), ...key, webhook_secret: secret };
     });
   }

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { Queryable } from './db.ts';
+import { chargeUnitCte, period } from './usage.ts';
 
 const gunz = promisify(gunzip);
 
@@ -21,12 +22,21 @@ export interface AssessmentRow {
   created_at: Date;
 }
 
-export async function insertAssessment(q: Queryable, a: AssessmentRow): Promise<void> {
-  await q.query(
-    `insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [a.id, a.partner_id, a.customer_ref, a.partner_ref, a.source, a.is_test, a.response, a.evidence, a.created_at],
+/**
+ * Stores an assessment and charges its partner one unit of the month's quota, in one statement: both or
+ * neither. Returns the month's count after the charge, or undefined (nothing stored) when the quota is
+ * used up.
+ */
+export async function insertChargedAssessment(q: Queryable, a: AssessmentRow): Promise<number | undefined> {
+  const { rows } = await q.query<{ used: number }>(
+    `with ${chargeUnitCte(2, 10)},
+     stored as (
+       insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
+       select $1, $2, $3, $4, $5, $6, $7, $8, $9 from charge)
+     select used from charge`,
+    [a.id, a.partner_id, a.customer_ref, a.partner_ref, a.source, a.is_test, a.response, a.evidence, a.created_at, period(a.created_at)],
   );
+  return rows[0]?.used;
 }
 
 /** The stored response text, scoped to the partner: another partner's id is simply not found. */

@@ -1,7 +1,9 @@
 /**
- * Monthly quota: one row per partner per UTC month. A unit is reserved with a single conditional
- * UPDATE (atomic on either database: concurrent reservations serialise on the row) and released if the
- * work fails, so concurrency can neither exceed the quota nor double count.
+ * Monthly quota: one row per partner per UTC month. A unit is charged in the same statement that stores
+ * the assessment (store/assessments.ts), only while the month's count is below the partner's quota as it
+ * stands in the partners table at that instant: atomic on either database (concurrent charges serialise
+ * on the row), so concurrency can never exceed the quota, and an assessment and its unit are written
+ * together or not at all — a failed request is never charged, so there is nothing to give back.
  */
 import type { Queryable } from './db.ts';
 
@@ -15,23 +17,18 @@ export function resetAt(now: Date): Date {
 }
 
 /**
- * One statement: the month's row is created at 1 or incremented, only while below the partner's quota
- * as it stands in the partners table at that instant (so a quota change applies at once everywhere).
+ * The charge, as a `with` item named `charge` for the statement that stores what is charged for: the
+ * month's row is created at 1 or incremented, only while below the partner's quota (read in the same
+ * statement, so a quota change applies at once everywhere); `charge` returns the new count, or no row when
+ * the quota is used up. `partner` and `month` are the statement's parameter numbers.
  */
-export async function reserveUnit(q: Queryable, partnerId: string, now: Date): Promise<boolean> {
-  const { rows } = await q.query(
-    `insert into usage_counters as u (partner_id, period, used)
-       select p.id, $2, 1 from partners p where p.id = $1 and p.monthly_quota > 0
-     on conflict (partner_id, period) do update set used = u.used + 1
-       where u.used < (select monthly_quota from partners where id = $1)
-     returning used`,
-    [partnerId, period(now)],
-  );
-  return rows.length === 1;
-}
-
-export async function releaseUnit(q: Queryable, partnerId: string, reservedAt: Date): Promise<void> {
-  await q.query('update usage_counters set used = used - 1 where partner_id = $1 and period = $2 and used > 0', [partnerId, period(reservedAt)]);
+export function chargeUnitCte(partner: number, month: number): string {
+  return `charge as (
+    insert into usage_counters as u (partner_id, period, used)
+      select p.id, $${month}, 1 from partners p where p.id = $${partner} and p.monthly_quota > 0
+    on conflict (partner_id, period) do update set used = u.used + 1
+      where u.used < (select monthly_quota from partners where id = $${partner})
+    returning used)`;
 }
 
 export async function usedThisMonth(q: Queryable, partnerId: string, now: Date): Promise<number> {

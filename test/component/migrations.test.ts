@@ -40,5 +40,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const { rows } = await db.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'assessments' and column_name like 'evidence%'`);
       expect(rows.map((r) => r.column_name)).to.deep.equal(['evidence']);
     });
+
+    it('004 stores new evidence out of line without compressing it again', async () => {
+      const { rows } = await db.query<{ attstorage: string }>(`select attstorage from pg_attribute where attrelid = 'assessments'::regclass and attname = 'evidence'`);
+      expect(rows[0]!.attstorage).to.equal('e');
+    });
   });
 }

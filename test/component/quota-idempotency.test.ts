@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
 import { adminToken, call, createPartner, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
-import { reserveUnit } from '../../src/store/usage.ts';
+import { period } from '../../src/store/usage.ts';
 import { IDEMPOTENCY_TTL_MS } from '../../src/store/idempotency.ts';
 import { getPartner } from '../../src/store/partners.ts';
 
@@ -27,7 +27,7 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
 
   it('lets exactly 10 of 50 concurrent assessments through when 10 units are left; the rest get 429', async function () {
     this.timeout(60_000);
-    for (let i = 0; i < 50; i++) expect(await reserveUnit(getDb(), p.id, new Date())).to.equal(true);
+    await getDb().query('insert into usage_counters (partner_id, period, used) values ($1, $2, 50)', [p.id, period(new Date())]);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => assess(body(`c-${i}`))));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).to.have.length(10);
@@ -49,7 +49,26 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     expect((await usage()).reset_at).to.equal('2026-12-01T00:00:00.000Z');
   });
 
-  it('releases the unit when the work fails after the reservation (the body is decoded after it)', async () => {
+  it('refuses a partner out of quota before any work: a body that would also be a 400 gets 429', async () => {
+    await getDb().query('insert into usage_counters (partner_id, period, used) values ($1, $2, 60)', [p.id, period(new Date())]);
+    const r = await assess({ customer_ref: 'x', transactions: [{ date: '2026-02-30', amount: 5, merchant_name: 'A' }] });
+    expect(r.status).to.equal(429);
+  });
+
+  it('charges in the statement that stores: when another replica took the last unit meanwhile, the work is refused and nothing is stored', async () => {
+    expect((await assess(body('first'))).status).to.equal(200); // this gateway now knows of 1 unit used
+    // Another replica uses up the rest of the month's quota (as far as this gateway knows, 59 are left).
+    await getDb().query('update usage_counters set used = 60 where partner_id = $1', [p.id]);
+    const late = await assess(body('late'));
+    expect(late.status).to.equal(429);
+    const { rows } = await getDb().query<{ n: number }>('select count(*)::int as n from assessments where partner_id = $1', [p.id]);
+    expect(rows[0]!.n).to.equal(1);
+    expect((await usage()).current_usage).to.equal(60);
+    // Having been refused, it now refuses before decoding the body.
+    expect((await assess({ customer_ref: 'x', transactions: [] })).status).to.equal(429);
+  });
+
+  it('charges nothing when the work fails (the body is decoded after the quota check)', async () => {
     const bad = await assess({ customer_ref: 'x', transactions: [{ date: '2026-02-30', amount: 5, merchant_name: 'A' }] });
     expect(bad.status).to.equal(400);
     expect(bad.body.detail).to.match(/not a real calendar date/);
