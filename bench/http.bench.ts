@@ -13,12 +13,13 @@
  *   npm run bench:http                                  (3 runs of 10 s at 412, 1 run at 10,000)
  *   BENCH_SIZES=412 BENCH_RUNS=5 BENCH_CONNECTIONS=8 BENCH_SECONDS=10 npm run bench:http
  *   BENCH_CLIENT=autocannon npm run bench:http          (the Node client, even when wrk is installed)
+ *   BENCH_MIXED=0 npm run bench:http                    (skip the mixed run: 412-transaction requests beside a stream of 10,000-transaction ones)
  *   GATEWAY_URL=http://127.0.0.1:8080 BENCH_KEY=prt_… npm run bench:http   (an already-running gateway; no CPU figures)
  *   GW_NODE_ARGS=--trace-gc GW_STDOUT=1 GW_ENV='ASSESS_THREADS=1' npm run bench:http   (the spawned gateway's node flags, stdout, environment)
  */
 import autocannon from 'autocannon';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { median } from '../src/engine/stats.ts';
@@ -29,7 +30,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WARMUP_SECONDS = 3;
-const SIZES = (process.env.BENCH_SIZES ?? '412,10000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '412,10000').split(',').filter(Boolean).map(Number);
+const MIXED = process.env.BENCH_MIXED !== '0';
 
 interface RunResult {
   requests: number;
@@ -86,10 +88,11 @@ end
 `;
 
 async function runWrk(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
-  const bodyFile = join(dir, 'body.json');
+  const bodyFile = join(dir, `body-${payload.length}.json`);
   const script = join(dir, 'bench.lua');
-  writeFileSync(bodyFile, payload);
-  writeFileSync(script, WRK_SCRIPT);
+  // Written once each: rewriting a file that a concurrent wrk (the mixed run) is reading would truncate it.
+  if (!existsSync(bodyFile)) writeFileSync(bodyFile, payload);
+  if (!existsSync(script)) writeFileSync(script, WRK_SCRIPT);
   const child = execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s', '-s', script, url], {
     env: { ...process.env, BENCH_BODY_FILE: bodyFile, BENCH_KEY: key },
   });
@@ -157,6 +160,18 @@ async function main() {
         );
       }
       if (runs > 1) console.log(`${pad(n, 13)} median of ${runs}: ${median(rates).toFixed(1)} assessments/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)})`);
+    }
+    if (MIXED) {
+      // Small requests beside large ones: what a 412-transaction request waits for while 10,000-transaction
+      // assessments run at the same time (one connection of large ones, the rest small).
+      const small = JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(412), declared_income: 2500 });
+      const large = JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(10_000), declared_income: 2500 });
+      const run = (payload: string, connections: number, seconds = SECONDS) => (CLIENT === 'wrk' ? runWrk(url, key, payload, connections, dir, seconds) : runAutocannon(url, key, payload, connections, seconds));
+      await Promise.all([run(small, Math.max(1, CONNECTIONS - 2), WARMUP_SECONDS), run(large, 1, WARMUP_SECONDS)]);
+      const [s, l] = await Promise.all([run(small, Math.max(1, CONNECTIONS - 2)), run(large, 1)]);
+      console.log(
+        `mixed: 412 on ${Math.max(1, CONNECTIONS - 2)} connections beside 10,000 on 1 — 412: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${((s.requests - s.non2xx) / s.seconds).toFixed(1)}/s, non-2xx ${s.non2xx}; 10,000: ${((l.requests - l.non2xx) / l.seconds).toFixed(1)}/s, non-2xx ${l.non2xx}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

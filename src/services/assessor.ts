@@ -33,19 +33,46 @@ export class InlineAssessor implements Assessor {
   async close(): Promise<void> {}
 }
 
+/**
+ * A job is large when its body is over this many bytes (about 1,500 transactions, 10 ms of work) or,
+ * for transactions a source fetched, when it has more than LARGE_JOB_TRANSACTIONS.
+ */
+export const LARGE_JOB_BYTES = 256 * 1024;
+export const LARGE_JOB_TRANSACTIONS = 1_500;
+
+export function isLargeJob(job: AssessJob): boolean {
+  return job.kind === 'body' ? job.body.byteLength > LARGE_JOB_BYTES : job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
+}
+
+/**
+ * Which thread takes the next task (null: none now; it waits in the queue). A thread busy with one task
+ * is handed a second, so that it finds its next task when it finishes instead of going to sleep and being
+ * woken for it: on this project's VM a wake-up cost the event loop 0.2–0.5 ms per task (Atomics.notify
+ * on a sleeping thread), and six interleaved pairs of bench:http runs gave 154 -> 170 assessments/s,
+ * 11.2 -> 10.5 ms of CPU each. While a large job is queued or running, tasks go only to a free thread,
+ * so that no small assessment waits behind a large one: p99 of 412-transaction requests beside a
+ * stream of 10,000-transaction ones (bench:http's mixed run, three interleaved pairs) was 103–160 ms
+ * this way, 216–274 ms when they could queue behind one.
+ */
+export function pickThread<W extends { currentUsage: number }>(threads: readonly W[], largeInHand: boolean): W | null {
+  const limit = largeInHand ? 1 : 2;
+  let best: W | null = null;
+  for (const t of threads) {
+    if (t.currentUsage < limit && (best === null || t.currentUsage < best.currentUsage)) best = t;
+  }
+  return best;
+}
+
 export class PooledAssessor implements Assessor {
   private readonly pool: Piscina;
+  /** Large jobs queued or running. */
+  private large = 0;
+
   constructor(threads: number) {
     // Workers inherit the process's execArgv, so they load TypeScript the same way the process does.
     // stricterFIFO: by default piscina puts a task it could not hand out straight away at the back of the
     // queue, so under steady load some requests waited behind hundreds of later ones (p99 0.6–0.9 s for
     // a 5 ms job); first come, first served keeps the wait to the queue ahead of it.
-    // Two tasks per thread: a worker finds its next task already posted when it finishes one, instead of
-    // going to sleep and being woken for it. On this project's VM a wake-up cost the event loop 0.2–0.5 ms
-    // per task (Atomics.notify on a sleeping thread); six interleaved pairs of bench:http runs gave
-    // 154 -> 170 assessments/s and 11.2 -> 10.5 ms of CPU each. The price: a task can wait behind one
-    // other task on its thread (at worst one 10,000-transaction assessment) rather than for the first
-    // thread to come free.
     this.pool = new Piscina({
       filename: new URL('../workers/assess.ts', import.meta.url).href,
       minThreads: threads,
@@ -53,11 +80,21 @@ export class PooledAssessor implements Assessor {
       idleTimeout: 60_000,
       stricterFIFO: true,
       concurrentTasksPerWorker: 2,
+      loadBalancer: (_task, workers) => pickThread(workers, this.large > 0),
     });
   }
-  run(job: AssessJob): Promise<AssessJobResult> {
-    return this.pool.run(job);
+
+  /** Large jobs queued or running now. */
+  get largeJobsInHand(): number {
+    return this.large;
   }
+
+  run(job: AssessJob): Promise<AssessJobResult> {
+    if (!isLargeJob(job)) return this.pool.run(job);
+    this.large++;
+    return this.pool.run(job).finally(() => this.large--);
+  }
+
   async close(): Promise<void> {
     await this.pool.destroy();
   }

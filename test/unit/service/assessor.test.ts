@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { PooledAssessor, type AssessJobResult } from '../../../src/services/assessor.ts';
+import { isLargeJob, LARGE_JOB_BYTES, LARGE_JOB_TRANSACTIONS, pickThread, PooledAssessor, type AssessJobResult } from '../../../src/services/assessor.ts';
+import { benchmarkHistory } from '../../../tools/personas/personas.ts';
 
 const body = (ref: string) => new TextEncoder().encode(JSON.stringify({ customer_ref: ref, transactions: [{ date: '2026-05-01', amount: 12.5, merchant_name: 'TESCO STORES 3297' }] }));
 
@@ -22,4 +23,45 @@ describe('the assessment worker pool', () => {
       await pool.close();
     }
   });
+
+  it('hands a busy thread a second task, except while a large job is in hand: then only a free thread takes one', () => {
+    const t = (id: string, currentUsage: number) => ({ id, currentUsage });
+    expect(pickThread([t('a', 1), t('b', 0)], false)?.id).to.equal('b'); // the least busy
+    expect(pickThread([t('a', 1), t('b', 1)], false)?.id).to.equal('a'); // a second task
+    expect(pickThread([t('a', 2), t('b', 2)], false)).to.equal(null); // it waits in the queue
+    expect(pickThread([t('a', 1), t('b', 0)], true)?.id).to.equal('b');
+    expect(pickThread([t('a', 1), t('b', 1)], true)).to.equal(null);
+    expect(pickThread([], false)).to.equal(null);
+  });
+
+  it('tells large jobs by body size, or by the transactions a source fetched', () => {
+    const now = Date.parse('2026-11-01T00:00:00Z');
+    const large = new TextEncoder().encode(JSON.stringify({ customer_ref: 'large', transactions: benchmarkHistory(2_000) }));
+    expect(large.byteLength).to.be.greaterThan(LARGE_JOB_BYTES);
+    expect(isLargeJob({ kind: 'body', body: large, now })).to.equal(true);
+    expect(isLargeJob({ kind: 'body', body: body('small'), now })).to.equal(false);
+    const decoded = (n: number) => ({ kind: 'decoded' as const, now, request: { meta: { customer_ref: 'c' }, source: { type: 'validifi', metadata: {}, warnings: [] }, transactions: new Array(n) } });
+    expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS + 1) as never)).to.equal(true);
+    expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS) as never)).to.equal(false);
+  });
+
+  for (const threads of [1, 2]) {
+    it(`finishes every job of a mix of large and small ones, failed ones included (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
+      const pool = new PooledAssessor(threads);
+      try {
+        const now = Date.parse('2026-11-01T00:00:00Z');
+        const large = new TextEncoder().encode(JSON.stringify({ customer_ref: 'large', transactions: benchmarkHistory(2_000) }));
+        const brokenLarge = large.slice(0, large.byteLength - 1); // not JSON: fails in the worker
+        const jobs = [large, body('s1'), body('s2'), brokenLarge, body('s3'), large, body('s4')].map((b) => pool.run({ kind: 'body', body: b, now }));
+        expect(pool.largeJobsInHand).to.equal(3);
+        const kinds = (await Promise.all(jobs)).map((r) => r.kind);
+        expect(kinds).to.deep.equal(['assessed', 'assessed', 'assessed', 'failed', 'assessed', 'assessed', 'assessed']);
+        expect(pool.largeJobsInHand).to.equal(0);
+        const again = await Promise.all([1, 2, 3, 4, 5].map((i) => pool.run({ kind: 'body', body: body(`t${i}`), now })));
+        expect(again.every((r) => r.kind === 'assessed')).to.equal(true);
+      } finally {
+        await pool.close();
+      }
+    });
+  }
 });
