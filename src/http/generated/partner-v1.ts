@@ -539,7 +539,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Monthly quota exhausted */
+        /** @description Monthly quota exhausted. Refused before any work as a rule; near the very end of a quota a request that started while a unit still looked free (another replica took it) is refused after the work. Either way nothing is stored or counted. */
         QuotaExhausted: {
             headers: {
                 [name: string]: unknown;
