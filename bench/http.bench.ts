@@ -19,6 +19,7 @@
  */
 import autocannon from 'autocannon';
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -88,7 +89,7 @@ end
 `;
 
 async function runWrk(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
-  const bodyFile = join(dir, `body-${payload.length}.json`);
+  const bodyFile = join(dir, `body-${createHash('sha256').update(payload).digest('hex').slice(0, 16)}.json`);
   const script = join(dir, 'bench.lua');
   // Written once each: rewriting a file that a concurrent wrk (the mixed run) is reading would truncate it.
   if (!existsSync(bodyFile)) writeFileSync(bodyFile, payload);
@@ -119,6 +120,9 @@ async function runAutocannon(url: string, key: string, payload: string, connecti
 
 const pad = (v: string | number, n: number) => String(v).padEnd(n);
 
+/** A `/assess` body with `n` transactions. */
+const benchBody = (n: number): string => JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
+
 async function main() {
   let base = process.env.GATEWAY_URL;
   let key = process.env.BENCH_KEY;
@@ -139,7 +143,7 @@ async function main() {
   console.log('transactions  run  requests  non-2xx  p50 ms  p99 ms  assessments/s  gateway CPU ms/assessment  client CPU ms/assessment');
   try {
     for (const n of SIZES) {
-      const payload = JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
+      const payload = benchBody(n);
       const warm = await fetch(url, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload });
       if (!warm.ok) throw new Error(`warm-up failed: ${warm.status} ${await warm.text()}`);
       const connections = n >= 10_000 ? Math.min(CONNECTIONS, 4) : CONNECTIONS;
@@ -164,8 +168,8 @@ async function main() {
     if (MIXED) {
       // Small requests beside large ones: what a 412-transaction request waits for while 10,000-transaction
       // assessments run at the same time (one connection of large ones, the rest small).
-      const small = JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(412), declared_income: 2500 });
-      const large = JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(10_000), declared_income: 2500 });
+      const small = benchBody(412);
+      const large = benchBody(10_000);
       const run = (payload: string, connections: number, seconds = SECONDS) => (CLIENT === 'wrk' ? runWrk(url, key, payload, connections, dir, seconds) : runAutocannon(url, key, payload, connections, seconds));
       await Promise.all([run(small, Math.max(1, CONNECTIONS - 2), WARMUP_SECONDS), run(large, 1, WARMUP_SECONDS)]);
       const [s, l] = await Promise.all([run(small, Math.max(1, CONNECTIONS - 2)), run(large, 1)]);
