@@ -17,111 +17,17 @@
  *   GATEWAY_URL=http://127.0.0.1:8080 BENCH_KEY=prt_… npm run bench:http   (an already-running gateway; no CPU figures)
  *   GW_NODE_ARGS=--trace-gc GW_STDOUT=1 GW_ENV='ASSESS_THREADS=1' npm run bench:http   (the spawned gateway's node flags, stdout, environment)
  */
-import autocannon from 'autocannon';
-import { execFile, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { median } from '../src/engine/stats.ts';
-import { benchmarkHistory } from '../tools/personas/personas.ts';
+import { benchBody, CLIENT, cpuSeconds, pad, runLoad, SECONDS, WARMUP_SECONDS } from './load.ts';
 import { startBenchGateway } from '../test/helpers/gateway-process.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const WARMUP_SECONDS = 3;
 const SIZES = (process.env.BENCH_SIZES ?? '412,10000').split(',').filter(Boolean).map(Number);
 const MIXED = process.env.BENCH_MIXED !== '0';
-
-interface RunResult {
-  requests: number;
-  non2xx: number;
-  p50: number;
-  p99: number;
-  seconds: number;
-  /** CPU seconds the load generator used during the run, when known. */
-  clientCpu?: number;
-}
-
-const hasWrk = (() => {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch (e) {
-    return (e as { status?: number }).status === 1; // wrk --version prints its version and exits 1
-  }
-})();
-const CLIENT = process.env.BENCH_CLIENT ?? (hasWrk ? 'wrk' : 'autocannon');
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU seconds (user + system, all threads) a process has used so far, or undefined if unknown. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    // Fields after "pid (comm) ": state is [0], utime [11], stime [12] (proc(5)).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-const WRK_SCRIPT = `
-local f = io.open(os.getenv("BENCH_BODY_FILE"), "rb")
-wrk.method = "POST"
-wrk.body = f:read("*a")
-f:close()
-wrk.headers["content-type"] = "application/json"
-wrk.headers["x-partner-key"] = os.getenv("BENCH_KEY")
-done = function(summary, latency, requests)
-  io.write(string.format('{"requests": %d, "non2xx": %d, "errors": %d, "p50": %.3f, "p99": %.3f, "seconds": %.3f}\\n',
-    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
-end
-`;
-
-async function runWrk(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
-  const bodyFile = join(dir, `body-${createHash('sha256').update(payload).digest('hex').slice(0, 16)}.json`);
-  const script = join(dir, 'bench.lua');
-  // Written once each: rewriting a file that a concurrent wrk (the mixed run) is reading would truncate it.
-  if (!existsSync(bodyFile)) writeFileSync(bodyFile, payload);
-  if (!existsSync(script)) writeFileSync(script, WRK_SCRIPT);
-  const child = execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s', '-s', script, url], {
-    env: { ...process.env, BENCH_BODY_FILE: bodyFile, BENCH_KEY: key },
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  let clientCpu: number | undefined;
-  // Read wrk's CPU just before it exits: sample until the process is gone.
-  const sampler = setInterval(() => (clientCpu = cpuSeconds(child.pid) ?? clientCpu), 200);
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
-  clearInterval(sampler);
-  const line = out.split('\n').find((l) => l.startsWith('{'));
-  if (code !== 0 || !line) throw new Error(`wrk failed (${code}): ${out}`);
-  const r = JSON.parse(line) as RunResult & { errors: number };
-  if (r.errors > 0) r.non2xx += r.errors;
-  return { ...r, ...(clientCpu !== undefined ? { clientCpu } : {}) };
-}
-
-async function runAutocannon(url: string, key: string, payload: string, connections: number, seconds = SECONDS): Promise<RunResult> {
-  const before = process.cpuUsage();
-  const res = await autocannon({ url, method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload, connections, duration: seconds });
-  const used = process.cpuUsage(before);
-  return { requests: res.requests.total, non2xx: res.non2xx + res.errors, p50: res.latency.p50, p99: res.latency.p99, seconds, clientCpu: (used.user + used.system) / 1e6 };
-}
-
-const pad = (v: string | number, n: number) => String(v).padEnd(n);
-
-/** A `/assess` body with `n` transactions. */
-const benchBody = (n: number): string => JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
 
 async function main() {
   let base = process.env.GATEWAY_URL;
@@ -148,12 +54,12 @@ async function main() {
       if (!warm.ok) throw new Error(`warm-up failed: ${warm.status} ${await warm.text()}`);
       const connections = n >= 10_000 ? Math.min(CONNECTIONS, 4) : CONNECTIONS;
       // Warm-up under load (JIT, caches), not reported.
-      await (CLIENT === 'wrk' ? runWrk(url, key, payload, connections, dir, WARMUP_SECONDS) : runAutocannon(url, key, payload, connections, WARMUP_SECONDS));
+      await runLoad(url, key, payload, connections, dir, WARMUP_SECONDS);
       const rates: number[] = [];
       const runs = n >= 10_000 ? 1 : RUNS;
       for (let run = 1; run <= runs; run++) {
         const gwBefore = cpuSeconds(gatewayPid);
-        const r = CLIENT === 'wrk' ? await runWrk(url, key, payload, connections, dir) : await runAutocannon(url, key, payload, connections);
+        const r = await runLoad(url, key, payload, connections, dir);
         const gwAfter = cpuSeconds(gatewayPid);
         const ok = r.requests - r.non2xx;
         const rate = ok / r.seconds;
@@ -170,7 +76,7 @@ async function main() {
       // assessments run at the same time (one connection of large ones, the rest small).
       const small = benchBody(412);
       const large = benchBody(10_000);
-      const run = (payload: string, connections: number, seconds = SECONDS) => (CLIENT === 'wrk' ? runWrk(url, key, payload, connections, dir, seconds) : runAutocannon(url, key, payload, connections, seconds));
+      const run = (payload: string, connections: number, seconds = SECONDS) => runLoad(url, key, payload, connections, dir, seconds);
       await Promise.all([run(small, Math.max(1, CONNECTIONS - 2), WARMUP_SECONDS), run(large, 1, WARMUP_SECONDS)]);
       const [s, l] = await Promise.all([run(small, Math.max(1, CONNECTIONS - 2)), run(large, 1)]);
       console.log(

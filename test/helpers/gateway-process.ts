@@ -7,18 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mintAdminToken } from '../../src/services/admin-token.ts';
 import { freePort } from './free-port.ts';
 
-/** The node flags `npm start` gives the gateway (package.json), so the tests and benchmarks run it the same way. */
-export const START_FLAGS: string[] = (() => {
-  const start = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+/** The node flags `npm start` gives the gateway in the checkout at `root` (its package.json), so the tests and benchmarks run it the same way. */
+export function startFlags(root: string = fileURLToPath(new URL('../../', import.meta.url))): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
   if (start[0] !== 'node' || start.at(-1) !== 'src/main.ts') throw new Error(`unexpected start script: ${start.join(' ')}`);
   return start.slice(1, -1);
-})();
+}
 
-export function spawnGatewayProcess(env: Record<string, string>, stdio: StdioOptions, nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, ...START_FLAGS, 'src/main.ts'], { env: { ...process.env, ...env }, stdio });
+/** Starts `src/main.ts` of this checkout, or of the checkout at `root` (bench:compare runs two revisions). */
+export function spawnGatewayProcess(env: Record<string, string>, stdio: StdioOptions, nodeArgs: string[] = [], root?: string): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, ...startFlags(root), 'src/main.ts'], { env: { ...process.env, ...env }, stdio, ...(root ? { cwd: root } : {}) });
 }
 
 /** Resolves once `/health` answers; fails if the process exits first or it takes too long. */
@@ -55,12 +57,12 @@ export interface BenchGateway {
 }
 
 /** A gateway on a fresh embedded database with its own secrets, for a benchmark. */
-export async function startBenchGateway(opts: { env?: Record<string, string>; nodeArgs?: string[]; stdout?: boolean } = {}): Promise<BenchGateway> {
+export async function startBenchGateway(opts: { env?: Record<string, string>; nodeArgs?: string[]; stdout?: boolean; root?: string } = {}): Promise<BenchGateway> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-gw-'));
   const secret = randomBytes(32).toString('base64url');
   const env = { PORT: String(port), DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...opts.env };
-  const child = spawnGatewayProcess(env, ['ignore', opts.stdout ? 'inherit' : 'ignore', 'inherit'], opts.nodeArgs);
+  const child = spawnGatewayProcess(env, ['ignore', opts.stdout ? 'inherit' : 'ignore', 'inherit'], opts.nodeArgs, opts.root);
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null) {

@@ -1,0 +1,111 @@
+/**
+ * Load generation shared by the HTTP benchmarks: wrk (Debian's `wrk`) when it is installed, else
+ * autocannon; CPU accounting from /proc; request bodies. Loopback targets only; every run is bounded
+ * in time.
+ */
+import autocannon from 'autocannon';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchmarkHistory } from '../tools/personas/personas.ts';
+
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+export const WARMUP_SECONDS = 3;
+
+export interface RunResult {
+  requests: number;
+  non2xx: number;
+  p50: number;
+  p99: number;
+  seconds: number;
+  /** CPU seconds the load generator used during the run, when known. */
+  clientCpu?: number;
+}
+
+const hasWrk = (() => {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    return (e as { status?: number }).status === 1; // wrk --version prints its version and exits 1
+  }
+})();
+export const CLIENT = process.env.BENCH_CLIENT ?? (hasWrk ? 'wrk' : 'autocannon');
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU seconds (user + system) a process has used so far — all its threads, or with `thread` only that
+ * one (the process id itself: the event loop) — or undefined if unknown.
+ */
+export function cpuSeconds(pid: number | undefined, thread?: number): number | undefined {
+  if (!pid) return undefined;
+  try {
+    // Fields after "pid (comm) ": state is [0], utime [11], stime [12] (proc(5)).
+    const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+const WRK_SCRIPT = `
+local f = io.open(os.getenv("BENCH_BODY_FILE"), "rb")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["content-type"] = "application/json"
+wrk.headers["x-partner-key"] = os.getenv("BENCH_KEY")
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "non2xx": %d, "errors": %d, "p50": %.3f, "p99": %.3f, "seconds": %.3f}\\n',
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+`;
+
+export async function runWrk(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
+  const bodyFile = join(dir, `body-${createHash('sha256').update(payload).digest('hex').slice(0, 16)}.json`);
+  const script = join(dir, 'bench.lua');
+  // Written once each: rewriting a file that a concurrent wrk (the mixed run) is reading would truncate it.
+  if (!existsSync(bodyFile)) writeFileSync(bodyFile, payload);
+  if (!existsSync(script)) writeFileSync(script, WRK_SCRIPT);
+  const child = execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s', '-s', script, url], {
+    env: { ...process.env, BENCH_BODY_FILE: bodyFile, BENCH_KEY: key },
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  let clientCpu: number | undefined;
+  // Read wrk's CPU just before it exits: sample until the process is gone.
+  const sampler = setInterval(() => (clientCpu = cpuSeconds(child.pid) ?? clientCpu), 200);
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  clearInterval(sampler);
+  const line = out.split('\n').find((l) => l.startsWith('{'));
+  if (code !== 0 || !line) throw new Error(`wrk failed (${code}): ${out}`);
+  const r = JSON.parse(line) as RunResult & { errors: number };
+  if (r.errors > 0) r.non2xx += r.errors;
+  return { ...r, ...(clientCpu !== undefined ? { clientCpu } : {}) };
+}
+
+export async function runAutocannon(url: string, key: string, payload: string, connections: number, seconds = SECONDS): Promise<RunResult> {
+  const before = process.cpuUsage();
+  const res = await autocannon({ url, method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload, connections, duration: seconds });
+  const used = process.cpuUsage(before);
+  return { requests: res.requests.total, non2xx: res.non2xx + res.errors, p50: res.latency.p50, p99: res.latency.p99, seconds, clientCpu: (used.user + used.system) / 1e6 };
+}
+
+export const pad = (v: string | number, n: number) => String(v).padEnd(n);
+
+/** A `/assess` body with `n` transactions. */
+export const benchBody = (n: number): string => JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
+
+/** One run with the configured client. */
+export function runLoad(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
+  return CLIENT === 'wrk' ? runWrk(url, key, payload, connections, dir, seconds) : runAutocannon(url, key, payload, connections, seconds);
+}
