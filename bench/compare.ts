@@ -19,8 +19,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sum } from '../src/engine/stats.ts';
-import { startBenchGateway } from '../test/helpers/gateway-process.ts';
-import { benchBody, CLIENT, cpuSeconds, pad, runLoad, SECONDS, WARMUP_SECONDS } from './load.ts';
+import { benchBody, CLIENT, cpuSeconds, fmtMs, msPerAssessment, pad, runLoad, SECONDS, startMeasuredGateway, WARMUP_SECONDS } from './load.ts';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -63,9 +62,8 @@ interface Run {
 }
 
 async function measure(side: Side, payload: string, dir: string): Promise<Run> {
-  const gw = await startBenchGateway({ root: side.root, env: { NODE_ENV: 'production', LOG_LEVEL: 'info' } });
+  const { gw, key } = await startMeasuredGateway({ root: side.root });
   try {
-    const key = (await gw.admin<{ api_key: string }>('POST', '/partners', { partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 })).api_key;
     const url = `${gw.base}/api/partner/v1/assess`;
     await runLoad(url, key, payload, CONNECTIONS, dir, WARMUP_SECONDS);
     const cpu0 = cpuSeconds(gw.pid);
@@ -75,16 +73,13 @@ async function measure(side: Side, payload: string, dir: string): Promise<Run> {
     const loop1 = cpuSeconds(gw.pid, gw.pid);
     const ok = r.requests - r.non2xx;
     if (r.non2xx > 0) console.log(`note: ${r.non2xx} requests failed on ${side.label}`);
-    const per = (a?: number, b?: number) => (a !== undefined && b !== undefined && ok > 0 ? ((b - a) * 1000) / ok : undefined);
-    const cpuMs = per(cpu0, cpu1);
-    const loopMs = per(loop0, loop1);
+    const cpuMs = msPerAssessment(cpu0, cpu1, ok);
+    const loopMs = msPerAssessment(loop0, loop1, ok);
     return { rate: ok / r.seconds, p50: r.p50, p99: r.p99, ...(cpuMs !== undefined ? { cpuMs } : {}), ...(loopMs !== undefined ? { loopMs } : {}) };
   } finally {
     await gw.stop();
   }
 }
-
-const fmt = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
 
 async function main() {
   const [revA, revB] = process.argv.slice(2);
@@ -100,7 +95,7 @@ async function main() {
       for (const i of [0, 1] as const) {
         const r = await measure(sides[i]!, payload, dir);
         runs[i]!.push(r);
-        console.log(`${pad(pair, 5)} ${pad(i === 0 ? 'A' : 'B', 5)} ${pad(r.rate.toFixed(1), 14)} ${pad(r.p50.toFixed(1), 7)} ${pad(r.p99.toFixed(1), 7)} ${pad(fmt(r.cpuMs), 26)} ${fmt(r.loopMs)}`);
+        console.log(`${pad(pair, 5)} ${pad(i === 0 ? 'A' : 'B', 5)} ${pad(r.rate.toFixed(1), 14)} ${pad(r.p50.toFixed(1), 7)} ${pad(r.p99.toFixed(1), 7)} ${pad(fmtMs(r.cpuMs), 26)} ${fmtMs(r.loopMs)}`);
       }
     }
   } finally {
@@ -113,7 +108,7 @@ async function main() {
   };
   const winsB = runs[1]!.filter((r, k) => r.rate > runs[0]![k]!.rate).length;
   for (const i of [0, 1]) {
-    console.log(`${i === 0 ? 'A' : 'B'} ${sides[i]!.label}: mean ${avg(i, (r) => r.rate)!.toFixed(1)} assessments/s, p99 ${avg(i, (r) => r.p99)!.toFixed(1)} ms, gateway CPU ${fmt(avg(i, (r) => r.cpuMs))} ms, event loop ${fmt(avg(i, (r) => r.loopMs))} ms per assessment`);
+    console.log(`${i === 0 ? 'A' : 'B'} ${sides[i]!.label}: mean ${avg(i, (r) => r.rate)!.toFixed(1)} assessments/s, p99 ${avg(i, (r) => r.p99)!.toFixed(1)} ms, gateway CPU ${fmtMs(avg(i, (r) => r.cpuMs))} ms, event loop ${fmtMs(avg(i, (r) => r.loopMs))} ms per assessment`);
   }
   console.log(`B was faster in ${winsB} of ${PAIRS} pairs`);
   console.log(`reproduce: npm run bench:compare -- ${process.argv.slice(2).join(' ')}`);

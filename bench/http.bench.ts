@@ -21,8 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { median } from '../src/engine/stats.ts';
-import { benchBody, CLIENT, cpuSeconds, pad, runLoad, SECONDS, WARMUP_SECONDS } from './load.ts';
-import { startBenchGateway } from '../test/helpers/gateway-process.ts';
+import { benchBody, CLIENT, cpuSeconds, fmtMs, msPerAssessment, pad, runLoad, SECONDS, startMeasuredGateway, WARMUP_SECONDS } from './load.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -36,11 +35,11 @@ async function main() {
   let stop = async () => {};
   if (!base) {
     const extra = Object.fromEntries((process.env.GW_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
-    const gw = await startBenchGateway({ env: { NODE_ENV: 'production', LOG_LEVEL: 'info', ...extra }, nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), stdout: !!process.env.GW_STDOUT });
-    stop = gw.stop;
-    base = gw.base;
-    gatewayPid = gw.pid;
-    key = (await gw.admin<{ api_key: string }>('POST', '/partners', { partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 })).api_key;
+    const started = await startMeasuredGateway({ env: extra, nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), stdout: !!process.env.GW_STDOUT });
+    stop = started.gw.stop;
+    base = started.gw.base;
+    gatewayPid = started.gw.pid;
+    key = started.key;
   }
   if (!key) throw new Error('set BENCH_KEY with GATEWAY_URL');
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-http-'));
@@ -64,9 +63,8 @@ async function main() {
         const ok = r.requests - r.non2xx;
         const rate = ok / r.seconds;
         rates.push(rate);
-        const perAssessment = (cpu: number | undefined) => (cpu !== undefined && ok > 0 ? ((cpu * 1000) / ok).toFixed(2) : '—');
         console.log(
-          `${pad(n, 13)} ${pad(run, 4)} ${pad(r.requests, 9)} ${pad(r.non2xx, 8)} ${pad(r.p50.toFixed(1), 7)} ${pad(r.p99.toFixed(1), 7)} ${pad(rate.toFixed(1), 14)} ${pad(perAssessment(gwBefore !== undefined && gwAfter !== undefined ? gwAfter - gwBefore : undefined), 26)} ${perAssessment(r.clientCpu)}`,
+          `${pad(n, 13)} ${pad(run, 4)} ${pad(r.requests, 9)} ${pad(r.non2xx, 8)} ${pad(r.p50.toFixed(1), 7)} ${pad(r.p99.toFixed(1), 7)} ${pad(rate.toFixed(1), 14)} ${pad(fmtMs(msPerAssessment(gwBefore, gwAfter, ok)), 26)} ${fmtMs(msPerAssessment(0, r.clientCpu, ok))}`,
         );
       }
       if (runs > 1) console.log(`${pad(n, 13)} median of ${runs}: ${median(rates).toFixed(1)} assessments/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)})`);

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchmarkHistory } from '../tools/personas/personas.ts';
+import { startBenchGateway, type BenchGateway } from '../test/helpers/gateway-process.ts';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 export const WARMUP_SECONDS = 3;
@@ -109,3 +110,26 @@ export const benchBody = (n: number): string => JSON.stringify({ customer_ref: '
 export function runLoad(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
   return CLIENT === 'wrk' ? runWrk(url, key, payload, connections, dir, seconds) : runAutocannon(url, key, payload, connections, seconds);
 }
+
+/**
+ * A gateway to measure: its own process on a fresh embedded database at the production log level (from
+ * this checkout, or the one at `root`), with an enterprise partner whose quota no benchmark uses up.
+ */
+export async function startMeasuredGateway(opts: { env?: Record<string, string>; nodeArgs?: string[]; stdout?: boolean; root?: string } = {}): Promise<{ gw: BenchGateway; key: string }> {
+  const gw = await startBenchGateway({ ...opts, env: { NODE_ENV: 'production', LOG_LEVEL: 'info', ...opts.env } });
+  try {
+    const { api_key: key } = await gw.admin<{ api_key: string }>('POST', '/partners', { partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 });
+    return { gw, key };
+  } catch (e) {
+    await gw.stop();
+    throw e;
+  }
+}
+
+/** Milliseconds of CPU per assessment between two readings of cpuSeconds, or undefined if either is unknown. */
+export function msPerAssessment(before: number | undefined, after: number | undefined, assessments: number): number | undefined {
+  return before !== undefined && after !== undefined && assessments > 0 ? ((after - before) * 1000) / assessments : undefined;
+}
+
+/** A per-assessment figure for a table: two decimals, or a dash when unknown. */
+export const fmtMs = (ms: number | undefined): string => (ms === undefined ? '—' : ms.toFixed(2));
