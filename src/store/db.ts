@@ -30,6 +30,24 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * A transaction's Queryable for the length of its callback: after it, statements are refused — they would
+ * otherwise run outside the transaction, or on a connection (embedded: a session) someone else now uses.
+ */
+async function withinTx<T>(q: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  let open = true;
+  try {
+    return await fn({
+      query: <R>(sql: string, params?: readonly unknown[]) => {
+        if (!open) return Promise.reject(new Error('Transaction is closed'));
+        return q.query<R>(sql, params);
+      },
+    });
+  } finally {
+    open = false;
+  }
+}
+
 // int8 (count(*), sums) as a JavaScript number: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
@@ -52,7 +70,7 @@ class PostgresDb implements Db {
           return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
         },
       };
-      const out = await fn(q);
+      const out = await withinTx(q, fn);
       await client.query('COMMIT');
       return out;
     } catch (e) {
@@ -198,12 +216,15 @@ class PgliteDb implements Db {
 
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     return this.lite.transaction(async (tx: PgliteTx) =>
-      fn({
-        query: async <R>(sql: string, params?: readonly unknown[]) =>
-          params && params.length > 0
-            ? this.lite._runExclusiveQuery(() => this.runPrepared<R>(sql, params, false))
-            : PgliteDb.wrap<R>(await tx.query(sql)),
-      }),
+      withinTx(
+        {
+          query: async <R>(sql: string, params?: readonly unknown[]) =>
+            params && params.length > 0
+              ? this.lite._runExclusiveQuery(() => this.runPrepared<R>(sql, params, false))
+              : PgliteDb.wrap<R>(await tx.query(sql)),
+        },
+        fn,
+      ),
     );
   }
 

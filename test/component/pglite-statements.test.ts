@@ -5,7 +5,8 @@
  * whole under concurrent callers, and statements that outlive a rollback or a schema change.
  */
 import { expect } from 'chai';
-import { openDb, type Db } from '../../src/store/db.ts';
+import { openDb, type Db, type Queryable } from '../../src/store/db.ts';
+import { serverDatabase } from '../helpers/databases.ts';
 
 describe('embedded database: prepared statements', function () {
   this.timeout(60_000);
@@ -102,3 +103,39 @@ describe('embedded database: prepared statements', function () {
     expect(rows[0]!.note).to.equal('added');
   });
 });
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`transactions [${kind}]`, function () {
+    this.timeout(60_000);
+    let db: Db;
+    let drop = async () => {};
+    before(async function () {
+      if (kind === 'pglite') {
+        db = await openDb({ dataDir: 'memory://' });
+        drop = () => db.close();
+      } else {
+        const p = await serverDatabase('veqtrx_tx', 2);
+        if (!p) return this.skip();
+        ({ db, drop } = p);
+      }
+      await db.exec('create table t (id integer primary key)');
+    });
+    after(() => drop());
+
+    it('refuses a statement on a transaction whose callback is over, so it cannot land outside it', async () => {
+      let leaked: Queryable | undefined;
+      await db.tx(async (q) => {
+        await q.query('insert into t (id) values ($1)', [1]);
+        leaked = q;
+      });
+      let err: Error | undefined;
+      try {
+        await leaked!.query('insert into t (id) values ($1)', [2]);
+      } catch (e) {
+        err = e as Error;
+      }
+      expect(err?.message).to.equal('Transaction is closed');
+      expect((await db.query<{ id: number }>('select id from t where id > $1 order by id', [0])).rows.map((r) => r.id)).to.deep.equal([1]);
+    });
+  });
+}
