@@ -4,10 +4,10 @@
  */
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
-import { openDb, type Db } from '../../src/store/db.ts';
+import type { Db } from '../../src/store/db.ts';
 import { migrate, migrationFiles } from '../../src/store/migrate.ts';
 import { getEvidence } from '../../src/store/assessments.ts';
-import { serverDatabase } from '../helpers/databases.ts';
+import { freshDatabase } from '../helpers/databases.ts';
 
 for (const kind of ['pglite', 'postgres'] as const) {
   describe(`migrations [${kind}]`, function () {
@@ -15,12 +15,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let db: Db;
     let drop = async () => {};
     before(async function () {
-      if (kind === 'pglite') {
-        db = await openDb({ dataDir: 'memory://' });
-        drop = () => db.close();
-        return;
-      }
-      const p = await serverDatabase('veqtrx_migr', 2);
+      const p = await freshDatabase(kind, 'veqtrx_migr');
       if (!p) return this.skip();
       ({ db, drop } = p);
     });

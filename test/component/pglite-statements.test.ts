@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { openDb, type Db, type Queryable } from '../../src/store/db.ts';
-import { serverDatabase } from '../helpers/databases.ts';
+import { freshDatabase } from '../helpers/databases.ts';
 
 describe('embedded database: prepared statements', function () {
   this.timeout(60_000);
@@ -110,14 +110,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let db: Db;
     let drop = async () => {};
     before(async function () {
-      if (kind === 'pglite') {
-        db = await openDb({ dataDir: 'memory://' });
-        drop = () => db.close();
-      } else {
-        const p = await serverDatabase('veqtrx_tx', 2);
-        if (!p) return this.skip();
-        ({ db, drop } = p);
-      }
+      const p = await freshDatabase(kind, 'veqtrx_tx');
+      if (!p) return this.skip();
+      ({ db, drop } = p);
       await db.exec('create table t (id integer primary key)');
     });
     after(() => drop());

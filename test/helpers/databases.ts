@@ -72,6 +72,18 @@ export async function serverDatabase(prefix: string, poolSize: number): Promise<
   };
 }
 
+/**
+ * A new, empty database of the given kind for one suite: an in-memory embedded one, or a throw-away
+ * database on the server (undefined when no server answers, as serverDatabase).
+ */
+export async function freshDatabase(kind: DbKind, prefix: string): Promise<{ db: Db; drop(): Promise<void> } | undefined> {
+  if (kind === 'pglite') {
+    const db = await openDb({ dataDir: 'memory://' });
+    return { db, drop: () => db.close() };
+  }
+  return serverDatabase(prefix, 2);
+}
+
 /** The suite's database on the PostgreSQL server (migrated), or undefined when no server answers (outside CI). */
 export function postgres(): Promise<Db | undefined> {
   pgDb ??= (async () => {
