@@ -108,18 +108,6 @@ interface PreparedStatement {
 /** How many named statements the embedded database keeps; the least recently used beyond this are closed. */
 export const PGLITE_STATEMENT_CACHE = 200;
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.byteLength;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
-
 class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   /** Named statements by SQL text, least recently used first. */
@@ -184,7 +172,7 @@ class PgliteDb implements Db {
       // Closing a statement that no longer exists is not an error.
       const prelude = this.toClose.splice(0).map((old) => serialize.close({ type: 'S', name: old }));
       const described = await this.lite.execProtocolStream(
-        concatBytes([...prelude, serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+        Buffer.concat([...prelude, serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
         { syncToFs: false },
       );
       st = {
@@ -201,7 +189,7 @@ class PgliteDb implements Db {
       return serializer ? serializer(v) : String(v);
     });
     const out = await this.lite.execProtocolStream(
-      concatBytes([serialize.bind({ statement: st.name, values }), serialize.execute({}), serialize.sync()]),
+      Buffer.concat([serialize.bind({ statement: st.name, values }), serialize.execute({}), serialize.sync()]),
       { syncToFs: outsideTx },
     );
     return PgliteDb.wrap<T>(pgliteParse.parseResults(st.rowDescription ? [st.rowDescription, ...out] : out, parsers)[0]!);
