@@ -43,7 +43,14 @@ const spec = (name: string) => parseYaml(readFileSync(fileURLToPath(new URL(`../
 export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; clock?: () => Date; defaultMetrics?: boolean } = {}): Promise<Gateway> {
   const log = opts.log ?? createLogger(cfg.LOG_LEVEL);
   const clock = opts.clock ?? (() => new Date());
-  const db = opts.db ?? (await openDb({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATA_DIR, poolSize: cfg.DATABASE_POOL_SIZE }));
+  const db =
+    opts.db ??
+    (await openDb({
+      databaseUrl: cfg.DATABASE_URL,
+      dataDir: cfg.DATA_DIR,
+      poolSize: cfg.DATABASE_POOL_SIZE,
+      onIdleError: (e) => log.warn({ err: { message: e.message } }, 'an idle database connection was lost; the pool opens a new one when needed'),
+    }));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'database migrations applied');
   const jobs = await Jobs.start(db, log);

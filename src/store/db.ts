@@ -263,11 +263,19 @@ export interface OpenOptions {
   poolSize?: number;
   /** How many named statements the embedded database keeps (default PGLITE_STATEMENT_CACHE). */
   statementCache?: number;
+  /**
+   * PostgreSQL: a pooled connection failed while idle (the server restarted, or an administrator or a
+   * proxy ended it). The pool has already dropped it and opens another when one is needed; this only
+   * reports it. Without a listener node-postgres would raise it as an uncaught exception and stop the
+   * process, so one is always installed.
+   */
+  onIdleError?: (e: Error) => void;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, application_name: 'veqtrx-gateway' });
+    pool.on('error', (e) => opts.onIdleError?.(e));
     await pool.query('select 1');
     return new PostgresDb(pool);
   }
