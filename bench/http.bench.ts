@@ -3,7 +3,8 @@
  * production log level), provisions a partner, and drives POST /assess over loopback with 412- and
  * 10,000-transaction bodies. Prints, per run: requests, non-2xx, p50/p99 latency, assessments per
  * second, and the CPU the gateway and the load generator spent per assessment (from /proc), so a figure
- * can be told apart from a busy machine. Bounded in time; targets 127.0.0.1 only; stops by itself.
+ * can be told apart from a busy machine, and a host-speed reference before and after (host.ts), so a
+ * figure can be told apart from a slow phase of a shared host. Bounded in time; targets 127.0.0.1 only; stops by itself.
  * Prints figures, never passes or fails.
  *
  * The load generator is wrk (Debian's `wrk`) when it is installed, else autocannon. On a small machine
@@ -21,6 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { median } from '../src/engine/stats.ts';
+import { describeReference, hostReference } from './host.ts';
 import { benchBody, CLIENT, cpuSeconds, fmtMs, msPerAssessment, pad, runLoad, SECONDS, startMeasuredGateway, WARMUP_SECONDS } from './load.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -42,9 +44,12 @@ async function main() {
     key = started.key;
   }
   if (!key) throw new Error('set BENCH_KEY with GATEWAY_URL');
+  // Before the gateway is busy, and again at the end: how fast the host itself was (see host.ts).
+  const refBefore = await hostReference(benchBody(412));
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-http-'));
   const url = `${base}/api/partner/v1/assess`;
   console.log(`HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : 'spawned on the embedded database (PGlite), LOG_LEVEL=info'}; client ${CLIENT}; ${CONNECTIONS} connections (4 at 10,000), ${SECONDS} s per run`);
+  console.log(describeReference(refBefore));
   console.log('transactions  run  requests  non-2xx  p50 ms  p99 ms  assessments/s  gateway CPU ms/assessment  client CPU ms/assessment');
   try {
     for (const n of SIZES) {
@@ -85,6 +90,7 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
     await stop();
   }
+  console.log(`${describeReference(await hostReference(benchBody(412)))}, after the runs`);
   console.log('reproduce: npm run bench:http   (apt-get install wrk for the C load generator)');
 }
 
