@@ -39,28 +39,38 @@ function fail(msg: string, code = 2): never {
   process.exit(code);
 }
 
+const OPTIONS = {
+  url: { type: 'string' },
+  ttl: { type: 'string', default: '3600' },
+  tier: { type: 'string' },
+  name: { type: 'string' },
+  quota: { type: 'string' },
+  'webhook-url': { type: 'string' },
+  'clear-webhook': { type: 'boolean' },
+  partner: { type: 'string' },
+  test: { type: 'boolean' },
+  live: { type: 'boolean' },
+  limit: { type: 'string' },
+  'client-id': { type: 'string' },
+  environment: { type: 'string' },
+  'base-url': { type: 'string' },
+  'client-secret-stdin': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The command line, or the usage and exit 2 on a mistake in it (an unknown option, a missing value). */
+function parseCommandLine() {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code?.startsWith('ERR_PARSE_ARGS_')) fail(`${(e as Error).message}\n${USAGE}`);
+    throw e;
+  }
+}
+
 async function main(): Promise<void> {
-  const { values: o, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      ttl: { type: 'string', default: '3600' },
-      tier: { type: 'string' },
-      name: { type: 'string' },
-      quota: { type: 'string' },
-      'webhook-url': { type: 'string' },
-      'clear-webhook': { type: 'boolean' },
-      partner: { type: 'string' },
-      test: { type: 'boolean' },
-      live: { type: 'boolean' },
-      limit: { type: 'string' },
-      'client-id': { type: 'string' },
-      environment: { type: 'string' },
-      'base-url': { type: 'string' },
-      'client-secret-stdin': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values: o, positionals } = parseCommandLine();
   const [command, ...args] = positionals;
   if (!command || o.help) fail(USAGE, command ? 0 : 2);
   let cfg;
@@ -89,8 +99,14 @@ async function main(): Promise<void> {
       fail(`could not reach the gateway at ${base} — is it running? (npm start, or pass --url)`, 1);
     }
     const text = await res.text();
-    const out = text ? JSON.parse(text) : {};
-    if (!res.ok) fail(`${res.status}: ${out.detail ?? text}`, 1);
+    let out: { detail?: unknown } | undefined;
+    try {
+      out = text ? JSON.parse(text) : {};
+    } catch {
+      // Not JSON: not this gateway's answer (--url pointing at another server, a proxy's error page).
+      fail(`${res.status} from ${base}, and not JSON — is --url this gateway?\n${text.slice(0, 500)}`, 1);
+    }
+    if (!res.ok) fail(`${res.status}: ${typeof out!.detail === 'string' ? out!.detail : text}`, 1);
     console.log(JSON.stringify(out, null, 2));
   };
   const need = (n: number) => {
@@ -170,4 +186,5 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-void main();
+// Anything unexpected: its message, not a stack trace, and a failing exit status.
+main().catch((e: unknown) => fail(`admin: ${e instanceof Error ? e.message : String(e)}`, 1));

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { embedded, reset } from '../helpers/databases.ts';
-import { ADMIN_SECRET, call, startGateway, type Running } from '../helpers/gateway.ts';
+import { ADMIN_SECRET, adminToken, call, startGateway, type Running } from '../helpers/gateway.ts';
 import { verifyAdminToken } from '../../src/services/admin-token.ts';
 
 const run = promisify(execFile);
@@ -17,10 +19,10 @@ describe('admin CLI', function () {
   });
   after(async () => g?.stop());
 
-  const cli = async (...args: string[]) => cliWith({}, ...args);
+  const cli = async (...args: string[]) => cliWith({}, ...args, '--url', g.url);
   const cliWith = async (env: Record<string, string>, ...args: string[]) => {
     try {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args, '--url', g.url], { env: { ...process.env, ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), ...env } });
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], { env: { ...process.env, ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), ...env } });
       return { code: 0, out: stdout };
     } catch (e) {
       const x = e as { code: number; stdout: string; stderr: string };
@@ -54,7 +56,7 @@ describe('admin CLI', function () {
     const noSecret = await cli('provider-set', 'vfibank', 'validifi', '--client-id', 'client-123456789', '--environment', 'sandbox');
     expect(noSecret.code).to.equal(2);
     expect(noSecret.out).to.match(/PROVIDER_CLIENT_SECRET or, with --client-secret-stdin, from stdin/);
-    const set = await cliWith({ PROVIDER_CLIENT_SECRET: 'cli-secret-value-xyz' }, 'provider-set', 'vfibank', 'validifi', '--client-id', 'client-123456789', '--environment', 'sandbox');
+    const set = await cliWith({ PROVIDER_CLIENT_SECRET: 'cli-secret-value-xyz' }, 'provider-set', 'vfibank', 'validifi', '--client-id', 'client-123456789', '--environment', 'sandbox', '--url', g.url);
     expect(set.code, set.out).to.equal(0);
     expect(JSON.parse(set.out)).to.include({ provider: 'validifi', environment: 'sandbox', base_url: 'https://sandbox.ribbit.ai', client_id_hint: 'clie…' });
     const listed = await cli('provider-list', 'vfibank');
@@ -72,5 +74,29 @@ describe('admin CLI', function () {
     expect(again.out).to.match(/409: partner "dupbank" already exists/);
     expect((await cli('create-partner', 'nobank')).code).to.equal(2);
     expect((await cli('frobnicate')).code).to.equal(2);
+  });
+
+  it('answers a mistake on the command line with the usage, not a stack trace', async () => {
+    const unknown = await cli('create-partner', 'flagbank', '--partner-id', 'flagbank', '--tier', 'pilot');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.out).to.include("Unknown option '--partner-id'").and.include('usage: npm run admin -- <command>');
+    expect(unknown.out).not.to.match(/^\s+at /m);
+    const noValue = await cliWith({}, 'create-partner', 'flagbank', '--url', g.url, '--tier');
+    expect(noValue.code).to.equal(2);
+    expect(noValue.out).to.include("Option '--tier <value>' argument missing").and.not.match(/^\s+at /m);
+    expect((await call(g.url, 'GET', '/api/admin/partners/flagbank', { token: await adminToken() })).status).to.equal(404);
+  });
+
+  it('says so when --url answers with something that is not this gateway', async () => {
+    const other = createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>'));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const r = await cliWith({}, 'list-partners', '--url', `http://127.0.0.1:${(other.address() as AddressInfo).port}`);
+      expect(r.code).to.equal(1);
+      expect(r.out).to.match(/^502 from http:\/\/127\.0\.0\.1:\d+, and not JSON — is --url this gateway\?\n<html>Bad Gateway<\/html>/);
+      expect(r.out).not.to.match(/^\s+at /m);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
   });
 });
