@@ -4,8 +4,8 @@
  * 10,000-transaction bodies. Prints, per run: requests, non-2xx, p50/p99 latency, assessments per
  * second, and the CPU the gateway and the load generator spent per assessment (from /proc), so a figure
  * can be told apart from a busy machine, and a host-speed reference before and after (host.ts), so a
- * figure can be told apart from a slow phase of a shared host. Bounded in time; targets 127.0.0.1 only; stops by itself.
- * Prints figures, never passes or fails.
+ * figure can be told apart from a slow phase of a shared host. Bounded in time; targets 127.0.0.1 only;
+ * stops by itself. Prints figures, never passes or fails.
  *
  * The load generator is wrk (Debian's `wrk`) when it is installed, else autocannon. On a small machine
  * the client shares the cores with the gateway: autocannon spent 0.42 ms of CPU per 412-transaction
