@@ -62,6 +62,7 @@ export interface LedgerRow {
   source_ref?: string;
   rule: CategorisationRule;
   matched_merchant?: string;
+  /** What the dictionary or the hint knows of the counterparty (a payroll credit from a bakery chain: `eating_out`); the treatment is what counts. */
   kind?: string;
   category?: Category;
   class?: SpendClass;
