@@ -5,8 +5,9 @@
  * and loopback targets are allowed only when configured for local use; link-local and cloud metadata
  * addresses never are.
  */
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
 
 export class UnsafeTargetError extends Error {
   constructor(message: string) {
@@ -15,34 +16,44 @@ export class UnsafeTargetError extends Error {
   }
 }
 
-const never = new BlockList();
-never.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, incl. 169.254.169.254 metadata
-never.addSubnet('0.0.0.0', 8, 'ipv4');
-never.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
-never.addSubnet('192.0.0.0', 24, 'ipv4');
-never.addSubnet('198.18.0.0', 15, 'ipv4');
-never.addSubnet('224.0.0.0', 4, 'ipv4'); // multicast
-never.addSubnet('240.0.0.0', 4, 'ipv4'); // reserved, broadcast
-never.addSubnet('fe80::', 10, 'ipv6');
-never.addSubnet('ff00::', 8, 'ipv6');
-never.addAddress('::', 'ipv6');
-never.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
+type Verdict = 'public' | 'private' | 'forbidden';
 
-const privateOrLoopback = new BlockList();
-privateOrLoopback.addSubnet('10.0.0.0', 8, 'ipv4');
-privateOrLoopback.addSubnet('172.16.0.0', 12, 'ipv4');
-privateOrLoopback.addSubnet('192.168.0.0', 16, 'ipv4');
-privateOrLoopback.addSubnet('127.0.0.0', 8, 'ipv4');
-privateOrLoopback.addAddress('::1', 'ipv6');
-privateOrLoopback.addSubnet('fc00::', 7, 'ipv6');
+/** An IPv4 address: public unicast; private or loopback; or anything else (link-local and metadata, CGNAT, reserved, multicast…), never. */
+function classifyV4(ip: ipaddr.IPv4): Verdict {
+  const range = ip.range();
+  if (range === 'unicast') return 'public';
+  if (range === 'private' || range === 'loopback') return 'private';
+  return 'forbidden';
+}
 
-function classify(address: string): 'public' | 'private' | 'forbidden' {
-  let family: 'ipv4' | 'ipv6' = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  let a = address;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) { a = mapped[1]!; family = 'ipv4'; }
-  if (never.check(a, family)) return 'forbidden';
-  if (privateOrLoopback.check(a, family)) return 'private';
+/** The IPv4 address an IPv6 address hands its packets to, where its prefix says the network translates or tunnels to one. */
+function embeddedV4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const p = ip.parts;
+  const v4 = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+  // NAT64's well-known prefix 64:ff9b::/96 (RFC 6052): on an IPv6-only network with NAT64,
+  // 64:ff9b::a9fe:a9fe reaches 169.254.169.254.
+  if (p[0] === 0x64 && p[1] === 0xff9b && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0) return v4(p[6]!, p[7]!);
+  if (ip.range() === '6to4') return v4(p[1]!, p[2]!); // 2002:AABB:CCDD::/48
+  return undefined;
+}
+
+/**
+ * Where an address may be reached: public, private (allowed only when configured for local use), or
+ * forbidden whatever the configuration. IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4) are
+ * judged by that address (public only); the deprecated IPv4-compatible ::/96, Teredo, NAT64's local-use
+ * prefix and every other special-purpose range are forbidden.
+ */
+export function classifyAddress(address: string): Verdict {
+  if (!ipaddr.isValid(address)) return 'forbidden';
+  const ip = ipaddr.process(address); // an IPv4-mapped IPv6 address becomes its IPv4 address
+  if (ip.kind() === 'ipv4') return classifyV4(ip as ipaddr.IPv4);
+  const v6 = ip as ipaddr.IPv6;
+  const inner = embeddedV4(v6);
+  if (inner) return classifyV4(inner) === 'public' ? 'public' : 'forbidden';
+  const range = v6.range();
+  if (range === 'loopback' || range === 'uniqueLocal') return 'private';
+  if (range !== 'unicast') return 'forbidden';
+  if (v6.parts.slice(0, 6).every((x) => x === 0)) return 'forbidden'; // ::a.b.c.d, IPv4-compatible (deprecated, RFC 4291)
   return 'public';
 }
 
@@ -63,6 +74,10 @@ export function checkUrlForm(raw: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeTargetError('only http and https URLs are allowed');
   if (url.username || url.password) throw new UnsafeTargetError('URLs with credentials are not allowed');
   if (!url.hostname) throw new UnsafeTargetError('the URL has no host');
+  // A literal address that no configuration allows (link-local and cloud metadata, reserved, …) is
+  // refused as soon as the URL is given; a name is checked where it points, at each delivery.
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) && classifyAddress(host) === 'forbidden') throw new UnsafeTargetError('the URL points at a link-local, metadata or reserved address, where nothing is ever delivered');
   return url;
 }
 
@@ -72,7 +87,7 @@ export async function resolveSafeTarget(raw: string, allowPrivate: boolean, look
   const addresses = isIP(host) ? [{ address: host, family: isIP(host) as 4 | 6 }] : await lookup(host, { all: true, verbatim: true });
   if (addresses.length === 0) throw new UnsafeTargetError('the host did not resolve');
   for (const a of addresses) {
-    const c = classify(a.address);
+    const c = classifyAddress(a.address);
     if (c === 'forbidden' || (c === 'private' && !allowPrivate)) {
       throw new UnsafeTargetError('the host resolves to a private, loopback, link-local or reserved address');
     }

@@ -42,6 +42,9 @@ onEachDatabase('admin API', (_kind, getDb) => {
     expect((await admin('POST', '/partners', { partner_id: 'Bad_Slug', tier: 'pilot' })).status).to.equal(400);
     expect((await admin('POST', '/partners', { partner_id: 'ok-slug', tier: 'gold' })).status).to.equal(400);
     expect((await admin('POST', '/partners', { partner_id: 'ok-slug', tier: 'pilot', webhook_url: 'javascript:alert(1)' })).status).to.equal(400);
+    const metadata = await admin('POST', '/partners', { partner_id: 'ok-slug', tier: 'pilot', webhook_url: 'http://169.254.169.254/latest/meta-data/' });
+    expect(metadata.status).to.equal(400);
+    expect(metadata.body.detail).to.match(/webhook_url: the URL points at a link-local, metadata or reserved address/);
     expect((await admin('GET', '/partners/nobody')).status).to.equal(404);
     expect((await admin('PUT', '/partners/nobody', { tier: 'standard' })).status).to.equal(404);
   });

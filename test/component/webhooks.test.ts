@@ -143,22 +143,28 @@ onEachDatabase('webhook SSRF guard', (_kind, getDb) => {
   after(async () => g?.stop());
   beforeEach(async () => reset(getDb()));
 
-  it('refuses to deliver to loopback or metadata addresses unless configured, without retrying', async function () {
+  it('refuses a metadata callback_url with 400 at no cost, and delivers to loopback only when configured, without retrying', async function () {
     this.timeout(20_000);
     const rx = await startReceiver();
     try {
       const p = await createPartner(g.url, 'ssrfbank', { webhook_url: rx.url });
-      const a = await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c', transactions: txs, callback_url: 'http://169.254.169.254/latest/meta-data/' } });
-      expect(a.status).to.equal(200);
-      await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c', transactions: txs } });
+      // A literal address that no configuration allows is refused when the request arrives.
+      for (const callback_url of ['http://169.254.169.254/latest/meta-data/', 'http://[64:ff9b::a9fe:a9fe]/latest/meta-data/']) {
+        const a = await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c', transactions: txs, callback_url } });
+        expect(a.status, callback_url).to.equal(400);
+        expect(a.body.detail).to.match(/^Invalid request body: callback_url: the URL points at a link-local, metadata or reserved address/);
+      }
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body.current_usage).to.equal(0);
+      // Loopback depends on ALLOW_PRIVATE_WEBHOOKS (false here): refused at the delivery, where the name is resolved.
+      expect((await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c', transactions: txs } })).status).to.equal(200);
       const until = Date.now() + 8000;
       let ds: Array<{ state: string; attempt_log: Array<{ error: string }> }> = [];
       while (Date.now() < until) {
         ds = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries;
-        if (ds.length === 2 && ds.every((d) => d.state === 'failed')) break;
+        if (ds.length === 1 && ds.every((d) => d.state === 'failed')) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      expect(ds.map((d) => d.state)).to.deep.equal(['failed', 'failed']);
+      expect(ds.map((d) => d.state)).to.deep.equal(['failed']);
       for (const d of ds) {
         expect(d.attempt_log).to.have.length(1);
         expect(d.attempt_log[0]!.error).to.match(/^refused:/);

@@ -198,7 +198,10 @@ export interface components {
             tier: components["schemas"]["Tier"];
             /** @description Default: pilot 1,000; standard 10,000; enterprise ENTERPRISE_DEFAULT_QUOTA. */
             monthly_quota?: number;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description http(s) only, without credentials; a literal link-local, cloud metadata or reserved address is refused with 400; where a host name points is checked at each delivery (SSRF guard).
+             */
             webhook_url?: string;
         };
         SetProviderCredentials: {
@@ -228,7 +231,10 @@ export interface components {
             display_name?: string;
             tier?: components["schemas"]["Tier"];
             monthly_quota?: number;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description http(s) only, without credentials; a literal link-local, cloud metadata or reserved address is refused with 400; where a host name points is checked at each delivery (SSRF guard).
+             */
             webhook_url?: string | null;
         };
         Partner: {

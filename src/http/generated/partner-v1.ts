@@ -219,7 +219,7 @@ export interface components {
             declared_income?: number;
             /**
              * Format: uri
-             * @description Override the partner default webhook for this single call.
+             * @description Override the partner default webhook for this single call. http(s) only, without credentials; a literal link-local, cloud metadata or reserved address (169.254.169.254, 64:ff9b::a9fe:a9fe, …) is refused with 400; where a host name points is checked at each delivery (SSRF guard).
              */
             callback_url?: string;
         };
