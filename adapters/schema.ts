@@ -10,7 +10,12 @@ export const opt = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === nul
 
 /** A major-unit amount with at most two decimals, within [min, max]. */
 export const money = (min: number, max: number) =>
-  z.number({ error: 'must be a number' }).finite().min(min).max(max).refine(hasAtMostTwoDecimals, 'must have at most 2 decimal places');
+  z
+    .number({ error: 'must be a number' })
+    .finite()
+    .min(min, `must be at least ${min.toLocaleString('en-GB')}`)
+    .max(max, `must be at most ${max.toLocaleString('en-GB')}`)
+    .refine(hasAtMostTwoDecimals, 'must have at most 2 decimal places');
 
 export const isoDate = z
   .string({ error: 'must be a string' })

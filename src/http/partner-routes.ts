@@ -56,7 +56,7 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
   r.post('/assess', ...d.raw, async (req, res) => {
     const partner = partnerOf(res);
     const rawKey = req.get('idempotency-key');
-    const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header');
+    const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
     const outcome = await d.assessments.run(partner, {
       body: Buffer.isBuffer(req.body) ? req.body : EMPTY,
       receivedAt: req.started,

@@ -84,6 +84,17 @@ onEachDatabase('partner API', (_kind, getDb) => {
       });
     }
 
+    it('names the limit an amount is outside, and the header an Idempotency-Key problem is in', async () => {
+      const big = await assess(assessBody({ transactions: [{ date: '2026-01-02', amount: 1e15, merchant_name: 'X' }] }));
+      expect(big.status).to.equal(400);
+      expect(big.body.errors[0]).to.deep.equal({ path: 'transactions[0].amount', message: 'must be at most 10,000,000' });
+      const long = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, body: assessBody(), headers: { 'Idempotency-Key': 'k'.repeat(256) } });
+      expect(long.status).to.equal(400);
+      expect(long.body.errors[0].path).to.equal('Idempotency-Key');
+      expect(long.body.detail).to.match(/^Invalid Idempotency-Key header: Idempotency-Key: Too big/);
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage).to.equal(0);
+    });
+
     it('answers malformed JSON with 400, a non-JSON body with 415 and an oversized body with 413, all as {detail}', async () => {
       const bad = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: '{"customer_ref": ' });
       expect(bad.status).to.equal(400);
