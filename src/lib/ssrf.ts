@@ -18,6 +18,9 @@ export class UnsafeTargetError extends Error {
 
 type Verdict = 'public' | 'private' | 'forbidden';
 
+/** The cloud metadata service over IPv6 (AWS's fd00:ec2::254); over IPv4 it is 169.254.169.254, link-local. */
+const AWS_METADATA_V6 = ipaddr.IPv6.parse('fd00:ec2::254').toNormalizedString();
+
 /** An IPv4 address: public unicast; private or loopback; or anything else (link-local and metadata, CGNAT, reserved, multicast…), never. */
 function classifyV4(ip: ipaddr.IPv4): Verdict {
   const range = ip.range();
@@ -50,6 +53,7 @@ export function classifyAddress(address: string): Verdict {
   const v6 = ip as ipaddr.IPv6;
   const inner = embeddedV4(v6);
   if (inner) return classifyV4(inner) === 'public' ? 'public' : 'forbidden';
+  if (v6.toNormalizedString() === AWS_METADATA_V6) return 'forbidden'; // inside fc00::/7, so it would pass as private
   const range = v6.range();
   if (range === 'loopback' || range === 'uniqueLocal') return 'private';
   if (range !== 'unicast') return 'forbidden';

@@ -51,6 +51,9 @@ describe('SSRF guard', () => {
     expect(classifyAddress('2606:4700::1111')).to.equal('public');
     expect(classifyAddress('93.184.216.34')).to.equal('public');
     expect(classifyAddress('fd12::1')).to.equal('private');
+    expect(classifyAddress('fd00:ec2::254')).to.equal('forbidden'); // AWS metadata over IPv6, inside the private range
+    expect(classifyAddress('fd00:ec2:0:0:0:0:0:254')).to.equal('forbidden');
+    expect(await refused('https://hooks.example/x', true, ['fd00:ec2::254'])).to.equal(true);
   });
 
   it('refuses a literal address that no configuration allows as soon as the URL is given; a private one waits for the delivery, where configuration decides', () => {
