@@ -67,6 +67,9 @@ export interface SafeTarget {
   family: 4 | 6;
 }
 
+/** The URL's host as a name or a bare address (an IPv6 literal without its brackets). */
+const hostOf = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '');
+
 /** Checks a URL's form only (at configuration time); `resolveSafeTarget` checks where it points. */
 export function checkUrlForm(raw: string): URL {
   let url: URL;
@@ -80,14 +83,14 @@ export function checkUrlForm(raw: string): URL {
   if (!url.hostname) throw new UnsafeTargetError('the URL has no host');
   // A literal address that no configuration allows (link-local and cloud metadata, reserved, …) is
   // refused as soon as the URL is given; a name is checked where it points, at each delivery.
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = hostOf(url);
   if (isIP(host) && classifyAddress(host) === 'forbidden') throw new UnsafeTargetError('the URL points at a link-local, metadata or reserved address, where nothing is ever delivered');
   return url;
 }
 
 export async function resolveSafeTarget(raw: string, allowPrivate: boolean, lookup: typeof dnsLookup = dnsLookup): Promise<SafeTarget> {
   const url = checkUrlForm(raw);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = hostOf(url);
   const addresses = isIP(host) ? [{ address: host, family: isIP(host) as 4 | 6 }] : await lookup(host, { all: true, verbatim: true });
   if (addresses.length === 0) throw new UnsafeTargetError('the host did not resolve');
   for (const a of addresses) {
