@@ -89,7 +89,7 @@ async function main() {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-compare-load-'));
   const payload = benchBody(TRANSACTIONS);
   console.log(`bench:compare — node ${process.version}, ${os.cpus().length} cores; embedded database, LOG_LEVEL=info; client ${CLIENT}; ${TRANSACTIONS} transactions, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per run, ${PAIRS} pair${PAIRS === 1 ? '' : 's'}`);
-  console.log(describeReference(await hostReference(benchBody(412))));
+  console.log(describeReference(await hostReference()));
   console.log('pair  side  assessments/s  p50 ms  p99 ms  gateway CPU ms/assessment  event loop CPU ms/assessment');
   const runs: Run[][] = [[], []];
   try {
@@ -104,7 +104,7 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
     for (const s of sides) s.cleanup();
   }
-  console.log(`${describeReference(await hostReference(benchBody(412)))}, after the pairs`);
+  console.log(`${describeReference(await hostReference())}, after the pairs`);
   const avg = (i: number, f: (r: Run) => number | undefined) => {
     const v = runs[i]!.map(f).filter((x): x is number => x !== undefined);
     return v.length ? sum(v) / v.length : undefined;

@@ -45,7 +45,7 @@ async function main() {
   }
   if (!key) throw new Error('set BENCH_KEY with GATEWAY_URL');
   // Before the gateway is busy, and again at the end: how fast the host itself was (see host.ts).
-  const refBefore = await hostReference(benchBody(412));
+  const refBefore = await hostReference();
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-http-'));
   const url = `${base}/api/partner/v1/assess`;
   console.log(`HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : 'spawned on the embedded database (PGlite), LOG_LEVEL=info'}; client ${CLIENT}; ${CONNECTIONS} connections (4 at 10,000), ${SECONDS} s per run`);
@@ -90,7 +90,7 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
     await stop();
   }
-  console.log(`${describeReference(await hostReference(benchBody(412)))}, after the runs`);
+  console.log(`${describeReference(await hostReference())}, after the runs`);
   console.log('reproduce: npm run bench:http   (apt-get install wrk for the C load generator)');
 }
 
