@@ -99,14 +99,14 @@ async function main(): Promise<void> {
       fail(`could not reach the gateway at ${base} — is it running? (npm start, or pass --url)`, 1);
     }
     const text = await res.text();
-    let out: { detail?: unknown } | undefined;
+    let out: { detail?: unknown };
     try {
       out = text ? JSON.parse(text) : {};
     } catch {
       // Not JSON: not this gateway's answer (--url pointing at another server, a proxy's error page).
       fail(`${res.status} from ${base}, and not JSON — is --url this gateway?\n${text.slice(0, 500)}`, 1);
     }
-    if (!res.ok) fail(`${res.status}: ${typeof out!.detail === 'string' ? out!.detail : text}`, 1);
+    if (!res.ok) fail(`${res.status}: ${typeof out.detail === 'string' ? out.detail : text}`, 1);
     console.log(JSON.stringify(out, null, 2));
   };
   const need = (n: number) => {
