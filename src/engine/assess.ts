@@ -72,6 +72,7 @@ export function assess(input: EngineInput): EngineResult {
     disposableMinor,
     cashMinor: exp.categoriesMinor.get('Cash Withdrawals') ?? 0,
     gamblingGrossMinor: exp.gambling.grossMinor,
+    missed: exp.missed,
   };
   const risk = riskFlags(flagInput);
   const detected = vulnerabilityIndicators(flagInput, risk);

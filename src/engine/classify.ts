@@ -33,6 +33,10 @@ export interface Signals {
   giro: boolean;
   /** The payer's name carries a company suffix (LTD, PLC, …). */
   company: boolean;
+  /** Child maintenance or child support (CMS, CHILD MAINT, …). */
+  maintenance: boolean;
+  /** Words of earnings that are not a salary: commission, bonus, dividend, drawings, invoice. */
+  earned: boolean;
 }
 
 export interface Row {
@@ -69,11 +73,13 @@ const SIGNAL_WORDS = [
   'UNARRANGED|UNPLANNED|UNAUTHORISED|UNAUTHORIZED',
   'SALARY|SAL|WAGES?|PAYROLL|NET PAY',
   'LTD|LIMITED|PLC|LLP',
+  'CHILD MAINT|CHILD MAINTENANCE|MAINTENANCE|CHILD SUPPORT|CMS|CSA',
+  'COMMISSION|COMM PAYMENT|BONUS|DIVIDENDS?|DRAWINGS|INVOICE|INV',
 ];
 const ANY_SIGNAL = new RegExp(`\\b(?:${SIGNAL_WORDS.join('|')})\\b`, 'i');
 const SIGNALS = new RegExp(`\\b(?:${SIGNAL_WORDS.map((w) => `(${w})`).join('|')})\\b`, 'gi');
 const RE_GIRO = /^\s*(?:BGC|BANK GIRO CREDIT)\b/i;
-const NO_SIGNALS: Signals = Object.freeze({ refund: false, returned: false, overdraft: false, unarranged: false, salary: false, giro: false, company: false });
+const NO_SIGNALS: Signals = Object.freeze({ refund: false, returned: false, overdraft: false, unarranged: false, salary: false, giro: false, company: false, maintenance: false, earned: false });
 
 function readSignals(text: string): Signals {
   const giro = RE_GIRO.test(text);
@@ -86,6 +92,8 @@ function readSignals(text: string): Signals {
     else if (m[4]) s.unarranged = true;
     else if (m[5]) s.salary = true;
     else if (m[6]) s.company = true;
+    else if (m[7]) s.maintenance = true;
+    else if (m[8]) s.earned = true;
   }
   return s;
 }
@@ -101,6 +109,8 @@ function orSignals(a: Signals, b: Signals): Signals {
     salary: a.salary || b.salary,
     giro: a.giro || b.giro,
     company: a.company || b.company,
+    maintenance: a.maintenance || b.maintenance,
+    earned: a.earned || b.earned,
   };
 }
 

@@ -23,6 +23,8 @@ export interface ExpenditureResult {
   savingsMinor: number;
   savingsRefs: string[];
   gambling: { grossMinor: number; winningsMinor: number };
+  /** Housing and credit commitments with a missed payment. */
+  missed: MissedCommitment[];
 }
 
 /** The counterparty → category map used to recognise refunds (the category most paid to them). */
@@ -42,16 +44,24 @@ export function payeeCategories(debits: readonly Row[]): Map<string, Category> {
   return out;
 }
 
-function line(rows: Row[], period: Period): ExpenditureLine {
+/** Kinds whose missed payment is a sign of arrears (housing and credit; not council tax, which many pay in ten instalments). */
+const ARREARS_KINDS: ReadonlySet<string> = new Set(['mortgage', 'rent', 'social_rent', 'lender', 'credit_card', 'bnpl', 'catalogue_credit', 'payday', 'high_cost_credit']);
+
+/** A committed payment whose schedule shows a slot without a payment, inside the history or at its end. */
+export interface MissedCommitment { payee: string; kind: string | undefined; cadence: string; missed: number; overdue: boolean; refs: string[] }
+
+function line(rows: Row[], period: Period): { line: ExpenditureLine; missed?: MissedCommitment } {
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
   const cls = rows[0]!.cls;
+  const kind = rows[0]!.kind;
   const n = rows.length;
   const eligible = n >= 2 && n <= THRESHOLDS.recurringMaxPayments && (cls === 'committed' || (n >= 3 && cv(amounts) <= THRESHOLDS.recurringSpendMaxCv));
   const fit = eligible ? detectCadence(rows.map((r) => r.day)) : undefined;
   let monthly: number;
   let basis: string;
   let cadence: ExpenditureLine['cadence'] = 'irregular';
+  let missed: MissedCommitment | undefined;
   const averaged = () => `total £${toMajor(total).toFixed(2)} over ${period.averagingMonths.toFixed(2)} months`;
   if (n === 1 && cls === 'committed' && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays) {
     cadence = 'assumed_monthly';
@@ -60,22 +70,32 @@ function line(rows: Row[], period: Period): ExpenditureLine {
   } else if (fit && (n >= 3 || cls === 'committed')) {
     cadence = fit.cadence;
     const lastDay = rows[n - 1]!.day;
-    const ended = period.last - lastDay > THRESHOLDS.endedAfterPeriods * PERIOD_DAYS[fit.cadence] + DRIFT_TOLERANCE[fit.cadence];
+    const quiet = period.last - lastDay;
+    const ended = quiet > THRESHOLDS.endedAfterPeriods * PERIOD_DAYS[fit.cadence] + DRIFT_TOLERANCE[fit.cadence];
     if (ended) {
       monthly = total / period.averagingMonths;
       basis = `${fit.cadence} payments that stopped: ${averaged()}`;
     } else {
-      const perSlot = total / fit.slots;
+      // A commitment is owed in full every period: a missed payment does not make it smaller, so a
+      // committed line is the mean payment made × payments a month; other schedules count empty slots.
+      const paid = fit.slots - fit.missed;
+      const perSlot = total / (cls === 'committed' ? paid : fit.slots);
       monthly = perSlot * PER_MONTH[fit.cadence];
       basis = `${fit.cadence}: £${toMajor(Math.round(perSlot)).toFixed(2)} per payment × ${PER_MONTH[fit.cadence].toFixed(4)} a month`;
+      const overdue = quiet > PERIOD_DAYS[fit.cadence] + 2 * DRIFT_TOLERANCE[fit.cadence] + THRESHOLDS.overdueGraceDays;
+      if (cls === 'committed' && fit.missed > 0) basis += ` (${fit.missed} scheduled payment${fit.missed > 1 ? 's' : ''} missed; the commitment is counted in full)`;
+      if (cls === 'committed' && kind && ARREARS_KINDS.has(kind) && (fit.missed > 0 || overdue)) {
+        missed = { payee: rows[0]!.payee, kind, cadence: fit.cadence, missed: fit.missed + (overdue ? 1 : 0), overdue, refs: rows.map((r) => r.ref) };
+      }
     }
   } else {
     monthly = total / period.averagingMonths;
     basis = averaged();
   }
   const l: ExpenditureLine = { payee: rows[0]!.payee, class: cls, cadence, payments: n, monthly_amount: monthly / 100, basis, refs: rows.map((r) => r.ref) };
-  if (rows[0]!.kind) l.kind = rows[0]!.kind;
-  return l;
+  if (kind) l.kind = kind;
+  if (fit && cadence !== 'irregular' && fit.missed > 0) l.missed_payments = fit.missed;
+  return missed ? { line: l, missed } : { line: l };
 }
 
 function guidelineFor(g: SpendingGuidelines | undefined, c: Circumstances | undefined): Partial<Record<FlexibleCategory, number>> | undefined {
@@ -119,12 +139,18 @@ export function assessExpenditure(
   const evidence: Partial<Record<Category, CategoryEvidence>> = {};
   const classMinor = { committed: 0, essential: 0, discretionary: 0 };
   let gamblingGross = 0;
+  const missed: MissedCommitment[] = [];
   const winningsMinor = sum(winnings.map((r) => r.abs)) / period.averagingMonths;
 
   for (const category of CATEGORIES) {
     if (category === 'Savings') continue;
     const groups = byCategory.get(category);
-    const lines = groups ? [...groups.values()].map((rows) => line(rows, period)) : [];
+    const lines: ExpenditureLine[] = [];
+    for (const rows of groups?.values() ?? []) {
+      const l = line(rows, period);
+      lines.push(l.line);
+      if (l.missed) missed.push(l.missed);
+    }
     const grossMinor = sum(lines.map((l) => l.monthly_amount * 100));
     let offsetMinor = sum((refunds.get(category) ?? []).map((r) => r.abs)) / period.averagingMonths;
     if (category === 'Gambling') { gamblingGross = grossMinor; offsetMinor += winningsMinor; }
@@ -165,5 +191,6 @@ export function assessExpenditure(
     savingsMinor: Math.round(sum(savings.map((r) => r.abs)) / period.averagingMonths),
     savingsRefs: savings.map((r) => r.ref),
     gambling: { grossMinor: Math.round(gamblingGross), winningsMinor: Math.round(winningsMinor) },
+    missed,
   };
 }

@@ -3,6 +3,8 @@
  * behind it) and vulnerability indicators grouped by the FCA's four drivers (FG21/1).
  */
 import type { Row } from './classify.ts';
+import type { MissedCommitment } from './expenditure.ts';
+import { EARNED } from './income.ts';
 import { monthIndex, type Period } from './period.ts';
 import { THRESHOLDS as T } from './thresholds.ts';
 import type { IncomeStream, RiskFlagEvidence, VulnerabilityDriver, VulnerabilityEvidence } from './types.ts';
@@ -20,6 +22,8 @@ export interface FlagInput {
   disposableMinor: number;
   cashMinor: number;
   gamblingGrossMinor: number;
+  /** Housing and credit commitments whose schedule shows a missed payment. */
+  missed: readonly MissedCommitment[];
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -27,9 +31,6 @@ const gbp = (minor: number) => `£${(minor / 100).toFixed(2)}`;
 const months = (rows: readonly Row[]) => new Set(rows.map((r) => monthIndex(r.day))).size;
 
 const SIGNIFICANT_EXCLUSIONS: ReadonlySet<string> = new Set(['own_account_transfer', 'loan_disbursement', 'gambling_winnings', 'returned_payment_reversal']);
-
-/** Earned income streams whose variability drives `income_volatility`. */
-const EARNED = new Set(['employment', 'self_employment', 'other_regular']);
 
 export function incomeVolatility(streams: readonly IncomeStream[]): number {
   let weight = 0, acc = 0;
@@ -89,6 +90,15 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
   }
   const vol = incomeVolatility(f.streams);
   if (vol > T.incomeVolatilityCv) raise('income_volatility', `income-weighted variability of earned income > ${T.incomeVolatilityCv}`, Math.round(vol * 1000) / 1000);
+  if (f.missed.length) {
+    const missedRefs = f.missed.flatMap((m) => m.refs);
+    flags.push({
+      code: 'missed_payments',
+      rule: 'a scheduled housing or credit payment (mortgage, rent, loan, card, BNPL) missed inside the history or overdue at its end',
+      observed: f.missed.map((m) => `${m.payee}: ${m.missed} missed (${m.cadence}${m.overdue ? ', the latest overdue' : ''})`).join('; '),
+      refs: missedRefs,
+    });
+  }
   if (f.disposableMinor < 0) raise('negative_disposable_income', 'monthly expenditure exceeds monthly income', gbp(f.disposableMinor));
   if (f.declaredMinor !== undefined && f.declaredMinor > f.verifiedMinor * (1 + T.incomeDiscrepancyRatio)) {
     raise('income_discrepancy', `declared income more than ${pct(T.incomeDiscrepancyRatio)} above verified income`, `declared ${gbp(f.declaredMinor)}, verified ${gbp(f.verifiedMinor)}`);
@@ -126,7 +136,10 @@ export function vulnerabilityIndicators(f: FlagInput, risk: readonly RiskFlagEvi
   for (const s of f.streams) {
     const ind = s.benefit ? BENEFIT_INDICATORS[s.benefit] : undefined;
     if (ind) add(ind.code, ind.driver, `income from ${s.payer}`, s.refs);
-    if (s.status === 'ended' && (s.type === 'employment' || s.type === 'self_employment')) {
+    // An earned stream that stopped is an income loss unless a new earned stream took its place (a
+    // change of employer): one that began after the stopped stream began and is still paying.
+    const replaced = f.streams.some((o) => o !== s && o.status === 'active' && EARNED.has(o.type) && o.first_date > s.first_date);
+    if (s.status === 'ended' && (s.type === 'employment' || s.type === 'self_employment') && !replaced) {
       add('life_events_income_loss', 'life_events', `regular earned income from ${s.payer} stopped after ${s.last_date}`, s.refs);
     }
   }
@@ -151,6 +164,8 @@ export function vulnerabilityIndicators(f: FlagInput, risk: readonly RiskFlagEvi
   if (returned && Number(returned.observed) >= T.returnedPaymentsVulnerable) {
     add('resilience_returned_payments', 'resilience', `>= ${T.returnedPaymentsVulnerable} returned or unpaid payments`, returned.refs);
   }
+  const missed = flag('missed_payments');
+  if (missed) add('resilience_missed_commitments', 'resilience', 'a housing or credit payment missed', missed.refs);
   if (flag('negative_disposable_income')) add('resilience_negative_budget', 'resilience', 'expenditure exceeds income', []);
   const charged = f.rows.filter((r) => r.out && (r.signals.unarranged || r.signals.returned) && r.kind === 'bank_fee');
   if (new Set(charged.map((r) => monthIndex(r.day))).size >= T.repeatedChargesMonths) {

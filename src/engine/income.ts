@@ -2,11 +2,16 @@
  * Stage 3: credits. Each credit is income (in a stream), a refund (netted against the category of
  * what was bought), or excluded with a reason. Streams are grouped by payer and type, their cadence is
  * found, and each contributes a monthly figure that does not depend on how many pay-days fell in the
- * window.
+ * window nor on the weekday the window starts on.
+ *
+ * Income does not depend on the dictionary's opinion of the payer: a credit from a counterparty the
+ * dictionary knows as a merchant (a supermarket, a retailer, a streaming service) is a refund only
+ * when it does not look like pay. Regular credits of wage size from one payer are wages, whoever the
+ * payer is (docs/engine.md § Income).
  */
 import type { Category } from '../model/assessment.ts';
 import { toMajor } from '../model/money.ts';
-import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS } from './cadence.ts';
+import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS, type CadenceFit } from './cadence.ts';
 import { exclude, type Row } from './classify.ts';
 import { isoDate } from './calendar.ts';
 import type { CreditMeaning } from './kinds.ts';
@@ -15,7 +20,7 @@ import { cv, median, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
 import type { IncomeStream, IncomeType } from './types.ts';
 
-type Meaning = CreditMeaning | 'returned' | 'unknown';
+type Meaning = CreditMeaning | 'maintenance' | 'returned' | 'unknown';
 
 const INCOME_MEANINGS: ReadonlySet<CreditMeaning> = new Set(['employment', 'benefit', 'pension', 'gig', 'interest']);
 
@@ -23,6 +28,7 @@ const INCOME_MEANINGS: ReadonlySet<CreditMeaning> = new Set(['employment', 'bene
 export function creditMeaning(r: Row): Meaning {
   if (r.signals.returned) return 'returned';
   if (r.signals.refund) return 'refund';
+  if (r.signals.maintenance) return 'maintenance';
   const dict = r.match?.entry.credit;
   if (dict && INCOME_MEANINGS.has(dict)) return dict;
   if (r.signals.salary || r.signals.giro) return 'employment';
@@ -37,7 +43,19 @@ const TYPE_OF: Partial<Record<Meaning, IncomeType>> = {
   pension: 'pension',
   gig: 'self_employment',
   interest: 'interest',
+  maintenance: 'maintenance',
 };
+
+/**
+ * Types whose schedule is a contract (a payroll, the DWP, a pension scheme): a slot without a payment
+ * is read as a detection gap, so the figure is the mean payment × payments a month. For the others
+ * (self-employment, maintenance, other regular credits) an empty slot is a period without money, so
+ * the figure is the total ÷ slots.
+ */
+const CONTRACTUAL: ReadonlySet<IncomeType> = new Set(['employment', 'benefit', 'pension', 'interest']);
+
+/** Income types that are earned: their variability drives `income_volatility`; their end is an income loss. */
+export const EARNED: ReadonlySet<IncomeType> = new Set(['employment', 'self_employment', 'other_regular']);
 
 export interface IncomeResult {
   streams: IncomeStream[];
@@ -57,7 +75,43 @@ function completeMonthTotals(rows: readonly Row[], period: Period): number[] {
   return [...totals.values()];
 }
 
-interface Group { id: string; meaning: Meaning; rows: Row[] }
+interface Group { id: string; type: IncomeType; rows: Row[]; fit?: CadenceFit | undefined }
+
+const payerOf = (r: Row) => r.key.replace(/^u:/, '');
+
+/** The fewest payments a schedule is read from: three, or two in a history too short to hold three. */
+function cadenceOf(rows: readonly Row[], period: Period): CadenceFit | undefined {
+  return detectCadence(rows.map((r) => r.day), { minPayments: period.days < THRESHOLDS.shortHistoryDays ? 2 : THRESHOLDS.scheduleMinPayments });
+}
+
+/**
+ * Credits from one counterparty that the dictionary calls a merchant, or that nothing names, read as
+ * a whole: regular pay, irregular earnings, or (row by row) refunds and transfers.
+ */
+function readUnnamedPayer(rows: Row[], period: Period): Group | undefined {
+  const amounts = rows.map((r) => r.abs);
+  const merchant = rows[0]!.match !== undefined;
+  const payer = payerOf(rows[0]!);
+  const company = rows.some((r) => r.signals.company);
+  const earnedWords = rows.some((r) => r.signals.earned);
+  const wageSize = median(amounts) >= THRESHOLDS.wageMinMinor;
+  if (rows.length >= THRESHOLDS.unknownPayerMinPayments && cv(amounts) <= THRESHOLDS.unknownPayerMaxCv && (!merchant || wageSize)) {
+    const fit = cadenceOf(rows, period);
+    if (fit) {
+      // Regular credits: wages from an employer (a merchant, a company), or other regular income.
+      const type: IncomeType = merchant || company ? 'employment' : earnedWords ? 'self_employment' : 'other_regular';
+      return { id: `${type}:${payer}`, type, rows, fit };
+    }
+  }
+  // Irregular earnings: a company (or a narrative of commission, bonus, drawings, invoices) paying
+  // wage-size amounts in at least two calendar months — not a shop's refunds.
+  const months = new Set(rows.map((r) => monthIndex(r.day))).size;
+  if ((company || earnedWords) && wageSize && rows.length >= THRESHOLDS.unknownPayerMinPayments && months >= 2 && !(merchant && !earnedWords)) {
+    const type: IncomeType = rows.some((r) => r.signals.salary || r.signals.earned) ? 'employment' : 'self_employment';
+    return { id: `${type}:${payer}`, type, rows };
+  }
+  return undefined;
+}
 
 /**
  * @param credits rows with money in and no treatment yet
@@ -65,12 +119,27 @@ interface Group { id: string; meaning: Meaning; rows: Row[] }
  */
 export function findIncome(credits: readonly Row[], period: Period, payeeCategory: ReadonlyMap<string, Category>): IncomeResult {
   const groups = new Map<string, Group>();
+  const unnamed = new Map<string, Row[]>();
   const refunds = new Map<Category, Row[]>();
   const winnings: Row[] = [];
-  const add = (id: string, meaning: Meaning, r: Row) => {
-    const g = groups.get(id) ?? { id, meaning, rows: [] };
+  const add = (id: string, type: IncomeType, r: Row) => {
+    const g = groups.get(id) ?? { id, type, rows: [] };
     g.rows.push(r);
     groups.set(id, g);
+  };
+  const refundOrExclude = (r: Row, meaning: Meaning, oneOff: boolean) => {
+    const category = payeeCategory.get(r.key);
+    if (category) {
+      r.treatment = 'refund';
+      r.stream = category;
+      const list = refunds.get(category);
+      if (list) list.push(r);
+      else refunds.set(category, [r]);
+    } else if (meaning === 'refund') {
+      exclude(r, 'refund_unmatched');
+    } else {
+      exclude(r, oneOff ? 'one_off_transfer_in' : 'irregular_transfer_in');
+    }
   };
 
   for (const r of credits) {
@@ -81,58 +150,65 @@ export function findIncome(credits: readonly Row[], period: Period, payeeCategor
       case 'loan': exclude(r, 'loan_disbursement'); break;
       case 'transfer': exclude(r, 'transfer_in'); break;
       case 'gambling_winnings': exclude(r, 'gambling_winnings'); winnings.push(r); break;
-      case 'employment': add(`employment:${r.key.replace(/^u:/, '')}`, meaning, r); break;
-      case 'benefit': add(`benefit:${r.match?.entry.benefit ?? 'other'}`, meaning, r); break;
-      case 'pension': add(`pension:${r.key.replace(/^u:/, '')}`, meaning, r); break;
-      case 'gig': add(`self_employment:${r.key.replace(/^u:/, '')}`, meaning, r); break;
-      case 'interest': add(`interest:${r.tx.account_id}`, meaning, r); break;
+      case 'benefit': add(`benefit:${r.match?.entry.benefit ?? 'other'}`, 'benefit', r); break;
+      case 'interest': add(`interest:${r.tx.account_id}`, 'interest', r); break;
+      case 'employment':
+      case 'pension':
+      case 'gig':
+      case 'maintenance': {
+        const type = TYPE_OF[meaning]!;
+        add(`${type}:${payerOf(r)}`, type, r);
+        break;
+      }
       case 'refund':
       case 'unknown': {
-        const category = payeeCategory.get(r.key);
-        if (category) {
-          r.treatment = 'refund';
-          r.stream = category;
-          const list = refunds.get(category);
-          if (list) list.push(r);
-          else refunds.set(category, [r]);
-        } else if (meaning === 'refund') {
-          exclude(r, 'refund_unmatched');
-        } else {
-          add(`other:${r.key.replace(/^u:/, '')}`, meaning, r);
-        }
+        // A refund the narrative names as one is a refund; anything else is read with its payer's other credits.
+        if (r.signals.refund) { refundOrExclude(r, meaning, true); break; }
+        const list = unnamed.get(r.key);
+        if (list) list.push(r);
+        else unnamed.set(r.key, [r]);
         break;
       }
     }
   }
+  for (const [, rows] of [...unnamed].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    // The payer's credits as a whole; failing that, its wage-size credits alone (an employer that is
+    // also a shop pays wages beside the odd refund of the employee's shopping).
+    let paid = rows;
+    let g = readUnnamedPayer(rows, period);
+    if (!g) {
+      const large = rows.filter((r) => r.abs >= THRESHOLDS.wageMinMinor);
+      if (large.length > 0 && large.length < rows.length) {
+        g = readUnnamedPayer(large, period);
+        paid = large;
+      }
+    }
+    if (g) {
+      const existing = groups.get(g.id);
+      if (existing) existing.rows.push(...g.rows);
+      else groups.set(g.id, g);
+    }
+    const rest = g ? rows.filter((r) => !paid.includes(r)) : rows;
+    const meaning = rows[0]!.match ? 'refund' : 'unknown';
+    for (const r of rest) refundOrExclude(r, meaning, rest.length === 1);
+  }
 
   const streams: IncomeStream[] = [];
   for (const g of [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const s = buildStream(g, period);
-    if (!s) continue;
-    streams.push(s);
+    g.rows.sort((a, b) => a.day - b.day || (a.ref < b.ref ? -1 : 1));
+    streams.push(buildStream(g, period));
   }
   const verifiedMinor = sum(streams.map((s) => Math.round(s.monthly_amount * 100)));
   return { streams, verifiedMinor, refunds, winnings };
 }
 
-function buildStream(g: Group, period: Period): IncomeStream | undefined {
+function buildStream(g: Group, period: Period): IncomeStream {
   const rows = g.rows;
   const amounts = rows.map((r) => r.abs);
-  const days = rows.map((r) => r.day);
   const total = sum(amounts);
-  const fit = detectCadence(days);
+  const fit = g.fit ?? cadenceOf(rows, period);
   const first = rows[0]!, last = rows[rows.length - 1]!;
-  let type: IncomeType | undefined = TYPE_OF[g.meaning];
-
-  if (!type) {
-    // An unrecognised payer is income only when it pays regularly, like clockwork.
-    const regular = fit && rows.length >= THRESHOLDS.unknownPayerMinPayments && cv(amounts) <= THRESHOLDS.unknownPayerMaxCv;
-    if (!regular) {
-      for (const r of rows) exclude(r, rows.length === 1 ? 'one_off_transfer_in' : 'irregular_transfer_in');
-      return undefined;
-    }
-    type = rows.some((r) => r.signals.company) ? 'employment' : 'other_regular';
-  }
+  const type = g.type;
 
   let cadence: IncomeStream['cadence'];
   let monthly: number;
@@ -144,15 +220,19 @@ function buildStream(g: Group, period: Period): IncomeStream | undefined {
     cadence = fit.cadence;
     missed = fit.missed;
     const overdueBy = period.last - last.day - THRESHOLDS.endedAfterPeriods * PERIOD_DAYS[fit.cadence] - DRIFT_TOLERANCE[fit.cadence];
-    const perSlot = total / fit.slots;
+    // Payments on one day count as one payment of the period.
+    const paid = fit.slots - fit.missed;
+    const contractual = CONTRACTUAL.has(type);
+    const perPeriod = total / (contractual ? paid : fit.slots);
     variability = cv(amounts);
     if (overdueBy > 0) {
       status = 'ended';
       monthly = 0;
       basis = `${fit.cadence} payments stopped after ${isoDate(last.day)}; not counted as current income`;
     } else {
-      monthly = (perSlot * PER_MONTH[fit.cadence]) / 100;
-      basis = `${fit.cadence}: £${toMajor(Math.round(perSlot)).toFixed(2)} per pay period × ${PER_MONTH[fit.cadence].toFixed(4)} periods a month`;
+      monthly = (perPeriod * PER_MONTH[fit.cadence]) / 100;
+      const per = contractual || fit.missed === 0 ? 'per pay period' : `per pay period (${fit.missed} of ${fit.slots} periods without a payment count as nothing)`;
+      basis = `${fit.cadence}: £${toMajor(Math.round(perPeriod)).toFixed(2)} ${per} × ${PER_MONTH[fit.cadence].toFixed(4)} periods a month`;
     }
   } else if (rows.length === 1 && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays && (type === 'employment' || type === 'benefit' || type === 'pension')) {
     cadence = 'assumed_monthly';
@@ -161,9 +241,17 @@ function buildStream(g: Group, period: Period): IncomeStream | undefined {
     basis = `one payment in a ${period.days}-day history, taken as monthly`;
   } else {
     cadence = 'irregular';
-    monthly = total / period.averagingMonths / 100;
     variability = cv(completeMonthTotals(rows, period));
-    basis = `irregular: total £${toMajor(total).toFixed(2)} over ${period.averagingMonths.toFixed(2)} months`;
+    const gaps = rows.slice(1).map((r, i) => r.day - rows[i]!.day);
+    const quietFor = period.last - last.day;
+    if (quietFor > Math.max(THRESHOLDS.irregularEndedAfterDays, 2 * median(gaps))) {
+      status = 'ended';
+      monthly = 0;
+      basis = `irregular payments, none since ${isoDate(last.day)} (${quietFor} days before the end of the history); not counted as current income`;
+    } else {
+      monthly = total / period.averagingMonths / 100;
+      basis = `irregular: total £${toMajor(total).toFixed(2)} over ${period.averagingMonths.toFixed(2)} months`;
+    }
   }
 
   for (const r of rows) {

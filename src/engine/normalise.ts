@@ -36,20 +36,6 @@ const PLACE_TOKENS = new Set(
   ).split(' '),
 );
 
-/** Reference-like tokens: four or more digits, or long mixes of letters and digits. */
-function isReference(token: string): boolean {
-  if (token.length >= 4 && /^\d+$/.test(token)) return true;
-  if (token.length >= 6) {
-    let digits = 0;
-    for (let i = 0; i < token.length; i++) {
-      const c = token.charCodeAt(i);
-      if (c >= 48 && c <= 57) digits++;
-    }
-    return digits >= 3;
-  }
-  return false;
-}
-
 /**
  * Upper-case, strip domains, card numbers, dates, times and punctuation; returns word tokens.
  * Reference-like tokens are kept here (brands such as BET365 or JET2 look like references) and are
@@ -90,10 +76,20 @@ const NOISE_TOKENS = new Set(
     'JAN FEB MAR APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC').split(' '),
 );
 
-/** A stable key for an unrecognised counterparty: prefixes, noise words, places and legal suffixes removed. */
+/** Words after which a narrative carries a reference, not the counterparty's name. */
+const REFERENCE_MARKERS = new Set(['REF', 'REFERENCE']);
+const HAS_DIGIT = /\d/;
+
+/**
+ * A stable key for an unrecognised counterparty: prefixes, noise words, places and legal suffixes
+ * removed, and everything that changes from payment to payment — a reference after `REF`, pay periods
+ * and payroll numbers (`P06`, `WK23`, any token with a digit) — so one payer's credits meet on one key.
+ */
 export function counterpartyKey(tokens: readonly string[]): string {
   const stripped = stripPrefixes(tokens);
-  const t = stripped.filter((x) => !NOISE_TOKENS.has(x) && !isReference(x));
+  const marker = stripped.findIndex((x, i) => i > 0 && REFERENCE_MARKERS.has(x));
+  const named = marker > 0 ? stripped.slice(0, marker) : stripped;
+  const t = named.filter((x) => !NOISE_TOKENS.has(x) && !HAS_DIGIT.test(x));
   if (t.length === 0) return stripped.join(' ');
   let end = t.length;
   while (end > 1 && PLACE_TOKENS.has(t[end - 1]!)) end--;

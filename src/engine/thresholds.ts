@@ -35,12 +35,22 @@ export const THRESHOLDS = {
   unknownPayerMinPayments: 3,
   /** … and payment amounts whose coefficient of variation is at most this. */
   unknownPayerMaxCv: 0.25,
+  /** A credit from a counterparty the dictionary knows as a merchant is read as pay only when its median payment is at least this (pence); smaller regular credits stay refunds. */
+  wageMinMinor: 10_000,
+  /** An income schedule is read from at least this many payments (two payments are no schedule: two credits 11 days apart are not "fortnightly") … */
+  scheduleMinPayments: 3,
+  /** … except in a history shorter than this (days), which cannot hold three monthly payments. A quarterly schedule may always be read from two. */
+  shortHistoryDays: 75,
+  /** An irregular income stream with no payment for this many days — a quarter — (or twice its median gap, if longer) before the end of the history has ended. */
+  irregularEndedAfterDays: 91,
   /** Recurring discretionary spend is averaged by its cadence only when amounts vary less than this CV. */
   recurringSpendMaxCv: 0.15,
   /** Groups with more payments than this are not tested for a cadence (day-to-day spending). */
   recurringMaxPayments: 40,
   /** A cadence stream is "ended" when its next payment is overdue by this many periods. */
   endedAfterPeriods: 1.5,
+  /** A scheduled housing or credit payment is overdue at the end of the history when its last payment is older than one period + twice the drift tolerance + this many days. */
+  overdueGraceDays: 3,
   /** Returned payments in at least this many events add the resilience indicator. */
   returnedPaymentsVulnerable: 2,
   /** Negative balances or overdraft charges in at least this many calendar months = persistent overdraft. */

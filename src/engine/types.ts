@@ -47,7 +47,7 @@ export type ExclusionReason =
   | 'income_stream_ended'
   | 'zero_amount';
 
-export type IncomeType = 'employment' | 'self_employment' | 'benefit' | 'pension' | 'interest' | 'other_regular';
+export type IncomeType = 'employment' | 'self_employment' | 'benefit' | 'pension' | 'interest' | 'maintenance' | 'other_regular';
 
 export type CategorisationRule = 'category_hint' | 'merchant_dictionary' | 'unmatched';
 
@@ -98,6 +98,8 @@ export interface ExpenditureLine {
   class: SpendClass;
   cadence: Cadence | 'irregular' | 'assumed_monthly';
   payments: number;
+  /** Slots of the schedule with no payment (committed lines count in full regardless). */
+  missed_payments?: number;
   monthly_amount: number;
   basis: string;
   refs: string[];

@@ -47,6 +47,25 @@ describe('cadence', () => {
     const fit = detectCadence(days(['2026-01-02', '2026-01-09', '2026-01-23', '2026-01-30', '2026-02-06', '2026-02-13']));
     expect(fit).to.include({ cadence: 'weekly', missed: 1, slots: 7 });
   });
+  it('finds semi-monthly pay on the 15th and the last working day, moved before weekends', () => {
+    const fit = detectCadence(days(['2026-05-15', '2026-05-29', '2026-06-15', '2026-06-30', '2026-07-15', '2026-07-31', '2026-08-14', '2026-08-28', '2026-09-15', '2026-09-30', '2026-10-15', '2026-10-30']));
+    expect(fit).to.include({ cadence: 'semi_monthly', missed: 0, slots: 12 });
+  });
+  it('finds semi-monthly pay on the 1st and the 16th, and tells it from fortnightly', () => {
+    expect(detectCadence(days(['2026-06-01', '2026-06-16', '2026-07-01', '2026-07-16', '2026-07-31', '2026-08-14', '2026-09-01', '2026-09-16']))?.cadence).to.equal('semi_monthly');
+    expect(detectCadence(days(['2026-06-05', '2026-06-19', '2026-07-03', '2026-07-17', '2026-07-31', '2026-08-14', '2026-08-28', '2026-09-11']))?.cadence).to.equal('fortnightly');
+  });
+  it('finds pay on the last Friday of the month', () => {
+    expect(detectCadence(days(['2026-05-29', '2026-06-26', '2026-07-31', '2026-08-28', '2026-09-25', '2026-10-30']))?.cadence).to.equal('monthly');
+  });
+  it('finds quarterly payments, from two payments when that is all a window holds', () => {
+    expect(detectCadence(days(['2026-03-31', '2026-06-30', '2026-09-30']))?.cadence).to.equal('quarterly');
+    expect(detectCadence(days(['2026-06-30', '2026-09-30']), { minPayments: 3 })?.cadence).to.equal('quarterly');
+  });
+  it('does not extrapolate two payments into a schedule when three are required', () => {
+    expect(detectCadence(days(['2026-05-06', '2026-05-17']), { minPayments: 3 })).to.equal(undefined);
+    expect(detectCadence(days(['2026-05-25', '2026-06-25']), { minPayments: 3 })).to.equal(undefined);
+  });
   it('finds no schedule in irregular payments or a single one', () => {
     expect(detectCadence(days(['2026-01-02', '2026-01-11', '2026-01-30', '2026-02-03', '2026-02-27']))).to.equal(undefined);
     expect(detectCadence(days(['2026-01-02']))).to.equal(undefined);
