@@ -38,15 +38,27 @@ export interface CadenceFit {
   max_drift: number;
 }
 
-interface Candidate { slots: number; missed: number; maxDrift: number }
+interface Candidate { slots: number; missed: number; maxDrift: number; outliers: number }
 
-/** Accepts a fit when missed slots are at most max(1, 20% of payments). */
+/**
+ * Accepts a fit when missed slots are at most 20% of payments, and one missed slot in four or more
+ * payments: three payments with a gap are no evidence of a schedule.
+ */
 function acceptable(n: number, c: Candidate | undefined): c is Candidate {
-  return !!c && c.missed <= Math.max(1, Math.floor(0.2 * n));
+  return !!c && c.missed <= Math.max(n >= 4 ? 1 : 0, Math.floor(0.2 * n));
 }
 
+/**
+ * Payments allowed further from their slot (up to the tolerance + OUTLIER_EXTRA_DAYS): one in four
+ * (rounded), and one in any three or more. Easter and the May bank holidays move a payday three or four days;
+ * read against another year's calendar (or shifted by a few days) those moves are no longer excused by
+ * the holidays, and the schedule must still fit. A run of drifting dates does not.
+ */
+const OUTLIER_EXTRA_DAYS = 2;
+const outliersAllowed = (n: number) => (n >= 3 ? Math.max(1, Math.round(n / 4)) : 0);
+
 const better = (c: Candidate, best: Candidate | undefined) =>
-  !best || c.missed < best.missed || (c.missed === best.missed && c.maxDrift < best.maxDrift);
+  !best || c.missed < best.missed || (c.missed === best.missed && (c.outliers < best.outliers || (c.outliers === best.outliers && c.maxDrift < best.maxDrift)));
 
 /** Every `period` days from one of the payments. */
 function fitPeriod(days: readonly number[], period: number, tol: number): Candidate | undefined {
@@ -56,19 +68,20 @@ function fitPeriod(days: readonly number[], period: number, tol: number): Candid
     let lo = Infinity, hi = -Infinity;
     const seen = new Set<number>();
     let ok = true;
+    let outliers = outliersAllowed(days.length);
     for (const d of days) {
       const k = Math.round((d - anchor) / period);
       if (seen.has(k)) { ok = false; break; }
       seen.add(k);
       const drift = driftFrom(anchor + k * period, d);
-      if (drift > tol) { ok = false; break; }
+      if (drift > tol && (drift > tol + OUTLIER_EXTRA_DAYS || outliers-- <= 0)) { ok = false; break; }
       if (drift > maxDrift) maxDrift = drift;
       if (k < lo) lo = k;
       if (k > hi) hi = k;
     }
     if (!ok) continue;
     const slots = hi - lo + 1;
-    const c = { slots, missed: slots - days.length, maxDrift };
+    const c = { slots, missed: slots - days.length, maxDrift, outliers: outliersAllowed(days.length) - Math.max(0, outliers) };
     if (better(c, best)) best = c;
   }
   return best;
@@ -76,10 +89,12 @@ function fitPeriod(days: readonly number[], period: number, tol: number): Candid
 
 /**
  * Matches sorted payment days to a sorted list of nominal dates: each payment to the nominal date
- * with the least drift among its neighbours; every payment within `tol`, and no two in one slot.
+ * with the least drift among its neighbours; every payment within `tol` (but the few outliers allowed),
+ * and no two in one slot.
  */
 function fitNominals(days: readonly number[], nominals: readonly number[], tol: number): Candidate | undefined {
   let j = 0, prev = -1, first = -1, maxDrift = 0;
+  let outliers = outliersAllowed(days.length);
   for (const d of days) {
     while (j + 1 < nominals.length && nominals[j + 1]! <= d) j++;
     let bestIdx = -1, bestDrift = Infinity;
@@ -87,13 +102,14 @@ function fitNominals(days: readonly number[], nominals: readonly number[], tol: 
       const drift = driftFrom(nominals[i]!, d);
       if (drift < bestDrift || (drift === bestDrift && Math.abs(nominals[i]! - d) < Math.abs(nominals[bestIdx]! - d))) { bestDrift = drift; bestIdx = i; }
     }
-    if (bestDrift > tol || bestIdx <= prev) return undefined;
+    if (bestIdx <= prev) return undefined;
+    if (bestDrift > tol && (bestDrift > tol + OUTLIER_EXTRA_DAYS || outliers-- <= 0)) return undefined;
     if (first < 0) first = bestIdx;
     prev = bestIdx;
     if (bestDrift > maxDrift) maxDrift = bestDrift;
   }
   const slots = prev - first + 1;
-  return { slots, missed: slots - days.length, maxDrift };
+  return { slots, missed: slots - days.length, maxDrift, outliers: outliersAllowed(days.length) - Math.max(0, outliers) };
 }
 
 /** Months (as y*12 + m-1) from two before the first payment to two after the last. */
@@ -178,7 +194,7 @@ export interface CadenceOptions {
 
 /**
  * Fits a schedule to payment days (any order; same-day payments count once). Among schedules that fit,
- * the one with fewest missed slots wins, then the longer period.
+ * the one with fewest missed slots wins, then the one with fewest outliers, then the longer period.
  */
 export function detectCadence(paymentDays: readonly number[], options: CadenceOptions = {}): CadenceFit | undefined {
   const days = [...new Set(paymentDays)].sort((a, b) => a - b);
@@ -195,10 +211,10 @@ export function detectCadence(paymentDays: readonly number[], options: CadenceOp
   ];
   let best: [Cadence, Candidate] | undefined;
   for (const [cadence, fit] of fits) {
-    if (best && best[1].missed === 0) break;
+    if (best && best[1].missed === 0 && best[1].outliers === 0) break;
     const c = fit();
     if (!acceptable(days.length, c)) continue;
-    if (!best || c.missed < best[1].missed) best = [cadence, c];
+    if (!best || c.missed < best[1].missed || (c.missed === best[1].missed && c.outliers < best[1].outliers)) best = [cadence, c];
   }
   return best ? { cadence: best[0], slots: best[1].slots, missed: best[1].missed, max_drift: best[1].maxDrift } : undefined;
 }

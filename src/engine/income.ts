@@ -95,19 +95,24 @@ function readUnnamedPayer(rows: Row[], period: Period): Group | undefined {
   const company = rows.some((r) => r.signals.company);
   const earnedWords = rows.some((r) => r.signals.earned);
   const wageSize = median(amounts) >= THRESHOLDS.wageMinMinor;
-  if (rows.length >= THRESHOLDS.unknownPayerMinPayments && cv(amounts) <= THRESHOLDS.unknownPayerMaxCv && (!merchant || wageSize)) {
+  const n = rows.length;
+  if (cv(amounts) <= THRESHOLDS.unknownPayerMaxCv && (!merchant || wageSize)) {
     const fit = cadenceOf(rows, period);
-    if (fit) {
+    // Three payments make a schedule; two do when they are a quarter apart and the payer is a
+    // company or the narrative names earnings (a dividend, a bonus).
+    if (fit && (n >= THRESHOLDS.unknownPayerMinPayments || (fit.cadence === 'quarterly' && (company || earnedWords)))) {
       // Regular credits: wages from an employer (a merchant, a company), or other regular income.
       const type: IncomeType = merchant || company ? 'employment' : earnedWords ? 'self_employment' : 'other_regular';
       return { id: `${type}:${payer}`, type, rows, fit };
     }
   }
-  // Irregular earnings: a company (or a narrative of commission, bonus, drawings, invoices) paying
-  // wage-size amounts in at least two calendar months — not a shop's refunds.
+  // Irregular earnings: a company, or a narrative of commission, bonus, dividends, drawings or
+  // invoices, paying wage-size amounts — three times in two calendar months, or twice when the
+  // narrative names the earnings. A merchant's credits need the words (a shop's refunds are not earnings).
   const months = new Set(rows.map((r) => monthIndex(r.day))).size;
-  if ((company || earnedWords) && wageSize && rows.length >= THRESHOLDS.unknownPayerMinPayments && months >= 2 && !(merchant && !earnedWords)) {
-    const type: IncomeType = rows.some((r) => r.signals.salary || r.signals.earned) ? 'employment' : 'self_employment';
+  const often = earnedWords ? n >= 2 : n >= THRESHOLDS.unknownPayerMinPayments && months >= 2;
+  if ((company || earnedWords) && wageSize && often && (!merchant || earnedWords)) {
+    const type: IncomeType = rows.some((r) => r.signals.salary) ? 'employment' : 'self_employment';
     return { id: `${type}:${payer}`, type, rows };
   }
   return undefined;
