@@ -1,7 +1,7 @@
 /**
  * What a matched counterparty's *kind* means: its default SFS category, how a debit to it is classed
  * (committed / essential / discretionary, or savings), and what a credit from it is.
- * The merchant dictionary (data/merchants.json) names a kind for every entry; this table is the one
+ * The merchant dictionary (data/curated/*.json, data/brands.json) names a kind for every entry; this table is the one
  * place where a kind's meaning is decided. docs/engine.md explains each choice.
  */
 import type { Category } from '../model/assessment.ts';

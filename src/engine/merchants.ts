@@ -1,12 +1,16 @@
 /**
- * Merchant intelligence: the curated dictionary (data/merchants.json) and a matcher over it.
+ * Merchant intelligence: the dictionary's two layers (data/curated/*.json by hand, data/brands.json
+ * generated from name-suggestion-index; data/README.md) and a matcher over each.
  * The matcher indexes every alias by its first token and finds, anywhere in a narrative's tokens, the
  * longest alias (most tokens, then most characters, then earliest position): "TESCO MOBILE" beats
  * "TESCO", "STATE PENSION" beats "PENSION".
  */
 import type { Category } from '../model/assessment.ts';
 import { CATEGORIES } from '../model/assessment.ts';
-import data from './data/merchants.json' with { type: 'json' };
+import brands from './data/brands.json' with { type: 'json' };
+import everyday from './data/curated/everyday.json' with { type: 'json' };
+import finance from './data/curated/finance.json' with { type: 'json' };
+import household from './data/curated/household.json' with { type: 'json' };
 import { KINDS, isKind, type CreditMeaning, type Kind } from './kinds.ts';
 import { aliasTokens } from './normalise.ts';
 
@@ -104,5 +108,31 @@ export function buildDictionary(version: string, raw: readonly RawEntry[]): Merc
   };
 }
 
-/** The built-in UK dictionary. */
-export const UK_MERCHANTS: MerchantDictionary = buildDictionary(data.version, data.entries as RawEntry[]);
+/**
+ * Layers dictionaries: the first layer that matches a narrative decides, so a curated entry always
+ * beats a generated brand, whatever their lengths.
+ */
+export function layered(...layers: readonly MerchantDictionary[]): MerchantDictionary {
+  return {
+    version: layers.map((l) => l.version).join('; '),
+    entries: layers.flatMap((l) => l.entries),
+    match(tokens) {
+      for (const l of layers) {
+        const m = l.match(tokens);
+        if (m) return m;
+      }
+      return undefined;
+    },
+  };
+}
+
+const CURATED = [finance, household, everyday];
+/** The hand-curated layer. */
+export const CURATED_MERCHANTS: MerchantDictionary = buildDictionary(
+  `curated ${CURATED.map((f) => f.version).sort().at(-1)}`,
+  CURATED.flatMap((f) => f.entries as RawEntry[]),
+);
+/** The generated brand layer (empty until `npm run merchants` has been run). */
+export const BRAND_MERCHANTS: MerchantDictionary = buildDictionary(`brands ${brands.version}`, brands.entries as RawEntry[]);
+/** The built-in UK dictionary: curated, then brands. */
+export const UK_MERCHANTS: MerchantDictionary = layered(CURATED_MERCHANTS, BRAND_MERCHANTS);
