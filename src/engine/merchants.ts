@@ -11,6 +11,7 @@ import brands from './data/brands.json' with { type: 'json' };
 import everyday from './data/curated/everyday.json' with { type: 'json' };
 import finance from './data/curated/finance.json' with { type: 'json' };
 import household from './data/curated/household.json' with { type: 'json' };
+import generic from './data/generic.json' with { type: 'json' };
 import { KINDS, isKind, type CreditMeaning, type Kind } from './kinds.ts';
 import { aliasTokens } from './normalise.ts';
 
@@ -134,5 +135,7 @@ export const CURATED_MERCHANTS: MerchantDictionary = buildDictionary(
 );
 /** The generated brand layer (empty until `npm run merchants` has been run). */
 export const BRAND_MERCHANTS: MerchantDictionary = buildDictionary(`brands ${brands.version}`, brands.entries as RawEntry[]);
-/** The built-in UK dictionary: curated, then brands. */
-export const UK_MERCHANTS: MerchantDictionary = layered(CURATED_MERCHANTS, BRAND_MERCHANTS);
+/** Generic trade words (CINEMA, HOTEL, …): the last resort before a narrative is unmatched. */
+export const GENERIC_MERCHANTS: MerchantDictionary = buildDictionary(`generic ${generic.version}`, generic.entries as RawEntry[]);
+/** The built-in UK dictionary: curated, then brands, then generic trade words. */
+export const UK_MERCHANTS: MerchantDictionary = layered(CURATED_MERCHANTS, BRAND_MERCHANTS, GENERIC_MERCHANTS);
