@@ -135,10 +135,16 @@ interface Narrative {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Canonical order: the result never depends on the order transactions arrive in. */
-function canonicalOrder(a: Transaction, b: Transaction): number {
+/**
+ * Canonical order: the result never depends on the order transactions arrive in. By date (compared as
+ * day numbers, which order as the ISO dates do and compare faster), then by every field in turn.
+ */
+function canonicalOrder(a: { tx: Transaction; day: number }, b: { tx: Transaction; day: number }): number {
+  return a.day - b.day || sameDayOrder(a.tx, b.tx);
+}
+
+function sameDayOrder(a: Transaction, b: Transaction): number {
   return (
-    cmp(a.date, b.date) ||
     cmp(a.account_id, b.account_id) ||
     a.amount_minor - b.amount_minor ||
     cmp(a.merchant_name, b.merchant_name) ||
@@ -173,7 +179,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
   if (currencies.size > 1) {
     throw new EngineInputError('mixed_currency', `transactions are in more than one currency (${[...currencies].sort().join(', ')}); assess one currency at a time`);
   }
-  keyed.sort((a, b) => canonicalOrder(a.tx, b.tx));
+  keyed.sort(canonicalOrder);
 
   // Names repeat far more than descriptions do, so a name is read once; a description adds its
   // signals, and its words only when the name does not identify the counterparty.
