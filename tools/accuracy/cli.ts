@@ -9,13 +9,13 @@
  * Exits 1 when a bar is missed: category accuracy ≥ 97% on the statement lines, every income history
  * within 2% of its expected income, each stable within 1% under 14 day shifts, personas in tolerance.
  *
- *   npm run accuracy -- [--seeds 30] [--failures]
+ *   npm run accuracy -- [--seeds 30] [--failures] [--set banks] [--set holdout]   (both sets by default)
  */
 import { parseArgs } from 'node:util';
 import { personaAccuracy } from '../personas/accuracy.ts';
 import { gradeBanks, gradeIncome, LINE_SETS, loadBanks, share, type LineResult, type LineSet } from './corpus.ts';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string', default: '30' }, failures: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { seeds: { type: 'string', default: '30' }, failures: { type: 'boolean', default: false }, set: { type: 'string', multiple: true } } });
 const seeds = Number(values.seeds);
 export const BARS = { category: 0.97, income: 0.02, shift: 0.01 } as const;
 
@@ -41,7 +41,7 @@ const SET_TITLE: Record<LineSet, string> = {
   banks: 'Statement lines, development set (banks/: the rules\' failures on it were studied)',
   holdout: 'Statement lines, held-out set (holdout/: written apart, graded only after tuning)',
 };
-for (const set of LINE_SETS) {
+for (const set of LINE_SETS.filter((s) => !values.set || values.set.includes(s))) {
   const lines = gradeBanks(loadBanks(set));
   if (lines.length === 0) { console.log(`\n${SET_TITLE[set]}: absent`); continue; }
   const debits = lines.filter((r) => r.line.amount > 0);
