@@ -1,0 +1,27 @@
+/**
+ * `npm run merchants`: regenerates src/engine/data/brands.json from the installed name-suggestion-index
+ * (tools/merchants/generate.ts; docs/merchants.md). Deterministic; a unit test fails when the committed
+ * file differs from what this writes.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.ts';
+import { loadNsi, loadRules, nsiPackageVersion } from './inputs.ts';
+
+export const BRANDS_PATH = fileURLToPath(new URL('../../src/engine/data/brands.json', import.meta.url));
+
+/** The file's exact text: two-space JSON with a final newline. */
+export function render(): string {
+  const data = loadNsi();
+  const pkg = nsiPackageVersion();
+  if (data._meta.version !== pkg) throw new Error(`nsi.json says ${data._meta.version} but the package is ${pkg}`);
+  return `${JSON.stringify(generate(data, loadRules()), null, 2)}\n`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const text = render();
+  writeFileSync(BRANDS_PATH, text);
+  const { counts } = JSON.parse(text) as { counts: Record<string, unknown> };
+  console.log(`wrote ${BRANDS_PATH}`);
+  console.log(JSON.stringify(counts, null, 2));
+}
