@@ -24,7 +24,7 @@ export interface AliasRules {
   generic: readonly RegExp[];
 }
 
-export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign';
+export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign' | 'surname';
 
 /**
  * Country words that mark a name as another country's branch ("Lidl Polska", "Subway Brasil",
@@ -92,6 +92,9 @@ export function rejection(raw: string, tokens: readonly string[], rules: AliasRu
   const lower = raw.toLowerCase();
   if (rules.generic.some((re) => re.test(lower))) return 'generic';
   if (tokens.some((t) => FOREIGN_TOKENS.has(t))) return 'foreign';
+  // A lone O' surname (O'Neill, the surf brand) names people far more often than the brand; the
+  // possessive (O'Neill's, the pub chain) is a business.
+  if (/^O'[A-Za-z]+$/.test(raw.trim()) && !/'s$/i.test(raw.trim())) return 'surname';
   const content = tokens.filter((t) => !FUNCTION_WORDS.has(t));
   if (content.length === 1) {
     const w = content[0]!.toLowerCase();

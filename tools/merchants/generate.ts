@@ -17,7 +17,7 @@
  */
 import type { Kind } from '../../src/engine/kinds.ts';
 import { keyOf, rejection, stripQualifier, tokensOf, variants, fold, type AliasRules, type Rejection } from './aliases.ts';
-import { TAG_KINDS, tagKindOf } from './tags.ts';
+import { DISQUALIFYING_TAGS, TAG_KINDS, tagKindOf, tagOf } from './tags.ts';
 import { tradesInUk, type LocationSet } from './uk.ts';
 
 export interface NsiItem {
@@ -50,6 +50,7 @@ export interface BrandsFile {
     entries: number;
     aliases: number;
     dropped_no_safe_name: number;
+    dropped_car_makers: number;
     aliases_rejected: Record<Rejection, number>;
     by_kind: Record<string, number>;
   };
@@ -86,11 +87,13 @@ function namesOf(item: NsiItem): string[] {
 
 /** Generates the brand layer from NSI data. */
 export function generate(data: NsiData, rules: AliasRules): BrandsFile {
-  const rejected: Record<Rejection, number> = { not_latin: 0, too_short: 0, digits_only: 0, common_word: 0, first_name: 0, generic: 0, foreign: 0 };
+  const rejected: Record<Rejection, number> = { not_latin: 0, too_short: 0, digits_only: 0, common_word: 0, first_name: 0, generic: 0, foreign: 0, surname: 0 };
   let nsiBrands = 0;
   let ukBrands = 0;
   let taken = 0;
+  let droppedDisqualified = 0;
   const groups = new Map<string, Group>();
+  const disqualified = new Set<string>();
 
   for (const treePath of Object.keys(data.nsi).sort(byString)) {
     if (!treePath.startsWith('brands/')) continue;
@@ -99,6 +102,7 @@ export function generate(data: NsiData, rules: AliasRules): BrandsFile {
       nsiBrands++;
       if (!tradesInUk(item.locationSet)) continue;
       ukBrands++;
+      if (DISQUALIFYING_TAGS.has(tagOf(treePath) ?? '')) disqualified.add(keyOf(tokensOf(stripQualifier(item.displayName))));
       if (!tag) continue;
       taken++;
       const displayName = stripQualifier(item.displayName);
@@ -125,6 +129,8 @@ export function generate(data: NsiData, rules: AliasRules): BrandsFile {
       }
     }
   }
+
+  for (const key of disqualified) if (groups.delete(key)) droppedDisqualified++;
 
   // Step 4: each alias to one group.
   const owner = new Map<string, Group>();
@@ -184,6 +190,7 @@ export function generate(data: NsiData, rules: AliasRules): BrandsFile {
       entries: entries.length,
       aliases: entries.reduce((n, e) => n + 1 + (e.aliases?.length ?? 0), 0),
       dropped_no_safe_name: dropped,
+      dropped_car_makers: droppedDisqualified,
       aliases_rejected: rejected,
       by_kind: byKind,
     },

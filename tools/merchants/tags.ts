@@ -102,13 +102,13 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'shop=appliance', kind: 'home' },
   { tag: 'shop=electrical', kind: 'home' },
   { tag: 'shop=vacuum_cleaner', kind: 'home' },
+  { tag: 'shop=hifi', kind: 'home', note: 'home electronics, as shop=electronics' },
   { tag: 'shop=catalogue', kind: 'home', note: 'Argos, as the curated layer files it' },
   // Phones: the shops of UK networks, whose debits are the phone contract
   { tag: 'shop=mobile_phone', kind: 'telecom', note: 'network shops (EE, Vodafone, Three, O2): a debit to a network is its contract' },
   { tag: 'shop=telecommunication', kind: 'telecom' },
   // Other retail
   { tag: 'shop=department_store', kind: 'retail' },
-  { tag: 'shop=books', kind: 'retail' },
   { tag: 'shop=stationery', kind: 'retail' },
   { tag: 'shop=toys', kind: 'retail' },
   { tag: 'shop=baby_goods', kind: 'retail' },
@@ -119,12 +119,8 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'shop=jewelry', kind: 'retail' },
   { tag: 'shop=watches', kind: 'retail' },
   { tag: 'shop=computer', kind: 'retail' },
-  { tag: 'shop=hifi', kind: 'retail' },
   { tag: 'shop=camera', kind: 'retail' },
   { tag: 'shop=photo', kind: 'retail' },
-  { tag: 'shop=music', kind: 'retail' },
-  { tag: 'shop=video_games', kind: 'retail' },
-  { tag: 'shop=games', kind: 'retail' },
   { tag: 'shop=art', kind: 'retail' },
   { tag: 'shop=craft', kind: 'retail' },
   { tag: 'shop=florist', kind: 'retail' },
@@ -135,6 +131,10 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'shop=charity', kind: 'charity', note: 'charity shops; their names are the charities, whose debits are mostly donations' },
   // Leisure and travel
   { tag: 'amenity=cinema', kind: 'leisure' },
+  { tag: 'shop=books', kind: 'leisure', note: 'books and games are hobbies: SFS Communications & Leisure' },
+  { tag: 'shop=video_games', kind: 'leisure' },
+  { tag: 'shop=games', kind: 'leisure' },
+  { tag: 'shop=music', kind: 'leisure' },
   { tag: 'leisure=bowling_alley', kind: 'leisure' },
   { tag: 'leisure=trampoline_park', kind: 'leisure' },
   { tag: 'leisure=indoor_play', kind: 'leisure' },
@@ -169,7 +169,7 @@ export const TAG_KINDS: readonly TagKind[] = [
 export const SKIPPED_TAGS: readonly { tag: string; why: string }[] = [
   { tag: 'amenity=bank', why: 'UK banks and building societies are in the curated layer, which knows a payment to a bank is a loan, card or savings transfer, not spending' },
   { tag: 'amenity=atm', why: 'a cash machine operator is not a payee; cash withdrawals are recognised by their narrative' },
-  { tag: 'shop=car', why: 'car makers and dealers: their names are places and words (Vauxhall, Seat, Mini), and car finance goes to lenders' },
+  { tag: 'shop=car', why: 'car makers and dealers. A brand NSI ALSO files under shop=car is dropped whatever else it is filed under (BMW, Volkswagen, Mercedes-Benz service centres are shop=car_repair): a debit naming a car maker is most often its finance company (BMW FS, VOLKSWAGEN FIN SERV), a loan' },
   { tag: 'amenity=bicycle_rental', why: 'scheme names are their sponsors (Santander Cycles), which would shadow the sponsor' },
   { tag: 'amenity=vending_machine', why: 'vending brands are the goods sold, not the payee' },
   { tag: 'advertising=totem', why: 'signs, not businesses' },
@@ -178,10 +178,19 @@ export const SKIPPED_TAGS: readonly { tag: string; why: string }[] = [
   { tag: 'office=*', why: 'except insurance and estate agents, office brands (consultants, employment agencies) do not say what a debit bought' },
 ];
 
+/** Tags that disqualify a brand wherever else NSI files it (see SKIPPED_TAGS). */
+export const DISQUALIFYING_TAGS: ReadonlySet<string> = new Set(['shop=car']);
+
+/** `key=value` of an NSI tree path `brands/<key>/<value>` (undefined for other trees). */
+export function tagOf(treePath: string): string | undefined {
+  const m = /^brands\/([^/]+)\/([^/]+)$/.exec(treePath);
+  return m ? `${m[1]}=${m[2]}` : undefined;
+}
+
 /** Looks up the table row of an NSI tree path such as `brands/shop/supermarket` (undefined when not taken). */
 export function tagKindOf(treePath: string): { row: TagKind; precedence: number } | undefined {
-  const m = /^brands\/([^/]+)\/([^/]+)$/.exec(treePath);
-  if (!m) return undefined;
-  const precedence = TAG_KINDS.findIndex((r) => r.tag === `${m[1]}=${m[2]}`);
+  const tag = tagOf(treePath);
+  if (!tag) return undefined;
+  const precedence = TAG_KINDS.findIndex((r) => r.tag === tag);
   return precedence < 0 ? undefined : { row: TAG_KINDS[precedence]!, precedence };
 }
