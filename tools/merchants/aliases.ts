@@ -24,7 +24,7 @@ export interface AliasRules {
   generic: readonly RegExp[];
 }
 
-export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign' | 'surname';
+export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign' | 'surname' | 'truncation';
 
 /**
  * Country words that mark a name as another country's branch ("Lidl Polska", "Subway Brasil",
@@ -81,8 +81,11 @@ export function variants(name: string): string[][] {
   return out;
 }
 
-/** Why a token sequence is not a safe alias (undefined when it is). `raw` is the folded source name. */
-export function rejection(raw: string, tokens: readonly string[], rules: AliasRules): Rejection | undefined {
+/**
+ * Why a token sequence is not a safe alias (undefined when it is). `raw` is the folded source name;
+ * `own` the tokens of the brand's own name.
+ */
+export function rejection(raw: string, tokens: readonly string[], rules: AliasRules, own: readonly string[] = []): Rejection | undefined {
   // Non-Latin names (Cyrillic, CJK) vanish in tokenising or leave fragments; banks print Latin.
   if (!/^[\x20-\x7E]+$/.test(raw)) return 'not_latin';
   // `&` counts: M&S and B&Q are as distinctive as any three letters.
@@ -92,6 +95,9 @@ export function rejection(raw: string, tokens: readonly string[], rules: AliasRu
   const lower = raw.toLowerCase();
   if (rules.generic.some((re) => re.test(lower))) return 'generic';
   if (tokens.some((t) => FOREIGN_TOKENS.has(t))) return 'foreign';
+  // One word cut from a longer brand name ("JONES" for Jones Bootmaker): the name is long precisely
+  // because the word alone is ambiguous (a surname, a place, a word).
+  if (tokens.length === 1 && own.length > 1 && own.includes(tokens[0]!)) return 'truncation';
   // A lone O' surname (O'Neill, the surf brand) names people far more often than the brand; the
   // possessive (O'Neill's, the pub chain) is a business.
   if (/^O'[A-Za-z]+$/.test(raw.trim()) && !/'s$/i.test(raw.trim())) return 'surname';
