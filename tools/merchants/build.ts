@@ -1,11 +1,12 @@
 /**
  * `npm run merchants`: regenerates src/engine/data/brands.json from the installed name-suggestion-index
- * (tools/merchants/generate.ts; docs/merchants.md). Deterministic; a unit test fails when the committed
+ * (tools/merchants/generate.ts) and the generated sections of docs/merchants.md. Deterministic; a unit test fails when the committed
  * file differs from what this writes.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generate } from './generate.ts';
+import { DOC_PATH, renderDoc } from './docs.ts';
+import { generate, type BrandsFile } from './generate.ts';
 import { loadNsi, loadRules, nsiPackageVersion } from './inputs.ts';
 
 export const BRANDS_PATH = fileURLToPath(new URL('../../src/engine/data/brands.json', import.meta.url));
@@ -21,7 +22,8 @@ export function render(): string {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const text = render();
   writeFileSync(BRANDS_PATH, text);
-  const { counts } = JSON.parse(text) as { counts: Record<string, unknown> };
-  console.log(`wrote ${BRANDS_PATH}`);
-  console.log(JSON.stringify(counts, null, 2));
+  const file = JSON.parse(text) as BrandsFile;
+  writeFileSync(DOC_PATH, renderDoc(readFileSync(DOC_PATH, 'utf8'), file));
+  console.log(`wrote ${BRANDS_PATH} and the generated sections of ${DOC_PATH}`);
+  console.log(JSON.stringify(file.counts, null, 2));
 }
