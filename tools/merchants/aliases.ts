@@ -63,7 +63,7 @@ export function keyOf(tokens: readonly string[]): string {
 /**
  * Spellings of one name that bank narratives use: as written, with `&` as AND and without it
  * ("MARKS & SPENCER", "MARKS AND SPENCER", "MARKS SPENCER"), and hyphenated words closed up
- * ("CO OP" → "COOP").
+ * ("CO OP" → "COOP"), CamelCase split (PIZZAEXPRESS → PIZZA EXPRESS), a trailing UK or GB dropped.
  */
 export function variants(name: string): string[][] {
   const folded = fold(name);
@@ -78,6 +78,10 @@ export function variants(name: string): string[][] {
     add(folded.replace(/&/g, ' '));
   }
   if (/[A-Za-z0-9]-[A-Za-z0-9]/.test(folded)) add(folded.replace(/([A-Za-z0-9])-(?=[A-Za-z0-9])/g, '$1'));
+  // CamelCase brands are written as two words on statements: PizzaExpress → PIZZA EXPRESS.
+  if (/[a-z][A-Z][a-z]/.test(folded)) add(folded.replace(/([a-z])(?=[A-Z][a-z])/g, '$1 '));
+  // "PureGym UK", "Boots UK": the UK qualifier is NSI's label; statements carry the bare name.
+  for (const t of [...out]) if (t.length > 1 && (t.at(-1) === 'UK' || t.at(-1) === 'GB')) out.push(t.slice(0, -1));
   return out;
 }
 

@@ -116,7 +116,8 @@ export function generate(data: NsiData, rules: AliasRules): BrandsFile {
         g.kind = tag.row.kind;
         g.precedence = tag.precedence;
       }
-      const own = tokensOf(displayName);
+      // The brand's own words, without NSI's UK qualifier ("PureGym UK" is PUREGYM on a statement).
+      const own = tokensOf(displayName).filter((t, i, all) => !(i === all.length - 1 && i > 0 && (t === 'UK' || t === 'GB')));
       for (const name of namesOf(item)) {
         const raw = fold(name);
         for (const tokens of variants(name)) {
