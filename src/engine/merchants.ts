@@ -1,9 +1,21 @@
 /**
- * Merchant intelligence: the dictionary's two layers (data/curated/*.json by hand, data/brands.json
- * generated from name-suggestion-index; data/README.md) and a matcher over each.
- * The matcher indexes every alias by its first token and finds, anywhere in a narrative's tokens, the
- * longest alias (most tokens, then most characters, then earliest position): "TESCO MOBILE" beats
- * "TESCO", "STATE PENSION" beats "PENSION".
+ * Merchant intelligence: the dictionary's layers (data/curated/*.json by hand, data/brands.json generated
+ * from name-suggestion-index, data/generic.json trade words; data/README.md) and a matcher over each.
+ *
+ * The matcher reads a narrative's tokens once and finds every alias in them as a whole-word token
+ * sequence (an index by first token keeps that to a few comparisons per token). Of the aliases found:
+ *  - one that lies wholly inside the bank's type prefix (`BP` of HSBC's bill payment, `SO`, `DD`) is not a
+ *    payee, unless it is anchored to the start (`^CPT`);
+ *  - one vetoed by a neighbouring `unless` word (COSTA DEL SOL), one flagged `person` that does not
+ *    stand alone (FPI ZARA JONES), and a one-word name after an initial in a payment to a person (M COSTA)
+ *    are dropped;
+ *  - a named entry beats a `defer` generic word (RENT, INSURANCE) and both beat a payment `processor`
+ *    (PAYPAL *DEPOP is Depop, plain PAYPAL is PayPal); among equals the longest alias wins (most tokens,
+ *    then most characters, then the earliest): TESCO MOBILE beats TESCO, STATE PENSION beats PENSION;
+ *  - a generic word with `over` kinds re-reads a named entry of one of those kinds: TESCO PAY AT PUMP is
+ *    fuel, TESCO BANK CAR INS insurance, HSBC MORTGAGE a mortgage, CASH … CO-OP a cash withdrawal.
+ * Layers (`layered`) apply the same order across dictionaries: a curated named entry, then a brand,
+ * then a curated generic word, then the trade-word layer, then a processor.
  */
 import type { Category } from '../model/assessment.ts';
 import { CATEGORIES } from '../model/assessment.ts';
@@ -13,7 +25,7 @@ import finance from './data/curated/finance.json' with { type: 'json' };
 import household from './data/curated/household.json' with { type: 'json' };
 import generic from './data/generic.json' with { type: 'json' };
 import { KINDS, isKind, type CreditMeaning, type Kind } from './kinds.ts';
-import { aliasTokens } from './normalise.ts';
+import { aliasTokens, isPlaceOrFormToken, payeeStart, type PayeeStart } from './normalise.ts';
 
 export interface MerchantEntry {
   id: string;
@@ -23,6 +35,10 @@ export interface MerchantEntry {
   credit: CreditMeaning;
   benefit?: string;
   aliases: string[];
+  /** How strongly the entry names a payee: 0 a named firm, 1 a generic word, 2 a payment processor. */
+  tier: Tier;
+  /** Kinds of named entry this generic word re-reads when both are in one narrative (`*` = any kind). */
+  over?: ReadonlySet<string>;
 }
 
 export interface MerchantMatch {
@@ -30,32 +46,101 @@ export interface MerchantMatch {
   alias: string;
 }
 
-interface RawEntry {
+/** One entry of a data file (data/README.md states the format). */
+export interface RawEntry {
   name: string;
   kind: string;
   aliases?: string[];
   category?: string;
   credit?: string;
   benefit?: string;
+  /** Words or phrases that veto this entry's aliases when they stand right before or right after them. */
+  unless?: string[];
+  /** A generic word (RENT, INSURANCE, PENSION): it decides only when no named entry matched. */
+  defer?: boolean;
+  /** A payment processor (PAYPAL, GOOGLE, AMZN MKTP): it decides only when nothing else matched. */
+  processor?: boolean;
+  /** Kinds of named entry this (generic) entry re-reads when both are in one narrative; implies `defer`. */
+  over?: string[];
+  /** The name is also a person's name (LEON, ZARA): it matches only standing alone, not beside another name. */
+  person?: boolean;
 }
+
+/** 0 named, 1 generic word, 2 processor. */
+export type Tier = 0 | 1 | 2;
 
 interface IndexedAlias {
   tokens: string[];
   chars: number;
   alias: string;
   entry: MerchantEntry;
+  /** Must start at the narrative's first token (alias written with a leading `^`). */
+  anchored: boolean;
+  unless: string[][] | undefined;
+  person: boolean;
+}
+
+/** An alias found in a narrative, at token `at`. */
+interface Found {
+  a: IndexedAlias;
+  at: number;
+}
+
+/** What one dictionary finds in one narrative: the best alias of each tier, and the `over` words. */
+export interface Scan {
+  best: [Found | undefined, Found | undefined, Found | undefined];
+  qualifiers: Found[];
 }
 
 export interface MerchantDictionary {
   readonly version: string;
   readonly entries: readonly MerchantEntry[];
   match(tokens: readonly string[]): MerchantMatch | undefined;
+  /** Every candidate this dictionary finds (used to layer dictionaries); `where` from `payeeStart`. */
+  scan(tokens: readonly string[], where: PayeeStart): Scan;
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
+/** Longest first: most tokens, then most characters, then the earliest position. */
+function better(x: Found, y: Found | undefined): boolean {
+  if (!y) return true;
+  if (x.a.tokens.length !== y.a.tokens.length) return x.a.tokens.length > y.a.tokens.length;
+  if (x.a.chars !== y.a.chars) return x.a.chars > y.a.chars;
+  return x.at < y.at;
+}
+
+const seqAt = (tokens: readonly string[], at: number, seq: readonly string[]): boolean => {
+  if (at < 0 || at + seq.length > tokens.length) return false;
+  for (let j = 0; j < seq.length; j++) if (tokens[at + j] !== seq[j]) return false;
+  return true;
+};
+
+/** An `unless` phrase right before or right after the alias found at `at`. */
+function vetoed(tokens: readonly string[], f: Found): boolean {
+  const end = f.at + f.a.tokens.length;
+  for (const u of f.a.unless!) if (seqAt(tokens, end, u) || seqAt(tokens, f.at - u.length, u)) return true;
+  return false;
+}
+
+/**
+ * Reads a name as a person's: a `person` entry beside another word of the payee (LEON SMITH, HARRY
+ * SAINSBURY), or — in a payment to a person — any one-word named entry right after an initial
+ * (FASTER PAYMENT M COSTA LUNCH). Generic words are exempt (SO J SMITH RENT is rent), and so is a word
+ * after a full name (SO J SMITH RENT again): only `person` entries are read that strictly. Towns, country codes, legal forms and numbers do not count as words.
+ */
+function personal(tokens: readonly string[], f: Found, where: PayeeStart): boolean {
+  const named = f.a.entry.tier === 0;
+  if (!f.a.person && !(named && where.transfer && f.a.tokens.length === 1)) return false;
+  const before = f.at - 1 >= where.start ? tokens[f.at - 1] : undefined;
+  const beforeIsName = before !== undefined && !isPlaceOrFormToken(before);
+  if (!f.a.person) return beforeIsName && before!.length === 1;
+  const after = tokens[f.at + f.a.tokens.length];
+  return beforeIsName || (after !== undefined && !isPlaceOrFormToken(after));
+}
+
 /** Builds a dictionary from raw entries, validating kinds and categories (throws on a bad entry). */
-export function buildDictionary(version: string, raw: readonly RawEntry[]): MerchantDictionary {
+export function buildDictionary(version: string, raw: readonly RawEntry[], defaultTier: Tier = 0): MerchantDictionary {
   const index = new Map<string, IndexedAlias[]>();
   const entries: MerchantEntry[] = [];
   const ids = new Set<string>();
@@ -64,9 +149,11 @@ export function buildDictionary(version: string, raw: readonly RawEntry[]): Merc
     const info = KINDS[r.kind];
     const category = (r.category ?? info.category) as Category;
     if (!CATEGORIES.includes(category)) throw new Error(`merchant "${r.name}": unknown category "${r.category}"`);
+    for (const k of r.over ?? []) if (k !== '*' && !isKind(k)) throw new Error(`merchant "${r.name}": unknown kind "${k}" in over`);
     const id = slug(r.name);
     if (ids.has(id)) throw new Error(`merchant "${r.name}": duplicate id "${id}"`);
     ids.add(id);
+    const tier: Tier = r.processor ? 2 : r.defer || r.over ? 1 : defaultTier;
     const entry: MerchantEntry = {
       id,
       name: r.name,
@@ -74,55 +161,98 @@ export function buildDictionary(version: string, raw: readonly RawEntry[]): Merc
       category,
       credit: (r.credit as CreditMeaning | undefined) ?? info.credit,
       aliases: [r.name, ...(r.aliases ?? [])],
+      tier,
       ...(r.benefit ? { benefit: r.benefit } : {}),
+      ...(r.over ? { over: new Set(r.over) } : {}),
     };
     entries.push(entry);
+    const unless = r.unless?.map((u) => aliasTokens(u)).filter((u) => u.length > 0);
     const seen = new Set<string>();
     for (const alias of entry.aliases) {
-      const tokens = aliasTokens(alias);
-      const key = tokens.join(' ');
+      const anchored = alias.startsWith('^');
+      const tokens = aliasTokens(anchored ? alias.slice(1) : alias);
+      const key = (anchored ? '^' : '') + tokens.join(' ');
       if (tokens.length === 0 || seen.has(key)) continue;
       seen.add(key);
       const list = index.get(tokens[0]!) ?? [];
-      list.push({ tokens, chars: key.length, alias, entry });
+      list.push({ tokens, chars: tokens.join(' ').length, alias, entry, anchored, unless: unless?.length ? unless : undefined, person: r.person === true });
       index.set(tokens[0]!, list);
     }
   }
+  const scan = (tokens: readonly string[], where: PayeeStart): Scan => {
+    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: [] };
+    for (let i = 0; i < tokens.length; i++) {
+      const candidates = index.get(tokens[i]!);
+      if (!candidates) continue;
+      for (const a of candidates) {
+        if (a.anchored ? i !== 0 : i + a.tokens.length <= where.start) continue;
+        if (!seqAt(tokens, i, a.tokens)) continue;
+        const f: Found = { a, at: i };
+        if (a.unless && vetoed(tokens, f)) continue;
+        if (personal(tokens, f, where)) continue;
+        if (a.entry.over) out.qualifiers.push(f);
+        const t = a.entry.tier;
+        if (better(f, out.best[t])) out.best[t] = f;
+      }
+    }
+    return out;
+  };
   return {
     version,
     entries,
+    scan,
     match(tokens) {
-      let best: IndexedAlias | undefined;
-      for (let i = 0; i < tokens.length; i++) {
-        const candidates = index.get(tokens[i]!);
-        if (!candidates) continue;
-        for (const c of candidates) {
-          if (i + c.tokens.length > tokens.length) continue;
-          let ok = true;
-          for (let j = 1; j < c.tokens.length; j++) if (tokens[i + j] !== c.tokens[j]) { ok = false; break; }
-          if (!ok) continue;
-          if (!best || c.tokens.length > best.tokens.length || (c.tokens.length === best.tokens.length && c.chars > best.chars)) best = c;
-        }
-      }
-      return best ? { entry: best.entry, alias: best.alias } : undefined;
+      return decide([scan(tokens, payeeStart(tokens))]);
     },
   };
 }
 
 /**
- * Layers dictionaries: the first layer that matches a narrative decides, so a curated entry always
- * beats a generated brand, whatever their lengths.
+ * Decides among the scans of one narrative by each layer, in layer order: the first layer's named
+ * entry, else the next layer's, …; then generic words, then processors. A named entry is re-read by a
+ * generic word that lists its kind in `over` and lies outside it (the longest such word wins).
+ */
+function decide(scans: readonly Scan[]): MerchantMatch | undefined {
+  let chosen: Found | undefined;
+  for (let t = 0; t < 3 && !chosen; t++) for (const s of scans) if ((chosen = s.best[t])) break;
+  if (!chosen) return undefined;
+  if (chosen.a.entry.tier === 0) {
+    const kind = chosen.a.entry.kind;
+    const from = chosen.at;
+    const to = chosen.at + chosen.a.tokens.length;
+    let q: Found | undefined;
+    for (const s of scans) {
+      for (const f of s.qualifiers) {
+        const over = f.a.entry.over!;
+        if (!over.has(kind) && !over.has('*')) continue;
+        if (f.at < to && f.at + f.a.tokens.length > from) continue; // part of the name itself
+        if (better(f, q)) q = f;
+      }
+    }
+    if (q) chosen = q;
+  }
+  return { entry: chosen.a.entry, alias: chosen.a.alias };
+}
+
+/**
+ * Layers dictionaries: named entries of an earlier layer beat those of a later one whatever their
+ * lengths (a curated entry always beats a generated brand), and any named entry beats any generic word.
  */
 export function layered(...layers: readonly MerchantDictionary[]): MerchantDictionary {
+  const scan = (tokens: readonly string[], where: PayeeStart): Scan => {
+    // A layered dictionary inside another is flattened: its layers' scans are merged tier by tier.
+    const scans = layers.map((l) => l.scan(tokens, where));
+    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers) };
+    for (let t = 0; t < 3; t++) for (const s of scans) if (!out.best[t] && s.best[t]) out.best[t] = s.best[t];
+    return out;
+  };
   return {
     version: layers.map((l) => l.version).join('; '),
     entries: layers.flatMap((l) => l.entries),
+    scan,
     match(tokens) {
-      for (const l of layers) {
-        const m = l.match(tokens);
-        if (m) return m;
-      }
-      return undefined;
+      const where = payeeStart(tokens);
+      return decide(layers.map((l) => l.scan(tokens, where)));
     },
   };
 }
@@ -136,6 +266,6 @@ export const CURATED_MERCHANTS: MerchantDictionary = buildDictionary(
 /** The generated brand layer (empty until `npm run merchants` has been run). */
 export const BRAND_MERCHANTS: MerchantDictionary = buildDictionary(`brands ${brands.version}`, brands.entries as RawEntry[]);
 /** Generic trade words (CINEMA, HOTEL, …): the last resort before a narrative is unmatched. */
-export const GENERIC_MERCHANTS: MerchantDictionary = buildDictionary(`generic ${generic.version}`, generic.entries as RawEntry[]);
+export const GENERIC_MERCHANTS: MerchantDictionary = buildDictionary(`generic ${generic.version}`, generic.entries as RawEntry[], 1);
 /** The built-in UK dictionary: curated, then brands, then generic trade words. */
 export const UK_MERCHANTS: MerchantDictionary = layered(CURATED_MERCHANTS, BRAND_MERCHANTS, GENERIC_MERCHANTS);

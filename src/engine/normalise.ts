@@ -6,20 +6,83 @@
 const DOMAIN = /\.(?:CO\.UK|ORG\.UK|COM|ORG|NET|UK|IO)\b/g;
 const APOSTROPHE = /['’`]/g;
 // Masked or partial card numbers: "****1234", "XXXX1234", "4567****1234", "CARD 1234", long PANs.
-const CARD = /(?:X{2,}|\*{2,})\s?\d{2,4}\b|\b\d{4}[*X]{2,}\d{0,4}\b|\bCARD\s?(?:NO\s?)?\d{4}\b|\b\d{12,19}\b/g;
+const CARD = /(?:X{2,}|\*{2,})\s?\d{2,4}\b|\b\d{4}[*X]{2,}\d{0,4}\b|\b(?:CARD|CD)\s?(?:NO\s?)?\d{4}\b|\b\d{12,19}\b/g;
 // Dates and times: 12/01/24, 12-01-2024, 12.01, 12JAN, 12 JAN 24, 12JAN2024, 14:32, 14:32:05.
 const DATE =
-  /\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\s?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)[A-Z]{0,6}(?:\s?\d{2,4})?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
+  /\b\d{1,2}(?:ST|ND|RD|TH)\s+(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\b|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\s?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)[A-Z]{0,6}(?:\s?\d{2,4})?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
 const NON_WORD = /[^A-Z0-9&]+/g;
+/**
+ * A card-payment amount clause some banks (Santander) print after the payee: ",4.80 GBP, RATE 1.00/GBP".
+ * It carries no name and its figures would otherwise be read as dates or references.
+ */
+const AMOUNT_CLAUSE = /,\s*\d[\d,]*\.\d{2}\s*[A-Z]{3}\b(?:\s*,\s*RATE\s*[\d.]+\s*\/\s*[A-Z]{3})?/g;
+/**
+ * Card-acquirer prefixes that stand before the real merchant's name and are not merchants themselves:
+ * Square (SQ *), SumUp, iZettle/Zettle (IZ *, ZETTLE_*), Creditcall (CRV*), Shopify (SP *), Toast (TST*).
+ * Only the marked form (with its asterisk or underscore) is removed, so a name that merely starts with
+ * those letters is untouched. Processors that are also a fallback payee (PAYPAL *, GOOGLE *, AMZN MKTP)
+ * keep their name: the dictionary prefers the merchant behind them (data/README.md, `processor`).
+ */
+const ACQUIRER = /\b(?:SQ|SQU|SUMUP|IZ|IZETTLE|ZETTLE|CRV|SP|TST|WPY)\s*[*_]+\s*/g;
 
 /** Transaction-type prefixes banks put before the counterparty (longest first). */
 const PREFIXES: readonly string[][] = [
-  'DIRECT DEBIT PAYMENT TO', 'CARD PAYMENT TO', 'FASTER PAYMENTS RECEIPT', 'FASTER PAYMENT TO', 'FASTER PAYMENT FROM',
-  'STANDING ORDER TO', 'DIRECT DEBIT TO', 'BANK GIRO CREDIT', 'BILL PAYMENT TO', 'CONTACTLESS PAYMENT', 'CARD PAYMENT',
-  'CARD PURCHASE', 'DIRECT DEBIT', 'STANDING ORDER', 'FASTER PAYMENT', 'BILL PAYMENT', 'TRANSFER TO', 'TRANSFER FROM',
-  'PAYMENT TO', 'PAYMENT FROM', 'CONTACTLESS', 'PURCHASE', 'DD', 'SO', 'FPI', 'FPO', 'BGC', 'TFR', 'POS', 'VIS', 'VISA',
-  'DEB', 'CPT', 'MPI', 'MPO', 'COR', 'CR', 'DR', 'TO', 'FROM', 'ON',
+  'BILL PAYMENT VIA FASTER PAYMENT TO', 'DIRECT DEBIT PAYMENT TO', 'CARD PAYMENT TO', 'FASTER PAYMENTS RECEIPT',
+  'FASTER PAYMENT TO', 'FASTER PAYMENT FROM', 'STANDING ORDER TO', 'DIRECT DEBIT TO', 'BANK GIRO CREDIT', 'BILL PAYMENT TO',
+  'CONTACTLESS PAYMENT', 'OUTWARD PAYMENT', 'INWARD PAYMENT', 'ONLINE PAYMENT', 'CARD SUBSCRIPTION', 'CHIP AND PIN',
+  'VISA PURCHASE', 'DEBIT CARD', 'APPLE PAY', 'CARD PAYMENT', 'CARD PURCHASE', 'DIRECT DEBIT', 'STANDING ORDER',
+  'FASTER PAYMENT', 'BILL PAYMENT', 'TRANSFER TO', 'TRANSFER FROM', 'PAYMENT TO', 'PAYMENT FROM', 'CONTACTLESS',
+  'PURCHASE', 'TRANSFER', 'D D', 'DD', 'SO', 'FPI', 'FPO', 'BGC', 'TFR', 'POS', 'VIS', 'VISA', 'DEB', 'CPT', 'MPI', 'MPO',
+  'OTR', 'COR', 'CR', 'DR', 'TO', 'FROM', 'ON',
 ].map((p) => p.split(' '));
+
+/** Prefixes that say money was sent to (or came from) a person or account rather than spent at a till. */
+const TRANSFER_PREFIXES = new Set([
+  'BILL PAYMENT VIA FASTER PAYMENT TO', 'FASTER PAYMENTS RECEIPT', 'FASTER PAYMENT TO', 'FASTER PAYMENT FROM', 'STANDING ORDER TO',
+  'BILL PAYMENT TO', 'OUTWARD PAYMENT', 'INWARD PAYMENT', 'STANDING ORDER', 'FASTER PAYMENT', 'BILL PAYMENT', 'TRANSFER TO',
+  'TRANSFER FROM', 'PAYMENT TO', 'PAYMENT FROM', 'TRANSFER', 'SO', 'FPI', 'FPO', 'TFR', 'MPI', 'MPO', 'OTR', 'TO', 'FROM', 'BP',
+]);
+
+/**
+ * HSBC's `BP` (bill payment) prefix, read as a prefix only at the very start and when the next word is not
+ * one of BP's own forecourt words (a card payment at a BP station never starts with BP on an HSBC line:
+ * it starts with VIS or `)))`).
+ */
+const BP_OWN_WORDS = new Set(['CONNECT', 'EXPRESS', 'SERVICE', 'FUEL', 'PETROL', 'GARAGE', 'OIL', 'PULSE', 'PFS', 'SHOP']);
+
+/** Where a narrative's payee starts, and whether its type prefix is a payment to a person or account. */
+export interface PayeeStart {
+  /** Index of the first token after the transaction-type prefixes. */
+  start: number;
+  /** A transfer-type prefix (FPO, SO, BP, TRANSFER TO, …) was among them. */
+  transfer: boolean;
+}
+
+/** Finds the transaction-type prefixes at the front of a narrative (repeatedly; never all of it). */
+export function payeeStart(tokens: readonly string[]): PayeeStart {
+  let start = 0;
+  let transfer = false;
+  if (tokens.length > 2 && tokens[0] === 'BP' && !BP_OWN_WORDS.has(tokens[1]!) && !HAS_DIGIT.test(tokens[1]!)) {
+    start = 1;
+    transfer = true;
+  }
+  let again = true;
+  while (again && start < tokens.length) {
+    again = false;
+    for (const p of PREFIXES) {
+      if (start + p.length >= tokens.length) continue; // never strip everything
+      let ok = true;
+      for (let i = 0; i < p.length; i++) if (tokens[start + i] !== p[i]) { ok = false; break; }
+      if (ok) {
+        start += p.length;
+        if (TRANSFER_PREFIXES.has(p.join(' '))) transfer = true;
+        again = true;
+        break;
+      }
+    }
+  }
+  return { start, transfer };
+}
 
 /** Tokens that say where, not who: stripped from the end of a counterparty key. */
 const PLACE_TOKENS = new Set(
@@ -44,6 +107,8 @@ const PLACE_TOKENS = new Set(
 export function tokenise(raw: string): string[] {
   const s = raw
     .toUpperCase()
+    .replace(AMOUNT_CLAUSE, ' ')
+    .replace(ACQUIRER, ' ')
     .replace(DOMAIN, ' ')
     .replace(APOSTROPHE, '')
     .replace(CARD, ' ')
@@ -56,18 +121,7 @@ export function tokenise(raw: string): string[] {
 
 /** Tokens with bank transaction-type prefixes removed from the front (repeatedly). */
 export function stripPrefixes(tokens: readonly string[]): string[] {
-  let start = 0;
-  let again = true;
-  while (again && start < tokens.length) {
-    again = false;
-    for (const p of PREFIXES) {
-      if (start + p.length >= tokens.length) continue; // never strip everything
-      let ok = true;
-      for (let i = 0; i < p.length; i++) if (tokens[start + i] !== p[i]) { ok = false; break; }
-      if (ok) { start += p.length; again = true; break; }
-    }
-  }
-  return tokens.slice(start);
+  return tokens.slice(payeeStart(tokens).start);
 }
 
 /** Words that never distinguish one payer or payee from another. */
@@ -99,4 +153,19 @@ export function counterpartyKey(tokens: readonly string[]): string {
 /** Normalises a dictionary alias the same way as a narrative (without prefix or place stripping). */
 export function aliasTokens(alias: string): string[] {
   return tokenise(alias);
+}
+
+/** ISO country codes card schemes append to a merchant's town (two- and three-letter forms seen on UK statements). */
+const COUNTRY_CODES = new Set(
+  'GB GBR UK IE IRL US USA FR FRA ES ESP DE DEU NL NLD IT ITA PT PRT BE BEL LU LUX HU HUN PL POL SE SWE DK DNK NO NOR CH CHE AT AUT CA CAN AU AUS SG SGP HK'.split(' '),
+);
+const LEGAL_SUFFIXES = new Set('LTD LIMITED PLC LLP CO INC UK GROUP SERVICES'.split(' '));
+
+/**
+ * A token that says where or under which legal form a named payee trades, never who it is: a town, a
+ * country code, a legal suffix, a store or terminal number. The matcher looks past these when it asks
+ * whether a name stands on its own (merchants.ts, `person`).
+ */
+export function isPlaceOrFormToken(token: string): boolean {
+  return HAS_DIGIT.test(token) || PLACE_TOKENS.has(token) || COUNTRY_CODES.has(token) || LEGAL_SUFFIXES.has(token);
 }
