@@ -39,7 +39,7 @@ export const currencyCode = z
  */
 export const ISO_CURRENCY_MESSAGE = 'must be an ISO 4217 currency code, e.g. GBP, EUR or USD';
 export const isoCurrency = z
-  .string({ error: 'must be a string' })
+  .string({ error: `${ISO_CURRENCY_MESSAGE} (a string)` })
   .regex(/^[A-Za-z]{3}$/, ISO_CURRENCY_MESSAGE)
   .transform((c) => c.toUpperCase())
   .refine(isIsoCurrency, ISO_CURRENCY_MESSAGE);
