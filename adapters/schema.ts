@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isDateTime, isRealIsoDate, isTimeZone } from '../src/model/dates.ts';
-import { hasAtMostTwoDecimals } from '../src/model/money.ts';
+import { hasAtMostTwoDecimals, isIsoCurrency } from '../src/model/money.ts';
 
 export const opt = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === null ? undefined : v), s.optional());
 
@@ -31,6 +31,25 @@ export const currencyCode = z
   .string({ error: 'must be a string' })
   .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code (e.g. GBP)')
   .transform((c) => c.toUpperCase());
+
+/**
+ * An ISO 4217 code that exists (Intl's list), any case on the wire, upper case after parsing: the
+ * currency the lender states for an assessment or a raw transaction. Provider fields keep the looser
+ * `currencyCode`, which takes what the provider sends as it comes.
+ */
+export const ISO_CURRENCY_MESSAGE = 'must be an ISO 4217 currency code, e.g. GBP, EUR or USD';
+export const isoCurrency = z
+  .string({ error: `${ISO_CURRENCY_MESSAGE} (a string)` })
+  .regex(/^[A-Za-z]{3}$/, ISO_CURRENCY_MESSAGE)
+  .transform((c) => c.toUpperCase())
+  .refine(isIsoCurrency, ISO_CURRENCY_MESSAGE);
+
+/** The same rule in one step for the raw-transactions fast path: the upper-case code, or undefined. */
+export function quickIsoCurrency(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.length !== 3 || !/^[A-Za-z]{3}$/.test(v)) return undefined;
+  const c = v.toUpperCase();
+  return isIsoCurrency(c) ? c : undefined;
+}
 
 /** IANA time zone of the account's calendar; by default London time (UK lenders' data). */
 export const timeZone = (defaultZone = 'Europe/London') => z.string().refine(isTimeZone, `must be an IANA time zone, e.g. ${defaultZone}`).default(defaultZone);

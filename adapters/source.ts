@@ -15,6 +15,7 @@
  * Adapters import the model, never the engine or the store (DESIGN.md).
  */
 import type { z } from 'zod';
+import type { AccountFacts } from '../src/model/accounts.ts';
 import type { Transaction } from '../src/model/transaction.ts';
 import type { ProviderRuntime } from './runtime.ts';
 
@@ -24,6 +25,11 @@ export interface SourceOutput {
   metadata: Record<string, unknown>;
   /** What the lender should know about the mapping (e.g. pending transactions left out). */
   warnings: string[];
+  /**
+   * What the source states about each account's type and holder, when it states anything: the
+   * assessment warns about accounts that are not the customer's own current account (model/accounts.ts).
+   */
+  accounts?: AccountFacts[];
 }
 
 interface Declared<I> {

@@ -7,8 +7,11 @@
  * without a currency takes its account's.
  * Account numbers never leave this function whole: transactions are keyed by the account's `id`
  * when it has one, else `account-<n>`, and the evidence keeps only the last four digits.
+ * `account_type` and `account_holder_name` are read for what they clearly say (a business or savings
+ * account, an attorney operating it): the assessment warns about such accounts (src/model/accounts.ts).
  */
 import { z } from 'zod';
+import { readAccountHolder, readAccountType, type AccountFacts } from '../../src/model/accounts.ts';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
 import { LegacyTransactionFields, legacyAmount, legacyDate, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
@@ -49,6 +52,7 @@ export const byodAccounts: MappingSource<ByodAccountsInput> = {
   map(input) {
     const out: Transaction[] = [];
     const ids = new Set<string>();
+    const facts: AccountFacts[] = [];
     const accounts = input.accounts.map((a, i) => {
       let accountId = a.id ?? `account-${i + 1}`;
       while (ids.has(accountId)) accountId = `${accountId}-${i + 1}`;
@@ -66,6 +70,9 @@ export const byodAccounts: MappingSource<ByodAccountsInput> = {
         if (t.id) tx.source_ref = t.id;
         out.push(tx);
       }
+      const type = readAccountType(a.account_type);
+      const holder = readAccountHolder(a.account_holder_name);
+      if (type || holder) facts.push({ account_id: accountId, type, holder, stated: [holder ? a.account_holder_name : undefined, type ? a.account_type : undefined].filter(Boolean).join('; ') });
       return {
         account_id: accountId,
         account_number: maskAccountNumber(a.account_number),
@@ -78,6 +85,6 @@ export const byodAccounts: MappingSource<ByodAccountsInput> = {
         transactions: a.transactions.length,
       };
     });
-    return { transactions: out, metadata: { accounts, time_zone: input.time_zone }, warnings: [] };
+    return { transactions: out, metadata: { accounts, time_zone: input.time_zone }, warnings: [], accounts: facts };
   },
 };

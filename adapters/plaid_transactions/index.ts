@@ -13,8 +13,13 @@
  * - **Pending** transactions are left out (they may change or vanish; their posted version replaces
  *   them). `modified` replaces the transaction with the same id; `removed` ids are dropped.
  * - **Category**: `personal_finance_category.detailed` (else `.primary`) is the category hint.
+ * - **Accounts**: `type`/`subtype` (Plaid's account type schema: depository `checking` is a current
+ *   account; `savings`, `money market`, `cd`, … are savings; `credit`, `loan`, `investment` are not
+ *   current accounts) and `holder_category` (`business` / `personal`) state what each account is; the
+ *   assessment warns about accounts that are not the customer's own current account.
  */
 import { z } from 'zod';
+import type { AccountFacts, AccountType } from '../../src/model/accounts.ts';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
 import { MAX_TRANSACTIONS, currencyCode, isoDate, money, opt } from '../schema.ts';
@@ -41,6 +46,7 @@ const PlaidAccount = z.object({
   mask: opt(z.string().max(10)),
   type: opt(z.string().max(50)),
   subtype: opt(z.string().max(50)),
+  holder_category: opt(z.string().max(50)),
   balances: opt(
     z.object({
       available: opt(z.number()),
@@ -74,6 +80,26 @@ export const PlaidTransactionsSchema = z
 
 export type PlaidTransactionsInput = z.output<typeof PlaidTransactionsSchema>;
 type PlaidTx = z.output<typeof PlaidTransaction>;
+type PlaidAccountInput = z.output<typeof PlaidAccount>;
+
+const PLAID_SAVINGS_SUBTYPES: ReadonlySet<string> = new Set(['savings', 'money market', 'cd', 'hsa', 'cash isa', 'isa', 'health reimbursement arrangement']);
+const PLAID_CURRENT_SUBTYPES: ReadonlySet<string> = new Set(['checking', 'current', 'paypal', 'prepaid', 'cash management', 'ebt']);
+const PLAID_OTHER_TYPES: Record<string, AccountType> = { credit: 'credit_card', loan: 'loan', investment: 'investment', brokerage: 'investment' };
+
+/** What a Plaid account says about itself (Plaid's account type schema), or undefined when it says nothing. */
+export function plaidAccountFacts(a: PlaidAccountInput): AccountFacts | undefined {
+  const type = a.type?.trim().toLowerCase();
+  const subtype = a.subtype?.trim().toLowerCase();
+  let t: AccountType | undefined;
+  if (a.holder_category?.trim().toLowerCase() === 'business') t = 'business';
+  else if (type && PLAID_OTHER_TYPES[type]) t = PLAID_OTHER_TYPES[type];
+  else if (subtype && PLAID_SAVINGS_SUBTYPES.has(subtype)) t = 'savings';
+  else if (subtype && PLAID_CURRENT_SUBTYPES.has(subtype)) t = 'current';
+  else if (type === 'other') t = 'other';
+  if (!t) return undefined;
+  const stated = [a.type, a.subtype, a.holder_category ? `holder_category ${a.holder_category}` : undefined].filter(Boolean).join(' / ');
+  return { account_id: a.account_id, type: t, stated };
+}
 
 export const plaidTransactions: MappingSource<PlaidTransactionsInput> = {
   id: 'plaid_transactions',
@@ -123,8 +149,10 @@ export const plaidTransactions: MappingSource<PlaidTransactionsInput> = {
       mask: a.mask ?? null,
       type: a.type ?? null,
       subtype: a.subtype ?? null,
+      holder_category: a.holder_category ?? null,
       balances: a.balances ?? null,
     }));
-    return { transactions: out, metadata: { accounts, counts: { posted: out.length, pending_excluded: pending, modified, removed } }, warnings };
+    const facts = (input.accounts ?? []).map(plaidAccountFacts).filter((f): f is AccountFacts => f !== undefined);
+    return { transactions: out, metadata: { accounts, counts: { posted: out.length, pending_excluded: pending, modified, removed } }, warnings, accounts: facts };
   },
 };

@@ -1,13 +1,16 @@
 /**
  * `transactions`: the native Veqtrx call — the lender sends the transactions themselves (major units,
- * Plaid sign: positive = money out, dates `YYYY-MM-DD` as booked, GBP). The first adapter: raw
+ * Plaid sign: positive = money out, dates `YYYY-MM-DD` as booked). The first adapter: raw
  * transactions go through the same interface as every other source.
+ * Currency (an extension): the request's `currency`, GBP when it has none; a transaction may state its
+ * own `currency`, which must be the request's (the request decoder refuses a mix: http/assess-request.ts).
  */
 import { z } from 'zod';
 import { fromVeqtrx } from '../../src/model/veqtrx.ts';
 import { isRealIsoDate } from '../../src/model/dates.ts';
-import { hasAtMostTwoDecimals } from '../../src/model/money.ts';
-import { MAX_TRANSACTIONS, isoDate, money, opt } from '../schema.ts';
+import { DEFAULT_CURRENCY, hasAtMostTwoDecimals } from '../../src/model/money.ts';
+import type { Transaction } from '../../src/model/transaction.ts';
+import { MAX_TRANSACTIONS, isoCurrency, isoDate, money, opt, quickIsoCurrency } from '../schema.ts';
 import type { MappingSource } from '../source.ts';
 
 const AMOUNT = { min: -10_000_000, max: 10_000_000 } as const;
@@ -21,6 +24,7 @@ export const TransactionSchema = z.object({
   category_hint: opt(z.string().max(100)),
   account_id: opt(z.string().trim().min(1).max(100)),
   balance: opt(money(BALANCE.min, BALANCE.max)),
+  currency: opt(isoCurrency),
 });
 
 export type TransactionInput = z.output<typeof TransactionSchema>;
@@ -68,7 +72,8 @@ export function quickTransaction(v: unknown): TransactionInput | undefined {
     optional(o, 'description', out, description) &&
     optional(o, 'category_hint', out, categoryHint) &&
     optional(o, 'account_id', out, accountId) &&
-    optional(o, 'balance', out, balance);
+    optional(o, 'balance', out, balance) &&
+    optional(o, 'currency', out, quickIsoCurrency);
   return ok ? (out as TransactionInput) : undefined;
 }
 
@@ -97,9 +102,12 @@ export const TransactionsSchema = z
 
 export type TransactionsInput = z.output<typeof TransactionsSchema>;
 
+/** Raw transactions onto the model; those that state no currency are in `currency` (the request's). */
+export const mapTransactions = (input: TransactionsInput, currency: string): Transaction[] => input.map((t) => fromVeqtrx(t, 'transactions', currency));
+
 export const transactions: MappingSource<TransactionsInput> = {
   id: 'transactions',
   kind: 'mapping',
   schema: TransactionsSchema,
-  map: (input) => ({ transactions: input.map((t) => fromVeqtrx(t)), metadata: {}, warnings: [] }),
+  map: (input) => ({ transactions: mapTransactions(input, DEFAULT_CURRENCY), metadata: {}, warnings: [] }),
 };

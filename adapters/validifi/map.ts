@@ -11,10 +11,14 @@
  *   serves US bank accounts) when it carries an offset.
  * - **Currency**: `currencyCode`, USD when absent.
  * - **Balance**: `runningBalance` after the transaction. Pending transactions are left out.
+ * - **Account**: the export's `accountType` (e.g. Checking, Savings, Business Checking) and
+ *   `accountHolderName` are read for what they clearly say; the assessment warns about an account that
+ *   is not the customer's own current account.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { bookingDate, isDateTime } from '../../src/model/dates.ts';
+import { readAccountHolder, readAccountType } from '../../src/model/accounts.ts';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
 import { currencyCode, opt } from '../schema.ts';
@@ -120,6 +124,9 @@ export function mapHistories(histories: History[], exported: Export | undefined,
   }
   const warnings: string[] = [];
   if (pending) warnings.push(`${pending} pending transactions were left out; only posted transactions are assessed`);
+  const type = readAccountType(exported?.accountType);
+  const holder = readAccountHolder(exported?.accountHolderName);
+  const stated = [holder ? exported?.accountHolderName : undefined, type ? exported?.accountType : undefined].filter(Boolean).join('; ');
   if (out.some((t) => t.currency === 'USD') && !histories.some((h) => h.transactions?.some((t) => t.currencyCode))) warnings.push('ValidiFI gave no currency; USD was assumed');
   return {
     transactions: out,
@@ -144,5 +151,6 @@ export function mapHistories(histories: History[], exported: Export | undefined,
       counts: { received, duplicates, pending_excluded: pending, posted: out.length },
     },
     warnings,
+    accounts: type || holder ? [{ account_id: accountId, type, holder, stated }] : [],
   };
 }

@@ -4,7 +4,7 @@
  * No I/O, no environment, no system clock. docs/engine.md is the reference for every rule.
  */
 import type { AssessmentFigures, Category } from '../model/assessment.ts';
-import { toMajor } from '../model/money.ts';
+import { DEFAULT_CURRENCY, formatMoney, toMajor } from '../model/money.ts';
 import { dayNumber, isoDate } from './calendar.ts';
 import { classify, EngineInputError, excludeInvalid, pairOwnAccountTransfers, type Row } from './classify.ts';
 import { confidence, fcaChecks } from './confidence.ts';
@@ -15,7 +15,7 @@ import { UK_MERCHANTS } from './merchants.ts';
 import { periodOf } from './period.ts';
 import { clamp, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
-import type { EngineInput, EngineResult, Evidence, LedgerRow, VulnerabilityDriver } from './types.ts';
+import type { EngineInput, EngineResult, Evidence, ExclusionEvidence, ExclusionReason, LedgerRow, VulnerabilityDriver } from './types.ts';
 
 export const ENGINE_VERSION = '1.0.0';
 
@@ -31,6 +31,8 @@ export function assess(input: EngineInput): EngineResult {
   const merchants = input.merchants ?? UK_MERCHANTS;
   const today = ukToday(input.now);
   const rows = classify(input.transactions, merchants);
+  // classify has refused a mix, so the first row's currency is every row's.
+  const currency = rows[0]?.tx.currency.toUpperCase() ?? DEFAULT_CURRENCY;
   const live = excludeInvalid(rows, today);
   const pairs = pairOwnAccountTransfers(live);
   const analyzed = live.length + rows.filter((r) => r.reason === 'zero_amount').length;
@@ -44,6 +46,7 @@ export function assess(input: EngineInput): EngineResult {
   const p = period ?? emptyPeriod;
   const income = findIncome(credits, p, payeeCategories(debits));
   const exp = assessExpenditure(debits, income.refunds, income.winnings, p, input.guidelines, input.circumstances);
+  restateAmounts(income.streams, exp.evidence, currency);
 
   // Income used: the verified figure, or the declared one when it is lower (prudence).
   const verifiedMinor = income.verifiedMinor;
@@ -73,6 +76,7 @@ export function assess(input: EngineInput): EngineResult {
     cashMinor: exp.categoriesMinor.get('Cash Withdrawals') ?? 0,
     gamblingGrossMinor: exp.gambling.grossMinor,
     missed: exp.missed,
+    currency,
   };
   const risk = riskFlags(flagInput);
   const detected = vulnerabilityIndicators(flagInput, risk);
@@ -119,7 +123,7 @@ export function assess(input: EngineInput): EngineResult {
     engine_version: ENGINE_VERSION,
     dictionary_version: merchants.version,
     assessed_at: input.now.toISOString(),
-    currency: rows[0]?.tx.currency.toUpperCase() ?? null,
+    currency: rows.length ? currency : null,
     period: {
       first_date: period ? isoDate(period.first) : null,
       last_date: period ? isoDate(period.last) : null,
@@ -137,6 +141,7 @@ export function assess(input: EngineInput): EngineResult {
       savings: count('savings'),
       refunds: count('refund'),
     },
+    exclusions: exclusionsOf(rows, today),
     income: {
       verified_monthly: toMajor(verifiedMinor),
       declared_monthly: declaredMinor === undefined ? null : toMajor(declaredMinor),
@@ -171,6 +176,60 @@ export function assess(input: EngineInput): EngineResult {
     ledger: rows.map(ledgerRow),
   };
   return { assessment, evidence };
+}
+
+/**
+ * Why each excluded transaction is left out of income and expenditure, in words for the evidence.
+ * A Record: a new ExclusionReason does not compile until it is explained here.
+ */
+const EXCLUSION_DETAIL: Record<ExclusionReason, string> = {
+  future_dated: 'dated after the day of the assessment (UK time): not yet booked, so left out of every figure',
+  zero_amount: 'a zero amount: counted as analysed, moves no money',
+  duplicate: 'the same provider transaction id seen again in the same account: counted once',
+  own_account_transfer: 'one leg of a transfer between the customer\'s own accounts',
+  refund_unmatched: 'a refund with no matching spending in the period',
+  loan_disbursement: 'a loan paid in: borrowed money is not income',
+  gambling_winnings: 'gambling winnings: netted against gambling spend, not income',
+  returned_payment_reversal: 'a returned or reversed payment coming back',
+  transfer_in: 'a transfer in, not earnings',
+  one_off_transfer_in: 'a one-off transfer in, not regular income',
+  irregular_transfer_in: 'irregular transfers in, not regular income',
+  income_stream_ended: 'a payment from an income stream that has ended',
+};
+
+/** The excluded transactions by reason (the ledger gives each one): counts, refs and why, most first. */
+function exclusionsOf(rows: readonly Row[], today: number): ExclusionEvidence[] {
+  const byReason = new Map<ExclusionReason, string[]>();
+  for (const r of rows) {
+    if (r.treatment !== 'excluded' || !r.reason) continue;
+    const refs = byReason.get(r.reason);
+    if (refs) refs.push(r.ref);
+    else byReason.set(r.reason, [r.ref]);
+  }
+  return [...byReason]
+    .map(([reason, refs]) => ({
+      reason,
+      count: refs.length,
+      detail: reason === 'future_dated' ? `${EXCLUSION_DETAIL[reason]} (the assessment is as of ${isoDate(today)})` : EXCLUSION_DETAIL[reason],
+      refs,
+    }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+}
+
+/**
+ * Income and expenditure write their amounts in the basis texts as `£1234.56`; these become the
+ * assessment's currency, formatted as every other amount in the evidence (`€1,234.56`, `£1,234.56`).
+ * The rewrite is here because the engine's stages print before they know the currency; it touches only
+ * the `basis` texts, which carry no merchant text that could contain a pound sign of its own.
+ */
+const POUNDS = /£(-?\d+(?:\.\d{1,2})?)/g;
+export function restateMoneyText(text: string, currency: string): string {
+  return text.replace(POUNDS, (_m, major: string) => formatMoney(Math.round(Number(major) * 100), currency));
+}
+
+function restateAmounts(streams: Array<{ basis: string }>, categories: Evidence['expenditure']['categories'], currency: string): void {
+  for (const s of streams) s.basis = restateMoneyText(s.basis, currency);
+  for (const c of Object.values(categories)) for (const l of c?.lines ?? []) l.basis = restateMoneyText(l.basis, currency);
 }
 
 function dedupe(codes: readonly string[]): string[] {

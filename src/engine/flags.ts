@@ -2,6 +2,7 @@
  * Stage 5: risk flags (stable snake_case codes, each with the rule that raised it and the transactions
  * behind it) and vulnerability indicators grouped by the FCA's four drivers (FG21/1).
  */
+import { formatMoney } from '../model/money.ts';
 import type { Row } from './classify.ts';
 import type { MissedCommitment } from './expenditure.ts';
 import { EARNED } from './income.ts';
@@ -24,10 +25,11 @@ export interface FlagInput {
   gamblingGrossMinor: number;
   /** Housing and credit commitments whose schedule shows a missed payment. */
   missed: readonly MissedCommitment[];
+  /** ISO 4217 code of the transactions: amounts in the evidence text carry its symbol. */
+  currency: string;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const gbp = (minor: number) => `£${(minor / 100).toFixed(2)}`;
 const months = (rows: readonly Row[]) => new Set(rows.map((r) => monthIndex(r.day))).size;
 
 const SIGNIFICANT_EXCLUSIONS: ReadonlySet<string> = new Set(['own_account_transfer', 'loan_disbursement', 'gambling_winnings', 'returned_payment_reversal']);
@@ -44,6 +46,7 @@ export function incomeVolatility(streams: readonly IncomeStream[]): number {
 
 export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
   const flags: RiskFlagEvidence[] = [];
+  const money = (minor: number) => formatMoney(minor, f.currency);
   const raise = (code: string, rule: string, observed: number | string, refs: readonly Row[] = []) =>
     flags.push({ code, rule, observed, refs: refs.map((r) => r.ref) });
   // One pass: rows by kind, and rows carrying each signal. Excluded rows still count where what they
@@ -68,7 +71,7 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
   if (f.gamblingGrossMinor > 0) {
     const share = f.incomeMinor > 0 ? f.gamblingGrossMinor / f.incomeMinor : Infinity;
     if (f.incomeMinor > 0 ? share >= T.gamblingShare : f.gamblingGrossMinor >= T.gamblingMinMonthlyMinor) {
-      raise('gambling', `gambling spend >= ${pct(T.gamblingShare)} of monthly income`, f.incomeMinor > 0 ? pct(share) : gbp(f.gamblingGrossMinor), gamblingRows);
+      raise('gambling', `gambling spend >= ${pct(T.gamblingShare)} of monthly income`, f.incomeMinor > 0 ? pct(share) : money(f.gamblingGrossMinor), gamblingRows);
     }
     const high = f.incomeMinor > 0 ? share >= T.gamblingHighShare : f.gamblingGrossMinor >= T.gamblingHighMinMonthlyMinor;
     if (high) raise('gambling_high', `gambling spend >= ${pct(T.gamblingHighShare)} of monthly income`, f.incomeMinor > 0 ? pct(share) : 'no verified income', gamblingRows);
@@ -86,7 +89,7 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
   const collectors = ofKind('debt_collector', true);
   if (collectors.length) raise('debt_collection', 'any payment to a debt collection or enforcement agency', collectors.length, collectors);
   if (f.expenditureMinor > 0 && f.cashMinor >= T.highCashMinMonthlyMinor && f.cashMinor / f.expenditureMinor >= T.highCashShare) {
-    raise('high_cash_usage', `cash withdrawals >= ${pct(T.highCashShare)} of expenditure and >= ${gbp(T.highCashMinMonthlyMinor)} a month`, pct(f.cashMinor / f.expenditureMinor), ofKind('cash', true));
+    raise('high_cash_usage', `cash withdrawals >= ${pct(T.highCashShare)} of expenditure and >= ${money(T.highCashMinMonthlyMinor)} a month`, pct(f.cashMinor / f.expenditureMinor), ofKind('cash', true));
   }
   const vol = incomeVolatility(f.streams);
   if (vol > T.incomeVolatilityCv) raise('income_volatility', `income-weighted variability of earned income > ${T.incomeVolatilityCv}`, Math.round(vol * 1000) / 1000);
@@ -99,9 +102,9 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
       refs: missedRefs,
     });
   }
-  if (f.disposableMinor < 0) raise('negative_disposable_income', 'monthly expenditure exceeds monthly income', gbp(f.disposableMinor));
+  if (f.disposableMinor < 0) raise('negative_disposable_income', 'monthly expenditure exceeds monthly income', money(f.disposableMinor));
   if (f.declaredMinor !== undefined && f.declaredMinor > f.verifiedMinor * (1 + T.incomeDiscrepancyRatio)) {
-    raise('income_discrepancy', `declared income more than ${pct(T.incomeDiscrepancyRatio)} above verified income`, `declared ${gbp(f.declaredMinor)}, verified ${gbp(f.verifiedMinor)}`);
+    raise('income_discrepancy', `declared income more than ${pct(T.incomeDiscrepancyRatio)} above verified income`, `declared ${money(f.declaredMinor)}, verified ${money(f.verifiedMinor)}`);
   }
   const monthsAnalyzed = f.period?.monthsAnalyzed ?? 0;
   if (monthsAnalyzed < T.minMonths) raise('insufficient_history', `fewer than ${T.minMonths} months of transactions`, monthsAnalyzed);

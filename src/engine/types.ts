@@ -130,6 +130,14 @@ export interface VulnerabilityEvidence {
   refs: string[];
 }
 
+/** The transactions excluded for one reason: how many, which (ledger refs) and why. */
+export interface ExclusionEvidence {
+  reason: ExclusionReason;
+  count: number;
+  detail: string;
+  refs: string[];
+}
+
 export interface Evidence {
   engine_version: string;
   dictionary_version: string;
@@ -137,6 +145,8 @@ export interface Evidence {
   currency: string | null;
   period: { first_date: string | null; last_date: string | null; days: number; months_exact: number; months_analyzed: number; averaging_months: number };
   counts: { received: number; analyzed: number; excluded: number; income: number; expenditure: number; savings: number; refunds: number };
+  /** Every excluded transaction, grouped by reason (counts sum to counts.excluded): nothing is dropped silently. */
+  exclusions: ExclusionEvidence[];
   income: {
     verified_monthly: number;
     declared_monthly: number | null;

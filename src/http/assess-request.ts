@@ -5,10 +5,12 @@
  * Failures come back as values (they cross a thread boundary), shaped as the API's 400.
  */
 import type { FieldError } from '../lib/errors.ts';
+import type { AccountFacts } from '../model/accounts.ts';
 import type { Circumstances } from '../model/circumstances.ts';
-import { toMinor } from '../model/money.ts';
+import { DEFAULT_CURRENCY, toMinor } from '../model/money.ts';
 import type { Transaction } from '../model/transaction.ts';
 import { sourceAdapter, transactions as transactionsAdapter } from '../../adapters/registry.ts';
+import { mapTransactions } from '../../adapters/transactions/index.ts';
 import { SourceInputError } from '../../adapters/source.ts';
 import { AssessRequestSchema } from './schemas.ts';
 import { zodFailure } from './validate.ts';
@@ -20,6 +22,14 @@ export interface RequestMeta {
   callback_url?: string;
   circumstances?: Circumstances;
   declared_income_minor?: number;
+  /**
+   * The currency the request states (extension `currency`; for raw transactions GBP when it has none):
+   * every transaction must be in it. Undefined for a source sent without one: the source's own
+   * currency then stands (one currency, or the engine refuses the mix).
+   */
+  currency?: string;
+  /** Whether `currency` is the default rather than sent (for the wording of a refusal). */
+  currency_defaulted?: boolean;
 }
 
 /** Where the transactions came from, as the evidence records it. */
@@ -28,6 +38,8 @@ export interface SourceRecord {
   type: string;
   metadata: Record<string, unknown>;
   warnings: string[];
+  /** What the source (or the request's `accounts`) states about each account: kept in the evidence. */
+  accounts?: AccountFacts[];
 }
 
 export interface DecodedRequest {
@@ -37,6 +49,30 @@ export interface DecodedRequest {
 }
 
 export type DecodeFailure = { kind: 'failed'; status: 400; code: string; detail: string; errors?: FieldError[] };
+
+/**
+ * The request states a currency and a transaction is in another: refused as a mixed-currency request
+ * (400 `mixed_currency`, like a source that mixes currencies), never converted or summed. `pathOf`
+ * names the transaction in the request when it can (raw transactions: `transactions[3]`).
+ */
+export function currencyMismatch(transactions: readonly Transaction[], meta: Pick<RequestMeta, 'currency' | 'currency_defaulted'>, pathOf?: (i: number) => string): DecodeFailure | undefined {
+  const stated = meta.currency;
+  if (stated === undefined) return undefined;
+  const others = new Set<string>();
+  let first = -1;
+  transactions.forEach((t, i) => {
+    if (t.currency.toUpperCase() === stated) return;
+    others.add(t.currency.toUpperCase());
+    if (first < 0) first = i;
+  });
+  if (first < 0) return undefined;
+  const which = meta.currency_defaulted ? `${stated} (the default when the request has no currency)` : stated;
+  const all = [...others, stated].sort().join(', ');
+  const where = pathOf ? `${pathOf(first)} is in ${transactions[first]!.currency.toUpperCase()}` : `the source's transactions are in ${[...others].sort().join(', ')}`;
+  const detail = `transactions are in more than one currency (${all}): ${where}, but this assessment is in ${which}; assess one currency at a time and send currency to name it`;
+  const errors = pathOf ? [{ path: `${pathOf(first)}.currency`, message: `is ${transactions[first]!.currency.toUpperCase()}; the request's currency is ${stated}` }] : undefined;
+  return { kind: 'failed', status: 400, code: 'mixed_currency', detail, ...(errors ? { errors } : {}) };
+}
 
 /** A source that needs the network: the service fetches it, then the transactions are assessed. */
 export interface FetchNeeded {
@@ -74,12 +110,27 @@ export function decodeAssessBody(bytes: Uint8Array): Decoded {
   if (b.callback_url !== undefined) meta.callback_url = b.callback_url;
   if (b.circumstances !== undefined) meta.circumstances = b.circumstances;
   if (b.declared_income !== undefined) meta.declared_income_minor = toMinor(b.declared_income);
-  const input = b.source ?? b.transactions!;
-  const adapter = b.source ? sourceAdapter(b.source.type) : transactionsAdapter;
-  if (adapter.kind === 'fetching') return { kind: 'fetch', meta, source: { type: adapter.id, input } };
+  if (b.currency !== undefined) meta.currency = b.currency;
+  if (!b.source) {
+    // The native call: GBP unless the request says otherwise; a transaction may only repeat it.
+    meta.currency = b.currency ?? DEFAULT_CURRENCY;
+    if (b.currency === undefined) meta.currency_defaulted = true;
+    const transactions = mapTransactions(b.transactions!, meta.currency);
+    const mismatch = currencyMismatch(transactions, meta, (i) => `transactions[${i}]`);
+    if (mismatch) return mismatch;
+    const source: SourceRecord = { type: transactionsAdapter.id, metadata: {}, warnings: [] };
+    if (b.accounts?.length) source.accounts = b.accounts.map((a) => ({ account_id: a.account_id, type: a.type, holder: a.holder }));
+    return { kind: 'decoded', meta, source, transactions };
+  }
+  const adapter = sourceAdapter(b.source.type);
+  if (adapter.kind === 'fetching') return { kind: 'fetch', meta, source: { type: adapter.id, input: b.source } };
   try {
-    const out = adapter.map(input);
-    return { kind: 'decoded', meta, source: { type: adapter.id, metadata: out.metadata, warnings: out.warnings }, transactions: out.transactions };
+    const out = adapter.map(b.source);
+    const mismatch = currencyMismatch(out.transactions, meta);
+    if (mismatch) return mismatch;
+    const source: SourceRecord = { type: adapter.id, metadata: out.metadata, warnings: out.warnings };
+    if (out.accounts?.length) source.accounts = out.accounts;
+    return { kind: 'decoded', meta, source, transactions: out.transactions };
   } catch (e) {
     if (e instanceof SourceInputError) return failure(e.code, `Invalid source (${adapter.id}): ${e.message}`);
     throw e;

@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import { SourceInputSchema } from '../../adapters/registry.ts';
-import { money, opt, printableToken } from '../../adapters/schema.ts';
+import { isoCurrency, money, opt, printableToken } from '../../adapters/schema.ts';
+import { ACCOUNT_HOLDERS, ACCOUNT_TYPES } from '../model/accounts.ts';
 import { TransactionSchema, TransactionsSchema } from '../../adapters/transactions/index.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
+import { DEFAULT_ACCOUNT_ID } from '../model/transaction.ts';
 import type { VeqtrxTransaction } from '../model/veqtrx.ts';
 import { checkUrlForm, type UnsafeTargetError } from '../lib/ssrf.ts';
 import { ASSESSMENT_ID } from '../lib/ids.ts';
@@ -33,6 +35,16 @@ export const WebhookUrlSchema = z.string().max(2000).superRefine((u, ctx) => {
 });
 
 /**
+ * Extension: what the lender knows about the raw transactions' accounts (by the transactions'
+ * `account_id`), so that the assessment can warn when one is not the customer's own current account.
+ */
+export const AccountStatementSchema = z.object({
+  account_id: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(100),
+  type: opt(z.enum(ACCOUNT_TYPES, { error: `must be one of ${ACCOUNT_TYPES.join(', ')}` })),
+  holder: opt(z.enum(ACCOUNT_HOLDERS, { error: `must be one of ${ACCOUNT_HOLDERS.join(', ')}` })),
+});
+
+/**
  * `transactions` (the Veqtrx field) or, as an extension, `source` (another place the data comes
  * from: adapters/registry.ts) — exactly one of the two.
  */
@@ -45,11 +57,30 @@ export const AssessRequestSchema = z
     circumstances: opt(CircumstancesSchema),
     declared_income: opt(money(0, 10_000_000)),
     callback_url: opt(WebhookUrlSchema),
+    currency: opt(isoCurrency),
+    accounts: opt(z.array(AccountStatementSchema).max(50, 'must hold at most 50 accounts')),
   })
   .superRefine((b, ctx) => {
     if (b.transactions === undefined && b.source === undefined) ctx.addIssue({ code: 'custom', path: ['transactions'], message: 'is required (or, instead, a source object)' });
     if (b.transactions !== undefined && b.source !== undefined) ctx.addIssue({ code: 'custom', path: ['source'], message: 'cannot be sent with transactions: send one or the other' });
+    if (b.accounts !== undefined) checkAccountStatements(b.accounts, b.transactions, b.source !== undefined, ctx);
   });
+
+/** Each statement names an account the transactions use, once; a source states its own accounts. */
+function checkAccountStatements(accounts: ReadonlyArray<{ account_id: string }>, transactions: ReadonlyArray<{ account_id?: string | undefined }> | undefined, withSource: boolean, ctx: z.RefinementCtx): void {
+  if (withSource) {
+    ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'describes raw transactions\' accounts; a source states its own (send accounts only with transactions)' });
+    return;
+  }
+  if (!transactions) return;
+  const used = new Set(transactions.map((t) => t.account_id ?? DEFAULT_ACCOUNT_ID));
+  const seen = new Set<string>();
+  accounts.forEach((a, i) => {
+    if (seen.has(a.account_id)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'account_id'], message: `repeats "${a.account_id}"` });
+    else if (!used.has(a.account_id)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'account_id'], message: `names no account of the transactions ("${a.account_id}"; a transaction without account_id is in "${DEFAULT_ACCOUNT_ID}")` });
+    seen.add(a.account_id);
+  });
+}
 
 export type AssessRequest = z.output<typeof AssessRequestSchema>;
 

@@ -1,3 +1,5 @@
+import type { AccountWarning } from './accounts.ts';
+
 /**
  * The expenditure categories of an assessment. Names follow the Standard Financial Statement (SFS);
  * "Food & Housekeeping" and "Transport" are exactly the names the Veqtrx contract's sample shows.
@@ -38,8 +40,21 @@ export interface AssessmentFigures {
   months_analyzed: number;
 }
 
+/**
+ * Extensions to the Veqtrx response (openapi `x-extension`): additions that change no Veqtrx field's
+ * meaning. Optional in the response type because assessments stored before they existed lack them.
+ */
+export interface AssessmentExtensions {
+  /** ISO 4217 code of every amount in the assessment. */
+  currency: string;
+  /** Transactions left out of income and expenditure, by reason (the evidence lists each one). */
+  exclusions: Array<{ reason: string; count: number }>;
+  /** What the lender should know about the accounts (not the customer's own current account, …). */
+  warnings: AccountWarning[];
+}
+
 /** The Veqtrx `/assess` response: the engine's figures plus what the service adds. */
-export interface AssessmentResponse extends AssessmentFigures {
+export interface AssessmentResponse extends AssessmentFigures, Partial<AssessmentExtensions> {
   assessment_id: string;
   partner_ref: string | null;
   customer_ref: string;

@@ -3,3 +3,4 @@ export * from './transaction.ts';
 export * from './circumstances.ts';
 export * from './assessment.ts';
 export * from './veqtrx.ts';
+export * from './accounts.ts';

@@ -21,3 +21,35 @@ export function toMajor(minor: number): number {
 export function hasAtMostTwoDecimals(major: number): boolean {
   return Number.isFinite(major) && Math.abs(major * 100 - Math.round(major * 100)) < 1e-6;
 }
+
+/** The currency of an assessment when the request does not say (the Veqtrx contract is GBP). */
+export const DEFAULT_CURRENCY = 'GBP';
+
+/**
+ * The ISO 4217 codes this runtime knows (ICU's list: current currencies, not funds or test codes).
+ * A request's `currency` must be one of them: a well-formed but unknown code ("GBX", "ABC") is a typo
+ * that would otherwise be assessed and printed as if it were money.
+ */
+const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** True for an upper-case ISO 4217 code in the runtime's list (`GBP`, `EUR`; not `gbp`, `XXX`). */
+export function isIsoCurrency(code: string): boolean {
+  return ISO_CURRENCIES.has(code);
+}
+
+const formats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Minor units as money for people to read, with the currency's symbol as a UK reader expects it:
+ * `£1,234.50`, `-£12.00`, `€80.00`, `US$15.99`, `ZAR 1,234.50`. Always two decimals, whatever the
+ * currency's own minor unit: amounts inside the gateway are hundredths of the major unit for every
+ * currency (toMinor), so ¥ or BHD amounts keep the precision they were received with.
+ */
+export function formatMoney(minor: number, currency: string): string {
+  let f = formats.get(currency);
+  if (!f) {
+    f = new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    formats.set(currency, f);
+  }
+  return f.format(toMajor(minor));
+}

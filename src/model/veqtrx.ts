@@ -1,5 +1,5 @@
 /** The Veqtrx wire transaction (major units, Plaid sign) and its mapping onto the one model. */
-import { toMinor } from './money.ts';
+import { DEFAULT_CURRENCY, toMinor } from './money.ts';
 import { DEFAULT_ACCOUNT_ID, type Transaction } from './transaction.ts';
 
 export interface VeqtrxTransaction {
@@ -11,13 +11,16 @@ export interface VeqtrxTransaction {
   account_id?: string;
   /** Extension: running balance after the transaction, when the lender has it. */
   balance?: number;
+  /** Extension: ISO 4217, upper case; when absent, the request's currency (GBP by default). */
+  currency?: string;
 }
 
-export function fromVeqtrx(t: VeqtrxTransaction, source = 'transactions'): Transaction {
+/** `currency` is the request's, for a transaction that states none. */
+export function fromVeqtrx(t: VeqtrxTransaction, source = 'transactions', currency = DEFAULT_CURRENCY): Transaction {
   const tx: Transaction = {
     date: t.date,
     amount_minor: toMinor(t.amount),
-    currency: 'GBP',
+    currency: t.currency ?? currency,
     merchant_name: t.merchant_name,
     account_id: t.account_id ?? DEFAULT_ACCOUNT_ID,
     source,

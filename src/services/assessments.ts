@@ -118,7 +118,8 @@ export class AssessmentService {
       if (result.kind === 'fetch') {
         source = result.source.type;
         const out = await this.fetchSource(partner, result.source, now);
-        result = await this.assessor.run({ kind: 'decoded', request: { meta: result.meta, source: { type: source, metadata: out.metadata, warnings: out.warnings }, transactions: out.transactions }, now: now.getTime() });
+        const record = { type: source, metadata: out.metadata, warnings: out.warnings, ...(out.accounts?.length ? { accounts: out.accounts } : {}) };
+        result = await this.assessor.run({ kind: 'decoded', request: { meta: result.meta, source: record, transactions: out.transactions }, now: now.getTime() });
       }
       if (result.kind === 'failed') {
         if (result.status === 500) throw new Error(`engine failure: ${result.detail}`);
@@ -183,6 +184,10 @@ export class AssessmentService {
       confidence_score: a.confidence_score,
       months_analyzed: a.months_analyzed,
       processing_ms: 0,
+      // Extensions after every Veqtrx field.
+      currency: result.extensions.currency,
+      exclusions: result.extensions.exclusions,
+      warnings: result.extensions.warnings,
     };
     const webhookUrl = meta.callback_url ?? partner.webhook_url;
     // Measured as late as possible: everything but the commit and the network write.

@@ -6,7 +6,7 @@
 import { Piscina } from 'piscina';
 import runJob from '../workers/assess.ts';
 import type { DecodedRequest, DecodeFailure, FetchNeeded, RequestMeta } from '../http/assess-request.ts';
-import type { AssessmentFigures } from '../model/assessment.ts';
+import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 
 /**
  * What a worker is given: the `/assess` body as received (decoded in the worker), or a request that a
@@ -15,7 +15,7 @@ import type { AssessmentFigures } from '../model/assessment.ts';
 export type AssessJob = { kind: 'body'; body: Uint8Array; now: number } | { kind: 'decoded'; request: DecodedRequest; now: number };
 
 export type AssessJobResult =
-  | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; evidenceGz: Uint8Array }
+  | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; extensions: AssessmentExtensions; evidenceGz: Uint8Array }
   | FetchNeeded
   | DecodeFailure
   | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };

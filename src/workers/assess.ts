@@ -6,8 +6,22 @@
  */
 import { gzipSync, constants } from 'node:zlib';
 import { assess, EngineInputError } from '../engine/index.ts';
-import { decodeAssessBody, type DecodedRequest } from '../http/assess-request.ts';
+import type { Evidence } from '../engine/types.ts';
+import { currencyMismatch, decodeAssessBody, type DecodedRequest } from '../http/assess-request.ts';
+import { accountWarnings } from '../model/accounts.ts';
+import type { AssessmentExtensions } from '../model/assessment.ts';
+import { DEFAULT_CURRENCY } from '../model/money.ts';
 import type { AssessJob, AssessJobResult } from '../services/assessor.ts';
+
+/** The response's extension fields, from the evidence and what the source says about its accounts. */
+export function extensionsOf(req: DecodedRequest, evidence: Evidence): AssessmentExtensions {
+  const used = new Set(req.transactions.map((t) => t.account_id));
+  return {
+    currency: evidence.currency ?? req.meta.currency ?? DEFAULT_CURRENCY,
+    exclusions: evidence.exclusions.map((e) => ({ reason: e.reason, count: e.count })),
+    warnings: accountWarnings(req.source.accounts ?? [], used),
+  };
+}
 
 export default function run(job: AssessJob): AssessJobResult {
   let req: DecodedRequest;
@@ -16,7 +30,10 @@ export default function run(job: AssessJob): AssessJobResult {
     if (d.kind !== 'decoded') return d;
     req = d;
   } else {
+    // A fetching source's transactions: the request's stated currency (if any) is checked here.
     req = job.request;
+    const mismatch = currencyMismatch(req.transactions, req.meta);
+    if (mismatch) return mismatch;
   }
   try {
     const { assessment, evidence } = assess({
@@ -29,9 +46,10 @@ export default function run(job: AssessJob): AssessJobResult {
     if (evidence.currency && evidence.currency !== 'GBP') {
       source = { ...source, warnings: [...source.warnings, `the transactions are in ${evidence.currency}; the engine's merchant dictionary, thresholds and spending guidelines are calibrated on UK (GBP) data`] };
     }
+    const extensions = extensionsOf(req, evidence);
     // gzip from bytes: zlib reads a Buffer faster than it converts a string itself.
-    const evidenceGz = gzipSync(Buffer.from(JSON.stringify({ ...evidence, source })), { level: constants.Z_BEST_SPEED });
-    return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, evidenceGz };
+    const evidenceGz = gzipSync(Buffer.from(JSON.stringify({ ...evidence, source, warnings: extensions.warnings })), { level: constants.Z_BEST_SPEED });
+    return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, extensions, evidenceGz };
   } catch (e) {
     if (e instanceof EngineInputError) return { kind: 'failed', status: 400, code: e.code, detail: e.message };
     return { kind: 'failed', status: 500, code: 'engine_failure', detail: (e as Error).message };

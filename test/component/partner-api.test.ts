@@ -45,6 +45,8 @@ onEachDatabase('partner API', (_kind, getDb) => {
       expect(Object.keys(r.body)).to.deep.equal([
         'assessment_id', 'partner_ref', 'customer_ref', 'created_at', 'monthly_income', 'monthly_expenditure', 'disposable_income', 'affordable_amount',
         'affordability_score', 'categories', 'fca_compliant', 'risk_flags', 'vulnerability_flags', 'transactions_analyzed', 'confidence_score', 'months_analyzed', 'processing_ms',
+        // Extensions, after every Veqtrx field.
+        'currency', 'exclusions', 'warnings',
       ]);
       expect(r.body.assessment_id).to.match(/^AF-[0-9A-F]{12}$/);
       expect(r.body.created_at).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

@@ -195,6 +195,8 @@ export interface components {
             account_id?: string;
             /** @description Running balance after the transaction, when you have it (used for overdraft signals). */
             balance?: number;
+            /** @description ISO 4217 code of this transaction (any case). Only repeats the request's `currency` (GBP when the request has none); a transaction in another currency is refused with 400 `mixed_currency`. */
+            currency?: string;
         };
         Circumstances: {
             /** @enum {string} */
@@ -222,10 +224,41 @@ export interface components {
              * @description Override the partner default webhook for this single call. http(s) only, without credentials; a literal link-local, cloud metadata or reserved address (169.254.169.254, 64:ff9b::a9fe:a9fe, …) is refused with 400; where a host name points is checked at each delivery (SSRF guard).
              */
             callback_url?: string;
+            /**
+             * @description ISO 4217 code (any case; it must be a currency that exists) of the amounts in `transactions`
+             *     and `declared_income`. Default GBP. One assessment is one currency: a transaction stating
+             *     another is refused with 400 `mixed_currency`, never converted. With a `source`, it must match
+             *     the source's currency (400 `mixed_currency` otherwise); without it, the source's own currency
+             *     stands. The engine is calibrated on UK (GBP) data: the evidence says so for other currencies.
+             * @default GBP
+             * @example EUR
+             */
+            currency?: string;
+            /**
+             * @description What you know about the accounts of `transactions` (by their `account_id`; a transaction
+             *     without one is in account `default`). Only with `transactions`; a `source` states its own.
+             *     The response's `warnings` say when an account is not the customer's own current account.
+             */
+            accounts?: components["schemas"]["AccountStatement"][];
+        };
+        AccountStatement: {
+            /** @description An `account_id` the transactions use. */
+            account_id: string;
+            /**
+             * @description `current` is a personal current account; anything else is warned about.
+             * @enum {string}
+             */
+            type?: "current" | "savings" | "business" | "credit_card" | "loan" | "investment" | "other";
+            /**
+             * @description Who holds or operates it. `joint_with_attorney` / `attorney`, operated under a power of attorney (or by a deputy); `other`, not the customer.
+             * @enum {string}
+             */
+            holder?: "sole" | "joint" | "joint_with_attorney" | "attorney" | "business" | "other";
         };
         /**
          * @description Where the transactions come from, instead of `transactions`. At most 10,000 transactions in all;
-         *     one currency per assessment (mixed currencies are a 400). The evidence of the assessment
+         *     one currency per assessment (mixed currencies are a 400; a request `currency` must be the source's).
+         *     The evidence of the assessment
          *     (`GET /assessment/{id}/evidence`) keeps the source's metadata and any warnings.
          */
         SourceInput: components["schemas"]["ValidifiSource"] | components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"];
@@ -364,7 +397,10 @@ export interface components {
                 official_name?: string;
                 mask?: string;
                 type?: string;
+                /** @description With `type`, what the account is: depository `checking` is a current account; `savings`, `money market`, `cd`, … savings; `credit`, `loan`, `investment` types are not current accounts (warned about). */
                 subtype?: string;
+                /** @description Plaid's `business` or `personal`; a business account is warned about. */
+                holder_category?: string;
                 balances?: {
                     available?: number;
                     current?: number;
@@ -406,6 +442,29 @@ export interface components {
             confidence_score: number;
             months_analyzed: number;
             processing_ms: number;
+            /** @description ISO 4217 code of every amount in this assessment (the request's `currency`, GBP by default, or the source's). Absent only on assessments stored before it was added. */
+            currency?: string;
+            /** @description Transactions left out of income and expenditure, by reason — e.g. `future_dated` (dated after the day of the assessment, UK time), `duplicate`, `own_account_transfer`. The evidence lists each one (`exclusions[].refs`, `ledger`). */
+            exclusions?: {
+                reason: string;
+                count: number;
+            }[];
+            /** @description What you should know before relying on the figures — an account that a source (or your `accounts`) states is not the customer's own current account. */
+            warnings?: components["schemas"]["AccountWarning"][];
+        };
+        AccountWarning: {
+            /**
+             * @description `business_account`: a business account (or business holder). `attorney_account`: operated under
+             *     a power of attorney or by a deputy, alone or jointly. `third_party_account`: not the customer's.
+             *     `savings_account`: a savings account. `not_current_account`: a card, loan, investment or other
+             *     account. `no_current_account`: no account of the assessment is a current account (the source
+             *     states every one's type).
+             * @enum {string}
+             */
+            code: "business_account" | "attorney_account" | "third_party_account" | "savings_account" | "not_current_account" | "no_current_account";
+            detail: string;
+            /** @description The account; null when the warning is about the whole assessment. */
+            account_id: string | null;
         };
         Usage: {
             partner_id: string;
@@ -456,6 +515,14 @@ export interface components {
             currency?: string | null;
             period: Record<string, never>;
             counts?: Record<string, never>;
+            /** @description Every excluded transaction by reason, with why and the ledger refs; counts sum to `counts.excluded`. */
+            exclusions?: {
+                reason: string;
+                count: number;
+                detail: string;
+                refs: string[];
+            }[];
+            warnings?: components["schemas"]["AccountWarning"][];
             income: Record<string, never>;
             expenditure: Record<string, never>;
             affordable: Record<string, never>;
@@ -467,7 +534,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Validation error (bad housing value, malformed transaction, malformed JSON, …) */
+        /** @description Validation error (bad housing value, malformed transaction, malformed JSON, an unknown `currency`, …); `mixed_currency` when transactions are in more than one currency (or not in the request's `currency`) */
         BadRequest: {
             headers: {
                 [name: string]: unknown;

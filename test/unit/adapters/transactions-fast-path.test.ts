@@ -39,6 +39,7 @@ const raw = fc
       category_hint: optionalField(text(100)),
       account_id: optionalField(text(100)),
       balance: optionalField(money(100_000_000)),
+      currency: optionalField(fc.oneof(fc.constantFrom('GBP', 'gbp', 'Eur', 'USD', 'GBX', 'XXX', 'ZZZ', 'EURO', 'GB', ' GBP', 'GBP ', '£', ''), fc.string({ minLength: 3, maxLength: 3 }), fc.constantFrom(826, true))),
       extra: fc.option(fc.string(), { nil: undefined }),
     },
     { requiredKeys: [] },
