@@ -232,7 +232,7 @@ describe('merchant dictionary coverage (household, everyday, generic trade words
   describe('generic trade words', () => {
     it('recognise the trade of an unknown independent business', () => {
       const cases: Record<string, string[]> = {
-        eating_out: ['THE OLD BANK CAFE', 'ROMA PIZZERIA', 'BOSPHORUS KEBAB HOUSE', 'HARBOUR FISH BAR', 'GOLDEN DRAGON TAKEAWAY', 'THE KINGS ARMS', 'RED LION PUB', 'BLUEBIRD BAKERY'],
+        eating_out: ['THE OLD BANK CAFE', 'ROMA PIZZERIA', 'NAPOLI PIZZA HOUSE', 'BOSPHORUS KEBAB HOUSE', 'HARBOUR FISH BAR', 'GOLDEN DRAGON TAKEAWAY', 'THE KINGS ARMS', 'RED LION PUB', 'BLUEBIRD BAKERY'],
         supermarket: ['J HUDSON BUTCHERS', 'POLSKI SKLEP'],
         personal_care: ['SHARP BARBERS', 'LUXE NAILS', 'STUDIO 7 HAIR SALON'],
         taxi: ['A2B TAXIS', 'STAR CABS'],
