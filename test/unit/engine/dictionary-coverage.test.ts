@@ -1,0 +1,262 @@
+/**
+ * Coverage of the household, everyday and generic trade-word layers of the merchant dictionary: a
+ * representative statement line for each class of counterparty must land on the right kind (and so the
+ * right SFS category). The lines are written from how UK banks print card, Direct Debit and transfer
+ * narratives in general; they are not taken from the independent corpus.
+ */
+import { expect } from 'chai';
+import { CURATED_MERCHANTS, GENERIC_MERCHANTS, UK_MERCHANTS } from '../../../src/engine/merchants.ts';
+import { tokenise } from '../../../src/engine/normalise.ts';
+
+const match = (s: string) => UK_MERCHANTS.match(tokenise(s));
+const kindOf = (s: string) => match(s)?.entry.kind;
+const categoryOf = (s: string) => match(s)?.entry.category;
+
+function expectKinds(kind: string, lines: readonly string[]) {
+  for (const line of lines) expect(kindOf(line), line).to.equal(kind);
+}
+
+describe('merchant dictionary coverage (household, everyday, generic trade words)', () => {
+  describe('housing: council rent is social rent, the bare council is council tax', () => {
+    it('reads a council housing rent account as social rent, however the council is named', () => {
+      expectKinds('social_rent', [
+        'DD BRADFORD CITY COUNCIL HOUSING RENT',
+        'SO LEICESTER CITY COUNCIL HOUSING',
+        'FP NEWCASTLE COUNCIL RENT 0044512',
+        'BILL PAYMENT TO LB LAMBETH HOUSING RENTS',
+        'LB ENFIELD HOUSING',
+        'LONDON BOROUGH OF HARINGEY HOUSING RENT',
+        'DIRECT DEBIT SOUTHWARK COUNCIL HOUSING SERVICES',
+        'NIHE RENT 4471',
+      ]);
+    });
+    it('reads a council, borough or their truncations as council tax', () => {
+      expectKinds('council_tax', [
+        'DD WIGAN COUNCIL 77120',
+        'DIRECT DEBIT DERBY CITY COUNCIL',
+        'NORTH SOMERSET COUNCIL CTAX',
+        'ROYAL BOROUGH OF GREENWICH',
+        'DD SANDWELL MBC',
+        'DIRECT DEBIT PLYMOUTH CITY COUNC',
+        'CYNGOR SIR YNYS MON',
+        'LPS RATES 33190',
+        'LEEDS CC CTAX',
+      ]);
+    });
+    it('gives other council services their own kind: parking, leisure, school meals', () => {
+      expect(kindOf('CARD PAYMENT TO BRIGHTON COUNCIL PARKING')).to.equal('motoring');
+      expect(kindOf('LEEDS CITY COUNCIL PENALTY CHARGE NOTICE')).to.equal('motoring');
+      expect(kindOf('KIRKLEES COUNCIL LEISURE')).to.equal('gym');
+      expect(kindOf('ESSEX COUNTY COUNCIL SCHOOL MEALS')).to.equal('school');
+    });
+    it('does not read a professional regulator called a Council as council tax', () => {
+      expectKinds('professional', [
+        'NURSING AND MIDWIFERY COUNCIL',
+        'GENERAL MEDICAL COUNCIL ARF',
+        'HEALTH AND CARE PROFESSIONS COUNCIL',
+        'GENERAL DENTAL COUNCIL',
+        'GENERAL PHARMACEUTICAL COUNCIL',
+        'HCPC RENEWAL',
+        'SRA PRACTISING CERTIFICATE',
+        'ACCA ANNUAL SUBSCRIPTION',
+      ]);
+    });
+    it('recognises housing associations and letting agents', () => {
+      expectKinds('social_rent', [
+        'DD PLACES FOR PEOPLE',
+        'STANDING ORDER L&Q RENT',
+        'INCOMMUNITIES GROUP',
+        'WDH RENT',
+        'ONWARD HOMES',
+        'MIDLAND HEART LTD',
+        'TORUS62',
+        'ANCHOR HANOVER',
+        'YORKSHIRE HOUSING',
+        'BERNICIA GROUP',
+        'PLATFORM HOUSING GROUP',
+      ]);
+      expectKinds('rent', ['FOXTONS LTD', 'DD BELVOIR LETTINGS', 'GOODLORD LTD', 'SO MARTIN & CO RENT', 'KNIGHT FRANK LLP', 'UNITE STUDENTS']);
+    });
+  });
+
+  describe('utilities and communications', () => {
+    it('recognises energy suppliers, heating oil and bottled gas', () => {
+      expectKinds('energy', [
+        'DD EON NEXT',
+        'OCTOPUS ENERGY LTD',
+        'SCOTTISHPOWER DD',
+        'DD UTILITY WAREHOUSE',
+        'CERTAS ENERGY UK',
+        'FLOGAS BRITAIN LTD',
+        'CALOR GAS LTD',
+        'AVANTI GAS',
+        'SWITCH2 ENERGY',
+        'CO OP ENERGY',
+      ]);
+    });
+    it('recognises water companies', () => {
+      expectKinds('water', ['DD SEVERN TRENT WATER', 'ANGLIAN WATER SERVICES', 'HAFREN DYFRDWY', 'SCOTTISH WATER', 'WATER RATES']);
+    });
+    it('recognises mobile and broadband providers, and the TV licence', () => {
+      expectKinds('telecom', ['DD VODAFONE LIMITED', 'H3G', 'ASDA MOBILE', 'COMMUNITY FIBRE', 'NOW BROADBAND', 'POST OFFICE BROADBAND', 'ZEN INTERNET', 'LYCA MOBILE']);
+      expect(kindOf('TV LICENCE MBP')).to.equal('tv_licence');
+      expect(kindOf('TVLICENSING.CO.UK')).to.equal('tv_licence');
+    });
+  });
+
+  describe('government, work and platforms', () => {
+    it('reads the Child Maintenance Service as a Care & Health payee', () => {
+      expect(categoryOf('DD CHILD MAINTENANCE SERVICE')).to.equal('Care & Health');
+      expect(categoryOf('CMS COLLECT 44192')).to.equal('Care & Health');
+    });
+    it('recognises payroll bureaux and umbrella employers as employment', () => {
+      for (const line of ['ZELLIS PAYROLL', 'PARASOL LTD', 'PAYSTREAM', 'INDEED FLEX', 'HAYS SPECIALIST RECRUITMENT']) {
+        expect(match(line)?.entry.credit, line).to.equal('employment');
+      }
+    });
+    it('reads a marketplace or courier payout as gig income while a purchase stays shopping', () => {
+      for (const line of ['ETSY UK ETSY DEPOSIT', 'EBAY MANAGED PAYMENTS', 'VINTED UK', 'DEPOP LTD', 'AIRBNB PAYMENTS', 'EVRI', 'DELIVEROO', 'UBER BV', 'JUST EAT']) {
+        expect(match(line)?.entry.credit, line).to.equal('gig');
+      }
+      expect(categoryOf('ETSY.COM')).to.equal('Personal Costs');
+      expect(categoryOf('PAYPAL *VINTED')).to.equal('Personal Costs');
+      expect(kindOf('AMAZON FLEX')).to.equal('gig_platform');
+    });
+    it('recognises professional services and courses', () => {
+      expectKinds('professional', [
+        'TAXASSIST ACCOUNTANTS',
+        'SMITH & CO ACCOUNTANTS',
+        'FP J BLOGGS TAX RETURN',
+        'HARRISON CLARK SOLICITORS',
+        'CO OP LEGAL SERVICES',
+        'FAREWILL',
+        'OFFICE OF THE PUBLIC GUARDIAN',
+        'THE OPEN UNIVERSITY',
+        'UNISON SUBS',
+        'NASUWT',
+      ]);
+    });
+  });
+
+  describe('schools, childcare and health', () => {
+    it('recognises school payment systems, uniforms and trips', () => {
+      expectKinds('school', ['PARENTPAY', 'WISEPAY', 'PARENTMAIL PAY', 'SCHOOLCOMMS', 'TRUTEX', 'KHALSA SCHOOLWEAR', 'ST JOSEPHS RC PRIMARY SCHOOL', 'OAKWOOD ACADEMY TRIP']);
+    });
+    it('recognises nurseries and childminders as childcare, but a plant nursery as home', () => {
+      expectKinds('childcare', ['BUSY BEES NURSERIES', 'LITTLE ACORNS DAY NURSERY', 'TINY TOTS PRESCHOOL', 'CHILDMINDER FEES', 'TAX FREE CHILDCARE']);
+      expect(kindOf('BRIDGEMERE PLANT NURSERY')).to.equal('home');
+      expect(kindOf('WOODLANDS GARDEN CENTRE')).to.equal('home');
+    });
+    it('recognises pharmacies, dentists, opticians and care homes as Care & Health', () => {
+      for (const line of [
+        'LLOYDS PHARMACY',
+        'BOOTS PHARMACY',
+        'PHARMACY2U',
+        'HIGH STREET CHEMIST',
+        'SMILE DENTAL PRACTICE',
+        'CITY ORTHODONTICS',
+        'SPECSAVERS OPTICIANS',
+        'LEIGHTONS OPTICIANS',
+        'NHS PRESCRIPTION PREPAYMENT',
+        'BARCHESTER HEALTHCARE',
+        'HC ONE CARE FEES',
+        'MEADOW VIEW CARE HOME',
+        'DENPLAN LTD',
+      ]) {
+        expect(categoryOf(line), line).to.equal('Care & Health');
+      }
+    });
+  });
+
+  describe('everyday: what a brand list misses or misnames', () => {
+    it('reads a supermarket forecourt as fuel, the longer alias beating the supermarket', () => {
+      expectKinds('fuel', ['TESCO PFS 3021', 'TESCO PAY AT PUMP', 'SAINSBURYS PETROL', 'SAINSBURYS FUEL', 'ASDA EXPRESS PETROL', 'ASDA FUEL', 'MORRISONS FUEL', 'WM MORRISON PETROL', 'COSTCO PETROL', 'MFG EXPRESS']);
+      expect(kindOf('TESCO STORES 3021')).to.equal('supermarket');
+    });
+    it('reads car hire as car hire, not rent', () => {
+      expectKinds('car_hire', ['SIXT RENT A CAR', 'ENTERPRISE RENT A CAR', 'GREEN MOTION CAR RENTAL', 'BUDGET RENT A CAR', 'EUROPCAR UK', 'CITY VAN HIRE', 'GETAROUND']);
+    });
+    it('reads post and parcel couriers as Personal Costs', () => {
+      for (const line of ['ROYAL MAIL', 'ROYALMAIL GROUP LTD', 'DPD GROUP UK', 'YODEL DELIVERY NETWORK', 'PARCEL2GO.COM', 'PARCELFORCE WORLDWIDE', 'INPOST UK', 'HERMES PARCELNET']) {
+        expect(categoryOf(line), line).to.equal('Personal Costs');
+      }
+      expect(kindOf('POST OFFICE COUNTER WITHDRAWAL')).to.equal('cash');
+      expect(kindOf('POST OFFICE TRAVEL INSURANCE')).to.equal('insurance');
+    });
+    it('reads hotels, holidays, airlines, cinemas, games, books and days out as Communications & Leisure', () => {
+      for (const line of [
+        'PREMIER INN 44012',
+        'HOLIDAY INN EXPRESS',
+        'HAMPTON BY HILTON',
+        'THE GRAND HOTEL',
+        'LOVEHOLIDAYS',
+        'JET2HOLIDAYS',
+        'CENTER PARCS',
+        'BUTLINS MINEHEAD',
+        'AER LINGUS',
+        'WIZZ AIR',
+        'EMIRATES AIRLINE',
+        'ODEON CINEMAS',
+        'EVERYMAN CINEMAS',
+        'SHOWCASE CINEMA DE LUX',
+        'PICTUREHOUSE CINEMAS',
+        'THE ELECTRIC CINEMA',
+        'CEX LTD',
+        'GAME DIGITAL',
+        'STEAMGAMES.COM',
+        'EPIC GAMES STORE',
+        'WATERSTONES',
+        'WHSMITH',
+        'NATIONAL TRUST',
+        'ALTON TOWERS',
+        'CHESTER ZOO',
+        'HOLLYWOOD BOWL',
+        'O2 ACADEMY BRIXTON',
+      ]) {
+        expect(categoryOf(line), line).to.equal('Communications & Leisure');
+      }
+    });
+    it('reads parking, tyres, servicing, tolls and EV charging as motoring', () => {
+      expectKinds('motoring', ['Q-PARK', 'NCP LTD', 'RINGGO', 'PAYBYPHONE', 'JUSTPARK', 'YOURPARKINGSPACE', 'ATS EUROMASTER', 'NATIONAL TYRES AND AUTOCARE', 'KWIK FIT', 'HALFORDS AUTOCENTRE', 'M6TOLL', 'IONITY', 'AIRPORT PARKING', 'SMITHS TYRES']);
+    });
+    it('reads city and rail operators as public transport', () => {
+      expectKinds('public_transport', ['TFL TRAVEL CH', 'LNER', 'AVANTI WEST COAST', 'NEXUS METRO', 'NOTTINGHAM CITY TRANSPORT', 'GO NORTH EAST', 'SUPERTRAM', 'FIRST BUS', 'TRANSLINK', 'HEATHROW EXPRESS']);
+    });
+    it('recognises pub and restaurant operators, charities, vets and second-hand shops', () => {
+      expectKinds('eating_out', ['GREENE KING', 'STONEGATE PUB CO', 'MITCHELLS & BUTLERS', 'BREWERS FAYRE', 'BREWDOG', 'ALL BAR ONE', 'CHOPSTIX']);
+      expectKinds('charity', ['BRITISH HEART FOUNDATION', 'SUE RYDER', 'CANCER RESEARCH UK', 'JUSTGIVING', 'ST LUKES HOSPICE SHOP']);
+      expectKinds('pets', ['PETS AT HOME', 'MEDIVET', 'CVS VETS', 'HIGHCROFT VETERINARY']);
+    });
+  });
+
+  describe('generic trade words', () => {
+    it('recognise the trade of an unknown independent business', () => {
+      const cases: Record<string, string[]> = {
+        eating_out: ['THE OLD BANK CAFE', 'ROMA PIZZERIA', 'NAPOLI PIZZA HOUSE', 'BOSPHORUS KEBAB HOUSE', 'HARBOUR FISH BAR', 'GOLDEN DRAGON TAKEAWAY', 'THE KINGS ARMS', 'RED LION PUB', 'BLUEBIRD BAKERY'],
+        supermarket: ['J HUDSON BUTCHERS', 'POLSKI SKLEP'],
+        personal_care: ['SHARP BARBERS', 'LUXE NAILS', 'STUDIO 7 HAIR SALON'],
+        taxi: ['A2B TAXIS', 'STAR CABS'],
+        motoring: ['PARK LANE GARAGE', 'FASTFIT TYRES'],
+        gym: ['RIVERSIDE LEISURE CENTRE', 'IRONWORKS GYM'],
+        leisure: ['ROYAL EXCHANGE THEATRE', 'NATURAL HISTORY MUSEUM', 'TWYCROSS ZOO', 'PARKLANDS GOLF CLUB'],
+        travel: ['SEAVIEW GUEST HOUSE', 'THE BALMORAL HOTEL'],
+        convenience: ['BUBBLES LAUNDERETTE', 'HIGH ST NEWSAGENTS'],
+      };
+      for (const [kind, lines] of Object.entries(cases)) expectKinds(kind, lines);
+    });
+    it('lose to a curated name: a supermarket cafe is the supermarket, a pharmacy under a retailer is health', () => {
+      expect(kindOf('TESCO CAFE')).to.equal('supermarket');
+      expect(kindOf('BOOTS PHARMACY')).to.equal('health');
+    });
+    it('do not read a surname as a trade', () => {
+      for (const line of ['FPI JOHN BARBER', 'SO M BUTCHER', 'TFR A BAKER', 'FPO S TAYLOR', 'FPI K COOK', 'FPO D GARDNER']) {
+        expect(match(line), line).to.equal(undefined);
+      }
+    });
+    it('hold only trade words: none of them is a common first name or surname', () => {
+      const names = new Set(['BARBER', 'BUTCHER', 'BAKER', 'TAYLOR', 'COOK', 'SMITH', 'CARTER', 'MASON', 'GARDNER', 'FISHER', 'HUNTER', 'PARKER', 'ARCHER', 'SPENCER', 'PAUL', 'LEON', 'OLA', 'BERYL', 'GRAINGER']);
+      const aliases = [...GENERIC_MERCHANTS.entries, ...CURATED_MERCHANTS.entries].flatMap((e) => e.aliases.map((a) => tokenise(a).join(' ')));
+      expect(aliases.filter((a) => names.has(a))).to.deep.equal([]);
+    });
+  });
+});
