@@ -24,7 +24,7 @@ export interface AliasRules {
   generic: readonly RegExp[];
 }
 
-export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign' | 'surname' | 'truncation';
+export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign' | 'surname' | 'truncation' | 'one_word_founder_trade';
 
 /**
  * Country words that mark a name as another country's branch ("Lidl Polska", "Subway Brasil",

@@ -82,7 +82,7 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
       gambling: ['LADBROKES', 'WILLIAM HILL'],
       car_hire: ['EUROPCAR'],
       cash: ['TRAVELEX'],
-      rent: ['FOXTONS'],
+      rent: ['YOUR MOVE', 'REEDS RAINS', 'MARTIN & CO'],
     };
     for (const [kind, narratives] of Object.entries(known)) {
       it(`files well-known UK brands as ${kind}: ${narratives.join(', ')}`, () => {
@@ -110,6 +110,11 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
           const w = tokens[0]!.toLowerCase();
           expect(rules.commonWords.has(w) || rules.firstNames.has(w), `${e.name}: ${a}`).to.equal(false);
         }
+    });
+
+    it('takes estate agents (letting agents: rent) only under names of two words or more', () => {
+      for (const n of ['FPO J BARNES', 'TAYLORS', 'FOXTONS']) expect(brandOf(n), n).to.equal(undefined);
+      for (const e of BRAND_MERCHANTS.entries) if (e.kind === 'rent') for (const a of e.aliases) expect(tokenise(a).length, a).to.be.at.least(2);
     });
 
     it('drops car makers (a debit to one is its finance arm)', () => {
