@@ -97,7 +97,7 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
     });
 
     it('holds no brand under a common English word, first name, surname or initials alone', () => {
-      for (const n of ['NEXT', 'SHELL', 'BOOTS', 'SUBWAY', 'THE RANGE', 'GAME', 'FPI ZARA JONES', 'FPI LEON SMITH', 'JAMIE ONEILL', 'BP', 'EE'])
+      for (const n of ['NEXT', 'SHELL', 'BOOTS', 'SUBWAY', 'THE RANGE', 'GAME', 'FPI ZARA JONES', 'FPI LEON SMITH', 'JAMIE ONEILL', 'FPO J EVANS', 'BP', 'EE'])
         expect(brandOf(n)?.name, n).to.equal(undefined);
     });
 
@@ -141,6 +141,8 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
       expect(why('Lidl Polska')).to.equal('foreign');
       expect(why("O'Neill")).to.equal('surname');
       expect(why("O'Neill's")).to.equal(undefined);
+      expect(why('Evans')).to.equal('surname');
+      expect(why('Johnsons')).to.equal('surname');
       expect(why('Jones', ['JONES', 'BOOTMAKER'])).to.equal('truncation');
     });
     it('spells names as statements do', () => {
