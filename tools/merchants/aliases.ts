@@ -12,6 +12,19 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   'THE AND & OF A AN AT IN ON BY FOR TO DE LA LE LES DES DU DEL EL Y ET'.split(' '),
 );
 
+/**
+ * The most common surnames in Great Britain (the top 39 of the 1996 ranking at
+ * http://expertgenealogy.com/pro/g.aspx/StephenThomas/2, which agrees with the University of the West of
+ * England's 2016 count reported at https://www.independent.co.uk/news/uk/home-news/25-common-surnames-britain-family-history-university-west-england-bristol-uk-a7423196.html,
+ * plus Lee and Davis). A brand called by one of these alone (Evans, Johnsons) would claim payments to
+ * and from people; with its possessive `S` too.
+ */
+const COMMON_SURNAMES: ReadonlySet<string> = new Set(
+  ('SMITH JONES WILLIAMS BROWN TAYLOR DAVIES WILSON EVANS THOMAS JOHNSON ROBERTS WALKER WRIGHT ROBINSON THOMPSON ' +
+    'WHITE HUGHES HALL EDWARDS GREEN MARTIN WOOD HARRIS LEWIS CLARKE JACKSON CLARK TURNER HILL SCOTT MOORE COOPER ' +
+    'MORRIS WARD KING WATSON BAKER HARRISON MORGAN LEE DAVIS').split(' '),
+);
+
 /** Shortest alias kept, in letters, digits and `&`: two-letter names (BP, EE) match initials and codes everywhere. */
 export const MIN_ALIAS_CHARS = 3;
 
@@ -24,7 +37,7 @@ export interface AliasRules {
   generic: readonly RegExp[];
 }
 
-export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign' | 'surname' | 'truncation';
+export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign' | 'surname' | 'truncation' | 'one_word_founder_trade';
 
 /**
  * Country words that mark a name as another country's branch ("Lidl Polska", "Subway Brasil",
@@ -105,6 +118,7 @@ export function rejection(raw: string, tokens: readonly string[], rules: AliasRu
   // A lone O' surname (O'Neill, the surf brand) names people far more often than the brand; the
   // possessive (O'Neill's, the pub chain) is a business.
   if (/^O'[A-Za-z]+$/.test(raw.trim()) && !/'s$/i.test(raw.trim())) return 'surname';
+  if (tokens.length === 1 && (COMMON_SURNAMES.has(tokens[0]!) || COMMON_SURNAMES.has(tokens[0]!.replace(/S$/, '')))) return 'surname';
   const content = tokens.filter((t) => !FUNCTION_WORDS.has(t));
   if (content.length === 1) {
     const w = content[0]!.toLowerCase();

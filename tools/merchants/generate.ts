@@ -87,7 +87,7 @@ function namesOf(item: NsiItem): string[] {
 
 /** Generates the brand layer from NSI data. */
 export function generate(data: NsiData, rules: AliasRules): BrandsFile {
-  const rejected: Record<Rejection, number> = { not_latin: 0, too_short: 0, digits_only: 0, common_word: 0, first_name: 0, generic: 0, foreign: 0, surname: 0, truncation: 0 };
+  const rejected: Record<Rejection, number> = { not_latin: 0, too_short: 0, digits_only: 0, common_word: 0, first_name: 0, generic: 0, foreign: 0, surname: 0, truncation: 0, one_word_founder_trade: 0 };
   let nsiBrands = 0;
   let ukBrands = 0;
   let taken = 0;
@@ -121,7 +121,7 @@ export function generate(data: NsiData, rules: AliasRules): BrandsFile {
       for (const name of namesOf(item)) {
         const raw = fold(name);
         for (const tokens of variants(name)) {
-          const why = rejection(raw, tokens, rules, own);
+          const why = tag.row.twoWords && tokens.length < 2 ? 'one_word_founder_trade' : rejection(raw, tokens, rules, own);
           if (why) {
             rejected[why]++;
             continue;

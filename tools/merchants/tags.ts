@@ -22,6 +22,11 @@ export interface TagKind {
   kind: Kind;
   /** Why, when the kind is not obvious from the tag. */
   note?: string;
+  /**
+   * Only names of two words or more are taken: for trades whose firms are named after their founders,
+   * where a lone word is usually a surname ("Barnes", "Taylors") and would claim payments to people.
+   */
+  twoWords?: true;
 }
 
 export const TAG_KINDS: readonly TagKind[] = [
@@ -156,7 +161,7 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'amenity=bureau_de_change', kind: 'cash', note: 'buying currency is taking cash' },
   { tag: 'shop=pawnbroker', kind: 'high_cost_credit', note: 'a payment to a pawnbroker redeems a pledge (a loan)' },
   { tag: 'office=insurance', kind: 'insurance' },
-  { tag: 'office=estate_agent', kind: 'rent', note: 'UK estate-agent chains are letting agents: a regular debit to one is rent' },
+  { tag: 'office=estate_agent', kind: 'rent', twoWords: true, note: 'UK estate-agent chains are letting agents: a regular debit to one is rent. Two words or more only: agencies are named after their founders, and a lone surname (Barnes, Taylors) would make a payment to a person rent' },
   // Children
   { tag: 'amenity=childcare', kind: 'childcare' },
   { tag: 'amenity=kindergarten', kind: 'childcare' },
