@@ -123,6 +123,24 @@ interface NameReading {
   payee: string;
   /** Readings of this name with each distinct description. */
   withDescription: Map<string, Narrative>;
+  /** The last description read with this name and its reading (see `sameButDigits`). */
+  last: { description: string; n: Narrative } | undefined;
+}
+
+/**
+ * Two descriptions that differ only in their digits ("… ON 01 MAY" and "… ON 02 MAY", store and
+ * terminal numbers) read the same: no signal word and no alias the matcher could tell apart differs.
+ * Checking this costs far less than reading the description again, which matters because a payee's
+ * descriptions are mostly distinct strings but few distinct shapes.
+ */
+function sameButDigits(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && !(x >= 48 && x <= 57 && y >= 48 && y <= 57)) return false;
+  }
+  return true;
 }
 
 /** What the engine reads from one narrative (merchant name + description). */
@@ -176,7 +194,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
   keyed.sort((a, b) => canonicalOrder(a.tx, b.tx));
 
   // Names repeat far more than descriptions do, so a name is read once; a description adds its
-  // signals, and its words only when the name does not identify the counterparty.
+  // signals, and its words compete with the name's for the dictionary match (merchants.ts, `also`).
   const names = new Map<string, NameReading>();
   const readName = (raw: string): NameReading => {
     let n = names.get(raw);
@@ -184,7 +202,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       const tokens = tokenise(raw);
       const match = merchants.match(tokens);
       const key = counterpartyKey(tokens);
-      n = { tokens, match, signals: readSignals(raw), key: match ? match.entry.id : `u:${key}`, payee: match ? match.entry.name : key || raw.trim(), withDescription: new Map() };
+      n = { tokens, match, signals: readSignals(raw), key: match ? match.entry.id : `u:${key}`, payee: match ? match.entry.name : key || raw.trim(), withDescription: new Map(), last: undefined };
       names.set(raw, n);
     }
     return n;
@@ -194,9 +212,12 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
     if (!tx.description) return name;
     let n = name.withDescription.get(tx.description);
     if (n) return n;
+    if (name.last && sameButDigits(name.last.description, tx.description)) return name.last.n;
     if (name.match || name.tokens.length > 0) {
-      const descTokens = name.match ? undefined : tokenise(tx.description);
-      const match = name.match ?? (descTokens ? merchants.match(descTokens) : undefined);
+      // The description is read with the name as one narrative: it may name the payee more exactly
+      // (a clean "Tesco" beside "TESCO PAY AT PUMP 4031") or carry the type code (CPT, C/L) that says what it was.
+      const descTokens = tokenise(tx.description);
+      const match = name.match ? merchants.match(name.tokens, descTokens) : merchants.match(descTokens);
       n = {
         match,
         signals: orSignals(name.signals, readSignals(tx.description)),
@@ -208,6 +229,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       n = { match: desc.match, signals: orSignals(name.signals, desc.signals), key: desc.key, payee: desc.payee };
     }
     name.withDescription.set(tx.description, n);
+    name.last = { description: tx.description, n };
     return n;
   };
   const hints = new Map<string, HintMeaning | undefined>();

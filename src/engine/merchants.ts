@@ -5,7 +5,8 @@
  * The matcher reads a narrative's tokens once and finds every alias in them as a whole-word token
  * sequence (an index by first token keeps that to a few comparisons per token). Of the aliases found:
  *  - one that lies wholly inside the bank's type prefix (`BP` of HSBC's bill payment, `SO`, `DD`) is not a
- *    payee, unless it is anchored to the start (`^CPT`);
+ *    payee, unless it is anchored to the start (`^CPT`), and neither is one that starts in the trailing
+ *    town, country code or store number (GREGGS HALIFAX is Greggs, not the Halifax);
  *  - one vetoed by a neighbouring `unless` word (COSTA DEL SOL), one flagged `person` that does not
  *    stand alone (FPI ZARA JONES), and a one-word name after an initial in a payment to a person (M COSTA)
  *    are dropped;
@@ -15,7 +16,7 @@
  *  - a generic word with `over` kinds re-reads a named entry of one of those kinds: TESCO PAY AT PUMP is
  *    fuel, TESCO BANK CAR INS insurance, HSBC MORTGAGE a mortgage, CASH … CO-OP a cash withdrawal.
  * Layers (`layered`) apply the same order across dictionaries: a curated named entry, then a brand,
- * then a curated generic word, then the trade-word layer, then a processor.
+ * then the longest generic word of any layer (curated or the trade-word layer), then a processor.
  */
 import type { Category } from '../model/assessment.ts';
 import { CATEGORIES } from '../model/assessment.ts';
@@ -80,10 +81,11 @@ interface IndexedAlias {
   person: boolean;
 }
 
-/** An alias found in a narrative, at token `at`. */
+/** An alias found in a narrative, at token `at` of segment `seg` (0 the name, 1 the description). */
 interface Found {
   a: IndexedAlias;
   at: number;
+  seg: number;
 }
 
 /** What one dictionary finds in one narrative: the best alias of each tier, and the `over` words. */
@@ -95,9 +97,14 @@ export interface Scan {
 export interface MerchantDictionary {
   readonly version: string;
   readonly entries: readonly MerchantEntry[];
-  match(tokens: readonly string[]): MerchantMatch | undefined;
-  /** Every candidate this dictionary finds (used to layer dictionaries); `where` from `payeeStart`. */
-  scan(tokens: readonly string[], where: PayeeStart): Scan;
+  /**
+   * The entry a narrative names. `also` is a second narrative of the same payment (a statement line's
+   * description beside its cleaned merchant name): its aliases compete with the name's, so "Tesco" with
+   * "TESCO PAY AT PUMP 4031" is fuel and "Sainsbury's" with "SAINSBURYS PETROL" the forecourt.
+   */
+  match(tokens: readonly string[], also?: readonly string[]): MerchantMatch | undefined;
+  /** Every candidate this dictionary finds in one segment (used to layer dictionaries); `where` from `payeeStart`. */
+  scan(tokens: readonly string[], where: PayeeStart, seg?: number): Scan;
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -179,15 +186,15 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
       index.set(tokens[0]!, list);
     }
   }
-  const scan = (tokens: readonly string[], where: PayeeStart): Scan => {
+  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0): Scan => {
     const out: Scan = { best: [undefined, undefined, undefined], qualifiers: [] };
     for (let i = 0; i < tokens.length; i++) {
       const candidates = index.get(tokens[i]!);
       if (!candidates) continue;
       for (const a of candidates) {
-        if (a.anchored ? i !== 0 : i + a.tokens.length <= where.start) continue;
+        if (a.anchored ? i !== 0 : i + a.tokens.length <= where.start || i >= where.end) continue;
         if (!seqAt(tokens, i, a.tokens)) continue;
-        const f: Found = { a, at: i };
+        const f: Found = { a, at: i, seg };
         if (a.unless && vetoed(tokens, f)) continue;
         if (personal(tokens, f, where)) continue;
         if (a.entry.over) out.qualifiers.push(f);
@@ -201,20 +208,25 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
     version,
     entries,
     scan,
-    match(tokens) {
-      return decide([scan(tokens, payeeStart(tokens))]);
+    match(tokens, also) {
+      const scans = [scan(tokens, payeeStart(tokens))];
+      if (also?.length) scans.push(scan(also, payeeStart(also), 1));
+      return decide([merge(scans)]);
     },
   };
 }
 
 /**
- * Decides among the scans of one narrative by each layer, in layer order: the first layer's named
- * entry, else the next layer's, …; then generic words, then processors. A named entry is re-read by a
+ * Decides among the scans of one narrative by each layer: the first layer's named entry, else the next
+ * layer's, …; then the longest generic word of any layer, then the longest processor. A named entry is re-read by a
  * generic word that lists its kind in `over` and lies outside it (the longest such word wins).
  */
 function decide(scans: readonly Scan[]): MerchantMatch | undefined {
   let chosen: Found | undefined;
-  for (let t = 0; t < 3 && !chosen; t++) for (const s of scans) if ((chosen = s.best[t])) break;
+  for (const s of scans) if ((chosen = s.best[0])) break;
+  // Generic words and processors carry no layer precedence: the longest one found in any layer wins
+  // (PARKING CHARGE is parking, whichever file holds PARKING and CHARGE).
+  for (let t = 1; t < 3 && !chosen; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, chosen)) chosen = s.best[t];
   if (!chosen) return undefined;
   if (chosen.a.entry.tier === 0) {
     const kind = chosen.a.entry.kind;
@@ -225,7 +237,7 @@ function decide(scans: readonly Scan[]): MerchantMatch | undefined {
       for (const f of s.qualifiers) {
         const over = f.a.entry.over!;
         if (!over.has(kind) && !over.has('*')) continue;
-        if (f.at < to && f.at + f.a.tokens.length > from) continue; // part of the name itself
+        if (f.seg === chosen.seg && f.at < to && f.at + f.a.tokens.length > from) continue; // part of the name itself
         if (better(f, q)) q = f;
       }
     }
@@ -234,25 +246,36 @@ function decide(scans: readonly Scan[]): MerchantMatch | undefined {
   return { entry: chosen.a.entry, alias: chosen.a.alias };
 }
 
+/** One layer's scans of several segments as one: the longest alias of each tier, every qualifier. */
+function merge(scans: readonly Scan[]): Scan {
+  if (scans.length === 1) return scans[0]!;
+  const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers) };
+  for (let t = 0; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
+  return out;
+}
+
 /**
  * Layers dictionaries: named entries of an earlier layer beat those of a later one whatever their
  * lengths (a curated entry always beats a generated brand), and any named entry beats any generic word.
  */
 export function layered(...layers: readonly MerchantDictionary[]): MerchantDictionary {
-  const scan = (tokens: readonly string[], where: PayeeStart): Scan => {
+  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0): Scan => {
     // A layered dictionary inside another is flattened: its layers' scans are merged tier by tier.
-    const scans = layers.map((l) => l.scan(tokens, where));
+    const scans = layers.map((l) => l.scan(tokens, where, seg));
     const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers) };
-    for (let t = 0; t < 3; t++) for (const s of scans) if (!out.best[t] && s.best[t]) out.best[t] = s.best[t];
+    for (const s of scans) if (!out.best[0] && s.best[0]) out.best[0] = s.best[0];
+    for (let t = 1; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
     return out;
   };
   return {
     version: layers.map((l) => l.version).join('; '),
     entries: layers.flatMap((l) => l.entries),
     scan,
-    match(tokens) {
+    match(tokens, also) {
       const where = payeeStart(tokens);
-      return decide(layers.map((l) => l.scan(tokens, where)));
+      const whereAlso = also?.length ? payeeStart(also) : undefined;
+      // Per layer, the name's and the description's candidates compete as one narrative.
+      return decide(layers.map((l) => (whereAlso ? merge([l.scan(tokens, where), l.scan(also!, whereAlso, 1)]) : l.scan(tokens, where))));
     },
   };
 }

@@ -56,6 +56,11 @@ export interface PayeeStart {
   start: number;
   /** A transfer-type prefix (FPO, SO, BP, TRANSFER TO, …) was among them. */
   transfer: boolean;
+  /**
+   * Index after the last token that can name the payee: trailing towns, country codes and store or
+   * terminal numbers ("… HALIFAX GB", "… 0655 NOTTINGHAM GB") are where, not who. At least one token is kept.
+   */
+  end: number;
 }
 
 /** Finds the transaction-type prefixes at the front of a narrative (repeatedly; never all of it). */
@@ -81,8 +86,13 @@ export function payeeStart(tokens: readonly string[]): PayeeStart {
       }
     }
   }
-  return { start, transfer };
+  let end = tokens.length;
+  while (end > start + 1 && isTrailingPlace(tokens[end - 1]!)) end--;
+  return { start, transfer, end };
 }
+
+const DIGITS = /^\d+$/;
+const isTrailingPlace = (t: string) => DIGITS.test(t) || PLACE_TOKENS.has(t) || COUNTRY_CODES.has(t);
 
 /** Tokens that say where, not who: stripped from the end of a counterparty key. */
 const PLACE_TOKENS = new Set(
