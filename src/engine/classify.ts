@@ -68,8 +68,8 @@ export interface Row {
  */
 const SIGNAL_WORDS = [
   'REFUND|REFUNDED|RFND|CHARGEBACK',
-  'UNPAID|RETURNED|RTN|RTND|BOUNCED|REFER TO DRAWER|REVERSAL|REVERSED',
-  'OVERDRAFT|OD INT|OD INTEREST|OD FEE|OD CHARGE',
+  'UNPAID|RETURNED|RTN|RTND|BOUNCED|REFER TO DRAWER|REVERSAL|REVERSED|PAID ITEMS?|UNP|U/D|RETURNED DD|RDD',
+  'OVERDRAFT|OD INT|OD INTEREST|OD FEE|OD CHARGE|OD USAGE|O/D|DEBIT INTEREST|INTEREST CHARGED|ARRANGED OD|BORROWING INTEREST|BUFFER FEE',
   'UNARRANGED|UNPLANNED|UNAUTHORISED|UNAUTHORIZED',
   'SALARY|SAL|WAGES?|PAYROLL|NET PAY',
   'LTD|LIMITED|PLC|LLP',
@@ -112,6 +112,19 @@ function orSignals(a: Signals, b: Signals): Signals {
     maintenance: a.maintenance || b.maintenance,
     earned: a.earned || b.earned,
   };
+}
+
+/** Kinds of a regulated credit firm: what a payment to or from one is cannot be a mere transfer. */
+const CREDIT_KINDS: ReadonlySet<string> = new Set(['lender', 'credit_card', 'bnpl', 'catalogue_credit', 'payday', 'high_cost_credit', 'debt_collector']);
+
+/**
+ * A provider's category hint is generic (TRANSFER_IN, INCOME, GENERAL_SERVICES…) when it names no kind.
+ * Such a hint does not outweigh a named credit firm from the dictionary: a payday lender's credit tagged
+ * TRANSFER_IN is still a loan paid in, and a debit to it a credit commitment. A hint that names a kind
+ * of its own (LOAN_PAYMENTS_CAR_PAYMENT, BANK_FEES_OVERDRAFT_FEES) keeps deciding (docs/engine.md § Signals).
+ */
+function dictionaryBeatsHint(match: MerchantMatch | undefined, hint: HintMeaning): boolean {
+  return match !== undefined && match.entry.tier === 0 && CREDIT_KINDS.has(match.entry.kind) && hint.kind === undefined;
 }
 
 /** What the engine reads from a merchant name, cached per distinct name. */
@@ -247,7 +260,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
     let rule: CategorisationRule;
     let category: Category;
     let kind: string | undefined;
-    if (hint && hint.category) {
+    if (hint && hint.category && !dictionaryBeatsHint(match, hint)) {
       rule = 'category_hint';
       category = hint.category;
       kind = hint.kind ?? match?.entry.kind;
@@ -270,7 +283,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       out: tx.amount_minor > 0,
       abs: Math.abs(tx.amount_minor),
       match,
-      hint,
+      hint: hint && match && dictionaryBeatsHint(match, hint) ? undefined : hint,
       signals,
       key,
       payee,

@@ -26,7 +26,7 @@ import finance from './data/curated/finance.json' with { type: 'json' };
 import household from './data/curated/household.json' with { type: 'json' };
 import generic from './data/generic.json' with { type: 'json' };
 import { KINDS, isKind, type CreditMeaning, type Kind } from './kinds.ts';
-import { aliasTokens, isPlaceOrFormToken, payeeStart, type PayeeStart } from './normalise.ts';
+import { GIVEN_NAMES, aliasTokens, isPlaceOrFormToken, payeeStart, type PayeeStart } from './normalise.ts';
 
 export interface MerchantEntry {
   id: string;
@@ -123,6 +123,12 @@ const seqAt = (tokens: readonly string[], at: number, seq: readonly string[]): b
   return true;
 };
 
+/** `part` occurs as a run of tokens inside `whole`. */
+function contains(whole: readonly string[], part: readonly string[]): boolean {
+  for (let i = 0; i + part.length <= whole.length; i++) if (seqAt(whole, i, part)) return true;
+  return false;
+}
+
 /** An `unless` phrase right before or right after the alias found at `at`. */
 function vetoed(tokens: readonly string[], f: Found): boolean {
   const end = f.at + f.a.tokens.length;
@@ -138,10 +144,15 @@ function vetoed(tokens: readonly string[], f: Found): boolean {
  */
 function personal(tokens: readonly string[], f: Found, where: PayeeStart): boolean {
   const named = f.a.entry.tier === 0;
+  if (named && where.transfer) {
+    if (f.at >= where.note) return true; // a brand in the payer's note names what was bought
+    // A brand made of two given names (JOHN LEWIS) sent money by transfer is a person: BP JOHN LEWIS.
+    if (f.a.tokens.length === 2 && GIVEN_NAMES.has(f.a.tokens[0]!) && GIVEN_NAMES.has(f.a.tokens[1]!)) return true;
+  }
   if (!f.a.person && !(named && where.transfer && f.a.tokens.length === 1)) return false;
   const before = f.at - 1 >= where.start ? tokens[f.at - 1] : undefined;
   const beforeIsName = before !== undefined && !isPlaceOrFormToken(before);
-  if (!f.a.person) return beforeIsName && before!.length === 1;
+  if (!f.a.person) return beforeIsName && (before!.length === 1 || GIVEN_NAMES.has(before!));
   const after = tokens[f.at + f.a.tokens.length];
   return beforeIsName || (after !== undefined && !isPlaceOrFormToken(after));
 }
@@ -209,8 +220,9 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
     entries,
     scan,
     match(tokens, also) {
-      const scans = [scan(tokens, payeeStart(tokens))];
-      if (also?.length) scans.push(scan(also, payeeStart(also), 1));
+      const [where, whereAlso] = places(tokens, also);
+      const scans = [scan(tokens, where)];
+      if (whereAlso) scans.push(scan(also!, whereAlso, 1));
       return decide([merge(scans)]);
     },
   };
@@ -228,22 +240,34 @@ function decide(scans: readonly Scan[]): MerchantMatch | undefined {
   // (PARKING CHARGE is parking, whichever file holds PARKING and CHARGE).
   for (let t = 1; t < 3 && !chosen; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, chosen)) chosen = s.best[t];
   if (!chosen) return undefined;
-  if (chosen.a.entry.tier === 0) {
+  if (chosen.a.entry.tier < 2) {
     const kind = chosen.a.entry.kind;
-    const from = chosen.at;
-    const to = chosen.at + chosen.a.tokens.length;
     let q: Found | undefined;
     for (const s of scans) {
       for (const f of s.qualifiers) {
+        if (f.a.entry === chosen.a.entry) continue;
         const over = f.a.entry.over!;
         if (!over.has(kind) && !over.has('*')) continue;
-        if (f.seg === chosen.seg && f.at < to && f.at + f.a.tokens.length > from) continue; // part of the name itself
+        if (contains(chosen.a.tokens, f.a.tokens)) continue; // part of the name itself: PLATFORM HOME LOANS
         if (better(f, q)) q = f;
       }
     }
     if (q) chosen = q;
   }
   return { entry: chosen.a.entry, alias: chosen.a.alias };
+}
+
+/**
+ * Where the payee is in a name and its description. Both are one payment: when either one's prefix
+ * says it went to a person (FASTER PAYMENT, BP, TRANSFER TO), both are read as such ("Sarah Boots"
+ * beside "Faster payment — CONCERT TICKET").
+ */
+function places(tokens: readonly string[], also: readonly string[] | undefined): [PayeeStart, PayeeStart | undefined] {
+  const where = payeeStart(tokens);
+  if (!also?.length) return [where, undefined];
+  const whereAlso = payeeStart(also);
+  if (where.transfer === whereAlso.transfer) return [where, whereAlso];
+  return [{ ...where, transfer: true }, { ...whereAlso, transfer: true }];
 }
 
 /** One layer's scans of several segments as one: the longest alias of each tier, every qualifier. */
@@ -272,8 +296,7 @@ export function layered(...layers: readonly MerchantDictionary[]): MerchantDicti
     entries: layers.flatMap((l) => l.entries),
     scan,
     match(tokens, also) {
-      const where = payeeStart(tokens);
-      const whereAlso = also?.length ? payeeStart(also) : undefined;
+      const [where, whereAlso] = places(tokens, also);
       // Per layer, the name's and the description's candidates compete as one narrative.
       return decide(layers.map((l) => (whereAlso ? merge([l.scan(tokens, where), l.scan(also!, whereAlso, 1)]) : l.scan(tokens, where))));
     },

@@ -61,6 +61,11 @@ export interface PayeeStart {
    * terminal numbers ("… HALIFAX GB", "… 0655 NOTTINGHAM GB") are where, not who. At least one token is kept.
    */
   end: number;
+  /**
+   * In a payment to a person, the index of its `REF`/`REFERENCE` marker (else the length): what follows
+   * is the payer's note ("REFERENCE FOOTBALL BOOTS"), where a brand names what was bought, not the payee.
+   */
+  note: number;
 }
 
 /** Finds the transaction-type prefixes at the front of a narrative (repeatedly; never all of it). */
@@ -88,8 +93,31 @@ export function payeeStart(tokens: readonly string[]): PayeeStart {
   }
   let end = tokens.length;
   while (end > start + 1 && isTrailingPlace(tokens[end - 1]!)) end--;
-  return { start, transfer, end };
+  let note = tokens.length;
+  if (transfer) for (let i = start + 1; i < tokens.length; i++) if (REFERENCE_MARKERS.has(tokens[i]!)) { note = i; break; }
+  return { start, transfer, end, note };
 }
+
+/**
+ * Common UK given names (ONS baby-name lists and the commonest adult forenames): a one-word brand right
+ * after one of these in a payment to a person is that person's surname (TO HARRY SAINSBURY), and a
+ * brand made of two of them (JOHN LEWIS) is a person there too.
+ */
+export const GIVEN_NAMES: ReadonlySet<string> = new Set(
+  ('AARON ABBIE ADAM ADRIAN AIDAN ALAN ALBERT ALEX ALEXANDER ALFIE ALI ALICE ALISON AMANDA AMBER AMELIA AMIR AMY ANDREA ANDREW ANGELA ' +
+    'ANN ANNA ANNE ANTHONY ARCHIE ARTHUR ASHLEY AVA BARBARA BARRY BEN BENJAMIN BETHANY BETTY BILLY BRIAN BRUCE CALLUM CAMERON CARL ' +
+    'CAROL CAROLINE CATHERINE CHARLES CHARLIE CHARLOTTE CHLOE CHRIS CHRISTINE CHRISTOPHER CLAIRE CONNOR CRAIG DANIEL DANNY DARREN DAVE ' +
+    'DAVID DEAN DEBORAH DENISE DONNA DOROTHY DYLAN EDWARD ELEANOR ELIZABETH ELLA ELLIE ELSIE EMILY EMMA ERIN ETHAN EVA EVIE FAITH FATIMA ' +
+    'FINLEY FIONA FRANCES FRANCESCA FRANK FREDDIE FREYA GAIL GARY GEMMA GEORGE GEORGIA GORDON GRACE GRAHAM HANNAH HARRIET HARRY HARVEY ' +
+    'HAYLEY HAZEL HEATHER HELEN HENRY HOLLY IAN IMOGEN ISAAC ISABELLA ISLA IVY JACK JACOB JADE JAKE JAMES JAMIE JANE JANET JASMINE JASON ' +
+    'JAYDEN JEAN JENNIFER JESSICA JOAN JOANNE JOE JOEL JOHN JONATHAN JORDAN JOSEPH JOSH JOSHUA JUDITH JULIA JULIE KAREN KATE KATHERINE ' +
+    'KATIE KAYLA KEITH KELLY KEVIN KIERAN KIRSTY LAURA LAUREN LEAH LEE LEO LEON LEWIS LIAM LILY LINDA LISA LOGAN LOUISE LUCY LUKE MADISON ' +
+    'MARGARET MARIA MARK MARTIN MARY MASON MATTHEW MAX MEGAN MIA MICHAEL MICHELLE MILLIE MOHAMMED MOHAMMAD MUHAMMAD NATALIE NATHAN NEIL ' +
+    'NICHOLAS NICOLA NOAH OLIVER OLIVIA OSCAR OWEN PATRICIA PAUL PAULINE PETER PHILIP PHOEBE POPPY RACHEL REBECCA RICHARD RILEY ROBERT ' +
+    'ROBYN ROSE ROSIE ROSS RUBY RYAN SAM SAMANTHA SAMUEL SANDRA SARAH SCARLETT SCOTT SEAN SHARON SHAUN SIENNA SIMON SOPHIE STACEY ' +
+    'STEPHEN STEVEN STUART SUSAN TERRY THEO THOMAS TIM TIMOTHY TOBY TOM TONY TRACEY TYLER VICTORIA WAYNE WILLIAM ZACHARY ZARA ZOE'
+  ).split(' '),
+);
 
 const DIGITS = /^\d+$/;
 const isTrailingPlace = (t: string) => DIGITS.test(t) || PLACE_TOKENS.has(t) || COUNTRY_CODES.has(t);
