@@ -193,7 +193,10 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
       if (tokens.length === 0 || seen.has(key)) continue;
       seen.add(key);
       const list = index.get(tokens[0]!) ?? [];
-      list.push({ tokens, chars: tokens.join(' ').length, alias, entry, anchored, unless: unless?.length ? unless : undefined, person: r.person === true });
+      // `person` guards the forms a person's name can take (one or two words); a longer alias such as
+      // WILLIAM HILL ORGANIZATION already says it is the firm.
+      const person = r.person === true && tokens.length <= 2;
+      list.push({ tokens, chars: tokens.join(' ').length, alias, entry, anchored, unless: unless?.length ? unless : undefined, person });
       index.set(tokens[0]!, list);
     }
   }
