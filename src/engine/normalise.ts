@@ -36,6 +36,15 @@ const PREFIXES: readonly string[][] = [
   'OTR', 'COR', 'CR', 'DR', 'TO', 'FROM', 'ON',
 ].map((p) => p.split(' '));
 
+/** PREFIXES by their first token (longest first within each), so a narrative tries only its own. */
+const PREFIXES_BY_FIRST = new Map<string, string[][]>();
+for (const p of PREFIXES) {
+  const list = PREFIXES_BY_FIRST.get(p[0]!) ?? [];
+  list.push(p);
+  PREFIXES_BY_FIRST.set(p[0]!, list);
+}
+const NONE: readonly string[][] = [];
+
 /** Prefixes that say money was sent to (or came from) a person or account rather than spent at a till. */
 const TRANSFER_PREFIXES = new Set([
   'BILL PAYMENT VIA FASTER PAYMENT TO', 'FASTER PAYMENTS RECEIPT', 'FASTER PAYMENT TO', 'FASTER PAYMENT FROM', 'STANDING ORDER TO',
@@ -79,7 +88,7 @@ export function payeeStart(tokens: readonly string[]): PayeeStart {
   let again = true;
   while (again && start < tokens.length) {
     again = false;
-    for (const p of PREFIXES) {
+    for (const p of PREFIXES_BY_FIRST.get(tokens[start]!) ?? NONE) {
       if (start + p.length >= tokens.length) continue; // never strip everything
       let ok = true;
       for (let i = 0; i < p.length; i++) if (tokens[start + i] !== p[i]) { ok = false; break; }
@@ -143,19 +152,20 @@ const PLACE_TOKENS = new Set(
  * dropped only from counterparty keys.
  */
 export function tokenise(raw: string): string[] {
-  const s = raw
-    .toUpperCase()
-    .replace(AMOUNT_CLAUSE, ' ')
-    .replace(ACQUIRER, ' ')
-    .replace(DOMAIN, ' ')
-    .replace(APOSTROPHE, '')
-    .replace(CARD, ' ')
-    .replace(DATE, ' ')
-    .replace(NON_WORD, ' ');
+  // Each pattern runs only when the character it needs is there: most narratives have no comma,
+  // asterisk, dot or apostrophe, and this runs once per distinct name and description shape.
+  let s = raw.toUpperCase();
+  if (s.includes(',')) s = s.replace(AMOUNT_CLAUSE, ' ');
+  if (s.includes('*') || s.includes('_')) s = s.replace(ACQUIRER, ' ');
+  if (s.includes('.')) s = s.replace(DOMAIN, ' ');
+  if (HAS_QUOTE.test(s)) s = s.replace(APOSTROPHE, '');
+  if (HAS_DIGIT.test(s)) s = s.replace(CARD, ' ').replace(DATE, ' ');
+  s = s.replace(NON_WORD, ' ');
   const out: string[] = [];
   for (const t of s.split(' ')) if (t) out.push(t);
   return out;
 }
+const HAS_QUOTE = /['’`]/;
 
 /** Tokens with bank transaction-type prefixes removed from the front (repeatedly). */
 export function stripPrefixes(tokens: readonly string[]): string[] {
