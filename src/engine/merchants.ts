@@ -8,15 +8,17 @@
  *    payee, unless it is anchored to the start (`^CPT`), and neither is one that starts in the trailing
  *    town, country code or store number (GREGGS HALIFAX is Greggs, not the Halifax);
  *  - one vetoed by a neighbouring `unless` word (COSTA DEL SOL), one flagged `person` that does not
- *    stand alone (FPI ZARA JONES), and a one-word name after an initial in a payment to a person (M COSTA)
- *    are dropped;
+ *    stand alone (FPI ZARA JONES), and, in a payment to a person, a one-word name after an initial or a
+ *    given name (M COSTA, HARRY SAINSBURY) or a brand in the payer's note after REF are dropped;
  *  - a named entry beats a `defer` generic word (RENT, INSURANCE) and both beat a payment `processor`
  *    (PAYPAL *DEPOP is Depop, plain PAYPAL is PayPal); among equals the longest alias wins (most tokens,
  *    then most characters, then the earliest): TESCO MOBILE beats TESCO, STATE PENSION beats PENSION;
- *  - a generic word with `over` kinds re-reads a named entry of one of those kinds: TESCO PAY AT PUMP is
- *    fuel, TESCO BANK CAR INS insurance, HSBC MORTGAGE a mortgage, CASH … CO-OP a cash withdrawal.
+ *  - a generic word with `over` kinds re-reads the chosen entry when it is of one of those kinds and the
+ *    word is not part of its alias: TESCO PAY AT PUMP is fuel, TESCO BANK CAR INS insurance, HSBC MORTGAGE
+ *    a mortgage, CASH … CO-OP a cash withdrawal.
  * Layers (`layered`) apply the same order across dictionaries: a curated named entry, then a brand,
  * then the longest generic word of any layer (curated or the trade-word layer), then a processor.
+ * `match(name, description)` reads both as one narrative (docs/engine.md § Merchant intelligence).
  */
 import type { Category } from '../model/assessment.ts';
 import { CATEGORIES } from '../model/assessment.ts';
@@ -233,8 +235,8 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
 
 /**
  * Decides among the scans of one narrative by each layer: the first layer's named entry, else the next
- * layer's, …; then the longest generic word of any layer, then the longest processor. A named entry is re-read by a
- * generic word that lists its kind in `over` and lies outside it (the longest such word wins).
+ * layer's, …; then the longest generic word of any layer, then the longest processor. The choice is re-read
+ * by a generic word that lists its kind in `over` and is not part of its alias (the longest such word wins).
  */
 function decide(scans: readonly Scan[]): MerchantMatch | undefined {
   let chosen: Found | undefined;
