@@ -187,6 +187,7 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
     };
     entries.push(entry);
     const unless = r.unless?.map((u) => aliasTokens(u)).filter((u) => u.length > 0);
+    const nameTokens = r.person ? aliasTokens(r.name) : undefined;
     const seen = new Set<string>();
     for (const alias of entry.aliases) {
       const anchored = alias.startsWith('^');
@@ -195,9 +196,10 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
       if (tokens.length === 0 || seen.has(key)) continue;
       seen.add(key);
       const list = index.get(tokens[0]!) ?? [];
-      // `person` guards the forms a person's name can take (one or two words); a longer alias such as
-      // WILLIAM HILL ORGANIZATION already says it is the firm.
-      const person = r.person === true && tokens.length <= 2;
+      // `person` guards the forms a person's name can take: one or two words of the entry's own name
+      // (CORAL, WILLIAM HILL). An alias with a trade word (CORAL INTERACTIVE, WILLIAM HILL ORGANIZATION)
+      // or a fused form (WILLIAMHILL) already says it is the firm.
+      const person = nameTokens !== undefined && tokens.length <= 2 && tokens.every((t) => nameTokens.includes(t));
       list.push({ tokens, chars: tokens.join(' ').length, alias, entry, anchored, unless: unless?.length ? unless : undefined, person });
       index.set(tokens[0]!, list);
     }

@@ -147,6 +147,8 @@ describe('the financial layer of the dictionary', () => {
 
   it('keeps a bookmaker-named person out of gambling', () => {
     expect(kindOf('WILLIAM HILL DECORATING')).to.not.equal('gambling');
+    expect(kindOf('CORAL INTERACTIVE GIBRALTAR')).to.equal('gambling');
+    expect(kindOf('WILLIAMHILL COM LEEDS')).to.equal('gambling');
   });
 });
 
