@@ -78,6 +78,8 @@ describe('matcher rules', () => {
   it('lets the merchant behind a payment processor match, with the processor as fallback', () => {
     expect(name('PAYPAL *DEPOP')).to.equal('Depop');
     expect(name('PAYPAL *SOMESHOP 35314369001')).to.equal('PayPal');
+    expect(UK_MERCHANTS.match(tokenise('PAYPAL *SOMESHOP'))?.entry.name).to.equal('PayPal (processor)');
+    expect(UK_MERCHANTS.match(tokenise('PAYPAL *BET365'))?.entry.name).to.equal('Bet365');
   });
 
   it('strips acquirer prefixes (SQ *, SUMUP *, IZ *, ZETTLE_*, CRV*, SP *) before matching', () => {
