@@ -68,8 +68,8 @@ export interface Row {
  */
 const SIGNAL_WORDS = [
   'REFUND|REFUNDED|RFND|CHARGEBACK',
-  'UNPAID|RETURNED|RTN|RTND|BOUNCED|REFER TO DRAWER|REVERSAL|REVERSED',
-  'OVERDRAFT|OD INT|OD INTEREST|OD FEE|OD CHARGE',
+  'UNPAID|RETURNED|RTN|RTND|BOUNCED|REFER TO DRAWER|REVERSAL|REVERSED|PAID ITEMS?|UNP|U/D|RETURNED DD|RDD',
+  'OVERDRAFT|OD INT|OD INTEREST|OD FEE|OD CHARGE|OD USAGE|O/D|DEBIT INTEREST|INTEREST CHARGED|ARRANGED OD|BORROWING INTEREST|BUFFER FEE',
   'UNARRANGED|UNPLANNED|UNAUTHORISED|UNAUTHORIZED',
   'SALARY|SAL|WAGES?|PAYROLL|NET PAY',
   'LTD|LIMITED|PLC|LLP',
@@ -114,6 +114,19 @@ function orSignals(a: Signals, b: Signals): Signals {
   };
 }
 
+/** Kinds of a regulated credit firm: what a payment to or from one is cannot be a mere transfer. */
+const CREDIT_KINDS: ReadonlySet<string> = new Set(['lender', 'credit_card', 'bnpl', 'catalogue_credit', 'payday', 'high_cost_credit', 'debt_collector']);
+
+/**
+ * A provider's category hint is generic (TRANSFER_IN, INCOME, GENERAL_SERVICES…) when it names no kind.
+ * Such a hint does not outweigh a named credit firm from the dictionary: a payday lender's credit tagged
+ * TRANSFER_IN is still a loan paid in, and a debit to it a credit commitment. A hint that names a kind
+ * of its own (LOAN_PAYMENTS_CAR_PAYMENT, BANK_FEES_OVERDRAFT_FEES) keeps deciding (docs/engine.md § Signals).
+ */
+function dictionaryBeatsHint(match: MerchantMatch | undefined, hint: HintMeaning): boolean {
+  return match !== undefined && match.entry.tier === 0 && CREDIT_KINDS.has(match.entry.kind) && hint.kind === undefined;
+}
+
 /** What the engine reads from a merchant name, cached per distinct name. */
 interface NameReading {
   tokens: string[];
@@ -123,6 +136,24 @@ interface NameReading {
   payee: string;
   /** Readings of this name with each distinct description. */
   withDescription: Map<string, Narrative>;
+  /** The last description read with this name and its reading (see `sameButDigits`). */
+  last: { description: string; n: Narrative } | undefined;
+}
+
+/**
+ * Two descriptions that differ only in their digits ("… ON 01 MAY" and "… ON 02 MAY", store and
+ * terminal numbers) read the same: no signal word and no alias the matcher could tell apart differs.
+ * Checking this costs far less than reading the description again, which matters because a payee's
+ * descriptions are mostly distinct strings but few distinct shapes.
+ */
+function sameButDigits(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && !(x >= 48 && x <= 57 && y >= 48 && y <= 57)) return false;
+  }
+  return true;
 }
 
 /** What the engine reads from one narrative (merchant name + description). */
@@ -182,7 +213,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
   keyed.sort(canonicalOrder);
 
   // Names repeat far more than descriptions do, so a name is read once; a description adds its
-  // signals, and its words only when the name does not identify the counterparty.
+  // signals, and its words compete with the name's for the dictionary match (merchants.ts, `also`).
   const names = new Map<string, NameReading>();
   const readName = (raw: string): NameReading => {
     let n = names.get(raw);
@@ -190,7 +221,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       const tokens = tokenise(raw);
       const match = merchants.match(tokens);
       const key = counterpartyKey(tokens);
-      n = { tokens, match, signals: readSignals(raw), key: match ? match.entry.id : `u:${key}`, payee: match ? match.entry.name : key || raw.trim(), withDescription: new Map() };
+      n = { tokens, match, signals: readSignals(raw), key: match ? match.entry.id : `u:${key}`, payee: match ? match.entry.name : key || raw.trim(), withDescription: new Map(), last: undefined };
       names.set(raw, n);
     }
     return n;
@@ -200,9 +231,12 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
     if (!tx.description) return name;
     let n = name.withDescription.get(tx.description);
     if (n) return n;
+    if (name.last && sameButDigits(name.last.description, tx.description)) return name.last.n;
     if (name.match || name.tokens.length > 0) {
-      const descTokens = name.match ? undefined : tokenise(tx.description);
-      const match = name.match ?? (descTokens ? merchants.match(descTokens) : undefined);
+      // The description is read with the name as one narrative: it may name the payee more exactly
+      // (a clean "Tesco" beside "TESCO PAY AT PUMP 4031") or carry the type code (CPT, C/L) that says what it was.
+      const descTokens = tokenise(tx.description);
+      const match = name.match ? merchants.match(name.tokens, descTokens) : merchants.match(descTokens);
       n = {
         match,
         signals: orSignals(name.signals, readSignals(tx.description)),
@@ -214,6 +248,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       n = { match: desc.match, signals: orSignals(name.signals, desc.signals), key: desc.key, payee: desc.payee };
     }
     name.withDescription.set(tx.description, n);
+    name.last = { description: tx.description, n };
     return n;
   };
   const hints = new Map<string, HintMeaning | undefined>();
@@ -231,7 +266,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
     let rule: CategorisationRule;
     let category: Category;
     let kind: string | undefined;
-    if (hint && hint.category) {
+    if (hint && hint.category && !dictionaryBeatsHint(match, hint)) {
       rule = 'category_hint';
       category = hint.category;
       kind = hint.kind ?? match?.entry.kind;
@@ -254,7 +289,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       out: tx.amount_minor > 0,
       abs: Math.abs(tx.amount_minor),
       match,
-      hint,
+      hint: hint && match && dictionaryBeatsHint(match, hint) ? undefined : hint,
       signals,
       key,
       payee,

@@ -5,17 +5,20 @@
  * The matcher reads a narrative's tokens once and finds every alias in them as a whole-word token
  * sequence (an index by first token keeps that to a few comparisons per token). Of the aliases found:
  *  - one that lies wholly inside the bank's type prefix (`BP` of HSBC's bill payment, `SO`, `DD`) is not a
- *    payee, unless it is anchored to the start (`^CPT`);
+ *    payee, unless it is anchored to the start (`^CPT`), and neither is one that starts in the trailing
+ *    town, country code or store number (GREGGS HALIFAX is Greggs, not the Halifax);
  *  - one vetoed by a neighbouring `unless` word (COSTA DEL SOL), one flagged `person` that does not
- *    stand alone (FPI ZARA JONES), and a one-word name after an initial in a payment to a person (M COSTA)
- *    are dropped;
+ *    stand alone (FPI ZARA JONES), and, in a payment to a person, a one-word name after an initial or a
+ *    given name (M COSTA, HARRY SAINSBURY) or a brand in the payer's note after REF are dropped;
  *  - a named entry beats a `defer` generic word (RENT, INSURANCE) and both beat a payment `processor`
  *    (PAYPAL *DEPOP is Depop, plain PAYPAL is PayPal); among equals the longest alias wins (most tokens,
  *    then most characters, then the earliest): TESCO MOBILE beats TESCO, STATE PENSION beats PENSION;
- *  - a generic word with `over` kinds re-reads a named entry of one of those kinds: TESCO PAY AT PUMP is
- *    fuel, TESCO BANK CAR INS insurance, HSBC MORTGAGE a mortgage, CASH … CO-OP a cash withdrawal.
+ *  - a generic word with `over` kinds re-reads the chosen entry when it is of one of those kinds and the
+ *    word is not part of its alias: TESCO PAY AT PUMP is fuel, TESCO BANK CAR INS insurance, HSBC MORTGAGE
+ *    a mortgage, CASH … CO-OP a cash withdrawal.
  * Layers (`layered`) apply the same order across dictionaries: a curated named entry, then a brand,
- * then a curated generic word, then the trade-word layer, then a processor.
+ * then the longest generic word of any layer (curated or the trade-word layer), then a processor.
+ * `match(name, description)` reads both as one narrative (docs/engine.md § Merchant intelligence).
  */
 import type { Category } from '../model/assessment.ts';
 import { CATEGORIES } from '../model/assessment.ts';
@@ -25,7 +28,7 @@ import finance from './data/curated/finance.json' with { type: 'json' };
 import household from './data/curated/household.json' with { type: 'json' };
 import generic from './data/generic.json' with { type: 'json' };
 import { KINDS, isKind, type CreditMeaning, type Kind } from './kinds.ts';
-import { aliasTokens, isPlaceOrFormToken, payeeStart, type PayeeStart } from './normalise.ts';
+import { GIVEN_NAMES, aliasTokens, isPlaceOrFormToken, payeeStart, type PayeeStart } from './normalise.ts';
 
 export interface MerchantEntry {
   id: string;
@@ -80,10 +83,11 @@ interface IndexedAlias {
   person: boolean;
 }
 
-/** An alias found in a narrative, at token `at`. */
+/** An alias found in a narrative, at token `at` of segment `seg` (0 the name, 1 the description). */
 interface Found {
   a: IndexedAlias;
   at: number;
+  seg: number;
 }
 
 /** What one dictionary finds in one narrative: the best alias of each tier, and the `over` words. */
@@ -95,9 +99,14 @@ export interface Scan {
 export interface MerchantDictionary {
   readonly version: string;
   readonly entries: readonly MerchantEntry[];
-  match(tokens: readonly string[]): MerchantMatch | undefined;
-  /** Every candidate this dictionary finds (used to layer dictionaries); `where` from `payeeStart`. */
-  scan(tokens: readonly string[], where: PayeeStart): Scan;
+  /**
+   * The entry a narrative names. `also` is a second narrative of the same payment (a statement line's
+   * description beside its cleaned merchant name): its aliases compete with the name's, so "Tesco" with
+   * "TESCO PAY AT PUMP 4031" is fuel and "Sainsbury's" with "SAINSBURYS PETROL" the forecourt.
+   */
+  match(tokens: readonly string[], also?: readonly string[]): MerchantMatch | undefined;
+  /** Every candidate this dictionary finds in one segment (used to layer dictionaries); `where` from `payeeStart`. */
+  scan(tokens: readonly string[], where: PayeeStart, seg?: number): Scan;
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -116,6 +125,12 @@ const seqAt = (tokens: readonly string[], at: number, seq: readonly string[]): b
   return true;
 };
 
+/** `part` occurs as a run of tokens inside `whole`. */
+function contains(whole: readonly string[], part: readonly string[]): boolean {
+  for (let i = 0; i + part.length <= whole.length; i++) if (seqAt(whole, i, part)) return true;
+  return false;
+}
+
 /** An `unless` phrase right before or right after the alias found at `at`. */
 function vetoed(tokens: readonly string[], f: Found): boolean {
   const end = f.at + f.a.tokens.length;
@@ -131,10 +146,15 @@ function vetoed(tokens: readonly string[], f: Found): boolean {
  */
 function personal(tokens: readonly string[], f: Found, where: PayeeStart): boolean {
   const named = f.a.entry.tier === 0;
+  if (named && where.transfer) {
+    if (f.at >= where.note) return true; // a brand in the payer's note names what was bought
+    // A brand made of two given names (JOHN LEWIS) sent money by transfer is a person: BP JOHN LEWIS.
+    if (f.a.tokens.length === 2 && GIVEN_NAMES.has(f.a.tokens[0]!) && GIVEN_NAMES.has(f.a.tokens[1]!)) return true;
+  }
   if (!f.a.person && !(named && where.transfer && f.a.tokens.length === 1)) return false;
   const before = f.at - 1 >= where.start ? tokens[f.at - 1] : undefined;
   const beforeIsName = before !== undefined && !isPlaceOrFormToken(before);
-  if (!f.a.person) return beforeIsName && before!.length === 1;
+  if (!f.a.person) return beforeIsName && (before!.length === 1 || GIVEN_NAMES.has(before!));
   const after = tokens[f.at + f.a.tokens.length];
   return beforeIsName || (after !== undefined && !isPlaceOrFormToken(after));
 }
@@ -167,6 +187,7 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
     };
     entries.push(entry);
     const unless = r.unless?.map((u) => aliasTokens(u)).filter((u) => u.length > 0);
+    const nameTokens = r.person ? aliasTokens(r.name) : undefined;
     const seen = new Set<string>();
     for (const alias of entry.aliases) {
       const anchored = alias.startsWith('^');
@@ -175,19 +196,23 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
       if (tokens.length === 0 || seen.has(key)) continue;
       seen.add(key);
       const list = index.get(tokens[0]!) ?? [];
-      list.push({ tokens, chars: tokens.join(' ').length, alias, entry, anchored, unless: unless?.length ? unless : undefined, person: r.person === true });
+      // `person` guards the forms a person's name can take: one or two words of the entry's own name
+      // (CORAL, WILLIAM HILL). An alias with a trade word (CORAL INTERACTIVE, WILLIAM HILL ORGANIZATION)
+      // or a fused form (WILLIAMHILL) already says it is the firm.
+      const person = nameTokens !== undefined && tokens.length <= 2 && tokens.every((t) => nameTokens.includes(t));
+      list.push({ tokens, chars: tokens.join(' ').length, alias, entry, anchored, unless: unless?.length ? unless : undefined, person });
       index.set(tokens[0]!, list);
     }
   }
-  const scan = (tokens: readonly string[], where: PayeeStart): Scan => {
+  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0): Scan => {
     const out: Scan = { best: [undefined, undefined, undefined], qualifiers: [] };
     for (let i = 0; i < tokens.length; i++) {
       const candidates = index.get(tokens[i]!);
       if (!candidates) continue;
       for (const a of candidates) {
-        if (a.anchored ? i !== 0 : i + a.tokens.length <= where.start) continue;
+        if (a.anchored ? i !== 0 : i + a.tokens.length <= where.start || i >= where.end) continue;
         if (!seqAt(tokens, i, a.tokens)) continue;
-        const f: Found = { a, at: i };
+        const f: Found = { a, at: i, seg };
         if (a.unless && vetoed(tokens, f)) continue;
         if (personal(tokens, f, where)) continue;
         if (a.entry.over) out.qualifiers.push(f);
@@ -201,31 +226,36 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
     version,
     entries,
     scan,
-    match(tokens) {
-      return decide([scan(tokens, payeeStart(tokens))]);
+    match(tokens, also) {
+      const [where, whereAlso] = places(tokens, also);
+      const scans = [scan(tokens, where)];
+      if (whereAlso) scans.push(scan(also!, whereAlso, 1));
+      return decide([merge(scans)]);
     },
   };
 }
 
 /**
- * Decides among the scans of one narrative by each layer, in layer order: the first layer's named
- * entry, else the next layer's, …; then generic words, then processors. A named entry is re-read by a
- * generic word that lists its kind in `over` and lies outside it (the longest such word wins).
+ * Decides among the scans of one narrative by each layer: the first layer's named entry, else the next
+ * layer's, …; then the longest generic word of any layer, then the longest processor. The choice is re-read
+ * by a generic word that lists its kind in `over` and is not part of its alias (the longest such word wins).
  */
 function decide(scans: readonly Scan[]): MerchantMatch | undefined {
   let chosen: Found | undefined;
-  for (let t = 0; t < 3 && !chosen; t++) for (const s of scans) if ((chosen = s.best[t])) break;
+  for (const s of scans) if ((chosen = s.best[0])) break;
+  // Generic words and processors carry no layer precedence: the longest one found in any layer wins
+  // (PARKING CHARGE is parking, whichever file holds PARKING and CHARGE).
+  for (let t = 1; t < 3 && !chosen; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, chosen)) chosen = s.best[t];
   if (!chosen) return undefined;
-  if (chosen.a.entry.tier === 0) {
+  if (chosen.a.entry.tier < 2) {
     const kind = chosen.a.entry.kind;
-    const from = chosen.at;
-    const to = chosen.at + chosen.a.tokens.length;
     let q: Found | undefined;
     for (const s of scans) {
       for (const f of s.qualifiers) {
+        if (f.a.entry === chosen.a.entry) continue;
         const over = f.a.entry.over!;
         if (!over.has(kind) && !over.has('*')) continue;
-        if (f.at < to && f.at + f.a.tokens.length > from) continue; // part of the name itself
+        if (contains(chosen.a.tokens, f.a.tokens)) continue; // part of the name itself: PLATFORM HOME LOANS
         if (better(f, q)) q = f;
       }
     }
@@ -235,24 +265,47 @@ function decide(scans: readonly Scan[]): MerchantMatch | undefined {
 }
 
 /**
+ * Where the payee is in a name and its description. Both are one payment: when either one's prefix
+ * says it went to a person (FASTER PAYMENT, BP, TRANSFER TO), both are read as such ("Sarah Boots"
+ * beside "Faster payment — CONCERT TICKET").
+ */
+function places(tokens: readonly string[], also: readonly string[] | undefined): [PayeeStart, PayeeStart | undefined] {
+  const where = payeeStart(tokens);
+  if (!also?.length) return [where, undefined];
+  const whereAlso = payeeStart(also);
+  if (where.transfer === whereAlso.transfer) return [where, whereAlso];
+  return [{ ...where, transfer: true }, { ...whereAlso, transfer: true }];
+}
+
+/** One layer's scans of several segments as one: the longest alias of each tier, every qualifier. */
+function merge(scans: readonly Scan[]): Scan {
+  if (scans.length === 1) return scans[0]!;
+  const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers) };
+  for (let t = 0; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
+  return out;
+}
+
+/**
  * Layers dictionaries: named entries of an earlier layer beat those of a later one whatever their
  * lengths (a curated entry always beats a generated brand), and any named entry beats any generic word.
  */
 export function layered(...layers: readonly MerchantDictionary[]): MerchantDictionary {
-  const scan = (tokens: readonly string[], where: PayeeStart): Scan => {
+  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0): Scan => {
     // A layered dictionary inside another is flattened: its layers' scans are merged tier by tier.
-    const scans = layers.map((l) => l.scan(tokens, where));
+    const scans = layers.map((l) => l.scan(tokens, where, seg));
     const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers) };
-    for (let t = 0; t < 3; t++) for (const s of scans) if (!out.best[t] && s.best[t]) out.best[t] = s.best[t];
+    for (const s of scans) if (!out.best[0] && s.best[0]) out.best[0] = s.best[0];
+    for (let t = 1; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
     return out;
   };
   return {
     version: layers.map((l) => l.version).join('; '),
     entries: layers.flatMap((l) => l.entries),
     scan,
-    match(tokens) {
-      const where = payeeStart(tokens);
-      return decide(layers.map((l) => l.scan(tokens, where)));
+    match(tokens, also) {
+      const [where, whereAlso] = places(tokens, also);
+      // Per layer, the name's and the description's candidates compete as one narrative.
+      return decide(layers.map((l) => (whereAlso ? merge([l.scan(tokens, where), l.scan(also!, whereAlso, 1)]) : l.scan(tokens, where))));
     },
   };
 }

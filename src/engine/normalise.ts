@@ -36,6 +36,15 @@ const PREFIXES: readonly string[][] = [
   'OTR', 'COR', 'CR', 'DR', 'TO', 'FROM', 'ON',
 ].map((p) => p.split(' '));
 
+/** PREFIXES by their first token (longest first within each), so a narrative tries only its own. */
+const PREFIXES_BY_FIRST = new Map<string, string[][]>();
+for (const p of PREFIXES) {
+  const list = PREFIXES_BY_FIRST.get(p[0]!) ?? [];
+  list.push(p);
+  PREFIXES_BY_FIRST.set(p[0]!, list);
+}
+const NONE: readonly string[][] = [];
+
 /** Prefixes that say money was sent to (or came from) a person or account rather than spent at a till. */
 const TRANSFER_PREFIXES = new Set([
   'BILL PAYMENT VIA FASTER PAYMENT TO', 'FASTER PAYMENTS RECEIPT', 'FASTER PAYMENT TO', 'FASTER PAYMENT FROM', 'STANDING ORDER TO',
@@ -56,6 +65,16 @@ export interface PayeeStart {
   start: number;
   /** A transfer-type prefix (FPO, SO, BP, TRANSFER TO, …) was among them. */
   transfer: boolean;
+  /**
+   * Index after the last token that can name the payee: trailing towns, country codes and store or
+   * terminal numbers ("… HALIFAX GB", "… 0655 NOTTINGHAM GB") are where, not who. At least one token is kept.
+   */
+  end: number;
+  /**
+   * In a payment to a person, the index of its `REF`/`REFERENCE` marker (else the length): what follows
+   * is the payer's note ("REFERENCE FOOTBALL BOOTS"), where a brand names what was bought, not the payee.
+   */
+  note: number;
 }
 
 /** Finds the transaction-type prefixes at the front of a narrative (repeatedly; never all of it). */
@@ -69,7 +88,7 @@ export function payeeStart(tokens: readonly string[]): PayeeStart {
   let again = true;
   while (again && start < tokens.length) {
     again = false;
-    for (const p of PREFIXES) {
+    for (const p of PREFIXES_BY_FIRST.get(tokens[start]!) ?? NONE) {
       if (start + p.length >= tokens.length) continue; // never strip everything
       let ok = true;
       for (let i = 0; i < p.length; i++) if (tokens[start + i] !== p[i]) { ok = false; break; }
@@ -81,8 +100,36 @@ export function payeeStart(tokens: readonly string[]): PayeeStart {
       }
     }
   }
-  return { start, transfer };
+  let end = tokens.length;
+  while (end > start + 1 && isTrailingPlace(tokens[end - 1]!)) end--;
+  let note = tokens.length;
+  if (transfer) for (let i = start + 1; i < tokens.length; i++) if (REFERENCE_MARKERS.has(tokens[i]!)) { note = i; break; }
+  return { start, transfer, end, note };
 }
+
+/**
+ * Common UK given names (ONS baby-name lists and the commonest adult forenames): a one-word brand right
+ * after one of these in a payment to a person is that person's surname (TO HARRY SAINSBURY), and a
+ * brand made of two of them (JOHN LEWIS) is a person there too.
+ */
+export const GIVEN_NAMES: ReadonlySet<string> = new Set(
+  ('AARON ABBIE ADAM ADRIAN AIDAN ALAN ALBERT ALEX ALEXANDER ALFIE ALI ALICE ALISON AMANDA AMBER AMELIA AMIR AMY ANDREA ANDREW ANGELA ' +
+    'ANN ANNA ANNE ANTHONY ARCHIE ARTHUR ASHLEY AVA BARBARA BARRY BEN BENJAMIN BETHANY BETTY BILLY BRIAN BRUCE CALLUM CAMERON CARL ' +
+    'CAROL CAROLINE CATHERINE CHARLES CHARLIE CHARLOTTE CHLOE CHRIS CHRISTINE CHRISTOPHER CLAIRE CONNOR CRAIG DANIEL DANNY DARREN DAVE ' +
+    'DAVID DEAN DEBORAH DENISE DONNA DOROTHY DYLAN EDWARD ELEANOR ELIZABETH ELLA ELLIE ELSIE EMILY EMMA ERIN ETHAN EVA EVIE FAITH FATIMA ' +
+    'FINLEY FIONA FRANCES FRANCESCA FRANK FREDDIE FREYA GAIL GARY GEMMA GEORGE GEORGIA GORDON GRACE GRAHAM HANNAH HARRIET HARRY HARVEY ' +
+    'HAYLEY HAZEL HEATHER HELEN HENRY HOLLY IAN IMOGEN ISAAC ISABELLA ISLA IVY JACK JACOB JADE JAKE JAMES JAMIE JANE JANET JASMINE JASON ' +
+    'JAYDEN JEAN JENNIFER JESSICA JOAN JOANNE JOE JOEL JOHN JONATHAN JORDAN JOSEPH JOSH JOSHUA JUDITH JULIA JULIE KAREN KATE KATHERINE ' +
+    'KATIE KAYLA KEITH KELLY KEVIN KIERAN KIRSTY LAURA LAUREN LEAH LEE LEO LEON LEWIS LIAM LILY LINDA LISA LOGAN LOUISE LUCY LUKE MADISON ' +
+    'MARGARET MARIA MARK MARTIN MARY MASON MATTHEW MAX MEGAN MIA MICHAEL MICHELLE MILLIE MOHAMMED MOHAMMAD MUHAMMAD NATALIE NATHAN NEIL ' +
+    'NICHOLAS NICOLA NOAH OLIVER OLIVIA OSCAR OWEN PATRICIA PAUL PAULINE PETER PHILIP PHOEBE POPPY RACHEL REBECCA RICHARD RILEY ROBERT ' +
+    'ROBYN ROSE ROSIE ROSS RUBY RYAN SAM SAMANTHA SAMUEL SANDRA SARAH SCARLETT SCOTT SEAN SHARON SHAUN SIENNA SIMON SOPHIE STACEY ' +
+    'STEPHEN STEVEN STUART SUSAN TERRY THEO THOMAS TIM TIMOTHY TOBY TOM TONY TRACEY TYLER VICTORIA WAYNE WILLIAM ZACHARY ZARA ZOE'
+  ).split(' '),
+);
+
+const DIGITS = /^\d+$/;
+const isTrailingPlace = (t: string) => DIGITS.test(t) || PLACE_TOKENS.has(t) || COUNTRY_CODES.has(t);
 
 /** Tokens that say where, not who: stripped from the end of a counterparty key. */
 const PLACE_TOKENS = new Set(
@@ -105,19 +152,20 @@ const PLACE_TOKENS = new Set(
  * dropped only from counterparty keys.
  */
 export function tokenise(raw: string): string[] {
-  const s = raw
-    .toUpperCase()
-    .replace(AMOUNT_CLAUSE, ' ')
-    .replace(ACQUIRER, ' ')
-    .replace(DOMAIN, ' ')
-    .replace(APOSTROPHE, '')
-    .replace(CARD, ' ')
-    .replace(DATE, ' ')
-    .replace(NON_WORD, ' ');
+  // Each pattern runs only when the character it needs is there: most narratives have no comma,
+  // asterisk, dot or apostrophe, and this runs once per distinct name and description shape.
+  let s = raw.toUpperCase();
+  if (s.includes(',')) s = s.replace(AMOUNT_CLAUSE, ' ');
+  if (s.includes('*') || s.includes('_')) s = s.replace(ACQUIRER, ' ');
+  if (s.includes('.')) s = s.replace(DOMAIN, ' ');
+  if (HAS_QUOTE.test(s)) s = s.replace(APOSTROPHE, '');
+  if (HAS_DIGIT.test(s)) s = s.replace(CARD, ' ').replace(DATE, ' ');
+  s = s.replace(NON_WORD, ' ');
   const out: string[] = [];
   for (const t of s.split(' ')) if (t) out.push(t);
   return out;
 }
+const HAS_QUOTE = /['’`]/;
 
 /** Tokens with bank transaction-type prefixes removed from the front (repeatedly). */
 export function stripPrefixes(tokens: readonly string[]): string[] {
