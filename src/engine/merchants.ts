@@ -42,6 +42,8 @@ export interface MerchantEntry {
   tier: Tier;
   /** Kinds of named entry this generic word re-reads when both are in one narrative (`*` = any kind). */
   over?: ReadonlySet<string>;
+  /** Only re-reads (`over`); never the match on its own. */
+  onlyOver?: boolean;
 }
 
 export interface MerchantMatch {
@@ -65,6 +67,11 @@ export interface RawEntry {
   processor?: boolean;
   /** Kinds of named entry this (generic) entry re-reads when both are in one narrative; implies `defer`. */
   over?: string[];
+  /**
+   * With `over`: the entry only re-reads a named entry and never matches on its own (HIGH ST makes
+   * SANTANDER HIGH ST a cash machine, but HIGH ST NEWSAGENTS is still a newsagent).
+   */
+  onlyOver?: boolean;
   /** The name is also a person's name (LEON, ZARA): it matches only standing alone, not beside another name. */
   person?: boolean;
 }
@@ -94,6 +101,12 @@ interface Found {
 export interface Scan {
   best: [Found | undefined, Found | undefined, Found | undefined];
   qualifiers: Found[];
+  /**
+   * Places (`seg:at:length`) where an alias was found and refused (a person's name, an `unless` veto):
+   * a later layer may not match the same words there (a brand list's WILLIAM HILL in WILLIAM HILL
+   * DECORATING, which the curated layer read as a person).
+   */
+  vetoed: Set<string>;
 }
 
 export interface MerchantDictionary {
@@ -106,7 +119,7 @@ export interface MerchantDictionary {
    */
   match(tokens: readonly string[], also?: readonly string[]): MerchantMatch | undefined;
   /** Every candidate this dictionary finds in one segment (used to layer dictionaries); `where` from `payeeStart`. */
-  scan(tokens: readonly string[], where: PayeeStart, seg?: number): Scan;
+  scan(tokens: readonly string[], where: PayeeStart, seg?: number, vetoed?: ReadonlySet<string>): Scan;
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -151,6 +164,8 @@ function personal(tokens: readonly string[], f: Found, where: PayeeStart): boole
     // A brand made of two given names (JOHN LEWIS) sent money by transfer is a person: BP JOHN LEWIS.
     if (f.a.tokens.length === 2 && GIVEN_NAMES.has(f.a.tokens[0]!) && GIVEN_NAMES.has(f.a.tokens[1]!)) return true;
   }
+  // A transfer to a name that is also a first name (FASTER PAYMENT TO LEON) went to a person.
+  if (f.a.person && where.transfer) return true;
   if (!f.a.person && !(named && where.transfer && f.a.tokens.length === 1)) return false;
   const before = f.at - 1 >= where.start ? tokens[f.at - 1] : undefined;
   const beforeIsName = before !== undefined && !isPlaceOrFormToken(before);
@@ -184,6 +199,7 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
       tier,
       ...(r.benefit ? { benefit: r.benefit } : {}),
       ...(r.over ? { over: new Set(r.over) } : {}),
+      ...(r.over && r.onlyOver ? { onlyOver: true } : {}),
     };
     entries.push(entry);
     const unless = r.unless?.map((u) => aliasTokens(u)).filter((u) => u.length > 0);
@@ -204,8 +220,8 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
       index.set(tokens[0]!, list);
     }
   }
-  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0): Scan => {
-    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: [] };
+  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0, earlier?: ReadonlySet<string>): Scan => {
+    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: [], vetoed: new Set(earlier) };
     for (let i = 0; i < tokens.length; i++) {
       const candidates = index.get(tokens[i]!);
       if (!candidates) continue;
@@ -213,9 +229,13 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
         if (a.anchored ? i !== 0 : i + a.tokens.length <= where.start || i >= where.end) continue;
         if (!seqAt(tokens, i, a.tokens)) continue;
         const f: Found = { a, at: i, seg };
-        if (a.unless && vetoed(tokens, f)) continue;
-        if (personal(tokens, f, where)) continue;
+        const place = `${seg}:${i}:${a.tokens.length}`;
+        if (earlier?.has(place) || (a.unless && vetoed(tokens, f)) || personal(tokens, f, where)) {
+          out.vetoed.add(place);
+          continue;
+        }
         if (a.entry.over) out.qualifiers.push(f);
+        if (a.entry.onlyOver) continue;
         const t = a.entry.tier;
         if (better(f, out.best[t])) out.best[t] = f;
       }
@@ -280,7 +300,7 @@ function places(tokens: readonly string[], also: readonly string[] | undefined):
 /** One layer's scans of several segments as one: the longest alias of each tier, every qualifier. */
 function merge(scans: readonly Scan[]): Scan {
   if (scans.length === 1) return scans[0]!;
-  const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers) };
+  const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers), vetoed: new Set(scans.flatMap((s) => [...s.vetoed])) };
   for (let t = 0; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
   return out;
 }
@@ -290,10 +310,21 @@ function merge(scans: readonly Scan[]): Scan {
  * lengths (a curated entry always beats a generated brand), and any named entry beats any generic word.
  */
 export function layered(...layers: readonly MerchantDictionary[]): MerchantDictionary {
-  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0): Scan => {
+  /** Each layer's scan in order, a layer seeing the places the layers before it refused. */
+  const scanEach = (tokens: readonly string[], where: PayeeStart, seg: number, earlier?: ReadonlySet<string>): Scan[] => {
+    const scans: Scan[] = [];
+    let vetoed = earlier;
+    for (const l of layers) {
+      const sc = l.scan(tokens, where, seg, vetoed);
+      scans.push(sc);
+      vetoed = sc.vetoed;
+    }
+    return scans;
+  };
+  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0, earlier?: ReadonlySet<string>): Scan => {
     // A layered dictionary inside another is flattened: its layers' scans are merged tier by tier.
-    const scans = layers.map((l) => l.scan(tokens, where, seg));
-    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers) };
+    const scans = scanEach(tokens, where, seg, earlier);
+    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers), vetoed: scans.at(-1)?.vetoed ?? new Set(earlier) };
     for (const s of scans) if (!out.best[0] && s.best[0]) out.best[0] = s.best[0];
     for (let t = 1; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
     return out;
@@ -305,7 +336,10 @@ export function layered(...layers: readonly MerchantDictionary[]): MerchantDicti
     match(tokens, also) {
       const [where, whereAlso] = places(tokens, also);
       // Per layer, the name's and the description's candidates compete as one narrative.
-      return decide(layers.map((l) => (whereAlso ? merge([l.scan(tokens, where), l.scan(also!, whereAlso, 1)]) : l.scan(tokens, where))));
+      const named = scanEach(tokens, where, 0);
+      if (!whereAlso) return decide(named);
+      const described = scanEach(also!, whereAlso, 1);
+      return decide(named.map((n, i) => merge([n, described[i]!])));
     },
   };
 }

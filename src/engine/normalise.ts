@@ -6,7 +6,7 @@
 const DOMAIN = /\.(?:CO\.UK|ORG\.UK|COM|ORG|NET|UK|IO)\b/g;
 const APOSTROPHE = /['’`]/g;
 // Masked or partial card numbers: "****1234", "XXXX1234", "4567****1234", "CARD 1234", long PANs.
-const CARD = /(?:X{2,}|\*{2,})\s?\d{2,4}\b|\b\d{4}[*X]{2,}\d{0,4}\b|\b(?:CARD|CD)\s?(?:NO\s?)?\d{4}\b|\b\d{12,19}\b/g;
+const CARD = /(?:(?<![A-Z])X{2,}|\*{2,})\s?\d{2,4}\b|\b\d{4}[*X]{2,}\d{0,4}\b|\b(?:CARD|CD)\s?(?:NO\s?)?\d{4}\b|\b\d{12,19}\b/g;
 // Dates and times: 12/01/24, 12-01-2024, 12.01, 12JAN, 12 JAN 24, 12JAN2024, 14:32, 14:32:05.
 const DATE =
   /\b\d{1,2}(?:ST|ND|RD|TH)\s+(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\b|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\s?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)[A-Z]{0,6}(?:\s?\d{2,4})?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
@@ -214,6 +214,9 @@ const LEGAL_SUFFIXES = new Set('LTD LIMITED PLC LLP CO INC UK GROUP SERVICES'.sp
  * country code, a legal suffix, a store or terminal number. The matcher looks past these when it asks
  * whether a name stands on its own (merchants.ts, `person`).
  */
+/** What is left of a card line's date once the date itself is removed: "… LEON ON 12 MAY" ends in ON. */
+const DATE_WORDS = new Set(['ON']);
+
 export function isPlaceOrFormToken(token: string): boolean {
-  return HAS_DIGIT.test(token) || PLACE_TOKENS.has(token) || COUNTRY_CODES.has(token) || LEGAL_SUFFIXES.has(token);
+  return HAS_DIGIT.test(token) || PLACE_TOKENS.has(token) || COUNTRY_CODES.has(token) || LEGAL_SUFFIXES.has(token) || DATE_WORDS.has(token);
 }

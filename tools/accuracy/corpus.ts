@@ -79,7 +79,9 @@ export function gradeLine(bank: string, line: Line): LineResult {
     ok = (line.accept ?? []).includes(got);
   } else {
     const m = creditMeaning(row);
-    got = INCOME_MEANINGS.has(m) ? 'income' : m;
+    // The corpus has no class of its own for a returned (unpaid) debit coming back: it files it as a
+    // refund, money back that is not income, which is what the engine's `returned` means too.
+    got = INCOME_MEANINGS.has(m) ? 'income' : m === 'returned' ? 'refund' : m;
     if (line.credit === 'income' && (m === 'refund' || m === 'unknown') && incomeWhenRecurring(line)) got = 'income (as a monthly credit)';
     ok = got.startsWith(line.credit ?? '?');
   }

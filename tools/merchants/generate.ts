@@ -36,6 +36,8 @@ export interface BrandEntry {
   name: string;
   kind: Kind;
   aliases?: string[];
+  /** Also a first name: matched only standing alone (see Group.person). */
+  person?: true;
 }
 
 export interface BrandsFile {
@@ -72,6 +74,11 @@ interface Group {
   precedence: number;
   /** Every candidate alias key → its tokens. */
   candidates: Map<string, string[]>;
+  /**
+   * The brand's own one-word name is also a first name (LEON, ZARA): kept as a `person` entry, which the
+   * matcher reads only standing alone (a card payment to LEON), never beside another name (LEON SMITH).
+   */
+  person?: boolean;
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -122,7 +129,9 @@ export function generate(data: NsiData, rules: AliasRules): BrandsFile {
         const raw = fold(name);
         for (const tokens of variants(name)) {
           const why = tag.row.twoWords && tokens.length < 2 ? 'one_word_founder_trade' : rejection(raw, tokens, rules, own);
-          if (why) {
+          if (why === 'first_name' && tokens.length === 1 && keyOf(tokens) === key) {
+            g.person = true;
+          } else if (why) {
             rejected[why]++;
             continue;
           }
@@ -165,7 +174,8 @@ export function generate(data: NsiData, rules: AliasRules): BrandsFile {
     }
     usedIds.add(id);
     const aliases = mine.filter((a) => a !== nameTokens).sort(byString);
-    entries.push({ name, kind: g.kind, ...(aliases.length ? { aliases } : {}) });
+    const person = g.person === true && nameTokens === g.key;
+    entries.push({ name, kind: g.kind, ...(aliases.length ? { aliases } : {}), ...(person ? { person: true } : {}) });
   }
   entries.sort((a, b) => byString(slugOf(a.name), slugOf(b.name)));
 
