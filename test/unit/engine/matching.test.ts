@@ -27,9 +27,12 @@ const RAW: RawEntry[] = [
   { name: 'Insurance', kind: 'insurance', aliases: ['INSURANCE', 'INS'], over: ['supermarket', 'credit_card'] },
   { name: 'Mortgage', kind: 'mortgage', aliases: ['MORTGAGE'], over: ['lender'] },
   { name: 'Cash', kind: 'cash', aliases: ['^CPT', 'CASH WITHDRAWAL'], over: ['supermarket', 'lender'] },
+  { name: 'Branch', kind: 'cash', aliases: ['HIGH ST'], over: ['lender'], onlyOver: true },
+  { name: 'Newsagent', kind: 'convenience', aliases: ['NEWSAGENTS'], defer: true },
+  { name: 'William Hill', kind: 'gambling', person: true },
   { name: 'Fees', kind: 'bank_fee', aliases: ['NON STERLING FEE'], over: ['*'] },
 ];
-const BRANDS: RawEntry[] = [{ name: 'Sixt', kind: 'car_hire' }];
+const BRANDS: RawEntry[] = [{ name: 'Sixt', kind: 'car_hire' }, { name: 'William Hill Bookmakers', kind: 'gambling', aliases: ['WILLIAM HILL'] }, { name: 'Pret', kind: 'eating_out' }];
 const dict = layered(buildDictionary('t', RAW), buildDictionary('b', BRANDS));
 const name = (s: string, also?: string) => dict.match(tokenise(s), also === undefined ? undefined : tokenise(also))?.entry.name;
 
@@ -46,7 +49,7 @@ describe('matcher rules', () => {
     expect(name('CO-OP CAR INS')).to.equal('Insurance');
     expect(name('TESCO BANK PET INS 5512099')).to.equal('Insurance');
     expect(name('HSBC MORTGAGE')).to.equal('Mortgage');
-    expect(name('CPT HSBC HIGH ST CD 4417')).to.equal('Cash');
+    expect(dict.match(tokenise('CPT HSBC HIGH ST CD 4417'))?.entry.kind).to.equal('cash');
     expect(name('CASH WITHDRAWAL CO-OP FOOD')).to.equal('Cash');
     expect(name('ETSY NON-STERLING FEE')).to.equal('Fees');
     // …but not an entry of a kind it does not list.
@@ -115,6 +118,29 @@ describe('matcher rules', () => {
     const d = buildDictionary('h', [{ name: 'Halifax', kind: 'lender' }, { name: 'Greggs', kind: 'eating_out' }]);
     expect(d.match(tokenise('GREGGS HALIFAX GB'))?.entry.name).to.equal('Greggs');
     expect(d.match(tokenise('DD HALIFAX'))?.entry.name).to.equal('Halifax');
+  });
+
+  it('never reads a person-named entry in a transfer, and reads a card line\'s trailing ON as no second name', () => {
+    expect(name('FASTER PAYMENT TO LEON')).to.equal(undefined);
+    expect(name('TFR TO ZARA')).to.equal(undefined);
+    expect(name('CARD PAYMENT TO LEON ON 12 MAY')).to.equal('Leon');
+  });
+
+  it('refuses in later layers a place an earlier layer refused: the brand list cannot take back a person', () => {
+    expect(name('WILLIAM HILL DECORATING')).to.equal(undefined);
+    expect(name('WILLIAM HILL')).to.equal('William Hill');
+    expect(name('PRET IMMOBILIER')).to.equal(undefined);
+  });
+
+  it('lets an onlyOver entry re-read a named entry but never match alone', () => {
+    expect(dict.match(tokenise('HSBC HIGH ST LEEDS'))?.entry.kind).to.equal('cash');
+    expect(name('HIGH ST NEWSAGENTS')).to.equal('Newsagent');
+    expect(name('HIGH ST')).to.equal(undefined);
+  });
+
+  it('does not take a shop name ending in XX before a number for a masked card number', () => {
+    expect(tokenise('TK MAXX 1120 BRISTOL GB')).to.deep.equal(['TK', 'MAXX', '1120', 'BRISTOL', 'GB']);
+    expect(tokenise('CARD XXXX1234 TESCO')).to.deep.equal(['CARD', 'TESCO']);
   });
 
   it('rejects an unknown kind in over', () => {
