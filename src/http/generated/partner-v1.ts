@@ -442,7 +442,10 @@ export interface components {
             confidence_score: number;
             months_analyzed: number;
             processing_ms: number;
-            /** @description ISO 4217 code of every amount in this assessment (the request's `currency`, GBP by default, or the source's). Absent only on assessments stored before it was added. */
+            /**
+             * @description ISO 4217 code of every amount in this assessment (the request's `currency`, GBP by default, or the source's; a Plaid source may give its `unofficial_currency_code`). Absent only on assessments stored before it was added.
+             * @example GBP
+             */
             currency?: string;
             /** @description Transactions left out of income and expenditure, by reason — e.g. `future_dated` (dated after the day of the assessment, UK time), `duplicate`, `own_account_transfer`. The evidence lists each one (`exclusions[].refs`, `ledger`). */
             exclusions?: {

@@ -86,3 +86,28 @@ describe('account facts and warnings', () => {
     expect(mapHistories([h], undefined, opts).accounts).to.deep.equal([]);
   });
 });
+
+describe('the worker and a fetching source\'s transactions', () => {
+  const tx = (currency: string) => ({ date: '2026-10-01', amount_minor: 1000, currency, merchant_name: 'SHOP', account_id: 'a', source: 'validifi' });
+  const job = (currency: string | undefined, txCurrency: string) => ({
+    kind: 'decoded' as const,
+    now: Date.parse('2026-11-02T09:00:00Z'),
+    request: { meta: { customer_ref: 'c', ...(currency ? { currency } : {}) }, source: { type: 'validifi', metadata: {}, warnings: [], accounts: [{ account_id: 'a', type: 'savings' as const }] }, transactions: [tx(txCurrency)] },
+  });
+
+  it('refuses a request currency that the fetched transactions contradict, as mixed_currency', async () => {
+    const { default: run } = await import('../../../src/workers/assess.ts');
+    const r = run(job('GBP', 'USD'));
+    expect(r).to.deep.include({ kind: 'failed', status: 400, code: 'mixed_currency' });
+    expect((r as { detail: string }).detail).to.match(/the source's transactions are in USD, but this assessment is in GBP/);
+  });
+
+  it('takes the source\'s currency when the request has none, and warns about its accounts', async () => {
+    const { default: run } = await import('../../../src/workers/assess.ts');
+    const r = run(job(undefined, 'USD'));
+    expect(r.kind).to.equal('assessed');
+    const ext = (r as { extensions: { currency: string; warnings: Array<{ code: string }> } }).extensions;
+    expect(ext.currency).to.equal('USD');
+    expect(ext.warnings.map((w) => w.code)).to.deep.equal(['savings_account', 'no_current_account']);
+  });
+});
