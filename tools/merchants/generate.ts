@@ -67,6 +67,14 @@ export const ABOUT =
 export const LICENCE =
   'name-suggestion-index is BSD-3-Clause (docs/licences/name-suggestion-index.md); its brand names and tags come from OpenStreetMap and Wikidata (docs/merchants.md § Licence).';
 
+/**
+ * Brand names that, standing alone on a UK statement, mean something other than the brand NSI files
+ * under that name: CASINO is gambling (NSI's Casino is a French supermarket), METRO a bank or a tram,
+ * PUMA the sportswear (NSI's Puma is a fuel brand abroad), NATIONAL, CENTRAL, SELECT, EXPERT, CHANGE,
+ * WELCOME, NOTES and PURE words of many trades. These are dropped, not kept as lone-word entries.
+ */
+const LONE_WORD_MEANS_ELSE: ReadonlySet<string> = new Set(['CASINO', 'METRO', 'PUMA', 'NATIONAL', 'CENTRAL', 'SELECT', 'EXPERT', 'CHANGE', 'WELCOME', 'NOTES', 'PURE']);
+
 interface Group {
   key: string;
   displayName: string;
@@ -75,8 +83,9 @@ interface Group {
   /** Every candidate alias key → its tokens. */
   candidates: Map<string, string[]>;
   /**
-   * The brand's own one-word name is also a first name (LEON, ZARA): kept as a `person` entry, which the
-   * matcher reads only standing alone (a card payment to LEON), never beside another name (LEON SMITH).
+   * The brand's own name is one word that is also a first name or a common word (LEON, ZARA, MANGO,
+   * NEXT, THE RANGE): kept as a `person` entry, which the matcher reads only standing alone on a card
+   * payment (CARD PAYMENT TO MANGO), never beside another name (LEON SMITH) nor in a transfer.
    */
   person?: boolean;
 }
@@ -129,7 +138,7 @@ export function generate(data: NsiData, rules: AliasRules): BrandsFile {
         const raw = fold(name);
         for (const tokens of variants(name)) {
           const why = tag.row.twoWords && tokens.length < 2 ? 'one_word_founder_trade' : rejection(raw, tokens, rules, own);
-          if (why === 'first_name' && tokens.length === 1 && keyOf(tokens) === key) {
+          if ((why === 'first_name' || why === 'common_word') && tokens.length <= 2 && keyOf(tokens) === key && !LONE_WORD_MEANS_ELSE.has(key)) {
             g.person = true;
           } else if (why) {
             rejected[why]++;

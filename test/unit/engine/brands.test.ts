@@ -98,8 +98,13 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
       expect(brandOf('SHELL SERVICE STATION')?.kind).to.equal('fuel');
     });
 
-    it('holds no brand under a common English word, first name, surname or initials alone', () => {
-      for (const n of ['NEXT', 'SHELL', 'BOOTS', 'SUBWAY', 'THE RANGE', 'GAME', 'FPI ZARA JONES', 'FPI LEON SMITH', 'JAMIE ONEILL', 'FPO J EVANS', 'BP', 'EE'])
+    it('reads a brand named by a common word or a first name only standing alone, never beside another name or in a transfer', () => {
+      for (const n of ['CARD PAYMENT TO NEXT ON 12 MAY', 'SHELL', 'SUBWAY 4412 LEEDS GB', 'THE RANGE', 'MANGO', 'LEON']) expect(brandOf(n)?.name, n).to.not.equal(undefined);
+      for (const n of ['NEXT DOOR BAKERY', 'FASTER PAYMENT TO MANGO', 'FPO MAX', 'LEON SMITH', 'SHELL BEACH CAFE', 'CASINO', 'METRO']) expect(brandOf(n)?.name, n).to.equal(undefined);
+    });
+
+    it('holds no brand under a first name beside a surname, a surname or initials alone', () => {
+      for (const n of ['FPI ZARA JONES', 'FPI LEON SMITH', 'JAMIE ONEILL', 'FPO J EVANS', 'BP', 'EE'])
         expect(brandOf(n)?.name, n).to.equal(undefined);
     });
 
@@ -112,7 +117,7 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
           const w = tokens[0]!.toLowerCase();
           // A brand whose own one-word name is a first name is kept as a `person` entry (matched only alone).
           const person = PERSON_BRANDS.has(e.name) && tokenise(e.name).join(' ') === tokens[0];
-          expect(rules.commonWords.has(w) || (rules.firstNames.has(w) && !person), `${e.name}: ${a}`).to.equal(false);
+          expect((rules.commonWords.has(w) || rules.firstNames.has(w)) && !person, `${e.name}: ${a}`).to.equal(false);
         }
     });
 
