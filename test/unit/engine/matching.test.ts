@@ -173,6 +173,43 @@ describe('the financial layer of the dictionary', () => {
     });
   }
 
+  it('reads each financial class under the names statements print', () => {
+    const cases: Record<string, string[]> = {
+      bnpl: ['ZIP CO UK', 'BUMPER UK', 'DEFERIT', 'FLY NOW PAY LATER'],
+      // lease-to-own retail finance is high-cost credit, not pay-later
+      high_cost_credit: ['SNAP FINANCE UK LONDON GB'],
+      debt_collector: ['EQUIDEBT LTD', 'ROSSENDALES REF LA/BHCC 771209', 'FREDERICKSON 55019283', 'DIRECT COLLECTION BAILIFFS', 'FIDELITE CREDIT MANAGEMENT'],
+      lender: ['TOYOTA FINANCIAL SERV 5501928', 'ARNOLD CLARK FINAN', 'HYUNDAI CAPITAL UK'],
+      catalogue_credit: ['KAYS CATALOGUE', 'CRAZY CLEARANCE', 'BON PRIX'],
+      credit_card: ['AMAZON MASTERCARD', 'NEWDAY AMAZON CARD'],
+      insurance: ['WAGGEL LTD', 'SHEPHERDS FRIENDLY SOC', 'HOLLOWAY FRIENDLY', 'ONEFAMILY', 'DIGNITY FUNERALS', 'AVALON FUNERAL PLANS', 'BRITANNIA RESCUE', 'START RESCUE', 'SIMPLY BUSINESS'],
+      bank_fee: ['CCC 2.75% COOPERATIVA AGRICOLA'],
+    };
+    for (const [kind, names] of Object.entries(cases)) for (const n of names) expect(kindOf(n), n).to.equal(kind);
+  });
+
+  it("lets a collector's name beat its client's and a trade word", () => {
+    expect(kindOf('INDESSER LTD REFERENCE HMRC 7712099')).to.equal('debt_collector');
+    expect(kindOf('HMRC SELF ASSESSMENT')).to.equal('tax');
+    expect(kindOf('DRYDENSFAIRFAX SOLICITORS')).to.equal('debt_collector');
+    expect(kindOf('SMITH & CO SOLICITORS')).to.equal('professional');
+    expect(kindOf('CABOT FINANCIAL RE VANQUIS')).to.equal('debt_collector');
+  });
+
+  it('reads a statement-truncated mortgage and a charity-named insurer', () => {
+    expect(kindOf('CLYDESDALE BANK MO')).to.equal('mortgage');
+    expect(kindOf('CLYDESDALE BANK')).to.equal('lender');
+    expect(kindOf('RSPCA PET INSURANCE 50019823')).to.equal('insurance');
+    expect(kindOf('AGE UK FUNERAL PLAN')).to.equal('insurance');
+    expect(kindOf('RSPCA')).to.equal('charity');
+  });
+
+  it('keeps a bar named like a bank, and bumper cars, out of credit', () => {
+    expect(kindOf('LLOYDS NO 1 BAR LEICESTER')).to.not.equal('lender');
+    expect(kindOf('LLOYDS BANK')).to.equal('lender');
+    expect(kindOf('BUMPER CARS')).to.not.equal('bnpl');
+  });
+
   it('keeps a bookmaker-named person out of gambling', () => {
     expect(kindOf('WILLIAM HILL DECORATING')).to.not.equal('gambling');
     expect(kindOf('CORAL INTERACTIVE GIBRALTAR')).to.equal('gambling');
