@@ -106,8 +106,10 @@ export interface Scan {
    * a later layer may not match the same words there (a brand list's WILLIAM HILL in WILLIAM HILL
    * DECORATING, which the curated layer read as a person).
    */
-  vetoed: Set<string>;
+  vetoed: ReadonlySet<string>;
 }
+
+const NO_VETOES: ReadonlySet<string> = new Set();
 
 export interface MerchantDictionary {
   readonly version: string;
@@ -221,7 +223,8 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
     }
   }
   const scan = (tokens: readonly string[], where: PayeeStart, seg = 0, earlier?: ReadonlySet<string>): Scan => {
-    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: [], vetoed: new Set(earlier) };
+    // Vetoes are rare: the set is copied only when this scan adds one.
+    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: [], vetoed: earlier ?? NO_VETOES };
     for (let i = 0; i < tokens.length; i++) {
       const candidates = index.get(tokens[i]!);
       if (!candidates) continue;
@@ -231,7 +234,7 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
         const f: Found = { a, at: i, seg };
         const place = `${seg}:${i}:${a.tokens.length}`;
         if (earlier?.has(place) || (a.unless && vetoed(tokens, f)) || personal(tokens, f, where)) {
-          out.vetoed.add(place);
+          if (!out.vetoed.has(place)) out.vetoed = new Set([...out.vetoed, place]);
           continue;
         }
         if (a.entry.over) out.qualifiers.push(f);
@@ -300,7 +303,7 @@ function places(tokens: readonly string[], also: readonly string[] | undefined):
 /** One layer's scans of several segments as one: the longest alias of each tier, every qualifier. */
 function merge(scans: readonly Scan[]): Scan {
   if (scans.length === 1) return scans[0]!;
-  const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers), vetoed: new Set(scans.flatMap((s) => [...s.vetoed])) };
+  const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers), vetoed: scans.every((s) => s.vetoed.size === 0) ? NO_VETOES : new Set(scans.flatMap((s) => [...s.vetoed])) };
   for (let t = 0; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
   return out;
 }
@@ -321,10 +324,22 @@ export function layered(...layers: readonly MerchantDictionary[]): MerchantDicti
     }
     return scans;
   };
+  /**
+   * A merchant name is matched beside each of its descriptions, so its scans are kept (per token array,
+   * which the caller reuses for one name, and per reading as a transfer or not) rather than redone.
+   * Scans are never mutated after they are made.
+   */
+  const named = new WeakMap<readonly string[], [Scan[] | undefined, Scan[] | undefined]>();
+  const namedScans = (tokens: readonly string[], where: PayeeStart): Scan[] => {
+    let entry = named.get(tokens);
+    if (!entry) named.set(tokens, (entry = [undefined, undefined]));
+    const i = where.transfer ? 1 : 0;
+    return (entry[i] ??= scanEach(tokens, where, 0));
+  };
   const scan = (tokens: readonly string[], where: PayeeStart, seg = 0, earlier?: ReadonlySet<string>): Scan => {
     // A layered dictionary inside another is flattened: its layers' scans are merged tier by tier.
     const scans = scanEach(tokens, where, seg, earlier);
-    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers), vetoed: scans.at(-1)?.vetoed ?? new Set(earlier) };
+    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers), vetoed: scans.at(-1)?.vetoed ?? earlier ?? NO_VETOES };
     for (const s of scans) if (!out.best[0] && s.best[0]) out.best[0] = s.best[0];
     for (let t = 1; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
     return out;
@@ -336,7 +351,7 @@ export function layered(...layers: readonly MerchantDictionary[]): MerchantDicti
     match(tokens, also) {
       const [where, whereAlso] = places(tokens, also);
       // Per layer, the name's and the description's candidates compete as one narrative.
-      const named = scanEach(tokens, where, 0);
+      const named = namedScans(tokens, where);
       if (!whereAlso) return decide(named);
       const described = scanEach(also!, whereAlso, 1);
       return decide(named.map((n, i) => merge([n, described[i]!])));
