@@ -142,18 +142,45 @@ interface NameReading {
 
 /**
  * Two descriptions that differ only in their digits ("… ON 01 MAY" and "… ON 02 MAY", store and
- * terminal numbers) read the same: no signal word and no alias the matcher could tell apart differs.
- * Checking this costs far less than reading the description again, which matters because a payee's
- * descriptions are mostly distinct strings but few distinct shapes.
+ * terminal numbers) or in the month of a date ("… ON 30 MAY" and "… ON 02 JUN") read the same: the
+ * tokeniser removes such a date whole, and no signal word or alias can tell digits apart. Checking this
+ * costs far less than reading the description again, which matters because a payee's descriptions are
+ * mostly distinct strings but few distinct shapes.
  */
 function sameButDigits(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
-    if (x !== y && !(x >= 48 && x <= 57 && y >= 48 && y <= 57)) return false;
+    if (x === y || (isDigit(x) && isDigit(y))) continue;
+    const end = dateMonthEnd(a, i);
+    if (end < 0 || dateMonthEnd(b, i) !== end) return false;
+    i = end - 1;
   }
   return true;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const MONTHS = new Set(['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']);
+
+/**
+ * When position `i` lies in a three-letter month that follows a one- or two-digit day ("12 MAY",
+ * "3JUN") and ends its word, the index after the month; otherwise -1. Such a date is removed whole by
+ * the tokeniser (normalise.ts, DATE), so the month's letters never reach the matcher.
+ */
+function dateMonthEnd(s: string, i: number): number {
+  let start = i;
+  while (start > 0 && isLetter(s.charCodeAt(start - 1))) start--;
+  const end = start + 3;
+  if (end > s.length || (end < s.length && isLetter(s.charCodeAt(end))) || i >= end) return -1;
+  if (!MONTHS.has(s.slice(start, end).toUpperCase())) return -1;
+  let d = start - 1;
+  if (d >= 0 && s.charCodeAt(d) === 32) d--;
+  let digits = 0;
+  while (d >= 0 && isDigit(s.charCodeAt(d))) { d--; digits++; }
+  if (digits < 1 || digits > 2 || (d >= 0 && (isLetter(s.charCodeAt(d)) || isDigit(s.charCodeAt(d))))) return -1;
+  return end;
 }
 
 /** What the engine reads from one narrative (merchant name + description). */

@@ -259,3 +259,25 @@ describe('dictionary against category hints', () => {
     expect(creditMeaning(row('ACME LTD', -300, { category_hint: 'TRANSFER_IN' }))).to.equal('transfer');
   });
 });
+
+describe('descriptions read once per shape', () => {
+  const row = (description: string, merchant_name = 'SOMEWHERE') => ({ date: '2026-06-01', amount: 1000, merchant_name, description });
+  const read = (rows: ReturnType<typeof row>[]) =>
+    classify(rows.map((r) => fromVeqtrx(r)), UK_MERCHANTS)
+      .map((r) => [r.tx.description, r.kind, r.payee])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const alone = (rows: ReturnType<typeof row>[]) => rows.flatMap((r) => read([r])).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+  it('reads a description that differs from the last only in a date\'s digits or month as the last was read', () => {
+    const rows = [row('CARD PAYMENT TO TESCO STORES ON 30 MAY', 'TESCO STORES'), row('CARD PAYMENT TO TESCO STORES ON 02 JUN', 'TESCO STORES')];
+    expect(read(rows)).to.deep.equal(alone(rows));
+  });
+
+  it('reads anew when the differing letters are not a date\'s month', () => {
+    // Same length, same digits: only the words differ, and they name different payees.
+    const rows = [row('FPO MAY FAIR 12', 'PAYEE'), row('FPO JUN FAIR 12', 'PAYEE'), row('DD 1120 MAY', 'PAYEE'), row('DD 1120 JUN', 'PAYEE'), row('CARD PAYMENT TO SHELL 0412', 'PAYEE'), row('CARD PAYMENT TO SPAR  0412', 'PAYEE')];
+    const got = read(rows);
+    expect(got).to.deep.equal(alone(rows));
+    expect(got.find((r) => r[0] === 'CARD PAYMENT TO SHELL 0412')?.[1]).to.not.equal(got.find((r) => r[0] === 'CARD PAYMENT TO SPAR  0412')?.[1]);
+  });
+});
