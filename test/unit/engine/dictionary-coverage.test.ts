@@ -387,7 +387,7 @@ describe('merchant dictionary coverage (household, everyday, generic trade words
       expect(categoryOf('THE ENTERTAINER')).to.equal('Personal Costs');
     });
     it('reads tutoring, uniformed youth groups and exam fees by their trade', () => {
-      expectKinds('school', ['KUMON', 'EXPLORE LEARNING', 'KIP MCGRATH', 'TUTORFUL', 'MYTUTOR', 'JONES MATHS TUITION', '1ST LEEDS SCOUTS', '5TH BATH SCOUT GROUP', 'GIRLGUIDING', 'BROWNIES SUBS', 'SEA CADETS']);
+      expectKinds('school', ['KUMON', 'EXPLORE LEARNING', 'KIP MCGRATH', 'TUTORFUL', 'MYTUTOR', 'OAKWOOD TUITION CENTRE', '1ST LEEDS SCOUTS', '5TH BATH SCOUT GROUP', 'GIRLGUIDING', 'BROWNIES SUBS', 'SEA CADETS']);
       expectKinds('professional', ['CITY AND GUILDS', 'CITY & GUILDS', 'ABRSM', 'LINKEDIN PREMIUM']);
     });
     it('reads theatres, leisure trusts, a waterpark and prize draws by their trade', () => {
@@ -396,6 +396,33 @@ describe('merchant dictionary coverage (household, everyday, generic trade words
       expect(kindOf('CORAL RACING')).to.equal('gambling');
       expectKinds('gym', ['TRUGYM', 'EDINBURGH LEISURE', 'GLASGOW LIFE', 'HALO LEISURE', 'FIFE SPORTS AND LEISURE TRUST']);
       expectKinds('gambling', ['OMAZE', 'BOTB', 'BEST OF THE BEST', 'RAFFLE HOUSE', 'PRIZEO', 'ELITE COMPETITIONS']);
+    });
+  });
+
+  describe('digital subscriptions, home services, pets, gifts and charities', () => {
+    it('reads apps, dating, security and learning subscriptions as Communications & Leisure', () => {
+      for (const line of ['SCRIBD', 'STORYTEL', 'TINDER GOLD', 'HINGE DATING', 'EHARMONY', 'NORDVPN', 'SURFSHARK', 'MCAFEE', 'NORTON 360', 'BITDEFENDER', '1PASSWORD', 'ZOOM.US', 'SKILLSHARE', 'ANCESTRY', 'SLIMMING WORLD', 'CLASSPASS', 'ZWIFT']) {
+        expect(categoryOf(line), line).to.equal('Communications & Leisure');
+      }
+    });
+    it('reads web shops, hosting and bookkeeping software as professional costs', () => {
+      expectKinds('professional', ['SHOPIFY', 'SQUARESPACE', 'GODADDY', 'MAILCHIMP', 'SAGE SOFTWARE']);
+    });
+    it('reads school homework apps as school costs', () => {
+      expectKinds('school', ['SPARX MATHS', 'TTROCKSTARS', 'DOODLEMATHS', 'MATHLETICS']);
+    });
+    it('reads trades, cleaners, waste firms and builders merchants as home', () => {
+      expectKinds('home', ['CHECKATRADE', 'MYBUILDER', 'HELPLING', 'ANYJUNK', 'CLEARABEE', 'SELCO BUILDERS', 'HOWDENS', 'SMITH ROOFING', 'ACE DOUBLE GLAZING', 'CITY TREE SURGEONS LTD', 'COUNCIL GARDEN WASTE', 'LEEDS CITY COUNCIL GARDEN WASTE SUBSCRIPTION', 'DD WIGAN COUNCIL BROWN BIN']);
+    });
+    it('reads pet food, dog walkers and sitters as pets, cards and flowers as retail, charities as charity', () => {
+      expectKinds('pets', ['PURINA', 'LILYS KITCHEN', 'BORROWMYDOGGY', 'HAPPY PAWS DOGGY DAYCARE']);
+      expectKinds('retail', ['MOONPIG', 'FUNKY PIGEON', 'BLOOM AND WILD', 'PHOTOBOX', 'NOT ON THE HIGH STREET']);
+      expectKinds('charity', ['ST MARYS PARISH CHURCH', 'CENTRAL MOSQUE', 'SHELTER UK', 'ST JOHN AMBULANCE', 'TITHE.LY']);
+    });
+    it('does not read what a payer wrote in a note to a person as a trade', () => {
+      for (const line of ['FASTER PAYMENT TO M WHITE REF PIZZA NIGHT', 'FPO K CURRY DOG WALKING', 'TFR J BROWN REF DECORATING', 'FPO A SMITH REF CAKES', 'FPO L JONES TRAIN TICKETS']) {
+        expect(match(line), line).to.equal(undefined);
+      }
     });
   });
 });
