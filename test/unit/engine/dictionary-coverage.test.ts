@@ -339,6 +339,9 @@ describe('merchant dictionary coverage (household, everyday, generic trade words
         'START RESCUE',
         'PEAGE APRR',
       ]);
+      // CAZ is also a nickname: the bare code is a charge only standing alone, never a friend paid by transfer.
+      expect(kindOf('FASTER PAYMENT TO CAZ JONES')).to.equal(undefined);
+      expect(kindOf('CAZ LEEDS')).to.equal('motoring');
     });
     it('reads bike and scooter hire as public transport, without taking NEXT or LIME STREET for it', () => {
       expectKinds('public_transport', ['NEXTBIKE GLASGOW', 'HUMAN FOREST', 'BERYL BIKES', 'LIME', 'VOI']);
