@@ -259,4 +259,173 @@ describe('merchant dictionary coverage (household, everyday, generic trade words
       expect(aliases.filter((a) => names.has(a))).to.deep.equal([]);
     });
   });
+
+  describe('pubs, cafés and market stalls, also behind a card-reader processor', () => {
+    it('reads the common English pub names and INN as a pub, whichever processor took the card', () => {
+      expectKinds('eating_out', [
+        'SUMUP *THE KINGS HEAD',
+        'ZETTLE_*THE WHEATSHEAF',
+        'SQ *THE ROYAL OAK',
+        'IZ *THE WHITE HART',
+        'THE GREEN MAN INN',
+        'SQ *THE SWAN WITNEY',
+        'THE ROSE AND CROWN',
+        'SUMUP *THE COACH AND HORSES',
+        'THE GEORGE AND DRAGON',
+        'SQ *THE CROSS KEYS',
+        'SUMUP *THE RISING SUN',
+        'ZTL*THE QUEENS HEAD',
+        'SUMUP *THE DROVERS INN',
+        'THE BLACK BULL FREEHOUSE',
+      ]);
+    });
+    it('does not take a newspaper, a firm or a nursery sharing a pub name for a pub', () => {
+      expect(kindOf('DD THE SUN')).to.not.equal('eating_out');
+      expect(kindOf('THE BEEHIVE DAY NURSERY')).to.equal('childcare');
+      expect(kindOf('DD BLACK HORSE LTD')).to.equal('lender');
+      expect(kindOf('CROWN PAINTS')).to.not.equal('eating_out');
+    });
+    it('reads roasters, tea rooms, cookie and cake shops, and food market stalls as food', () => {
+      expectKinds('eating_out', ['SQ *HARBOURSIDE ROASTERS', 'ZETTLE_*THE CAKE SHOP', 'IZ *BIG COOKIE CO', 'SUMUP *VILLAGE TEAROOM', 'SQ *LE PETIT BISTRO']);
+      expect(categoryOf('SUMUP *FARMERS MARKET STALL')).to.equal('Food & Housekeeping');
+      expect(categoryOf('ZETTLE_*QUAYSIDE FISH')).to.equal('Food & Housekeeping');
+    });
+    it('reads bar chains named like a bank as bars, and the bank stays a bank', () => {
+      expectKinds('eating_out', ['LLOYDS NO 1 BAR YORK', 'LLOYDS NO1 LEEDS', 'LOUNGERS LTD', 'COSY CLUB BRISTOL', 'FOODHUB LIVERPOOL']);
+      expectKinds('lender', ['LLOYDS BANK']);
+      expect(kindOf('SUN LOUNGERS DIRECT')).to.not.equal('eating_out');
+    });
+  });
+
+  describe('getting about: buses, tolls, clean-air zones, parking, bikes, fuel', () => {
+    it("reads First Bus's regional companies and other bus groups as public transport, not the word FIRST", () => {
+      expectKinds('public_transport', [
+        'FIRST WEST YORKSHIRE',
+        'FIRST GLASGOW',
+        'FIRST KERNOW',
+        'FIRST ESSEX BUSES',
+        'FIRST NORFOLK & SUFFOLK',
+        'ARRIVA NORTH WEST',
+        'STAGECOACH SOUTH',
+        'MOREBUS',
+        'SALISBURY REDS',
+        'NX WEST MIDLANDS',
+        'TYNE AND WEAR METRO',
+        'XPLORE DUNDEE',
+        'TRENTBARTON',
+        'BELFAST CITYBUS',
+        'MTICKET',
+      ]);
+      expect(kindOf('FIRST DIRECT')).to.equal('lender');
+      expect(kindOf('FIRST CENTRAL INSURANCE')).to.equal('insurance');
+    });
+    it('reads bridge and tunnel tolls, clean-air zones, parking firms and windscreens as motoring', () => {
+      expectKinds('motoring', [
+        'HUMBER BRIDGE BOARD',
+        'TAMAR CROSSINGS',
+        'TYNE TUNNEL',
+        'MERSEY TUNNELS',
+        'ITCHEN BRIDGE TOLL',
+        'A14 TOLL ROAD',
+        'BIRMINGHAM CAZ',
+        'BATH CLEAN AIR ZONE',
+        'GLASGOW LEZ',
+        'INDIGO PARK LEEDS',
+        'APCOA CONNECT',
+        'PARKINGEYE',
+        'UKPC',
+        'AUTOGLASS LTD',
+        'NATIONAL WINDSCREENS',
+        'START RESCUE',
+        'PEAGE APRR',
+      ]);
+      // CAZ is also a nickname: the bare code is a charge only standing alone, never a friend paid by transfer.
+      expect(kindOf('FASTER PAYMENT TO CAZ JONES')).to.equal(undefined);
+      expect(kindOf('CAZ LEEDS')).to.equal('motoring');
+    });
+    it('reads bike and scooter hire as public transport, without taking NEXT or LIME STREET for it', () => {
+      expectKinds('public_transport', ['NEXTBIKE GLASGOW', 'HUMAN FOREST', 'BERYL BIKES', 'LIME', 'VOI']);
+      expect(kindOf('NEXT RETAIL')).to.equal('clothing');
+      expect(kindOf('LIME STREET STATION CAFE')).to.not.equal('public_transport');
+    });
+    it('reads branded forecourts and a service station however it is cut as fuel', () => {
+      expectKinds('fuel', ['GULF SERVICE STN YORK', 'JET MUSSELBURGH', 'TEXACO SERVICE STN', 'VALLEY SERVICE STN', 'RIVERSIDE FILLING STN']);
+      expect(kindOf('GULF AIR')).to.not.equal('fuel');
+      expect(kindOf('JET2 HOLIDAYS')).to.equal('travel');
+    });
+  });
+
+  describe('groceries: recipe boxes, world supermarkets, supermarkets abroad', () => {
+    it('reads recipe and veg boxes, frozen-meal shops and oriental supermarkets as groceries', () => {
+      expectKinds('supermarket', ['GOUSTO', 'HELLO FRESH', 'MINDFUL CHEF', 'ODDBOX', 'RIVERFORD ORGANIC', 'COOK TRADING LTD', 'FOOD WAREHOUSE 1234', 'SEEWOO LONDON', 'TIAN TIAN MARKET', 'HOO HING', 'LONGDAN', 'GREENFIELD ORIENTAL SUPERMARKET']);
+    });
+    it('reads supermarkets abroad as groceries', () => {
+      expectKinds('supermarket', ['CARREFOUR MARKET NICE FR', 'AUCHAN LILLE', 'E LECLERC', 'INTERMARCHE', 'ALBERT HEIJN AMSTERDAM', 'CONAD ROMA', 'ESSELUNGA MILANO', 'CONTINENTE LISBOA', 'PINGO DOCE', 'REWE BERLIN', 'EDEKA', 'BILLA WIEN', 'EROSKI', 'SUPERMERCADO LA PLAYA', 'DUNNES STORES']);
+    });
+    it('reads George at a supermarket as clothing', () => {
+      expect(kindOf('GEORGE AT ASDA 1234 LEEDS')).to.equal('clothing');
+    });
+  });
+
+  describe('subscriptions, health, home, school and leisure', () => {
+    it('reads streaming, AI and app subscriptions as leisure spending', () => {
+      for (const line of ['DISCOVERY PLUS', 'MUBI', 'TNT SPORTS', 'OPENAI *CHATGPT', 'DUOLINGO', 'ADOBE CREATIVE CLOUD', 'CANVA', 'HEADSPACE', 'AIRALO', 'HOLAFLY']) {
+        expect(categoryOf(line), line).to.equal('Communications & Leisure');
+      }
+    });
+    it('reads online GPs, pharmacies and aligners as health, not the bank named SMILE', () => {
+      expectKinds('health', ['MEDICSPOT', 'ZAVA', 'PUSH DOCTOR', 'LLOYDSDIRECT', 'ECHO PHARMACY', 'SMILE DIRECT CLUB', 'STRAIGHT TEETH DIRECT', 'INVISALIGN']);
+      expect(kindOf('SMILE BANK')).to.equal('lender');
+    });
+    it('reads an optician or pharmacy counter inside a supermarket or chemist chain as health', () => {
+      expectKinds('health', ['TESCO OPTICIANS', 'ASDA PHARMACY', 'SAINSBURYS OPTICIANS 0123', 'MORRISONS PHARMACY', 'SUPERDRUG OPTICIANS', 'BOOTS OPTICIANS', 'ASDA OPTICIANS 4512']);
+    });
+    it('reads a charity vet as a vet and a charity-branded pet policy as insurance; a donation stays charity', () => {
+      expectKinds('pets', ['PDSA PET HOSPITAL', 'BLUE CROSS ANIMAL HOSPITAL', 'PDSA PETAID']);
+      expectKinds('insurance', ['RSPCA PET INSURANCE', 'BLUE CROSS PET INSURANCE']);
+      expectKinds('charity', ['PDSA', 'BLUE CROSS FOR PETS']);
+    });
+    it('reads pest control, room listings, candles and toy shops by their trade, not RENT', () => {
+      expectKinds('home', ['RENTOKIL INITIAL', 'SPAREROOM', 'YANKEE CANDLE', 'DYNO ROD', 'ACME PEST CONTROL']);
+      expect(categoryOf('THE ENTERTAINER')).to.equal('Personal Costs');
+    });
+    it('reads tutoring, uniformed youth groups and exam fees by their trade', () => {
+      expectKinds('school', ['KUMON', 'EXPLORE LEARNING', 'KIP MCGRATH', 'TUTORFUL', 'MYTUTOR', 'OAKWOOD TUITION CENTRE', '1ST LEEDS SCOUTS', '5TH BATH SCOUT GROUP', 'GIRLGUIDING', 'BROWNIES SUBS', 'SEA CADETS']);
+      expectKinds('professional', ['CITY AND GUILDS', 'CITY & GUILDS', 'ABRSM', 'LINKEDIN PREMIUM']);
+    });
+    it('reads theatres, leisure trusts, a waterpark and prize draws by their trade', () => {
+      expectKinds('leisure', ['BIRMINGHAM HIPPODROME', 'BRISTOL HIPPODROME', 'LONDON COLISEUM', 'CORAL REEF WATERWORLD', 'ATG TICKETS']);
+      expect(kindOf('HIPPODROME CASINO')).to.equal('gambling');
+      expect(kindOf('CORAL RACING')).to.equal('gambling');
+      expectKinds('gym', ['TRUGYM', 'EDINBURGH LEISURE', 'GLASGOW LIFE', 'HALO LEISURE', 'FIFE SPORTS AND LEISURE TRUST']);
+      expectKinds('gambling', ['OMAZE', 'BOTB', 'BEST OF THE BEST', 'RAFFLE HOUSE', 'PRIZEO', 'ELITE COMPETITIONS']);
+    });
+  });
+
+  describe('digital subscriptions, home services, pets, gifts and charities', () => {
+    it('reads apps, dating, security and learning subscriptions as Communications & Leisure', () => {
+      for (const line of ['SCRIBD', 'STORYTEL', 'TINDER GOLD', 'HINGE DATING', 'EHARMONY', 'NORDVPN', 'SURFSHARK', 'MCAFEE', 'NORTON 360', 'BITDEFENDER', '1PASSWORD', 'ZOOM.US', 'SKILLSHARE', 'ANCESTRY', 'SLIMMING WORLD', 'CLASSPASS', 'ZWIFT']) {
+        expect(categoryOf(line), line).to.equal('Communications & Leisure');
+      }
+    });
+    it('reads web shops, hosting and bookkeeping software as professional costs', () => {
+      expectKinds('professional', ['SHOPIFY', 'SQUARESPACE', 'GODADDY', 'MAILCHIMP', 'SAGE SOFTWARE']);
+    });
+    it('reads school homework apps as school costs', () => {
+      expectKinds('school', ['SPARX MATHS', 'TTROCKSTARS', 'DOODLEMATHS', 'MATHLETICS']);
+    });
+    it('reads trades, cleaners, waste firms and builders merchants as home', () => {
+      expectKinds('home', ['CHECKATRADE', 'MYBUILDER', 'HELPLING', 'ANYJUNK', 'CLEARABEE', 'SELCO BUILDERS', 'HOWDENS', 'SMITH ROOFING', 'ACE DOUBLE GLAZING', 'CITY TREE SURGEONS LTD', 'COUNCIL GARDEN WASTE', 'LEEDS CITY COUNCIL GARDEN WASTE SUBSCRIPTION', 'DD WIGAN COUNCIL BROWN BIN']);
+    });
+    it('reads pet food, dog walkers and sitters as pets, cards and flowers as retail, charities as charity', () => {
+      expectKinds('pets', ['PURINA', 'LILYS KITCHEN', 'BORROWMYDOGGY', 'HAPPY PAWS DOGGY DAYCARE']);
+      expectKinds('retail', ['MOONPIG', 'FUNKY PIGEON', 'BLOOM AND WILD', 'PHOTOBOX', 'NOT ON THE HIGH STREET']);
+      expectKinds('charity', ['ST MARYS PARISH CHURCH', 'CENTRAL MOSQUE', 'SHELTER UK', 'ST JOHN AMBULANCE', 'TITHE.LY']);
+    });
+    it('does not read what a payer wrote in a note to a person as a trade', () => {
+      for (const line of ['FASTER PAYMENT TO M WHITE REF PIZZA NIGHT', 'FPO K CURRY DOG WALKING', 'TFR J BROWN REF DECORATING', 'FPO A SMITH REF CAKES', 'FPO L JONES TRAIN TICKETS']) {
+        expect(match(line), line).to.equal(undefined);
+      }
+    });
+  });
 });
