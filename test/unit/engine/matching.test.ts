@@ -182,7 +182,7 @@ describe('the financial layer of the dictionary', () => {
       lender: ['TOYOTA FINANCIAL SERV 5501928', 'ARNOLD CLARK FINAN', 'HYUNDAI CAPITAL UK'],
       catalogue_credit: ['KAYS CATALOGUE', 'CRAZY CLEARANCE', 'BON PRIX'],
       credit_card: ['AMAZON MASTERCARD', 'NEWDAY AMAZON CARD'],
-      insurance: ['WAGGEL LTD', 'SHEPHERDS FRIENDLY SOC', 'HOLLOWAY FRIENDLY', 'ONEFAMILY', 'DIGNITY FUNERALS', 'AVALON FUNERAL PLANS', 'BRITANNIA RESCUE', 'START RESCUE', 'SIMPLY BUSINESS'],
+      insurance: ['WAGGEL LTD', 'SHEPHERDS FRIENDLY SOC', 'HOLLOWAY FRIENDLY', 'ONEFAMILY', 'DIGNITY FUNERALS', 'AVALON FUNERAL PLANS', 'SIMPLY BUSINESS'],
       bank_fee: ['CCC 2.75% COOPERATIVA AGRICOLA'],
     };
     for (const [kind, names] of Object.entries(cases)) for (const n of names) expect(kindOf(n), n).to.equal(kind);
