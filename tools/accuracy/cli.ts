@@ -2,8 +2,7 @@
  * The engine's accuracy, printed:
  *  1. on the independent corpus (test/fixtures/narratives/: UK bank statement lines and income
  *     histories written from public descriptions, apart from the rules) — the grade; the statement lines
- *     in two sets, banks/ (development: the rules' failures on it were studied) and holdout/ (written
- *     apart and graded only after tuning, to show how the rules generalise);
+ *     in three sets (corpus.ts, LINE_SETS: two studied during development, one held out);
  *  2. on the generated personas (tools/personas/) — a regression check, since they come from the same
  *     hands as the rules.
  * Exits 1 when a bar is missed: category accuracy ≥ 97% on the statement lines, every income history
@@ -13,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { personaAccuracy } from '../personas/accuracy.ts';
-import { gradeBanks, gradeIncome, LINE_SETS, loadBanks, share, type LineResult, type LineSet } from './corpus.ts';
+import { gradeBanks, gradeIncome, LINE_SETS, loadBanks, SET_TITLE, share, type LineResult } from './corpus.ts';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '30' }, failures: { type: 'boolean', default: false }, set: { type: 'string', multiple: true } } });
 const seeds = Number(values.seeds);
@@ -37,10 +36,6 @@ const groupBy = <T>(rs: readonly T[], key: (r: T) => string) => {
 
 let failed = false;
 console.log('Independent corpus: test/fixtures/narratives/ (its README says who wrote it, from which public sources)');
-const SET_TITLE: Record<LineSet, string> = {
-  banks: 'Statement lines, development set (banks/: the rules\' failures on it were studied)',
-  holdout: 'Statement lines, held-out set (holdout/: written apart, graded only after tuning)',
-};
 for (const set of LINE_SETS.filter((s) => !values.set || values.set.includes(s))) {
   const lines = gradeBanks(loadBanks(set));
   if (lines.length === 0) { console.log(`\n${SET_TITLE[set]}: absent`); continue; }

@@ -6,20 +6,28 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS_DIR, gradeBanks, gradeIncome, loadIncome, share } from '../../../tools/accuracy/corpus.ts';
+import { CORPUS_DIR, gradeBanks, gradeIncome, loadBanks, loadIncome, share, type LineSet } from '../../../tools/accuracy/corpus.ts';
 
 describe('engine on the independent corpus', function () {
   this.timeout(120_000);
 
-  it('categorises at least 97% of the UK statement lines (debits) as accepted, with at least 600 lines from 12 banks', function () {
-    if (!existsSync(join(CORPUS_DIR, 'banks'))) this.skip();
-    const lines = gradeBanks();
-    expect(lines.length).to.be.at.least(600);
-    expect(new Set(lines.map((l) => l.bank)).size).to.be.at.least(12);
-    const debits = share(lines.filter((r) => r.line.amount > 0));
-    const wrong = lines.filter((r) => r.line.amount > 0 && !r.ok).map((r) => `${r.bank}: ${r.line.description ?? r.line.merchant_name} → ${r.got}`);
-    expect(debits.rate, wrong.join('\n')).to.be.at.least(0.97);
-  });
+  // The development sets hold the issue's bar; the held-out set holds the floor it was graded at blind
+  // (raise it when the rules improve, never lower it to let a change through).
+  const BARS: { set: LineSet; bar: number; minLines: number }[] = [
+    { set: 'banks', bar: 0.97, minLines: 600 },
+    { set: 'holdout', bar: 0.97, minLines: 400 },
+  ];
+  for (const { set, bar, minLines } of BARS) {
+    it(`categorises at least ${bar * 100}% of the ${set}/ statement lines (debits) as accepted, with at least ${minLines} lines from 12 banks`, function () {
+      if (!existsSync(join(CORPUS_DIR, set))) this.skip();
+      const lines = gradeBanks(loadBanks(set));
+      expect(lines.length).to.be.at.least(minLines);
+      expect(new Set(lines.map((l) => l.bank)).size).to.be.at.least(12);
+      const debits = share(lines.filter((r) => r.line.amount > 0));
+      const wrong = lines.filter((r) => r.line.amount > 0 && !r.ok).map((r) => `${r.bank}: ${r.line.description ?? r.line.merchant_name} → ${r.got}`);
+      expect(debits.rate, wrong.join('\n')).to.be.at.least(bar);
+    });
+  }
 
   it('finds every income history\'s income within 2%, its flags and its committed payments', () => {
     const results = gradeIncome(loadIncome(), 1);
