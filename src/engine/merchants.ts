@@ -153,6 +153,9 @@ function vetoed(tokens: readonly string[], f: Found): boolean {
   return false;
 }
 
+/** Kinds a trade word in a transfer's note may still name: what people pay to other people. */
+const NOTE_KINDS: ReadonlySet<string> = new Set(['rent', 'social_rent', 'childcare', 'school', 'savings']);
+
 /**
  * Reads a name as a person's: a `person` entry beside another word of the payee (LEON SMITH, HARRY
  * SAINSBURY), or — in a payment to a person — any one-word named entry right after an initial
@@ -161,8 +164,11 @@ function vetoed(tokens: readonly string[], f: Found): boolean {
  */
 function personal(tokens: readonly string[], f: Found, where: PayeeStart): boolean {
   const named = f.a.entry.tier === 0;
+  // What the payer's note of a transfer names was bought or shared (REFERENCE FOOTBALL BOOTS, REF TAXI
+  // SHARE): the payee is the person. Except the costs people do pay to people: rent to a landlord, a
+  // childminder, school money, savings (FPO J SMITH REF RENT is rent).
+  if (where.transfer && f.at >= where.note) return !NOTE_KINDS.has(f.a.entry.kind);
   if (named && where.transfer) {
-    if (f.at >= where.note) return true; // a brand in the payer's note names what was bought
     // A brand made of two given names (JOHN LEWIS) sent money by transfer is a person: BP JOHN LEWIS.
     if (f.a.tokens.length === 2 && GIVEN_NAMES.has(f.a.tokens[0]!) && GIVEN_NAMES.has(f.a.tokens[1]!)) return true;
   }

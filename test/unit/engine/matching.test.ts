@@ -281,3 +281,15 @@ describe('descriptions read once per shape', () => {
     expect(got.find((r) => r[0] === 'CARD PAYMENT TO SHELL 0412')?.[1]).to.not.equal(got.find((r) => r[0] === 'CARD PAYMENT TO SPAR  0412')?.[1]);
   });
 });
+
+describe("a transfer's note", () => {
+  const k = (s: string) => UK_MERCHANTS.match(tokenise(s))?.entry.kind;
+  it('names what a person was paid back for, not the payee: a trade word there is no merchant', () => {
+    expect(k('FASTER PAYMENT TO S OKONKWO REFERENCE TAXI SHARE')).to.equal(undefined);
+    expect(k('TRANSFER TO HARRY SAINSBURY REFERENCE FOOTBALL BOOTS')).to.equal(undefined);
+  });
+  it('still names rent paid to a private landlord', () => {
+    expect(k('FASTER PAYMENT TO J SMITH REF RENT')).to.equal('rent');
+    expect(k('SO J SMITH RENT')).to.equal('rent');
+  });
+});
