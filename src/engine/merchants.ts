@@ -140,6 +140,25 @@ const seqAt = (tokens: readonly string[], at: number, seq: readonly string[]): b
   return true;
 };
 
+/**
+ * Statements print the payee in a fixed-width field (Barclays' and TSB's are 18 characters), cutting its
+ * last word: `THE THREE HORSESHO`, `FIRST SOUTH YORKSH`, `ARNOLD CLARK FINAN`. An alias of two or more
+ * words matches such a payee when every word but its last is there whole and the payee's last word, of at
+ * least three letters, begins the alias's last word and ends the payee (only a date's `ON` or the trailing
+ * place may follow).
+ */
+function cutAt(tokens: readonly string[], at: number, alias: readonly string[], where: PayeeStart): boolean {
+  const n = alias.length;
+  if (n < 2 || at + n > tokens.length) return false;
+  const last = tokens[at + n - 1]!;
+  const whole = alias[n - 1]!;
+  if (last.length < 3 || whole.length <= last.length || !whole.startsWith(last)) return false;
+  const next = at + n;
+  if (next < where.end && tokens[next] !== 'ON') return false;
+  for (let j = 0; j < n - 1; j++) if (tokens[at + j] !== alias[j]) return false;
+  return true;
+}
+
 /** `part` occurs as a run of tokens inside `whole`. */
 function contains(whole: readonly string[], part: readonly string[]): boolean {
   for (let i = 0; i + part.length <= whole.length; i++) if (seqAt(whole, i, part)) return true;
@@ -236,7 +255,7 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
       if (!candidates) continue;
       for (const a of candidates) {
         if (a.anchored ? i !== 0 : i + a.tokens.length <= where.start || i >= where.end) continue;
-        if (!seqAt(tokens, i, a.tokens)) continue;
+        if (!seqAt(tokens, i, a.tokens) && !cutAt(tokens, i, a.tokens, where)) continue;
         const f: Found = { a, at: i, seg };
         const place = `${seg}:${i}:${a.tokens.length}`;
         if (earlier?.has(place) || (a.unless && vetoed(tokens, f)) || personal(tokens, f, where)) {

@@ -143,6 +143,16 @@ describe('matcher rules', () => {
     expect(tokenise('CARD XXXX1234 TESCO')).to.deep.equal(['CARD', 'TESCO']);
   });
 
+  it('matches a payee whose last word a fixed-width statement field cut, only at the payee\'s end', () => {
+    const d = buildDictionary('c', [{ name: 'Three Horseshoes', kind: 'eating_out', aliases: ['THE THREE HORSESHOES'] }, { name: 'Arnold Clark Finance', kind: 'lender' }]);
+    const m = (x: string) => d.match(tokenise(x))?.entry.name;
+    expect(m('THE THREE HORSESHO ON 08 FEB          CLP')).to.equal('Three Horseshoes');
+    expect(m('DIRECT DEBIT ARNOLD CLARK FINAN')).to.equal('Arnold Clark Finance');
+    expect(m('THE THREE HO')).to.equal(undefined); // two letters are too few to say
+    expect(m('THE THREE HORSESHO TAVERN')).to.equal(undefined); // a word after it: not a cut name
+    expect(m('ARNOLD FINAN')).to.equal(undefined); // every word but the last must be whole
+  });
+
   it('rejects an unknown kind in over', () => {
     expect(() => buildDictionary('t', [{ name: 'X', kind: 'fuel', over: ['nope'] }])).to.throw(/unknown kind/);
   });
