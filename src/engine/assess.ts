@@ -44,9 +44,9 @@ export function assess(input: EngineInput): EngineResult {
 
   const emptyPeriod = { first: today, last: today, days: 0, monthsExact: 0, monthsAnalyzed: 0, averagingMonths: 1, completeMonths: [] };
   const p = period ?? emptyPeriod;
-  const income = findIncome(credits, p, payeeCategories(debits));
-  const exp = assessExpenditure(debits, income.refunds, income.winnings, p, input.guidelines, input.circumstances);
-  restateAmounts(income.streams, exp.evidence, currency);
+  const money = (minor: number) => formatMoney(minor, currency);
+  const income = findIncome(credits, p, payeeCategories(debits), money);
+  const exp = assessExpenditure(debits, income.refunds, income.winnings, p, input.guidelines, input.circumstances, money);
 
   // Income used: the verified figure, or the declared one when it is lower (prudence).
   const verifiedMinor = income.verifiedMinor;
@@ -214,22 +214,6 @@ function exclusionsOf(rows: readonly Row[], today: number): ExclusionEvidence[] 
       refs,
     }))
     .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
-}
-
-/**
- * Income and expenditure write their amounts in the basis texts as `£1234.56`; these become the
- * assessment's currency, formatted as every other amount in the evidence (`€1,234.56`, `£1,234.56`).
- * The rewrite is here because the engine's stages print before they know the currency; it touches only
- * the `basis` texts, which carry no merchant text that could contain a pound sign of its own.
- */
-const POUNDS = /£(-?\d+(?:\.\d{1,2})?)/g;
-export function restateMoneyText(text: string, currency: string): string {
-  return text.replace(POUNDS, (_m, major: string) => formatMoney(Math.round(Number(major) * 100), currency));
-}
-
-function restateAmounts(streams: Array<{ basis: string }>, categories: Evidence['expenditure']['categories'], currency: string): void {
-  for (const s of streams) s.basis = restateMoneyText(s.basis, currency);
-  for (const c of Object.values(categories)) for (const l of c?.lines ?? []) l.basis = restateMoneyText(l.basis, currency);
 }
 
 function dedupe(codes: readonly string[]): string[] {

@@ -6,7 +6,7 @@
  */
 import { CATEGORIES, type Category } from '../model/assessment.ts';
 import type { Circumstances } from '../model/circumstances.ts';
-import { toMajor } from '../model/money.ts';
+import { toMajor, type Money } from '../model/money.ts';
 import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS } from './cadence.ts';
 import type { Row } from './classify.ts';
 import { FLEXIBLE_CATEGORIES, type FlexibleCategory, type SpendClass } from './kinds.ts';
@@ -50,7 +50,7 @@ const ARREARS_KINDS: ReadonlySet<string> = new Set(['mortgage', 'rent', 'social_
 /** A committed payment whose schedule shows a slot without a payment, inside the history or at its end. */
 export interface MissedCommitment { payee: string; kind: string | undefined; cadence: string; missed: number; overdue: boolean; refs: string[] }
 
-function line(rows: Row[], period: Period): { line: ExpenditureLine; missed?: MissedCommitment } {
+function line(rows: Row[], period: Period, money: Money): { line: ExpenditureLine; missed?: MissedCommitment } {
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
   const cls = rows[0]!.cls;
@@ -62,7 +62,7 @@ function line(rows: Row[], period: Period): { line: ExpenditureLine; missed?: Mi
   let basis: string;
   let cadence: ExpenditureLine['cadence'] = 'irregular';
   let missed: MissedCommitment | undefined;
-  const averaged = () => `total £${toMajor(total).toFixed(2)} over ${period.averagingMonths.toFixed(2)} months`;
+  const averaged = () => `total ${money(total)} over ${period.averagingMonths.toFixed(2)} months`;
   if (n === 1 && cls === 'committed' && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays) {
     cadence = 'assumed_monthly';
     monthly = total;
@@ -81,7 +81,7 @@ function line(rows: Row[], period: Period): { line: ExpenditureLine; missed?: Mi
       const paid = fit.slots - fit.missed;
       const perSlot = total / (cls === 'committed' ? paid : fit.slots);
       monthly = perSlot * PER_MONTH[fit.cadence];
-      basis = `${fit.cadence}: £${toMajor(Math.round(perSlot)).toFixed(2)} per payment × ${PER_MONTH[fit.cadence].toFixed(4)} a month`;
+      basis = `${fit.cadence}: ${money(Math.round(perSlot))} per payment × ${PER_MONTH[fit.cadence].toFixed(4)} a month`;
       const overdue = quiet > PERIOD_DAYS[fit.cadence] + 2 * DRIFT_TOLERANCE[fit.cadence] + THRESHOLDS.overdueGraceDays;
       if (cls === 'committed' && fit.missed > 0) basis += ` (${fit.missed} scheduled payment${fit.missed > 1 ? 's' : ''} missed; the commitment is counted in full)`;
       if (cls === 'committed' && kind && ARREARS_KINDS.has(kind) && (fit.missed > 0 || overdue)) {
@@ -116,6 +116,7 @@ export function assessExpenditure(
   period: Period,
   guidelines: SpendingGuidelines | undefined,
   circumstances: Circumstances | undefined,
+  money: Money,
 ): ExpenditureResult {
   const savings: Row[] = [];
   const byCategory = new Map<Category, Map<string, Row[]>>();
@@ -147,7 +148,7 @@ export function assessExpenditure(
     const groups = byCategory.get(category);
     const lines: ExpenditureLine[] = [];
     for (const rows of groups?.values() ?? []) {
-      const l = line(rows, period);
+      const l = line(rows, period, money);
       lines.push(l.line);
       if (l.missed) missed.push(l.missed);
     }

@@ -10,7 +10,7 @@
  * payer is (docs/engine.md § Income).
  */
 import type { Category } from '../model/assessment.ts';
-import { toMajor } from '../model/money.ts';
+import { toMajor, type Money } from '../model/money.ts';
 import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS, type CadenceFit } from './cadence.ts';
 import { exclude, type Row } from './classify.ts';
 import { isoDate } from './calendar.ts';
@@ -122,7 +122,7 @@ function readUnnamedPayer(rows: Row[], period: Period): Group | undefined {
  * @param credits rows with money in and no treatment yet
  * @param payeeCategory the category of each counterparty the customer paid (for refunds)
  */
-export function findIncome(credits: readonly Row[], period: Period, payeeCategory: ReadonlyMap<string, Category>): IncomeResult {
+export function findIncome(credits: readonly Row[], period: Period, payeeCategory: ReadonlyMap<string, Category>, money: Money): IncomeResult {
   const groups = new Map<string, Group>();
   const unnamed = new Map<string, Row[]>();
   const refunds = new Map<Category, Row[]>();
@@ -201,13 +201,13 @@ export function findIncome(credits: readonly Row[], period: Period, payeeCategor
   const streams: IncomeStream[] = [];
   for (const g of [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     g.rows.sort((a, b) => a.day - b.day || (a.ref < b.ref ? -1 : 1));
-    streams.push(buildStream(g, period));
+    streams.push(buildStream(g, period, money));
   }
   const verifiedMinor = sum(streams.map((s) => Math.round(s.monthly_amount * 100)));
   return { streams, verifiedMinor, refunds, winnings };
 }
 
-function buildStream(g: Group, period: Period): IncomeStream {
+function buildStream(g: Group, period: Period, money: Money): IncomeStream {
   const rows = g.rows;
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
@@ -237,7 +237,7 @@ function buildStream(g: Group, period: Period): IncomeStream {
     } else {
       monthly = (perPeriod * PER_MONTH[fit.cadence]) / 100;
       const per = contractual || fit.missed === 0 ? 'per pay period' : `per pay period (${fit.missed} of ${fit.slots} periods without a payment count as nothing)`;
-      basis = `${fit.cadence}: £${toMajor(Math.round(perPeriod)).toFixed(2)} ${per} × ${PER_MONTH[fit.cadence].toFixed(4)} periods a month`;
+      basis = `${fit.cadence}: ${money(Math.round(perPeriod))} ${per} × ${PER_MONTH[fit.cadence].toFixed(4)} periods a month`;
     }
   } else if (rows.length === 1 && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays && (type === 'employment' || type === 'benefit' || type === 'pension')) {
     cadence = 'assumed_monthly';
@@ -255,7 +255,7 @@ function buildStream(g: Group, period: Period): IncomeStream {
       basis = `irregular payments, none since ${isoDate(last.day)} (${quietFor} days before the end of the history); not counted as current income`;
     } else {
       monthly = total / period.averagingMonths / 100;
-      basis = `irregular: total £${toMajor(total).toFixed(2)} over ${period.averagingMonths.toFixed(2)} months`;
+      basis = `irregular: total ${money(total)} over ${period.averagingMonths.toFixed(2)} months`;
     }
   }
 

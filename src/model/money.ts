@@ -39,6 +39,9 @@ export function isIsoCurrency(code: string): boolean {
 
 const formats = new Map<string, Intl.NumberFormat>();
 
+/** Writes an amount in minor units as text in one currency (the engine's basis texts take one). */
+export type Money = (minor: number) => string;
+
 /**
  * Minor units as money for people to read, with the currency's symbol as a UK reader expects it:
  * `£1,234.50`, `-£12.00`, `€80.00`, `US$15.99`, `ZAR 1,234.50`. Always two decimals, whatever the

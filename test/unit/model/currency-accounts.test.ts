@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { accountWarnings, readAccountHolder, readAccountType } from '../../../src/model/accounts.ts';
 import { formatMoney, isIsoCurrency } from '../../../src/model/money.ts';
-import { restateMoneyText } from '../../../src/engine/assess.ts';
+import { assess } from '../../../src/engine/assess.ts';
+import { fromVeqtrx } from '../../../src/model/index.ts';
 import { plaidAccountFacts } from '../../../adapters/plaid_transactions/index.ts';
 import { mapHistories } from '../../../adapters/validifi/map.ts';
 
@@ -21,10 +22,16 @@ describe('money in text', () => {
     for (const c of ['gbp', 'GBX', 'ABC', 'EURO', '']) expect(isIsoCurrency(c), c).to.equal(false);
   });
 
-  it('restates the engine\'s pound amounts in the assessment\'s currency, and nothing else', () => {
-    expect(restateMoneyText('monthly: £2300.00 per month × 1.0000 periods a month', 'EUR')).to.equal('monthly: €2,300.00 per month × 1.0000 periods a month');
-    expect(restateMoneyText('irregular: total £-12.50 over 6.00 months', 'GBP')).to.equal('irregular: total -£12.50 over 6.00 months');
-    expect(restateMoneyText('weekly: 4.3482 periods a month', 'USD')).to.equal('weekly: 4.3482 periods a month');
+  it('writes the basis texts of income and expenditure in the assessment\'s currency', () => {
+    const months = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
+    const tx = months.flatMap((m) => [
+      { date: `${m}-25`, amount: -2300, merchant_name: 'ACME LTD SALARY', currency: 'EUR' },
+      { date: `${m}-02`, amount: 850, merchant_name: 'SO LANDLORD RENT', currency: 'EUR' },
+    ]);
+    const r = assess({ transactions: tx.map((t) => fromVeqtrx(t as never)), now: new Date('2026-11-02T09:00:00Z') });
+    const bases = [...r.evidence.income.streams.map((s) => s.basis), ...Object.values(r.evidence.expenditure.categories).flatMap((c) => c?.lines.map((l) => l.basis) ?? [])];
+    expect(bases.length).to.be.at.least(2);
+    expect(bases.join(' ')).to.include('€2,300.00').and.not.include('£');
   });
 });
 
