@@ -4,12 +4,18 @@
  * report; this holds the bars in CI.
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS_DIR, gradeBanks, gradeIncome, loadBanks, loadIncome, share, type LineSet } from '../../../tools/accuracy/corpus.ts';
 
 describe('engine on the independent corpus', function () {
   this.timeout(120_000);
+
+  it('grades well-formed files: every statement-line set passes its validator (format, sizes, no repeats of an earlier set)', () => {
+    const run = spawnSync(process.execPath, [join(CORPUS_DIR, 'validate.mjs')], { encoding: 'utf8' });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).to.equal(0);
+  });
 
   // The development sets hold the issue's bar; the held-out set holds the floor it was graded at blind
   // (raise it when the rules improve, never lower it to let a change through).
