@@ -245,6 +245,9 @@ describe('the financial layer of the dictionary', () => {
     expect(kindOf('ZIP PAY')).to.equal('bnpl');
     expect(kindOf('CASH WITHDRAWAL LINK ATM ESSO WOLVERHAMPTON')).to.equal('cash');
     expect(kindOf('ESSO WOLVERHAMPTON')).to.equal('fuel');
+    expect(kindOf('CASH WITHDRAWAL AT PAYPOINT STORE BOLTON')).to.not.equal('energy');
+    expect(kindOf('ATM WITHDRAWAL GREGGS LEEDS')).to.equal('cash');
+    expect(kindOf('DELIVEROO CASH OUT')).to.not.equal('cash');
   });
 
   it('reads instalment credit and collectors by the names statements print', () => {
