@@ -220,6 +220,51 @@ describe('the financial layer of the dictionary', () => {
     expect(kindOf('BUMPER CARS')).to.not.equal('bnpl');
   });
 
+  it('reads home-collected credit under any prefix, even one that is also a fuel brand', () => {
+    for (const n of ['SHOPACHECK 0091 WK 12', 'BP MORSES CLUB AGT 12', 'GREENWOOD PERSONAL CR', 'MUTUAL CLOTHING AND SUPPLY', 'PROVIDENT PERSONAL CR 4412', 'SO LOANS AT HOME AGT 22', 'PROGRESSIVE MONEY WEEKLY'])
+      expect(kindOf(n), n).to.equal('high_cost_credit');
+  });
+
+  it('reads licensed online operators and seafront slot arcades as gambling, an Admiral policy as insurance', () => {
+    for (const n of ['NETBET COM', 'MCBOOKIE EDINBURGH', 'MRQ COM LONDON', 'VIDEOSLOTS MALTA', 'JENNINGSBET', 'MECCA BINGO', 'MERKUR SLOTS', 'CASHINO LEEDS', 'ADMIRAL SLOTS MARGATE', 'GOLDEN SANDS AMUSEMENTS SKEGNESS', 'PIER AMUSEMENT ARCADE'])
+      expect(kindOf(n), n).to.equal('gambling');
+    expect(kindOf('ADMIRAL INSURANCE')).to.equal('insurance');
+    expect(kindOf('ADMIRAL')).to.equal('insurance');
+    expect(kindOf('MECCA GRILL')).to.not.equal('gambling');
+  });
+
+  it('reads home emergency and boiler cover as insurance, the same firm\'s energy as energy', () => {
+    for (const n of ['HOMETREE LTD', 'HOMEPROTECT', 'BRITISH GAS HOMECARE', 'CORGI HOMEPLAN', 'ACME BOILER COVER'])
+      expect(kindOf(n), n).to.equal('insurance');
+    expect(kindOf('BRITISH GAS')).to.equal('energy');
+  });
+
+  it("reads transfers to the customer's own pots, spaces and named funds as savings", () => {
+    for (const n of ['POT TRANSFER HOLIDAY POT', 'POT TRANSFER — NEW TYRES', 'TRANSFER INTO PETROL SPACE', 'TRANSFER TO RAINY DAY FUND', 'TRANSFER TO CHRISTMAS FUND 1234', 'EMERGENCY POT'])
+      expect(kindOf(n), n).to.equal('savings');
+  });
+
+  it('reads a currency conversion charge as a bank fee whatever merchant it names', () => {
+    for (const n of ['CCC 2.75% MERCADONA VALENCIA', 'CCC 2.75% LIDL ESPANA', 'CCC 2.75% SHELL FRANCE'])
+      expect(kindOf(n), n).to.equal('bank_fee');
+  });
+
+  it('keeps a zip line out of buy-now-pay-later, and cash at a forecourt machine out of fuel', () => {
+    expect(kindOf('ZIP WORLD PENRHYN')).to.not.equal('bnpl');
+    expect(kindOf('ZIP WIRE ADVENTURE')).to.not.equal('bnpl');
+    expect(kindOf('ZIP PAY')).to.equal('bnpl');
+    expect(kindOf('CASH WITHDRAWAL LINK ATM ESSO WOLVERHAMPTON')).to.equal('cash');
+    expect(kindOf('ESSO WOLVERHAMPTON')).to.equal('fuel');
+    expect(kindOf('CASH WITHDRAWAL AT PAYPOINT STORE BOLTON')).to.not.equal('energy');
+    expect(kindOf('ATM WITHDRAWAL GREGGS LEEDS')).to.equal('cash');
+    expect(kindOf('DELIVEROO CASH OUT')).to.not.equal('cash');
+  });
+
+  it('reads instalment credit and collectors by the names statements print', () => {
+    for (const n of ['SPLITIT UK', 'PAYPAL PAY MONTHLY']) expect(kindOf(n), n).to.equal('bnpl');
+    for (const n of ['ARVATO FINANCIAL SOL', 'CREDIT RESOURCE SOLUTIONS']) expect(kindOf(n), n).to.equal('debt_collector');
+  });
+
   it('keeps a bookmaker-named person out of gambling', () => {
     expect(kindOf('WILLIAM HILL DECORATING')).to.not.equal('gambling');
     expect(kindOf('CORAL INTERACTIVE GIBRALTAR')).to.equal('gambling');
