@@ -428,4 +428,99 @@ describe('merchant dictionary coverage (household, everyday, generic trade words
       }
     });
   });
+
+  describe('trade words that beat a brand-like word, and further classes of counterparty', () => {
+    it('reads a food or drink trade word over a brand that is also an ordinary word (Shell, Sky, Boots, Next)', () => {
+      expectKinds('eating_out', [
+        'LITTLE SHELL CAFE ON 07 FEB CLP',
+        'THE SKY BAR STIRLING',
+        'THE BOOTS AND SHOES INN LLANGOLLEN',
+        'SQ *HARRIS MUSEUM CAFE PRESTON',
+        'CHICKEN GEORGE WALSALL',
+        'SUMUP *MONTPELLIER KITCHEN CHELTENHAM',
+        'SUMUP *BURGH COFFEEHOUSE STIRLING',
+        'SUMUP *CAFFI GWYNEDD CAERNARFON',
+        'IZ *KELPIES KIOSK FALKIRK',
+        'HOP AND BARLEY BREWING CO',
+      ]);
+      expect(kindOf('NEXT STOP TAXIS BLACKPOOL')).to.equal('taxi');
+      // The trade word does not take what it is part of, nor a forecourt kiosk
+      expect(kindOf('ESSO KIOSK')).to.equal('fuel');
+      expect(kindOf('ABC KITCHEN FITTERS')).to.equal('home');
+      expect(kindOf('NAIL BAR')).to.equal('personal_care');
+    });
+    it('knows current and failed energy suppliers and heating oil', () => {
+      expectKinds('energy', [
+        'TONIK ENERGY TNK4412098',
+        'D/D FUSE ENERGY',
+        'IGLOO',
+        'DD AVRO ENERGY',
+        'PEOPLES ENERGY',
+        'GREEN SUPPLIER LTD',
+        'DD SYMBIO ENERGY',
+        'ROBIN HOOD ENERGY',
+        'DIRECT DEBIT BOUGHTON OIL',
+        'CALOR GAS',
+      ]);
+      expect(kindOf('QUICK FIT OIL CHANGE')).to.equal('motoring');
+    });
+    it('reads a council name cut short and followed by the CT code as council tax', () => {
+      expectKinds('council_tax', ['CHELMSFORD CITY CO CT 77091234 DDR', 'BASILDON BC CT 22190', 'TEWKESBURY BOROUGH CO', 'BROXTOWE BOROUGH CNCL']);
+    });
+    it('reads council housing companies (ALMOs) as social rent', () => {
+      expectKinds('social_rent', [
+        'DIRECT DEBIT HOMES IN SEDGEMOOR',
+        'NORTHAMPTON PARTNERSHIP HOMES REF NPH 7712093',
+        'DD HOMES FOR HARINGEY',
+        'ASHFIELD BOROUGH HOMES',
+        'KIRKLEES NEIGHBOURHOOD HOUSING',
+        'WEST SUFFOLK HOUSING LTD',
+      ]);
+    });
+    it('reads school payment schemes, Welsh schools and colleges as school costs; a university stays professional', () => {
+      expectKinds('school', [
+        'VIS SQUIDCARD LTD SQUIDCARD.COM',
+        'COOL MILK',
+        'TUCASI SCHOOLS',
+        'DPC YSGOL Y GRANGO LLANGRANNOG TRIP',
+        'GREENHEAD COLLEGE HUDDERSFIELD',
+        'SCHOOL OUTFITTERS HEREFORD',
+      ]);
+      expect(kindOf('UNIVERSITY OF LEEDS')).to.equal('professional');
+    });
+    it('reads trade unions as professional costs', () => {
+      expectKinds('professional', ['DIRECT DEBIT COMMUNITY UNION CU 5512093', 'NATIONAL UNION OF JOURNALISTS', 'MUSICIANS UNION', 'UNITE SUBS', 'RCN MEMBERSHIP']);
+    });
+    it('knows regional bus brands, motorway services and parking apps', () => {
+      expectKinds('public_transport', ['YORKSHIRE TIGER HUDDERSFIELD', 'TRAWSCYMRU BANGOR', 'TFWM SWIFT BIRMINGHAM', 'BLUESTAR SOUTHAMPTON', 'KONECTBUS']);
+      expect(categoryOf('GLOUCESTER SERVICES BROOKTHORPE')).to.be.oneOf(['Food & Housekeeping', 'Transport']);
+      expect(categoryOf('EXTRA MSA PETERBOROUGH')).to.equal('Transport');
+      expect(kindOf('PARKMOBILE UK')).to.equal('motoring');
+    });
+    it('reads attractions, galleries, piers, racecourses and sports clubs as leisure', () => {
+      expectKinds('leisure', [
+        'SOUTHEND PIER',
+        'THE HEPWORTH WAKEFIELD',
+        'ZIP WORLD BETHESDA',
+        'CHELTENHAM RACECOURSE',
+        'WOLVERHAMPTON WANDERERS',
+        'BRISTOL ROVERS',
+        'NORTHAMPTON SAINTS',
+        'WORCESTERSHIRE CCC WORCESTER',
+        'TOWN ART GALLERY',
+        'EDEN PROJECT',
+      ]);
+      // A city council is not a football club
+      expect(kindOf('DIRECT DEBIT MANCHESTER CITY COUNCIL 100293847')).to.equal('council_tax');
+    });
+    it('reads seafront amusements as gambling and knows more streaming services, shops and broadband', () => {
+      expect(kindOf('HAPPY DAYS AMUSEMENTS BLACKPOOL')).to.equal('gambling');
+      expectKinds('streaming', ['ITVX PREMIUM LONDON', 'HAYU.COM', 'SHUDDER', 'STV PLAYER']);
+      expect(kindOf('MACKAYS STORES FALKIRK')).to.equal('clothing');
+      expect(kindOf('HABITAT RETAIL LONDON')).to.equal('home');
+      expect(kindOf('ONE BELOW WORCESTER')).to.equal('retail');
+      expect(kindOf('AIRBAND COMMUNITY')).to.equal('telecom');
+      expect(kindOf('HOMETREE HT-0091883')).to.equal('home');
+    });
+  });
 });
