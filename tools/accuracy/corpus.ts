@@ -36,7 +36,10 @@ const jsonFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.j
  * - `banks`: the development set; the rules' failures on it were studied from the start;
  * - `holdout`: written apart and graded blind once after tuning on `banks` (84.4% of debits), then
  *   studied too, so it is a development set now;
- * - `holdout2`: written apart later and graded blind once after tuning on both; never tuned on.
+ * - `holdout2`: written apart later and graded blind once after tuning on both (81.1% of debits), then
+ *   studied too.
+ * The blind figures are the honest measure of how the rules meet merchants they have never seen; a
+ * fresh held-out set is the way to measure it again.
  * Each set's README says who wrote it and from which sources.
  */
 export type LineSet = 'banks' | 'holdout' | 'holdout2';
@@ -44,7 +47,7 @@ export const LINE_SETS: readonly LineSet[] = ['banks', 'holdout', 'holdout2'];
 export const SET_TITLE: Record<LineSet, string> = {
   banks: 'Statement lines, development set (banks/: studied from the start)',
   holdout: 'Statement lines, second development set (holdout/: graded blind once at 84.4%, then studied)',
-  holdout2: 'Statement lines, held-out set (holdout2/: graded blind once after tuning; never tuned on)',
+  holdout2: 'Statement lines, third development set (holdout2/: graded blind once at 81.1%, then studied)',
 };
 
 export function loadBanks(set: LineSet = 'banks'): BankFile[] {

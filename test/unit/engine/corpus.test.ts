@@ -17,11 +17,11 @@ describe('engine on the independent corpus', function () {
     expect(run.status, `${run.stdout}\n${run.stderr}`).to.equal(0);
   });
 
-  // The development sets hold the issue's bar; the held-out set holds the floor it was graded at blind
-  // (raise it when the rules improve, never lower it to let a change through).
+  // Each set was graded blind once and then studied (tools/accuracy/corpus.ts); each now holds the bar.
   const BARS: { set: LineSet; bar: number; minLines: number }[] = [
     { set: 'banks', bar: 0.97, minLines: 600 },
     { set: 'holdout', bar: 0.97, minLines: 400 },
+    { set: 'holdout2', bar: 0.97, minLines: 300 },
   ];
   for (const { set, bar, minLines } of BARS) {
     it(`categorises at least ${bar * 100}% of the ${set}/ statement lines (debits) as accepted, with at least ${minLines} lines from 12 banks`, function () {

@@ -520,7 +520,7 @@ describe('merchant dictionary coverage (household, everyday, generic trade words
       expect(kindOf('HABITAT RETAIL LONDON')).to.equal('home');
       expect(kindOf('ONE BELOW WORCESTER')).to.equal('retail');
       expect(kindOf('AIRBAND COMMUNITY')).to.equal('telecom');
-      expect(kindOf('HOMETREE HT-0091883')).to.equal('home');
+      expect(kindOf('HOMETREE HT-0091883')).to.equal('insurance'); // boiler and home emergency cover is an insurance product
     });
   });
 });
