@@ -42,6 +42,8 @@ export const EnvSchema = z.object({
     .default('1,2,4')
     .transform((s) => s.split(',').map(Number))
     .refine((a) => a.every((n) => Number.isFinite(n) && n >= 0), 'WEBHOOK_RETRY_DELAYS must be comma-separated seconds'),
+  /** Hours the previous webhook secret keeps signing (a second signature) after a rotation; 0 = none. */
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   /**
    * Worker threads that decode and assess `/assess` bodies (0 = on the event loop). Default: the cores
    * but one, and at least 2 — with one, a 10,000-transaction assessment holds up every small one behind

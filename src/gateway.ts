@@ -58,7 +58,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
   const box = new SecretBox(cfg.DATA_ENCRYPTION_KEY);
   const keys = new KeyVerifier(db, cfg.KEY_CACHE_TTL_MS);
   const webhooks = new Webhooks(db, jobs, box, { timeoutMs: cfg.WEBHOOK_TIMEOUT_MS, allowPrivate: cfg.ALLOW_PRIVATE_WEBHOOKS, retryDelaysSeconds: cfg.WEBHOOK_RETRY_DELAYS }, log, metrics, clock);
-  const partners = new PartnerService(db, box, keys, cfg.ENTERPRISE_DEFAULT_QUOTA, clock);
+  const partners = new PartnerService(db, box, keys, cfg.ENTERPRISE_DEFAULT_QUOTA, clock, cfg.WEBHOOK_SECRET_OVERLAP_HOURS);
   const assessor = createAssessor(cfg.ASSESS_THREADS);
   const providerCredentials = new ProviderCredentials(db, box);
   const runtime = new ProviderRuntime({

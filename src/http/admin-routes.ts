@@ -29,6 +29,11 @@ export const UpdatePartnerSchema = z
     webhook_url: WebhookUrlSchema.nullable().optional(),
   })
   .strict();
+export const RotateWebhookSecretSchema = z
+  .object({
+    previous_secret_hours: z.number().min(0).max(720).optional(),
+  })
+  .strict();
 const ListAssessmentsSchema = z.object({
   partner_id: slug.optional(),
   is_test: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
@@ -38,6 +43,7 @@ const ListAssessmentsSchema = z.object({
 
 assertType<Exactly<z.output<typeof CreatePartnerSchema>, components['schemas']['CreatePartner']>>();
 assertType<Exactly<z.output<typeof UpdatePartnerSchema>, components['schemas']['UpdatePartner']>>();
+assertType<Exactly<z.output<typeof RotateWebhookSecretSchema>, components['schemas']['RotateWebhookSecret']>>();
 assertType<Exactly<z.output<typeof SetValidifiCredentialsSchema>, components['schemas']['SetProviderCredentials']>>();
 
 export function adminRouter(d: { db: Db; partners: PartnerService; providers: ProviderCredentials; adminSecret: string; json: RequestHandler[] }): Router {
@@ -72,7 +78,14 @@ export function adminRouter(d: { db: Db; partners: PartnerService; providers: Pr
     res.json(await d.partners.disableKey(String(req.params.id), String(req.params.key_id)));
   });
   r.post('/partners/:id/webhook-secret', async (req, res) => {
-    res.json({ ...(await d.partners.rotateWebhookSecret(String(req.params.id))), important: 'Save webhook_secret now — it will not be shown again. Deliveries are signed with it from now on.' });
+    const body = parseOr400(RotateWebhookSecretSchema, req.body ?? {});
+    const r = await d.partners.rotateWebhookSecret(String(req.params.id), body.previous_secret_hours);
+    res.json({
+      ...r,
+      important: r.previous_secret_expires_at
+        ? `Save webhook_secret now — it will not be shown again. Deliveries are signed with it from now on, and also with the previous secret until ${r.previous_secret_expires_at} (a second signature), so switch your receiver before then.`
+        : 'Save webhook_secret now — it will not be shown again. Deliveries are signed with it alone from now on.',
+    });
   });
   r.post('/partners/:id/production', async (req, res) => {
     res.json(await d.partners.signOff(String(req.params.id)));

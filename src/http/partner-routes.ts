@@ -1,6 +1,6 @@
 /** The Veqtrx Partner API v1 (`/api/partner/v1`). Routes are thin: parse, call a service, shape the reply. */
 import { Router, type RequestHandler, type Response } from 'express';
-import { notFound, unauthorized } from '../lib/errors.ts';
+import { conflict, notFound, unauthorized } from '../lib/errors.ts';
 import { ASSESSMENT_ID, DELIVERY_ID } from '../lib/ids.ts';
 import type { AssessmentService } from '../services/assessments.ts';
 import type { KeyVerifier } from '../services/keys.ts';
@@ -106,7 +106,9 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
 
   r.post('/webhooks/deliveries/:delivery_id/redeliver', async (req, res) => {
     const id = String(req.params.delivery_id);
-    if (!DELIVERY_ID.test(id) || !(await d.webhooks.redeliver(partnerOf(res).id, id))) throw notFound('Delivery not found');
+    const r = DELIVERY_ID.test(id) ? await d.webhooks.redeliver(partnerOf(res).id, id) : 'not_found';
+    if (r === 'not_found') throw notFound('Delivery not found');
+    if (r === 'pending') throw conflict(`Delivery ${id} is still being delivered (its attempts and retries are scheduled); redeliver it once it is delivered or failed`, 'delivery_pending');
     const [row] = await listDeliveries(d.db, partnerOf(res).id, 1, { deliveryId: id });
     res.status(202).json(deliveryView(row!));
   });
@@ -125,6 +127,6 @@ function deliveryView(r: Awaited<ReturnType<typeof listDeliveries>>[number]) {
     created_at: r.created_at.toISOString(),
     delivered_at: r.delivered_at?.toISOString() ?? null,
     last_status_code: r.last_status_code,
-    attempt_log: r.attempt_log.map((a) => ({ attempt: a.attempt, started_at: a.started_at.toISOString(), duration_ms: a.duration_ms, status_code: a.status_code, error: a.error })),
+    attempt_log: r.attempt_log.map((a) => ({ attempt: a.attempt, started_at: a.started_at.toISOString(), duration_ms: a.duration_ms, status_code: a.status_code, error: a.error, outcome: a.outcome })),
   };
 }

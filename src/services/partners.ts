@@ -50,6 +50,8 @@ export class PartnerService {
     private readonly keys: KeyVerifier,
     private readonly enterpriseDefaultQuota: number,
     private readonly clock: () => Date = () => new Date(),
+    /** How long the previous webhook secret keeps signing after a rotation (WEBHOOK_SECRET_OVERLAP_HOURS). */
+    private readonly webhookSecretOverlapHours = 24,
   ) {}
 
   private quotaFor(tier: Tier, explicit?: number): number {
@@ -139,11 +141,20 @@ export class PartnerService {
     return { key_id: k.id, disabled_at: k.disabled_at!.toISOString() };
   }
 
-  async rotateWebhookSecret(id: string): Promise<{ webhook_secret: string }> {
+  /**
+   * A new webhook secret. The one it replaces keeps signing beside it (a second signature) for
+   * `previousHours` (default WEBHOOK_SECRET_OVERLAP_HOURS; 0 stops it at once, for a leaked secret), so
+   * receivers can switch without losing a delivery. A rotation within the window of the one before
+   * drops the oldest secret: only the current and the one before it ever sign.
+   */
+  async rotateWebhookSecret(id: string, previousHours = this.webhookSecretOverlapHours): Promise<{ webhook_secret: string; previous_secret_expires_at: string | null }> {
     await this.get(id);
     const secret = newWebhookSecret();
-    await store.updatePartner(this.db, id, { webhook_secret_enc: this.seal(id, secret) });
-    return { webhook_secret: secret };
+    const expires = new Date(this.clock().getTime() + previousHours * 3_600_000);
+    const row = await store.rotateWebhookSecret(this.db, id, this.seal(id, secret), expires);
+    this.cache.delete(id);
+    if (!row) throw notFound(`partner "${id}" not found`);
+    return { webhook_secret: secret, previous_secret_expires_at: previousHours > 0 ? expires.toISOString() : null };
   }
 
   async signOff(id: string): Promise<PartnerView> {

@@ -10,6 +10,9 @@ export interface PartnerRow {
   monthly_quota: number;
   webhook_url: string | null;
   webhook_secret_enc: string;
+  /** The secret before the last rotation, still signing (beside the current one) until it expires. */
+  webhook_secret_prev_enc: string | null;
+  webhook_secret_prev_expires_at: Date | null;
   is_test_mode: boolean;
   production_at: Date | null;
   created_at: Date;
@@ -26,7 +29,7 @@ export interface ApiKeyRow {
   last_used_at: Date | null;
 }
 
-export async function insertPartner(q: Queryable, p: Omit<PartnerRow, 'created_at' | 'updated_at' | 'production_at' | 'is_test_mode'>): Promise<PartnerRow> {
+export async function insertPartner(q: Queryable, p: Omit<PartnerRow, 'created_at' | 'updated_at' | 'production_at' | 'is_test_mode' | 'webhook_secret_prev_enc' | 'webhook_secret_prev_expires_at'>): Promise<PartnerRow> {
   const { rows } = await q.query<PartnerRow>(
     `insert into partners (id, display_name, tier, monthly_quota, webhook_url, webhook_secret_enc)
      values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing returning *`,
@@ -53,6 +56,19 @@ export async function updatePartner(q: Queryable, id: string, patch: Partial<Pic
   }
   if (sets.length === 0) return getPartner(q, id);
   const { rows } = await q.query<PartnerRow>(`update partners set ${sets.join(', ')}, updated_at = now() where id = $1 returning *`, values);
+  return rows[0];
+}
+
+/**
+ * Rotates the webhook secret in one statement: the current one becomes the previous one, signing until
+ * `previousExpiresAt` (or not at all when that is not in the future).
+ */
+export async function rotateWebhookSecret(q: Queryable, id: string, newSecretEnc: string, previousExpiresAt: Date): Promise<PartnerRow | undefined> {
+  const { rows } = await q.query<PartnerRow>(
+    `update partners set webhook_secret_prev_enc = webhook_secret_enc, webhook_secret_prev_expires_at = $3,
+       webhook_secret_enc = $2, updated_at = now() where id = $1 returning *`,
+    [id, newSecretEnc, previousExpiresAt],
+  );
   return rows[0];
 }
 

@@ -3,6 +3,13 @@
  * retried at the configured delays (1 s, 2 s, 4 s by default) after a retryable failure, every attempt
  * recorded. The body is stored once and sent byte for byte on every attempt; the webhook-id is the
  * delivery id, the same across retries; the timestamp and signatures are made fresh for each attempt.
+ *
+ * Each attempt is recorded as in flight (committed) before its request is sent and settled after, so a
+ * crash mid-send leaves a visible attempt; the job runs again after the restart (pg-boss retries a job
+ * whose worker died) and sends again as a new attempt, marking the first one interrupted. The receiver
+ * may then see the delivery twice — allowed by the contract (same webhook-id; receivers de-duplicate) —
+ * and the log shows both. One delivery has at most one job chain at a time: redelivery of a delivery
+ * still pending is refused (see redeliver).
  */
 import { deliveryId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -21,6 +28,8 @@ export interface WebhookConfig {
   allowPrivate: boolean;
   retryDelaysSeconds: number[];
 }
+
+export type RedeliverResult = 'queued' | 'pending' | 'not_found';
 
 interface JobData {
   delivery_id: string;
@@ -47,37 +56,59 @@ export class Webhooks {
     return id;
   }
 
-  async redeliver(partnerId: string, id: string): Promise<boolean> {
+  /**
+   * Sends a delivered or failed delivery again (a new job chain, started in the transaction that reopens
+   * the delivery, under a lock on its row). A delivery still pending already has its chain: 'pending', and
+   * nothing is enqueued — two concurrent redeliveries give one chain.
+   */
+  async redeliver(partnerId: string, id: string): Promise<RedeliverResult> {
     return this.db.tx(async (q) => {
-      const d = await store.getDelivery(q, id, partnerId);
-      if (!d) return false;
-      await store.resetForRedelivery(q, id);
+      const r = await store.reopenForRedelivery(q, id, partnerId);
+      if (r === undefined) return 'not_found';
+      if (r === 'pending') return 'pending';
       await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: 0 } satisfies JobData);
-      return true;
+      return 'queued';
     });
   }
 
+  /**
+   * Starts the worker. Attempts left in flight by a process that stopped are marked interrupted first:
+   * with the embedded database (one process per data directory) all of them; with PostgreSQL, where
+   * other replicas may be sending, those older than any live attempt can be.
+   */
   async startWorker(): Promise<void> {
+    const n = await store.interruptStaleAttempts(this.db, this.db.kind === 'pglite' ? undefined : new Date(this.clock().getTime() - this.cfg.timeoutMs - STALE_MARGIN_MS));
+    if (n > 0) this.log.warn({ attempts: n }, 'webhook attempts left in flight by a stopped process marked interrupted; their deliveries are retried');
     await this.jobs.work<JobData>(QUEUES.webhook, (data) => this.attempt(data.delivery_id, data.retry ?? 0));
   }
 
-  /** One attempt; schedules the next one (in the same transaction as recording this one) if it can help. */
+  /** One attempt; schedules the next one (in the same transaction as settling this one) if it can help. */
   async attempt(id: string, retry = 0): Promise<void> {
-    const d = await store.getDelivery(this.db, id);
-    if (!d || d.state !== 'pending') return;
-    const partner = await getPartner(this.db, d.partner_id);
-    if (!partner) return;
-    const attempt = await store.nextAttemptNumber(this.db, id);
-    const secret = this.box.open(partner.webhook_secret_enc, `webhook:${partner.id}`);
     const startedAt = this.clock();
-    const result = await sendWebhook(d.url, d.payload, signatureHeaders(secret, d.id, d.payload, startedAt), { timeoutMs: this.cfg.timeoutMs, allowPrivate: this.cfg.allowPrivate });
+    const begun = await this.db.tx((q) => store.beginAttempt(q, id, startedAt));
+    if (!begun) return;
+    const { delivery: d, attempt } = begun;
+    const partner = await getPartner(this.db, d.partner_id);
+    let result: Awaited<ReturnType<typeof sendWebhook>>;
+    if (!partner) {
+      result = { ok: false, status: null, error: 'partner not found', retryable: false, durationMs: 0 };
+    } else {
+      const secret = this.box.open(partner.webhook_secret_enc, `webhook:${partner.id}`);
+      const previous = partner.webhook_secret_prev_enc && partner.webhook_secret_prev_expires_at && partner.webhook_secret_prev_expires_at.getTime() > startedAt.getTime()
+        ? this.box.open(partner.webhook_secret_prev_enc, `webhook:${partner.id}`)
+        : undefined;
+      result = await sendWebhook(d.url, d.payload, signatureHeaders(secret, d.id, d.payload, startedAt, previous), { timeoutMs: this.cfg.timeoutMs, allowPrivate: this.cfg.allowPrivate });
+    }
     const delay = this.cfg.retryDelaysSeconds[retry];
     const outcome = result.ok ? 'delivered' : result.retryable && delay !== undefined ? 'retrying' : 'failed';
     await this.db.tx(async (q) => {
-      await store.recordAttempt(q, { delivery_id: id, attempt, started_at: startedAt, duration_ms: result.durationMs, status_code: result.status, error: result.error }, outcome);
+      await store.settleAttempt(q, { delivery_id: id, attempt, duration_ms: result.durationMs, status_code: result.status, error: result.error }, outcome);
       if (outcome === 'retrying') await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: retry + 1 } satisfies JobData, { startAfterSeconds: delay! });
     });
     this.metrics.webhookAttempts.inc({ outcome });
     this.log.info({ delivery: id, partner: d.partner_id, attempt, status: result.status, outcome, ms: result.durationMs, error: result.error ?? undefined }, 'webhook attempt');
   }
 }
+
+/** How much longer than the per-attempt timeout an attempt must have been in flight to be called stale. */
+const STALE_MARGIN_MS = 60_000;

@@ -95,7 +95,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rotate the webhook secret (on request only) */
+        /**
+         * Rotate the webhook secret (on request only)
+         * @description Deliveries are signed with the new secret at once, and with the previous one as well (a second `v1,` entry in `webhook-signature`, and `X-Veqtrx-Signature-Previous`) until `previous_secret_expires_at` — WEBHOOK_SECRET_OVERLAP_HOURS (24 h by default) unless the body says otherwise; `previous_secret_hours: 0` stops the old secret at once (a leaked secret). A rotation within the window of the one before drops the oldest secret.
+         */
         post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
@@ -203,6 +206,10 @@ export interface components {
              * @description http(s) only, without credentials; a literal link-local, cloud metadata or reserved address is refused with 400; where a host name points is checked at each delivery (SSRF guard).
              */
             webhook_url?: string;
+        };
+        RotateWebhookSecret: {
+            /** @description How long the previous secret keeps signing beside the new one (default WEBHOOK_SECRET_OVERLAP_HOURS, 24); 0 = not at all. */
+            previous_secret_hours?: number;
         };
         SetProviderCredentials: {
             client_id: string;
@@ -473,7 +480,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecret"];
+            };
+        };
         responses: {
             /** @description The new secret, shown exactly once */
             200: {
@@ -483,10 +494,16 @@ export interface operations {
                 content: {
                     "application/json": {
                         webhook_secret: string;
+                        /**
+                         * Format: date-time
+                         * @description Until when the previous secret also signs; null when it no longer does.
+                         */
+                        previous_secret_expires_at: string | null;
                         important: string;
                     };
                 };
             };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };

@@ -489,9 +489,15 @@ export interface components {
             attempt: number;
             /** Format: date-time */
             started_at: string;
-            duration_ms: number;
+            /** @description null while in flight */
+            duration_ms: number | null;
             status_code: number | null;
             error: string | null;
+            /**
+             * @description `in_flight`: recorded before the request was sent, not yet settled. `interrupted`: the gateway stopped while it was in flight — the receiver may or may not have received it; the delivery is retried as a new attempt (same webhook-id), so a receiver can see it twice and should de-duplicate on webhook-id.
+             * @enum {string}
+             */
+            outcome: "in_flight" | "succeeded" | "failed" | "interrupted";
         };
         WebhookDelivery: {
             delivery_id: string;
@@ -829,6 +835,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description (x-extension) The delivery is still pending — its attempts and retries are already scheduled, and a second chain would send it twice. Redeliver it once it is delivered or failed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["ServerError"];
         };
     };
