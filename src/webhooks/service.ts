@@ -89,16 +89,24 @@ export class Webhooks {
     if (!begun) return;
     const { delivery: d, attempt } = begun;
     const partner = await getPartner(this.db, d.partner_id);
-    let result: Awaited<ReturnType<typeof sendWebhook>>;
-    if (!partner) {
-      result = { ok: false, status: null, error: 'partner not found', retryable: false, durationMs: 0 };
-    } else {
-      const secret = this.box.open(partner.webhook_secret_enc, `webhook:${partner.id}`);
-      const previous = partner.webhook_secret_prev_enc && partner.webhook_secret_prev_expires_at && partner.webhook_secret_prev_expires_at.getTime() > startedAt.getTime()
-        ? this.box.open(partner.webhook_secret_prev_enc, `webhook:${partner.id}`)
-        : undefined;
-      result = await sendWebhook(d.url, d.payload, signatureHeaders(secret, d.id, d.payload, startedAt, previous), { timeoutMs: this.cfg.timeoutMs, allowPrivate: this.cfg.allowPrivate });
+    let headers: Record<string, string> | undefined;
+    let notSent = 'not sent: partner not found';
+    if (partner) {
+      try {
+        const secret = this.box.open(partner.webhook_secret_enc, `webhook:${partner.id}`);
+        const previous = partner.webhook_secret_prev_enc && partner.webhook_secret_prev_expires_at && partner.webhook_secret_prev_expires_at.getTime() > startedAt.getTime()
+          ? this.box.open(partner.webhook_secret_prev_enc, `webhook:${partner.id}`)
+          : undefined;
+        headers = signatureHeaders(secret, d.id, d.payload, startedAt, previous);
+      } catch {
+        // Settled as failed, not left in flight: nothing was sent. (Never the secret or the cause in the record.)
+        notSent = 'not sent: the webhook secret could not be opened (was DATA_ENCRYPTION_KEY changed?)';
+        this.log.error({ delivery: id, partner: d.partner_id }, 'webhook secret could not be opened; delivery not sent');
+      }
     }
+    const result = headers
+      ? await sendWebhook(d.url, d.payload, headers, { timeoutMs: this.cfg.timeoutMs, allowPrivate: this.cfg.allowPrivate })
+      : { ok: false, status: null, error: notSent, retryable: false, durationMs: 0 };
     const delay = this.cfg.retryDelaysSeconds[retry];
     const outcome = result.ok ? 'delivered' : result.retryable && delay !== undefined ? 'retrying' : 'failed';
     await this.db.tx(async (q) => {
