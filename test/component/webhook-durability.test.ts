@@ -70,7 +70,7 @@ interface Delivery {
   delivery_id: string;
   state: string;
   attempts: number;
-  attempt_log: Array<{ attempt: number; outcome: string; duration_ms: number | null; status_code: number | null; error: string | null }>;
+  attempt_log: Array<{ attempt: number; started_at: string; outcome: string; duration_ms: number | null; status_code: number | null; error: string | null }>;
 }
 
 onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, getDb) => {
@@ -102,7 +102,8 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
     // The receiver has the request and has not answered: the attempt is already on record.
     const [during] = await deliveries(p.key);
     expect(during).to.include({ state: 'pending', attempts: 1 });
-    expect(during!.attempt_log).to.deep.equal([{ attempt: 1, outcome: 'in_flight', duration_ms: null, status_code: null, error: null, started_at: (during!.attempt_log[0] as { started_at: string }).started_at }]);
+    expect(during!.attempt_log).to.have.length(1);
+    expect(during!.attempt_log[0]).to.include({ attempt: 1, outcome: 'in_flight', duration_ms: null, status_code: null, error: null });
     held!.release(200);
     const after = await eventually(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), 20_000, 'delivered');
     expect(after.attempt_log).to.have.length(1);
