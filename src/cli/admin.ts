@@ -7,7 +7,7 @@
  *   npm run admin -- create-partner <id> --tier pilot|standard|enterprise [--name N] [--quota Q] [--webhook-url U]
  *   npm run admin -- list-partners | show-partner <id>
  *   npm run admin -- update-partner <id> [--tier T] [--quota Q] [--name N] [--webhook-url U | --clear-webhook]
- *   npm run admin -- issue-key <id> | disable-key <id> <key_id> | rotate-webhook-secret <id> | sign-off <id>
+ *   npm run admin -- issue-key <id> | disable-key <id> <key_id> | rotate-webhook-secret <id> [--previous-hours H] | sign-off <id>
  *   npm run admin -- assessments [--partner id] [--test | --live] [--limit N]
  *   PROVIDER_CLIENT_SECRET=… npm run admin -- provider-set <id> validifi --client-id C --environment sandbox|production|custom [--base-url U]
  *   npm run admin -- provider-list <id> | provider-delete <id> validifi
@@ -25,7 +25,7 @@ const USAGE = `usage: npm run admin -- <command> [args]
   update-partner <id> [--tier T] [--quota N] [--name NAME] [--webhook-url URL | --clear-webhook]
   issue-key <id>
   disable-key <id> <key_id>
-  rotate-webhook-secret <id>
+  rotate-webhook-secret <id> [--previous-hours H]  (the old secret also signs for H hours; default 24, 0 = not at all)
   sign-off <id>
   assessments [--partner ID] [--test | --live] [--limit N]
   provider-set <id> validifi --client-id ID --environment sandbox|production|custom [--base-url URL]
@@ -55,6 +55,7 @@ const OPTIONS = {
   environment: { type: 'string' },
   'base-url': { type: 'string' },
   'client-secret-stdin': { type: 'boolean' },
+  'previous-hours': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
       return call('DELETE', `/partners/${encodeURIComponent(args[0]!)}/keys/${encodeURIComponent(args[1]!)}`);
     case 'rotate-webhook-secret':
       need(1);
-      return call('POST', `/partners/${encodeURIComponent(args[0]!)}/webhook-secret`);
+      return call('POST', `/partners/${encodeURIComponent(args[0]!)}/webhook-secret`, o['previous-hours'] !== undefined ? { previous_secret_hours: int(o['previous-hours'], '--previous-hours') } : undefined);
     case 'sign-off':
       need(1);
       return call('POST', `/partners/${encodeURIComponent(args[0]!)}/production`);
