@@ -91,6 +91,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
     db, log, metrics, keys, assessments, partners, webhooks, clock, providerCredentials,
     openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
     adminSecret: cfg.ADMIN_JWT_SECRET,
+    adminTokenMaxTtlSeconds: cfg.ADMIN_TOKEN_MAX_TTL_S,
     bodyLimit: cfg.BODY_LIMIT,
   });
   return {

@@ -154,6 +154,11 @@ export class FailureLimiter {
     this.log?.warn({ err: { message: e.message } }, 'authentication failure limiter: Redis unavailable, counting failures in this process until it answers');
   }
 
+  /** Whether the counters are in Redis right now. */
+  get shared(): boolean {
+    return this.redis?.status === 'ready';
+  }
+
   async close(): Promise<void> {
     if (!this.redis) return;
     this.redis.disconnect();

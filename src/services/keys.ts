@@ -206,6 +206,11 @@ export class KeyVerifier {
     for (const [h, e] of this.good) if (e.v.keyId === keyIdToEvict) this.good.delete(h);
   }
 
+  /** Whether failures are counted in Redis (shared by replicas) right now. */
+  get sharedCounting(): boolean {
+    return this.limiter.shared;
+  }
+
   async close(): Promise<void> {
     await this.limiter.close();
   }
