@@ -3,7 +3,7 @@
  * semaphore for expensive work. The counters live in Redis when REDIS_URL is set (shared by replicas)
  * and in process otherwise; a Redis that errors or does not answer within `redisTimeoutMs` never holds
  * up or fails a request: the in-process counters take over, with a warning in the log (at most one a
- * minute), and Redis is used again as soon as it answers.
+ * minute), and Redis is tried again 5 s later (or as soon as it reconnects, when it was disconnected).
  */
 import ipaddr from 'ipaddr.js';
 import { Redis } from 'ioredis';
@@ -68,6 +68,7 @@ export class FailureLimiter {
   private readonly local: LocalCounters;
   private readonly redis: Redis | undefined;
   private lastWarning = -Infinity;
+  private skipRedisUntil = -Infinity;
   private readonly now: () => number;
   private readonly prefix: string;
   private readonly timeoutMs: number;
@@ -127,8 +128,8 @@ export class FailureLimiter {
   /** Runs `op` against Redis within the timeout, or `fallback` in process if Redis is absent, down or slow. */
   private async viaRedis<T>(op: (r: Redis) => Promise<T>, fallback: () => T): Promise<T> {
     const r = this.redis;
-    if (!r || r.status !== 'ready') {
-      if (r) this.warn(new Error(`Redis is ${r.status}`));
+    if (!r || r.status !== 'ready' || this.now() < this.skipRedisUntil) {
+      if (r && r.status !== 'ready') this.warn(new Error(`Redis is ${r.status}`));
       return fallback();
     }
     let timer: NodeJS.Timeout | undefined;
@@ -140,6 +141,9 @@ export class FailureLimiter {
         }),
       ]);
     } catch (e) {
+      // A Redis that errs or is slow is left alone for a few seconds, so that each attempt does not
+      // wait for its timeout again.
+      this.skipRedisUntil = this.now() + 5000;
       this.warn(e as Error);
       return fallback();
     } finally {
@@ -156,7 +160,7 @@ export class FailureLimiter {
 
   /** Whether the counters are in Redis right now. */
   get shared(): boolean {
-    return this.redis?.status === 'ready';
+    return this.redis?.status === 'ready' && this.now() >= this.skipRedisUntil;
   }
 
   async close(): Promise<void> {
