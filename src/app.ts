@@ -25,6 +25,7 @@ export interface AppDeps {
   webhooks: Webhooks;
   openapi: { partner: object; admin: object };
   adminSecret: string;
+  adminTokenMaxTtlSeconds: number;
   bodyLimit: string;
   clock: () => Date;
 }
@@ -44,7 +45,7 @@ export function createApp(d: AppDeps): express.Express {
   app.get('/api/admin/openapi.json', (_req, res) => {
     res.json(d.openapi.admin);
   });
-  app.use('/api/admin', adminRouter({ db: d.db, partners: d.partners, providers: d.providerCredentials, adminSecret: d.adminSecret, json }));
+  app.use('/api/admin', adminRouter({ db: d.db, partners: d.partners, providers: d.providerCredentials, adminSecret: d.adminSecret, adminTokenMaxTtlSeconds: d.adminTokenMaxTtlSeconds, json }));
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage());
   });

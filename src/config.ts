@@ -33,6 +33,19 @@ export const EnvSchema = z.object({
   ENTERPRISE_DEFAULT_QUOTA: z.coerce.number().int().min(1).default(100_000),
   /** How long a verified API key is trusted in-process (a disabled key stops within this). */
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
+  /** Failed API key verifications allowed per client address per AUTH_FAILURE_WINDOW_S (then 429 with Retry-After). */
+  AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Failed API key verifications allowed per key prefix (`prt_<slug>_`) per AUTH_FAILURE_WINDOW_S, from all addresses. */
+  AUTH_FAILURES_PER_PREFIX: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  AUTH_FAILURE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How long an attempt refused by those limits is held before its 429 (slows guessers that retry at once). */
+  AUTH_REFUSAL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** bcrypt comparisons (API key verifications) at once; the rest of libuv's pool stays for other work. */
+  AUTH_BCRYPT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.min(2, Math.floor(availableParallelism() / 2)))),
+  /** bcrypt comparisons waiting for a slot; beyond this a verification is refused with 429 at once. */
+  AUTH_BCRYPT_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
+  /** Longest lifetime (exp − iat) of an admin token the gateway accepts and the admin CLI mints. */
+  ADMIN_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
   /** Allow webhooks to private and loopback addresses (local development and tests only). */
   ALLOW_PRIVATE_WEBHOOKS: bool.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

@@ -56,7 +56,15 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
   const jobs = await Jobs.start(db, log);
   const metrics = new Metrics(opts.defaultMetrics ?? false);
   const box = new SecretBox(cfg.DATA_ENCRYPTION_KEY);
-  const keys = new KeyVerifier(db, cfg.KEY_CACHE_TTL_MS);
+  const keys = new KeyVerifier(db, cfg.KEY_CACHE_TTL_MS, Date.now, 10_000, {
+    perAddress: cfg.AUTH_FAILURES_PER_ADDRESS,
+    perPrefix: cfg.AUTH_FAILURES_PER_PREFIX,
+    windowMs: cfg.AUTH_FAILURE_WINDOW_S * 1000,
+    concurrency: cfg.AUTH_BCRYPT_CONCURRENCY,
+    queue: cfg.AUTH_BCRYPT_QUEUE,
+    refusalDelayMs: cfg.AUTH_REFUSAL_DELAY_MS,
+    redisUrl: cfg.REDIS_URL,
+  }, log);
   const webhooks = new Webhooks(db, jobs, box, { timeoutMs: cfg.WEBHOOK_TIMEOUT_MS, allowPrivate: cfg.ALLOW_PRIVATE_WEBHOOKS, retryDelaysSeconds: cfg.WEBHOOK_RETRY_DELAYS }, log, metrics, clock);
   const partners = new PartnerService(db, box, keys, cfg.ENTERPRISE_DEFAULT_QUOTA, clock, cfg.WEBHOOK_SECRET_OVERLAP_HOURS);
   const assessor = createAssessor(cfg.ASSESS_THREADS);
@@ -83,6 +91,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
     db, log, metrics, keys, assessments, partners, webhooks, clock, providerCredentials,
     openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
     adminSecret: cfg.ADMIN_JWT_SECRET,
+    adminTokenMaxTtlSeconds: cfg.ADMIN_TOKEN_MAX_TTL_S,
     bodyLimit: cfg.BODY_LIMIT,
   });
   return {
@@ -96,6 +105,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
       await jobs.stop(Math.max(0, graceMs - (Date.now() - started)));
       await assessor.close();
       await runtime.close();
+      await keys.close();
       if (!opts.db) await db.close();
     },
   };

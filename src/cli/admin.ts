@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     fail(e instanceof ConfigError ? e.message : String(e), 78);
   }
   const ttl = Number(o.ttl);
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 7 * 86400) fail('--ttl must be a whole number of seconds between 60 and 604800');
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > cfg.ADMIN_TOKEN_MAX_TTL_S) fail(`--ttl must be a whole number of seconds between 60 and ${cfg.ADMIN_TOKEN_MAX_TTL_S} (ADMIN_TOKEN_MAX_TTL_S; the gateway refuses longer-lived admin tokens)`);
   const token = await mintAdminToken(cfg.ADMIN_JWT_SECRET, ttl);
   if (command === 'token') {
     console.log(token);

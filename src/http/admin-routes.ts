@@ -2,7 +2,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { badRequest, unauthorized } from '../lib/errors.ts';
-import { verifyAdminToken } from '../services/admin-token.ts';
+import { checkAdminToken } from '../services/admin-token.ts';
 import type { PartnerService } from '../services/partners.ts';
 import { SetValidifiCredentialsSchema, type ProviderCredentials } from '../services/providers.ts';
 import { listAssessments } from '../store/assessments.ts';
@@ -46,12 +46,16 @@ assertType<Exactly<z.output<typeof UpdatePartnerSchema>, components['schemas']['
 assertType<Exactly<z.output<typeof RotateWebhookSecretSchema>, components['schemas']['RotateWebhookSecret']>>();
 assertType<Exactly<z.output<typeof SetValidifiCredentialsSchema>, components['schemas']['SetProviderCredentials']>>();
 
-export function adminRouter(d: { db: Db; partners: PartnerService; providers: ProviderCredentials; adminSecret: string; json: RequestHandler[] }): Router {
+export function adminRouter(d: { db: Db; partners: PartnerService; providers: ProviderCredentials; adminSecret: string; adminTokenMaxTtlSeconds: number; json: RequestHandler[] }): Router {
   const r = Router();
   r.use(async (req, _res, next) => {
     const h = req.get('authorization');
     const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-    if (!m || !(await verifyAdminToken(d.adminSecret, m[1]!))) return next(unauthorized('Missing, invalid or expired admin token'));
+    const c = m ? await checkAdminToken(d.adminSecret, m[1]!, d.adminTokenMaxTtlSeconds) : undefined;
+    if (c?.ok === false && c.reason === 'lifetime_too_long') {
+      return next(unauthorized(`Admin token lives longer than the ${d.adminTokenMaxTtlSeconds} s maximum (ADMIN_TOKEN_MAX_TTL_S); mint a shorter-lived one`));
+    }
+    if (!c?.ok) return next(unauthorized('Missing, invalid or expired admin token'));
     next();
   });
   r.use(d.json);

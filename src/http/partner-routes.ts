@@ -3,7 +3,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { conflict, notFound, unauthorized } from '../lib/errors.ts';
 import { ASSESSMENT_ID, DELIVERY_ID } from '../lib/ids.ts';
 import type { AssessmentService } from '../services/assessments.ts';
-import type { KeyVerifier } from '../services/keys.ts';
+import { RetryLater, type KeyVerifier } from '../services/keys.ts';
 import type { Db } from '../store/db.ts';
 import type { PartnerRow } from '../store/partners.ts';
 import type { PartnerService } from '../services/partners.ts';
@@ -43,8 +43,13 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
   // Everything below needs a partner key, and is never for browsers.
   r.use(refuseBrowsers);
   r.use(async (req, res, next) => {
-    const verified = await d.keys.verify(req.get('x-partner-key'));
-    if (!verified) return next(unauthorized());
+    let verified;
+    try {
+      verified = await d.keys.authenticate(req.get('x-partner-key'), req.socket.remoteAddress);
+    } catch (e) {
+      if (e instanceof RetryLater) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      return next(e);
+    }
     const partner = await d.partners.forRequest(verified.partnerId);
     if (!partner) return next(unauthorized());
     req.partnerId = partner.id;

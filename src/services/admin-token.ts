@@ -1,8 +1,15 @@
-/** Admin bearer tokens: HS256 JWTs signed with ADMIN_JWT_SECRET, claim `role: "admin"`, always with an expiry. */
+/**
+ * Admin bearer tokens: HS256 JWTs signed with ADMIN_JWT_SECRET, claim `role: "admin"`, always with an
+ * expiry, and never living longer than ADMIN_TOKEN_MAX_TTL_S (24 h by default): a token whose lifetime
+ * (`exp − iat`) or remaining life (`exp − now`, a minute of clock skew allowed) is longer is refused, so a
+ * leaked token cannot be a permanent credential.
+ */
 import { jwtVerify, SignJWT } from 'jose';
 
 const ISSUER = 'veqtrx-gateway';
 const AUDIENCE = 'veqtrx-admin';
+export const DEFAULT_ADMIN_TOKEN_MAX_TTL_S = 86_400;
+const SKEW_S = 60;
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
@@ -17,13 +24,25 @@ export async function mintAdminToken(secret: string, ttlSeconds = 3600, subject 
     .sign(key(secret));
 }
 
-/** True only for a well-signed, unexpired HS256 token with role admin and an `exp` claim. */
-export async function verifyAdminToken(secret: string, token: string): Promise<{ subject: string } | undefined> {
+export type AdminTokenCheck = { ok: true; subject: string } | { ok: false; reason: 'invalid' | 'lifetime_too_long' };
+
+/** A well-signed, unexpired HS256 token with role admin, an `exp` claim and a lifetime within `maxTtlSeconds`. */
+export async function checkAdminToken(secret: string, token: string, maxTtlSeconds = DEFAULT_ADMIN_TOKEN_MAX_TTL_S): Promise<AdminTokenCheck> {
   try {
     const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp'] });
-    if (payload.role !== 'admin') return undefined;
-    return { subject: payload.sub ?? 'admin' };
+    if (payload.role !== 'admin') return { ok: false, reason: 'invalid' };
+    const now = Math.floor(Date.now() / 1000);
+    const exp = payload.exp!;
+    if (exp - now > maxTtlSeconds + SKEW_S) return { ok: false, reason: 'lifetime_too_long' };
+    if (typeof payload.iat === 'number' && exp - payload.iat > maxTtlSeconds) return { ok: false, reason: 'lifetime_too_long' };
+    return { ok: true, subject: payload.sub ?? 'admin' };
   } catch {
-    return undefined;
+    return { ok: false, reason: 'invalid' };
   }
+}
+
+/** The token's subject when checkAdminToken accepts it, else undefined. */
+export async function verifyAdminToken(secret: string, token: string, maxTtlSeconds = DEFAULT_ADMIN_TOKEN_MAX_TTL_S): Promise<{ subject: string } | undefined> {
+  const c = await checkAdminToken(secret, token, maxTtlSeconds);
+  return c.ok ? { subject: c.subject } : undefined;
 }

@@ -615,9 +615,23 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Monthly quota exhausted. Refused before any work as a rule; near the very end of a quota a request that started while a unit still looked free (another replica took it) is refused after the work. Either way nothing is stored or counted. */
+        /**
+         * @description Monthly quota exhausted (`code` `quota_exhausted`). Refused before any work as a rule; near the very end of a quota a request that started while a unit still looked free (another replica took it) is refused after the work. Either way nothing is stored or counted.
+         *     (x-extension) Or too many failed API key attempts, as `TooManyFailedAttempts` says, with `Retry-After`.
+         */
         QuotaExhausted: {
             headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description (x-extension) Too many failed API key attempts from this client address or for this key prefix (`code` `auth_rate_limited`), or too many key verifications in progress (`auth_busy`). Nothing was checked; retry after `Retry-After` seconds. A key that has already been accepted keeps working meanwhile. */
+        TooManyFailedAttempts: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
@@ -659,6 +673,8 @@ export interface components {
     headers: {
         /** @description Identifies the request in our logs; quote it in support requests. */
         "X-Request-Id": string;
+        /** @description (x-extension) Seconds to wait before trying again (sent with the 429s of the failed-attempt limits). */
+        "Retry-After": string;
     };
     pathItems: never;
 }
@@ -731,6 +747,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyFailedAttempts"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -757,6 +774,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyFailedAttempts"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -780,6 +798,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyFailedAttempts"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -809,6 +828,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyFailedAttempts"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -844,6 +864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            429: components["responses"]["TooManyFailedAttempts"];
             500: components["responses"]["ServerError"];
         };
     };

@@ -68,7 +68,7 @@ describe('API key verification', () => {
     query: async (sql: string) => {
       if (sql.includes('from api_keys')) {
         lookups++;
-        return { rows: [{ id: 'key_1', partner_id: 'acme', key_hash: hash, disabled_at: null }], rowCount: 1 };
+        return { rows: [{ id: 'key_1', partner_id: 'acme', display_prefix: 'prt_acme_KKKK…', key_hash: hash, disabled_at: null }], rowCount: 1 };
       }
       return { rows: [], rowCount: 0 };
     },
