@@ -37,6 +37,12 @@ interface Declared<I> {
   readonly id: string;
   /** The input, validated before the adapter sees it. */
   readonly schema: z.ZodType<I>;
+  /**
+   * The dates of the input that the accepted date window (src/model/dates.ts `dateWindow`) applies to,
+   * each with its path in the `source` object and as a `YYYY-MM-DD` booking date: the request decoder
+   * refuses the request (400 naming the path) when one is outside, the same rule for every source.
+   */
+  dates?(input: I): Iterable<{ path: string; date: string }>;
 }
 
 export interface MappingSource<I = unknown> extends Declared<I> {

@@ -5,7 +5,7 @@ import type { Db } from './store/db.ts';
 import type { Logger } from './lib/logger.ts';
 import { adminRouter } from './http/admin-routes.ts';
 import type { Metrics } from './http/metrics.ts';
-import { errorHandler, notFoundHandler, requestContext, requireJson, requireUtf8 } from './http/middleware.ts';
+import { JSON_BODY_LIMIT, errorHandler, notFoundHandler, refuseBadStrings, requestContext, requireJson, requireUtf8 } from './http/middleware.ts';
 import { partnerRouter } from './http/partner-routes.ts';
 import type { AssessmentService } from './services/assessments.ts';
 import type { KeyVerifier } from './services/keys.ts';
@@ -39,7 +39,9 @@ export function createApp(d: AppDeps): express.Express {
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] } } }));
   // Bodies are parsed only after authentication (in each router), so an anonymous caller cannot make
   // the server read and parse megabytes.
-  const json = [requireJson, express.json({ limit: d.bodyLimit, strict: false, type: 'application/json' })];
+  // JSON bodies other than /assess (admin writes, a few KB) are parsed on the event loop: bounded to
+  // 100 KB (parsed in about a millisecond) and checked for ill-formed strings before any route sees them.
+  const json = [requireJson, express.json({ limit: JSON_BODY_LIMIT, strict: false, type: 'application/json' }), refuseBadStrings];
   const raw = [requireJson, requireUtf8, express.raw({ limit: d.bodyLimit, type: 'application/json' })];
   app.use('/api/partner/v1', partnerRouter({ db: d.db, keys: d.keys, partners: d.partners, assessments: d.assessments, webhooks: d.webhooks, openapi: d.openapi.partner, clock: d.clock, json, raw }));
   app.get('/api/admin/openapi.json', (_req, res) => {

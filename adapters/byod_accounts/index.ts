@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { readAccountHolder, readAccountType, type AccountFacts } from '../../src/model/accounts.ts';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
-import { LegacyTransactionFields, legacyAmount, legacyDate, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
+import { LegacyTransactionFields, legacyAmount, legacyDate, legacyDates, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
 import { MAX_TRANSACTIONS, accountsSource, checkAccountTransactions, currencyCode, opt } from '../schema.ts';
 import { maskAccountNumber, type MappingSource } from '../source.ts';
 
@@ -49,6 +49,7 @@ export const byodAccounts: MappingSource<ByodAccountsInput> = {
   id: 'byod_accounts',
   kind: 'mapping',
   schema: ByodAccountsSchema,
+  dates: (input) => legacyDates(input),
   map(input) {
     const out: Transaction[] = [];
     const ids = new Set<string>();

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
-import { LegacyTransactionFields, legacyDate, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
+import { LegacyTransactionFields, legacyDate, legacyDates, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
 import { MAX_TRANSACTIONS, accountsSource, checkAccountTransactions, currencyCode, opt } from '../schema.ts';
 import type { MappingSource } from '../source.ts';
 import { hintForLabel, normaliseLabel } from './labels.ts';
@@ -36,6 +36,7 @@ export const labelledTransactions: MappingSource<LabelledTransactionsInput> = {
   id: 'labelled_transactions',
   kind: 'mapping',
   schema: LabelledTransactionsSchema,
+  dates: (input) => legacyDates(input),
   map(input) {
     const out: Transaction[] = [];
     const unmapped = new Map<string, number>();

@@ -105,6 +105,12 @@ export const plaidTransactions: MappingSource<PlaidTransactionsInput> = {
   id: 'plaid_transactions',
   kind: 'mapping',
   schema: PlaidTransactionsSchema,
+  *dates(input) {
+    for (const list of ['transactions', 'added', 'modified'] as const) {
+      const ts = input[list] ?? [];
+      for (let i = 0; i < ts.length; i++) yield { path: `${list}[${i}].date`, date: ts[i]!.date };
+    }
+  },
   map(input) {
     const byId = new Map<string, PlaidTx>();
     for (const t of input.transactions ?? []) byId.set(t.transaction_id, t);

@@ -116,6 +116,10 @@ export const validifi: FetchingSource<ValidifiSourceInput> = {
   id: 'validifi',
   kind: 'fetching',
   schema: ValidifiSourceSchema,
+  *dates(input) {
+    if (input.start_date) yield { path: 'start_date', date: input.start_date };
+    if (input.end_date) yield { path: 'end_date', date: input.end_date };
+  },
   async fetch(input, ctx) {
     const stored = await ctx.credentials('validifi');
     if (stored === undefined) {

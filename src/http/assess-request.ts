@@ -12,7 +12,10 @@ import type { Transaction } from '../model/transaction.ts';
 import { sourceAdapter, transactions as transactionsAdapter } from '../../adapters/registry.ts';
 import { mapTransactions } from '../../adapters/transactions/index.ts';
 import { SourceInputError } from '../../adapters/source.ts';
+import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
+import { dateWindow, outsideDateWindow } from '../model/dates.ts';
 import { AssessRequestSchema } from './schemas.ts';
+import { countFailure, nestingFailure, stringFailure } from './input-guards.ts';
 import { zodFailure } from './validate.ts';
 
 /** The parts of the request that the service needs besides the transactions. */
@@ -98,10 +101,44 @@ export function parseJsonBytes(bytes: Uint8Array): { ok: true; value: unknown } 
 
 const failure = (code: string, detail: string): DecodeFailure => ({ kind: 'failed', status: 400, code, detail });
 
-/** Bytes → the request, with its transactions when the source is a mapping (pure) one. */
-export function decodeAssessBody(bytes: Uint8Array): Decoded {
+const fieldFailure = (code: string, what: string, e: FieldError): DecodeFailure => ({ kind: 'failed', status: 400, code, detail: `${what}: ${e.path}: ${e.message}`, errors: [e] });
+
+/** The first date outside the accepted window (src/model/dates.ts), as a 400 naming its path. */
+export function dateWindowFailure(dates: Iterable<{ path: string; date: string }>, now: Date): DecodeFailure | undefined {
+  const w = dateWindow(now);
+  for (const { path, date } of dates) {
+    const why = outsideDateWindow(date, w);
+    if (why) return fieldFailure('date_out_of_window', 'A date is outside the accepted window', { path, message: why });
+  }
+  return undefined;
+}
+
+/**
+ * Something to assess: at least one transaction dated on or before the day of the assessment (the
+ * engine leaves later ones out as `future_dated`), else a 400 — a body of only future rows is not charged.
+ */
+export function nothingToAssess(transactions: readonly Transaction[], now: Date): DecodeFailure | undefined {
+  if (transactions.length === 0) return undefined; // each path has its own "no transactions" refusal
+  const { today } = dateWindow(now);
+  if (transactions.some((t) => t.date <= today)) return undefined;
+  return failure('no_transactions_to_assess', `Every transaction is dated after ${today}, the day of the assessment: there is nothing to assess yet (nothing was charged)`);
+}
+
+/**
+ * Bytes → the request, with its transactions when the source is a mapping (pure) one. The cheap
+ * refusals come first, each before the work it spares: nesting depth (on the bytes, before parsing),
+ * ill-formed or control-character strings, row counts (before any row is validated), then the schema,
+ * then the date window (`now`: the moment of the assessment).
+ */
+export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
+  const deep = nestingFailure(bytes);
+  if (deep) return failure('too_deeply_nested', deep);
   const json = parseJsonBytes(bytes);
   if (!json.ok) return failure('malformed_json', MALFORMED_JSON);
+  const bad = stringFailure(json.value);
+  if (bad) return fieldFailure('invalid_string', 'Invalid string', bad);
+  const many = countFailure(json.value, { transactions: MAX_TRANSACTIONS, accounts: 50, list: MAX_TRANSACTIONS * 2 });
+  if (many) return fieldFailure('too_many_transactions', 'Too many rows', many);
   const r = AssessRequestSchema.safeParse(json.value);
   if (!r.success) return { kind: 'failed', status: 400, code: 'validation_error', ...zodFailure(r.error, 'request body') };
   const b = r.data;
@@ -112,22 +149,35 @@ export function decodeAssessBody(bytes: Uint8Array): Decoded {
   if (b.declared_income !== undefined) meta.declared_income_minor = toMinor(b.declared_income);
   if (b.currency !== undefined) meta.currency = b.currency;
   if (!b.source) {
+    const outside = dateWindowFailure(
+      b.transactions!.map((t, i) => ({ path: `transactions[${i}].date`, date: t.date })),
+      now,
+    );
+    if (outside) return outside;
     // The native call: GBP unless the request says otherwise; a transaction may only repeat it.
     meta.currency = b.currency ?? DEFAULT_CURRENCY;
     if (b.currency === undefined) meta.currency_defaulted = true;
     const transactions = mapTransactions(b.transactions!, meta.currency);
     const mismatch = currencyMismatch(transactions, meta, (i) => `transactions[${i}]`);
     if (mismatch) return mismatch;
+    const future = nothingToAssess(transactions, now);
+    if (future) return future;
     const source: SourceRecord = { type: transactionsAdapter.id, metadata: {}, warnings: [] };
     if (b.accounts?.length) source.accounts = b.accounts.map((a) => ({ account_id: a.account_id, type: a.type, holder: a.holder }));
     return { kind: 'decoded', meta, source, transactions };
   }
   const adapter = sourceAdapter(b.source.type);
+  if (adapter.dates) {
+    const outside = dateWindowFailure(prefixed(adapter.dates(b.source)), now);
+    if (outside) return outside;
+  }
   if (adapter.kind === 'fetching') return { kind: 'fetch', meta, source: { type: adapter.id, input: b.source } };
   try {
     const out = adapter.map(b.source);
     const mismatch = currencyMismatch(out.transactions, meta);
     if (mismatch) return mismatch;
+    const future = nothingToAssess(out.transactions, now);
+    if (future) return future;
     const source: SourceRecord = { type: adapter.id, metadata: out.metadata, warnings: out.warnings };
     if (out.accounts?.length) source.accounts = out.accounts;
     return { kind: 'decoded', meta, source, transactions: out.transactions };
@@ -135,4 +185,8 @@ export function decodeAssessBody(bytes: Uint8Array): Decoded {
     if (e instanceof SourceInputError) return failure(e.code, `Invalid source (${adapter.id}): ${e.message}`);
     throw e;
   }
+}
+
+function* prefixed(dates: Iterable<{ path: string; date: string }>): Iterable<{ path: string; date: string }> {
+  for (const d of dates) yield { path: `source.${d.path}`, date: d.date };
 }

@@ -1,7 +1,8 @@
 /** Cross-cutting HTTP concerns: request ids, access logs and metrics, browser refusal, and one error shape. */
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { ApiError, forbidden, notFound } from '../lib/errors.ts';
+import { ApiError, badRequest, forbidden, notFound } from '../lib/errors.ts';
+import { stringFailure } from './input-guards.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -82,5 +83,15 @@ export const requireJson: RequestHandler = (req, _res, next) => {
 export const requireUtf8: RequestHandler = (req, _res, next) => {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return next(new ApiError(415, `Unsupported charset "${charset}": send UTF-8 JSON`, 'unsupported_encoding'));
+  next();
+};
+
+/** The limit of JSON bodies parsed on the event loop (every route but `/assess`, whose body goes to a worker). */
+export const JSON_BODY_LIMIT = '100kb';
+
+/** A parsed JSON body with an ill-formed or control-character string is refused (400 naming the field). */
+export const refuseBadStrings: RequestHandler = (req, _res, next) => {
+  const bad = req.body === undefined ? undefined : stringFailure(req.body);
+  if (bad) return next(badRequest(`Invalid string: ${bad.path}: ${bad.message}`, [bad], 'invalid_string'));
   next();
 };

@@ -108,3 +108,38 @@ export function bookingDate(dateTime: string, zone: string): string {
   const instant = new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}${offset}`);
   return zoneFormatter(zone).format(instant);
 }
+
+/**
+ * The accepted window of transaction dates for an assessment made at `now`: from the same calendar day
+ * 24 months before (UTC date of `now`; 29 February falls back to the 28th) to the day after (UTC), both
+ * inclusive. A date outside it is refused with a 400 naming it, whatever the source (one shared check:
+ * `outsideDateWindow`); inside it, a date after the assessment's own day (UK time) is still left out of
+ * the figures as `future_dated`, the day of slack being for time zones.
+ */
+export const DATE_WINDOW_MONTHS = 24;
+
+export interface DateWindow {
+  /** First accepted date, `YYYY-MM-DD`. */
+  first: string;
+  /** Last accepted date, `YYYY-MM-DD`. */
+  last: string;
+  /** The UTC date of `now`: a request needs at least one transaction on or before it. */
+  today: string;
+}
+
+export function dateWindow(now: Date): DateWindow {
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth() + 1;
+  const d = now.getUTCDate();
+  const today = fromYmd(y, m, d);
+  const back = y * 12 + (m - 1) - DATE_WINDOW_MONTHS;
+  const by = Math.floor(back / 12);
+  const bm = (back % 12) + 1;
+  return { first: isoDate(fromYmd(by, bm, Math.min(d, daysInMonth(by, bm)))), last: isoDate(today + 1), today: isoDate(today) };
+}
+
+/** Why `date` (`YYYY-MM-DD`) is outside `w`, in words for a 400, or undefined when it is inside. */
+export function outsideDateWindow(date: string, w: DateWindow): string | undefined {
+  if (date >= w.first && date <= w.last) return undefined;
+  return `is ${date}, outside the accepted window ${w.first} to ${w.last} (the ${DATE_WINDOW_MONTHS} months before the assessment to the day after it)`;
+}

@@ -10,7 +10,9 @@
  * of quota is refused before any work (services/quota.ts). Nothing is half-written: the assessment, its
  * unit, the idempotency record and the webhook job commit together or not at all.
  */
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
+import { parseJsonBytes } from '../http/assess-request.ts';
+import { nestingFailure } from '../http/input-guards.ts';
 import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
 import { assessmentId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -19,7 +21,6 @@ import { sourceAdapter } from '../../adapters/registry.ts';
 import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
 import type { ProviderRuntime } from '../../adapters/runtime.ts';
 import { SourceError, type SourceOutput } from '../../adapters/source.ts';
-import { MALFORMED_JSON, parseJsonBytes } from '../http/assess-request.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { getEvidence, getResponse, insertChargedAssessment } from '../store/assessments.ts';
 import type { AssessJobResult, Assessor } from './assessor.ts';
@@ -52,11 +53,29 @@ export interface AssessmentOutcome {
 
 export const WEBHOOK_EVENT_ASSESSMENT = 'assessment.completed';
 
-/** A stable hash of the request body (key order does not matter). */
-export function requestHash(body: unknown): string {
+/**
+ * The hash of the request body's bytes, as received: "the same body" is the same bytes (a retry
+ * resends them). Nothing is parsed or walked on the event loop, whatever the body's size or depth, and
+ * the SHA-256 itself runs on libuv's thread pool (WebCrypto), so a 4 MB body holds the loop for no
+ * measurable time. The `raw:` prefix tells these hashes from the canonical-JSON ones stored before.
+ */
+export async function requestHash(body: Uint8Array): Promise<string> {
+  const digest = await webcrypto.subtle.digest('SHA-256', body);
+  return `raw:${Buffer.from(digest).toString('hex')}`;
+}
+
+/**
+ * The hash stored before `requestHash` took the raw bytes (keys live 24 hours, so only in the first day
+ * after an upgrade): the canonical JSON of the body (key order does not matter). Computed only when such
+ * a key is met again, and never for a body nested deeper than any request needs.
+ */
+export function legacyRequestHash(body: Uint8Array): string | undefined {
+  if (nestingFailure(body)) return undefined;
+  const json = parseJsonBytes(body);
+  if (!json.ok) return undefined;
   const canon = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canon(body))).digest('hex');
+  return createHash('sha256').update(JSON.stringify(canon(json.value))).digest('hex');
 }
 
 export class AssessmentService {
@@ -103,10 +122,8 @@ export class AssessmentService {
     const now = this.clock();
     const key = req.idempotencyKey;
     if (key) {
-      // "The same body" means the same JSON value (key order and spacing do not matter).
-      const json = parseJsonBytes(req.body);
-      if (!json.ok) throw badRequest(MALFORMED_JSON, undefined, 'malformed_json');
-      const claim = await idem.begin(this.db, partner.id, key, requestHash(json.value), now);
+      // "The same body" means the same bytes; the body is parsed and checked in the worker.
+      const claim = await idem.begin(this.db, partner.id, key, await requestHash(req.body), now, (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(req.body));
       if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
       if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
       if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');

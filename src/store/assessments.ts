@@ -56,6 +56,13 @@ export type AssessmentListItem = Omit<AssessmentRow, 'response' | 'evidence'> & 
   fca_compliant: boolean;
 };
 
+/**
+ * The figures are read from the stored response's text, not through PostgreSQL's JSON operators: a
+ * response stored before strings were checked at the edge may hold a lone surrogate (`\ud800`), which
+ * makes `->>` fail for the whole listing. The response is our own JSON.stringify output, so each
+ * top-level field appears once, before any nested one, and a string value cannot hold `"name":`
+ * unescaped.
+ */
 export async function listAssessments(q: Queryable, f: { partnerId?: string; isTest?: boolean; limit: number; before?: Date }): Promise<AssessmentListItem[]> {
   const where: string[] = [];
   const values: unknown[] = [];
@@ -65,9 +72,9 @@ export async function listAssessments(q: Queryable, f: { partnerId?: string; isT
   values.push(f.limit);
   const { rows } = await q.query<AssessmentListItem>(
     `select id, partner_id, customer_ref, partner_ref, source, is_test, created_at,
-            (response->>'monthly_income')::float8 as monthly_income,
-            (response->>'affordable_amount')::float8 as affordable_amount,
-            (response->>'fca_compliant')::boolean as fca_compliant
+            substring(response::text from '"monthly_income":(-?[0-9.eE+-]+)')::float8 as monthly_income,
+            substring(response::text from '"affordable_amount":(-?[0-9.eE+-]+)')::float8 as affordable_amount,
+            substring(response::text from '"fca_compliant":(true|false)')::boolean as fca_compliant
        from assessments ${where.length ? 'where ' + where.join(' and ') : ''}
       order by created_at desc, id desc limit $${values.length}`,
     values,

@@ -17,7 +17,11 @@ export type Claim =
   | { kind: 'in_progress' }
   | { kind: 'mismatch' };
 
-export async function begin(q: Queryable, partnerId: string, key: string, hash: string, now: Date): Promise<Claim> {
+/**
+ * `matchesOther`, when given, decides whether a stored hash of another form (one written before the
+ * hash changed form) is of the same body; without it such a hash is a mismatch.
+ */
+export async function begin(q: Queryable, partnerId: string, key: string, hash: string, now: Date, matchesOther?: (stored: string) => boolean): Promise<Claim> {
   // An expired key is forgotten, then claimed again; so is a claim abandoned by a crashed request.
   await q.query(
     `delete from idempotency_keys where partner_id = $1 and key = $2 and (expires_at <= $3 or (state = 'in_progress' and created_at <= $4))`,
@@ -34,8 +38,8 @@ export async function begin(q: Queryable, partnerId: string, key: string, hash: 
     [partnerId, key],
   );
   const row = rows[0];
-  if (!row) return begin(q, partnerId, key, hash, now); // expired and deleted between the two statements
-  if (row.request_hash !== hash) return { kind: 'mismatch' };
+  if (!row) return begin(q, partnerId, key, hash, now, matchesOther); // expired and deleted between the two statements
+  if (row.request_hash !== hash && !matchesOther?.(row.request_hash)) return { kind: 'mismatch' };
   if (row.state === 'in_progress') return { kind: 'in_progress' };
   return { kind: 'replay', status: row.status_code ?? 200, response: row.response };
 }

@@ -7,7 +7,7 @@
 import { gzipSync, constants } from 'node:zlib';
 import { assess, EngineInputError } from '../engine/index.ts';
 import type { Evidence } from '../engine/types.ts';
-import { currencyMismatch, decodeAssessBody, type DecodedRequest } from '../http/assess-request.ts';
+import { currencyMismatch, decodeAssessBody, nothingToAssess, type DecodedRequest } from '../http/assess-request.ts';
 import { accountWarnings } from '../model/accounts.ts';
 import type { AssessmentExtensions } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
@@ -26,7 +26,7 @@ export function extensionsOf(req: DecodedRequest, evidence: Evidence): Assessmen
 export default function run(job: AssessJob): AssessJobResult {
   let req: DecodedRequest;
   if (job.kind === 'body') {
-    const d = decodeAssessBody(job.body);
+    const d = decodeAssessBody(job.body, new Date(job.now));
     if (d.kind !== 'decoded') return d;
     req = d;
   } else {
@@ -34,6 +34,8 @@ export default function run(job: AssessJob): AssessJobResult {
     req = job.request;
     const mismatch = currencyMismatch(req.transactions, req.meta);
     if (mismatch) return mismatch;
+    const future = nothingToAssess(req.transactions, new Date(job.now));
+    if (future) return future;
   }
   try {
     const { assessment, evidence } = assess({

@@ -5,6 +5,7 @@ import { generatePersona } from '../../tools/personas/personas.ts';
 import { period } from '../../src/store/usage.ts';
 import { IDEMPOTENCY_TTL_MS } from '../../src/store/idempotency.ts';
 import { getPartner } from '../../src/store/partners.ts';
+import { legacyRequestHash } from '../../src/services/assessments.ts';
 
 const txs = generatePersona('salaried_single_renter', 2).transactions;
 const body = (ref = 'c-1') => ({ customer_ref: ref, transactions: txs });
@@ -91,10 +92,20 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
       expect((await usage()).current_usage).to.equal(1);
     });
 
-    it('treats the same body with keys in another order as the same request', async () => {
+    it('compares the bytes: the same body with keys in another order is another request (422)', async () => {
       const a = await assess({ customer_ref: 'z', transactions: txs.slice(0, 10) }, { 'Idempotency-Key': 'k1' });
+      expect(a.status).to.equal(200);
       const b = await assess({ transactions: txs.slice(0, 10), customer_ref: 'z' }, { 'Idempotency-Key': 'k1' });
-      expect(b.body.assessment_id).to.equal(a.body.assessment_id);
+      expect(b.status).to.equal(422);
+    });
+
+    it('still replays a key stored before the hash took the bytes (canonical JSON, key order ignored)', async () => {
+      const b = { customer_ref: 'z', transactions: txs.slice(0, 10) };
+      const a = await assess(b, { 'Idempotency-Key': 'k-old' });
+      await getDb().query(`update idempotency_keys set request_hash = $3 where partner_id = $1 and key = $2`, [p.id, 'k-old', legacyRequestHash(Buffer.from(JSON.stringify({ transactions: b.transactions, customer_ref: 'z' })))]);
+      const r = await assess({ transactions: b.transactions, customer_ref: 'z' }, { 'Idempotency-Key': 'k-old' });
+      expect(r.status).to.equal(200);
+      expect(r.body.assessment_id).to.equal(a.body.assessment_id);
     });
 
     it('answers 422 for the same key with a different body', async () => {
@@ -106,7 +117,7 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
 
     it('answers 409 while the first request with the key is still running', async () => {
       const { requestHash } = await import('../../src/services/assessments.ts');
-      await getDb().query(`insert into idempotency_keys (partner_id, key, request_hash, state, expires_at) values ($1, 'k3', $2, 'in_progress', now() + interval '1 hour')`, [p.id, requestHash(body())]);
+      await getDb().query(`insert into idempotency_keys (partner_id, key, request_hash, state, expires_at) values ($1, 'k3', $2, 'in_progress', now() + interval '1 hour')`, [p.id, await requestHash(Buffer.from(JSON.stringify(body())))]);
       const r = await assess(body(), { 'Idempotency-Key': 'k3' });
       expect(r.status).to.equal(409);
     });
@@ -115,7 +126,7 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
       const { requestHash } = await import('../../src/services/assessments.ts');
       await getDb().query(
         `insert into idempotency_keys (partner_id, key, request_hash, state, created_at, expires_at) values ($1, 'k-crash', $2, 'in_progress', now() - interval '6 minutes', now() + interval '1 hour')`,
-        [p.id, requestHash(body())],
+        [p.id, await requestHash(Buffer.from(JSON.stringify(body())))],
       );
       const r = await assess(body(), { 'Idempotency-Key': 'k-crash' });
       expect(r.status).to.equal(200);

@@ -543,7 +543,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Validation error (bad housing value, malformed transaction, malformed JSON, an unknown `currency`, …); `mixed_currency` when transactions are in more than one currency (or not in the request's `currency`) */
+        /** @description Validation error (bad housing value, malformed transaction, malformed JSON, an unknown `currency`, …); `mixed_currency` when transactions are in more than one currency (or not in the request's `currency`). Refused before any other work (x-extension) — `invalid_string` a string or key with a lone surrogate or a control character (U+0000–U+001F, U+007F); `too_deeply_nested` JSON nested more than 32 levels; `too_many_transactions` more than 10,000 rows, counted before any row is validated; `date_out_of_window` a transaction date (or a ValidiFI `start_date`/`end_date`) before the same day 24 months ago or after tomorrow (UTC); `no_transactions_to_assess` every transaction dated after today. Each names the path in `errors`; none is charged. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -685,7 +685,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Makes a retried call safe: the same key with the same body returns the first response (with
+                 * @description Makes a retried call safe: the same key with the same body (the same bytes) returns the first response (with
                  *     `Idempotent-Replayed: true`) at no further cost; the same key with a different body is a 422;
                  *     a key whose first request is still running is a 409. Keys live 24 hours.
                  */
