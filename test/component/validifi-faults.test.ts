@@ -5,9 +5,10 @@
  * must blame the right party.
  */
 import { expect } from 'chai';
-import net from 'node:net';
 import { embedded, reset } from '../helpers/databases.ts';
+import { fakeRedis } from '../helpers/fake-redis.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { redis } from '../helpers/redis.ts';
 import { adminToken, call, createPartner, logLines, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
 import { clearTokenCache } from '../../adapters/validifi/index.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
@@ -18,30 +19,6 @@ const TOKEN = 'sim-couple_two_children_mortgage-1';
 const base = { customer_ref: 'cust-vf', circumstances: persona.circumstances, declared_income: persona.declared_income };
 /** The provider deadline of these gateways: every answer must come well within it. */
 const DEADLINE_MS = 8000;
-
-/** A loopback server that accepts every connection and then destroys it (`drop`), or never answers (`silent`). */
-async function fakeRedis(mode: 'drop' | 'silent'): Promise<{ url: string; connections: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const state = { connections: 0 };
-  const server = net.createServer((s) => {
-    state.connections++;
-    s.on('error', () => undefined);
-    if (mode === 'drop') s.destroy();
-    else sockets.add(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    get connections() {
-      return state.connections;
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 describe('ValidiFI-sourced assessments when a dependency misbehaves', function () {
   let sim: ValidifiSimulator;
@@ -62,7 +39,7 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
     call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { ...base, source: { type: 'validifi', account_token: TOKEN, ...source } } });
 
   /** Starts a gateway with REDIS_URL, runs one ValidiFI assessment, and returns it with its time. */
-  async function assessWithRedis(redisUrl: string, name: string) {
+  async function assessWithRedis(redisUrl: string, name: string, before?: (g: Running, p: TestPartner) => Promise<void>) {
     const db = await embedded();
     await reset(db);
     clearTokenCache();
@@ -70,6 +47,7 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
     g.clock.now = new Date(persona.now);
     try {
       const p = await partnerOn(g, name);
+      await before?.(g, p);
       const from = logLines.length;
       const started = performance.now();
       const r = await assess(g, p);
@@ -106,6 +84,28 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
         expect(log).to.match(/"level":40[^\n]*Redis[^\n]*in-process/);
       } finally {
         await fake.close();
+      }
+    });
+
+    it('Redis that goes away after connecting (a real Redis behind a loopback proxy, then cut): a 200, not a 500', async function () {
+      const url = await redis();
+      if (!url) this.skip();
+      const proxy = await fakeRedis('proxy', url);
+      try {
+        const { r, again, ms, log } = await assessWithRedis(proxy.url, 'redis-goes-away', async (g, p) => {
+          // Connected and used first: this assessment goes through the shared limiter.
+          const mark = logLines.length;
+          const first = await assess(g, p);
+          expect(first.status, first.text).to.equal(200);
+          expect(logLines.slice(mark).join('')).not.to.match(/Redis is unusable/);
+          proxy.cut();
+        });
+        expect(r.status, r.text).to.equal(200);
+        expect(again.status, again.text).to.equal(200);
+        expect(ms).to.be.below(DEADLINE_MS);
+        expect(log).to.match(/"level":40[^\n]*Redis[^\n]*in-process/);
+      } finally {
+        await proxy.close();
       }
     });
 

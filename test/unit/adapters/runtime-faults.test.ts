@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { DeadlineExceeded, ProviderRuntime, type RuntimeLog, type RuntimeOptions } from '../../../adapters/runtime.ts';
+import { fakeRedis } from '../../helpers/fake-redis.ts';
 import { freePort } from '../../helpers/free-port.ts';
 import { redis } from '../../helpers/redis.ts';
 
@@ -15,44 +15,6 @@ const options = (redisUrl?: string, maxConcurrent = 4): RuntimeOptions => ({ tim
 function recorder(): RuntimeLog & { lines: Array<{ level: string; msg: string; obj: object }> } {
   const lines: Array<{ level: string; msg: string; obj: object }> = [];
   return { lines, warn: (obj, msg) => void lines.push({ level: 'warn', msg, obj }), info: (obj, msg) => void lines.push({ level: 'info', msg, obj }) };
-}
-
-/** A loopback TCP server: `drop` destroys every connection, `silent` keeps it and never answers, `proxy` pipes to `target` until cut. */
-async function tcp(mode: 'drop' | 'silent' | 'proxy', target?: URL) {
-  const sockets = new Set<net.Socket>();
-  const state = { mode, connections: 0 };
-  const server = net.createServer((s) => {
-    state.connections++;
-    s.on('error', () => undefined);
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    if (state.mode === 'drop') return void s.destroy();
-    if (state.mode === 'silent') return;
-    const up = net.connect(Number(target!.port || 6379), target!.hostname);
-    up.on('error', () => s.destroy());
-    s.on('close', () => up.destroy());
-    up.on('close', () => s.destroy());
-    sockets.add(up);
-    s.pipe(up).pipe(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    state,
-    /** From now on every connection is dropped, and the open ones are cut. */
-    cut() {
-      state.mode = 'drop';
-      for (const s of sockets) s.destroy();
-    },
-    heal() {
-      state.mode = 'proxy';
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }
 
 /** Runs one quick call through the runtime; its outcome and how long it took. */
@@ -112,7 +74,7 @@ describe('provider limiter under Redis faults', function () {
 
   it('Redis that drops every connection, or never answers: the same', async () => {
     for (const mode of ['drop', 'silent'] as const) {
-      const fake = await tcp(mode);
+      const fake = await fakeRedis(mode);
       try {
         const log = recorder();
         const rt = runtime(options(fake.url), log);
@@ -120,7 +82,7 @@ describe('provider limiter under Redis faults', function () {
         expect(first.value).to.equal('ok');
         expect(first.ms, mode).to.be.below(4000);
         expect((await timed(rt, 'p')).ms, mode).to.be.below(1000);
-        expect(fake.state.connections, mode).to.be.greaterThan(0);
+        expect(fake.connections, mode).to.be.greaterThan(0);
         expect(log.lines.map((l) => l.level), mode).to.deep.equal(['warn']);
       } finally {
         await fake.close();
@@ -131,7 +93,7 @@ describe('provider limiter under Redis faults', function () {
   it('with a working Redis the shared limiter is used; when Redis goes away after connecting, calls degrade; when it is back, they share again', async function () {
     const url = await redis();
     if (!url) this.skip();
-    const proxy = await tcp('proxy', new URL(url));
+    const proxy = await fakeRedis('proxy', url);
     try {
       const log = recorder();
       const rt = runtime(options(proxy.url), log);
