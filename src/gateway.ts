@@ -76,7 +76,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
     backoffMs: cfg.PROVIDER_BACKOFF_MS,
     limits: { maxConcurrent: cfg.PROVIDER_MAX_CONCURRENT, minTimeMs: cfg.PROVIDER_MIN_TIME_MS },
     redisUrl: cfg.REDIS_URL,
-  }, (provider, outcome, seconds) => metrics.providerCalls.observe({ provider, outcome }, seconds));
+  }, (provider, outcome, seconds) => metrics.providerCalls.observe({ provider, outcome }, seconds), log);
   const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock, { credentials: (p, provider) => providerCredentials.credentials(p, provider), runtime });
   if (cfg.RUN_WORKERS) await webhooks.startWorker();
   // Expired idempotency keys are forgotten lazily when reused; this keeps the table from growing.

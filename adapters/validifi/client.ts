@@ -13,7 +13,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { createHash } from 'node:crypto';
-import { outcomeOf, type ProviderRuntime } from '../runtime.ts';
+import { DeadlineExceeded, outcomeOf, type ProviderRuntime } from '../runtime.ts';
 import { SourceError } from '../source.ts';
 import type { components } from './generated.ts';
 
@@ -98,7 +98,10 @@ export class ValidifiClient {
   private async fetchToken(): Promise<CachedToken> {
     const res = await this.request('the token', { method: 'POST', url: '/v4/token', data: { clientId: this.creds.client_id, clientSecret: this.creds.client_secret, grantType: 'client_credentials' } });
     if (res.status === 400 || res.status === 401 || res.status === 403) {
-      throw new SourceError(502, `${PROVIDER} refused this partner's client credentials (HTTP ${res.status}); an administrator must store valid ones (PUT /api/admin/partners/{id}/providers/validifi)`, 'validifi_credentials_refused');
+      // ValidiFI's production API also refuses callers whose IP address it has not allow-listed, and
+      // says so no differently: name both causes, so that nobody rotates good credentials for nothing.
+      const ip = res.status === 400 ? '' : `, or refused this gateway's IP address (production allows only the IP addresses ValidiFI has on its allow-list for the partner: ask ValidiFI to add the gateway's outbound address)`;
+      throw new SourceError(502, `${PROVIDER} refused this partner's client credentials (HTTP ${res.status})${ip}; if the credentials are wrong, an administrator must store valid ones (PUT /api/admin/partners/{id}/providers/validifi)`, 'validifi_credentials_refused');
     }
     if (res.status !== 200) throw this.badStatus('the token', res.status);
     const body = res.data as Partial<TokenResponse> | undefined;
@@ -119,7 +122,7 @@ export class ValidifiClient {
       if (res.status !== 401) return res;
       // The token was refused (expired early, revoked): forget it — unless another call already has.
       if (this.slot.cached?.value === token) delete this.slot.cached;
-      if (refreshed) throw new SourceError(502, `${PROVIDER} refused a fresh bearer token for ${what} (HTTP 401); check the partner's ValidiFI credentials and IP white-listing`, 'validifi_unauthorized');
+      if (refreshed) throw new SourceError(502, `${PROVIDER} refused a fresh bearer token for ${what} (HTTP 401); check the partner's ValidiFI credentials and that ValidiFI has this gateway's IP address on its allow-list`, 'validifi_unauthorized');
     }
   }
 
@@ -130,22 +133,27 @@ export class ValidifiClient {
    */
   private async request(what: string, config: Parameters<AxiosInstance['request']>[0]): Promise<AxiosResponse> {
     const { retries, backoffMs } = this.runtime.options;
-    const limiter = this.runtime.limiter('validifi');
     for (let attempt = 0; ; attempt++) {
       const remaining = this.deadline - this.clock();
       if (remaining <= 0) throw this.timedOut(what);
       let res: AxiosResponse | undefined;
       let timedOut = false;
-      this.calls++;
+      let sent = false;
       const started = performance.now();
       try {
-        res = await limiter.schedule(() => this.http.request({ ...config, timeout: Math.min(this.runtime.options.timeoutMs, remaining) }));
+        // The wait for the limiter is inside the deadline too; the call's timeout is what is left of it then.
+        res = await this.runtime.run('validifi', this.deadline, () => {
+          sent = true;
+          this.calls++;
+          return this.http.request({ ...config, timeout: Math.max(1, Math.min(this.runtime.options.timeoutMs, this.deadline - this.clock())) });
+        });
       } catch (e) {
+        if (e instanceof DeadlineExceeded) throw this.timedOut(what);
         const code = (e as { code?: string }).code;
         timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
         if (!axios.isAxiosError(e) || e.response) throw e;
       } finally {
-        this.runtime.observe('validifi', outcomeOf(res?.status, timedOut), (performance.now() - started) / 1000);
+        if (sent) this.runtime.observe('validifi', outcomeOf(res?.status, timedOut), (performance.now() - started) / 1000);
       }
       const retryable = res === undefined || res.status === 429 || res.status >= 500;
       if (!retryable) return res!;

@@ -11,7 +11,9 @@
  * - ValidiFI fails or answers badly: 502; too slowly: 504. Never a partial assessment, and the
  *   quota unit is released.
  * - With `account_token_id`, the account export (institution, holder, balances, the last four digits
- *   of the account number) is kept as source metadata.
+ *   of the account number) is kept as source metadata. An export ValidiFI no longer has (it lives 24
+ *   hours after the CONNECT session) is a warning, and the assessment is made without it.
+ * - "Synced" without a transaction list is ValidiFI's malformed answer: 502, never the lender's 400.
  */
 import { z } from 'zod';
 import { PRINTABLE, isoDate, opt, printableToken, timeZone } from '../schema.ts';
@@ -92,11 +94,21 @@ function readHistory(res: { status: number; data: unknown }): History {
   if (res.status !== 200) throw new SourceError(502, `ValidiFI answered HTTP ${res.status} for the transaction history; retry later, and tell support if it persists`, 'validifi_bad_response');
   const h = WireHistory.safeParse(res.data);
   if (!h.success) throw new SourceError(502, 'ValidiFI returned a malformed transaction history; retry later, and tell support if it persists', 'validifi_bad_response');
+  // "Synced" and no list at all is ValidiFI's payload not being what it should (an account with nothing in
+  // the period has an empty list): the provider's fault, not the lender's account or period.
+  if (isSynced(h.data) && h.data.transactions == null) {
+    throw new SourceError(502, 'ValidiFI said the account is synced but sent no transaction list (not even an empty one); this is ValidiFI\'s answer, not your request: retry later, and tell support if it persists', 'validifi_bad_response');
+  }
   return h.data;
 }
 
-function readExport(res: { status: number; data: unknown }): Export {
-  if (res.status === 404) throw new SourceError(400, 'ValidiFI has no account with this account_token_id (exports are available for 24 hours after the CONNECT session)', 'validifi_account_not_found');
+/** Why the account export is missing, when it is (the assessment goes on without it). */
+export const EXPORT_GONE_WARNING =
+  'ValidiFI no longer has the account export for this account_token_id (an export lives 24 hours after the CONNECT session, and the id may also be wrong): the assessment was made from the transaction history without the account details (institution, holder, account type, balances)';
+
+/** The export, or undefined when ValidiFI no longer has it (404/410: past its 24 hours, or an unknown id). */
+function readExport(res: { status: number; data: unknown }): Export | undefined {
+  if (res.status === 404 || res.status === 410) return undefined;
   if (res.status !== 200) throw new SourceError(502, `ValidiFI answered HTTP ${res.status} for the account export; retry later`, 'validifi_bad_response');
   const e = WireExport.safeParse(res.data);
   if (!e.success) throw new SourceError(502, 'ValidiFI returned a malformed account export; retry later, and tell support if it persists', 'validifi_bad_response');
@@ -140,6 +152,8 @@ export const validifi: FetchingSource<ValidifiSourceInput> = {
     const [h, e] = await Promise.allSettled([histories, exported]);
     if (h.status === 'rejected') throw h.reason;
     if (e.status === 'rejected') throw e.reason;
-    return mapHistories(h.value, e.value, { accountToken: input.account_token, timeZone: input.time_zone, period, windows: windows.length, upstreamCalls: client.calls });
+    const out = mapHistories(h.value, e.value, { accountToken: input.account_token, timeZone: input.time_zone, period, windows: windows.length, upstreamCalls: client.calls });
+    if (input.account_token_id && e.value === undefined) out.warnings.push(EXPORT_GONE_WARNING);
+    return out;
   },
 };

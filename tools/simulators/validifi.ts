@@ -10,7 +10,9 @@
  * - `sim-mfa`: an account that needs MFA (syncStatus "MFARequired", a challenge).
  * - `sim-reauth`: credentials changed at the bank (syncStatus "ReAuthenticationRequired").
  * - anything registered with `register()`; anything else is 404.
- * Faults for tests: `failNext(status, n)`, `delayNext(ms, n)`, `rateLimitNext(retryAfterSeconds, n)`.
+ * - registered with `omitTransactions`: "Synced" without a `transactions` field.
+ * Faults for tests: `failNext(status, n)`, `delayNext(ms, n)`, `rateLimitNext(retryAfterSeconds, n)`,
+ * `expireExport(token)` (the export is past its 24 hours: 404).
  *
  *   npm run sim:validifi [-- --port 8091]   (client id sim-client, secret sim-secret)
  */
@@ -27,6 +29,8 @@ export interface SimAccount {
   syncInstructions?: string;
   challenges?: unknown[];
   export?: Record<string, unknown>;
+  /** A "Synced" history without its `transactions` field (a payload the gateway must not take for an empty account). */
+  omitTransactions?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -50,6 +54,8 @@ export interface ValidifiSimulator {
   failNext(status: number, n?: number): void;
   delayNext(ms: number, n?: number): void;
   rateLimitNext(retryAfterSeconds: number, n?: number): void;
+  /** The account's export is past its 24-hour life: its endpoint answers 404 (the history still works). */
+  expireExport(token: string): void;
   /** Revoke every token issued so far (the next data call gets 401). */
   revokeTokens(): void;
   reset(): void;
@@ -76,6 +82,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   const ttl = (o.tokenTtlSeconds ?? 1200) * 1000;
   const tokens = new Map<string, number>();
   const accounts = new Map<string, SimAccount>();
+  const expired = new Set<string>();
   const faults: Array<{ status?: number; delayMs?: number; retryAfter?: number }> = [];
   let issued = 0;
   const sim: Partial<ValidifiSimulator> = { clientId, clientSecret, counts: { token: 0, history: 0, export: 0 }, windows: [] };
@@ -150,11 +157,13 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
         const at = Date.parse(t.postedDate);
         return at >= start && at <= end;
       });
-      return send(res, 200, { ...base, transactions: inRange });
+      return send(res, 200, a.omitTransactions ? base : { ...base, transactions: inRange });
     }
     m = /^\/v4\/accounts\/([^/]+)\/export$/.exec(url.pathname);
     if (req.method === 'GET' && m) {
-      const a = account(decodeURIComponent(m[1]!));
+      const id = decodeURIComponent(m[1]!);
+      if (expired.has(id)) return send(res, 404, { error: 'account not found' });
+      const a = account(id);
       if (!a?.export) return send(res, 404, { error: 'account not found' });
       return send(res, 200, a.export);
     }
@@ -167,9 +176,11 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   sim.failNext = (status, n = 1) => { for (let i = 0; i < n; i++) faults.push({ status }); };
   sim.delayNext = (ms, n = 1) => { for (let i = 0; i < n; i++) faults.push({ delayMs: ms }); };
   sim.rateLimitNext = (s, n = 1) => { for (let i = 0; i < n; i++) faults.push({ retryAfter: s }); };
+  sim.expireExport = (token) => void expired.add(token);
   sim.revokeTokens = () => tokens.clear();
   sim.reset = () => {
     faults.length = 0;
+    expired.clear();
     sim.windows!.length = 0;
     sim.counts!.token = sim.counts!.history = sim.counts!.export = 0;
   };
