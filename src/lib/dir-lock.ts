@@ -37,6 +37,9 @@ export class DirLockedError extends Error {
   }
 }
 
+/** Lock files this process holds (a second open of the same directory in-process is refused too). */
+const heldHere = new Set<string>();
+
 export interface DirLock {
   readonly file: string;
   release(): void;
@@ -69,7 +72,7 @@ function staleReason(file: string, holder: LockHolder | undefined, now: number):
   }
   if (!holder) return age > STALE_MS ? 'unreadable and not touched for ' + Math.round(age / 1000) + ' s' : undefined;
   if (holder.host === hostname()) {
-    if (holder.pid === process.pid) return 'left by an earlier process with this pid';
+    if (holder.pid === process.pid) return heldHere.has(file) ? undefined : 'left by an earlier process with this pid';
     return alive(holder.pid) ? undefined : `pid ${holder.pid} is no longer running`;
   }
   return age > STALE_MS ? `not touched for ${Math.round(age / 1000)} s` : undefined;
@@ -136,6 +139,7 @@ export function lockDir(dir: string, onStale?: (holder: LockHolder | undefined, 
     }
     break;
   }
+  heldHere.add(file);
   const beat = setInterval(() => {
     try {
       const t = new Date();
@@ -147,6 +151,7 @@ export function lockDir(dir: string, onStale?: (holder: LockHolder | undefined, 
   const release = () => {
     if (!held) return;
     held = false;
+    heldHere.delete(file);
     clearInterval(beat);
     process.off('exit', release);
     try {
