@@ -113,7 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(`missing required secrets in production: ${missing}. Set them in the environment (they are never generated in production).`);
     }
     secretsFile = join(resolve(e.DATA_DIR), 'secrets.json');
-    const stored: Record<string, string> = existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
+    const existed = existsSync(secretsFile);
+    const stored: Record<string, string> = existed ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
     if (!admin) {
       if (!stored.ADMIN_JWT_SECRET) { stored.ADMIN_JWT_SECRET = randomBytes(32).toString('base64url'); generated.push('ADMIN_JWT_SECRET'); }
       admin = stored.ADMIN_JWT_SECRET;
@@ -124,7 +125,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (generated.length) {
       mkdirSync(resolve(e.DATA_DIR), { recursive: true });
-      writeFileSync(secretsFile, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+      try {
+        // A new file only if there was none: two first starts at once must not each keep their own.
+        writeFileSync(secretsFile, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600, flag: existed ? 'w' : 'wx' });
+      } catch (x) {
+        if ((x as NodeJS.ErrnoException).code === 'EEXIST') return loadConfig(env); // the other's, read back
+        throw x;
+      }
       chmodSync(secretsFile, 0o600);
     }
   }
