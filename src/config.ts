@@ -22,6 +22,8 @@ export const EnvSchema = z.object({
   /** PostgreSQL connection string; when absent the embedded database (PGlite) in DATA_DIR is used. */
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** At start, how long to keep trying to reach PostgreSQL (exponential backoff) before exiting. */
+  DATABASE_CONNECT_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** HS256 secret for admin JWTs; at least 32 characters. */
   ADMIN_JWT_SECRET: z.string().min(32, 'ADMIN_JWT_SECRET must be at least 32 characters').optional(),
   /** 32 bytes, base64: seals webhook secrets and provider credentials at rest. */
@@ -112,12 +114,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let enc = e.DATA_ENCRYPTION_KEY;
   let secretsFile: string | undefined;
   if (!admin || !enc) {
+    const missing = [!admin && 'ADMIN_JWT_SECRET', !enc && 'DATA_ENCRYPTION_KEY'].filter(Boolean).join(', ');
+    if (e.DATABASE_URL) {
+      // A shared database means replicas: each generating its own secrets would break the others (tokens
+      // one minted refused by the next, webhook secrets and credentials one sealed unreadable by another).
+      const local = join(resolve(e.DATA_DIR), 'secrets.json');
+      throw new ConfigError(
+        `missing required secrets with DATABASE_URL: ${missing}. Every process on a shared database needs the same ones, so they are never generated: set them in the environment` +
+          (existsSync(local) ? ` (those this gateway generated before are in ${local}).` : ' (e.g. `openssl rand -base64 32`).'),
+      );
+    }
     if (e.NODE_ENV === 'production') {
-      const missing = [!admin && 'ADMIN_JWT_SECRET', !enc && 'DATA_ENCRYPTION_KEY'].filter(Boolean).join(', ');
       throw new ConfigError(`missing required secrets in production: ${missing}. Set them in the environment (they are never generated in production).`);
     }
     secretsFile = join(resolve(e.DATA_DIR), 'secrets.json');
-    const stored: Record<string, string> = existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
+    const existed = existsSync(secretsFile);
+    const stored: Record<string, string> = existed ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
     if (!admin) {
       if (!stored.ADMIN_JWT_SECRET) { stored.ADMIN_JWT_SECRET = randomBytes(32).toString('base64url'); generated.push('ADMIN_JWT_SECRET'); }
       admin = stored.ADMIN_JWT_SECRET;
@@ -128,7 +140,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (generated.length) {
       mkdirSync(resolve(e.DATA_DIR), { recursive: true });
-      writeFileSync(secretsFile, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+      try {
+        // A new file only if there was none: two first starts at once must not each keep their own.
+        writeFileSync(secretsFile, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600, flag: existed ? 'w' : 'wx' });
+      } catch (x) {
+        if ((x as NodeJS.ErrnoException).code === 'EEXIST') return loadConfig(env); // the other's, read back
+        throw x;
+      }
       chmodSync(secretsFile, 0o600);
     }
   }
@@ -140,4 +158,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     generatedSecrets: generated,
     ...(secretsFile ? { secretsFile } : {}),
   };
+}
+
+/**
+ * The admin secret as the admin CLI finds it, without generating anything: ADMIN_JWT_SECRET from the
+ * environment, else the gateway's local secrets file in DATA_DIR. `source` says which, for the CLI to
+ * print. Run away from the gateway's data directory, with neither, it is a ConfigError that says where
+ * it looked — a newly generated secret would only mint tokens the gateway refuses.
+ */
+export function findAdminSecret(env: NodeJS.ProcessEnv = process.env): { secret: string; source: string; port: number; maxTtlS: number } {
+  const parsed = EnvSchema.pick({ PORT: true, DATA_DIR: true, ADMIN_JWT_SECRET: true, ADMIN_TOKEN_MAX_TTL_S: true }).safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.ADMIN_JWT_SECRET) return { secret: e.ADMIN_JWT_SECRET, source: 'ADMIN_JWT_SECRET from the environment', port: e.PORT, maxTtlS: e.ADMIN_TOKEN_MAX_TTL_S };
+  const file = join(resolve(e.DATA_DIR), 'secrets.json');
+  let stored: { ADMIN_JWT_SECRET?: unknown } = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (x) {
+      throw new ConfigError(`cannot read the admin secret from ${file}: ${(x as Error).message}`);
+    }
+  }
+  if (typeof stored.ADMIN_JWT_SECRET !== 'string' || stored.ADMIN_JWT_SECRET.length < 32) {
+    throw new ConfigError(
+      `no admin secret: ADMIN_JWT_SECRET is not set and ${file} ${existsSync(file) ? 'holds none' : 'does not exist'}. ` +
+        "Set ADMIN_JWT_SECRET to the gateway's, or run from the gateway's directory (or set DATA_DIR to its data directory). Nothing was generated.",
+    );
+  }
+  return { secret: stored.ADMIN_JWT_SECRET, source: `ADMIN_JWT_SECRET from ${file}`, port: e.PORT, maxTtlS: e.ADMIN_TOKEN_MAX_TTL_S };
 }

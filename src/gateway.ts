@@ -50,6 +50,9 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
       dataDir: cfg.DATA_DIR,
       poolSize: cfg.DATABASE_POOL_SIZE,
       onIdleError: (e) => log.warn({ err: { message: e.message } }, 'an idle database connection was lost; the pool opens a new one when needed'),
+      connectWaitMs: cfg.DATABASE_CONNECT_WAIT_MS,
+      onConnectRetry: (e, attempt, delayMs) => log.warn({ attempt, retry_in_ms: delayMs, err: { message: e.message } }, 'PostgreSQL not reachable yet; retrying'),
+      onStaleLock: (holder, reason) => log.warn({ holder, reason }, 'DATA_DIR lock left by a process that is gone: taken over'),
     }));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'database migrations applied');

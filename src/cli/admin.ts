@@ -1,7 +1,8 @@
 /**
  * Admin CLI: the admin API from a terminal, so a new user can create the first partner without writing
  * a JWT by hand. It mints a short-lived admin token from ADMIN_JWT_SECRET (or the local secrets file in
- * DATA_DIR) and calls a running gateway; `token` only prints a token.
+ * DATA_DIR, never generating one), says on stderr which it used, and calls a running gateway; `token`
+ * only prints a token.
  *
  *   npm run admin -- token [--ttl 3600]
  *   npm run admin -- create-partner <id> --tier pilot|standard|enterprise [--name N] [--quota Q] [--webhook-url U]
@@ -14,7 +15,7 @@
  *   options: --url http://127.0.0.1:8080 (default: http://127.0.0.1:$PORT)
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, findAdminSecret } from '../config.ts';
 import { mintAdminToken } from '../services/admin-token.ts';
 
 const USAGE = `usage: npm run admin -- <command> [args]
@@ -76,18 +77,21 @@ async function main(): Promise<void> {
   if (!command || o.help) fail(USAGE, command ? 0 : 2);
   let cfg;
   try {
-    cfg = loadConfig();
+    cfg = findAdminSecret();
   } catch (e) {
-    fail(e instanceof ConfigError ? e.message : String(e), 78);
+    fail(e instanceof ConfigError ? `admin: ${e.message}` : String(e), 78);
   }
+  // Which secret signs the token, and where it came from (never the secret itself): a token the gateway
+  // refuses is then explained at once.
+  console.error(`admin: signing with ${cfg.source}`);
   const ttl = Number(o.ttl);
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > cfg.ADMIN_TOKEN_MAX_TTL_S) fail(`--ttl must be a whole number of seconds between 60 and ${cfg.ADMIN_TOKEN_MAX_TTL_S} (ADMIN_TOKEN_MAX_TTL_S; the gateway refuses longer-lived admin tokens)`);
-  const token = await mintAdminToken(cfg.ADMIN_JWT_SECRET, ttl);
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > cfg.maxTtlS) fail(`--ttl must be a whole number of seconds between 60 and ${cfg.maxTtlS} (ADMIN_TOKEN_MAX_TTL_S; the gateway refuses longer-lived admin tokens)`);
+  const token = await mintAdminToken(cfg.secret, ttl);
   if (command === 'token') {
     console.log(token);
     return;
   }
-  const base = (o.url ?? `http://127.0.0.1:${cfg.PORT}`).replace(/\/$/, '');
+  const base = (o.url ?? `http://127.0.0.1:${cfg.port}`).replace(/\/$/, '');
   const call = async (method: string, path: string, body?: unknown) => {
     let res: Response;
     try {

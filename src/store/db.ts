@@ -5,6 +5,7 @@
  */
 import { PGlite, parse as pgliteParse, protocol, type messages } from '@electric-sql/pglite';
 import pg from 'pg';
+import { lockDir, type DirLock, type LockHolder } from '../lib/dir-lock.ts';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -119,6 +120,7 @@ class PgliteDb implements Db {
   constructor(
     private readonly lite: PGlite,
     private readonly statementCache = PGLITE_STATEMENT_CACHE,
+    private readonly lock?: DirLock,
   ) {}
 
   private static wrap<T>(r: { rows: unknown[]; affectedRows?: number }): QueryResult<T> {
@@ -237,7 +239,11 @@ class PgliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    await this.lite.close();
+    try {
+      await this.lite.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 
@@ -270,19 +276,89 @@ export interface OpenOptions {
    * process, so one is always installed.
    */
   onIdleError?: (e: Error) => void;
+  /**
+   * PostgreSQL: how long to keep trying to reach the server at start (exponential backoff) before giving
+   * up with a DatabaseUnavailableError. 0 tries once.
+   */
+  connectWaitMs?: number;
+  /** PostgreSQL: hears of each failed attempt to reach the server at start and the wait before the next. */
+  onConnectRetry?: (e: Error, attempt: number, delayMs: number) => void;
+  /** Embedded: hears of a DATA_DIR lock taken over from a process that is gone (see lib/dir-lock.ts). */
+  onStaleLock?: (holder: LockHolder | undefined, reason: string) => void;
+}
+
+/** PostgreSQL could not be reached at start within the wait, or refused us for a reason waiting will not cure. */
+export class DatabaseUnavailableError extends Error {}
+
+/** Error codes of a server that is not there yet (or not ready): worth another try. */
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P03', '53300']);
+
+function transient(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  if (code) return TRANSIENT.has(code);
+  // node-postgres's own connection timeout, and a connection ended during the start-up handshake.
+  return /timeout|terminated|Connection ended/i.test((e as Error).message ?? '');
+}
+
+/** Where a connection string points, without its password. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/**
+ * Waits for the PostgreSQL server at `url`: one connection at a time with a bounded connect timeout,
+ * retried with exponential backoff (250 ms doubling, at most 5 s apart) until `waitMs` has passed. A
+ * refusal that waiting will not cure (wrong password, no such database) ends it at once.
+ */
+async function waitForPostgres(url: string, waitMs: number, onRetry?: OpenOptions['onConnectRetry']): Promise<void> {
+  const until = Date.now() + waitMs;
+  for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5_000)) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: Math.max(1_000, Math.min(10_000, until - Date.now())) });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return;
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      const why = `${err.code ? `${err.code}: ` : ''}${err.message}`.replace(/\s+/g, ' ');
+      if (!transient(e)) throw new DatabaseUnavailableError(`PostgreSQL at ${describeUrl(url)} refused the connection: ${why}`);
+      const left = until - Date.now();
+      if (left <= 0) throw new DatabaseUnavailableError(`PostgreSQL at ${describeUrl(url)} not reachable after ${attempt} attempt${attempt > 1 ? 's' : ''} in ${Math.round((waitMs - left) / 1000)} s: ${why}`);
+      const wait = Math.min(delay, left);
+      onRetry?.(err, attempt, wait);
+      await new Promise((r) => setTimeout(r, wait));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.databaseUrl) {
+    await waitForPostgres(opts.databaseUrl, opts.connectWaitMs ?? 0, opts.onConnectRetry);
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, application_name: 'veqtrx-gateway' });
     pool.on('error', (e) => opts.onIdleError?.(e));
     await pool.query('select 1');
     return new PostgresDb(pool);
   }
-  const lite = await PGlite.create({
-    ...(opts.dataDir && opts.dataDir !== 'memory://' ? { dataDir: opts.dataDir } : {}),
-    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
-    serializers: BINARY_BYTEA,
-  });
-  return new PgliteDb(lite, opts.statementCache);
+  const onDisk = opts.dataDir && opts.dataDir !== 'memory://' ? opts.dataDir : undefined;
+  // Before PGlite touches the directory: a second process on it would lose writes silently.
+  const lock = onDisk ? lockDir(onDisk, opts.onStaleLock) : undefined;
+  try {
+    const lite = await PGlite.create({
+      ...(onDisk ? { dataDir: onDisk } : {}),
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+      serializers: BINARY_BYTEA,
+    });
+    return new PgliteDb(lite, opts.statementCache, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
 }

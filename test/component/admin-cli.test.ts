@@ -93,7 +93,7 @@ describe('admin CLI', function () {
     try {
       const r = await cliWith({}, 'list-partners', '--url', `http://127.0.0.1:${(other.address() as AddressInfo).port}`);
       expect(r.code).to.equal(1);
-      expect(r.out).to.match(/^502 from http:\/\/127\.0\.0\.1:\d+, and not JSON — is --url this gateway\?\n<html>Bad Gateway<\/html>/);
+      expect(r.out).to.match(/^502 from http:\/\/127\.0\.0\.1:\d+, and not JSON — is --url this gateway\?\n<html>Bad Gateway<\/html>/m); // (after the line saying which secret signs)
       expect(r.out).not.to.match(/^\s+at /m);
     } finally {
       await new Promise((r) => other.close(r));
