@@ -891,6 +891,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description The process is starting (migrations, workers): every path answers this until the gateway is ready. Retry after the `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
         };
     };
     openapi: {
