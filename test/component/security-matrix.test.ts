@@ -196,7 +196,7 @@ onEachDatabase('security matrix', (_kind, getDb) => {
   let f: Fixture;
   let rx: Receiver | undefined;
   before(async function () {
-    this.timeout(120_000);
+    this.timeout(300_000);
     await reset(getDb());
     rx = await startReceiver();
     const g = await startGateway(getDb());

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
  * was awaited. It waits for an event; a fixed sleep never stands in for one.
  */
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, opts: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {}): Promise<T> {
-  const { timeoutMs = 30_000, intervalMs = 50, what = 'condition' } = opts;
+  const { timeoutMs = 60_000, intervalMs = 50, what = 'condition' } = opts;
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -50,7 +50,7 @@ export async function startReceiver(script: number[] = []): Promise<Receiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/veqtrx`;
-  r.waitFor = async (n, timeoutMs = 30_000) => {
+  r.waitFor = async (n, timeoutMs = 60_000) => {
     await waitFor(() => received.length >= n, { timeoutMs, what: () => `receiver: ${n} requests (got ${received.length})` });
     return received;
   };
