@@ -22,7 +22,10 @@ const BODY_READ = 'TEST-EVENT body-read';
 const marker = `import http from 'node:http';
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (event, req) {
-  if (event === 'request') req.once('end', () => process.stderr.write('${BODY_READ} ' + req.method + ' ' + req.url + '\\n'));
+  if (event === 'request') {
+    const line = '${BODY_READ} ' + req.method + ' ' + req.url + '\\n'; // req.url as received: routers rewrite it
+    req.once('end', () => process.stderr.write(line));
+  }
   return emit.apply(this, arguments);
 };`;
 const instrument = ['--import', `data:text/javascript,${encodeURIComponent(marker)}`];
