@@ -10,7 +10,8 @@ import { verifyAdminToken } from '../../src/services/admin-token.ts';
 const run = promisify(execFile);
 
 describe('admin CLI', function () {
-  this.timeout(60_000);
+  // Each command is a new node process compiling TypeScript: seconds apiece, tens of seconds on a loaded machine.
+  this.timeout(300_000);
   let g: Running;
   before(async () => {
     const db = await embedded();

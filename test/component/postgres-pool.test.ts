@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { openDb } from '../../src/store/db.ts';
 import { serverDatabase } from '../helpers/databases.ts';
+import { waitFor } from '../helpers/receiver.ts';
 
 describe('PostgreSQL pool', function () {
   this.timeout(60_000);
@@ -16,7 +17,7 @@ describe('PostgreSQL pool', function () {
     try {
       const before = (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
       await p.db.query('select pg_terminate_backend($1)', [before]);
-      for (let i = 0; i < 50 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => lost.length > 0, { intervalMs: 20, what: 'the lost idle connection reported' });
       expect(lost).to.have.length(1);
       expect(lost[0]!.message).to.match(/terminating connection/);
       const after = (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;

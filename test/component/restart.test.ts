@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgres, postgresUrl } from '../helpers/databases.ts';
 import { ADMIN_SECRET } from '../helpers/gateway.ts';
-import { startReceiver } from '../helpers/receiver.ts';
+import { startReceiver, waitFor } from '../helpers/receiver.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { adminCall, spawnGatewayProcess, waitHealthy } from '../helpers/gateway-process.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
@@ -14,8 +14,24 @@ import { generatePersona } from '../../tools/personas/personas.ts';
 
 const stderrOf = new WeakMap<ChildProcess, string[]>();
 
+/**
+ * Test instrumentation loaded into the gateway process (`--import`): it writes a marker to stderr when a
+ * request's body has been read in full by the app, so the tests act on that event, not after a sleep.
+ */
+const BODY_READ = 'TEST-EVENT body-read';
+const marker = `import http from 'node:http';
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, req) {
+  if (event === 'request') {
+    const line = '${BODY_READ} ' + req.method + ' ' + req.url + '\\n'; // req.url as received: routers rewrite it
+    req.once('end', () => process.stderr.write(line));
+  }
+  return emit.apply(this, arguments);
+};`;
+const instrument = ['--import', `data:text/javascript,${encodeURIComponent(marker)}`];
+
 function startProcess(env: Record<string, string>): ChildProcess {
-  const child = spawnGatewayProcess(env, ['ignore', 'pipe', 'pipe']);
+  const child = spawnGatewayProcess(env, ['ignore', 'pipe', 'pipe'], instrument);
   const lines: string[] = [];
   stderrOf.set(child, lines);
   child.stderr!.on('data', (c: Buffer) => lines.push(String(c)));
@@ -23,12 +39,24 @@ function startProcess(env: Record<string, string>): ChildProcess {
   return child;
 }
 
+/** Resolves when the process has written `text` (to stdout or stderr); fails if it exits first. */
+const output = (child: ChildProcess, text: string, what: string) =>
+  waitFor(() => {
+    if ((stderrOf.get(child) ?? []).join('').includes(text)) return true;
+    if (child.exitCode !== null) throw new Error(`the gateway exited (${child.exitCode}) before ${what}`);
+    return false;
+  }, { timeoutMs: 120_000, what });
+
+/** The partner's deliveries, through the partner API. */
+const deliveries = async (base: string, key: string) =>
+  ((await (await fetch(`${base}/api/partner/v1/webhooks/deliveries`, { headers: { 'x-partner-key': key } })).json()) as { deliveries: Array<{ state: string; attempts: number }> }).deliveries;
+
 /** 10,000 transactions: an assessment that takes long enough to be in flight when the process is told to stop. */
 const big = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 40) + 0.5, merchant_name: `SHOP ${i % 300}` }));
 
 for (const kind of ['pglite', 'postgres'] as const) {
   describe(`durable webhooks across a crash [${kind}]`, function () {
-    this.timeout(120_000);
+    this.timeout(300_000);
     let env: Record<string, string>;
     let dataDir: string;
     before(async function () {
@@ -72,15 +100,21 @@ for (const kind of ['pglite', 'postgres'] as const) {
         const a = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'c', transactions: generatePersona('gig_worker', 4).transactions }) });
         expect(a.status).to.equal(200);
         const first = (await rx.waitFor(1))[0]!;
-        await new Promise((r) => setTimeout(r, 500)); // the failed attempt and its retry are committed
+        // The failed attempt is recorded, and its retry enqueued, in one transaction: once it shows, both are committed.
+        await waitFor(async () => (await deliveries(base, created.api_key))[0]?.attempts === 1, { what: 'the first attempt recorded' });
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
         child = startProcess({ ...env, PORT: String(port) });
         await waitHealthy(base, child);
-        const second = (await rx.waitFor(2, 30_000))[1]!;
+        const second = (await rx.waitFor(2, 120_000))[1]!;
         expect(second.headers['webhook-id']).to.equal(first.headers['webhook-id']);
         expect(second.body.toString()).to.equal(await a.text());
-        await new Promise((r) => setTimeout(r, 1500));
+        // Delivered is final: once it shows, no job is left to send a third time.
+        const [d] = await waitFor(async () => {
+          const list = await deliveries(base, created.api_key);
+          return list[0]?.state === 'delivered' ? list : undefined;
+        }, { what: 'the delivery recorded as delivered' });
+        expect(d).to.include({ state: 'delivered', attempts: 2 });
         expect(rx.received).to.have.length(2);
       } finally {
         child.kill('SIGTERM');
@@ -92,7 +126,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     it('drains on SIGTERM: an assessment in flight completes, new connections are refused, exit 0', async () => {
       const { base, child, created } = await startWithPartner(`drain-${kind}`);
       const inflight = fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'c', transactions: big }) });
-      await new Promise((r) => setTimeout(r, 150)); // the request is being read and assessed
+      await output(child, `${BODY_READ} POST /api/partner/v1/assess`, 'the /assess body read'); // it is being assessed
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       const res = await inflight;
@@ -114,7 +148,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       let child = started.child;
       const abort = new AbortController();
       const gone = fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'gone', transactions: big }), signal: abort.signal }).catch(() => 'aborted');
-      await new Promise((r) => setTimeout(r, 150)); // the body has arrived and is being assessed
+      await output(child, `${BODY_READ} POST /api/partner/v1/assess`, 'the /assess body read'); // it is being assessed
       abort.abort();
       expect(await gone).to.equal('aborted');
       const exited = new Promise((r) => child.once('exit', r));

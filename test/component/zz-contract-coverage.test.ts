@@ -14,4 +14,10 @@ describe('contract coverage', () => {
     const assess = [...documented].filter((k) => k.startsWith('partner POST /assess '));
     expect(assess.filter((k) => !covered.has(k)), '/assess statuses never seen').to.deep.equal([]);
   });
+
+  it('exercised every documented 401 and 403 (the security matrix sends every operation each bad credential and a browser Origin)', function () {
+    if (covered.size === 0) this.skip();
+    const refusals = [...documented].filter((k) => / 40[13]$/.test(k));
+    expect(refusals.filter((k) => !covered.has(k)), 'refusals never seen: see test/component/security-matrix.test.ts').to.deep.equal([]);
+  });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mintAdminToken } from '../../src/services/admin-token.ts';
 import { freePort } from './free-port.ts';
+import { waitFor } from './receiver.ts';
 
 /** The node flags `npm start` gives the gateway in the checkout at `root` (its package.json), so the tests and benchmarks run it the same way. */
 export function startFlags(root: string = fileURLToPath(new URL('../../', import.meta.url))): string[] {
@@ -23,17 +24,19 @@ export function spawnGatewayProcess(env: Record<string, string>, stdio: StdioOpt
   return spawn(process.execPath, [...nodeArgs, ...startFlags(root), 'src/main.ts'], { env: { ...process.env, ...env }, stdio, ...(root ? { cwd: root } : {}) });
 }
 
-/** Resolves once `/health` answers; fails if the process exits first or it takes too long. */
-export async function waitHealthy(base: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+/**
+ * Resolves once `/health` answers; fails at once if the process exits first, or after `timeoutMs`
+ * (3 minutes: a start on a loaded machine runs the migrations and pg-boss's on a shared CPU).
+ */
+export async function waitHealthy(base: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
+  await waitFor(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`gateway exited with ${child.exitCode ?? child.signalCode}`);
     try {
-      if ((await fetch(`${base}/api/partner/v1/health`)).ok) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('gateway did not become healthy');
+      return (await fetch(`${base}/api/partner/v1/health`, { signal: AbortSignal.timeout(10_000) })).ok;
+    } catch {
+      return false; // not listening yet
+    }
+  }, { timeoutMs, intervalMs: 200, what: `gateway at ${base} healthy` });
 }
 
 /** One admin API call with a freshly minted token; the parsed answer (throws on a non-2xx). */
