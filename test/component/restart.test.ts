@@ -49,7 +49,7 @@ const output = (child: ChildProcess, text: string, what: string) =>
 
 /** The partner's deliveries, through the partner API. */
 const deliveries = async (base: string, key: string) =>
-  ((await (await fetch(`${base}/api/partner/v1/webhooks/deliveries`, { headers: { 'x-partner-key': key } })).json()) as { deliveries: Array<{ state: string; attempts: number }> }).deliveries;
+  ((await (await fetch(`${base}/api/partner/v1/webhooks/deliveries`, { headers: { 'x-partner-key': key } })).json()) as { deliveries: Array<{ state: string; attempts: number; attempt_log: Array<{ outcome: string }> }> }).deliveries;
 
 /** 10,000 transactions: an assessment that takes long enough to be in flight when the process is told to stop. */
 const big = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 40) + 0.5, merchant_name: `SHOP ${i % 300}` }));
@@ -100,8 +100,13 @@ for (const kind of ['pglite', 'postgres'] as const) {
         const a = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': created.api_key, 'content-type': 'application/json' }, body: JSON.stringify({ customer_ref: 'c', transactions: generatePersona('gig_worker', 4).transactions }) });
         expect(a.status).to.equal(200);
         const first = (await rx.waitFor(1))[0]!;
-        // The failed attempt is recorded, and its retry enqueued, in one transaction: once it shows, both are committed.
-        await waitFor(async () => (await deliveries(base, created.api_key))[0]?.attempts === 1, { what: 'the first attempt recorded' });
+        // An attempt is on record while in flight; its outcome and its retry are committed in one transaction:
+        // once the first attempt shows settled, the retry is committed too. (Killed while it is still in flight,
+        // the job would only come back when pg-boss expires it, minutes later.)
+        await waitFor(async () => {
+          const log = (await deliveries(base, created.api_key))[0]?.attempt_log ?? [];
+          return log.length === 1 && log[0]!.outcome !== 'in_flight';
+        }, { what: 'the first attempt settled' });
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
         child = startProcess({ ...env, PORT: String(port) });
