@@ -1,5 +1,5 @@
 /**
- * Wire conventions of the legacy affordability provider (../shared/seeds/001_…), shared by its two
+ * Wire conventions of the legacy affordability provider (its public API page), shared by its two
  * outputs that the gateway maps: labelled transactions and BYOD account uploads.
  *
  * The page gives the fields but not their conventions; these are the choices (docs/sources.md):
