@@ -4,31 +4,22 @@
  */
 import { expect } from 'chai';
 import nock from 'nock';
+import { failsWith, tokenReply as validifiToken, validifiRuntime, VALIDIFI_BASE } from '../../helpers/validifi-nock.ts';
 import { ProviderRuntime } from '../../../adapters/runtime.ts';
-import { SourceError, type FetchContext } from '../../../adapters/source.ts';
+import type { FetchContext } from '../../../adapters/source.ts';
 import { EXPORT_GONE_WARNING, ValidifiSourceSchema, clearTokenCache, validifi } from '../../../adapters/validifi/index.ts';
 
-const BASE = 'https://sandbox.ribbit.ai';
+const BASE = VALIDIFI_BASE;
 const CREDS = { client_id: 'client-blame-1', client_secret: 'blame-secret-do-not-leak', base_url: BASE };
 const NOW = new Date('2026-10-31T12:00:00Z');
-const runtime = (over: Partial<ConstructorParameters<typeof ProviderRuntime>[0]> = {}) =>
-  new ProviderRuntime({ timeoutMs: 2000, deadlineMs: 10_000, retries: 0, backoffMs: 10, limits: { maxConcurrent: 50, minTimeMs: 0 }, ...over });
+const runtime = (over: Partial<ConstructorParameters<typeof ProviderRuntime>[0]> = {}) => validifiRuntime(0, over);
 const ctx = (rt = runtime()): FetchContext => ({ partnerId: 'p1', now: NOW, credentials: async () => CREDS, runtime: rt });
 const input = (over: Record<string, unknown> = {}) => ValidifiSourceSchema.parse({ type: 'validifi', account_token: 'acct-blame', start_date: '2026-09-01', end_date: '2026-10-31', ...over });
-const tokenReply = () => ({ accessToken: `tok-${Math.random().toString(36).slice(2)}`, tokenType: 'Bearer', expiresOn: new Date(Date.now() + 20 * 60_000).toISOString() });
+const tokenReply = () => validifiToken();
 const HISTORY = /\/v4\/connect\/transactions\/acct-blame/;
 const tx = { transactionId: 'a', amount: -10, postedDate: '2026-09-10T15:00:00Z', description: 'SHOP', currencyCode: 'USD' };
 
-async function fails(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).to.be.instanceOf(SourceError);
-    expect((e as Error).message).not.to.include(CREDS.client_secret);
-    return e as SourceError;
-  }
-  throw new Error('expected a SourceError');
-}
+const fails = (p: Promise<unknown>) => failsWith(p, CREDS.client_secret);
 
 describe('ValidiFI answers that blame the right party (nock)', function () {
   this.timeout(20_000);

@@ -1,34 +1,24 @@
 import { expect } from 'chai';
 import nock from 'nock';
+import { failsWith, tokenReply as validifiToken, validifiRuntime, VALIDIFI_BASE } from '../../helpers/validifi-nock.ts';
 import { ProviderRuntime } from '../../../adapters/runtime.ts';
-import { SourceError } from '../../../adapters/source.ts';
 import { ValidifiClient } from '../../../adapters/validifi/client.ts';
 import { ValidifiSourceSchema, clearTokenCache, validifi, windowsOf } from '../../../adapters/validifi/index.ts';
 import type { FetchContext, SourceOutput } from '../../../adapters/source.ts';
 
-const BASE = 'https://sandbox.ribbit.ai';
+const BASE = VALIDIFI_BASE;
 const CREDS = { client_id: 'client-abc-123', client_secret: 's3cr3t-value-do-not-leak', base_url: BASE };
 const NOW = new Date('2026-10-31T12:00:00Z');
-const runtime = (over: Partial<ConstructorParameters<typeof ProviderRuntime>[0]> = {}) =>
-  new ProviderRuntime({ timeoutMs: 2000, deadlineMs: 10_000, retries: 2, backoffMs: 10, limits: { maxConcurrent: 50, minTimeMs: 0 }, ...over });
+const runtime = (over: Partial<ConstructorParameters<typeof ProviderRuntime>[0]> = {}) => validifiRuntime(2, over);
 
 const ctx = (rt = runtime(), creds: unknown = CREDS): FetchContext => ({ partnerId: 'p1', now: NOW, credentials: async () => creds, runtime: rt });
 const input = (over: Record<string, unknown> = {}) => ValidifiSourceSchema.parse({ type: 'validifi', account_token: 'acct-tok-1', start_date: '2026-05-01', end_date: '2026-10-31', ...over });
-const tokenReply = (ttlMs = 20 * 60_000) => ({ accessToken: `tok-${Math.random().toString(36).slice(2)}`, tokenType: 'Bearer', expiresOn: new Date(Date.now() + ttlMs).toISOString().replace('Z', '+00:00') });
+const tokenReply = (ttlMs = 20 * 60_000) => validifiToken(ttlMs, true);
 const tx = (id: string, amount: number, date: string, extra: Record<string, unknown> = {}) => ({ transactionId: id, amount, postedDate: `${date}T15:00:00Z`, description: `NARRATIVE ${id}`, merchantName: `MERCHANT ${id}`, currencyCode: 'USD', ...extra });
 const synced = (transactions: unknown[] = []) => ({ userId: 'u', tokenId: 't', syncStatus: 'Synced', syncInstructions: '', challenges: [], transactions });
 const HISTORY = /\/v4\/connect\/transactions\/acct-tok-1/;
 
-async function fails(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).to.be.instanceOf(SourceError);
-    expect((e as Error).message).not.to.include(CREDS.client_secret);
-    return e as SourceError;
-  }
-  throw new Error('expected a SourceError');
-}
+const fails = (p: Promise<unknown>) => failsWith(p, CREDS.client_secret);
 
 describe('ValidiFI source (nock)', function () {
   this.timeout(20_000);
