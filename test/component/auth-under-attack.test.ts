@@ -11,6 +11,7 @@ import { generatePersona } from '../../tools/personas/personas.ts';
 import { embedded, reset } from '../helpers/databases.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { ADMIN_SECRET, adminToken, call, createPartner, logLines, startGateway, type Running } from '../helpers/gateway.ts';
+import { waitFor } from '../helpers/receiver.ts';
 import { redis } from '../helpers/redis.ts';
 
 const ABC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -98,7 +99,7 @@ describe('authentication under attack', function () {
       const prefixed = `authtest${randomBytes(3).toString('hex')}`;
       const a = await start({ REDIS_URL: url, AUTH_FAILURES_PER_ADDRESS: '1000', AUTH_FAILURES_PER_PREFIX: '4', AUTH_REFUSAL_DELAY_MS: '0' });
       const b = await start({ REDIS_URL: url, AUTH_FAILURES_PER_ADDRESS: '1000', AUTH_FAILURES_PER_PREFIX: '4', AUTH_REFUSAL_DELAY_MS: '0' });
-      await waitFor(async () => a.gw.keys.sharedCounting && b.gw.keys.sharedCounting, 'both replicas connected to Redis');
+      await waitFor(async () => a.gw.keys.sharedCounting && b.gw.keys.sharedCounting, { timeoutMs: 30_000, intervalMs: 100, what: 'both replicas connected to Redis' });
       for (let i = 0; i < 4; i++) expect((await call(i % 2 ? a.url : b.url, 'GET', '/api/partner/v1/usage', { key: guess(prefixed) })).status).to.equal(401);
       const r = await call(b.url, 'GET', '/api/partner/v1/usage', { key: guess(prefixed) });
       expect(r.status).to.equal(429);
@@ -201,12 +202,3 @@ describe('authentication under attack', function () {
     });
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, what: string, deadlineMs = 30_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for: ${what}`);
-}

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
+import { waitFor } from '../helpers/receiver.ts';
 import { adminToken, call, createPartner, startGateway, type Running } from '../helpers/gateway.ts';
 import { beginAttempt, insertDelivery } from '../../src/store/webhooks.ts';
 import { verifyStandard, verifyVeqtrx } from '../../src/webhooks/sign.ts';
@@ -17,15 +18,6 @@ import { generatePersona } from '../../tools/personas/personas.ts';
 
 const txs = generatePersona('couple_two_children_mortgage', 3).transactions;
 
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface Held {
   headers: http.IncomingHttpHeaders;
@@ -54,7 +46,7 @@ async function holdingReceiver(passThrough = 0) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
     received,
-    waitFor: (n: number) => eventually(async () => (received.length >= n ? received : undefined), 20_000, `${n} webhook requests`),
+    waitFor: (n: number) => waitFor(async () => (received.length >= n ? received : undefined), { timeoutMs: 20_000, what: `${n} webhook requests` }),
     close: () =>
       new Promise<void>((r) => {
         for (const res of open) res.destroy();
@@ -105,7 +97,7 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
     expect(during!.attempt_log).to.have.length(1);
     expect(during!.attempt_log[0]).to.include({ attempt: 1, outcome: 'in_flight', duration_ms: null, status_code: null, error: null });
     held!.release(200);
-    const after = await eventually(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), 20_000, 'delivered');
+    const after = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), { timeoutMs: 20_000, what: 'delivered' });
     expect(after.attempt_log).to.have.length(1);
     expect(after.attempt_log[0]).to.include({ attempt: 1, outcome: 'succeeded', status_code: 200 });
     expect(after.attempt_log[0]!.duration_ms).to.be.a('number');
@@ -164,7 +156,7 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
     rx = await holdingReceiver(1);
     const p = await createPartner(g.url, 'redelbank', { webhook_url: rx.url });
     await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c2', transactions: txs } });
-    const first = await eventually(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), 20_000, 'delivered');
+    const first = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), { timeoutMs: 20_000, what: 'delivered' });
     const path = `/api/partner/v1/webhooks/deliveries/${first.delivery_id}/redeliver`;
     const answers = await Promise.all([call(g.url, 'POST', path, { key: p.key }), call(g.url, 'POST', path, { key: p.key })]);
     expect(answers.map((a) => a.status).sort()).to.deep.equal([202, 409]);
@@ -178,7 +170,7 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
     const again = await call(g.url, 'POST', path, { key: p.key });
     expect(again.status).to.equal(409);
     held!.release(200);
-    const done = await eventually(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered' && d.attempts === 2), 20_000, 'redelivered');
+    const done = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered' && d.attempts === 2), { timeoutMs: 20_000, what: 'redelivered' });
     expect(done.attempt_log.map((a) => a.outcome)).to.deep.equal(['succeeded', 'succeeded']);
     expect(rx.received).to.have.length(2);
   });
