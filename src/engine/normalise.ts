@@ -209,13 +209,14 @@ const COUNTRY_CODES = new Set(
 );
 const LEGAL_SUFFIXES = new Set('LTD LIMITED PLC LLP CO INC UK GROUP SERVICES'.split(' '));
 
-/**
- * A token that says where or under which legal form a named payee trades, never who it is: a town, a
- * country code, a legal suffix, a store or terminal number. The matcher looks past these when it asks
- * whether a name stands on its own (merchants.ts, `person`).
- */
 /** What is left of a card line's date once the date itself is removed: "… LEON ON 12 MAY" ends in ON. */
 const DATE_WORDS = new Set(['ON']);
+
+/**
+ * A token that says where or under which legal form a named payee trades, never who it is: a town, a
+ * country code, a legal suffix, a store or terminal number, a date's leftover `ON`. The matcher looks
+ * past these when it asks whether a name stands on its own (merchants.ts, `person`).
+ */
 
 export function isPlaceOrFormToken(token: string): boolean {
   return HAS_DIGIT.test(token) || PLACE_TOKENS.has(token) || COUNTRY_CODES.has(token) || LEGAL_SUFFIXES.has(token) || DATE_WORDS.has(token);
