@@ -62,6 +62,14 @@ async function main(): Promise<void> {
     throw e;
   }
   server.on('error', (e) => log.error({ err: { message: e.message } }, 'server error'));
+  // A stop while the database opens (or is awaited): nothing is in flight yet, so exit at once; the
+  // 'exit' handlers release the DATA_DIR lock. Without this the default action would kill the process.
+  const stopWhileStarting = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'stopped while starting');
+    process.exit(0);
+  };
+  process.on('SIGTERM', stopWhileStarting);
+  process.on('SIGINT', stopWhileStarting);
   let gw;
   try {
     gw = await createGateway(cfg, { log, defaultMetrics: true });
@@ -72,8 +80,6 @@ async function main(): Promise<void> {
   }
   server.off('request', starting);
   server.on('request', gw.app);
-  const a = server.address() as AddressInfo;
-  log.info({ host: a.address, port: a.port }, `listening on http://${a.address}:${a.port} — docs at /docs`);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
@@ -97,9 +103,14 @@ async function main(): Promise<void> {
     log.info('stopped');
     process.exit(0);
   };
+  process.off('SIGTERM', stopWhileStarting);
+  process.off('SIGINT', stopWhileStarting);
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('unhandledRejection', (e) => log.error({ err: { message: (e as Error)?.message } }, 'unhandled rejection'));
+  // Only now: whoever waits for this line may signal at once, and the handlers above are in place.
+  const a = server.address() as AddressInfo;
+  log.info({ host: a.address, port: a.port }, `listening on http://${a.address}:${a.port} — docs at /docs`);
 }
 
 main().catch((e) => {

@@ -177,6 +177,16 @@ describe('start-up failures (the gateway as its own process)', function () {
     noStack(p.out());
   });
 
+  it('stops at once with status 0 on SIGTERM while it waits for PostgreSQL (not killed by the signal)', async () => {
+    const port = await freePort(); // nothing listens there
+    const p = start({ DATABASE_URL: `postgres://gw@127.0.0.1:${port}/gw`, DATABASE_CONNECT_WAIT_MS: '600000', PORT: '0', ...secrets() });
+    await p.waitFor(/PostgreSQL not reachable yet; retrying/);
+    p.child.kill('SIGTERM');
+    expect(await exitOf(p), p.out()).to.equal(0);
+    expect(p.out()).to.match(/stopped while starting/);
+    noStack(p.out());
+  });
+
   it('starts once a PostgreSQL that was down becomes reachable within the wait', async function () {
     if (!(await postgres())) this.skip();
     const target = new URL(postgresUrl()!);
