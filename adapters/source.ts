@@ -62,6 +62,8 @@ export interface FetchContext {
 
 export interface FetchingSource<I = unknown> extends Declared<I> {
   readonly kind: 'fetching';
+  /** The provider as the partner knows it, for messages that blame it ("ValidiFI"). */
+  readonly provider: string;
   fetch(input: I, ctx: FetchContext): Promise<SourceOutput>;
 }
 

@@ -17,12 +17,12 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { bookingDate, isDateTime } from '../../src/model/dates.ts';
+import { bookingDate, instantOf, isDateTime } from '../../src/model/dates.ts';
 import { readAccountHolder, readAccountType } from '../../src/model/accounts.ts';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
 import { currencyCode, opt } from '../schema.ts';
-import { maskAccountNumber, type SourceOutput } from '../source.ts';
+import { maskAccountNumber, SourceError, type SourceOutput } from '../source.ts';
 import type { components } from './generated.ts';
 
 const finite = z.number().finite();
@@ -91,6 +91,16 @@ export function mapHistories(histories: History[], exported: Export | undefined,
   let duplicates = 0;
   let pending = 0;
   const out: Transaction[] = [];
+  // What was asked for: from midnight UTC of the period's first day to the end of its last (the query's
+  // startDateTime/endDateTime); a local date-time (no offset) by its date. A row from outside is ValidiFI
+  // ignoring the range: left out with a warning, and a history of nothing else is its wrong answer.
+  const from = Date.parse(`${o.period.start}T00:00:00Z`);
+  const to = Date.parse(`${o.period.end}T00:00:00Z`) + 86_400_000;
+  const asked = (posted: string) => {
+    const at = instantOf(posted);
+    return at === undefined ? posted.slice(0, 10) >= o.period.start && posted.slice(0, 10) <= o.period.end : at >= from && at < to;
+  };
+  const stray: string[] = [];
   for (const h of histories) {
     for (const t of h.transactions ?? []) {
       received++;
@@ -101,6 +111,10 @@ export function mapHistories(histories: History[], exported: Export | undefined,
       seen.add(t.transactionId);
       if (t.pending) {
         pending++;
+        continue;
+      }
+      if (!asked(t.postedDate)) {
+        stray.push(t.postedDate.slice(0, 10));
         continue;
       }
       const type = t.transactionType?.toLowerCase();
@@ -123,6 +137,15 @@ export function mapHistories(histories: History[], exported: Export | undefined,
     }
   }
   const warnings: string[] = [];
+  if (stray.length) {
+    stray.sort();
+    const span = stray[0] === stray.at(-1) ? stray[0] : `${stray[0]} to ${stray.at(-1)}`;
+    const what = `dated outside the period asked for (${o.period.start} to ${o.period.end})`;
+    if (out.length === 0 && pending === 0) {
+      throw new SourceError(502, `ValidiFI returned ${stray.length} transactions, all ${what}: ${span}; this is ValidiFI's answer, not your request: retry later, and tell support if it persists`, 'validifi_bad_response');
+    }
+    warnings.push(`${stray.length} transactions from ValidiFI ${what} were left out: ${span}`);
+  }
   if (pending) warnings.push(`${pending} pending transactions were left out; only posted transactions are assessed`);
   const type = readAccountType(exported?.accountType);
   const holder = readAccountHolder(exported?.accountHolderName);
@@ -148,7 +171,7 @@ export function mapHistories(histories: History[], exported: Export | undefined,
       time_zone: o.timeZone,
       windows: o.windows,
       upstream_calls: o.upstreamCalls,
-      counts: { received, duplicates, pending_excluded: pending, posted: out.length },
+      counts: { received, duplicates, pending_excluded: pending, outside_period_excluded: stray.length, posted: out.length },
     },
     warnings,
     accounts: type || holder ? [{ account_id: accountId, type, holder, stated }] : [],

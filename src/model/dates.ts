@@ -102,11 +102,20 @@ function zoneFormatter(zone: string): Intl.DateTimeFormat {
  * The caller has checked the string with `isDateTime`.
  */
 export function bookingDate(dateTime: string, zone: string): string {
+  const instant = instantOf(dateTime);
+  return instant === undefined ? dateTime.slice(0, 10) : zoneFormatter(zone).format(instant);
+}
+
+/**
+ * The instant of a provider date-time that has an offset (`Z`, `+02:00`, `+0200`), in epoch ms;
+ * `undefined` for a bare date or a local date-time (no offset), whose date part is its booking date.
+ * The caller has checked the string with `isDateTime`.
+ */
+export function instantOf(dateTime: string): number | undefined {
   const m = DATE_TIME.exec(dateTime)!;
-  if (m[5] === undefined) return m[1]!;
+  if (m[5] === undefined) return undefined;
   const offset = m[5].toUpperCase() === 'Z' ? 'Z' : m[5].length === 5 ? `${m[5].slice(0, 3)}:${m[5].slice(3)}` : m[5];
-  const instant = new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}${offset}`);
-  return zoneFormatter(zone).format(instant);
+  return Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}${offset}`);
 }
 
 /**

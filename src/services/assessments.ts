@@ -28,6 +28,7 @@ import type { Db, Queryable } from '../store/db.ts';
 import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
 import type { Webhooks } from '../webhooks/service.ts';
+import { keepInDateWindow } from './fetched-window.ts';
 import { QuotaGate } from './quota.ts';
 
 export interface AssessmentRequest {
@@ -165,7 +166,8 @@ export class AssessmentService {
     if (adapter.kind !== 'fetching') throw new Error(`source ${source.type} is not a fetching source`);
     let out: SourceOutput;
     try {
-      out = await adapter.fetch(source.input, { partnerId: partner.id, now, credentials: (provider) => this.sources.credentials(partner.id, provider), runtime: this.sources.runtime });
+      const fetched = await adapter.fetch(source.input, { partnerId: partner.id, now, credentials: (provider) => this.sources.credentials(partner.id, provider), runtime: this.sources.runtime });
+      out = keepInDateWindow(fetched, adapter.id, adapter.provider, now);
     } catch (e) {
       if (e instanceof SourceError) {
         if (e.status >= 500) this.log.warn({ source: source.type, partner: partner.id, status: e.status, code: e.code, reason: e.message }, 'source fetch failed');

@@ -31,6 +31,8 @@ export interface SimAccount {
   export?: Record<string, unknown>;
   /** A "Synced" history without its `transactions` field (a payload the gateway must not take for an empty account). */
   omitTransactions?: boolean;
+  /** Send every transaction whatever window was asked for (a provider that ignores the date range). */
+  ignoreRange?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -153,7 +155,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       const status = a.syncStatus ?? 'Synced';
       const base = { userId: '5823BD01-13F6-4D1C-99F2-33B0F3607216', tokenId: '9279BC87-0A9C-4152-8DCD-4F30D7735FF3', syncStatus: status, syncInstructions: a.syncInstructions ?? '', challenges: a.challenges ?? [] };
       if (status !== 'Synced') return send(res, 200, base);
-      const inRange = a.transactions.filter((t) => {
+      const inRange = a.ignoreRange ? a.transactions : a.transactions.filter((t) => {
         const at = Date.parse(t.postedDate);
         return at >= start && at <= end;
       });

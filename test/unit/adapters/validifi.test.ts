@@ -63,7 +63,7 @@ describe('ValidiFI source (nock)', function () {
     expect(byRef.get('a')).to.include({ amount_minor: 1250, date: '2026-07-29', currency: 'USD', balance_minor: 10025, merchant_name: 'MERCHANT a', description: 'NARRATIVE a', source: 'validifi' });
     expect(byRef.get('b')!.amount_minor).to.equal(-200000);
     expect(byRef.get('c')!.amount_minor).to.equal(3000); // Debit decides, whatever the sign
-    expect(out.metadata.counts).to.deep.equal({ received: 6, duplicates: 1, pending_excluded: 1, posted: 4 });
+    expect(out.metadata.counts).to.deep.equal({ received: 6, duplicates: 1, pending_excluded: 1, outside_period_excluded: 0, posted: 4 });
     expect(out.warnings.join(' ')).to.match(/1 pending transactions were left out/);
     expect(byRef.get('a')!.account_id).to.match(/^validifi-[0-9a-f]{12}$/).and.not.include('acct-tok-1');
   });
