@@ -7,6 +7,8 @@ import PgBoss from 'pg-boss';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
 
+const SCHEMA = 'pgboss';
+
 export const QUEUES = { webhook: 'webhook-deliver' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -27,7 +29,7 @@ export class Jobs {
   static async start(db: Db, log: Logger): Promise<Jobs> {
     const boss = new PgBoss({
       db: db.boss(),
-      schema: 'pgboss',
+      schema: SCHEMA,
       // Housekeeping is cheap, but on the embedded database every query waits its turn.
       maintenanceIntervalSeconds: 120,
     } as unknown as PgBoss.ConstructorOptions);
@@ -48,6 +50,18 @@ export class Jobs {
       expireInSeconds: o.expireInSeconds ?? 60,
       ...(o.startAfterSeconds ? { startAfter: o.startAfterSeconds } : {}),
     } as PgBoss.SendOptions);
+  }
+
+  /**
+   * Whether a job of `queue` whose data has `field` = `value` is waiting, running or due for a retry —
+   * read in the caller's transaction `q` (pg-boss keeps jobs in the same database).
+   */
+  async hasLiveJob(q: Queryable, queue: QueueName, field: string, value: string): Promise<boolean> {
+    const { rows } = await q.query<{ live: boolean }>(
+      `select exists(select 1 from ${SCHEMA}.job where name = $1 and data->>$2 = $3 and state in ('created', 'retry', 'active')) as live`,
+      [queue, field, value],
+    );
+    return rows[0]?.live === true;
   }
 
   async work<T extends object>(queue: QueueName, handler: (data: T, jobId: string) => Promise<void>, pollingIntervalSeconds = 0.5): Promise<void> {

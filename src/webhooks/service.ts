@@ -9,12 +9,12 @@
  * whose worker died) and sends again as a new attempt, marking the first one interrupted. The receiver
  * may then see the delivery twice — allowed by the contract (same webhook-id; receivers de-duplicate) —
  * and the log shows both. One delivery has at most one job chain at a time: redelivery of a delivery
- * still pending is refused (see redeliver).
+ * still pending is refused (see redeliver), unless its chain has ended without settling it.
  */
 import { deliveryId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { SecretBox } from '../lib/secrets.ts';
-import type { Jobs } from '../jobs/boss.ts';
+import type { JobOptions, Jobs } from '../jobs/boss.ts';
 import { QUEUES } from '../jobs/boss.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { getPartner } from '../store/partners.ts';
@@ -52,7 +52,7 @@ export class Webhooks {
   async create(q: Queryable, d: { partnerId: string; assessmentId: string | null; event: string; url: string; payload: string }): Promise<string> {
     const id = deliveryId();
     await store.insertDelivery(q, { id, partner_id: d.partnerId, assessment_id: d.assessmentId, event: d.event, url: d.url, payload: d.payload });
-    await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: 0 } satisfies JobData);
+    await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: 0 } satisfies JobData, this.jobOptions());
     return id;
   }
 
@@ -65,10 +65,24 @@ export class Webhooks {
     return this.db.tx(async (q) => {
       const r = await store.reopenForRedelivery(q, id, partnerId);
       if (r === undefined) return 'not_found';
-      if (r === 'pending') return 'pending';
-      await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: 0 } satisfies JobData);
+      if (r === 'pending') {
+        if (await this.jobs.hasLiveJob(q, QUEUES.webhook, 'delivery_id', id)) return 'pending';
+        // Pending with no job left: its chain ended without settling it (pg-boss gave up after the
+        // handler failed on every try). Refusing would leave it stuck for good; start a new chain.
+        this.log.warn({ delivery: id, partner: partnerId }, 'redelivery of a pending delivery that had no job left: starting a new chain');
+      }
+      await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: 0 } satisfies JobData, this.jobOptions());
       return 'queued';
     });
+  }
+
+  /**
+   * A job may run as long as an attempt can (the request timeout) plus a margin for the database work
+   * around it, before pg-boss calls it expired and runs it again: a shorter expiry (pg-boss's 60 s
+   * default against a timeout of up to 60 s) would start a second chain beside a live attempt.
+   */
+  private jobOptions(startAfterSeconds?: number): JobOptions {
+    return { expireInSeconds: Math.ceil(this.cfg.timeoutMs / 1000) + JOB_EXPIRY_MARGIN_S, ...(startAfterSeconds ? { startAfterSeconds } : {}) };
   }
 
   /**
@@ -111,12 +125,15 @@ export class Webhooks {
     const outcome = result.ok ? 'delivered' : result.retryable && delay !== undefined ? 'retrying' : 'failed';
     await this.db.tx(async (q) => {
       await store.settleAttempt(q, { delivery_id: id, attempt, duration_ms: result.durationMs, status_code: result.status, error: result.error }, outcome);
-      if (outcome === 'retrying') await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: retry + 1 } satisfies JobData, { startAfterSeconds: delay! });
+      if (outcome === 'retrying') await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: retry + 1 } satisfies JobData, this.jobOptions(delay));
     });
     this.metrics.webhookAttempts.inc({ outcome });
     this.log.info({ delivery: id, partner: d.partner_id, attempt, status: result.status, outcome, ms: result.durationMs, error: result.error ?? undefined }, 'webhook attempt');
   }
 }
+
+/** What a webhook job may take beyond the attempt's own timeout before pg-boss calls it expired. */
+const JOB_EXPIRY_MARGIN_S = 60;
 
 /** How much longer than the per-attempt timeout an attempt must have been in flight to be called stale. */
 const STALE_MARGIN_MS = 60_000;

@@ -99,7 +99,7 @@ describe('authentication under attack', function () {
       const prefixed = `authtest${randomBytes(3).toString('hex')}`;
       const a = await start({ REDIS_URL: url, AUTH_FAILURES_PER_ADDRESS: '1000', AUTH_FAILURES_PER_PREFIX: '4', AUTH_REFUSAL_DELAY_MS: '0' });
       const b = await start({ REDIS_URL: url, AUTH_FAILURES_PER_ADDRESS: '1000', AUTH_FAILURES_PER_PREFIX: '4', AUTH_REFUSAL_DELAY_MS: '0' });
-      await waitFor(async () => a.gw.keys.sharedCounting && b.gw.keys.sharedCounting, { timeoutMs: 30_000, intervalMs: 100, what: 'both replicas connected to Redis' });
+      await waitFor(async () => a.gw.keys.sharedCounting && b.gw.keys.sharedCounting, { timeoutMs: 90_000, intervalMs: 100, what: 'both replicas connected to Redis' });
       for (let i = 0; i < 4; i++) expect((await call(i % 2 ? a.url : b.url, 'GET', '/api/partner/v1/usage', { key: guess(prefixed) })).status).to.equal(401);
       const r = await call(b.url, 'GET', '/api/partner/v1/usage', { key: guess(prefixed) });
       expect(r.status).to.equal(429);

@@ -46,7 +46,7 @@ async function holdingReceiver(passThrough = 0) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
     received,
-    waitFor: (n: number) => waitFor(async () => (received.length >= n ? received : undefined), { timeoutMs: 20_000, what: `${n} webhook requests` }),
+    waitFor: (n: number) => waitFor(async () => (received.length >= n ? received : undefined), { timeoutMs: 60_000, what: `${n} webhook requests` }),
     close: () =>
       new Promise<void>((r) => {
         for (const res of open) res.destroy();
@@ -72,7 +72,7 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
   const env = { WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_RETRY_DELAYS: '0.5,0.5,0.5', DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
   const deliveries = async (key: string): Promise<Delivery[]> => (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key })).body.deliveries;
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     g = await startGateway(getDb(), env);
   });
   after(async () => g?.stop());
@@ -86,7 +86,7 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
   });
 
   it('records the attempt as in flight before sending, and settles it after', async function () {
-    this.timeout(40_000);
+    this.timeout(180_000);
     rx = await holdingReceiver(0);
     const p = await createPartner(g.url, 'flightbank', { webhook_url: rx.url });
     await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c1', transactions: txs } });
@@ -97,14 +97,14 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
     expect(during!.attempt_log).to.have.length(1);
     expect(during!.attempt_log[0]).to.include({ attempt: 1, outcome: 'in_flight', duration_ms: null, status_code: null, error: null });
     held!.release(200);
-    const after = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), { timeoutMs: 20_000, what: 'delivered' });
+    const after = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), { timeoutMs: 60_000, what: 'delivered' });
     expect(after.attempt_log).to.have.length(1);
     expect(after.attempt_log[0]).to.include({ attempt: 1, outcome: 'succeeded', status_code: 200 });
     expect(after.attempt_log[0]!.duration_ms).to.be.a('number');
   });
 
   it('after a crash mid-send, the restart marks the attempt interrupted and the retry is a new attempt: the log shows both', async function () {
-    this.timeout(90_000);
+    this.timeout(180_000);
     rx = await holdingReceiver(10);
     const p = await createPartner(g.url, 'crashbank', { webhook_url: rx.url });
     const db = getDb();
@@ -139,7 +139,7 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
   });
 
   it('a retry finding its delivery\'s earlier attempt still in flight marks it interrupted (no restart needed)', async function () {
-    this.timeout(40_000);
+    this.timeout(180_000);
     rx = await holdingReceiver(10);
     const p = await createPartner(g.url, 'retrybank', { webhook_url: rx.url });
     const id = 'whd_' + 'd'.repeat(24);
@@ -151,12 +151,12 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
   });
 
   it('two concurrent redeliveries of one delivery start one job chain; the other answers 409', async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     // The first request (the original delivery) is answered; the redelivery is held, so it stays pending.
     rx = await holdingReceiver(1);
     const p = await createPartner(g.url, 'redelbank', { webhook_url: rx.url });
     await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c2', transactions: txs } });
-    const first = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), { timeoutMs: 20_000, what: 'delivered' });
+    const first = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered'), { timeoutMs: 60_000, what: 'delivered' });
     const path = `/api/partner/v1/webhooks/deliveries/${first.delivery_id}/redeliver`;
     const answers = await Promise.all([call(g.url, 'POST', path, { key: p.key }), call(g.url, 'POST', path, { key: p.key })]);
     expect(answers.map((a) => a.status).sort()).to.deep.equal([202, 409]);
@@ -170,13 +170,30 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
     const again = await call(g.url, 'POST', path, { key: p.key });
     expect(again.status).to.equal(409);
     held!.release(200);
-    const done = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered' && d.attempts === 2), { timeoutMs: 20_000, what: 'redelivered' });
+    const done = await waitFor(async () => (await deliveries(p.key)).find((d) => d.state === 'delivered' && d.attempts === 2), { timeoutMs: 60_000, what: 'redelivered' });
     expect(done.attempt_log.map((a) => a.outcome)).to.deep.equal(['succeeded', 'succeeded']);
     expect(rx.received).to.have.length(2);
   });
 
+  it('a pending delivery whose job chain has ended (pg-boss gave up on it) is redelivered, not refused; jobs expire after the attempt timeout plus a margin', async function () {
+    this.timeout(180_000);
+    rx = await holdingReceiver(10);
+    const p = await createPartner(g.url, 'stuckbank', { webhook_url: rx.url });
+    // Pending, with no job: what is left when every try of its job failed before settling it.
+    const id = 'whd_' + 'e'.repeat(24);
+    await insertDelivery(getDb(), { id, partner_id: 'stuckbank', assessment_id: null, event: 'assessment.completed', url: rx.url, payload: '{"stuck":true}' });
+    const r = await call(g.url, 'POST', `/api/partner/v1/webhooks/deliveries/${id}/redeliver`, { key: p.key });
+    expect(r.status, r.text).to.equal(202);
+    const done = await waitFor(async () => (await deliveries(p.key)).find((d) => d.delivery_id === id && d.state === 'delivered'), { timeoutMs: 60_000, what: 'the stuck delivery delivered' });
+    expect(done.attempt_log.map((a) => a.outcome)).to.deep.equal(['succeeded']);
+    expect(rx.received.map((h) => String(h.body))).to.deep.equal(['{"stuck":true}']);
+    // WEBHOOK_TIMEOUT_MS 15000 here: 15 s + the 60 s margin, not pg-boss's 60 s default.
+    const jobs = await getDb().query<{ s: number }>(`select extract(epoch from expire_in)::int as s from pgboss.job where name = 'webhook-deliver' and data->>'delivery_id' = $1`, [id]);
+    expect(jobs.rows.map((j) => j.s)).to.deep.equal([75]);
+  });
+
   it('after a rotation signs with the new and the previous secret for the window (24 h by default), then with the new one only', async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     rx = await holdingReceiver(10);
     const p = await createPartner(g.url, 'rotbank', { webhook_url: rx.url });
     const token = await adminToken();
@@ -210,7 +227,7 @@ onEachDatabase('webhook attempts across a crash, redelivery, rotation', (kind, g
   });
 
   it('a rotation with previous_secret_hours 0 stops the old secret at once; a bad value is a 400', async function () {
-    this.timeout(40_000);
+    this.timeout(180_000);
     rx = await holdingReceiver(10);
     const p = await createPartner(g.url, 'leakbank', { webhook_url: rx.url });
     const token = await adminToken();
