@@ -855,7 +855,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description (x-extension) The delivery is still pending — its attempts and retries are already scheduled, and a second chain would send it twice. Redeliver it once it is delivered or failed. */
+            /** @description (x-extension) The delivery is still pending — its attempts and retries are already scheduled, and a second chain would send it twice. Redeliver it once it is delivered or failed. (A pending delivery whose job chain has ended without settling it is sent again, 202.) */
             409: {
                 headers: {
                     [name: string]: unknown;
