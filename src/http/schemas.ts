@@ -9,6 +9,7 @@ import { isoCurrency, money, opt, printableToken } from '../../adapters/schema.t
 import { ACCOUNT_HOLDERS, ACCOUNT_TYPES } from '../model/accounts.ts';
 import { TransactionSchema, TransactionsSchema } from '../../adapters/transactions/index.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
+import type { SourceRecord } from './assess-request.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
 import { DEFAULT_ACCOUNT_ID } from '../model/transaction.ts';
 import type { VeqtrxTransaction } from '../model/veqtrx.ts';
@@ -94,6 +95,10 @@ assertType<Binds<typeof AccountStatementSchema, Spec['AccountStatement'], 'Accou
 assertType<Binds<typeof SourceInputSchema, Spec['SourceInput'], 'SourceInput'>>();
 assertType<Matches<VeqtrxTransaction, Spec['Transaction'], 'VeqtrxTransaction'>>();
 assertType<Sends<AssessmentResponse, Spec['AssessmentResponse'], 'AssessmentResponse'>>();
+// The evidence's `source` (written by the worker from a SourceRecord): `transactions` or a source's `type`.
+type EvidenceSource = NonNullable<Spec['Evidence']['source']>;
+assertType<Matches<'transactions' | z.output<typeof SourceInputSchema>['type'], EvidenceSource['type'], 'Evidence.source.type'>>();
+assertType<Sends<Omit<SourceRecord, 'type'>, Omit<EvidenceSource, 'type'>, 'Evidence.source'>>();
 
 export const IdempotencyKeySchema = printableToken(255);
 
