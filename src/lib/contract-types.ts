@@ -59,7 +59,11 @@ export type Compare<A, B, P extends string, M extends Mode> =
   : [IsPlainObject<A>, IsPlainObject<B>] extends [true, true] ? CompareObject<A, B, P, M>
   : Leaf<A, B, P, M>;
 
-/** Unions of objects told apart by `type` are compared variant by variant; other unions as wholes. */
+/**
+ * Unions of objects told apart by `type` are compared variant by variant; enums (unions of string
+ * literals) by their members, a drift showing only the members on one side (`never` for none); other
+ * unions as wholes.
+ */
 type CompareUnion<A, B, P extends string, M extends Mode> =
   [A, B] extends [{ type: infer TA extends string }, { type: infer TB extends string }]
     ? [TA, TB] extends [string, string]
@@ -67,7 +71,10 @@ type CompareUnion<A, B, P extends string, M extends Mode> =
         ? { [T in TA]: Compare<Extract<A, { type: T }>, Extract<B, { type: T }>, `${P}<${T}>`, M> }[TA]
         : Drift<`${P}.type`, TA, TB>
       : Leaf<A, B, P, M>
-    : Leaf<A, B, P, M>;
+    : [IsEnum<A>, IsEnum<B>] extends [true, true]
+      ? Fits<A, B, M> extends true ? never : Drift<P, Exclude<A, B>, Exclude<B, A>>
+      : Leaf<A, B, P, M>;
+type IsEnum<T> = [T] extends [string] ? (string extends T ? false : true) : false;
 
 type CompareObject<A, B, P extends string, M extends Mode> =
   HasIndex<B> extends true

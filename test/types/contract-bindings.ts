@@ -18,8 +18,9 @@ import { UpdatePartnerSchema } from '../../src/http/admin-routes.ts';
 import type { components as admin } from '../../src/http/generated/admin-v1.ts';
 import type { components as partner } from '../../src/http/generated/partner-v1.ts';
 import { AssessRequestSchema, CircumstancesSchema } from '../../src/http/schemas.ts';
-import { assertType, type Binds, type Sends } from '../../src/lib/contract-types.ts';
+import { assertType, type Binds, type Matches, type Sends } from '../../src/lib/contract-types.ts';
 import type { AssessmentResponse } from '../../src/model/assessment.ts';
+import type { ErrorCodeOf } from '../../src/lib/errors.ts';
 
 type Spec = partner['schemas'];
 
@@ -48,7 +49,7 @@ assertType<Binds<typeof WithNote, Spec['Transaction'], 'Transaction'>>();
 // An enum that lost (or gained) a member.
 assertType<Binds<typeof CircumstancesSchema, Spec['Circumstances'], 'Circumstances'>>();
 const FewerHousings = CircumstancesSchema.extend({ housing: z.enum(['renter', 'homeowner_mortgage', 'homeowner_outright']).optional() });
-// @ts-expect-error Drift<"Circumstances.housing", "renter" | …, "renter" | … | "social_housing">
+// @ts-expect-error Drift<"Circumstances.housing", never, "social_housing">
 assertType<Binds<typeof FewerHousings, Spec['Circumstances'], 'Circumstances'>>();
 
 // Deep in the request: a field of one `source` variant, seen through AssessRequest and SourceInput.
@@ -88,3 +89,10 @@ assertType<Sends<Omit<AssessmentResponse, 'monthly_income'> & { monthly_income: 
 assertType<Sends<Omit<AssessmentResponse, 'partner_ref'> & { partner_ref?: string | null }, Spec['AssessmentResponse'], 'AssessmentResponse'>>();
 // @ts-expect-error Drift<"AssessmentResponse.warnings[].code", string, "business_account" | …>
 assertType<Sends<Omit<AssessmentResponse, 'warnings'> & { warnings?: Array<{ code: string; detail: string; account_id: string | null }> }, Spec['AssessmentResponse'], 'AssessmentResponse'>>();
+
+// Error codes: the partner spec's enum is the list of codes the partner API sends (src/lib/errors.ts).
+assertType<Matches<ErrorCodeOf<'partner'>, NonNullable<Spec['Error']['code']>, 'partner Error.code'>>();
+// @ts-expect-error Drift<"partner Error.code", "partner_exists", never>
+assertType<Matches<ErrorCodeOf<'partner'> | 'partner_exists', NonNullable<Spec['Error']['code']>, 'partner Error.code'>>();
+// @ts-expect-error Drift<"partner Error.code", never, "quota_exhausted">
+assertType<Matches<Exclude<ErrorCodeOf<'partner'>, 'quota_exhausted'>, NonNullable<Spec['Error']['code']>, 'partner Error.code'>>();

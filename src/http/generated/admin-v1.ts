@@ -192,6 +192,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Error: {
+            detail: string;
+            /**
+             * @description A stable code from the gateway's one closed list (the README's "Error codes" table); these are the ones the admin API sends.
+             * @enum {string}
+             */
+            code: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "unauthorized" | "not_found" | "partner_exists" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "internal_error";
+            /** @description For a 400, the failing paths (`(body)` for the body as a whole). */
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        };
         /** @enum {string} */
         Tier: "pilot" | "standard" | "enterprise";
         CreatePartner: {
@@ -295,14 +308,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": {
-                    detail: string;
-                    code?: string;
-                    errors?: {
-                        path: string;
-                        message: string;
-                    }[];
-                };
+                "application/json": components["schemas"]["Error"];
             };
         };
     };

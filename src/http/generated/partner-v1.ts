@@ -168,7 +168,12 @@ export interface components {
     schemas: {
         Error: {
             detail: string;
-            code?: string;
+            /**
+             * @description A stable code from one closed list: the README's "Error codes" table gives each one's status,
+             *     meaning and whether the same request may succeed if sent again.
+             * @enum {string}
+             */
+            code?: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "too_deeply_nested" | "too_many_transactions" | "date_out_of_window" | "no_transactions_to_assess" | "mixed_currency" | "invalid_date" | "invalid_amount" | "invalid_source" | "no_transactions" | "validifi_account_not_found" | "unauthorized" | "browser_request_refused" | "not_found" | "idempotency_in_progress" | "delivery_pending" | "validifi_sync_in_progress" | "validifi_reconnect_required" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "idempotency_key_reused" | "provider_not_configured" | "quota_exhausted" | "auth_rate_limited" | "auth_busy" | "internal_error" | "validifi_bad_response" | "validifi_unreachable" | "validifi_rate_limited" | "validifi_credentials_refused" | "validifi_unauthorized" | "validifi_timeout";
             errors?: {
                 path: string;
                 message: string;
