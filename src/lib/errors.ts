@@ -35,7 +35,7 @@ const ADMIN = ['admin'] as const;
 
 export const ERROR_CODES = {
   validation_error: { status: 400, apis: BOTH, retry: false, meaning: 'The body, a query parameter or a header is not what the operation accepts; `errors` names each path.' },
-  malformed_json: { status: 400, apis: BOTH, retry: false, meaning: 'The body is not JSON (or not UTF-8).' },
+  malformed_json: { status: 400, apis: BOTH, retry: false, meaning: 'The body is not JSON (for `POST /assess`, also one that is not valid UTF-8).' },
   invalid_string: { status: 400, apis: BOTH, retry: false, meaning: 'A string or key with a lone surrogate or a control character (U+0000–U+001F, U+007F); `errors` names the path.' },
   bad_request: { status: 400, apis: BOTH, retry: false, meaning: 'A request the HTTP layer could not read (e.g. a body cut short).' },
   too_deeply_nested: { status: 400, apis: PARTNER, retry: false, meaning: 'JSON nested more than 32 levels.' },
@@ -58,7 +58,7 @@ export const ERROR_CODES = {
   partner_exists: { status: 409, apis: ADMIN, retry: false, meaning: 'A partner with this `partner_id` already exists.' },
   body_too_large: { status: 413, apis: BOTH, retry: false, meaning: 'The body is larger than the limit: `BODY_LIMIT` (8 MB) for `POST /assess`, 100 KB for every other JSON body (the admin API\'s included).' },
   unsupported_media_type: { status: 415, apis: BOTH, retry: false, meaning: 'A body that is not `application/json`.' },
-  unsupported_encoding: { status: 415, apis: BOTH, retry: false, meaning: 'A charset other than UTF-8, or a `Content-Encoding` the gateway does not read.' },
+  unsupported_encoding: { status: 415, apis: BOTH, retry: false, meaning: 'A charset other than UTF-8 (`POST /assess`) or than a Unicode one (other JSON bodies), or a `Content-Encoding` the gateway does not read.' },
   idempotency_key_reused: { status: 422, apis: PARTNER, retry: false, meaning: 'This `Idempotency-Key` was used with another body.' },
   provider_not_configured: { status: 422, apis: PARTNER, retry: false, meaning: 'The partner has no credentials for the source\'s provider: an administrator stores them first.' },
   quota_exhausted: { status: 429, apis: PARTNER, retry: false, meaning: 'The monthly quota is used up; it resets on the 1st of next month (UTC).' },

@@ -311,6 +311,39 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The body is refused before the operation looks at it: `malformed_json` when it is not JSON;
+         *     `invalid_string` when a string or a key anywhere in it holds a lone surrogate
+         *     (ill-formed Unicode, e.g. `"\ud800"`) or a control character (U+0000–U+001F, tab and newline
+         *     included, and U+007F), with `errors` naming the path. Otherwise `validation_error`, with `errors`
+         *     naming each field the operation does not accept.
+         */
+        BadBody: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `body_too_large`: the body is over the admin API's limit of 100 KB (refused before it is read). */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `unsupported_media_type`: a body that is not `application/json`; `unsupported_encoding`: a charset that is not a Unicode one (UTF-8, UTF-16, …), or a `Content-Encoding` the gateway does not read. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         PartnerId: string;
@@ -366,9 +399,11 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedPartner"];
                 };
             };
-            400: components["responses"]["Error"];
+            400: components["responses"]["BadBody"];
             401: components["responses"]["Error"];
             409: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getPartner: {
@@ -419,9 +454,11 @@ export interface operations {
                     "application/json": components["schemas"]["Partner"];
                 };
             };
-            400: components["responses"]["Error"];
+            400: components["responses"]["BadBody"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     issueKey: {
@@ -509,9 +546,11 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["Error"];
+            400: components["responses"]["BadBody"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     signOffProduction: {
@@ -589,9 +628,11 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderCredentials"];
                 };
             };
-            400: components["responses"]["Error"];
+            400: components["responses"]["BadBody"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteProviderCredentials: {
