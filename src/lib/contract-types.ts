@@ -12,7 +12,7 @@
  * (`Drift<where, the code's type, the spec's type>`; a key on one side only is `"present"`/`"absent"`, an
  * optionality drift `"optional"`/`"required"`.)
  *
- * Two relations:
+ * Three relations:
  * - `Binds<Schema, Spec>` (requests): what the zod schema accepts is what the spec describes. Keys a
  *   client may leave out are the optional keys of the schema's input (`z.input`: a field with a default
  *   may be omitted though the parsed value always has it); value types are the schema's output
@@ -21,9 +21,11 @@
  * - `Sends<T, Spec>` (responses): a value of type T is what the spec describes — the same keys, every key
  *   the spec requires always present, and each value's type within the spec's (a closed set of
  *   categories within the spec's open map is fine; a string where the spec has a number is not).
+ * - `Matches<T, Spec>`: a plain type (a model, a list of codes) is exactly the spec's, both ways.
  *
  * Objects, arrays, `null`-able values and unions discriminated by `type` (the `source` variants) are
- * compared field by field; other unions (enums) and primitives as whole types.
+ * compared field by field, enums member by member, other unions and primitives as whole types.
+ * Formats, patterns, lengths and ranges are not types: the contract tests check those at run time.
  */
 import type { z } from 'zod';
 
