@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { isDateTime, isRealIsoDate, isTimeZone } from '../src/model/dates.ts';
 import { hasAtMostTwoDecimals, isIsoCurrency } from '../src/model/money.ts';
 
-export const opt = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === null ? undefined : v), s.optional());
+/** `null` is absent. The input is typed (not `unknown`) so that `z.input` of a schema says what a client may send (src/lib/contract-types.ts). */
+export const opt = <T extends z.ZodType>(s: T) => z.preprocess((v: z.input<T> | null | undefined) => (v === null ? undefined : v), s.optional());
 
 /** A major-unit amount with at most two decimals, within [min, max]. */
 export const money = (min: number, max: number) =>

@@ -18,6 +18,7 @@ import type { z } from 'zod';
 import type { AccountFacts } from '../src/model/accounts.ts';
 import type { Transaction } from '../src/model/transaction.ts';
 import type { ProviderRuntime } from './runtime.ts';
+import type { ErrorCode } from '../src/lib/errors.ts';
 
 export interface SourceOutput {
   transactions: Transaction[];
@@ -79,7 +80,7 @@ export class SourceError extends Error {
   constructor(
     readonly status: 400 | 409 | 422 | 502 | 504,
     message: string,
-    readonly code: string,
+    readonly code: ErrorCode,
   ) {
     super(message);
     this.name = 'SourceError';
@@ -91,7 +92,7 @@ export const maskAccountNumber = (n: string | undefined): string | null => (n &&
 
 /** A provider's data that the gateway will not assess as it stands: a 400 naming what is wrong. */
 export class SourceInputError extends SourceError {
-  constructor(message: string, code = 'invalid_source') {
+  constructor(message: string, code: ErrorCode = 'invalid_source') {
     super(400, message, code);
     this.name = 'SourceInputError';
   }

@@ -13,7 +13,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A bearer token for the client credentials (expires after about 20 minutes; cache and reuse it) */
+        /**
+         * A bearer token for the client credentials (expires after about 20 minutes; cache and reuse it)
+         * @description The client credentials are in the body; this call needs no bearer token.
+         */
         post: operations["token"];
         delete?: never;
         options?: never;

@@ -24,6 +24,7 @@ import type { Transaction } from '../../src/model/transaction.ts';
 import { currencyCode, opt } from '../schema.ts';
 import { maskAccountNumber, SourceError, type SourceOutput } from '../source.ts';
 import type { components } from './generated.ts';
+import { assertType, type Binds } from '../../src/lib/contract-types.ts';
 
 const finite = z.number().finite();
 
@@ -64,11 +65,11 @@ export const WireExport = z.object({
 export type History = z.output<typeof WireHistory>;
 export type Export = z.output<typeof WireExport>;
 
-// The runtime schemas read what the spec describes (a compile error when the two drift apart).
-const _history = (h: History): components['schemas']['TransactionHistory'] => h;
-const _export = (e: Export): components['schemas']['AccountExport'] => e;
-void _history;
-void _export;
+// The runtime schemas read what the spec describes: a field that drifts in type, optionality or
+// presence is a compile error naming it (src/lib/contract-types.ts).
+assertType<Binds<typeof WireTransaction, components['schemas']['Transaction'], 'Transaction'>>();
+assertType<Binds<typeof WireHistory, components['schemas']['TransactionHistory'], 'TransactionHistory'>>();
+assertType<Binds<typeof WireExport, components['schemas']['AccountExport'], 'AccountExport'>>();
 
 export const isSynced = (h: History) => h.syncStatus.trim().toLowerCase() === 'synced';
 

@@ -10,7 +10,8 @@ import type { Db } from '../store/db.ts';
 import { TIERS } from '../store/partners.ts';
 import type { components } from './generated/admin-v1.ts';
 import { WebhookUrlSchema } from './schemas.ts';
-import { assertType, parseOr400, type Exactly } from './validate.ts';
+import { assertType, type Binds } from '../lib/contract-types.ts';
+import { parseOr400 } from './validate.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'must be 3–40 characters of a–z, 0–9 and "-", starting and ending with a letter or digit');
 
@@ -41,10 +42,11 @@ const ListAssessmentsSchema = z.object({
   before: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
 });
 
-assertType<Exactly<z.output<typeof CreatePartnerSchema>, components['schemas']['CreatePartner']>>();
-assertType<Exactly<z.output<typeof UpdatePartnerSchema>, components['schemas']['UpdatePartner']>>();
-assertType<Exactly<z.output<typeof RotateWebhookSecretSchema>, components['schemas']['RotateWebhookSecret']>>();
-assertType<Exactly<z.output<typeof SetValidifiCredentialsSchema>, components['schemas']['SetProviderCredentials']>>();
+// Bound to the spec (src/lib/contract-types.ts): a field that drifts is a compile error naming it.
+assertType<Binds<typeof CreatePartnerSchema, components['schemas']['CreatePartner'], 'CreatePartner'>>();
+assertType<Binds<typeof UpdatePartnerSchema, components['schemas']['UpdatePartner'], 'UpdatePartner'>>();
+assertType<Binds<typeof RotateWebhookSecretSchema, components['schemas']['RotateWebhookSecret'], 'RotateWebhookSecret'>>();
+assertType<Binds<typeof SetValidifiCredentialsSchema, components['schemas']['SetProviderCredentials'], 'SetProviderCredentials'>>();
 
 export function adminRouter(d: { db: Db; partners: PartnerService; providers: ProviderCredentials; adminSecret: string; adminTokenMaxTtlSeconds: number; json: RequestHandler[] }): Router {
   const r = Router();

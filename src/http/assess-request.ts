@@ -4,7 +4,7 @@
  * validating 10,000 transactions never holds the event loop that serves HTTP and the database.
  * Failures come back as values (they cross a thread boundary), shaped as the API's 400.
  */
-import type { FieldError } from '../lib/errors.ts';
+import type { ErrorCode, FieldError } from '../lib/errors.ts';
 import type { AccountFacts } from '../model/accounts.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import { DEFAULT_CURRENCY, toMinor } from '../model/money.ts';
@@ -51,7 +51,7 @@ export interface DecodedRequest {
   transactions: Transaction[];
 }
 
-export type DecodeFailure = { kind: 'failed'; status: 400; code: string; detail: string; errors?: FieldError[] };
+export type DecodeFailure = { kind: 'failed'; status: 400; code: ErrorCode; detail: string; errors?: FieldError[] };
 
 /**
  * The request states a currency and a transaction is in another: refused as a mixed-currency request
@@ -99,9 +99,9 @@ export function parseJsonBytes(bytes: Uint8Array): { ok: true; value: unknown } 
   }
 }
 
-const failure = (code: string, detail: string): DecodeFailure => ({ kind: 'failed', status: 400, code, detail });
+const failure = (code: ErrorCode, detail: string): DecodeFailure => ({ kind: 'failed', status: 400, code, detail });
 
-const fieldFailure = (code: string, what: string, e: FieldError): DecodeFailure => ({ kind: 'failed', status: 400, code, detail: `${what}: ${e.path}: ${e.message}`, errors: [e] });
+const fieldFailure = (code: ErrorCode, what: string, e: FieldError): DecodeFailure => ({ kind: 'failed', status: 400, code, detail: `${what}: ${e.path}: ${e.message}`, errors: [e] });
 
 /** The first date outside the accepted window (src/model/dates.ts), as a 400 naming its path. */
 export function dateWindowFailure(dates: Iterable<{ path: string; date: string }>, now: Date): DecodeFailure | undefined {

@@ -1,7 +1,10 @@
 /** Cross-cutting HTTP concerns: request ids, access logs and metrics, browser refusal, and one error shape. */
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { ApiError, badRequest, forbidden, notFound } from '../lib/errors.ts';
+import { ApiError, badRequest, forbidden, notFound, type ErrorCode, type ErrorCodeOf, type FieldError } from '../lib/errors.ts';
+import { assertType, type Matches } from '../lib/contract-types.ts';
+import type { components as Admin } from './generated/admin-v1.ts';
+import type { components as Partner } from './generated/partner-v1.ts';
 import { stringFailure } from './input-guards.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -47,6 +50,10 @@ export const refuseBrowsers: RequestHandler = (req, _res, next) => {
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound('No such route'));
 
+// The `code` enum of each spec's error is exactly the codes that API can send (src/lib/errors.ts, ERROR_CODES).
+assertType<Matches<ErrorCodeOf<'partner'>, NonNullable<Partner['schemas']['Error']['code']>, 'partner Error.code'>>();
+assertType<Matches<ErrorCodeOf<'admin'>, Admin['schemas']['Error']['code'], 'admin Error.code'>>();
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let e: ApiError;
@@ -62,8 +69,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       e = new ApiError(500, 'Internal error — try again. Persistent 500s should be escalated with the X-Request-Id.', 'internal_error');
     }
     if (res.headersSent) return;
-    const body: Record<string, unknown> = { detail: e.detail };
-    if (e.code) body.code = e.code;
+    const body: { detail: string; code: ErrorCode; errors?: FieldError[] } = { detail: e.detail, code: e.code };
     if (e.errors) body.errors = e.errors;
     res.status(e.status).json(body);
   };

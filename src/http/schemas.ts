@@ -9,13 +9,14 @@ import { isoCurrency, money, opt, printableToken } from '../../adapters/schema.t
 import { ACCOUNT_HOLDERS, ACCOUNT_TYPES } from '../model/accounts.ts';
 import { TransactionSchema, TransactionsSchema } from '../../adapters/transactions/index.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
+import type { SourceRecord } from './assess-request.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
 import { DEFAULT_ACCOUNT_ID } from '../model/transaction.ts';
 import type { VeqtrxTransaction } from '../model/veqtrx.ts';
 import { checkUrlForm, type UnsafeTargetError } from '../lib/ssrf.ts';
 import { ASSESSMENT_ID } from '../lib/ids.ts';
 import type { components } from './generated/partner-v1.ts';
-import { assertType, type Exactly } from './validate.ts';
+import { assertType, type Binds, type Matches, type Sends } from '../lib/contract-types.ts';
 
 export const CircumstancesSchema = z.object({
   housing: opt(z.enum(HOUSING_TYPES, { error: `must be one of ${HOUSING_TYPES.join(', ')}` })),
@@ -84,14 +85,20 @@ function checkAccountStatements(accounts: ReadonlyArray<{ account_id: string }>,
 
 export type AssessRequest = z.output<typeof AssessRequestSchema>;
 
-assertType<Exactly<AssessRequest, components['schemas']['AssessRequest']>>();
-assertType<Exactly<z.output<typeof TransactionSchema>, components['schemas']['Transaction']>>();
-assertType<Exactly<z.output<typeof CircumstancesSchema>, components['schemas']['Circumstances']>>();
-// Values too: what we accept must be assignable to what the contract describes. (Responses are
-// checked against the spec's schemas at run time by the contract tests.)
-export const _contract = (r: AssessRequest): components['schemas']['AssessRequest'] => r;
-assertType<Exactly<AssessmentResponse, components['schemas']['AssessmentResponse']>>();
-assertType<Exactly<VeqtrxTransaction, components['schemas']['Transaction']>>();
+// Bound to the spec (src/lib/contract-types.ts): a field that drifts in type, optionality or presence
+// is a compile error naming it. Responses are also checked against the spec at run time by the contract tests.
+type Spec = components['schemas'];
+assertType<Binds<typeof AssessRequestSchema, Spec['AssessRequest'], 'AssessRequest'>>();
+assertType<Binds<typeof TransactionSchema, Spec['Transaction'], 'Transaction'>>();
+assertType<Binds<typeof CircumstancesSchema, Spec['Circumstances'], 'Circumstances'>>();
+assertType<Binds<typeof AccountStatementSchema, Spec['AccountStatement'], 'AccountStatement'>>();
+assertType<Binds<typeof SourceInputSchema, Spec['SourceInput'], 'SourceInput'>>();
+assertType<Matches<VeqtrxTransaction, Spec['Transaction'], 'VeqtrxTransaction'>>();
+assertType<Sends<AssessmentResponse, Spec['AssessmentResponse'], 'AssessmentResponse'>>();
+// The evidence's `source` (written by the worker from a SourceRecord): `transactions` or a source's `type`.
+type EvidenceSource = NonNullable<Spec['Evidence']['source']>;
+assertType<Matches<'transactions' | z.output<typeof SourceInputSchema>['type'], EvidenceSource['type'], 'Evidence.source.type'>>();
+assertType<Sends<Omit<SourceRecord, 'type'>, Omit<EvidenceSource, 'type'>, 'Evidence.source'>>();
 
 export const IdempotencyKeySchema = printableToken(255);
 

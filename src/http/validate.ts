@@ -20,7 +20,3 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what 
   const f = zodFailure(r.error, what, root);
   throw badRequest(f.detail, f.errors);
 }
-
-/** Compile-time tie between a zod schema and an OpenAPI-generated type: same keys, compatible values. */
-export type Exactly<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
-export function assertType<_T extends true>(): void {}

@@ -22,7 +22,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import bcrypt from 'bcrypt';
-import { ApiError, unauthorized } from '../lib/errors.ts';
+import { ApiError, unauthorized, type ErrorCode } from '../lib/errors.ts';
 import { keyId, randomToken } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import { BusyError, clientAddressKey, FailureLimiter, Semaphore } from '../lib/rate-limit.ts';
@@ -229,7 +229,7 @@ export class KeyVerifier {
 
 /** A 429 with the seconds to put in Retry-After. */
 export class RetryLater extends ApiError {
-  constructor(detail: string, code: string, readonly retryAfterSeconds: number) {
+  constructor(detail: string, code: ErrorCode, readonly retryAfterSeconds: number) {
     super(429, detail, code);
   }
 }

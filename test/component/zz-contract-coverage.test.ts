@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { covered, documented } from '../helpers/contract.ts';
+import { covered, documented, withBody } from '../helpers/contract.ts';
 
 /**
  * Runs last (file order): every operation in openapi/ must have been called by the suite with its
@@ -19,5 +19,11 @@ describe('contract coverage', () => {
     if (covered.size === 0) this.skip();
     const refusals = [...documented].filter((k) => / 40[13]$/.test(k));
     expect(refusals.filter((k) => !covered.has(k)), 'refusals never seen: see test/component/security-matrix.test.ts').to.deep.equal([]);
+  });
+
+  it('exercised each admin operation that takes a body with the body refusals it documents (400 invalid_string, 413, 415)', function () {
+    if (covered.size === 0) this.skip();
+    const refusals = [...withBody].filter((op) => op.startsWith('admin ')).flatMap((op) => [`${op} 400 invalid_string`, `${op} 413 body_too_large`, `${op} 415 unsupported_media_type`]);
+    expect(refusals.filter((k) => !covered.has(k)), 'body refusals never seen: see test/component/admin-body-refusals.test.ts').to.deep.equal([]);
   });
 });

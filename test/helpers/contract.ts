@@ -1,14 +1,14 @@
 /**
  * Contract checking: every response a component test receives is validated against openapi/*.yaml
  * (status documented for the route, body matching the schema). `covered` records which operations and
- * statuses the suite exercised.
+ * statuses the suite exercised, and for an error body also with its `code`.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
-type Doc = { servers: Array<{ url: string }>; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { responses?: Record<string, unknown> } };
+type Doc = { servers: Array<{ url: string }>; paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>; components: { responses?: Record<string, unknown> } };
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
@@ -30,9 +30,12 @@ for (const [id, file] of [['partner', 'openapi/partner-v1.yaml'], ['admin', 'ope
  */
 export const covered: Set<string> = ((globalThis as { __contractCovered?: Set<string> }).__contractCovered ??= new Set<string>());
 export const documented = new Set<string>();
+/** The operations that take a request body (`admin POST /partners`, …). */
+export const withBody = new Set<string>();
 for (const d of docs) for (const [t, ops] of Object.entries(d.doc.paths)) for (const [m, op] of Object.entries(ops)) {
   if (typeof op !== 'object' || !op.responses) continue;
   for (const s of Object.keys(op.responses)) documented.add(`${d.id} ${m.toUpperCase()} ${t} ${s}`);
+  if (op.requestBody) withBody.add(`${d.id} ${m.toUpperCase()} ${t}`);
 }
 
 const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -61,6 +64,8 @@ export function checkResponse(method: string, urlPath: string, status: number, b
     response = d.doc.components.responses![response.$ref.split('/').pop()!] as typeof response;
   }
   covered.add(`${d.id} ${method.toUpperCase()} ${route.template} ${status}`);
+  const code = (body as { code?: unknown } | undefined)?.code;
+  if (status >= 400 && typeof code === 'string') covered.add(`${d.id} ${method.toUpperCase()} ${route.template} ${status} ${code}`);
   if (!response?.content?.['application/json']) return;
   const validate = ajv.getSchema(`${d.id}${pointer}/content/application~1json/schema`);
   if (!validate) throw new Error(`contract: no schema at ${d.id}${pointer}`);

@@ -192,6 +192,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Error: {
+            detail: string;
+            /**
+             * @description A stable code from the gateway's one closed list (the README's "Error codes" table); these are the ones the admin API sends.
+             * @enum {string}
+             */
+            code: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "unauthorized" | "not_found" | "partner_exists" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "internal_error";
+            /** @description For a 400, the failing paths (`(body)` for the body as a whole). */
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+        };
         /** @enum {string} */
         Tier: "pilot" | "standard" | "enterprise";
         CreatePartner: {
@@ -295,14 +308,40 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": {
-                    detail: string;
-                    code?: string;
-                    errors?: {
-                        path: string;
-                        message: string;
-                    }[];
-                };
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The body is refused before the operation looks at it: `malformed_json` when it is not JSON;
+         *     `invalid_string` when a string or a key anywhere in it holds a lone surrogate
+         *     (ill-formed Unicode, e.g. `"\ud800"`) or a control character (U+0000–U+001F, tab and newline
+         *     included, and U+007F), with `errors` naming the path. Otherwise `validation_error`, with `errors`
+         *     naming each field the operation does not accept.
+         */
+        BadBody: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `body_too_large`: the body is over the admin API's limit of 100 KB (refused before it is read). */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `unsupported_media_type`: a body that is not `application/json`; `unsupported_encoding`: a charset that is not a Unicode one (UTF-8, UTF-16, …), or a `Content-Encoding` the gateway does not read. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
             };
         };
     };
@@ -360,9 +399,11 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedPartner"];
                 };
             };
-            400: components["responses"]["Error"];
+            400: components["responses"]["BadBody"];
             401: components["responses"]["Error"];
             409: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getPartner: {
@@ -413,9 +454,11 @@ export interface operations {
                     "application/json": components["schemas"]["Partner"];
                 };
             };
-            400: components["responses"]["Error"];
+            400: components["responses"]["BadBody"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     issueKey: {
@@ -503,9 +546,11 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["Error"];
+            400: components["responses"]["BadBody"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     signOffProduction: {
@@ -583,9 +628,11 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderCredentials"];
                 };
             };
-            400: components["responses"]["Error"];
+            400: components["responses"]["BadBody"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteProviderCredentials: {

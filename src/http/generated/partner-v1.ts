@@ -168,7 +168,12 @@ export interface components {
     schemas: {
         Error: {
             detail: string;
-            code?: string;
+            /**
+             * @description A stable code from one closed list: the README's "Error codes" table gives each one's status,
+             *     meaning and whether the same request may succeed if sent again.
+             * @enum {string}
+             */
+            code?: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "too_deeply_nested" | "too_many_transactions" | "date_out_of_window" | "no_transactions_to_assess" | "mixed_currency" | "invalid_date" | "invalid_amount" | "invalid_source" | "no_transactions" | "validifi_account_not_found" | "unauthorized" | "browser_request_refused" | "not_found" | "idempotency_in_progress" | "delivery_pending" | "validifi_sync_in_progress" | "validifi_reconnect_required" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "idempotency_key_reused" | "provider_not_configured" | "quota_exhausted" | "auth_rate_limited" | "auth_busy" | "internal_error" | "validifi_bad_response" | "validifi_unreachable" | "validifi_rate_limited" | "validifi_credentials_refused" | "validifi_unauthorized" | "validifi_timeout";
             errors?: {
                 path: string;
                 message: string;
@@ -367,7 +372,7 @@ export interface components {
         PlaidTransaction: {
             transaction_id: string;
             account_id: string;
-            /** @description Plaid sign (positive = money out) */
+            /** @description Plaid sign (positive = money out), at most 2 decimals. */
             amount: number;
             iso_currency_code?: string;
             unofficial_currency_code?: string;
@@ -476,7 +481,7 @@ export interface components {
             monthly_quota: number;
             current_usage: number;
             remaining: number;
-            /** @description Always "1st of next month" */
+            /** @description Always "1st of next month", as the Veqtrx page shows. */
             reset_date: string;
             /**
              * Format: date-time
@@ -489,7 +494,7 @@ export interface components {
             attempt: number;
             /** Format: date-time */
             started_at: string;
-            /** @description null while in flight */
+            /** @description null while in flight, and for an interrupted attempt. */
             duration_ms: number | null;
             status_code: number | null;
             error: string | null;
@@ -540,6 +545,30 @@ export interface components {
             confidence: Record<string, never>;
             fca: Record<string, never>;
             ledger: Record<string, never>[];
+            /** @description Where the transactions came from, and what the source said about them (README, Sources). */
+            source?: {
+                /**
+                 * @description `transactions` for the Veqtrx call's raw transactions; otherwise the `source` object's `type`.
+                 * @enum {string}
+                 */
+                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions";
+                /** @description What the source says about the data: accounts, institution, counts (account numbers only as their last four digits). */
+                metadata: {
+                    [key: string]: unknown;
+                };
+                /** @description What the lender should know about the mapping (pending transactions left out, an account export no longer available, another currency than GBP, …). */
+                warnings: string[];
+                /** @description What the source (or the request's `accounts`) states about each account; the account warnings follow from it. */
+                accounts?: {
+                    account_id: string;
+                    /** @enum {string} */
+                    type?: "current" | "savings" | "business" | "credit_card" | "loan" | "investment" | "other";
+                    /** @enum {string} */
+                    holder?: "sole" | "joint" | "joint_with_attorney" | "attorney" | "business" | "other";
+                    /** @description The source's own words for the type or holder. */
+                    stated?: string;
+                }[];
+            };
         };
     };
     responses: {
@@ -673,6 +702,8 @@ export interface components {
     headers: {
         /** @description Identifies the request in our logs; quote it in support requests. */
         "X-Request-Id": string;
+        /** @description `true` when this response is the stored first response to an earlier request with the same `Idempotency-Key` and the same body, sent again byte for byte at no further cost; absent otherwise. */
+        "Idempotent-Replayed": "true";
         /** @description (x-extension) Seconds to wait before trying again (sent with the 429s of the failed-attempt limits). */
         "Retry-After": string;
     };
@@ -704,6 +735,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
