@@ -63,8 +63,8 @@ export interface FetchContext {
 
 export interface FetchingSource<I = unknown> extends Declared<I> {
   readonly kind: 'fetching';
-  /** The provider as the partner knows it, for messages that blame it ("ValidiFI"). */
-  readonly provider: string;
+  /** The provider as the partner knows it, for messages that blame it ("ValidiFI"), and the code of its wrong answers. */
+  readonly provider: { name: string; badResponse: ErrorCode };
   fetch(input: I, ctx: FetchContext): Promise<SourceOutput>;
 }
 

@@ -127,7 +127,7 @@ function notSynced(h: History): SourceError {
 export const validifi: FetchingSource<ValidifiSourceInput> = {
   id: 'validifi',
   kind: 'fetching',
-  provider: 'ValidiFI',
+  provider: { name: 'ValidiFI', badResponse: 'validifi_bad_response' },
   schema: ValidifiSourceSchema,
   *dates(input) {
     if (input.start_date) yield { path: 'start_date', date: input.start_date };

@@ -167,7 +167,7 @@ export class AssessmentService {
     let out: SourceOutput;
     try {
       const fetched = await adapter.fetch(source.input, { partnerId: partner.id, now, credentials: (provider) => this.sources.credentials(partner.id, provider), runtime: this.sources.runtime });
-      out = keepInDateWindow(fetched, adapter.id, adapter.provider, now);
+      out = keepInDateWindow(fetched, adapter.provider, now);
     } catch (e) {
       if (e instanceof SourceError) {
         if (e.status >= 500) this.log.warn({ source: source.type, partner: partner.id, status: e.status, code: e.code, reason: e.message }, 'source fetch failed');

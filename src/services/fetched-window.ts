@@ -5,10 +5,10 @@
  * (the lender cannot fix them); a history with nothing inside is the provider's wrong answer, a 502
  * naming it — never a 400 that would send the lender looking for a mistake of theirs.
  */
-import { SourceError, type SourceOutput } from '../../adapters/source.ts';
+import { SourceError, type FetchingSource, type SourceOutput } from '../../adapters/source.ts';
 import { dateWindow, DATE_WINDOW_MONTHS } from '../model/dates.ts';
 
-export function keepInDateWindow(out: SourceOutput, source: string, provider: string, now: Date): SourceOutput {
+export function keepInDateWindow(out: SourceOutput, provider: FetchingSource['provider'], now: Date): SourceOutput {
   const w = dateWindow(now);
   const outside = out.transactions.filter((t) => t.date < w.first || t.date > w.last);
   if (outside.length === 0) return out;
@@ -16,12 +16,12 @@ export function keepInDateWindow(out: SourceOutput, source: string, provider: st
   const dates = outside.map((t) => t.date).sort();
   const span = dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`;
   if (outside.length === out.transactions.length) {
-    throw new SourceError(502, `${provider} returned ${outside.length} transactions, all ${what}: ${span}; this is ${provider}'s answer, not your request: retry later, and tell support if it persists`, `${source}_bad_response`);
+    throw new SourceError(502, `${provider.name} returned ${outside.length} transactions, all ${what}: ${span}; this is ${provider.name}'s answer, not your request: retry later, and tell support if it persists`, provider.badResponse);
   }
   return {
     ...out,
     transactions: out.transactions.filter((t) => t.date >= w.first && t.date <= w.last),
     metadata: { ...out.metadata, outside_window_excluded: outside.length },
-    warnings: [...out.warnings, `${outside.length} transactions from ${provider} ${what} were left out: ${span}`],
+    warnings: [...out.warnings, `${outside.length} transactions from ${provider.name} ${what} were left out: ${span}`],
   };
 }
