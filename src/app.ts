@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { Db } from './store/db.ts';
 import type { Logger } from './lib/logger.ts';
 import { adminRouter } from './http/admin-routes.ts';
-import type { Metrics } from './http/metrics.ts';
+import type { Metrics } from './lib/metrics.ts';
 import { JSON_BODY_LIMIT, errorHandler, notFoundHandler, refuseBadStrings, requestContext, requireJson, requireUtf8 } from './http/middleware.ts';
 import { partnerRouter } from './http/partner-routes.ts';
 import type { AssessmentService } from './services/assessments.ts';

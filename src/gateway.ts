@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import { Jobs } from './jobs/boss.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { SecretBox } from './lib/secrets.ts';
-import { Metrics } from './http/metrics.ts';
+import { Metrics } from './lib/metrics.ts';
 import { AssessmentService } from './services/assessments.ts';
 import { createAssessor } from './services/assessor.ts';
 import { KeyVerifier } from './services/keys.ts';

@@ -8,10 +8,10 @@ import { SetValidifiCredentialsSchema, type ProviderCredentials } from '../servi
 import { listAssessments } from '../store/assessments.ts';
 import type { Db } from '../store/db.ts';
 import { TIERS } from '../store/partners.ts';
-import type { components } from './generated/admin-v1.ts';
-import { WebhookUrlSchema } from './schemas.ts';
+import type { components } from '../contract/generated/admin-v1.ts';
+import { WebhookUrlSchema } from '../contract/schemas.ts';
 import { assertType, type Binds } from '../lib/contract-types.ts';
-import { parseOr400 } from './validate.ts';
+import { parseOr400 } from '../contract/validate.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'must be 3–40 characters of a–z, 0–9 and "-", starting and ending with a letter or digit');
 

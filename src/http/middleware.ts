@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { ApiError, badRequest, forbidden, notFound, type ErrorCode, type ErrorCodeOf, type FieldError } from '../lib/errors.ts';
 import { assertType, type Matches } from '../lib/contract-types.ts';
-import type { components as Admin } from './generated/admin-v1.ts';
-import type { components as Partner } from './generated/partner-v1.ts';
-import { stringFailure } from './input-guards.ts';
+import type { components as Admin } from '../contract/generated/admin-v1.ts';
+import type { components as Partner } from '../contract/generated/partner-v1.ts';
+import { stringFailure } from '../contract/input-guards.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../lib/metrics.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {

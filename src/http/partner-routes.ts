@@ -11,8 +11,8 @@ import { resetAt, usedThisMonth } from '../store/usage.ts';
 import { listDeliveries } from '../store/webhooks.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 import { refuseBrowsers } from './middleware.ts';
-import { DeliveriesQuerySchema, IdempotencyKeySchema } from './schemas.ts';
-import { parseOr400 } from './validate.ts';
+import { DeliveriesQuerySchema, IdempotencyKeySchema } from '../contract/schemas.ts';
+import { parseOr400 } from '../contract/validate.ts';
 
 export interface PartnerRouteDeps {
   db: Db;

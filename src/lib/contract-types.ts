@@ -1,6 +1,6 @@
 /**
  * Compile-time binding between the code and the OpenAPI documents, through the types openapi-typescript
- * generates from them (src/http/generated/, adapters/validifi/generated.ts): a field whose type,
+ * generates from them (src/contract/generated/, adapters/validifi/generated.ts): a field whose type,
  * optionality or presence differs between a zod schema and the spec is a compile error naming the field.
  *
  *   assertType<Binds<typeof TransactionSchema, components['schemas']['Transaction'], 'Transaction'>>();

@@ -11,8 +11,8 @@
  * unit, the idempotency record and the webhook job commit together or not at all.
  */
 import { createHash, webcrypto } from 'node:crypto';
-import { parseJsonBytes } from '../http/assess-request.ts';
-import { nestingFailure } from '../http/input-guards.ts';
+import { parseJsonBytes } from '../contract/assess-request.ts';
+import { nestingFailure } from '../contract/input-guards.ts';
 import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
 import { assessmentId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -21,7 +21,7 @@ import { sourceAdapter } from '../../adapters/registry.ts';
 import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
 import type { ProviderRuntime } from '../../adapters/runtime.ts';
 import { SourceError, type SourceOutput } from '../../adapters/source.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { Metrics } from '../lib/metrics.ts';
 import { getEvidence, getResponse, insertChargedAssessment } from '../store/assessments.ts';
 import type { AssessJobResult, Assessor } from './assessor.ts';
 import type { Db, Queryable } from '../store/db.ts';

@@ -5,7 +5,7 @@
  */
 import { Piscina } from 'piscina';
 import runJob from '../workers/assess.ts';
-import type { DecodedRequest, DecodeFailure, FetchNeeded, RequestMeta } from '../http/assess-request.ts';
+import type { DecodedRequest, DecodeFailure, FetchNeeded, RequestMeta } from '../contract/assess-request.ts';
 import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 
 /**

@@ -6,7 +6,7 @@ import * as store from '../store/partners.ts';
 import type { PartnerRow, Tier } from '../store/partners.ts';
 import { usageByPartner, usedThisMonth } from '../store/usage.ts';
 import { newWebhookSecret } from '../webhooks/sign.ts';
-import type { components } from '../http/generated/admin-v1.ts';
+import type { components } from '../contract/generated/admin-v1.ts';
 import { issueKey, type IssuedKey, type KeyVerifier } from './keys.ts';
 
 export const TIER_QUOTAS: Record<Exclude<Tier, 'enterprise'>, number> = { pilot: 1_000, standard: 10_000 };

@@ -21,7 +21,7 @@ import { getPartner } from '../store/partners.ts';
 import * as store from '../store/webhooks.ts';
 import { sendWebhook } from './deliver.ts';
 import { signatureHeaders } from './sign.ts';
-import type { Metrics } from '../http/metrics.ts';
+import type { Metrics } from '../lib/metrics.ts';
 
 export interface WebhookConfig {
   timeoutMs: number;

@@ -7,7 +7,7 @@
 import { gzipSync, constants } from 'node:zlib';
 import { assess, EngineInputError } from '../engine/index.ts';
 import type { Evidence } from '../engine/types.ts';
-import { currencyMismatch, decodeAssessBody, nothingToAssess, type DecodedRequest } from '../http/assess-request.ts';
+import { currencyMismatch, decodeAssessBody, nothingToAssess, type DecodedRequest } from '../contract/assess-request.ts';
 import { accountWarnings } from '../model/accounts.ts';
 import type { AssessmentExtensions } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';

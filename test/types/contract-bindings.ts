@@ -15,9 +15,9 @@ import { PlaidTransactionsSchema } from '../../adapters/plaid_transactions/index
 import { WireHistory } from '../../adapters/validifi/map.ts';
 import type { components as validifi } from '../../adapters/validifi/generated.ts';
 import { UpdatePartnerSchema } from '../../src/http/admin-routes.ts';
-import type { components as admin } from '../../src/http/generated/admin-v1.ts';
-import type { components as partner } from '../../src/http/generated/partner-v1.ts';
-import { AssessRequestSchema, CircumstancesSchema } from '../../src/http/schemas.ts';
+import type { components as admin } from '../../src/contract/generated/admin-v1.ts';
+import type { components as partner } from '../../src/contract/generated/partner-v1.ts';
+import { AssessRequestSchema, CircumstancesSchema } from '../../src/contract/schemas.ts';
 import { assertType, type Binds, type Matches, type Sends } from '../../src/lib/contract-types.ts';
 import type { AssessmentResponse } from '../../src/model/assessment.ts';
 import type { ErrorCodeOf } from '../../src/lib/errors.ts';

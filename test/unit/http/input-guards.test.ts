@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { countFailure, nestingFailure, stringFailure } from '../../../src/http/input-guards.ts';
+import { countFailure, nestingFailure, stringFailure } from '../../../src/contract/input-guards.ts';
 import { dateWindow, outsideDateWindow } from '../../../src/model/dates.ts';
 
 const bytes = (s: string) => Buffer.from(s);

@@ -1,5 +1,5 @@
 /**
- * Request schemas. Each is tied to the type generated from openapi/*.yaml (src/http/generated/), so a
+ * Request schemas. Each is tied to the type generated from openapi/*.yaml (src/contract/generated/), so a
  * change to one without the other is a compile error. Optional fields accept `null` as absent (many
  * clients serialise an unset field as null).
  */
