@@ -5,7 +5,7 @@
  * Failures come back as values (they cross a thread boundary), shaped as the API's 400.
  */
 import type { ErrorCode, FieldError } from '../lib/errors.ts';
-import type { AccountFacts } from '../model/accounts.ts';
+import type { SourceRecord } from '../model/assessment.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import { DEFAULT_CURRENCY, toMinor } from '../model/money.ts';
 import type { Transaction } from '../model/transaction.ts';
@@ -17,6 +17,8 @@ import { dateWindow, outsideDateWindow } from '../model/dates.ts';
 import { AssessRequestSchema } from './schemas.ts';
 import { countFailure, nestingFailure, stringFailure } from './input-guards.ts';
 import { zodFailure } from './validate.ts';
+
+export type { SourceRecord };
 
 /** The parts of the request that the service needs besides the transactions. */
 export interface RequestMeta {
@@ -33,16 +35,6 @@ export interface RequestMeta {
   currency?: string;
   /** Whether `currency` is the default rather than sent (for the wording of a refusal). */
   currency_defaulted?: boolean;
-}
-
-/** Where the transactions came from, as the evidence records it. */
-export interface SourceRecord {
-  /** The adapter id (`transactions`, `labelled_transactions`, …). */
-  type: string;
-  metadata: Record<string, unknown>;
-  warnings: string[];
-  /** What the source (or the request's `accounts`) states about each account: kept in the evidence. */
-  accounts?: AccountFacts[];
 }
 
 export interface DecodedRequest {

@@ -9,7 +9,7 @@ import { isoCurrency, money, opt, printableToken } from '../../adapters/schema.t
 import { ACCOUNT_HOLDERS, ACCOUNT_TYPES } from '../model/accounts.ts';
 import { TransactionSchema, TransactionsSchema } from '../../adapters/transactions/index.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
-import type { SourceRecord } from './assess-request.ts';
+import type { SourceRecord } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
 import { DEFAULT_ACCOUNT_ID } from '../model/transaction.ts';
 import type { VeqtrxTransaction } from '../model/veqtrx.ts';

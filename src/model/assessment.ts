@@ -1,4 +1,4 @@
-import type { AccountWarning } from './accounts.ts';
+import type { AccountFacts, AccountWarning } from './accounts.ts';
 
 /**
  * The expenditure categories of an assessment. Names follow the Standard Financial Statement (SFS);
@@ -61,4 +61,14 @@ export interface AssessmentResponse extends AssessmentFigures, Partial<Assessmen
   /** ISO 8601 UTC with milliseconds. */
   created_at: string;
   processing_ms: number;
+}
+
+/** Where the transactions came from, as the evidence records it. */
+export interface SourceRecord {
+  /** The adapter id (`transactions`, `labelled_transactions`, …). */
+  type: string;
+  metadata: Record<string, unknown>;
+  warnings: string[];
+  /** What the source (or the request's `accounts`) states about each account: kept in the evidence. */
+  accounts?: AccountFacts[];
 }

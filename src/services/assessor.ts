@@ -4,21 +4,9 @@
  * (ASSESS_THREADS=0). Both give identical results: the engine is pure.
  */
 import { Piscina } from 'piscina';
-import runJob from '../workers/assess.ts';
-import type { DecodedRequest, DecodeFailure, FetchNeeded, RequestMeta } from '../contract/assess-request.ts';
-import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
+import runJob, { type AssessJob, type AssessJobResult } from '../workers/assess.ts';
 
-/**
- * What a worker is given: the `/assess` body as received (decoded in the worker), or a request that a
- * fetching source has already turned into transactions. `now` is epoch milliseconds.
- */
-export type AssessJob = { kind: 'body'; body: Uint8Array; now: number } | { kind: 'decoded'; request: DecodedRequest; now: number };
-
-export type AssessJobResult =
-  | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; extensions: AssessmentExtensions; evidenceGz: Uint8Array }
-  | FetchNeeded
-  | DecodeFailure
-  | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };
+export type { AssessJob, AssessJobResult };
 
 export interface Assessor {
   run(job: AssessJob): Promise<AssessJobResult>;

@@ -7,11 +7,22 @@
 import { gzipSync, constants } from 'node:zlib';
 import { assess, EngineInputError } from '../engine/index.ts';
 import type { Evidence } from '../engine/types.ts';
-import { currencyMismatch, decodeAssessBody, nothingToAssess, type DecodedRequest } from '../contract/assess-request.ts';
+import { currencyMismatch, decodeAssessBody, nothingToAssess, type DecodedRequest, type DecodeFailure, type FetchNeeded, type RequestMeta } from '../contract/assess-request.ts';
 import { accountWarnings } from '../model/accounts.ts';
-import type { AssessmentExtensions } from '../model/assessment.ts';
+import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
-import type { AssessJob, AssessJobResult } from '../services/assessor.ts';
+
+/**
+ * What a worker is given: the `/assess` body as received (decoded in the worker), or a request that a
+ * fetching source has already turned into transactions. `now` is epoch milliseconds.
+ */
+export type AssessJob = { kind: 'body'; body: Uint8Array; now: number } | { kind: 'decoded'; request: DecodedRequest; now: number };
+
+export type AssessJobResult =
+  | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; extensions: AssessmentExtensions; evidenceGz: Uint8Array }
+  | FetchNeeded
+  | DecodeFailure
+  | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };
 
 /** The response's extension fields, from the evidence and what the source says about its accounts. */
 export function extensionsOf(req: DecodedRequest, evidence: Evidence): AssessmentExtensions {
