@@ -1,7 +1,6 @@
 /** createApp(deps): the Express app. It never listens; main.ts does, and tests run it on port 0. */
 import express from 'express';
 import helmet from 'helmet';
-import type { Db } from './store/db.ts';
 import type { Logger } from './lib/logger.ts';
 import { adminRouter } from './http/admin-routes.ts';
 import type { Metrics } from './lib/metrics.ts';
@@ -11,18 +10,19 @@ import type { AssessmentService } from './services/assessments.ts';
 import type { KeyVerifier } from './services/keys.ts';
 import type { PartnerService } from './services/partners.ts';
 import type { ProviderCredentials } from './services/providers.ts';
-import type { Webhooks } from './webhooks/service.ts';
+import type { AssessmentListing } from './services/assessment-listing.ts';
+import type { DeliveryService } from './services/deliveries.ts';
 import { docsPage } from './http/docs.ts';
 
 export interface AppDeps {
-  db: Db;
   log: Logger;
   metrics: Metrics;
   keys: KeyVerifier;
   assessments: AssessmentService;
   partners: PartnerService;
   providerCredentials: ProviderCredentials;
-  webhooks: Webhooks;
+  deliveries: DeliveryService;
+  listing: AssessmentListing;
   openapi: { partner: object; admin: object };
   adminSecret: string;
   adminTokenMaxTtlSeconds: number;
@@ -43,11 +43,11 @@ export function createApp(d: AppDeps): express.Express {
   // 100 KB (parsed in about a millisecond) and checked for ill-formed strings before any route sees them.
   const json = [requireJson, express.json({ limit: JSON_BODY_LIMIT, strict: false, type: 'application/json' }), refuseBadStrings];
   const raw = [requireJson, requireUtf8, express.raw({ limit: d.bodyLimit, type: 'application/json' })];
-  app.use('/api/partner/v1', partnerRouter({ db: d.db, keys: d.keys, partners: d.partners, assessments: d.assessments, webhooks: d.webhooks, openapi: d.openapi.partner, clock: d.clock, json, raw }));
+  app.use('/api/partner/v1', partnerRouter({ keys: d.keys, partners: d.partners, assessments: d.assessments, deliveries: d.deliveries, openapi: d.openapi.partner, clock: d.clock, json, raw }));
   app.get('/api/admin/openapi.json', (_req, res) => {
     res.json(d.openapi.admin);
   });
-  app.use('/api/admin', adminRouter({ db: d.db, partners: d.partners, providers: d.providerCredentials, adminSecret: d.adminSecret, adminTokenMaxTtlSeconds: d.adminTokenMaxTtlSeconds, json }));
+  app.use('/api/admin', adminRouter({ assessments: d.listing, partners: d.partners, providers: d.providerCredentials, adminSecret: d.adminSecret, adminTokenMaxTtlSeconds: d.adminTokenMaxTtlSeconds, json }));
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage());
   });

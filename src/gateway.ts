@@ -12,7 +12,9 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { SecretBox } from './lib/secrets.ts';
 import { Metrics } from './lib/metrics.ts';
 import { AssessmentService } from './services/assessments.ts';
+import { AssessmentListing } from './services/assessment-listing.ts';
 import { createAssessor } from './services/assessor.ts';
+import { DeliveryService } from './services/deliveries.ts';
 import { KeyVerifier } from './services/keys.ts';
 import { PartnerService } from './services/partners.ts';
 import { openDb, type Db } from './store/db.ts';
@@ -91,7 +93,9 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
   }, 60 * 60 * 1000);
   purge.unref();
   const app = createApp({
-    db, log, metrics, keys, assessments, partners, webhooks, clock, providerCredentials,
+    log, metrics, keys, assessments, partners, clock, providerCredentials,
+    deliveries: new DeliveryService(db, webhooks),
+    listing: new AssessmentListing(db),
     openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
     adminSecret: cfg.ADMIN_JWT_SECRET,
     adminTokenMaxTtlSeconds: cfg.ADMIN_TOKEN_MAX_TTL_S,

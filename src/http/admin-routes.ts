@@ -3,11 +3,9 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { badRequest, unauthorized } from '../lib/errors.ts';
 import { checkAdminToken } from '../services/admin-token.ts';
-import type { PartnerService } from '../services/partners.ts';
+import { TIERS, type PartnerService } from '../services/partners.ts';
 import { SetValidifiCredentialsSchema, type ProviderCredentials } from '../services/providers.ts';
-import { listAssessments } from '../store/assessments.ts';
-import type { Db } from '../store/db.ts';
-import { TIERS } from '../store/partners.ts';
+import type { AssessmentListing } from '../services/assessment-listing.ts';
 import type { components } from '../contract/generated/admin-v1.ts';
 import { WebhookUrlSchema } from '../contract/schemas.ts';
 import { assertType, type Binds } from '../lib/contract-types.ts';
@@ -48,7 +46,7 @@ assertType<Binds<typeof UpdatePartnerSchema, components['schemas']['UpdatePartne
 assertType<Binds<typeof RotateWebhookSecretSchema, components['schemas']['RotateWebhookSecret'], 'RotateWebhookSecret'>>();
 assertType<Binds<typeof SetValidifiCredentialsSchema, components['schemas']['SetProviderCredentials'], 'SetProviderCredentials'>>();
 
-export function adminRouter(d: { db: Db; partners: PartnerService; providers: ProviderCredentials; adminSecret: string; adminTokenMaxTtlSeconds: number; json: RequestHandler[] }): Router {
+export function adminRouter(d: { assessments: AssessmentListing; partners: PartnerService; providers: ProviderCredentials; adminSecret: string; adminTokenMaxTtlSeconds: number; json: RequestHandler[] }): Router {
   const r = Router();
   r.use(async (req, _res, next) => {
     const h = req.get('authorization');
@@ -109,21 +107,7 @@ export function adminRouter(d: { db: Db; partners: PartnerService; providers: Pr
   });
   r.get('/assessments', async (req, res) => {
     const q = parseOr400(ListAssessmentsSchema, req.query, 'query');
-    const rows = await listAssessments(d.db, { limit: q.limit, ...(q.partner_id ? { partnerId: q.partner_id } : {}), ...(q.is_test !== undefined ? { isTest: q.is_test } : {}), ...(q.before ? { before: q.before } : {}) });
-    res.json({
-      assessments: rows.map((a) => ({
-        assessment_id: a.id,
-        partner_id: a.partner_id,
-        customer_ref: a.customer_ref,
-        partner_ref: a.partner_ref,
-        source: a.source,
-        is_test_mode: a.is_test,
-        created_at: a.created_at.toISOString(),
-        monthly_income: a.monthly_income,
-        affordable_amount: a.affordable_amount,
-        fca_compliant: a.fca_compliant,
-      })),
-    });
+    res.json({ assessments: await d.assessments.list({ limit: q.limit, partnerId: q.partner_id, isTest: q.is_test, before: q.before }) });
   });
   return r;
 }

@@ -1,25 +1,20 @@
 /** The Veqtrx Partner API v1 (`/api/partner/v1`). Routes are thin: parse, call a service, shape the reply. */
 import { Router, type RequestHandler, type Response } from 'express';
-import { conflict, notFound, unauthorized } from '../lib/errors.ts';
+import { notFound, unauthorized } from '../lib/errors.ts';
 import { ASSESSMENT_ID, DELIVERY_ID } from '../lib/ids.ts';
 import type { AssessmentService } from '../services/assessments.ts';
 import { RetryLater, type KeyVerifier } from '../services/keys.ts';
-import type { Db } from '../store/db.ts';
-import type { PartnerRow } from '../store/partners.ts';
-import type { PartnerService } from '../services/partners.ts';
-import { resetAt, usedThisMonth } from '../store/usage.ts';
-import { listDeliveries } from '../store/webhooks.ts';
-import type { Webhooks } from '../webhooks/service.ts';
+import type { DeliveryService } from '../services/deliveries.ts';
+import type { Partner, PartnerService } from '../services/partners.ts';
 import { refuseBrowsers } from './middleware.ts';
 import { DeliveriesQuerySchema, IdempotencyKeySchema } from '../contract/schemas.ts';
 import { parseOr400 } from '../contract/validate.ts';
 
 export interface PartnerRouteDeps {
-  db: Db;
   keys: KeyVerifier;
   partners: PartnerService;
   assessments: AssessmentService;
-  webhooks: Webhooks;
+  deliveries: DeliveryService;
   openapi: object;
   clock: () => Date;
   /** Body parsing, run after authentication. */
@@ -56,7 +51,7 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     res.locals.partner = partner;
     next();
   });
-  const partnerOf = (res: Response): PartnerRow => res.locals.partner as PartnerRow;
+  const partnerOf = (res: Response): Partner => res.locals.partner as Partner;
 
   r.post('/assess', ...d.raw, async (req, res) => {
     const partner = partnerOf(res);
@@ -88,50 +83,19 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
   });
 
   r.get('/usage', async (_req, res) => {
-    const p = partnerOf(res);
-    const now = d.clock();
-    const used = await usedThisMonth(d.db, p.id, now);
-    res.json({
-      partner_id: p.id,
-      tier: p.tier,
-      monthly_quota: p.monthly_quota,
-      current_usage: used,
-      remaining: Math.max(0, p.monthly_quota - used),
-      reset_date: '1st of next month',
-      reset_at: resetAt(now).toISOString(),
-      is_test_mode: p.is_test_mode,
-    });
+    res.json(await d.partners.usage(partnerOf(res), d.clock()));
   });
 
   r.get('/webhooks/deliveries', async (req, res) => {
     const q = parseOr400(DeliveriesQuerySchema, req.query, 'query');
-    const rows = await listDeliveries(d.db, partnerOf(res).id, q.limit, q.assessment_id ? { assessmentId: q.assessment_id } : {});
-    res.json({ deliveries: rows.map(deliveryView) });
+    res.json({ deliveries: await d.deliveries.list(partnerOf(res).id, q.limit, q.assessment_id) });
   });
 
   r.post('/webhooks/deliveries/:delivery_id/redeliver', async (req, res) => {
     const id = String(req.params.delivery_id);
-    const r = DELIVERY_ID.test(id) ? await d.webhooks.redeliver(partnerOf(res).id, id) : 'not_found';
-    if (r === 'not_found') throw notFound('Delivery not found');
-    if (r === 'pending') throw conflict(`Delivery ${id} is still being delivered (its attempts and retries are scheduled); redeliver it once it is delivered or failed`, 'delivery_pending');
-    const [row] = await listDeliveries(d.db, partnerOf(res).id, 1, { deliveryId: id });
-    res.status(202).json(deliveryView(row!));
+    if (!DELIVERY_ID.test(id)) throw notFound('Delivery not found');
+    res.status(202).json(await d.deliveries.redeliver(partnerOf(res).id, id));
   });
 
   return r;
-}
-
-function deliveryView(r: Awaited<ReturnType<typeof listDeliveries>>[number]) {
-  return {
-    delivery_id: r.id,
-    event: r.event,
-    assessment_id: r.assessment_id,
-    url: r.url,
-    state: r.state,
-    attempts: r.attempts,
-    created_at: r.created_at.toISOString(),
-    delivered_at: r.delivered_at?.toISOString() ?? null,
-    last_status_code: r.last_status_code,
-    attempt_log: r.attempt_log.map((a) => ({ attempt: a.attempt, started_at: a.started_at.toISOString(), duration_ms: a.duration_ms, status_code: a.status_code, error: a.error, outcome: a.outcome })),
-  };
 }

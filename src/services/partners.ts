@@ -4,12 +4,17 @@ import type { SecretBox } from '../lib/secrets.ts';
 import type { Db } from '../store/db.ts';
 import * as store from '../store/partners.ts';
 import type { PartnerRow, Tier } from '../store/partners.ts';
-import { usageByPartner, usedThisMonth } from '../store/usage.ts';
+import { resetAt, usageByPartner, usedThisMonth } from '../store/usage.ts';
 import { newWebhookSecret } from '../webhooks/sign.ts';
 import type { components } from '../contract/generated/admin-v1.ts';
 import { issueKey, type IssuedKey, type KeyVerifier } from './keys.ts';
 
 export const TIER_QUOTAS: Record<Exclude<Tier, 'enterprise'>, number> = { pilot: 1_000, standard: 10_000 };
+
+/** An authenticated partner, as the routes see it. */
+export type Partner = PartnerRow;
+
+export { TIERS } from '../store/partners.ts';
 
 /** A partner as the admin API shows it (the generated contract type). */
 export type PartnerView = components['schemas']['Partner'];
@@ -61,6 +66,21 @@ export class PartnerService {
 
   private seal(partnerId: string, secret: string): string {
     return this.box.seal(secret, `webhook:${partnerId}`);
+  }
+
+  /** The partner API's GET /usage: this month's charged assessments against the quota. */
+  async usage(p: PartnerRow, now: Date) {
+    const used = await usedThisMonth(this.db, p.id, now);
+    return {
+      partner_id: p.id,
+      tier: p.tier,
+      monthly_quota: p.monthly_quota,
+      current_usage: used,
+      remaining: Math.max(0, p.monthly_quota - used),
+      reset_date: '1st of next month',
+      reset_at: resetAt(now).toISOString(),
+      is_test_mode: p.is_test_mode,
+    };
   }
 
   async create(c: CreatePartner): Promise<PartnerView & IssuedKey & { webhook_secret: string }> {
