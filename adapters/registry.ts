@@ -1,8 +1,16 @@
 /**
- * The explicit list of sources. An adapter's id is its folder name and the `type` of its `source`
+ * The one list of sources (`SOURCES`). An adapter's id is its folder name and the `type` of its `source`
  * object in `POST /assess`; `transactions` is the native Veqtrx field and not a `source` variant.
- * Adding a source: a folder with its adapter, a line here, its variant in openapi/partner-v1.yaml
- * (`SourceInput`), and a README section.
+ * Everything else is derived from the list or checked against it:
+ * - `SourceInputSchema`, the union of the adapters' own `schema`s, must hold exactly the listed schemas
+ *   (checked below when this module loads, and its `type`s against the ids at compile time);
+ * - the spec's `SourceInput` is bound to that union field by field (src/contract/schemas.ts);
+ * - the providers whose credentials a partner stores are the fetching sources (`PROVIDERS`); the
+ *   database's check on `provider_credentials.provider` is compared with them by a test
+ *   (test/unit/adapters/registry.test.ts).
+ * Adding a source: a folder with its adapter, its line here and in the union, its variant in
+ * openapi/partner-v1.yaml (`SourceInput`), and a README section; for a fetching source, a migration
+ * widening that check.
  */
 import { z } from 'zod';
 import { ByodAccountsSchema, byodAccounts } from './byod_accounts/index.ts';
@@ -19,6 +27,9 @@ export const SOURCES = [validifi, labelledTransactions, byodAccounts, plaidTrans
 
 export type SourceType = (typeof SOURCES)[number]['id'];
 
+/** The providers a partner can store credentials for: the fetching sources, by id. */
+export const PROVIDERS = SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id);
+
 const byId = new Map<string, SourceAdapter<unknown>>(SOURCES.map((s) => [s.id, s as unknown as SourceAdapter<unknown>]));
 
 export function sourceAdapter(id: string): SourceAdapter<unknown> {
@@ -31,3 +42,9 @@ export function sourceAdapter(id: string): SourceAdapter<unknown> {
 export const SourceInputSchema = z.discriminatedUnion('type', [ValidifiSourceSchema, LabelledTransactionsSchema, ByodAccountsSchema, PlaidTransactionsSchema], {
   error: (iss) => (iss.code === 'invalid_union' ? `type must be one of ${SOURCES.map((s) => s.id).join(', ')}` : undefined),
 });
+
+// The union holds exactly the adapters' own schemas, in the list's order, each discriminated by its id.
+const typeOf = (o: z.ZodObject) => (o.shape.type instanceof z.ZodLiteral ? o.shape.type.value : undefined);
+if (SourceInputSchema.options.length !== SOURCES.length || SOURCES.some((s, i) => SourceInputSchema.options[i] !== s.schema || typeOf(SourceInputSchema.options[i]!) !== s.id)) {
+  throw new Error('adapters/registry.ts: SourceInputSchema must be the union of the schemas of SOURCES, in order, each with type = its id');
+}

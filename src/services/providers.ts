@@ -5,6 +5,7 @@
  * characters of the client id are shown back, so an administrator can tell which one is stored.
  */
 import { z } from 'zod';
+import { PROVIDERS } from '../../adapters/registry.ts';
 import { VALIDIFI_ENVIRONMENTS } from '../../adapters/validifi/index.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import type { SecretBox } from '../lib/secrets.ts';
@@ -12,7 +13,7 @@ import type { Db } from '../store/db.ts';
 import { getPartner } from '../store/partners.ts';
 import * as store from '../store/providers.ts';
 
-export const PROVIDERS = ['validifi'] as const;
+export { PROVIDERS };
 export type Provider = (typeof PROVIDERS)[number];
 
 const baseUrl = z
