@@ -162,13 +162,14 @@ export async function readPdfText(input: Uint8Array, limits: { maxPages?: number
     const pages: PageText[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       let page: PdfjsApi.PDFPageProxy;
+      let content: Awaited<ReturnType<PdfjsApi.PDFPageProxy['getTextContent']>>;
       try {
         page = await doc.getPage(n);
+        content = await page.getTextContent({ disableNormalization: false });
       } catch (e) {
-        return fail('corrupt', `page ${n} cannot be read (${((e as Error).message ?? '').slice(0, 120)})`);
+        return fail('corrupt', `page ${n} cannot be read (${((e as Error).message ?? String(e)).slice(0, 120)})`);
       }
       const [, , w, h] = page.view as [number, number, number, number];
-      const content = await page.getTextContent({ disableNormalization: false });
       const items: TextItem[] = [];
       for (const it of content.items) {
         if (!('str' in it)) continue;

@@ -54,7 +54,9 @@ export function pageLines(p: PageText): Line[] {
     const merged: Word[] = [];
     for (const w of cur) {
       const last = merged[merged.length - 1];
-      if (last && w.x0 - last.x1 < 0.15 * w.size && w.x0 >= last.x0 && last.font === w.font) {
+      const gap = last ? w.x0 - last.x1 : Infinity;
+      // Touching, not overlapping: text drawn over other text stays two words (tamper.ts looks for it).
+      if (last && gap > -0.1 * w.size && gap < 0.15 * w.size && last.font === w.font) {
         merged[merged.length - 1] = { ...last, s: last.s + w.s, x1: Math.max(last.x1, w.x1) };
       } else merged.push(w);
     }

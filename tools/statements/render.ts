@@ -36,6 +36,8 @@ export interface StatementSpec {
     totalOut?: number;
     /** Draw this row's amount in another font. */
     fontRow?: number;
+    /** Cover this row's printed balance with a white box and print this text over it. */
+    overprint?: { row: number; text: string };
     /** Encrypt with this user password. */
     password?: string;
   };
@@ -82,6 +84,7 @@ interface Line {
   cells: Partial<Record<GenColumn['key'], string>>;
   font?: Partial<Record<GenColumn['key'], string>>;
   bold?: boolean;
+  overprint?: string;
 }
 
 export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
@@ -148,6 +151,7 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
     if (showDate) group[0]!.cells.date = layout.date(r.date);
     if (code && hasTypeCol) group[0]!.cells.type = code;
     if (spec.faults?.fontRow === i) group[amountAt]!.font = { out: 'Times-Roman', in: 'Times-Roman', amount: 'Times-Roman' };
+    if (spec.faults?.overprint?.row === i) group[balanceAt]!.overprint = spec.faults.overprint.text;
     groups.push(group);
     truth.push({
       date: r.date,
@@ -232,6 +236,11 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
       if (f) doc.font(f);
       cell(doc, c, t, y);
       if (f) doc.font(layout.font);
+      if (c.key === 'balance' && l.overprint) {
+        doc.save().rect(c.x, y - 1, c.w, lh - 1).fill('#ffffff').restore();
+        doc.fillColor('#000000');
+        cell(doc, c, l.overprint, y);
+      }
     }
     y += lh;
   };

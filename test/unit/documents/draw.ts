@@ -21,7 +21,7 @@ function put(doc: PDFKit.PDFDocument, [x, text, align]: Cell, y: number): void {
   doc.text(text, align === 'r' ? x - doc.widthOfString(text) : x, y, { lineBreak: false });
 }
 
-export function drawStatement(f: DrawnStatement, extra: { producer?: string; password?: string } = {}): Promise<Buffer> {
+export function drawStatement(f: DrawnStatement, extra: { producer?: string; password?: string; ownerPassword?: string } = {}): Promise<Buffer> {
   const font = f.font ?? 'Helvetica';
   const bold = font === 'Courier' ? 'Courier-Bold' : font === 'Times-Roman' ? 'Times-Bold' : 'Helvetica-Bold';
   const size = f.size ?? 8.5;
@@ -50,7 +50,11 @@ export function drawStatement(f: DrawnStatement, extra: { producer?: string; pas
       doc.fontSize(6);
       (f.bottom ?? []).forEach((b, i) => put(doc, [40, b], 790 + i * 9));
     },
-    { info: { Producer: producer, Creator: producer }, ...(extra.password ? { userPassword: extra.password, ownerPassword: `${extra.password}!`, pdfVersion: '1.7' } : {}) },
+    {
+      info: { Producer: producer, Creator: producer },
+      ...(extra.password ? { userPassword: extra.password, ownerPassword: `${extra.password}!`, pdfVersion: '1.7' as const } : {}),
+      ...(extra.ownerPassword ? { ownerPassword: extra.ownerPassword, permissions: { printing: 'highResolution' as const }, pdfVersion: '1.7' as const } : {}),
+    },
   );
 }
 
