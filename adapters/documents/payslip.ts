@@ -65,15 +65,22 @@ function findDate(lines: Line[], label: RegExp): string | null {
   return null;
 }
 
+/** A line's text with a ` | ` where a gap wider than two characters separates two runs of words. */
+function gapped(l: Line): string {
+  let out = '';
+  l.words.forEach((w, i) => {
+    const prev = l.words[i - 1];
+    out += !prev ? w.s : w.x0 - prev.x1 > 2 * w.size ? ` | ${w.s}` : ` ${w.s}`;
+  });
+  return out;
+}
+
+/** The value after `label:` up to the next gap (the next field on the same line). */
 function findText(lines: Line[], label: RegExp): string | null {
   for (const l of lines) {
-    const m = new RegExp(`^(?:.*\\s)?${label.source}\\s*:\\s*(.+)$`, 'i').exec(l.text) ?? new RegExp(`^${label.source}\\s+(.+)$`, 'i').exec(l.text);
-    if (m) {
-      const v = m[m.length - 1]!.replace(/\s{2,}.*$/, '').trim();
-      // Stop at the next label on the same line ("Employee: J Smith   Employee No: 123").
-      const cut = v.split(/\s+(?:employee|employer|tax code|ni number|ni no|pay date|payroll|period|works number|department)\b/i)[0]!.trim();
-      if (cut) return cut.slice(0, 120);
-    }
+    const m = new RegExp(`(?:^|\\| )${label.source}\\s*:\\s*(?:\\|\\s*)?([^|]+)`, 'i').exec(gapped(l));
+    const v = m?.[m.length - 1]?.trim();
+    if (v) return v.slice(0, 120);
   }
   return null;
 }
@@ -110,9 +117,12 @@ export async function readPayslip(pdf: Uint8Array, opts: { maxPages?: number; ma
     }
   }
   const taxPeriod = (() => {
-    for (const l of lines) {
-      const m = /\b(?:tax period|period no\.?|tax month|tax week|period)\s*:?\s*((?:month|week|m|wk|w)\s*\d{1,2}|\d{1,2})\b/i.exec(l.text);
-      if (m) return m[1]!.replace(/\s+/g, ' ').trim();
+    // "Tax period: 7", "Tax month 7", "Period: Month 7" — not "Period: 1 September … to …".
+    for (const re of [/\b(?:tax period|period no\.?|tax month|tax week)\s*:?\s*((?:month|week|m|wk|w)\s*\d{1,2}|\d{1,2})\b/i, /\bperiod\s*:?\s*((?:month|week)\s*\d{1,2})\b/i]) {
+      for (const l of lines) {
+        const m = re.exec(l.text);
+        if (m) return m[1]!.replace(/\s+/g, ' ').trim();
+      }
     }
     return null;
   })();

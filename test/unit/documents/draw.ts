@@ -108,3 +108,15 @@ export function appendIncrementalUpdate(pdf: Buffer, producer: string): Buffer {
   const xref = `xref\n${obj} 1\n${String(objOffset).padStart(10, '0')} 00000 n \ntrailer\n<< /Size ${obj + 1} /Root ${root} /Info ${obj} 0 R /Prev ${prev} >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
   return Buffer.concat([pdf, Buffer.from(`\n${body}${xref}`, 'latin1')]);
 }
+
+/** Lines of cells at given baselines (hand-made documents other than statements). */
+export function drawLines(lines: [y: number, cells: Cell[]][], opts: { font?: string; size?: number; producer?: string } = {}): Promise<Buffer> {
+  return pdfOf(
+    (doc) => {
+      doc.addPage();
+      doc.font(opts.font ?? 'Helvetica').fontSize(opts.size ?? 9);
+      for (const [y, cells] of lines) for (const c of cells) put(doc, c, y);
+    },
+    { info: { Producer: opts.producer ?? 'Payroll', Creator: opts.producer ?? 'Payroll' } },
+  );
+}
