@@ -9,6 +9,13 @@ import type { PayslipMatch, PayslipRead, PayslipResult, ReconciledStatements, St
 const accountKey = (s: StatementRead): string =>
   s.account.sort_code || s.account.last4 ? `${s.account.sort_code ?? '?'} ${s.account.last4 ?? '?'}` : (s.transactions[0]?.account_id ?? `${s.bank}`);
 
+const words = (t: Transaction) => new Set((t.description ?? t.merchant_name).toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean));
+const narrativeWithin = (a: Transaction, b: Transaction) => {
+  const [x, y] = [words(a), words(b)];
+  const [small, big] = x.size <= y.size ? [x, y] : [y, x];
+  return [...small].every((w) => big.has(w));
+};
+
 const rowKey = (t: Transaction) => `${t.date}|${t.amount_minor}|${(t.description ?? t.merchant_name).toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim()}`;
 
 /**
@@ -47,28 +54,33 @@ export function reconcileStatements(statements: readonly StatementResult[]): Rec
         warnings.push(`account ${accountId}: the statement from ${s.period.start} opens at ${s.opening_balance_minor} but the one before it closed at ${prev.closing_balance_minor}`);
       }
       const overlapEnd = Math.min(end, coveredEnd);
-      const inOverlap = new Map<string, number>();
-      if (start <= overlapEnd) {
-        for (const t of kept) {
-          const d = dayNumber(t.date);
-          if (d >= start && d <= overlapEnd) inOverlap.set(rowKey(t), (inOverlap.get(rowKey(t)) ?? 0) + 1);
-        }
-      }
+      // Rows already kept that fall in this statement's period: each may be claimed once.
+      const open = start <= overlapEnd ? kept.filter((t) => dayNumber(t.date) >= start && dayNumber(t.date) <= overlapEnd) : [];
+      const claimed = new Set<Transaction>();
+      const claim = (t: Transaction, same: (k: Transaction) => boolean) => {
+        const hit = open.find((k) => !claimed.has(k) && same(k));
+        if (hit) claimed.add(hit);
+        return !!hit;
+      };
       let onlyHere = 0;
+      const fresh: Transaction[] = [];
+      const unsure: Transaction[] = [];
       for (const t of s.transactions) {
         const d = dayNumber(t.date);
-        if (d >= start && d <= overlapEnd) {
-          const k = rowKey(t);
-          const n = inOverlap.get(k) ?? 0;
-          if (n > 0) {
-            inOverlap.set(k, n - 1);
-            removed++;
-            continue;
-          }
-          onlyHere++;
-        }
-        kept.push(t);
+        if (d < start || d > overlapEnd) fresh.push(t);
+        else if (claim(t, (k) => rowKey(k) === rowKey(t))) removed++;
+        else unsure.push(t);
       }
+      // Then the same date and amount with one narrative inside the other (a statement may print a type
+      // code or a shorter narrative for the same row).
+      for (const t of unsure) {
+        if (claim(t, (k) => k.date === t.date && k.amount_minor === t.amount_minor && narrativeWithin(k, t))) removed++;
+        else {
+          onlyHere++;
+          fresh.push(t);
+        }
+      }
+      kept.push(...fresh);
       if (onlyHere) warnings.push(`account ${accountId}: ${onlyHere} rows in the overlap with an earlier statement appear only in the statement from ${s.period.start}`);
       coveredEnd = Math.max(coveredEnd, end);
       prev = s;
