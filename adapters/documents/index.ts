@@ -15,5 +15,5 @@
 export { readStatement } from './statement.ts';
 export { readPayslip } from './payslip.ts';
 export { reconcileStatements, matchPayslips } from './multi.ts';
-export { readInWorker, type WorkerReadOptions, type WorkerLimits } from './worker.ts';
+export { readInWorker, DocumentWorkers, type WorkerReadOptions, type WorkerLimits } from './worker.ts';
 export type * from './types.ts';

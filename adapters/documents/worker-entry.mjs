@@ -2,6 +2,8 @@
 // loader is registered, because a loader that transforms pdf.js's 2 MB bundles makes every worker's
 // start take seconds. Then the reader itself: compiled JavaScript when a build exists beside this
 // file, else the TypeScript sources through tsx (as `npm start` runs the gateway).
+// It reads one document — given in workerData, or sent once it has said it is ready — and is then
+// terminated by its parent.
 import { existsSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -14,7 +16,10 @@ else {
   register();
   reader = await import('./read.ts');
 }
+const run = async ({ kind, pdf, options }) => {
+  const result = kind === 'payslip' ? await reader.readPayslip(pdf, options) : await reader.readStatement(pdf, options);
+  parentPort.postMessage({ result });
+};
 parentPort.postMessage({ ready: true });
-const { kind, pdf, options } = workerData;
-const result = kind === 'payslip' ? await reader.readPayslip(pdf, options) : await reader.readStatement(pdf, options);
-parentPort.postMessage({ result });
+if (workerData?.job) await run(workerData.job);
+else parentPort.once('message', (job) => void run(job));

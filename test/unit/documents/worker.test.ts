@@ -3,7 +3,7 @@
  * that a decompression bomb runs into; hostile structure refused; and the process reads on afterwards.
  */
 import { expect } from 'chai';
-import { readInWorker, readStatement } from '../../../adapters/documents/index.ts';
+import { DocumentWorkers, readInWorker, readStatement } from '../../../adapters/documents/index.ts';
 import { personaStatements } from '../../../tools/statements/personas.ts';
 import { deepNesting, hugePageCount, textBomb } from './hostile.ts';
 
@@ -50,5 +50,39 @@ describe('documents: reading in a worker thread with limits', function () {
   it('reads a payslip when asked to', async () => {
     const r = await readInWorker(good, { kind: 'payslip' });
     expect(r).to.include({ ok: false, reason: 'not_a_payslip' });
+  });
+
+  describe('DocumentWorkers: workers started ahead, one per document', () => {
+    let workers: DocumentWorkers;
+    before(() => {
+      workers = new DocumentWorkers({ spares: 1, timeoutMs: 20_000 });
+    });
+    after(() => workers.close());
+
+    it('reads documents one after another with the same answers as in-thread', async () => {
+      const expected = await readStatement(good);
+      for (let i = 0; i < 3; i++) expect(await workers.read(good)).to.deep.equal(expected);
+    });
+
+    it('reads documents given at once (more than the spares)', async () => {
+      const results = await Promise.all([workers.read(good), workers.read(good, { kind: 'payslip' }), workers.read(new Uint8Array(Buffer.from('not a pdf')))]);
+      expect(results.map((r) => (r.ok ? 'ok' : r.reason))).to.deep.equal(['ok', 'not_a_payslip', 'not_pdf']);
+    });
+
+    it('a document past its deadline costs its worker only', async () => {
+      const quick = new DocumentWorkers({ spares: 1, timeoutMs: 1 });
+      try {
+        expect(await quick.read(good)).to.include({ ok: false, reason: 'timeout' });
+      } finally {
+        await quick.close();
+      }
+      expect((await workers.read(good)).ok).to.equal(true);
+    });
+
+    it('refuses work once closed', async () => {
+      const w = new DocumentWorkers({ spares: 1 });
+      await w.close();
+      expect(await w.read(good)).to.include({ ok: false, reason: 'worker_failed' });
+    });
   });
 });
