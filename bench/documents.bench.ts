@@ -8,7 +8,7 @@
  *   npm run bench:documents
  */
 import os from 'node:os';
-import { readInWorker, readStatement } from '../adapters/documents/index.ts';
+import { DocumentWorkers, readInWorker, readStatement } from '../adapters/documents/index.ts';
 import { personaRows } from '../tools/statements/personas.ts';
 import { renderStatement, type StatementRow } from '../tools/statements/render.ts';
 import { describeReference, hostReference } from './host.ts';
@@ -80,5 +80,22 @@ for (const pages of [1, 3, 10]) {
   }
   console.log(`${String(pages).padStart(5)}  ${pct(times, 0.5).toFixed(0).padStart(7)}  ${pct(times, 0.95).toFixed(0).padStart(7)}   ${pct(reads, 0.5).toFixed(0).padStart(7)}`);
 }
+
+console.log('\nDocumentWorkers (one worker started ahead; a document every time the spare is ready)');
+console.log('pages   p50 ms   p95 ms');
+const workers = new DocumentWorkers({ spares: 1 });
+for (const pages of [1, 3, 10]) {
+  const s = await statementOf('barclays', pages);
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    await workers.warm();
+    t0 = process.hrtime.bigint();
+    const r = await workers.read(s.pdf);
+    times.push(ms(t0));
+    if (!r.ok) throw new Error(`workers: ${r.reason}`);
+  }
+  console.log(`${String(pages).padStart(5)}  ${pct(times, 0.5).toFixed(0).padStart(7)}  ${pct(times, 0.95).toFixed(0).padStart(7)}`);
+}
+await workers.close();
 console.log(describeReference(await hostReference()));
 console.log('reproduce: npm run bench:documents');

@@ -70,7 +70,7 @@ export async function readStatement(pdf: Uint8Array, opts: ReadOptions = {}): Pr
   return readStatementText(doc, opts);
 }
 
-/** The statement reader on a document already read (tests and the payslip reader share the PDF step). */
+/** The statement reader on a document whose text has been read (`readPdfText`). */
 export function readStatementText(doc: PdfText, opts: ReadOptions = {}): StatementResult {
   const none = noTextFailure(doc, 'statement');
   if (none) return none;
@@ -80,6 +80,7 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
   const detected = detectBank(text);
   const forced = opts.bank ? profileFor(opts.bank) : null;
   const warnings: string[] = [];
+  if (doc.encryptedWithoutPassword) warnings.push('the PDF is encrypted with an owner password only (it opens without one): read as usual');
 
   // The bank's own layout first; when it finds no table the generic one may still.
   let best = attempt(pages, forced ?? detected);

@@ -251,7 +251,6 @@ export interface TableRead {
 type Kind = { row: 'balance'; which: 'opening' | 'closing' } | { row: 'total' } | { row: 'skip' } | { row: 'stop' } | { row: 'line' };
 
 function classify(text: string, cells: Cells, profile: BankProfile): Kind {
-  const n = norm(text);
   if (TABLE_STOPS.some((r) => r.test(text))) return { row: 'stop' };
   if (TABLE_SKIPS.some((r) => r.test(text))) return { row: 'skip' };
   const desc = norm(joined([...cells.type, ...cells.description]));
@@ -263,7 +262,6 @@ function classify(text: string, cells: Cells, profile: BankProfile): Kind {
     if (closings.some((r) => r.test(desc))) return { row: 'balance', which: 'closing' };
   }
   if (moved && /^totals?\b/.test(desc)) return { row: 'total' };
-  void n;
   return { row: 'line' };
 }
 

@@ -155,6 +155,11 @@ export class DocumentWorkers {
     return reader.send({ kind, pdf, options });
   }
 
+  /** Resolves when every spare worker has loaded its code (e.g. before the first document, at start-up). */
+  async warm(): Promise<void> {
+    await Promise.all(this.spares.map((r) => r.ready));
+  }
+
   /** Terminates the spare workers. */
   async close(): Promise<void> {
     this.closed = true;
