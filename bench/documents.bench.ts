@@ -81,7 +81,7 @@ for (const pages of [1, 3, 10]) {
   console.log(`${String(pages).padStart(5)}  ${pct(times, 0.5).toFixed(0).padStart(7)}  ${pct(times, 0.95).toFixed(0).padStart(7)}   ${pct(reads, 0.5).toFixed(0).padStart(7)}`);
 }
 
-console.log('\nDocumentWorkers (one worker started ahead; a document every time the spare is ready)');
+console.log("\nDocumentWorkers (one worker started and warmed ahead; a document each time the spare is ready)");
 console.log('pages   p50 ms   p95 ms');
 const workers = new DocumentWorkers({ spares: 1 });
 for (const pages of [1, 3, 10]) {

@@ -144,15 +144,24 @@ export class DocumentWorkers {
     if (this.closed) return failure('worker_failed', 'the document workers are closed');
     const { kind, options } = split(opts);
     let reader = this.spares.shift() ?? new Reader(this.limits);
-    this.spares.push(new Reader(this.limits));
     reader.worker.ref();
+    // The replacement starts when this read is over: started beside it, it would take the cores the
+    // read needs (a worker's start is several reads' worth of work).
+    const replace = () => {
+      if (!this.closed) this.spares.push(new Reader(this.limits));
+    };
     // A spare that died while it waited is replaced once by a fresh worker.
     if (await reader.ready) {
       reader = new Reader(this.limits);
       const failed = await reader.ready;
-      if (failed) return failed;
+      if (failed) {
+        replace();
+        return failed;
+      }
     }
-    return reader.send({ kind, pdf, options });
+    const result = await reader.send({ kind, pdf, options });
+    replace();
+    return result;
   }
 
   /** Resolves when every spare worker has loaded its code (e.g. before the first document, at start-up). */

@@ -31,6 +31,7 @@ describe('documents: documents that cannot be read', function () {
     if (!r.ok) expect(r.detail).to.match(/password/);
     const ownerOnly = await read(await drawStatement(EDGE_CASES[0]!, { ownerPassword: 'owner-secret' }));
     expect(ownerOnly).to.include({ ok: true });
+    if (ownerOnly.ok) expect(ownerOnly.warnings.join(' ')).to.match(/owner password only/);
   });
 
   it('image-only: a scanned page (an image and no text layer)', async () => {
