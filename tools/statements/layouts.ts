@@ -96,6 +96,30 @@ const L = (key: ColumnKey, label: string[] | string, x: number, w: number): GenC
 
 const fcaLegal = (entity: string) => `${entity}. Authorised by the Prudential Regulation Authority and regulated by the Financial Conduct Authority and the Prudential Regulation Authority.`;
 
+const LLOYDS: GenLayout = {
+    id: 'lloyds', bank: 'Lloyds Bank', legal: fcaLegal('Lloyds Bank plc. Registered Office: 25 Gresham Street, London EC2V 7HN. Registered in England and Wales no. 2065'),
+    source: 'Public descriptions: Date | Description | Type | Money In (£) | Money Out (£) | Balance (£); "03 Jan 23"; type codes; "Balance on <date>" summary.',
+    font: 'Helvetica', bold: 'Helvetica-Bold', size: 8,
+    columns: cols([L('date', 'Date', 40, 46), L('desc', 'Description', 90, 170), L('type', 'Type', 266, 30)], moneyCols(['in', 'out', 'balance'], { in: ['Money In (£)'], out: ['Money Out (£)'], balance: ['Balance (£)'] }, [302, 382, 470], 72)),
+    date: fmt.dMonYY, datePerDay: false, balance: 'row', amountLine: 'first',
+    typeCode: codes({ card: 'DEB', dd: 'DD', so: 'SO', credit: 'FPI', cash: 'CPT', transfer: 'FPO' }),
+    period: (s, e) => `${fmt.dMonthYYYY(s)} to ${fmt.dMonthYYYY(e)}`,
+    account: (a) => [[`Sort Code ${a.sortCode}`, `Account Number ${a.accountNumber}`], [a.holder]],
+    summary: { style: 'stacked', labels: (s, e) => [[`Balance on ${fmt.dMonthYYYY(s)}`, 'opening'], ['Money In', 'in'], ['Money Out', 'out'], [`Balance on ${fmt.dMonthYYYY(e)}`, 'closing']] },
+  };
+
+const NATWEST: GenLayout = {
+    id: 'natwest', bank: 'NatWest', legal: fcaLegal('National Westminster Bank Plc. Registered in England and Wales No. 929027. Registered Office: 250 Bishopsgate, London'),
+    source: 'Public descriptions: Date | Description | Paid In(£) | Withdrawn(£) | Balance(£); "18 DEC 2024"; BROUGHT FORWARD; Previous Balance / Paid In / Withdrawn / New Balance; "Period Covered".',
+    font: 'Helvetica', bold: 'Helvetica-Bold', size: 8,
+    columns: cols([L('date', 'Date', 40, 58), L('desc', 'Description', 104, 210)], moneyCols(['in', 'out', 'balance'], { in: ['Paid In(£)'], out: ['Withdrawn(£)'], balance: ['Balance(£)'] }, [322, 400, 478], 72)),
+    date: fmt.dMONYYYY, datePerDay: true, balance: 'row', amountLine: 'first',
+    openingRow: 'BROUGHT FORWARD', openingRowDated: true,
+    period: (s, e) => `Period Covered: ${fmt.dMONYYYY(s)} to ${fmt.dMONYYYY(e)}`,
+    account: (a) => [[`Account Name: ${a.holder}`], [`Account No: ${a.accountNumber}`, `Sort Code: ${a.sortCode}`]],
+    summary: { style: 'inline', labels: () => [['Previous Balance', 'opening'], ['Paid In', 'in'], ['Withdrawn', 'out'], ['New Balance', 'closing']] },
+  };
+
 export const LAYOUTS: Record<string, GenLayout> = {
   barclays: {
     id: 'barclays', bank: 'BARCLAYS', legal: fcaLegal('Barclays Bank UK PLC. Registered in England. Registered No. 9740322'),
@@ -120,49 +144,18 @@ export const LAYOUTS: Record<string, GenLayout> = {
     account: (a) => [['Account Name', 'Sortcode', 'Account Number'], [a.holder, a.sortCode, a.accountNumber]],
     summary: { style: 'inline', labels: () => [['Opening Balance', 'opening'], ['Payments In', 'in'], ['Payments Out', 'out'], ['Closing Balance', 'closing']] },
   },
-  lloyds: {
-    id: 'lloyds', bank: 'Lloyds Bank', legal: fcaLegal('Lloyds Bank plc. Registered Office: 25 Gresham Street, London EC2V 7HN. Registered in England and Wales no. 2065'),
-    source: 'Public descriptions: Date | Description | Type | Money In (£) | Money Out (£) | Balance (£); "03 Jan 23"; type codes; "Balance on <date>" summary.',
-    font: 'Helvetica', bold: 'Helvetica-Bold', size: 8,
-    columns: cols([L('date', 'Date', 40, 46), L('desc', 'Description', 90, 170), L('type', 'Type', 266, 30)], moneyCols(['in', 'out', 'balance'], { in: ['Money In (£)'], out: ['Money Out (£)'], balance: ['Balance (£)'] }, [302, 382, 470], 72)),
-    date: fmt.dMonYY, datePerDay: false, balance: 'row', amountLine: 'first',
-    typeCode: codes({ card: 'DEB', dd: 'DD', so: 'SO', credit: 'FPI', cash: 'CPT', transfer: 'FPO' }),
-    period: (s, e) => `${fmt.dMonthYYYY(s)} to ${fmt.dMonthYYYY(e)}`,
-    account: (a) => [[`Sort Code ${a.sortCode}`, `Account Number ${a.accountNumber}`], [a.holder]],
-    summary: { style: 'stacked', labels: (s, e) => [[`Balance on ${fmt.dMonthYYYY(s)}`, 'opening'], ['Money In', 'in'], ['Money Out', 'out'], [`Balance on ${fmt.dMonthYYYY(e)}`, 'closing']] },
-  },
+  lloyds: LLOYDS,
   halifax: {
+    ...LLOYDS,
     id: 'halifax', bank: 'HALIFAX', legal: 'Halifax is a division of Bank of Scotland plc. Registered in Scotland No. SC327000. Authorised by the Prudential Regulation Authority.',
     source: 'Public descriptions: the Lloyds Banking Group layout; "02 Dec 24"; one line per transaction.',
-    font: 'Helvetica', bold: 'Helvetica-Bold', size: 8,
-    columns: cols([L('date', 'Date', 40, 46), L('desc', 'Description', 90, 170), L('type', 'Type', 266, 30)], moneyCols(['in', 'out', 'balance'], { in: ['Money In (£)'], out: ['Money Out (£)'], balance: ['Balance (£)'] }, [302, 382, 470], 72)),
-    date: fmt.dMonYY, datePerDay: false, balance: 'row', amountLine: 'first',
-    typeCode: codes({ card: 'DEB', dd: 'DD', so: 'SO', credit: 'FPI', cash: 'CPT', transfer: 'FPO' }),
-    period: (s, e) => `${fmt.dMonthYYYY(s)} to ${fmt.dMonthYYYY(e)}`,
     account: (a) => [[`Sort Code ${a.sortCode}`, `Account Number ${a.accountNumber}`], [`Document requested by: ${a.holder}`]],
-    summary: { style: 'stacked', labels: (s, e) => [[`Balance on ${fmt.dMonthYYYY(s)}`, 'opening'], ['Money In', 'in'], ['Money Out', 'out'], [`Balance on ${fmt.dMonthYYYY(e)}`, 'closing']] },
   },
-  natwest: {
-    id: 'natwest', bank: 'NatWest', legal: fcaLegal('National Westminster Bank Plc. Registered in England and Wales No. 929027. Registered Office: 250 Bishopsgate, London'),
-    source: 'Public descriptions: Date | Description | Paid In(£) | Withdrawn(£) | Balance(£); "18 DEC 2024"; BROUGHT FORWARD; Previous Balance / Paid In / Withdrawn / New Balance; "Period Covered".',
-    font: 'Helvetica', bold: 'Helvetica-Bold', size: 8,
-    columns: cols([L('date', 'Date', 40, 58), L('desc', 'Description', 104, 210)], moneyCols(['in', 'out', 'balance'], { in: ['Paid In(£)'], out: ['Withdrawn(£)'], balance: ['Balance(£)'] }, [322, 400, 478], 72)),
-    date: fmt.dMONYYYY, datePerDay: true, balance: 'row', amountLine: 'first',
-    openingRow: 'BROUGHT FORWARD', openingRowDated: true,
-    period: (s, e) => `Period Covered: ${fmt.dMONYYYY(s)} to ${fmt.dMONYYYY(e)}`,
-    account: (a) => [[`Account Name: ${a.holder}`], [`Account No: ${a.accountNumber}`, `Sort Code: ${a.sortCode}`]],
-    summary: { style: 'inline', labels: () => [['Previous Balance', 'opening'], ['Paid In', 'in'], ['Withdrawn', 'out'], ['New Balance', 'closing']] },
-  },
+  natwest: NATWEST,
   rbs: {
+    ...NATWEST,
     id: 'rbs', bank: 'Royal Bank of Scotland', legal: fcaLegal('The Royal Bank of Scotland plc. Registered in Scotland No. SC083026. Registered Office: 36 St Andrew Square, Edinburgh'),
     source: 'As NatWest (NatWest Group).',
-    font: 'Helvetica', bold: 'Helvetica-Bold', size: 8,
-    columns: cols([L('date', 'Date', 40, 58), L('desc', 'Description', 104, 210)], moneyCols(['in', 'out', 'balance'], { in: ['Paid In(£)'], out: ['Withdrawn(£)'], balance: ['Balance(£)'] }, [322, 400, 478], 72)),
-    date: fmt.dMONYYYY, datePerDay: true, balance: 'row', amountLine: 'first',
-    openingRow: 'BROUGHT FORWARD', openingRowDated: true,
-    period: (s, e) => `Period Covered: ${fmt.dMONYYYY(s)} to ${fmt.dMONYYYY(e)}`,
-    account: (a) => [[`Account Name: ${a.holder}`], [`Account No: ${a.accountNumber}`, `Sort Code: ${a.sortCode}`]],
-    summary: { style: 'inline', labels: () => [['Previous Balance', 'opening'], ['Paid In', 'in'], ['Withdrawn', 'out'], ['New Balance', 'closing']] },
   },
   santander: {
     id: 'santander', bank: 'Santander', legal: fcaLegal('Santander UK plc. Registered Office: 2 Triton Square, Regent\'s Place, London NW1 3AN. Registered Number 2294747'),
