@@ -56,7 +56,9 @@ export function pageLines(p: PageText): Line[] {
       const last = merged[merged.length - 1];
       const gap = last ? w.x0 - last.x1 : Infinity;
       // Touching, not overlapping: text drawn over other text stays two words (tamper.ts looks for it).
-      if (last && gap > -0.1 * w.size && gap < 0.15 * w.size && last.font === w.font) {
+      // (Kerning can make touching glyphs overlap a little: up to a quarter of the font size, and
+      // only when the new glyph starts past the middle of the previous word.)
+      if (last && gap > -0.25 * w.size && gap < 0.15 * w.size && w.x0 > (last.x0 + last.x1) / 2 && last.font === w.font) {
         merged[merged.length - 1] = { ...last, s: last.s + w.s, x1: Math.max(last.x1, w.x1) };
       } else merged.push(w);
     }

@@ -17,16 +17,28 @@ export function pdfOf(build: (doc: PDFKit.PDFDocument) => void, options: PDFKit.
   return done;
 }
 
+let glyphs = false;
+
+/** Puts a string at x; with `glyphs`, one text object per character, as some statement systems draw text. */
 function put(doc: PDFKit.PDFDocument, [x, text, align]: Cell, y: number): void {
-  doc.text(text, align === 'r' ? x - doc.widthOfString(text) : x, y, { lineBreak: false });
+  const x0 = align === 'r' ? x - doc.widthOfString(text) : x;
+  if (!glyphs) {
+    doc.text(text, x0, y, { lineBreak: false });
+    return;
+  }
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== ' ') doc.text(text[i]!, x0 + doc.widthOfString(text.slice(0, i)), y, { lineBreak: false });
+  }
 }
 
-export function drawStatement(f: DrawnStatement, extra: { producer?: string; password?: string; ownerPassword?: string } = {}): Promise<Buffer> {
+export async function drawStatement(f: DrawnStatement, extra: { producer?: string; password?: string; ownerPassword?: string; perGlyph?: boolean } = {}): Promise<Buffer> {
   const font = f.font ?? 'Helvetica';
   const bold = font === 'Courier' ? 'Courier-Bold' : font === 'Times-Roman' ? 'Times-Bold' : 'Helvetica-Bold';
   const size = f.size ?? 8.5;
   const producer = extra.producer ?? f.producer ?? 'Statement Services';
-  return pdfOf(
+  glyphs = !!extra.perGlyph;
+  try {
+  return await pdfOf(
     (doc) => {
       doc.addPage();
       doc.font(font).fontSize(size);
@@ -56,6 +68,9 @@ export function drawStatement(f: DrawnStatement, extra: { producer?: string; pas
       ...(extra.ownerPassword ? { ownerPassword: extra.ownerPassword, permissions: { printing: 'highResolution' as const }, pdfVersion: '1.7' as const } : {}),
     },
   );
+  } finally {
+    glyphs = false;
+  }
 }
 
 /** A greyscale PNG of w×h pixels with a few dark bands: what a scanner gives, as far as a PDF can tell. */

@@ -37,4 +37,14 @@ describe('documents: hand-made statements from public descriptions', function ()
     expect(read.reconciliation.breaks.every((b) => b.page === 1)).to.equal(true);
     expect(read.transactions[2]!.description).to.equal('DIRECT DEBIT PAYMENT TO EE LIMITED');
   });
+
+  it('the same statements drawn one character at a time read the same', async () => {
+    for (const f of EDGE_CASES) {
+      const whole = await readStatement(new Uint8Array(await drawStatement(f)));
+      const glyphs = await readStatement(new Uint8Array(await drawStatement(f, { perGlyph: true })));
+      if (!whole.ok || !glyphs.ok) expect.fail(`${f.name}: unreadable`);
+      expect(glyphs.transactions.map((t) => [t.date, t.amount_minor, t.description, t.balance_minor])).to.deep.equal(whole.transactions.map((t) => [t.date, t.amount_minor, t.description, t.balance_minor]));
+      expect(glyphs.reconciliation.breaks).to.deep.equal(whole.reconciliation.breaks);
+    }
+  });
 });
