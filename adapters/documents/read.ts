@@ -1,0 +1,3 @@
+/** What the worker thread runs: the two readers, and nothing that starts threads. */
+export { readStatement } from './statement.ts';
+export { readPayslip } from './payslip.ts';
