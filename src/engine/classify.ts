@@ -10,6 +10,7 @@ import { CATEGORY_CLASS, KINDS, isKind, type SpendClass } from './kinds.ts';
 import type { MerchantDictionary, MerchantMatch } from './merchants.ts';
 import { counterpartyKey, tokenise } from './normalise.ts';
 import { resolveHint, type HintMeaning } from './plaid.ts';
+import { orSignals, readSignals, type Signals } from './signals.ts';
 import { THRESHOLDS } from './thresholds.ts';
 import type { CategorisationRule, ExclusionReason, Treatment } from './types.ts';
 
@@ -21,22 +22,6 @@ export class EngineInputError extends Error {
     super(message);
     this.name = 'EngineInputError';
   }
-}
-
-export interface Signals {
-  refund: boolean;
-  returned: boolean;
-  overdraft: boolean;
-  unarranged: boolean;
-  salary: boolean;
-  /** The narrative starts with a bank-giro-credit code, the classic form of a salary credit. */
-  giro: boolean;
-  /** The payer's name carries a company suffix (LTD, PLC, …). */
-  company: boolean;
-  /** Child maintenance or child support (CMS, CHILD MAINT, …). */
-  maintenance: boolean;
-  /** Words of earnings that are not a salary: commission, bonus, dividend, drawings, invoice. */
-  earned: boolean;
 }
 
 export interface Row {
@@ -60,58 +45,6 @@ export interface Row {
   treatment: Treatment | undefined;
   reason: ExclusionReason | undefined;
   stream: string | undefined;
-}
-
-/**
- * Signals read from the narrative in one pass. Each alternative is one signal; the word lists are the
- * reference (docs/engine.md § Signals). Most narratives carry none, so a cheap test comes first.
- */
-const SIGNAL_WORDS = [
-  'REFUND|REFUNDED|RFND|CHARGEBACK',
-  'UNPAID|RETURNED|RTN|RTND|BOUNCED|REFER TO DRAWER|REVERSAL|REVERSED|PAID ITEMS?|UNP|U/D|RETURNED DD|RDD',
-  'OVERDRAFT|OD INT|OD INTEREST|OD FEE|OD CHARGE|OD USAGE|O/D|DEBIT INTEREST|INTEREST CHARGED|ARRANGED OD|BORROWING INTEREST|BUFFER FEE',
-  'UNARRANGED|UNPLANNED|UNAUTHORISED|UNAUTHORIZED',
-  'SALARY|SAL|WAGES?|PAYROLL|NET PAY',
-  'LTD|LIMITED|PLC|LLP',
-  'CHILD MAINT|CHILD MAINTENANCE|MAINTENANCE|CHILD SUPPORT|CMS|CSA',
-  'COMMISSION|COMM PAYMENT|BONUS|DIVIDENDS?|DRAWINGS|INVOICE|INV|PAYOUTS?',
-];
-const ANY_SIGNAL = new RegExp(`\\b(?:${SIGNAL_WORDS.join('|')})\\b`, 'i');
-const SIGNALS = new RegExp(`\\b(?:${SIGNAL_WORDS.map((w) => `(${w})`).join('|')})\\b`, 'gi');
-const RE_GIRO = /^\s*(?:BGC|BANK GIRO CREDIT)\b/i;
-const NO_SIGNALS: Signals = Object.freeze({ refund: false, returned: false, overdraft: false, unarranged: false, salary: false, giro: false, company: false, maintenance: false, earned: false });
-
-function readSignals(text: string): Signals {
-  const giro = RE_GIRO.test(text);
-  if (!giro && !ANY_SIGNAL.test(text)) return NO_SIGNALS;
-  const s: Signals = { ...NO_SIGNALS, giro };
-  for (const m of text.matchAll(SIGNALS)) {
-    if (m[1]) s.refund = true;
-    else if (m[2]) s.returned = true;
-    else if (m[3]) s.overdraft = true;
-    else if (m[4]) s.unarranged = true;
-    else if (m[5]) s.salary = true;
-    else if (m[6]) s.company = true;
-    else if (m[7]) s.maintenance = true;
-    else if (m[8]) s.earned = true;
-  }
-  return s;
-}
-
-function orSignals(a: Signals, b: Signals): Signals {
-  if (a === NO_SIGNALS) return b;
-  if (b === NO_SIGNALS) return a;
-  return {
-    refund: a.refund || b.refund,
-    returned: a.returned || b.returned,
-    overdraft: a.overdraft || b.overdraft,
-    unarranged: a.unarranged || b.unarranged,
-    salary: a.salary || b.salary,
-    giro: a.giro || b.giro,
-    company: a.company || b.company,
-    maintenance: a.maintenance || b.maintenance,
-    earned: a.earned || b.earned,
-  };
 }
 
 /** Kinds of a regulated credit firm: what a payment to or from one is cannot be a mere transfer. */
