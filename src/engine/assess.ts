@@ -10,7 +10,7 @@ import { classify, EngineInputError, excludeInvalid, pairOwnAccountTransfers, ty
 import { confidence, fcaChecks } from './confidence.ts';
 import { assessExpenditure, payeeCategories } from './expenditure.ts';
 import { riskFlags, vulnerabilityIndicators } from './flags.ts';
-import { findIncome } from './income.ts';
+import { findIncome, incomeUsed } from './income.ts';
 import { UK_MERCHANTS } from './merchants.ts';
 import { periodOf } from './period.ts';
 import { clamp, sum } from './stats.ts';
@@ -48,16 +48,10 @@ export function assess(input: EngineInput): EngineResult {
   const income = findIncome(credits, p, payeeCategories(debits), money);
   const exp = assessExpenditure(debits, income.refunds, income.winnings, p, input.guidelines, input.circumstances, money);
 
-  // Income used: the verified figure, or the declared one when it is lower (prudence).
   const verifiedMinor = income.verifiedMinor;
-  let incomeMinor = verifiedMinor;
-  let basis: Evidence['income']['basis'] = verifiedMinor > 0 ? 'verified' : 'none';
-  if (declaredMinor !== undefined && declaredMinor < verifiedMinor) {
-    incomeMinor = declaredMinor;
-    basis = 'declared_lower';
-  } else if (declaredMinor !== undefined && declaredMinor > verifiedMinor * (1 + THRESHOLDS.incomeDiscrepancyRatio)) {
-    basis = 'verified_declared_higher';
-  }
+  const used = incomeUsed(verifiedMinor, declaredMinor);
+  const incomeMinor = used.minor;
+  const basis = used.basis;
 
   const expenditureMinor = sum([...exp.categoriesMinor.values()]);
   const disposableMinor = incomeMinor - expenditureMinor;
@@ -71,6 +65,7 @@ export function assess(input: EngineInput): EngineResult {
     incomeMinor,
     verifiedMinor,
     declaredMinor,
+    basis,
     expenditureMinor,
     disposableMinor,
     cashMinor: exp.categoriesMinor.get('Cash Withdrawals') ?? 0,
@@ -91,7 +86,7 @@ export function assess(input: EngineInput): EngineResult {
   const score = incomeMinor > 0 ? clamp(Math.round((100 * disposableMinor) / incomeMinor), 0, 100) : 0;
 
   const conf = confidence(rows, period, income.streams);
-  const fca = fcaChecks({ rows, period, verifiedMinor, committedMinor: exp.classMinor.committed, essentialMinor: exp.classMinor.essential, risk, circumstances: input.circumstances });
+  const fca = fcaChecks({ rows, period, committedMinor: exp.classMinor.committed, essentialMinor: exp.classMinor.essential, risk, circumstances: input.circumstances });
 
   const declaredCodes = dedupe(input.circumstances?.vulnerabilities ?? []);
   const vulnerabilityFlags = dedupe([...declaredCodes, ...detected.map((d) => d.code)]);

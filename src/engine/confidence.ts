@@ -45,21 +45,23 @@ export function confidence(rows: readonly Row[], period: Period | undefined, str
 export interface FcaInput {
   rows: readonly Row[];
   period: Period | undefined;
-  verifiedMinor: number;
   committedMinor: number;
   essentialMinor: number;
   risk: readonly RiskFlagEvidence[];
   circumstances: Circumstances | undefined;
 }
 
+/** The minimum, from the risk flags where a flag says the same (history, transactions, verified income). */
 export function fcaChecks(f: FcaInput): Evidence['fca'] {
   const months = f.period?.monthsAnalyzed ?? 0;
+  const flagged = (code: string) => f.risk.some((r) => r.code === code);
+  const verified = !flagged('no_verified_income');
   const housingDue = f.circumstances?.housing === 'renter' || f.circumstances?.housing === 'homeowner_mortgage';
   const housingSeen = f.rows.some((r) => r.treatment === 'expenditure' && r.kind !== undefined && HOUSING_KINDS.has(r.kind));
   const checks = [
-    { check: 'history_at_least_3_months', passed: months >= T.minMonths, detail: `${months} months of transactions (minimum ${T.minMonths})` },
-    { check: 'enough_transactions', passed: !f.risk.some((r) => r.code === 'too_few_transactions'), detail: 'enough transactions to observe spending patterns' },
-    { check: 'income_verified_from_transactions', passed: f.verifiedMinor > 0, detail: f.verifiedMinor > 0 ? 'income established from credits in the account' : 'no income could be established from the transactions; a declaration alone is not enough' },
+    { check: 'history_at_least_3_months', passed: !flagged('insufficient_history'), detail: `${months} months of transactions (minimum ${T.minMonths})` },
+    { check: 'enough_transactions', passed: !flagged('too_few_transactions'), detail: 'enough transactions to observe spending patterns' },
+    { check: 'income_verified_from_transactions', passed: verified, detail: verified ? 'income established from credits in the account' : 'no income could be established from the transactions; a declaration alone is not enough' },
     { check: 'non_discretionary_expenditure_assessed', passed: f.committedMinor + f.essentialMinor > 0, detail: 'committed and essential expenditure observed in the transactions' },
     {
       check: 'housing_cost_evidenced',

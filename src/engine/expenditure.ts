@@ -10,6 +10,7 @@ import { toMajor, type Money } from '../model/money.ts';
 import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS } from './cadence.ts';
 import type { Row } from './classify.ts';
 import { FLEXIBLE_CATEGORIES, type FlexibleCategory, type SpendClass } from './kinds.ts';
+import { averaged, perMonth, perPayment, scheduleEnded, takenAsMonthly } from './monthly.ts';
 import type { Period } from './period.ts';
 import { cv, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
@@ -62,25 +63,23 @@ function line(rows: Row[], period: Period, money: Money): { line: ExpenditureLin
   let basis: string;
   let cadence: ExpenditureLine['cadence'] = 'irregular';
   let missed: MissedCommitment | undefined;
-  const averaged = () => `total ${money(total)} over ${period.averagingMonths.toFixed(2)} months`;
-  if (n === 1 && cls === 'committed' && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays) {
+  const single = cls === 'committed' ? takenAsMonthly(n, period) : undefined;
+  if (single) {
     cadence = 'assumed_monthly';
     monthly = total;
-    basis = `one payment in a ${period.days}-day history, taken as monthly`;
+    basis = single;
   } else if (fit && (n >= 3 || cls === 'committed')) {
     cadence = fit.cadence;
     const lastDay = rows[n - 1]!.day;
     const quiet = period.last - lastDay;
-    const ended = quiet > THRESHOLDS.endedAfterPeriods * PERIOD_DAYS[fit.cadence] + DRIFT_TOLERANCE[fit.cadence];
-    if (ended) {
-      monthly = total / period.averagingMonths;
-      basis = `${fit.cadence} payments that stopped: ${averaged()}`;
+    if (scheduleEnded(fit.cadence, quiet)) {
+      const avg = averaged(total, period, money);
+      monthly = avg.monthly;
+      basis = `${fit.cadence} payments that stopped: ${avg.basis}`;
     } else {
-      // A commitment is owed in full every period: a missed payment does not make it smaller, so a
-      // committed line is the mean payment made × payments a month; other schedules count empty slots.
-      const paid = fit.slots - fit.missed;
-      const perSlot = total / (cls === 'committed' ? paid : fit.slots);
-      monthly = perSlot * PER_MONTH[fit.cadence];
+      // A commitment is owed in full every period: a missed payment does not make it smaller.
+      const perSlot = perPayment(total, fit, cls === 'committed');
+      monthly = perMonth(perSlot, fit.cadence);
       basis = `${fit.cadence}: ${money(Math.round(perSlot))} per payment × ${PER_MONTH[fit.cadence].toFixed(4)} a month`;
       const overdue = quiet > PERIOD_DAYS[fit.cadence] + 2 * DRIFT_TOLERANCE[fit.cadence] + THRESHOLDS.overdueGraceDays;
       if (cls === 'committed' && fit.missed > 0) basis += ` (${fit.missed} scheduled payment${fit.missed > 1 ? 's' : ''} missed; the commitment is counted in full)`;
@@ -89,8 +88,7 @@ function line(rows: Row[], period: Period, money: Money): { line: ExpenditureLin
       }
     }
   } else {
-    monthly = total / period.averagingMonths;
-    basis = averaged();
+    ({ monthly, basis } = averaged(total, period, money));
   }
   const l: ExpenditureLine = { payee: rows[0]!.payee, class: cls, cadence, payments: n, monthly_amount: monthly / 100, basis, refs: rows.map((r) => r.ref) };
   if (kind) l.kind = kind;

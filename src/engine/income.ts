@@ -11,14 +11,15 @@
  */
 import type { Category } from '../model/assessment.ts';
 import { toMajor, type Money } from '../model/money.ts';
-import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS, type CadenceFit } from './cadence.ts';
+import { detectCadence, PER_MONTH, type CadenceFit } from './cadence.ts';
 import { exclude, type Row } from './classify.ts';
 import { isoDate } from './calendar.ts';
 import type { CreditMeaning } from './kinds.ts';
-import { monthIndex, type Period } from './period.ts';
+import { averaged, perMonth, perPayment, scheduleEnded, takenAsMonthly } from './monthly.ts';
+import { monthIndex, monthsWith, type Period } from './period.ts';
 import { cv, median, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
-import type { IncomeStream, IncomeType } from './types.ts';
+import type { Evidence, IncomeStream, IncomeType } from './types.ts';
 
 type Meaning = CreditMeaning | 'maintenance' | 'returned' | 'unknown';
 
@@ -109,7 +110,7 @@ function readUnnamedPayer(rows: Row[], period: Period): Group | undefined {
   // Irregular earnings: a company, or a narrative of commission, bonus, dividends, drawings or
   // invoices, paying wage-size amounts — three times in two calendar months, or twice when the
   // narrative names the earnings. A merchant's credits need the words (a shop's refunds are not earnings).
-  const months = new Set(rows.map((r) => monthIndex(r.day))).size;
+  const months = monthsWith(rows);
   const often = earnedWords ? n >= 2 : n >= THRESHOLDS.unknownPayerMinPayments && months >= 2;
   if ((company || earnedWords) && wageSize && often && (!merchant || earnedWords)) {
     const type: IncomeType = rows.some((r) => r.signals.salary) ? 'employment' : 'self_employment';
@@ -207,6 +208,17 @@ export function findIncome(credits: readonly Row[], period: Period, payeeCategor
   return { streams, verifiedMinor, refunds, winnings };
 }
 
+/**
+ * The income an assessment uses: the verified figure, or the declared one when it is lower (prudence). A
+ * declaration more than `incomeDiscrepancyRatio` above the verified figure is noted (and raises
+ * `income_discrepancy`).
+ */
+export function incomeUsed(verifiedMinor: number, declaredMinor: number | undefined): { minor: number; basis: Evidence['income']['basis'] } {
+  if (declaredMinor !== undefined && declaredMinor < verifiedMinor) return { minor: declaredMinor, basis: 'declared_lower' };
+  if (declaredMinor !== undefined && declaredMinor > verifiedMinor * (1 + THRESHOLDS.incomeDiscrepancyRatio)) return { minor: verifiedMinor, basis: 'verified_declared_higher' };
+  return { minor: verifiedMinor, basis: verifiedMinor > 0 ? 'verified' : 'none' };
+}
+
 function buildStream(g: Group, period: Period, money: Money): IncomeStream {
   const rows = g.rows;
   const amounts = rows.map((r) => r.abs);
@@ -221,29 +233,26 @@ function buildStream(g: Group, period: Period, money: Money): IncomeStream {
   let status: IncomeStream['status'] = 'active';
   let variability: number;
   let missed = 0;
+  const single = type === 'employment' || type === 'benefit' || type === 'pension' ? takenAsMonthly(rows.length, period) : undefined;
   if (fit) {
     cadence = fit.cadence;
     missed = fit.missed;
-    const overdueBy = period.last - last.day - THRESHOLDS.endedAfterPeriods * PERIOD_DAYS[fit.cadence] - DRIFT_TOLERANCE[fit.cadence];
-    // Payments on one day count as one payment of the period.
-    const paid = fit.slots - fit.missed;
-    const contractual = CONTRACTUAL.has(type);
-    const perPeriod = total / (contractual ? paid : fit.slots);
+    const perPeriod = perPayment(total, fit, CONTRACTUAL.has(type));
     variability = cv(amounts);
-    if (overdueBy > 0) {
+    if (scheduleEnded(fit.cadence, period.last - last.day)) {
       status = 'ended';
       monthly = 0;
       basis = `${fit.cadence} payments stopped after ${isoDate(last.day)}; not counted as current income`;
     } else {
-      monthly = (perPeriod * PER_MONTH[fit.cadence]) / 100;
-      const per = contractual || fit.missed === 0 ? 'per pay period' : `per pay period (${fit.missed} of ${fit.slots} periods without a payment count as nothing)`;
+      monthly = perMonth(perPeriod, fit.cadence) / 100;
+      const per = CONTRACTUAL.has(type) || fit.missed === 0 ? 'per pay period' : `per pay period (${fit.missed} of ${fit.slots} periods without a payment count as nothing)`;
       basis = `${fit.cadence}: ${money(Math.round(perPeriod))} ${per} × ${PER_MONTH[fit.cadence].toFixed(4)} periods a month`;
     }
-  } else if (rows.length === 1 && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays && (type === 'employment' || type === 'benefit' || type === 'pension')) {
+  } else if (single) {
     cadence = 'assumed_monthly';
     monthly = total / 100;
     variability = 0;
-    basis = `one payment in a ${period.days}-day history, taken as monthly`;
+    basis = single;
   } else {
     cadence = 'irregular';
     variability = cv(completeMonthTotals(rows, period));
@@ -254,8 +263,9 @@ function buildStream(g: Group, period: Period, money: Money): IncomeStream {
       monthly = 0;
       basis = `irregular payments, none since ${isoDate(last.day)} (${quietFor} days before the end of the history); not counted as current income`;
     } else {
-      monthly = total / period.averagingMonths / 100;
-      basis = `irregular: total ${money(total)} over ${period.averagingMonths.toFixed(2)} months`;
+      const avg = averaged(total, period, money);
+      monthly = avg.monthly / 100;
+      basis = `irregular: ${avg.basis}`;
     }
   }
 
