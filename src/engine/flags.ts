@@ -5,17 +5,17 @@
 import { formatMoney } from '../model/money.ts';
 import type { Row } from './classify.ts';
 import type { MissedCommitment } from './expenditure.ts';
-import { EARNED } from './income.ts';
+import { EARNED, incomeWeight } from './income.ts';
 import { monthsWith, type Period } from './period.ts';
 import { THRESHOLDS as T } from './thresholds.ts';
-import type { Evidence, IncomeStream, RiskFlagEvidence, VulnerabilityDriver, VulnerabilityEvidence } from './types.ts';
+import type { Evidence, RiskFlagEvidence, Stream, VulnerabilityDriver, VulnerabilityEvidence } from './types.ts';
 
 export interface FlagInput {
   rows: readonly Row[];
   period: Period | undefined;
   today: number;
   analyzed: number;
-  streams: readonly IncomeStream[];
+  streams: readonly Stream[];
   incomeMinor: number;
   verifiedMinor: number;
   declaredMinor: number | undefined;
@@ -38,12 +38,14 @@ const overdrawn = (r: Row) => (r.tx.balance_minor !== undefined && r.tx.balance_
 
 const SIGNIFICANT_EXCLUSIONS: ReadonlySet<string> = new Set(['own_account_transfer', 'loan_disbursement', 'gambling_winnings', 'returned_payment_reversal']);
 
-export function incomeVolatility(streams: readonly IncomeStream[]): number {
+/** The variability of earned income, each active earned stream weighted by its monthly amount. */
+export function incomeVolatility(streams: readonly Stream[]): number {
   let weight = 0, acc = 0;
   for (const s of streams) {
     if (s.status !== 'active' || !EARNED.has(s.type)) continue;
-    weight += s.monthly_amount;
-    acc += s.monthly_amount * s.variability;
+    const w = incomeWeight(s);
+    weight += w;
+    acc += w * s.variability;
   }
   return weight > 0 ? acc / weight : 0;
 }

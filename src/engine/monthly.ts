@@ -39,3 +39,11 @@ export function takenAsMonthly(payments: number, period: Period): string | undef
 export function averaged(total: number, period: Period, money: Money): { monthly: number; basis: string } {
   return { monthly: total / period.averagingMonths, basis: `total ${money(total)} over ${period.averagingMonths.toFixed(2)} months` };
 }
+
+/**
+ * A monthly figure in pence as the engine has always carried it: through pounds and back. `x / 100 * 100`
+ * is `x` to within a unit in the last place, and that unit decides `Math.round` at an exact half penny
+ * (14.5 rounds to 14 this way, 15 directly). Kept so that every figure stays what it was: rounding such
+ * halves up is a change of figures, for an issue of its own.
+ */
+export const viaPounds = (minor: number): number => (minor / 100) * 100;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { CadenceFit } from '../../../src/engine/cadence.ts';
-import { averaged, perMonth, perPayment, scheduleEnded, takenAsMonthly } from '../../../src/engine/monthly.ts';
+import { averaged, perMonth, perPayment, scheduleEnded, takenAsMonthly, viaPounds } from '../../../src/engine/monthly.ts';
 import type { Period } from '../../../src/engine/period.ts';
 import { formatMoney } from '../../../src/model/money.ts';
 
@@ -32,5 +32,12 @@ describe('what a series of payments is worth a month (monthly.ts, shared by inco
 
   it('averages unscheduled payments over the months of the history', () => {
     expect(averaged(30_000, period(183, 6), (m) => formatMoney(m, 'GBP'))).to.deep.equal({ monthly: 5000, basis: 'total £300.00 over 6.00 months' });
+  });
+
+  it('keeps the half-penny rounding a monthly figure always had (through pounds), and every other figure as it is', () => {
+    expect(Math.round(viaPounds(1836.5))).to.equal(1836); // £18.36, as it always was (directly: 1837)
+    expect(Math.round(viaPounds(1835.5))).to.equal(1836);
+    expect(Math.round(viaPounds(1836.4))).to.equal(1836);
+    expect(Math.round(viaPounds(1836.6))).to.equal(1837);
   });
 });
