@@ -10,7 +10,9 @@ import { CATEGORY_CLASS, KINDS, isKind, type SpendClass } from './kinds.ts';
 import type { MerchantDictionary, MerchantMatch } from './merchants.ts';
 import { counterpartyKey, tokenise } from './normalise.ts';
 import { resolveHint, type HintMeaning } from './plaid.ts';
+import { orSignals, readSignals, type Signals } from './signals.ts';
 import { THRESHOLDS } from './thresholds.ts';
+import { verdicts } from './verdicts.ts';
 import type { CategorisationRule, ExclusionReason, Treatment } from './types.ts';
 
 export class EngineInputError extends Error {
@@ -21,22 +23,6 @@ export class EngineInputError extends Error {
     super(message);
     this.name = 'EngineInputError';
   }
-}
-
-export interface Signals {
-  refund: boolean;
-  returned: boolean;
-  overdraft: boolean;
-  unarranged: boolean;
-  salary: boolean;
-  /** The narrative starts with a bank-giro-credit code, the classic form of a salary credit. */
-  giro: boolean;
-  /** The payer's name carries a company suffix (LTD, PLC, …). */
-  company: boolean;
-  /** Child maintenance or child support (CMS, CHILD MAINT, …). */
-  maintenance: boolean;
-  /** Words of earnings that are not a salary: commission, bonus, dividend, drawings, invoice. */
-  earned: boolean;
 }
 
 export interface Row {
@@ -62,58 +48,6 @@ export interface Row {
   stream: string | undefined;
 }
 
-/**
- * Signals read from the narrative in one pass. Each alternative is one signal; the word lists are the
- * reference (docs/engine.md § Signals). Most narratives carry none, so a cheap test comes first.
- */
-const SIGNAL_WORDS = [
-  'REFUND|REFUNDED|RFND|CHARGEBACK',
-  'UNPAID|RETURNED|RTN|RTND|BOUNCED|REFER TO DRAWER|REVERSAL|REVERSED|PAID ITEMS?|UNP|U/D|RETURNED DD|RDD',
-  'OVERDRAFT|OD INT|OD INTEREST|OD FEE|OD CHARGE|OD USAGE|O/D|DEBIT INTEREST|INTEREST CHARGED|ARRANGED OD|BORROWING INTEREST|BUFFER FEE',
-  'UNARRANGED|UNPLANNED|UNAUTHORISED|UNAUTHORIZED',
-  'SALARY|SAL|WAGES?|PAYROLL|NET PAY',
-  'LTD|LIMITED|PLC|LLP',
-  'CHILD MAINT|CHILD MAINTENANCE|MAINTENANCE|CHILD SUPPORT|CMS|CSA',
-  'COMMISSION|COMM PAYMENT|BONUS|DIVIDENDS?|DRAWINGS|INVOICE|INV|PAYOUTS?',
-];
-const ANY_SIGNAL = new RegExp(`\\b(?:${SIGNAL_WORDS.join('|')})\\b`, 'i');
-const SIGNALS = new RegExp(`\\b(?:${SIGNAL_WORDS.map((w) => `(${w})`).join('|')})\\b`, 'gi');
-const RE_GIRO = /^\s*(?:BGC|BANK GIRO CREDIT)\b/i;
-const NO_SIGNALS: Signals = Object.freeze({ refund: false, returned: false, overdraft: false, unarranged: false, salary: false, giro: false, company: false, maintenance: false, earned: false });
-
-function readSignals(text: string): Signals {
-  const giro = RE_GIRO.test(text);
-  if (!giro && !ANY_SIGNAL.test(text)) return NO_SIGNALS;
-  const s: Signals = { ...NO_SIGNALS, giro };
-  for (const m of text.matchAll(SIGNALS)) {
-    if (m[1]) s.refund = true;
-    else if (m[2]) s.returned = true;
-    else if (m[3]) s.overdraft = true;
-    else if (m[4]) s.unarranged = true;
-    else if (m[5]) s.salary = true;
-    else if (m[6]) s.company = true;
-    else if (m[7]) s.maintenance = true;
-    else if (m[8]) s.earned = true;
-  }
-  return s;
-}
-
-function orSignals(a: Signals, b: Signals): Signals {
-  if (a === NO_SIGNALS) return b;
-  if (b === NO_SIGNALS) return a;
-  return {
-    refund: a.refund || b.refund,
-    returned: a.returned || b.returned,
-    overdraft: a.overdraft || b.overdraft,
-    unarranged: a.unarranged || b.unarranged,
-    salary: a.salary || b.salary,
-    giro: a.giro || b.giro,
-    company: a.company || b.company,
-    maintenance: a.maintenance || b.maintenance,
-    earned: a.earned || b.earned,
-  };
-}
-
 /** Kinds of a regulated credit firm: what a payment to or from one is cannot be a mere transfer. */
 const CREDIT_KINDS: ReadonlySet<string> = new Set(['lender', 'credit_card', 'bnpl', 'catalogue_credit', 'payday', 'high_cost_credit', 'debt_collector']);
 
@@ -128,12 +62,10 @@ function dictionaryBeatsHint(match: MerchantMatch | undefined, hint: HintMeaning
 }
 
 /** What the engine reads from a merchant name, cached per distinct name. */
-interface NameReading {
+interface NameReading extends Narrative {
   tokens: string[];
-  match: MerchantMatch | undefined;
-  signals: Signals;
-  key: string;
-  payee: string;
+  /** The tokens joined: the name's part of a narrative's key among the dictionary's verdicts (verdicts.ts). */
+  norm: string;
   /** Readings of this name with each distinct description. */
   withDescription: Map<string, Narrative>;
   /** The last description read with this name and its reading (see `sameButDigits`). */
@@ -163,6 +95,18 @@ function sameButDigits(a: string, b: string): boolean {
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const MONTHS = new Set(['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']);
+/** The months as numbers made of their letters' codes, so that three ASCII letters are looked up without a string. */
+const code3 = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
+const MONTH_CODES = new Set([...MONTHS].map((m) => code3(m.charCodeAt(0), m.charCodeAt(1), m.charCodeAt(2))));
+const upper = (c: number) => (c >= 97 ? c - 32 : c);
+
+/** The three characters at `start` name a month, in any case. */
+function isMonth(s: string, start: number): boolean {
+  const a = s.charCodeAt(start), b = s.charCodeAt(start + 1), c = s.charCodeAt(start + 2);
+  if (isLetter(a) && isLetter(b) && isLetter(c)) return MONTH_CODES.has(code3(upper(a), upper(b), upper(c)));
+  // Letters beyond ASCII, upper-cased as the tokeniser upper-cases them (ſ is S).
+  return MONTHS.has(s.slice(start, start + 3).toUpperCase());
+}
 
 /**
  * When position `i` lies in a three-letter month that follows a one- or two-digit day ("12 MAY",
@@ -174,7 +118,7 @@ function dateMonthEnd(s: string, i: number): number {
   while (start > 0 && isLetter(s.charCodeAt(start - 1))) start--;
   const end = start + 3;
   if (end > s.length || (end < s.length && isLetter(s.charCodeAt(end))) || i >= end) return -1;
-  if (!MONTHS.has(s.slice(start, end).toUpperCase())) return -1;
+  if (!isMonth(s, start)) return -1;
   let d = start - 1;
   if (d >= 0 && s.charCodeAt(d) === 32) d--;
   let digits = 0;
@@ -189,21 +133,59 @@ interface Narrative {
   signals: Signals;
   key: string;
   payee: string;
+  /** Its category without a category hint, once asked for. */
+  plain: Categorised | undefined;
+  /** Its category with each category hint it came with. */
+  hinted: Map<string, Categorised> | undefined;
+}
+
+/** How a narrative is categorised with a given category hint (the same for every row that has both). */
+interface Categorised {
+  rule: CategorisationRule;
+  category: Category;
+  kind: string | undefined;
+  cls: SpendClass;
+  /** The hint as the row keeps it: set aside when a named credit firm outweighs it. */
+  hint: HintMeaning | undefined;
+}
+
+function categorise(match: MerchantMatch | undefined, hint: HintMeaning | undefined): Categorised {
+  let rule: CategorisationRule;
+  let category: Category;
+  let kind: string | undefined;
+  if (hint && hint.category && !dictionaryBeatsHint(match, hint)) {
+    rule = 'category_hint';
+    category = hint.category;
+    kind = hint.kind ?? match?.entry.kind;
+  } else if (match) {
+    rule = 'merchant_dictionary';
+    category = match.entry.category;
+    kind = match.entry.kind;
+  } else {
+    rule = 'unmatched';
+    category = 'Other';
+  }
+  const kindInfo = kind && isKind(kind) ? KINDS[kind] : undefined;
+  const cls: SpendClass = kindInfo && (kindInfo.category === category || rule === 'merchant_dictionary') ? kindInfo.class : CATEGORY_CLASS[category];
+  return { rule, category, kind, cls, hint: hint && match && dictionaryBeatsHint(match, hint) ? undefined : hint };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A transaction with its day number and its account's rank among the call's accounts (in `cmp` order). */
+interface Keyed { tx: Transaction; day: number; account: number }
+
 /**
  * Canonical order: the result never depends on the order transactions arrive in. By date (compared as
- * day numbers, which order as the ISO dates do and compare faster), then by every field in turn.
+ * day numbers, which order as the ISO dates do and compare faster), then by account (compared by rank,
+ * which orders as the ids do), then by every other field in turn.
  */
-function canonicalOrder(a: { tx: Transaction; day: number }, b: { tx: Transaction; day: number }): number {
-  return a.day - b.day || sameDayOrder(a.tx, b.tx);
+function canonicalOrder(a: Keyed, b: Keyed): number {
+  return a.day - b.day || a.account - b.account || sameAccountOrder(a.tx, b.tx);
 }
 
-function sameDayOrder(a: Transaction, b: Transaction): number {
+function sameAccountOrder(a: Transaction, b: Transaction): number {
   return (
-    cmp(a.account_id, b.account_id) ||
     a.amount_minor - b.amount_minor ||
     cmp(a.merchant_name, b.merchant_name) ||
     cmp(a.description ?? '', b.description ?? '') ||
@@ -215,40 +197,66 @@ function sameDayOrder(a: Transaction, b: Transaction): number {
   );
 }
 
+/** No value of a transaction's field: what the first transaction is compared with. */
+const NONE = Symbol('none');
+
 /** Validates, orders canonically and classifies. Throws EngineInputError on data the engine cannot assess. */
 export function classify(transactions: readonly Transaction[], merchants: MerchantDictionary): Row[] {
   const currencies = new Set<string>();
   const days = new Map<string, number>();
-  let lastCurrency = '';
-  const keyed = transactions.map((tx, i) => {
+  const accounts = new Map<string, number>();
+  // Statements list a day's (and an account's) transactions together: the previous one's is reused.
+  let lastCurrency = '', lastDay = 0;
+  let lastDate: unknown = NONE, lastAccount: unknown = NONE;
+  const keyed = transactions.map((tx, i): Keyed => {
     if (!Number.isInteger(tx.amount_minor)) throw new EngineInputError('invalid_amount', `transaction ${i}: amount_minor must be an integer`);
-    let day = days.get(tx.date);
-    if (day === undefined) {
-      day = dayNumber(tx.date);
-      if (Number.isNaN(day)) throw new EngineInputError('invalid_date', `transaction ${i}: date "${tx.date}" is not a real YYYY-MM-DD date`);
-      days.set(tx.date, day);
+    if (tx.date !== lastDate) {
+      let day = days.get(tx.date);
+      if (day === undefined) {
+        day = dayNumber(tx.date);
+        if (Number.isNaN(day)) throw new EngineInputError('invalid_date', `transaction ${i}: date "${tx.date}" is not a real YYYY-MM-DD date`);
+        days.set(tx.date, day);
+      }
+      lastDate = tx.date;
+      lastDay = day;
     }
     if (tx.currency !== lastCurrency) {
       lastCurrency = tx.currency;
       currencies.add(tx.currency.toUpperCase());
     }
-    return { tx, day };
+    if (tx.account_id !== lastAccount) {
+      lastAccount = tx.account_id;
+      accounts.set(tx.account_id, 0);
+    }
+    return { tx, day: lastDay, account: 0 };
   });
   if (currencies.size > 1) {
     throw new EngineInputError('mixed_currency', `transactions are in more than one currency (${[...currencies].sort().join(', ')}); assess one currency at a time`);
+  }
+  [...accounts.keys()].sort(cmp).forEach((id, rank) => accounts.set(id, rank));
+  let rank = 0;
+  lastAccount = NONE;
+  for (const k of keyed) {
+    if (k.tx.account_id !== lastAccount) {
+      lastAccount = k.tx.account_id;
+      rank = accounts.get(k.tx.account_id)!;
+    }
+    k.account = rank;
   }
   keyed.sort(canonicalOrder);
 
   // Names repeat far more than descriptions do, so a name is read once; a description adds its
   // signals, and its words compete with the name's for the dictionary match (merchants.ts, `also`).
+  const matchOf = verdicts(merchants);
   const names = new Map<string, NameReading>();
   const readName = (raw: string): NameReading => {
     let n = names.get(raw);
     if (!n) {
       const tokens = tokenise(raw);
-      const match = merchants.match(tokens);
+      const norm = tokens.join(' ');
+      const match = matchOf(norm, tokens);
       const key = counterpartyKey(tokens);
-      n = { tokens, match, signals: readSignals(raw), key: match ? match.entry.id : `u:${key}`, payee: match ? match.entry.name : key || raw.trim(), withDescription: new Map(), last: undefined };
+      n = { match, signals: readSignals(raw), key: match ? match.entry.id : `u:${key}`, payee: match ? match.entry.name : key || raw.trim(), plain: undefined, hinted: undefined, tokens, norm, withDescription: new Map(), last: undefined };
       names.set(raw, n);
     }
     return n;
@@ -262,52 +270,43 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
     if (name.match || name.tokens.length > 0) {
       // The description is read with the name as one narrative: it may name the payee more exactly
       // (a clean "Tesco" beside "TESCO PAY AT PUMP 4031") or carry the type code (CPT, C/L) that says what it was.
+      // A name the dictionary does not know leaves the description to be read alone.
       const descTokens = tokenise(tx.description);
-      const match = name.match ? merchants.match(name.tokens, descTokens) : merchants.match(descTokens);
+      const descNorm = descTokens.join(' ');
+      const match = name.match ? matchOf(`${name.norm}\u0001${descNorm}`, name.tokens, descTokens) : matchOf(descNorm, descTokens);
       n = {
         match,
         signals: orSignals(name.signals, readSignals(tx.description)),
         key: match ? match.entry.id : name.key,
         payee: match ? match.entry.name : name.payee,
+        plain: undefined,
+        hinted: undefined,
       };
     } else {
       const desc = readName(tx.description);
-      n = { match: desc.match, signals: orSignals(name.signals, desc.signals), key: desc.key, payee: desc.payee };
+      n = { match: desc.match, signals: orSignals(name.signals, desc.signals), key: desc.key, payee: desc.payee, plain: undefined, hinted: undefined };
     }
     name.withDescription.set(tx.description, n);
     name.last = { description: tx.description, n };
     return n;
   };
   const hints = new Map<string, HintMeaning | undefined>();
-  const hintOf = (h: string | undefined) => {
-    if (!h) return undefined;
+  const hintOf = (h: string) => {
     if (!hints.has(h)) hints.set(h, resolveHint(h));
     return hints.get(h);
+  };
+  const categorised = (n: Narrative, h: string | undefined): Categorised => {
+    if (!h) return (n.plain ??= categorise(n.match, undefined));
+    const byHint = (n.hinted ??= new Map());
+    let c = byHint.get(h);
+    if (!c) byHint.set(h, (c = categorise(n.match, hintOf(h))));
+    return c;
   };
 
   const width = String(keyed.length).length;
   return keyed.map(({ tx, day }, i): Row => {
-    const { match, signals, key, payee } = read(tx);
-    const hint = hintOf(tx.category_hint);
-
-    let rule: CategorisationRule;
-    let category: Category;
-    let kind: string | undefined;
-    if (hint && hint.category && !dictionaryBeatsHint(match, hint)) {
-      rule = 'category_hint';
-      category = hint.category;
-      kind = hint.kind ?? match?.entry.kind;
-    } else if (match) {
-      rule = 'merchant_dictionary';
-      category = match.entry.category;
-      kind = match.entry.kind;
-    } else {
-      rule = 'unmatched';
-      category = 'Other';
-    }
-    const kindInfo = kind && isKind(kind) ? KINDS[kind] : undefined;
-    const cls: SpendClass = kindInfo && (kindInfo.category === category || rule === 'merchant_dictionary') ? kindInfo.class : CATEGORY_CLASS[category];
-
+    const n = read(tx);
+    const c = categorised(n, tx.category_hint);
     // Every field is set in one literal so that all rows share one shape (monomorphic field access).
     return {
       ref: `T${String(i + 1).padStart(width, '0')}`,
@@ -315,15 +314,15 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       day,
       out: tx.amount_minor > 0,
       abs: Math.abs(tx.amount_minor),
-      match,
-      hint: hint && match && dictionaryBeatsHint(match, hint) ? undefined : hint,
-      signals,
-      key,
-      payee,
-      rule,
-      kind,
-      category,
-      cls,
+      match: n.match,
+      hint: c.hint,
+      signals: n.signals,
+      key: n.key,
+      payee: n.payee,
+      rule: c.rule,
+      kind: c.kind,
+      category: c.category,
+      cls: c.cls,
       treatment: undefined,
       reason: undefined,
       stream: undefined,

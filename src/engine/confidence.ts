@@ -4,15 +4,16 @@
  */
 import type { Circumstances } from '../model/circumstances.ts';
 import type { Row } from './classify.ts';
+import { incomeWeight } from './income.ts';
 import { HOUSING_KINDS } from './kinds.ts';
 import type { Period } from './period.ts';
 import { clamp, round2 } from './stats.ts';
 import { THRESHOLDS as T } from './thresholds.ts';
-import type { Evidence, IncomeStream, RiskFlagEvidence } from './types.ts';
+import type { Evidence, RiskFlagEvidence, Stream } from './types.ts';
 
 export const CONFIDENCE_WEIGHTS = { coverage: 0.4, categorised_share: 0.25, income_regularity: 0.2, continuity: 0.15 } as const;
 
-export function confidence(rows: readonly Row[], period: Period | undefined, streams: readonly IncomeStream[]): Evidence['confidence'] {
+export function confidence(rows: readonly Row[], period: Period | undefined, streams: readonly Stream[]): Evidence['confidence'] {
   const weights = { ...CONFIDENCE_WEIGHTS };
   if (!period) return { score: 0, coverage: 0, categorised_share: 0, income_regularity: 0, continuity: 0, weights };
   const coverage = clamp(period.monthsExact / 6, 0, 1);
@@ -26,8 +27,9 @@ export function confidence(rows: readonly Row[], period: Period | undefined, str
   let income = 0, regular = 0;
   for (const s of streams) {
     if (s.status !== 'active') continue;
-    income += s.monthly_amount;
-    if (s.cadence !== 'irregular') regular += s.monthly_amount * (1 - clamp(s.variability, 0, 1));
+    const w = incomeWeight(s);
+    income += w;
+    if (s.cadence !== 'irregular') regular += w * (1 - clamp(s.variability, 0, 1));
   }
   const regularity = income > 0 ? regular / income : 0;
   const days = [...new Set(rows.filter((r) => r.treatment !== 'excluded' || r.reason === 'own_account_transfer').map((r) => r.day))].sort((a, b) => a - b);
@@ -45,21 +47,23 @@ export function confidence(rows: readonly Row[], period: Period | undefined, str
 export interface FcaInput {
   rows: readonly Row[];
   period: Period | undefined;
-  verifiedMinor: number;
   committedMinor: number;
   essentialMinor: number;
   risk: readonly RiskFlagEvidence[];
   circumstances: Circumstances | undefined;
 }
 
+/** The minimum, from the risk flags where a flag says the same (history, transactions, verified income). */
 export function fcaChecks(f: FcaInput): Evidence['fca'] {
   const months = f.period?.monthsAnalyzed ?? 0;
+  const flagged = (code: string) => f.risk.some((r) => r.code === code);
+  const verified = !flagged('no_verified_income');
   const housingDue = f.circumstances?.housing === 'renter' || f.circumstances?.housing === 'homeowner_mortgage';
   const housingSeen = f.rows.some((r) => r.treatment === 'expenditure' && r.kind !== undefined && HOUSING_KINDS.has(r.kind));
   const checks = [
-    { check: 'history_at_least_3_months', passed: months >= T.minMonths, detail: `${months} months of transactions (minimum ${T.minMonths})` },
-    { check: 'enough_transactions', passed: !f.risk.some((r) => r.code === 'too_few_transactions'), detail: 'enough transactions to observe spending patterns' },
-    { check: 'income_verified_from_transactions', passed: f.verifiedMinor > 0, detail: f.verifiedMinor > 0 ? 'income established from credits in the account' : 'no income could be established from the transactions; a declaration alone is not enough' },
+    { check: 'history_at_least_3_months', passed: !flagged('insufficient_history'), detail: `${months} months of transactions (minimum ${T.minMonths})` },
+    { check: 'enough_transactions', passed: !flagged('too_few_transactions'), detail: 'enough transactions to observe spending patterns' },
+    { check: 'income_verified_from_transactions', passed: verified, detail: verified ? 'income established from credits in the account' : 'no income could be established from the transactions; a declaration alone is not enough' },
     { check: 'non_discretionary_expenditure_assessed', passed: f.committedMinor + f.essentialMinor > 0, detail: 'committed and essential expenditure observed in the transactions' },
     {
       check: 'housing_cost_evidenced',

@@ -6,19 +6,21 @@
  */
 import { CATEGORIES, type Category } from '../model/assessment.ts';
 import type { Circumstances } from '../model/circumstances.ts';
-import { toMajor, type Money } from '../model/money.ts';
+import type { Money } from '../model/money.ts';
 import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS } from './cadence.ts';
 import type { Row } from './classify.ts';
 import { FLEXIBLE_CATEGORIES, type FlexibleCategory, type SpendClass } from './kinds.ts';
+import { averaged, perMonth, perPayment, scheduleEnded, takenAsMonthly, viaPounds } from './monthly.ts';
 import type { Period } from './period.ts';
 import { cv, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
-import type { CategoryEvidence, ExpenditureLine, SpendingGuidelines } from './types.ts';
+import type { CategoryFigures, Line, SpendingGuidelines } from './types.ts';
 
 export interface ExpenditureResult {
   /** Monthly pence per expenditure category (net, after guidelines), only categories above zero. */
   categoriesMinor: Map<Category, number>;
-  evidence: Partial<Record<Category, CategoryEvidence>>;
+  /** Every category with spending or a guideline, with its lines (the evidence's `categories`). */
+  figures: Partial<Record<Category, CategoryFigures>>;
   classMinor: Record<'committed' | 'essential' | 'discretionary', number>;
   savingsMinor: number;
   savingsRefs: string[];
@@ -50,7 +52,11 @@ const ARREARS_KINDS: ReadonlySet<string> = new Set(['mortgage', 'rent', 'social_
 /** A committed payment whose schedule shows a slot without a payment, inside the history or at its end. */
 export interface MissedCommitment { payee: string; kind: string | undefined; cadence: string; missed: number; overdue: boolean; refs: string[] }
 
-function line(rows: Row[], period: Period, money: Money): { line: ExpenditureLine; missed?: MissedCommitment } {
+/**
+ * One payee's payments in a category, a month: by its schedule when it has one, else averaged over the
+ * history. `exact` is the pence a month the category sums (viaPounds), `line` the evidence to the penny.
+ */
+function line(rows: Row[], period: Period, money: Money): { exact: number; line: Line; missed?: MissedCommitment } {
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
   const cls = rows[0]!.cls;
@@ -60,27 +66,25 @@ function line(rows: Row[], period: Period, money: Money): { line: ExpenditureLin
   const fit = eligible ? detectCadence(rows.map((r) => r.day)) : undefined;
   let monthly: number;
   let basis: string;
-  let cadence: ExpenditureLine['cadence'] = 'irregular';
+  let cadence: Line['cadence'] = 'irregular';
   let missed: MissedCommitment | undefined;
-  const averaged = () => `total ${money(total)} over ${period.averagingMonths.toFixed(2)} months`;
-  if (n === 1 && cls === 'committed' && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays) {
+  const single = cls === 'committed' ? takenAsMonthly(n, period) : undefined;
+  if (single) {
     cadence = 'assumed_monthly';
     monthly = total;
-    basis = `one payment in a ${period.days}-day history, taken as monthly`;
+    basis = single;
   } else if (fit && (n >= 3 || cls === 'committed')) {
     cadence = fit.cadence;
     const lastDay = rows[n - 1]!.day;
     const quiet = period.last - lastDay;
-    const ended = quiet > THRESHOLDS.endedAfterPeriods * PERIOD_DAYS[fit.cadence] + DRIFT_TOLERANCE[fit.cadence];
-    if (ended) {
-      monthly = total / period.averagingMonths;
-      basis = `${fit.cadence} payments that stopped: ${averaged()}`;
+    if (scheduleEnded(fit.cadence, quiet)) {
+      const avg = averaged(total, period, money);
+      monthly = avg.monthly;
+      basis = `${fit.cadence} payments that stopped: ${avg.basis}`;
     } else {
-      // A commitment is owed in full every period: a missed payment does not make it smaller, so a
-      // committed line is the mean payment made × payments a month; other schedules count empty slots.
-      const paid = fit.slots - fit.missed;
-      const perSlot = total / (cls === 'committed' ? paid : fit.slots);
-      monthly = perSlot * PER_MONTH[fit.cadence];
+      // A commitment is owed in full every period: a missed payment does not make it smaller.
+      const perSlot = perPayment(total, fit, cls === 'committed');
+      monthly = perMonth(perSlot, fit.cadence);
       basis = `${fit.cadence}: ${money(Math.round(perSlot))} per payment × ${PER_MONTH[fit.cadence].toFixed(4)} a month`;
       const overdue = quiet > PERIOD_DAYS[fit.cadence] + 2 * DRIFT_TOLERANCE[fit.cadence] + THRESHOLDS.overdueGraceDays;
       if (cls === 'committed' && fit.missed > 0) basis += ` (${fit.missed} scheduled payment${fit.missed > 1 ? 's' : ''} missed; the commitment is counted in full)`;
@@ -89,13 +93,13 @@ function line(rows: Row[], period: Period, money: Money): { line: ExpenditureLin
       }
     }
   } else {
-    monthly = total / period.averagingMonths;
-    basis = averaged();
+    ({ monthly, basis } = averaged(total, period, money));
   }
-  const l: ExpenditureLine = { payee: rows[0]!.payee, class: cls, cadence, payments: n, monthly_amount: monthly / 100, basis, refs: rows.map((r) => r.ref) };
+  const exact = viaPounds(monthly);
+  const l: Line = { payee: rows[0]!.payee, class: cls, cadence, payments: n, monthlyMinor: Math.round(exact), basis, refs: rows.map((r) => r.ref) };
   if (kind) l.kind = kind;
   if (fit && cadence !== 'irregular' && fit.missed > 0) l.missed_payments = fit.missed;
-  return missed ? { line: l, missed } : { line: l };
+  return missed ? { exact, line: l, missed } : { exact, line: l };
 }
 
 function guidelineFor(g: SpendingGuidelines | undefined, c: Circumstances | undefined): Partial<Record<FlexibleCategory, number>> | undefined {
@@ -137,7 +141,7 @@ export function assessExpenditure(
 
   const guide = guidelineFor(guidelines, circumstances);
   const categoriesMinor = new Map<Category, number>();
-  const evidence: Partial<Record<Category, CategoryEvidence>> = {};
+  const figures: Partial<Record<Category, CategoryFigures>> = {};
   const classMinor = { committed: 0, essential: 0, discretionary: 0 };
   let gamblingGross = 0;
   const missed: MissedCommitment[] = [];
@@ -146,39 +150,41 @@ export function assessExpenditure(
   for (const category of CATEGORIES) {
     if (category === 'Savings') continue;
     const groups = byCategory.get(category);
-    const lines: ExpenditureLine[] = [];
+    const lines: Line[] = [];
+    const exact: number[] = [];
     for (const rows of groups?.values() ?? []) {
       const l = line(rows, period, money);
       lines.push(l.line);
+      exact.push(l.exact);
       if (l.missed) missed.push(l.missed);
     }
-    const grossMinor = sum(lines.map((l) => l.monthly_amount * 100));
+    const grossMinor = sum(exact);
     let offsetMinor = sum((refunds.get(category) ?? []).map((r) => r.abs)) / period.averagingMonths;
     if (category === 'Gambling') { gamblingGross = grossMinor; offsetMinor += winningsMinor; }
     let netMinor = Math.round(Math.max(0, grossMinor - offsetMinor));
     const split: Partial<Record<SpendClass, number>> = {};
     const scale = grossMinor > 0 ? netMinor / grossMinor : 0;
-    for (const l of lines) split[l.class] = (split[l.class] ?? 0) + l.monthly_amount * 100 * scale;
+    lines.forEach((l, i) => { split[l.class] = (split[l.class] ?? 0) + exact[i]! * scale; });
 
-    let guideline: CategoryEvidence['guideline'];
+    let guideline: CategoryFigures['guideline'];
     const g = (FLEXIBLE_CATEGORIES as readonly string[]).includes(category) ? guide?.[category as FlexibleCategory] : undefined;
     if (g !== undefined) {
       const applied = netMinor < g;
-      guideline = { guideline_monthly: toMajor(g), observed_monthly: toMajor(netMinor), applied };
+      guideline = { guidelineMinor: g, observedMinor: netMinor, applied };
       if (applied) { split.essential = (split.essential ?? 0) + (g - netMinor); netMinor = g; }
     }
     if (netMinor <= 0 && lines.length === 0 && !guideline) continue;
     if (netMinor > 0) categoriesMinor.set(category, netMinor);
     for (const [cls, v] of Object.entries(split)) if (cls !== 'savings') classMinor[cls as keyof typeof classMinor] += v;
-    const ev: CategoryEvidence = {
-      monthly_amount: toMajor(netMinor),
-      gross_monthly_amount: toMajor(Math.round(grossMinor)),
-      refunds_monthly: toMajor(Math.round(offsetMinor)),
-      class_split: Object.fromEntries(Object.entries(split).map(([k, v]) => [k, toMajor(Math.round(v))])),
-      lines: lines.map((l) => ({ ...l, monthly_amount: toMajor(Math.round(l.monthly_amount * 100)) })).sort((a, b) => b.monthly_amount - a.monthly_amount || (a.payee < b.payee ? -1 : 1)),
+    const f: CategoryFigures = {
+      monthlyMinor: netMinor,
+      grossMinor: Math.round(grossMinor),
+      refundsMinor: Math.round(offsetMinor),
+      classSplit: Object.fromEntries(Object.entries(split).map(([k, v]) => [k, Math.round(v)])),
+      lines: lines.sort((a, b) => b.monthlyMinor - a.monthlyMinor || (a.payee < b.payee ? -1 : 1)),
     };
-    if (guideline) ev.guideline = guideline;
-    evidence[category] = ev;
+    if (guideline) f.guideline = guideline;
+    figures[category] = f;
   }
 
   // Class totals in whole pence that add up exactly to the expenditure total.
@@ -187,7 +193,7 @@ export function assessExpenditure(
   const essential = Math.min(total - committed, Math.round(classMinor.essential));
   return {
     categoriesMinor,
-    evidence,
+    figures,
     classMinor: { committed, essential, discretionary: total - committed - essential },
     savingsMinor: Math.round(sum(savings.map((r) => r.abs)) / period.averagingMonths),
     savingsRefs: savings.map((r) => r.ref),

@@ -5,20 +5,22 @@
 import { formatMoney } from '../model/money.ts';
 import type { Row } from './classify.ts';
 import type { MissedCommitment } from './expenditure.ts';
-import { EARNED } from './income.ts';
-import { monthIndex, type Period } from './period.ts';
+import { EARNED, incomeWeight } from './income.ts';
+import { monthsWith, type Period } from './period.ts';
 import { THRESHOLDS as T } from './thresholds.ts';
-import type { IncomeStream, RiskFlagEvidence, VulnerabilityDriver, VulnerabilityEvidence } from './types.ts';
+import type { Evidence, RiskFlagEvidence, Stream, VulnerabilityDriver, VulnerabilityEvidence } from './types.ts';
 
 export interface FlagInput {
   rows: readonly Row[];
   period: Period | undefined;
   today: number;
   analyzed: number;
-  streams: readonly IncomeStream[];
+  streams: readonly Stream[];
   incomeMinor: number;
   verifiedMinor: number;
   declaredMinor: number | undefined;
+  /** How the income used was chosen (income.ts, incomeUsed): a declaration well above the verified figure is a flag. */
+  basis: Evidence['income']['basis'];
   expenditureMinor: number;
   disposableMinor: number;
   cashMinor: number;
@@ -30,16 +32,20 @@ export interface FlagInput {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const months = (rows: readonly Row[]) => new Set(rows.map((r) => monthIndex(r.day))).size;
+
+/** A negative running balance, or a debit of overdraft interest or fees. */
+const overdrawn = (r: Row) => (r.tx.balance_minor !== undefined && r.tx.balance_minor < 0) || (r.out && r.signals.overdraft);
 
 const SIGNIFICANT_EXCLUSIONS: ReadonlySet<string> = new Set(['own_account_transfer', 'loan_disbursement', 'gambling_winnings', 'returned_payment_reversal']);
 
-export function incomeVolatility(streams: readonly IncomeStream[]): number {
+/** The variability of earned income, each active earned stream weighted by its monthly amount. */
+export function incomeVolatility(streams: readonly Stream[]): number {
   let weight = 0, acc = 0;
   for (const s of streams) {
     if (s.status !== 'active' || !EARNED.has(s.type)) continue;
-    weight += s.monthly_amount;
-    acc += s.monthly_amount * s.variability;
+    const w = incomeWeight(s);
+    weight += w;
+    acc += w * s.variability;
   }
   return weight > 0 ? acc / weight : 0;
 }
@@ -52,7 +58,7 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
   // One pass: rows by kind, and rows carrying each signal. Excluded rows still count where what they
   // are matters (a payday loan paid in, a reversed direct debit, winnings, an own-account transfer).
   const byKind = new Map<string, Row[]>();
-  const overdrawn: Row[] = [], unarranged: Row[] = [], returned: Row[] = [];
+  const overdrawnRows: Row[] = [], unarranged: Row[] = [], returned: Row[] = [];
   for (const r of f.rows) {
     if (r.treatment === 'excluded' && !SIGNIFICANT_EXCLUSIONS.has(r.reason!)) continue;
     if (r.kind) {
@@ -60,7 +66,7 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
       if (list) list.push(r);
       else byKind.set(r.kind, [r]);
     }
-    if ((r.tx.balance_minor !== undefined && r.tx.balance_minor < 0) || (r.out && r.signals.overdraft)) overdrawn.push(r);
+    if (overdrawn(r)) overdrawnRows.push(r);
     if (r.signals.unarranged) unarranged.push(r);
     if (r.signals.returned) returned.push(r);
   }
@@ -77,7 +83,7 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
     if (high) raise('gambling_high', `gambling spend >= ${pct(T.gamblingHighShare)} of monthly income`, f.incomeMinor > 0 ? pct(share) : 'no verified income', gamblingRows);
   }
 
-  if (overdrawn.length) raise('overdraft_usage', 'a negative running balance, or overdraft interest or fees', overdrawn.length, overdrawn);
+  if (overdrawnRows.length) raise('overdraft_usage', 'a negative running balance, or overdraft interest or fees', overdrawnRows.length, overdrawnRows);
   if (unarranged.length) raise('unarranged_overdraft', 'an unarranged (unplanned) overdraft charge or notice', unarranged.length, unarranged);
   if (returned.length) raise('returned_payments', 'at least one returned or unpaid payment (or its fee)', returned.length, returned);
   const payday = ofKind('payday');
@@ -85,7 +91,7 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
   const highCost = ofKind('high_cost_credit');
   if (highCost.length) raise('high_cost_credit', 'any payment to or from another high-cost lender (doorstep, guarantor, logbook, rent-to-own)', highCost.length, highCost);
   const bnpl = ofKind('bnpl', true);
-  if (months(bnpl) >= T.bnplMinMonths) raise('bnpl_usage', `BNPL repayments in >= ${T.bnplMinMonths} calendar months`, months(bnpl), bnpl);
+  if (monthsWith(bnpl) >= T.bnplMinMonths) raise('bnpl_usage', `BNPL repayments in >= ${T.bnplMinMonths} calendar months`, monthsWith(bnpl), bnpl);
   const collectors = ofKind('debt_collector', true);
   if (collectors.length) raise('debt_collection', 'any payment to a debt collection or enforcement agency', collectors.length, collectors);
   if (f.expenditureMinor > 0 && f.cashMinor >= T.highCashMinMonthlyMinor && f.cashMinor / f.expenditureMinor >= T.highCashShare) {
@@ -103,8 +109,8 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
     });
   }
   if (f.disposableMinor < 0) raise('negative_disposable_income', 'monthly expenditure exceeds monthly income', money(f.disposableMinor));
-  if (f.declaredMinor !== undefined && f.declaredMinor > f.verifiedMinor * (1 + T.incomeDiscrepancyRatio)) {
-    raise('income_discrepancy', `declared income more than ${pct(T.incomeDiscrepancyRatio)} above verified income`, `declared ${money(f.declaredMinor)}, verified ${money(f.verifiedMinor)}`);
+  if (f.basis === 'verified_declared_higher') {
+    raise('income_discrepancy', `declared income more than ${pct(T.incomeDiscrepancyRatio)} above verified income`, `declared ${money(f.declaredMinor!)}, verified ${money(f.verifiedMinor)}`);
   }
   const monthsAnalyzed = f.period?.monthsAnalyzed ?? 0;
   if (monthsAnalyzed < T.minMonths) raise('insufficient_history', `fewer than ${T.minMonths} months of transactions`, monthsAnalyzed);
@@ -147,12 +153,8 @@ export function vulnerabilityIndicators(f: FlagInput, risk: readonly RiskFlagEvi
     }
   }
   const flag = (code: string) => risk.find((r) => r.code === code);
-  const overdraftMonths = new Set<number>();
-  for (const r of f.rows) {
-    if (r.treatment === 'excluded' && r.reason !== 'own_account_transfer') continue;
-    if ((r.tx.balance_minor !== undefined && r.tx.balance_minor < 0) || (r.out && r.signals.overdraft)) overdraftMonths.add(monthIndex(r.day));
-  }
-  if (overdraftMonths.size >= T.persistentOverdraftMonths) {
+  const overdraftMonths = monthsWith(f.rows.filter((r) => (r.treatment !== 'excluded' || r.reason === 'own_account_transfer') && overdrawn(r)));
+  if (overdraftMonths >= T.persistentOverdraftMonths) {
     add('resilience_persistent_overdraft', 'resilience', `overdrawn or charged overdraft interest in >= ${T.persistentOverdraftMonths} calendar months`, flag('overdraft_usage')?.refs ?? []);
   }
   const collection = flag('debt_collection');
@@ -171,7 +173,7 @@ export function vulnerabilityIndicators(f: FlagInput, risk: readonly RiskFlagEvi
   if (missed) add('resilience_missed_commitments', 'resilience', 'a housing or credit payment missed', missed.refs);
   if (flag('negative_disposable_income')) add('resilience_negative_budget', 'resilience', 'expenditure exceeds income', []);
   const charged = f.rows.filter((r) => r.out && (r.signals.unarranged || r.signals.returned) && r.kind === 'bank_fee');
-  if (new Set(charged.map((r) => monthIndex(r.day))).size >= T.repeatedChargesMonths) {
+  if (monthsWith(charged) >= T.repeatedChargesMonths) {
     add('capability_repeated_bank_charges', 'capability', `charges for unpaid items or unarranged borrowing in >= ${T.repeatedChargesMonths} calendar months`, charged.map((r) => r.ref));
   }
   return [...out.values()].sort((a, b) => DRIVER_ORDER.indexOf(a.driver) - DRIVER_ORDER.indexOf(b.driver) || (a.code < b.code ? -1 : 1));

@@ -10,15 +10,16 @@
  * payer is (docs/engine.md § Income).
  */
 import type { Category } from '../model/assessment.ts';
-import { toMajor, type Money } from '../model/money.ts';
-import { detectCadence, DRIFT_TOLERANCE, PER_MONTH, PERIOD_DAYS, type CadenceFit } from './cadence.ts';
+import type { Money } from '../model/money.ts';
+import { detectCadence, PER_MONTH, type CadenceFit } from './cadence.ts';
 import { exclude, type Row } from './classify.ts';
 import { isoDate } from './calendar.ts';
 import type { CreditMeaning } from './kinds.ts';
-import { monthIndex, type Period } from './period.ts';
+import { averaged, perMonth, perPayment, scheduleEnded, takenAsMonthly, viaPounds } from './monthly.ts';
+import { monthIndex, monthsWith, type Period } from './period.ts';
 import { cv, median, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
-import type { IncomeStream, IncomeType } from './types.ts';
+import type { Evidence, IncomeType, Stream } from './types.ts';
 
 type Meaning = CreditMeaning | 'maintenance' | 'returned' | 'unknown';
 
@@ -57,8 +58,16 @@ const CONTRACTUAL: ReadonlySet<IncomeType> = new Set(['employment', 'benefit', '
 /** Income types that are earned: their variability drives `income_volatility`; their end is an income loss. */
 export const EARNED: ReadonlySet<IncomeType> = new Set(['employment', 'self_employment', 'other_regular']);
 
+/**
+ * A stream's weight in the ratios of income (income volatility, the regularity of income in the
+ * confidence): its monthly amount. The unit cancels; the weight is in pounds, as these ratios have always
+ * been computed, so that they stay the same to the last bit (in pence a tie on a rounded decimal of the
+ * ratio could fall the other way).
+ */
+export const incomeWeight = (s: Stream): number => s.monthlyMinor / 100;
+
 export interface IncomeResult {
-  streams: IncomeStream[];
+  streams: Stream[];
   /** Sum of active streams' monthly amounts, pence. */
   verifiedMinor: number;
   /** Refund rows netted per category. */
@@ -109,7 +118,7 @@ function readUnnamedPayer(rows: Row[], period: Period): Group | undefined {
   // Irregular earnings: a company, or a narrative of commission, bonus, dividends, drawings or
   // invoices, paying wage-size amounts — three times in two calendar months, or twice when the
   // narrative names the earnings. A merchant's credits need the words (a shop's refunds are not earnings).
-  const months = new Set(rows.map((r) => monthIndex(r.day))).size;
+  const months = monthsWith(rows);
   const often = earnedWords ? n >= 2 : n >= THRESHOLDS.unknownPayerMinPayments && months >= 2;
   if ((company || earnedWords) && wageSize && often && (!merchant || earnedWords)) {
     const type: IncomeType = rows.some((r) => r.signals.salary) ? 'employment' : 'self_employment';
@@ -198,16 +207,27 @@ export function findIncome(credits: readonly Row[], period: Period, payeeCategor
     for (const r of rest) refundOrExclude(r, meaning, rest.length === 1);
   }
 
-  const streams: IncomeStream[] = [];
+  const streams: Stream[] = [];
   for (const g of [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     g.rows.sort((a, b) => a.day - b.day || (a.ref < b.ref ? -1 : 1));
     streams.push(buildStream(g, period, money));
   }
-  const verifiedMinor = sum(streams.map((s) => Math.round(s.monthly_amount * 100)));
+  const verifiedMinor = sum(streams.map((s) => s.monthlyMinor));
   return { streams, verifiedMinor, refunds, winnings };
 }
 
-function buildStream(g: Group, period: Period, money: Money): IncomeStream {
+/**
+ * The income an assessment uses: the verified figure, or the declared one when it is lower (prudence). A
+ * declaration more than `incomeDiscrepancyRatio` above the verified figure is noted (and raises
+ * `income_discrepancy`).
+ */
+export function incomeUsed(verifiedMinor: number, declaredMinor: number | undefined): { minor: number; basis: Evidence['income']['basis'] } {
+  if (declaredMinor !== undefined && declaredMinor < verifiedMinor) return { minor: declaredMinor, basis: 'declared_lower' };
+  if (declaredMinor !== undefined && declaredMinor > verifiedMinor * (1 + THRESHOLDS.incomeDiscrepancyRatio)) return { minor: verifiedMinor, basis: 'verified_declared_higher' };
+  return { minor: verifiedMinor, basis: verifiedMinor > 0 ? 'verified' : 'none' };
+}
+
+function buildStream(g: Group, period: Period, money: Money): Stream {
   const rows = g.rows;
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
@@ -215,35 +235,33 @@ function buildStream(g: Group, period: Period, money: Money): IncomeStream {
   const first = rows[0]!, last = rows[rows.length - 1]!;
   const type = g.type;
 
-  let cadence: IncomeStream['cadence'];
+  let cadence: Stream['cadence'];
+  /** Pence a month, exact (rounded below). */
   let monthly: number;
   let basis: string;
-  let status: IncomeStream['status'] = 'active';
+  let status: Stream['status'] = 'active';
   let variability: number;
   let missed = 0;
+  const single = type === 'employment' || type === 'benefit' || type === 'pension' ? takenAsMonthly(rows.length, period) : undefined;
   if (fit) {
     cadence = fit.cadence;
     missed = fit.missed;
-    const overdueBy = period.last - last.day - THRESHOLDS.endedAfterPeriods * PERIOD_DAYS[fit.cadence] - DRIFT_TOLERANCE[fit.cadence];
-    // Payments on one day count as one payment of the period.
-    const paid = fit.slots - fit.missed;
-    const contractual = CONTRACTUAL.has(type);
-    const perPeriod = total / (contractual ? paid : fit.slots);
+    const perPeriod = perPayment(total, fit, CONTRACTUAL.has(type));
     variability = cv(amounts);
-    if (overdueBy > 0) {
+    if (scheduleEnded(fit.cadence, period.last - last.day)) {
       status = 'ended';
       monthly = 0;
       basis = `${fit.cadence} payments stopped after ${isoDate(last.day)}; not counted as current income`;
     } else {
-      monthly = (perPeriod * PER_MONTH[fit.cadence]) / 100;
-      const per = contractual || fit.missed === 0 ? 'per pay period' : `per pay period (${fit.missed} of ${fit.slots} periods without a payment count as nothing)`;
+      monthly = perMonth(perPeriod, fit.cadence);
+      const per = CONTRACTUAL.has(type) || fit.missed === 0 ? 'per pay period' : `per pay period (${fit.missed} of ${fit.slots} periods without a payment count as nothing)`;
       basis = `${fit.cadence}: ${money(Math.round(perPeriod))} ${per} × ${PER_MONTH[fit.cadence].toFixed(4)} periods a month`;
     }
-  } else if (rows.length === 1 && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays && (type === 'employment' || type === 'benefit' || type === 'pension')) {
+  } else if (single) {
     cadence = 'assumed_monthly';
-    monthly = total / 100;
+    monthly = total;
     variability = 0;
-    basis = `one payment in a ${period.days}-day history, taken as monthly`;
+    basis = single;
   } else {
     cadence = 'irregular';
     variability = cv(completeMonthTotals(rows, period));
@@ -254,8 +272,9 @@ function buildStream(g: Group, period: Period, money: Money): IncomeStream {
       monthly = 0;
       basis = `irregular payments, none since ${isoDate(last.day)} (${quietFor} days before the end of the history); not counted as current income`;
     } else {
-      monthly = total / period.averagingMonths / 100;
-      basis = `irregular: total ${money(total)} over ${period.averagingMonths.toFixed(2)} months`;
+      const avg = averaged(total, period, money);
+      monthly = avg.monthly;
+      basis = `irregular: ${avg.basis}`;
     }
   }
 
@@ -264,7 +283,7 @@ function buildStream(g: Group, period: Period, money: Money): IncomeStream {
     if (status === 'ended') exclude(r, 'income_stream_ended');
     else r.treatment = 'income';
   }
-  const stream: IncomeStream = {
+  const stream: Stream = {
     id: g.id,
     type,
     payer: first.payee,
@@ -274,8 +293,8 @@ function buildStream(g: Group, period: Period, money: Money): IncomeStream {
     missed_payments: missed,
     first_date: isoDate(first.day),
     last_date: isoDate(last.day),
-    typical_amount: toMajor(median(amounts)),
-    monthly_amount: Math.round(monthly * 100) / 100,
+    typicalMinor: Math.round(median(amounts)),
+    monthlyMinor: Math.round(viaPounds(monthly)),
     variability: Math.round(variability * 1000) / 1000,
     basis,
     refs: rows.map((r) => r.ref),

@@ -1,7 +1,10 @@
 /**
  * Normalising bank narratives so that "CARD PAYMENT TO TESCO STORES 3297 ON 12 JAN LONDON GB" and
  * "Tesco Stores" meet on the same tokens. Pure string work; see docs/engine.md § Merchant intelligence.
+ * What each bank writes its own way (type codes, clauses) is in banks/, one file a bank over the default
+ * format; this module is the normaliser they configure.
  */
+import { UK_FORMATS, type BankFormat } from './banks/index.ts';
 
 const DOMAIN = /\.(?:CO\.UK|ORG\.UK|COM|ORG|NET|UK|IO)\b/g;
 const APOSTROPHE = /['’`]/g;
@@ -12,11 +15,6 @@ const DATE =
   /\b\d{1,2}(?:ST|ND|RD|TH)\s+(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\b|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\s?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)[A-Z]{0,6}(?:\s?\d{2,4})?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
 const NON_WORD = /[^A-Z0-9&]+/g;
 /**
- * A card-payment amount clause some banks (Santander) print after the payee: ",4.80 GBP, RATE 1.00/GBP".
- * It carries no name and its figures would otherwise be read as dates or references.
- */
-const AMOUNT_CLAUSE = /,\s*\d[\d,]*\.\d{2}\s*[A-Z]{3}\b(?:\s*,\s*RATE\s*[\d.]+\s*\/\s*[A-Z]{3})?/g;
-/**
  * Card-acquirer prefixes that stand before the real merchant's name and are not merchants themselves:
  * Square (SQ *), SumUp, iZettle/Zettle (IZ *, ZETTLE_*), Creditcall (CRV*), Shopify (SP *), Toast (TST*).
  * Only the marked form (with its asterisk or underscore) is removed, so a name that merely starts with
@@ -25,45 +23,11 @@ const AMOUNT_CLAUSE = /,\s*\d[\d,]*\.\d{2}\s*[A-Z]{3}\b(?:\s*,\s*RATE\s*[\d.]+\s
  */
 const ACQUIRER = /\b(?:SQ|SQU|SUMUP|IZ|IZETTLE|ZETTLE|CRV|SP|TST|WPY)\s*[*_]+\s*/g;
 
-/** Transaction-type prefixes banks put before the counterparty (longest first). */
-const PREFIXES: readonly string[][] = [
-  'BILL PAYMENT VIA FASTER PAYMENT TO', 'DIRECT DEBIT PAYMENT TO', 'CARD PAYMENT TO', 'FASTER PAYMENTS RECEIPT',
-  'FASTER PAYMENT TO', 'FASTER PAYMENT FROM', 'STANDING ORDER TO', 'DIRECT DEBIT TO', 'BANK GIRO CREDIT', 'BILL PAYMENT TO',
-  'CONTACTLESS PAYMENT', 'OUTWARD PAYMENT', 'INWARD PAYMENT', 'ONLINE PAYMENT', 'CARD SUBSCRIPTION', 'CHIP AND PIN',
-  'VISA PURCHASE', 'DEBIT CARD', 'APPLE PAY', 'CARD PAYMENT', 'CARD PURCHASE', 'DIRECT DEBIT', 'STANDING ORDER',
-  'FASTER PAYMENT', 'BILL PAYMENT', 'TRANSFER TO', 'TRANSFER FROM', 'PAYMENT TO', 'PAYMENT FROM', 'CONTACTLESS',
-  'PURCHASE', 'TRANSFER', 'D D', 'DD', 'SO', 'FPI', 'FPO', 'BGC', 'TFR', 'POS', 'VIS', 'VISA', 'DEB', 'CPT', 'MPI', 'MPO',
-  'OTR', 'COR', 'CR', 'DR', 'TO', 'FROM', 'ON',
-].map((p) => p.split(' '));
-
-/** PREFIXES by their first token (longest first within each), so a narrative tries only its own. */
-const PREFIXES_BY_FIRST = new Map<string, string[][]>();
-for (const p of PREFIXES) {
-  const list = PREFIXES_BY_FIRST.get(p[0]!) ?? [];
-  list.push(p);
-  PREFIXES_BY_FIRST.set(p[0]!, list);
-}
-const NONE: readonly string[][] = [];
-
-/** Prefixes that say money was sent to (or came from) a person or account rather than spent at a till. */
-const TRANSFER_PREFIXES = new Set([
-  'BILL PAYMENT VIA FASTER PAYMENT TO', 'FASTER PAYMENTS RECEIPT', 'FASTER PAYMENT TO', 'FASTER PAYMENT FROM', 'STANDING ORDER TO',
-  'BILL PAYMENT TO', 'OUTWARD PAYMENT', 'INWARD PAYMENT', 'STANDING ORDER', 'FASTER PAYMENT', 'BILL PAYMENT', 'TRANSFER TO',
-  'TRANSFER FROM', 'PAYMENT TO', 'PAYMENT FROM', 'TRANSFER', 'SO', 'FPI', 'FPO', 'TFR', 'MPI', 'MPO', 'OTR', 'TO', 'FROM', 'BP',
-]);
-
-/**
- * HSBC's `BP` (bill payment) prefix, read as a prefix only at the very start and when the next word is not
- * one of BP's own forecourt words (a card payment at a BP station never starts with BP on an HSBC line:
- * it starts with VIS or `)))`).
- */
-const BP_OWN_WORDS = new Set(['CONNECT', 'EXPRESS', 'SERVICE', 'FUEL', 'PETROL', 'GARAGE', 'OIL', 'PULSE', 'PFS', 'SHOP']);
-
 /** Where a narrative's payee starts, and whether its type prefix is a payment to a person or account. */
 export interface PayeeStart {
   /** Index of the first token after the transaction-type prefixes. */
   start: number;
-  /** A transfer-type prefix (FPO, SO, BP, TRANSFER TO, …) was among them. */
+  /** A transfer-type prefix (FPO, SO, HSBC's BP, TRANSFER TO, …) was among them. */
   transfer: boolean;
   /**
    * Index after the last token that can name the payee: trailing towns, country codes and store or
@@ -75,36 +39,6 @@ export interface PayeeStart {
    * is the payer's note ("REFERENCE FOOTBALL BOOTS"), where a brand names what was bought, not the payee.
    */
   note: number;
-}
-
-/** Finds the transaction-type prefixes at the front of a narrative (repeatedly; never all of it). */
-export function payeeStart(tokens: readonly string[]): PayeeStart {
-  let start = 0;
-  let transfer = false;
-  if (tokens.length > 2 && tokens[0] === 'BP' && !BP_OWN_WORDS.has(tokens[1]!) && !HAS_DIGIT.test(tokens[1]!)) {
-    start = 1;
-    transfer = true;
-  }
-  let again = true;
-  while (again && start < tokens.length) {
-    again = false;
-    for (const p of PREFIXES_BY_FIRST.get(tokens[start]!) ?? NONE) {
-      if (start + p.length >= tokens.length) continue; // never strip everything
-      let ok = true;
-      for (let i = 0; i < p.length; i++) if (tokens[start + i] !== p[i]) { ok = false; break; }
-      if (ok) {
-        start += p.length;
-        if (TRANSFER_PREFIXES.has(p.join(' '))) transfer = true;
-        again = true;
-        break;
-      }
-    }
-  }
-  let end = tokens.length;
-  while (end > start + 1 && isTrailingPlace(tokens[end - 1]!)) end--;
-  let note = tokens.length;
-  if (transfer) for (let i = start + 1; i < tokens.length; i++) if (REFERENCE_MARKERS.has(tokens[i]!)) { note = i; break; }
-  return { start, transfer, end, note };
 }
 
 /**
@@ -146,32 +80,6 @@ const PLACE_TOKENS = new Set(
   ).split(' '),
 );
 
-/**
- * Upper-case, strip domains, card numbers, dates, times and punctuation; returns word tokens.
- * Reference-like tokens are kept here (brands such as BET365 or JET2 look like references) and are
- * dropped only from counterparty keys.
- */
-export function tokenise(raw: string): string[] {
-  // Each pattern runs only when the character it needs is there: most narratives have no comma,
-  // asterisk, dot or apostrophe, and this runs once per distinct name and description shape.
-  let s = raw.toUpperCase();
-  if (s.includes(',')) s = s.replace(AMOUNT_CLAUSE, ' ');
-  if (s.includes('*') || s.includes('_')) s = s.replace(ACQUIRER, ' ');
-  if (s.includes('.')) s = s.replace(DOMAIN, ' ');
-  if (HAS_QUOTE.test(s)) s = s.replace(APOSTROPHE, '');
-  if (HAS_DIGIT.test(s)) s = s.replace(CARD, ' ').replace(DATE, ' ');
-  s = s.replace(NON_WORD, ' ');
-  const out: string[] = [];
-  for (const t of s.split(' ')) if (t) out.push(t);
-  return out;
-}
-const HAS_QUOTE = /['’`]/;
-
-/** Tokens with bank transaction-type prefixes removed from the front (repeatedly). */
-export function stripPrefixes(tokens: readonly string[]): string[] {
-  return tokens.slice(payeeStart(tokens).start);
-}
-
 /** Words that never distinguish one payer or payee from another. */
 const NOISE_TOKENS = new Set(
   ('LTD LIMITED PLC LLP ON AT REF SALARY SAL WAGES WAGE PAYROLL PAY NET MONTHLY WEEKLY ' +
@@ -181,27 +89,6 @@ const NOISE_TOKENS = new Set(
 /** Words after which a narrative carries a reference, not the counterparty's name. */
 const REFERENCE_MARKERS = new Set(['REF', 'REFERENCE']);
 const HAS_DIGIT = /\d/;
-
-/**
- * A stable key for an unrecognised counterparty: prefixes, noise words, places and legal suffixes
- * removed, and everything that changes from payment to payment — a reference after `REF`, pay periods
- * and payroll numbers (`P06`, `WK23`, any token with a digit) — so one payer's credits meet on one key.
- */
-export function counterpartyKey(tokens: readonly string[]): string {
-  const stripped = stripPrefixes(tokens);
-  const marker = stripped.findIndex((x, i) => i > 0 && REFERENCE_MARKERS.has(x));
-  const named = marker > 0 ? stripped.slice(0, marker) : stripped;
-  const t = named.filter((x) => !NOISE_TOKENS.has(x) && !HAS_DIGIT.test(x));
-  if (t.length === 0) return stripped.join(' ');
-  let end = t.length;
-  while (end > 1 && PLACE_TOKENS.has(t[end - 1]!)) end--;
-  return t.slice(0, end).join(' ');
-}
-
-/** Normalises a dictionary alias the same way as a narrative (without prefix or place stripping). */
-export function aliasTokens(alias: string): string[] {
-  return tokenise(alias);
-}
 
 /** ISO country codes card schemes append to a merchant's town (two- and three-letter forms seen on UK statements). */
 const COUNTRY_CODES = new Set(
@@ -217,7 +104,123 @@ const DATE_WORDS = new Set(['ON']);
  * country code, a legal suffix, a store or terminal number, a date's leftover `ON`. The matcher looks
  * past these when it asks whether a name stands on its own (merchants.ts, `person`).
  */
-
 export function isPlaceOrFormToken(token: string): boolean {
   return HAS_DIGIT.test(token) || PLACE_TOKENS.has(token) || COUNTRY_CODES.has(token) || LEGAL_SUFFIXES.has(token) || DATE_WORDS.has(token);
+}
+
+/** A normaliser for some bank formats (banks/format.ts). */
+export interface Normaliser {
+  /**
+   * Upper-case, strip the formats' clauses, domains, card numbers, dates, times and punctuation; returns
+   * word tokens. Reference-like tokens are kept here (brands such as BET365 or JET2 look like references)
+   * and are dropped only from counterparty keys.
+   */
+  tokenise(raw: string): string[];
+  /** Finds the transaction-type prefixes at the front of a narrative (repeatedly; never all of it). */
+  payeeStart(tokens: readonly string[]): PayeeStart;
+  /** Tokens with the transaction-type prefixes removed from the front (repeatedly). */
+  stripPrefixes(tokens: readonly string[]): string[];
+  /**
+   * A stable key for an unrecognised counterparty: prefixes, noise words, places and legal suffixes
+   * removed, and everything that changes from payment to payment — a reference after `REF`, pay periods
+   * and payroll numbers (`P06`, `WK23`, any token with a digit) — so one payer's credits meet on one key.
+   */
+  counterpartyKey(tokens: readonly string[]): string;
+}
+
+const HAS_QUOTE = /['’`]/;
+const NONE: readonly string[][] = [];
+
+/**
+ * The normaliser that reads the default format and the banks' additions together. A type code listed by
+ * two formats must agree on whether it is a transfer.
+ */
+export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
+  const transfers = new Map<string, boolean>();
+  for (const f of formats) {
+    for (const [list, transfer] of [[f.prefixes, false], [f.transferPrefixes, true]] as const) {
+      for (const p of list ?? []) {
+        if (transfers.get(p) === !transfer) throw new Error(`${f.bank}: "${p}" is a transfer prefix in one format and not in another`);
+        transfers.set(p, transfer);
+      }
+    }
+  }
+  // Prefixes by their first token, longest first within each, so a narrative tries only its own and the
+  // longest that fits wins.
+  const byFirst = new Map<string, string[][]>();
+  for (const p of [...transfers.keys()].map((x) => x.split(' ')).sort((a, b) => b.length - a.length)) {
+    const list = byFirst.get(p[0]!) ?? [];
+    list.push(p);
+    byFirst.set(p[0]!, list);
+  }
+  const clauses = formats.flatMap((f) => f.clauses ?? []);
+  const leading = formats.flatMap((f) => (f.leadingTransfer ? [f.leadingTransfer.take] : []));
+
+  const tokenise = (raw: string): string[] => {
+    // Each pattern runs only when the character it needs is there: most narratives have no comma,
+    // asterisk, dot or apostrophe, and this runs once per distinct name and description shape.
+    let s = raw.toUpperCase();
+    for (const c of clauses) if (s.includes(c.when)) s = s.replace(c.pattern, ' ');
+    if (s.includes('*') || s.includes('_')) s = s.replace(ACQUIRER, ' ');
+    if (s.includes('.')) s = s.replace(DOMAIN, ' ');
+    if (HAS_QUOTE.test(s)) s = s.replace(APOSTROPHE, '');
+    if (HAS_DIGIT.test(s)) s = s.replace(CARD, ' ').replace(DATE, ' ');
+    s = s.replace(NON_WORD, ' ');
+    const out: string[] = [];
+    for (const t of s.split(' ')) if (t) out.push(t);
+    return out;
+  };
+
+  const payeeStart = (tokens: readonly string[]): PayeeStart => {
+    let start = 0;
+    let transfer = false;
+    for (const l of leading) {
+      const n = l(tokens);
+      if (n > 0) { start = n; transfer = true; break; }
+    }
+    let again = true;
+    while (again && start < tokens.length) {
+      again = false;
+      for (const p of byFirst.get(tokens[start]!) ?? NONE) {
+        if (start + p.length >= tokens.length) continue; // never strip everything
+        let ok = true;
+        for (let i = 0; i < p.length; i++) if (tokens[start + i] !== p[i]) { ok = false; break; }
+        if (ok) {
+          start += p.length;
+          if (transfers.get(p.join(' '))) transfer = true;
+          again = true;
+          break;
+        }
+      }
+    }
+    let end = tokens.length;
+    while (end > start + 1 && isTrailingPlace(tokens[end - 1]!)) end--;
+    let note = tokens.length;
+    if (transfer) for (let i = start + 1; i < tokens.length; i++) if (REFERENCE_MARKERS.has(tokens[i]!)) { note = i; break; }
+    return { start, transfer, end, note };
+  };
+
+  const stripPrefixes = (tokens: readonly string[]): string[] => tokens.slice(payeeStart(tokens).start);
+
+  const counterpartyKey = (tokens: readonly string[]): string => {
+    const stripped = stripPrefixes(tokens);
+    const marker = stripped.findIndex((x, i) => i > 0 && REFERENCE_MARKERS.has(x));
+    const named = marker > 0 ? stripped.slice(0, marker) : stripped;
+    const t = named.filter((x) => !NOISE_TOKENS.has(x) && !HAS_DIGIT.test(x));
+    if (t.length === 0) return stripped.join(' ');
+    let end = t.length;
+    while (end > 1 && PLACE_TOKENS.has(t[end - 1]!)) end--;
+    return t.slice(0, end).join(' ');
+  };
+
+  return { tokenise, payeeStart, stripPrefixes, counterpartyKey };
+}
+
+/** The engine's normaliser: the default format and every bank's additions (the engine is not told the bank). */
+export const UK_NORMALISER: Normaliser = buildNormaliser(UK_FORMATS);
+export const { tokenise, payeeStart, stripPrefixes, counterpartyKey } = UK_NORMALISER;
+
+/** Normalises a dictionary alias the same way as a narrative (without prefix or place stripping). */
+export function aliasTokens(alias: string): string[] {
+  return tokenise(alias);
 }

@@ -37,4 +37,9 @@ export function monthIndex(day: number): number {
   return y * 12 + m;
 }
 
+/** How many calendar months the rows fall in. */
+export function monthsWith(rows: readonly { day: number }[]): number {
+  return new Set(rows.map((r) => monthIndex(r.day))).size;
+}
+
 export { isoDate };

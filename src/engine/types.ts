@@ -92,6 +92,14 @@ export interface IncomeStream {
   refs: string[];
 }
 
+/** An income stream as the engine works with it: its amounts in pence (wire.ts writes them in pounds). */
+export interface Stream extends Omit<IncomeStream, 'typical_amount' | 'monthly_amount'> {
+  /** The median payment, pence. */
+  typicalMinor: number;
+  /** What this stream contributes to verified monthly income, pence (0 when ended). */
+  monthlyMinor: number;
+}
+
 export interface ExpenditureLine {
   payee: string;
   kind?: string;
@@ -103,6 +111,22 @@ export interface ExpenditureLine {
   monthly_amount: number;
   basis: string;
   refs: string[];
+}
+
+/** An expenditure line as the engine works with it: its monthly amount in pence, to the penny. */
+export interface Line extends Omit<ExpenditureLine, 'monthly_amount'> {
+  monthlyMinor: number;
+}
+
+/** A category's figures as the engine works with them (CategoryEvidence in pence, each to the penny). */
+export interface CategoryFigures {
+  monthlyMinor: number;
+  grossMinor: number;
+  refundsMinor: number;
+  classSplit: Partial<Record<SpendClass, number>>;
+  guideline?: { guidelineMinor: number; observedMinor: number; applied: boolean };
+  /** Largest first. */
+  lines: Line[];
 }
 
 export interface CategoryEvidence {

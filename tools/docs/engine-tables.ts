@@ -1,9 +1,10 @@
 /**
- * Writes the reference tables of docs/engine.md from the code (kinds, Plaid mapping, thresholds), so the
- * document cannot drift from what the engine does. `npm run docs` rewrites; a test checks it is current.
+ * Writes the reference tables of docs/engine.md from the code (kinds, Plaid mapping, thresholds, bank
+ * formats), so the document cannot drift from what the engine does. `npm run docs` rewrites; a test checks it is current.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { UK_FORMATS } from '../../src/engine/banks/index.ts';
 import { KINDS } from '../../src/engine/kinds.ts';
 import { PLAID_DETAILED, PLAID_PRIMARY } from '../../src/engine/plaid.ts';
 import { THRESHOLDS } from '../../src/engine/thresholds.ts';
@@ -28,6 +29,16 @@ export function tables(): string {
   for (const [k, v] of Object.entries(PLAID_DETAILED)) out.push(row(k, v));
   out.push('', '### Thresholds (src/engine/thresholds.ts)', '', '| name | value |', '|---|---|');
   for (const [k, v] of Object.entries(THRESHOLDS)) out.push(`| \`${k}\` | ${v} |`);
+  const codes = (xs: readonly string[] | undefined) => (xs ?? []).map((x) => `\`${x}\``).join(', ');
+  out.push('', '### Bank formats (src/engine/banks/)', '', '| format | type prefixes | transfer prefixes | also | described in |', '|---|---|---|---|---|');
+  for (const f of UK_FORMATS) {
+    const also = [
+      ...(f.clauses ?? []).map((c) => `removes ${c.what}`),
+      ...(f.leadingTransfer ? [`transfer prefix: ${f.leadingTransfer.what}`] : []),
+      ...(f.returnedCodes?.length ? [`returned-payment codes ${codes(f.returnedCodes)}`] : []),
+    ];
+    out.push(`| ${f.bank} | ${codes(f.prefixes)} | ${codes(f.transferPrefixes)} | ${also.join('; ')} | \`${f.described}\` |`);
+  }
   return out.join('\n');
 }
 
