@@ -84,7 +84,8 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     const id = String(req.params.assessment_id);
     const e = ASSESSMENT_ID.test(id) ? await d.assessments.evidence(partnerOf(res).id, id) : undefined;
     if (!e) throw notFound('Assessment not found');
-    res.json(e);
+    // The JSON as res.json would send it, serialised in a worker.
+    res.set('Content-Type', 'application/json; charset=utf-8').send(Buffer.from(e.buffer, e.byteOffset, e.byteLength));
   });
 
   r.get('/usage', async (_req, res) => {

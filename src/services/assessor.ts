@@ -4,24 +4,38 @@
  * (ASSESS_THREADS=0). Both give identical results: the engine is pure.
  */
 import { Piscina } from 'piscina';
-import runJob from '../workers/assess.ts';
+import { ownBuffer, runJob } from '../workers/assess.ts';
 import type { DecodedRequest, DecodeFailure, FetchNeeded, RequestMeta } from '../http/assess-request.ts';
 import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 
 /**
  * What a worker is given: the `/assess` body as received (decoded in the worker), or a request that a
- * fetching source has already turned into transactions. `now` is epoch milliseconds.
+ * fetching source has already turned into transactions (`now` is epoch milliseconds); or an assessment's
+ * stored evidence, to be turned into the evidence route's JSON.
  */
-export type AssessJob = { kind: 'body'; body: Uint8Array; now: number } | { kind: 'decoded'; request: DecodedRequest; now: number };
+export type AssessJob =
+  | { kind: 'body'; body: Uint8Array; now: number }
+  | { kind: 'decoded'; request: DecodedRequest; now: number }
+  | { kind: 'evidence'; stored: Uint8Array };
 
 export type AssessJobResult =
   | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; extensions: AssessmentExtensions; evidenceGz: Uint8Array }
+  | { kind: 'evidence'; json: Uint8Array }
   | FetchNeeded
   | DecodeFailure
   | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };
 
+export interface RunOptions {
+  /**
+   * Move the job's bytes (the body, the stored evidence) to the worker rather than copy them (a 4 MB
+   * body cost the event loop a 4 MB copy): the caller must not read them after `run`. Bytes that share
+   * their memory with others (small Buffers from Node's pool) are copied all the same.
+   */
+  moveBytes?: boolean;
+}
+
 export interface Assessor {
-  run(job: AssessJob): Promise<AssessJobResult>;
+  run(job: AssessJob, opts?: RunOptions): Promise<AssessJobResult>;
   close(): Promise<void>;
 }
 
@@ -41,7 +55,19 @@ export const LARGE_JOB_BYTES = 256 * 1024;
 export const LARGE_JOB_TRANSACTIONS = 1_500;
 
 export function isLargeJob(job: AssessJob): boolean {
-  return job.kind === 'body' ? job.body.byteLength > LARGE_JOB_BYTES : job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
+  if (job.kind === 'body') return job.body.byteLength > LARGE_JOB_BYTES;
+  if (job.kind === 'decoded') return job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
+  return job.stored.byteLength > LARGE_JOB_EVIDENCE_BYTES;
+}
+
+/** Stored evidence over this many bytes (about 2,000 transactions) is a large job too. */
+export const LARGE_JOB_EVIDENCE_BYTES = 32 * 1024;
+
+/** The memory of the bytes a job hands over, when they can be moved (RunOptions.moveBytes). */
+function transferList(job: AssessJob): ArrayBuffer[] {
+  const bytes = job.kind === 'body' ? job.body : job.kind === 'evidence' ? job.stored : undefined;
+  const own = bytes && ownBuffer(bytes);
+  return own ? [own] : [];
 }
 
 /**
@@ -89,10 +115,11 @@ export class PooledAssessor implements Assessor {
     return this.large;
   }
 
-  run(job: AssessJob): Promise<AssessJobResult> {
-    if (!isLargeJob(job)) return this.pool.run(job);
+  run(job: AssessJob, opts: RunOptions = {}): Promise<AssessJobResult> {
+    const options = opts.moveBytes ? { transferList: transferList(job) } : {};
+    if (!isLargeJob(job)) return this.pool.run(job, options);
     this.large++;
-    return this.pool.run(job).finally(() => this.large--);
+    return this.pool.run(job, options).finally(() => this.large--);
   }
 
   async close(): Promise<void> {

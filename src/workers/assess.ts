@@ -1,10 +1,12 @@
 /**
  * Worker-thread entry: decodes the request (JSON parse, validation, mapping onto the one transaction
- * model), runs the pure engine and packs the evidence (JSON + gzip), so that all the CPU of an
- * assessment is spent off the event loop that serves HTTP and the embedded database.
- * Errors come back as values (a cloned Error loses its fields).
+ * model), runs the pure engine and packs the evidence (src/store/evidence.ts), so that all the CPU of an
+ * assessment is spent off the event loop that serves HTTP and the embedded database; and turns stored
+ * evidence back into the evidence route's JSON. Errors come back as values (a cloned Error loses its
+ * fields). Bytes going back (the packed evidence, the evidence JSON) are moved to the event loop's
+ * thread, not copied.
  */
-import { gzipSync, constants } from 'node:zlib';
+import { Piscina } from 'piscina';
 import { assess, EngineInputError } from '../engine/index.ts';
 import type { Evidence } from '../engine/types.ts';
 import { currencyMismatch, decodeAssessBody, nothingToAssess, type DecodedRequest } from '../http/assess-request.ts';
@@ -12,6 +14,7 @@ import { accountWarnings } from '../model/accounts.ts';
 import type { AssessmentExtensions } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
 import type { AssessJob, AssessJobResult } from '../services/assessor.ts';
+import { evidenceJson, packEvidence } from '../store/evidence.ts';
 
 /** The response's extension fields, from the evidence and what the source says about its accounts. */
 export function extensionsOf(req: DecodedRequest, evidence: Evidence): AssessmentExtensions {
@@ -23,7 +26,8 @@ export function extensionsOf(req: DecodedRequest, evidence: Evidence): Assessmen
   };
 }
 
-export default function run(job: AssessJob): AssessJobResult {
+export function runJob(job: AssessJob): AssessJobResult {
+  if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
   let req: DecodedRequest;
   if (job.kind === 'body') {
     const d = decodeAssessBody(job.body, new Date(job.now));
@@ -49,11 +53,29 @@ export default function run(job: AssessJob): AssessJobResult {
       source = { ...source, warnings: [...source.warnings, `the transactions are in ${evidence.currency}; the engine's merchant dictionary, thresholds and spending guidelines are calibrated on UK (GBP) data`] };
     }
     const extensions = extensionsOf(req, evidence);
-    // gzip from bytes: zlib reads a Buffer faster than it converts a string itself.
-    const evidenceGz = gzipSync(Buffer.from(JSON.stringify({ ...evidence, source, warnings: extensions.warnings })), { level: constants.Z_BEST_SPEED });
+    const evidenceGz = packEvidence({ ...evidence, source, warnings: extensions.warnings });
     return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, extensions, evidenceGz };
   } catch (e) {
     if (e instanceof EngineInputError) return { kind: 'failed', status: 400, code: e.code, detail: e.message };
     return { kind: 'failed', status: 500, code: 'engine_failure', detail: (e as Error).message };
   }
+}
+
+/**
+ * The ArrayBuffer behind `bytes` when it holds nothing else (so it can be moved to another thread
+ * without taking anything with it), else undefined. Small Buffers share a pool and are copied instead.
+ */
+export function ownBuffer(bytes: Uint8Array): ArrayBuffer | undefined {
+  const b = bytes.buffer;
+  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength ? b : undefined;
+}
+
+/** What the pool's threads run: runJob, its result's bytes moved rather than copied. */
+export default function run(job: AssessJob): AssessJobResult {
+  const result = runJob(job);
+  const bytes = result.kind === 'evidence' ? result.json : result.kind === 'assessed' ? result.evidenceGz : undefined;
+  const own = bytes && ownBuffer(bytes);
+  if (!own) return result;
+  const movable = { [Piscina.transferableSymbol]: [own], [Piscina.valueSymbol]: result };
+  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as AssessJobResult;
 }
