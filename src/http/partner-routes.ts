@@ -24,7 +24,7 @@ export interface PartnerRouteDeps {
   clock: () => Date;
   /** Body parsing, run after authentication. */
   json: RequestHandler[];
-  /** The `/assess` body as bytes (it is parsed in the assessment worker), run after authentication. */
+  /** The `/assess` body as bytes (it is parsed in the assessment worker), run after authentication; hashed when it has an Idempotency-Key. */
   raw: RequestHandler[];
 }
 
@@ -64,6 +64,7 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
     const outcome = await d.assessments.run(partner, {
       body: Buffer.isBuffer(req.body) ? req.body : EMPTY,
+      bodySha256: req.bodySha256,
       receivedAt: req.started,
       idempotencyKey: key,
     });

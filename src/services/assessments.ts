@@ -33,6 +33,8 @@ import { QuotaGate } from './quota.ts';
 export interface AssessmentRequest {
   /** The `/assess` body exactly as received; it is parsed, validated and mapped in the assessment worker. */
   body: Uint8Array;
+  /** SHA-256 (hex) of `body`, when the body reader computed it as the body arrived (src/http/body.ts). */
+  bodySha256?: string | undefined;
   /** When the request arrived (`performance.now()`; processing_ms is measured from here). */
   receivedAt: number;
   idempotencyKey?: string | undefined;
@@ -55,9 +57,10 @@ export const WEBHOOK_EVENT_ASSESSMENT = 'assessment.completed';
 
 /**
  * The hash of the request body's bytes, as received: "the same body" is the same bytes (a retry
- * resends them). Nothing is parsed or walked on the event loop, whatever the body's size or depth, and
- * the SHA-256 itself runs on libuv's thread pool (WebCrypto), so a 4 MB body holds the loop for no
- * measurable time. The `raw:` prefix tells these hashes from the canonical-JSON ones stored before.
+ * resends them). Nothing is parsed or walked on the event loop, whatever the body's size or depth. The
+ * `/assess` route has it from its body reader, which hashes each chunk as it arrives (src/http/body.ts);
+ * this computes it on libuv's thread pool (WebCrypto, which copies the bytes first) for a body read
+ * otherwise. The `raw:` prefix tells these hashes from the canonical-JSON ones stored before.
  */
 export async function requestHash(body: Uint8Array): Promise<string> {
   const digest = await webcrypto.subtle.digest('SHA-256', body);
@@ -123,7 +126,8 @@ export class AssessmentService {
     const key = req.idempotencyKey;
     if (key) {
       // "The same body" means the same bytes; the body is parsed and checked in the worker.
-      const claim = await idem.begin(this.db, partner.id, key, await requestHash(req.body), now, (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(req.body));
+      const hash = req.bodySha256 ? `raw:${req.bodySha256}` : await requestHash(req.body);
+      const claim = await idem.begin(this.db, partner.id, key, hash, now, (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(req.body));
       if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
       if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
       if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');
