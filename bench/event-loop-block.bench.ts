@@ -89,7 +89,7 @@ async function main() {
   const secret = randomBytes(32).toString('base64url');
   const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), NODE_ENV: 'production', LOG_LEVEL: 'info', BODY_LIMIT: '8mb' };
   const nodeArgs = [...(process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', `data:text/javascript,${encodeURIComponent(MONITOR)}`];
-  const child = spawnGatewayProcess(env, ['ignore', 'ignore', 'inherit', 'ipc'], nodeArgs, process.env.BENCH_ROOT);
+  const child = spawnGatewayProcess(env, ['ignore', process.env.GW_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'], nodeArgs, process.env.BENCH_ROOT);
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(base, child);

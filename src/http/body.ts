@@ -6,10 +6,11 @@
  * VM the cost of either is not the copy but the fresh memory: the first touch of each page of a new 4 MB
  * buffer faults, and 4 MB of faults held the loop 15–40 ms. Here the bytes go, as each chunk arrives,
  * into a buffer of the announced length (so its pages are touched a chunk at a time), and the hash, when
- * asked for, is updated chunk by chunk (SHA-256 of 4 MB is 2–3 ms of CPU in all, never more than a
- * chunk's worth at once). A body without a length (chunked, or compressed: gzip, deflate and br are
- * decompressed, as body-parser does) is kept as chunks and joined a slice per turn of the loop. The
- * buffer owns its memory, so it can be moved to the assessment worker rather than copied.
+ * asked for, is updated chunk by chunk (SHA-256 of 4 MB is 2–3 ms of CPU in all). At most SLICE_BYTES
+ * are taken per turn of the event loop, whatever is waiting in the socket. A body without a length
+ * (chunked, or compressed: gzip, deflate and br are decompressed, as body-parser does) is kept as chunks
+ * and joined a slice per turn. The buffer owns its memory, so it can be moved to the assessment worker
+ * rather than copied.
  *
  * The answers are body-parser's: 413 (`entity.too.large`) past the limit, 415 (`encoding.unsupported`)
  * for an unknown Content-Encoding, 400 for a body shorter or longer than its Content-Length or cut off;
@@ -29,8 +30,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** How much of a body without a length is joined per turn of the event loop. */
-export const JOIN_SLICE_BYTES = 256 * 1024;
+/**
+ * How much of a body is taken per turn of the event loop. A body already waiting in the socket is
+ * otherwise read 32 reads of 64 KB at a time (libuv's limit per turn) — 2 MB copied, hashed and copied
+ * again in one go; past this the request is paused and resumed on the next turn. Also how much of a body
+ * without a length is joined per turn.
+ */
+export const SLICE_BYTES = 256 * 1024;
 
 /** An error express's error handler (src/http/middleware.ts) answers as body-parser's. */
 const httpError = (status: number, type: string, message: string) => Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
@@ -64,7 +70,7 @@ async function join(chunks: readonly Buffer[], total: number): Promise<Buffer> {
     out.set(c, at);
     at += c.length;
     sinceTurn += c.length;
-    if (sinceTurn >= JOIN_SLICE_BYTES && at < total) {
+    if (sinceTurn >= SLICE_BYTES && at < total) {
       sinceTurn = 0;
       await nextTurn();
     }
@@ -111,6 +117,7 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
     const into = declared !== undefined ? Buffer.allocUnsafeSlow(declared) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
+    let thisTurn = 0;
     let settled = false;
     const stop = (e: Error) => {
       if (settled) return;
@@ -133,6 +140,15 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
         chunks.push(chunk);
       }
       hash?.update(chunk);
+      thisTurn += chunk.length;
+      if (thisTurn >= SLICE_BYTES) {
+        // The rest waits for the next turn of the loop (a paused request stops reading its socket).
+        thisTurn = 0;
+        source.pause();
+        setImmediate(() => {
+          if (!settled) source.resume();
+        });
+      }
     };
     source.on('data', onData);
     source.once('error', (e: Error) => stop(httpError(400, source === req ? 'request.aborted' : 'request.decompress.failed', e.message)));
