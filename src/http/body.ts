@@ -1,42 +1,47 @@
 /**
- * The `/assess` body as bytes, read without holding the event loop (issue 17, defect 4).
+ * The `/assess` body as bytes, read without holding the event loop (issue 17, defect 4), for the
+ * assessment worker to parse.
  *
- * `express.raw` (raw-body) keeps the chunks and joins them at the end with one `Buffer.concat`, and the
+ * `express.raw` (raw-body) joined the chunks at the end with one `Buffer.concat`, and the
  * Idempotency-Key's SHA-256 (WebCrypto) copied the body once more before hashing it. On this project's
  * VM the cost of either is not the copy but the fresh memory: the first touch of each page of a new 4 MB
- * buffer faults, and 4 MB of faults held the loop 15–40 ms. Here the bytes go, as each chunk arrives,
- * into a buffer of the announced length (so its pages are touched a chunk at a time), and the hash, when
- * asked for, is updated chunk by chunk (SHA-256 of 4 MB is 2–3 ms of CPU in all). At most SLICE_BYTES
- * are taken per turn of the event loop, whatever is waiting in the socket. A body without a length
- * (chunked, or compressed: gzip, deflate and br are decompressed, as body-parser does) is kept as chunks
- * and joined a slice per turn. The buffer owns its memory, so it can be moved to the assessment worker
- * rather than copied.
+ * buffer faults, and 4 MB of faults held the loop 15–40 ms. Here the body stays the chunks the HTTP parser
+ * made — each a Buffer of its own memory, so they are moved to the worker, which joins them, and never
+ * copied on the event loop — and the hash, when asked for, is updated chunk by chunk (SHA-256 of 4 MB is
+ * 2–3 ms of CPU in all). A body already waiting in the socket would be read 32 reads of 64 KB at a time
+ * (libuv's limit per turn of the loop): past SLICE_BYTES in one turn the request is paused and resumed on
+ * the next. Compressed bodies (gzip, deflate, br) are decompressed, as body-parser does.
  *
  * The answers are body-parser's: 413 (`entity.too.large`) past the limit, 415 (`encoding.unsupported`)
  * for an unknown Content-Encoding, 400 for a body shorter or longer than its Content-Length or cut off;
  * a refused body is read off before the answer, so the connection stays usable.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { finished, type Readable } from 'node:stream';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { finished } from 'node:stream';
 import zlib from 'node:zlib';
 import bytes from 'bytes';
 import type { Request, RequestHandler } from 'express';
+import { ownBuffer } from '../lib/owned-bytes.ts';
+
+/** A body as the chunks it arrived in, each a Buffer that owns its memory. */
+export interface BodyChunks {
+  chunks: Buffer[];
+  /** The bytes in all the chunks. */
+  length: number;
+}
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** SHA-256 (hex) of the body's bytes as received (decompressed), when the reader was asked for it. */
+    /** The body read by readBody (its `req.body` stays undefined). */
+    bodyChunks?: BodyChunks;
+    /** SHA-256 (hex) of the body's bytes as received (decompressed), when readBody was asked for it. */
     bodySha256?: string;
   }
 }
 
-/**
- * How much of a body is taken per turn of the event loop. A body already waiting in the socket is
- * otherwise read 32 reads of 64 KB at a time (libuv's limit per turn) — 2 MB copied, hashed and copied
- * again in one go; past this the request is paused and resumed on the next turn. Also how much of a body
- * without a length is joined per turn.
- */
+/** At most this much of a body is taken per turn of the event loop. */
 export const SLICE_BYTES = 256 * 1024;
+
 
 /** An error express's error handler (src/http/middleware.ts) answers as body-parser's. */
 const httpError = (status: number, type: string, message: string) => Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
@@ -61,23 +66,6 @@ function dump(req: Request, done: () => void): void {
   req.resume();
 }
 
-/** Joins chunks into one buffer that owns its memory, a slice per turn of the event loop. */
-async function join(chunks: readonly Buffer[], total: number): Promise<Buffer> {
-  const out = Buffer.allocUnsafeSlow(total);
-  let at = 0;
-  let sinceTurn = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-    sinceTurn += c.length;
-    if (sinceTurn >= SLICE_BYTES && at < total) {
-      sinceTurn = 0;
-      await nextTurn();
-    }
-  }
-  return out;
-}
-
 export interface BodyReaderOptions {
   /** The largest body, as `bytes` parses it ('8mb'), after decompression. */
   limit: string | number;
@@ -86,8 +74,8 @@ export interface BodyReaderOptions {
 }
 
 /**
- * Reads a JSON request's body into `req.body` (a Buffer); leaves `req.body` undefined when the request
- * has no body or is not JSON (requireJson, before it, refuses a non-JSON body).
+ * Reads a JSON request's body into `req.bodyChunks`; leaves it undefined when the request has no body or
+ * is not JSON (requireJson, before it, refuses a non-JSON body).
  */
 export function readBody(opts: BodyReaderOptions): RequestHandler {
   const limit = typeof opts.limit === 'number' ? opts.limit : bytes.parse(opts.limit);
@@ -99,7 +87,6 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
     if (!req.is('application/json')) return next();
     const fail = (e: Error) => dump(req, () => next(e));
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    let source: Readable = req;
     let inflate: ReturnType<typeof decompressor>;
     let declared: number | undefined;
     if (encoding === 'identity') {
@@ -110,11 +97,9 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
       inflate = decompressor(encoding);
       if (!inflate) return fail(httpError(415, 'encoding.unsupported', `unsupported content encoding "${encoding}"`));
       req.pipe(inflate);
-      source = inflate;
     }
+    const source = inflate ?? req;
     const hash: Hash | undefined = opts.hash?.(req) ? createHash('sha256') : undefined;
-    // A known length: one buffer, filled as the chunks arrive. Otherwise the chunks, joined at the end.
-    const into = declared !== undefined ? Buffer.allocUnsafeSlow(declared) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     let thisTurn = 0;
@@ -133,11 +118,13 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
       if (settled) return;
       received += chunk.length;
       if (received > limit) return stop(httpError(413, 'entity.too.large', 'request entity too large'));
-      if (into) {
-        if (received > into.length) return stop(httpError(400, 'request.size.invalid', 'request size did not match content length'));
-        into.set(chunk, received - chunk.length);
-      } else {
-        chunks.push(chunk);
+      if (declared !== undefined && received > declared) return stop(httpError(400, 'request.size.invalid', 'request size did not match content length'));
+      // The HTTP parser's chunks have memory of their own; a decompressor's share theirs, and are copied.
+      if (ownBuffer(chunk)) chunks.push(chunk);
+      else {
+        const own = Buffer.allocUnsafeSlow(chunk.length);
+        own.set(chunk);
+        chunks.push(own);
       }
       hash?.update(chunk);
       thisTurn += chunk.length;
@@ -151,25 +138,20 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
       }
     };
     source.on('data', onData);
-    source.once('error', (e: Error) => stop(httpError(400, source === req ? 'request.aborted' : 'request.decompress.failed', e.message)));
+    source.once('error', (e: Error) => stop(httpError(400, inflate ? 'request.decompress.failed' : 'request.aborted', e.message)));
     req.once('aborted', () => stop(httpError(400, 'request.aborted', 'request aborted')));
     source.once('end', () => {
       if (settled) return;
-      if (into && received !== into.length) return stop(httpError(400, 'request.size.invalid', 'request size did not match content length'));
-      const done = (body: Buffer) => {
-        if (settled) return;
-        settled = true;
-        if (inflate) {
-          // Anything after the compressed stream is read off, so the request can finish.
-          req.unpipe(inflate);
-          req.resume();
-        }
-        req.body = body;
-        if (hash) req.bodySha256 = hash.digest('hex');
-        next();
-      };
-      if (into) return done(into);
-      join(chunks, received).then(done, (e: Error) => stop(e));
+      if (declared !== undefined && received !== declared) return stop(httpError(400, 'request.size.invalid', 'request size did not match content length'));
+      settled = true;
+      if (inflate) {
+        // Anything after the compressed stream is read off, so the request can finish.
+        req.unpipe(inflate);
+        req.resume();
+      }
+      req.bodyChunks = { chunks, length: received };
+      if (hash) req.bodySha256 = hash.digest('hex');
+      next();
     });
   };
 }

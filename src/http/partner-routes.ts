@@ -10,6 +10,7 @@ import type { PartnerService } from '../services/partners.ts';
 import { resetAt, usedThisMonth } from '../store/usage.ts';
 import { listDeliveries } from '../store/webhooks.ts';
 import type { Webhooks } from '../webhooks/service.ts';
+import type { BodyChunks } from './body.ts';
 import { refuseBrowsers } from './middleware.ts';
 import { DeliveriesQuerySchema, IdempotencyKeySchema } from './schemas.ts';
 import { parseOr400 } from './validate.ts';
@@ -28,7 +29,7 @@ export interface PartnerRouteDeps {
   raw: RequestHandler[];
 }
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: BodyChunks = { chunks: [], length: 0 };
 
 export function partnerRouter(d: PartnerRouteDeps): Router {
   const r = Router();
@@ -63,7 +64,7 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     const rawKey = req.get('idempotency-key');
     const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
     const outcome = await d.assessments.run(partner, {
-      body: Buffer.isBuffer(req.body) ? req.body : EMPTY,
+      body: req.bodyChunks ?? EMPTY,
       bodySha256: req.bodySha256,
       receivedAt: req.started,
       idempotencyKey: key,

@@ -12,6 +12,8 @@
  */
 import { createHash, webcrypto } from 'node:crypto';
 import { parseJsonBytes } from '../http/assess-request.ts';
+import type { BodyChunks } from '../http/body.ts';
+import { joinChunks } from '../lib/owned-bytes.ts';
 import { nestingFailure } from '../http/input-guards.ts';
 import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
 import { assessmentId } from '../lib/ids.ts';
@@ -31,8 +33,11 @@ import type { Webhooks } from '../webhooks/service.ts';
 import { QuotaGate } from './quota.ts';
 
 export interface AssessmentRequest {
-  /** The `/assess` body exactly as received; it is parsed, validated and mapped in the assessment worker. */
-  body: Uint8Array;
+  /**
+   * The `/assess` body exactly as received, as the chunks it arrived in (src/http/body.ts); it is joined,
+   * parsed, validated and mapped in the assessment worker.
+   */
+  body: BodyChunks;
   /** SHA-256 (hex) of `body`, when the body reader computed it as the body arrived (src/http/body.ts). */
   bodySha256?: string | undefined;
   /** When the request arrived (`performance.now()`; processing_ms is measured from here). */
@@ -126,8 +131,8 @@ export class AssessmentService {
     const key = req.idempotencyKey;
     if (key) {
       // "The same body" means the same bytes; the body is parsed and checked in the worker.
-      const hash = req.bodySha256 ? `raw:${req.bodySha256}` : await requestHash(req.body);
-      const claim = await idem.begin(this.db, partner.id, key, hash, now, (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(req.body));
+      const hash = req.bodySha256 ? `raw:${req.bodySha256}` : await requestHash(joinChunks(req.body.chunks));
+      const claim = await idem.begin(this.db, partner.id, key, hash, now, (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(joinChunks(req.body.chunks)));
       if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
       if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
       if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');
@@ -135,8 +140,8 @@ export class AssessmentService {
     let source = 'unknown';
     try {
       if (!(await this.quota.hasRoom(partner, now))) throw this.quotaExhausted();
-      // The body is not read here again: moved to the worker, not copied.
-      let result = await this.assessor.run({ kind: 'body', body: req.body, now: now.getTime() }, { moveBytes: true });
+      // The body is not read here again: its chunks are moved to the worker, not copied.
+      let result = await this.assessor.run({ kind: 'body', body: req.body.chunks, now: now.getTime() }, { moveBytes: true });
       if (result.kind === 'fetch') {
         source = result.source.type;
         const out = await this.fetchSource(partner, result.source, now);

@@ -4,17 +4,19 @@
  * (ASSESS_THREADS=0). Both give identical results: the engine is pure.
  */
 import { Piscina } from 'piscina';
-import { ownBuffer, runJob } from '../workers/assess.ts';
+import { runJob } from '../workers/assess.ts';
+import { ownBuffer } from '../lib/owned-bytes.ts';
 import type { DecodedRequest, DecodeFailure, FetchNeeded, RequestMeta } from '../http/assess-request.ts';
 import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 
 /**
- * What a worker is given: the `/assess` body as received (decoded in the worker), or a request that a
- * fetching source has already turned into transactions (`now` is epoch milliseconds); or an assessment's
- * stored evidence, to be turned into the evidence route's JSON.
+ * What a worker is given: the `/assess` body as received (decoded in the worker; as one buffer or as the
+ * chunks it arrived in, joined there), or a request that a fetching source has already turned into
+ * transactions (`now` is epoch milliseconds); or an assessment's stored evidence, to be turned into the
+ * evidence route's JSON.
  */
 export type AssessJob =
-  | { kind: 'body'; body: Uint8Array; now: number }
+  | { kind: 'body'; body: Uint8Array | readonly Uint8Array[]; now: number }
   | { kind: 'decoded'; request: DecodedRequest; now: number }
   | { kind: 'evidence'; stored: Uint8Array };
 
@@ -54,8 +56,11 @@ export class InlineAssessor implements Assessor {
 export const LARGE_JOB_BYTES = 256 * 1024;
 export const LARGE_JOB_TRANSACTIONS = 1_500;
 
+/** The bytes of a body given whole or in chunks. */
+export const bodyLength = (body: Uint8Array | readonly Uint8Array[]): number => (Array.isArray(body) ? (body as readonly Uint8Array[]).reduce((n, c) => n + c.byteLength, 0) : (body as Uint8Array).byteLength);
+
 export function isLargeJob(job: AssessJob): boolean {
-  if (job.kind === 'body') return job.body.byteLength > LARGE_JOB_BYTES;
+  if (job.kind === 'body') return bodyLength(job.body) > LARGE_JOB_BYTES;
   if (job.kind === 'decoded') return job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
   return job.stored.byteLength > LARGE_JOB_EVIDENCE_BYTES;
 }
@@ -65,9 +70,14 @@ export const LARGE_JOB_EVIDENCE_BYTES = 32 * 1024;
 
 /** The memory of the bytes a job hands over, when they can be moved (RunOptions.moveBytes). */
 function transferList(job: AssessJob): ArrayBuffer[] {
-  const bytes = job.kind === 'body' ? job.body : job.kind === 'evidence' ? job.stored : undefined;
-  const own = bytes && ownBuffer(bytes);
-  return own ? [own] : [];
+  const bytes = job.kind === 'body' ? job.body : job.kind === 'evidence' ? job.stored : [];
+  const list = Array.isArray(bytes) ? (bytes as readonly Uint8Array[]) : [bytes as Uint8Array];
+  const out: ArrayBuffer[] = [];
+  for (const b of list) {
+    const own = ownBuffer(b);
+    if (own && !out.includes(own)) out.push(own);
+  }
+  return out;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { AssessmentExtensions } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
 import type { AssessJob, AssessJobResult } from '../services/assessor.ts';
 import { evidenceJson, packEvidence } from '../store/evidence.ts';
+import { joinChunks, ownBuffer } from '../lib/owned-bytes.ts';
 
 /** The response's extension fields, from the evidence and what the source says about its accounts. */
 export function extensionsOf(req: DecodedRequest, evidence: Evidence): AssessmentExtensions {
@@ -30,7 +31,8 @@ export function runJob(job: AssessJob): AssessJobResult {
   if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
   let req: DecodedRequest;
   if (job.kind === 'body') {
-    const d = decodeAssessBody(job.body, new Date(job.now));
+    const body = Array.isArray(job.body) ? joinChunks(job.body as readonly Uint8Array[]) : (job.body as Uint8Array);
+    const d = decodeAssessBody(body, new Date(job.now));
     if (d.kind !== 'decoded') return d;
     req = d;
   } else {
@@ -59,15 +61,6 @@ export function runJob(job: AssessJob): AssessJobResult {
     if (e instanceof EngineInputError) return { kind: 'failed', status: 400, code: e.code, detail: e.message };
     return { kind: 'failed', status: 500, code: 'engine_failure', detail: (e as Error).message };
   }
-}
-
-/**
- * The ArrayBuffer behind `bytes` when it holds nothing else (so it can be moved to another thread
- * without taking anything with it), else undefined. Small Buffers share a pool and are copied instead.
- */
-export function ownBuffer(bytes: Uint8Array): ArrayBuffer | undefined {
-  const b = bytes.buffer;
-  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength ? b : undefined;
 }
 
 /** What the pool's threads run: runJob, its result's bytes moved rather than copied. */

@@ -1,6 +1,7 @@
 /**
- * The `/assess` body reader (src/http/body.ts): the same bytes and answers as express.raw gave, read into
- * a buffer of its own a chunk at a time, and hashed as it arrives when asked.
+ * The `/assess` body reader (src/http/body.ts): the same bytes and answers as express.raw gave, kept as
+ * chunks that own their memory (to be moved to a worker, not copied), a slice per turn of the event loop,
+ * and hashed as it arrives when asked.
  */
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
@@ -10,6 +11,7 @@ import net from 'node:net';
 import zlib from 'node:zlib';
 import express from 'express';
 import { SLICE_BYTES, readBody } from '../../../src/http/body.ts';
+import { joinChunks, ownBuffer } from '../../../src/lib/owned-bytes.ts';
 import { waitFor } from '../../helpers/receiver.ts';
 
 interface Seen {
@@ -45,8 +47,8 @@ describe('the /assess body reader', () => {
       next();
     });
     app.post('/', readBody({ limit: '1mb', hash: (req) => req.get('idempotency-key') !== undefined }), (req, res) => {
-      const b = req.body as Buffer | undefined;
-      seen.push({ body: b === undefined ? undefined : Buffer.from(b).toString('utf8'), ownsMemory: b ? b.byteOffset === 0 && b.buffer.byteLength === b.byteLength : undefined, sha: req.bodySha256 });
+      const b = req.bodyChunks;
+      seen.push({ body: b === undefined ? undefined : joinChunks(b.chunks).toString('utf8'), ownsMemory: b ? b.chunks.every((c) => ownBuffer(c) !== undefined) && b.length === b.chunks.reduce((n, c) => n + c.length, 0) : undefined, sha: req.bodySha256 });
       res.status(200).json({ ok: true });
     });
     app.use(((err, _req, res, _next) => {
@@ -74,7 +76,7 @@ describe('the /assess body reader', () => {
   const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
   const post = (body: string | Buffer | undefined, headers: Record<string, string> = {}) => fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }) });
 
-  it('reads a body of known length into a buffer of its own; hashes it only when asked', async () => {
+  it('reads a body into chunks that own their memory; hashes it only when asked', async () => {
     expect((await post(json)).status).to.equal(200);
     expect((await post(json, { 'idempotency-key': 'k1' })).status).to.equal(200);
     expect(seen).to.deep.equal([
@@ -90,7 +92,7 @@ describe('the /assess body reader', () => {
     expect(mostInOneTurn, 'bytes taken in one turn of the loop').to.be.at.most(SLICE_BYTES + 64 * 1024);
   });
 
-  it('joins a chunked body (no length) of several slices, the same bytes and hash', async () => {
+  it('reads a chunked body (no length) of several slices, the same bytes and hash', async () => {
     const large = JSON.stringify({ customer_ref: 'c', note: 'q'.repeat(3 * SLICE_BYTES) });
     const parts = [large.slice(0, 10_000), large.slice(10_000, 300_000), large.slice(300_000)];
     const stream = new ReadableStream({

@@ -58,6 +58,13 @@ describe('the assessment worker pool', () => {
       const text = shared.toString();
       expect((await pool.run({ kind: 'body', body: shared, now }, { moveBytes: true })).kind).to.equal('assessed');
       expect(shared.toString(), 'copied: the pool is untouched').to.equal(text);
+      // A body in chunks: each moved, joined in the worker.
+      const text2 = JSON.stringify({ customer_ref: 'chunks', transactions: benchmarkHistory(50) });
+      const chunks = [0, 1000, 5000].map((at, i, all) => new Uint8Array(Buffer.from(text2).subarray(at, all[i + 1] ?? text2.length)));
+      const r2 = await pool.run({ kind: 'body', body: chunks, now }, { moveBytes: true });
+      expect(r2.kind).to.equal('assessed');
+      expect((r2 as Extract<AssessJobResult, { kind: 'assessed' }>).meta.customer_ref).to.equal('chunks');
+      expect(chunks.map((c) => c.byteLength), 'moved, not copied').to.deep.equal([0, 0, 0]);
       const stored = (r as Extract<AssessJobResult, { kind: 'assessed' }>).evidenceGz;
       const e = await pool.run({ kind: 'evidence', stored }, { moveBytes: true });
       expect(e.kind).to.equal('evidence');
