@@ -4,12 +4,13 @@
  * in time.
  */
 import autocannon from 'autocannon';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchmarkHistory } from '../tools/personas/personas.ts';
-import { startBenchGateway, type BenchGateway } from '../test/helpers/gateway-process.ts';
+import { startBenchGateway, startFlags, type BenchGateway } from '../test/helpers/gateway-process.ts';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 export const WARMUP_SECONDS = 3;
@@ -133,3 +134,47 @@ export function msPerAssessment(before: number | undefined, after: number | unde
 
 /** A per-assessment figure for a table: two decimals, or a dash when unknown. */
 export const fmtMs = (ms: number | undefined): string => (ms === undefined ? '—' : ms.toFixed(2));
+
+export type Reference = 'floor' | 'engine';
+
+export interface ReferenceServer {
+  base: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * A reference server (bench/floor-server.ts) in its own process, started with the node flags `npm start`
+ * gives the gateway: `floor` reads and parses the body; `engine` also decodes it and runs the engine inline.
+ */
+export async function startReferenceServer(mode: Reference): Promise<ReferenceServer> {
+  const child = spawn(process.execPath, [...startFlags(), fileURLToPath(new URL('./floor-server.ts', import.meta.url)), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`reference server ${mode} did not start within 60 s`)), 60_000);
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) {
+          clearTimeout(timer);
+          resolve((JSON.parse(line) as { port: number }).port);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`reference server ${mode} exited with ${code}`));
+      });
+    });
+    return { base: `http://127.0.0.1:${port}`, pid: child.pid, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

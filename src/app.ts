@@ -13,6 +13,7 @@ import type { ProviderCredentials } from './services/providers.ts';
 import type { AssessmentListing } from './services/assessment-listing.ts';
 import type { DeliveryService } from './services/deliveries.ts';
 import { docsPage } from './http/docs.ts';
+import { readBody } from './http/body.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -42,7 +43,8 @@ export function createApp(d: AppDeps): express.Express {
   // JSON bodies other than /assess (admin writes, a few KB) are parsed on the event loop: bounded to
   // 100 KB (parsed in about a millisecond) and checked for ill-formed strings before any route sees them.
   const json = [requireJson, express.json({ limit: JSON_BODY_LIMIT, strict: false, type: 'application/json' }), refuseBadStrings];
-  const raw = [requireJson, requireUtf8, express.raw({ limit: d.bodyLimit, type: 'application/json' })];
+  // The /assess body as bytes (parsed in a worker), read and hashed for an Idempotency-Key a chunk at a time.
+  const raw = [requireJson, requireUtf8, readBody({ limit: d.bodyLimit, hash: (req) => req.get('idempotency-key') !== undefined })];
   app.use('/api/partner/v1', partnerRouter({ keys: d.keys, partners: d.partners, assessments: d.assessments, deliveries: d.deliveries, openapi: d.openapi.partner, clock: d.clock, json, raw }));
   app.get('/api/admin/openapi.json', (_req, res) => {
     res.json(d.openapi.admin);

@@ -3,7 +3,7 @@
  * Plaid sign: positive = money out, dates `YYYY-MM-DD` as booked). The first adapter: raw
  * transactions go through the same interface as every other source.
  * Currency (an extension): the request's `currency`, GBP when it has none; a transaction may state its
- * own `currency`, which must be the request's (the request decoder refuses a mix: http/assess-request.ts).
+ * own `currency`, which must be the request's (the request decoder refuses a mix: src/contract/assess-request.ts).
  */
 import { z } from 'zod';
 import { fromVeqtrx } from '../../src/model/veqtrx.ts';

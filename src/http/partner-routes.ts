@@ -6,6 +6,7 @@ import type { AssessmentService } from '../services/assessments.ts';
 import { RetryLater, type KeyVerifier } from '../services/keys.ts';
 import type { DeliveryService } from '../services/deliveries.ts';
 import type { Partner, PartnerService } from '../services/partners.ts';
+import type { BodyChunks } from '../lib/owned-bytes.ts';
 import { refuseBrowsers } from './middleware.ts';
 import { DeliveriesQuerySchema, IdempotencyKeySchema } from '../contract/schemas.ts';
 import { parseOr400 } from '../contract/validate.ts';
@@ -19,11 +20,11 @@ export interface PartnerRouteDeps {
   clock: () => Date;
   /** Body parsing, run after authentication. */
   json: RequestHandler[];
-  /** The `/assess` body as bytes (it is parsed in the assessment worker), run after authentication. */
+  /** The `/assess` body as bytes (it is parsed in the assessment worker), run after authentication; hashed when it has an Idempotency-Key. */
   raw: RequestHandler[];
 }
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: BodyChunks = { chunks: [], length: 0 };
 
 export function partnerRouter(d: PartnerRouteDeps): Router {
   const r = Router();
@@ -58,7 +59,8 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     const rawKey = req.get('idempotency-key');
     const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
     const outcome = await d.assessments.run(partner, {
-      body: Buffer.isBuffer(req.body) ? req.body : EMPTY,
+      body: req.bodyChunks ?? EMPTY,
+      bodySha256: req.bodySha256,
       receivedAt: req.started,
       idempotencyKey: key,
     });
@@ -79,7 +81,8 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     const id = String(req.params.assessment_id);
     const e = ASSESSMENT_ID.test(id) ? await d.assessments.evidence(partnerOf(res).id, id) : undefined;
     if (!e) throw notFound('Assessment not found');
-    res.json(e);
+    // The JSON as res.json would send it, serialised in a worker.
+    res.set('Content-Type', 'application/json; charset=utf-8').send(Buffer.from(e.buffer, e.byteOffset, e.byteLength));
   });
 
   r.get('/usage', async (_req, res) => {

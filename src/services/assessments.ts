@@ -12,6 +12,7 @@
  */
 import { createHash, webcrypto } from 'node:crypto';
 import { parseJsonBytes } from '../contract/assess-request.ts';
+import { joinChunks, type BodyChunks } from '../lib/owned-bytes.ts';
 import { nestingFailure } from '../contract/input-guards.ts';
 import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
 import { assessmentId } from '../lib/ids.ts';
@@ -22,7 +23,7 @@ import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
 import type { ProviderRuntime } from '../../adapters/runtime.ts';
 import { SourceError, type SourceOutput } from '../../adapters/source.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import { getEvidence, getResponse, insertChargedAssessment } from '../store/assessments.ts';
+import { getResponse, getStoredEvidence, insertChargedAssessment } from '../store/assessments.ts';
 import type { AssessJobResult, Assessor } from './assessor.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import * as idem from '../store/idempotency.ts';
@@ -32,8 +33,13 @@ import { keepInDateWindow } from './fetched-window.ts';
 import { QuotaGate } from './quota.ts';
 
 export interface AssessmentRequest {
-  /** The `/assess` body exactly as received; it is parsed, validated and mapped in the assessment worker. */
-  body: Uint8Array;
+  /**
+   * The `/assess` body exactly as received, as the chunks it arrived in (src/http/body.ts); it is joined,
+   * parsed, validated and mapped in the assessment worker.
+   */
+  body: BodyChunks;
+  /** SHA-256 (hex) of `body`, when the body reader computed it as the body arrived (src/http/body.ts). */
+  bodySha256?: string | undefined;
   /** When the request arrived (`performance.now()`; processing_ms is measured from here). */
   receivedAt: number;
   idempotencyKey?: string | undefined;
@@ -56,9 +62,10 @@ export const WEBHOOK_EVENT_ASSESSMENT = 'assessment.completed';
 
 /**
  * The hash of the request body's bytes, as received: "the same body" is the same bytes (a retry
- * resends them). Nothing is parsed or walked on the event loop, whatever the body's size or depth, and
- * the SHA-256 itself runs on libuv's thread pool (WebCrypto), so a 4 MB body holds the loop for no
- * measurable time. The `raw:` prefix tells these hashes from the canonical-JSON ones stored before.
+ * resends them). Nothing is parsed or walked on the event loop, whatever the body's size or depth. The
+ * `/assess` route has it from its body reader, which hashes each chunk as it arrives (src/http/body.ts);
+ * this computes it on libuv's thread pool (WebCrypto, which copies the bytes first) for a body read
+ * otherwise. The `raw:` prefix tells these hashes from the canonical-JSON ones stored before.
  */
 export async function requestHash(body: Uint8Array): Promise<string> {
   const digest = await webcrypto.subtle.digest('SHA-256', body);
@@ -124,7 +131,8 @@ export class AssessmentService {
     const key = req.idempotencyKey;
     if (key) {
       // "The same body" means the same bytes; the body is parsed and checked in the worker.
-      const claim = await idem.begin(this.db, partner.id, key, await requestHash(req.body), now, (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(req.body));
+      const hash = req.bodySha256 ? `raw:${req.bodySha256}` : await requestHash(joinChunks(req.body.chunks));
+      const claim = await idem.begin(this.db, partner.id, key, hash, now, (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(joinChunks(req.body.chunks)));
       if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
       if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
       if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');
@@ -132,7 +140,8 @@ export class AssessmentService {
     let source = 'unknown';
     try {
       if (!(await this.quota.hasRoom(partner, now))) throw this.quotaExhausted();
-      let result = await this.assessor.run({ kind: 'body', body: req.body, now: now.getTime() });
+      // The body is not read here again: its chunks are moved to the worker, not copied.
+      let result = await this.assessor.run({ kind: 'body', body: req.body.chunks, now: now.getTime() }, { moveBytes: true });
       if (result.kind === 'fetch') {
         source = result.source.type;
         const out = await this.fetchSource(partner, result.source, now);
@@ -238,7 +247,15 @@ export class AssessmentService {
     return getResponse(this.db, partnerId, id);
   }
 
-  async evidence(partnerId: string, id: string): Promise<unknown> {
-    return getEvidence(this.db, partnerId, id);
+  /**
+   * The evidence route's answer, JSON as UTF-8 bytes: the stored record is unpacked and serialised in the
+   * assessment workers (10,000 transactions are 3 MB of JSON), never on the event loop.
+   */
+  async evidence(partnerId: string, id: string): Promise<Uint8Array | undefined> {
+    const stored = await getStoredEvidence(this.db, partnerId, id);
+    if (!stored) return undefined;
+    const result = await this.assessor.run({ kind: 'evidence', stored }, { moveBytes: true });
+    if (result.kind !== 'evidence') throw new Error(`unexpected evidence result ${result.kind}`);
+    return result.json;
   }
 }

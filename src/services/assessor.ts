@@ -4,12 +4,22 @@
  * (ASSESS_THREADS=0). Both give identical results: the engine is pure.
  */
 import { Piscina } from 'piscina';
-import runJob, { type AssessJob, type AssessJobResult } from '../workers/assess.ts';
+import { runJob, type AssessJob, type AssessJobResult } from '../workers/assess.ts';
+import { ownBuffer } from '../lib/owned-bytes.ts';
 
 export type { AssessJob, AssessJobResult };
 
+export interface RunOptions {
+  /**
+   * Move the job's bytes (the body, the stored evidence) to the worker rather than copy them (a 4 MB
+   * body cost the event loop a 4 MB copy): the caller must not read them after `run`. Bytes that share
+   * their memory with others (small Buffers from Node's pool) are copied all the same.
+   */
+  moveBytes?: boolean;
+}
+
 export interface Assessor {
-  run(job: AssessJob): Promise<AssessJobResult>;
+  run(job: AssessJob, opts?: RunOptions): Promise<AssessJobResult>;
   close(): Promise<void>;
 }
 
@@ -28,8 +38,28 @@ export class InlineAssessor implements Assessor {
 export const LARGE_JOB_BYTES = 256 * 1024;
 export const LARGE_JOB_TRANSACTIONS = 1_500;
 
+/** The bytes of a body given whole or in chunks. */
+export const bodyLength = (body: Uint8Array | readonly Uint8Array[]): number => (Array.isArray(body) ? (body as readonly Uint8Array[]).reduce((n, c) => n + c.byteLength, 0) : (body as Uint8Array).byteLength);
+
 export function isLargeJob(job: AssessJob): boolean {
-  return job.kind === 'body' ? job.body.byteLength > LARGE_JOB_BYTES : job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
+  if (job.kind === 'body') return bodyLength(job.body) > LARGE_JOB_BYTES;
+  if (job.kind === 'decoded') return job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
+  return job.stored.byteLength > LARGE_JOB_EVIDENCE_BYTES;
+}
+
+/** Stored evidence over this many bytes (about 2,000 transactions) is a large job too. */
+export const LARGE_JOB_EVIDENCE_BYTES = 32 * 1024;
+
+/** The memory of the bytes a job hands over, when they can be moved (RunOptions.moveBytes). */
+function transferList(job: AssessJob): ArrayBuffer[] {
+  const bytes = job.kind === 'body' ? job.body : job.kind === 'evidence' ? job.stored : [];
+  const list = Array.isArray(bytes) ? (bytes as readonly Uint8Array[]) : [bytes as Uint8Array];
+  const out: ArrayBuffer[] = [];
+  for (const b of list) {
+    const own = ownBuffer(b);
+    if (own && !out.includes(own)) out.push(own);
+  }
+  return out;
 }
 
 /**
@@ -77,10 +107,11 @@ export class PooledAssessor implements Assessor {
     return this.large;
   }
 
-  run(job: AssessJob): Promise<AssessJobResult> {
-    if (!isLargeJob(job)) return this.pool.run(job);
+  run(job: AssessJob, opts: RunOptions = {}): Promise<AssessJobResult> {
+    const options = opts.moveBytes ? { transferList: transferList(job) } : {};
+    if (!isLargeJob(job)) return this.pool.run(job, options);
     this.large++;
-    return this.pool.run(job).finally(() => this.large--);
+    return this.pool.run(job, options).finally(() => this.large--);
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,6 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import type { Queryable } from './db.ts';
+import { unpackEvidence } from './evidence.ts';
 import { chargeUnitCte, period } from './usage.ts';
-
-const gunz = promisify(gunzip);
-
-/** Evidence is stored as gzip-compressed JSON (packed where the engine runs: workers/assess.ts). */
-export const unpackEvidence = async (gz: Uint8Array) => JSON.parse((await gunz(gz)).toString('utf8')) as unknown;
 
 export interface AssessmentRow {
   id: string;
@@ -17,7 +11,7 @@ export interface AssessmentRow {
   is_test: boolean;
   /** The response exactly as returned (serialised once, by the caller). */
   response: string;
-  /** The engine's evidence, JSON, gzip-compressed. */
+  /** The engine's evidence as stored (src/store/evidence.ts: packed where the engine runs). */
   evidence: Uint8Array;
   created_at: Date;
 }
@@ -45,9 +39,16 @@ export async function getResponse(q: Queryable, partnerId: string, id: string): 
   return rows[0]?.response;
 }
 
-export async function getEvidence(q: Queryable, partnerId: string, id: string): Promise<unknown> {
+/** The evidence's stored bytes, scoped to the partner (unpacked where the engine runs: src/store/evidence.ts). */
+export async function getStoredEvidence(q: Queryable, partnerId: string, id: string): Promise<Uint8Array | undefined> {
   const { rows } = await q.query<{ evidence: Uint8Array }>('select evidence from assessments where id = $1 and partner_id = $2', [id, partnerId]);
-  return rows[0] ? unpackEvidence(rows[0].evidence) : undefined;
+  return rows[0]?.evidence;
+}
+
+/** The evidence record itself, unpacked on the calling thread (tools and tests; the route uses the workers). */
+export async function getEvidence(q: Queryable, partnerId: string, id: string): Promise<unknown> {
+  const stored = await getStoredEvidence(q, partnerId, id);
+  return stored ? unpackEvidence(stored) : undefined;
 }
 
 export type AssessmentListItem = Omit<AssessmentRow, 'response' | 'evidence'> & {

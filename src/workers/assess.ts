@@ -1,25 +1,35 @@
 /**
  * Worker-thread entry: decodes the request (JSON parse, validation, mapping onto the one transaction
- * model), runs the pure engine and packs the evidence (JSON + gzip), so that all the CPU of an
- * assessment is spent off the event loop that serves HTTP and the embedded database.
- * Errors come back as values (a cloned Error loses its fields).
+ * model), runs the pure engine and packs the evidence (src/store/evidence.ts), so that all the CPU of an
+ * assessment is spent off the event loop that serves HTTP and the embedded database; and turns stored
+ * evidence back into the evidence route's JSON. Errors come back as values (a cloned Error loses its
+ * fields). Bytes going back (the packed evidence, the evidence JSON) are moved to the event loop's
+ * thread, not copied.
  */
-import { gzipSync, constants } from 'node:zlib';
+import { Piscina } from 'piscina';
 import { assess, EngineInputError } from '../engine/index.ts';
 import type { Evidence } from '../engine/types.ts';
 import { currencyMismatch, decodeAssessBody, nothingToAssess, type DecodedRequest, type DecodeFailure, type FetchNeeded, type RequestMeta } from '../contract/assess-request.ts';
 import { accountWarnings } from '../model/accounts.ts';
 import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
+import { evidenceJson, packEvidence } from '../store/evidence.ts';
+import { joinChunks, ownBuffer } from '../lib/owned-bytes.ts';
 
 /**
- * What a worker is given: the `/assess` body as received (decoded in the worker), or a request that a
- * fetching source has already turned into transactions. `now` is epoch milliseconds.
+ * What a worker is given: the `/assess` body as received (decoded in the worker; as one buffer or as the
+ * chunks it arrived in, joined there), or a request that a fetching source has already turned into
+ * transactions (`now` is epoch milliseconds); or an assessment's stored evidence, to be turned into the
+ * evidence route's JSON.
  */
-export type AssessJob = { kind: 'body'; body: Uint8Array; now: number } | { kind: 'decoded'; request: DecodedRequest; now: number };
+export type AssessJob =
+  | { kind: 'body'; body: Uint8Array | readonly Uint8Array[]; now: number }
+  | { kind: 'decoded'; request: DecodedRequest; now: number }
+  | { kind: 'evidence'; stored: Uint8Array };
 
 export type AssessJobResult =
   | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; extensions: AssessmentExtensions; evidenceGz: Uint8Array }
+  | { kind: 'evidence'; json: Uint8Array }
   | FetchNeeded
   | DecodeFailure
   | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };
@@ -34,10 +44,12 @@ export function extensionsOf(req: DecodedRequest, evidence: Evidence): Assessmen
   };
 }
 
-export default function run(job: AssessJob): AssessJobResult {
+export function runJob(job: AssessJob): AssessJobResult {
+  if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
   let req: DecodedRequest;
   if (job.kind === 'body') {
-    const d = decodeAssessBody(job.body, new Date(job.now));
+    const body = Array.isArray(job.body) ? joinChunks(job.body as readonly Uint8Array[]) : (job.body as Uint8Array);
+    const d = decodeAssessBody(body, new Date(job.now));
     if (d.kind !== 'decoded') return d;
     req = d;
   } else {
@@ -60,11 +72,20 @@ export default function run(job: AssessJob): AssessJobResult {
       source = { ...source, warnings: [...source.warnings, `the transactions are in ${evidence.currency}; the engine's merchant dictionary, thresholds and spending guidelines are calibrated on UK (GBP) data`] };
     }
     const extensions = extensionsOf(req, evidence);
-    // gzip from bytes: zlib reads a Buffer faster than it converts a string itself.
-    const evidenceGz = gzipSync(Buffer.from(JSON.stringify({ ...evidence, source, warnings: extensions.warnings })), { level: constants.Z_BEST_SPEED });
+    const evidenceGz = packEvidence({ ...evidence, source, warnings: extensions.warnings });
     return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, extensions, evidenceGz };
   } catch (e) {
     if (e instanceof EngineInputError) return { kind: 'failed', status: 400, code: e.code, detail: e.message };
     return { kind: 'failed', status: 500, code: 'engine_failure', detail: (e as Error).message };
   }
+}
+
+/** What the pool's threads run: runJob, its result's bytes moved rather than copied. */
+export default function run(job: AssessJob): AssessJobResult {
+  const result = runJob(job);
+  const bytes = result.kind === 'evidence' ? result.json : result.kind === 'assessed' ? result.evidenceGz : undefined;
+  const own = bytes && ownBuffer(bytes);
+  if (!own) return result;
+  const movable = { [Piscina.transferableSymbol]: [own], [Piscina.valueSymbol]: result };
+  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as AssessJobResult;
 }

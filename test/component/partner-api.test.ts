@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { assess as engineAssess } from '../../src/engine/index.ts';
+import { decodeAssessBody } from '../../src/contract/assess-request.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
 import { adminToken, call, createPartner, logLines, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
@@ -210,6 +212,18 @@ onEachDatabase('partner API', (_kind, getDb) => {
       expect(e.status).to.equal(200);
       expect(e.body.ledger).to.have.length(persona.transactions.length);
       expect(e.body.income.streams[0].type).to.equal('employment');
+      expect(e.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+    });
+
+    it('gives the ledger exactly as the engine made it, every row and field in order (stored in columns, answered as rows)', async () => {
+      const a = await assess(assessBody());
+      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, { key: acme.key });
+      const decoded = decodeAssessBody(new TextEncoder().encode(JSON.stringify(assessBody())), new Date(a.body.created_at));
+      if (decoded.kind !== 'decoded') throw new Error(`the body did not decode: ${decoded.kind}`);
+      const { evidence } = engineAssess({ transactions: decoded.transactions, now: new Date(a.body.created_at), circumstances: decoded.meta.circumstances!, declared_income_minor: decoded.meta.declared_income_minor! });
+      const ledgerText = (t: string) => t.slice(t.indexOf('"ledger":'), t.indexOf(',"source":'));
+      expect(ledgerText(e.text)).to.equal(ledgerText(JSON.stringify({ ...evidence, source: {} })));
+      expect(e.text).to.equal(JSON.stringify(e.body));
     });
   });
 

@@ -73,7 +73,7 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     const bad = await assess({ customer_ref: 'x', transactions: [{ date: '2026-02-30', amount: 5, merchant_name: 'A' }] });
     expect(bad.status).to.equal(400);
     expect(bad.body.detail).to.match(/not a real calendar date/);
-    const broken = await g.gw.assessments.run((await getPartner(getDb(), p.id))!, { body: Buffer.from('{"customer_ref": '), receivedAt: performance.now() }).then(
+    const broken = await g.gw.assessments.run((await getPartner(getDb(), p.id))!, { body: { chunks: [Buffer.from('{"customer_ref": ')], length: 17 }, receivedAt: performance.now() }).then(
       () => 200,
       (e: { status: number }) => e.status,
     );

@@ -45,6 +45,36 @@ describe('the assessment worker pool', () => {
     expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS) as never)).to.equal(false);
   });
 
+  it('moves bytes it may move (the caller\'s copy is emptied), copies bytes that share their memory, and turns stored evidence into the route\'s JSON', async () => {
+    const pool = new PooledAssessor(1);
+    try {
+      const now = Date.parse('2026-11-01T00:00:00Z');
+      const own = new TextEncoder().encode(JSON.stringify({ customer_ref: 'moved', transactions: benchmarkHistory(50) }));
+      const r = await pool.run({ kind: 'body', body: own, now }, { moveBytes: true });
+      expect(r.kind).to.equal('assessed');
+      expect(own.byteLength, 'moved, not copied').to.equal(0);
+      const shared = Buffer.from(JSON.stringify({ customer_ref: 'shared', transactions: [{ date: '2026-05-01', amount: 12.5, merchant_name: 'TESCO STORES 3297' }] }));
+      expect(shared.buffer.byteLength, 'a small Buffer lives in Node\'s pool').to.be.greaterThan(shared.byteLength);
+      const text = shared.toString();
+      expect((await pool.run({ kind: 'body', body: shared, now }, { moveBytes: true })).kind).to.equal('assessed');
+      expect(shared.toString(), 'copied: the pool is untouched').to.equal(text);
+      // A body in chunks: each moved, joined in the worker.
+      const text2 = JSON.stringify({ customer_ref: 'chunks', transactions: benchmarkHistory(50) });
+      const chunks = [0, 1000, 5000].map((at, i, all) => new Uint8Array(Buffer.from(text2).subarray(at, all[i + 1] ?? text2.length)));
+      const r2 = await pool.run({ kind: 'body', body: chunks, now }, { moveBytes: true });
+      expect(r2.kind).to.equal('assessed');
+      expect((r2 as Extract<AssessJobResult, { kind: 'assessed' }>).meta.customer_ref).to.equal('chunks');
+      expect(chunks.map((c) => c.byteLength), 'moved, not copied').to.deep.equal([0, 0, 0]);
+      const stored = (r as Extract<AssessJobResult, { kind: 'assessed' }>).evidenceGz;
+      const e = await pool.run({ kind: 'evidence', stored }, { moveBytes: true });
+      expect(e.kind).to.equal('evidence');
+      const evidence = JSON.parse(Buffer.from((e as Extract<AssessJobResult, { kind: 'evidence' }>).json).toString('utf8')) as { ledger: unknown[] };
+      expect(evidence.ledger).to.have.length(50);
+    } finally {
+      await pool.close();
+    }
+  });
+
   for (const threads of [1, 2]) {
     it(`finishes every job of a mix of large and small ones, failed ones included (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
       const pool = new PooledAssessor(threads);

@@ -1,0 +1,107 @@
+/**
+ * The evidence as stored (src/store/evidence.ts): the ledger in columnar form (src/lib/columnar.ts). What
+ * the evidence route answers must be the same JSON, byte for byte, as when the ledger was stored as rows —
+ * for any rows the codec accepts (a property test), for real assessments, and for records stored before.
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { fromColumns, isColumns, toColumns } from '../../../src/lib/columnar.ts';
+import { evidenceJson, packEvidence, unpackEvidence } from '../../../src/store/evidence.ts';
+import { assess } from '../../../src/engine/index.ts';
+import { fromVeqtrx } from '../../../src/model/index.ts';
+import { benchmarkHistory } from '../../../tools/personas/personas.ts';
+import { NOW } from '../../helpers/engine.ts';
+
+/** What JSON makes of the rows after a trip through the columnar form and JSON (as stored and read). */
+const roundTrip = (rows: unknown[]) => {
+  const c = toColumns(rows);
+  return c === undefined ? undefined : JSON.stringify(fromColumns(JSON.parse(JSON.stringify(c))));
+};
+
+const scalar = fc.oneof(
+  fc.string(),
+  fc.constantFrom('T001', 'T002', 'expenditure', '', '\ud800', 'a"b\\c', '£1,234.50', '\u2028'),
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 1e21, 5e-324),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+);
+// (`__proto__` is refused, below.)
+const key = fc.oneof({ arbitrary: fc.constantFrom('ref', 'date', 'amount', 'rule', 'kind', '1', '10', '0', 'constructor', 'toString', 'hasOwnProperty', ''), weight: 4 }, fc.string().filter((k) => k !== '__proto__'));
+const row = fc.dictionary(key, scalar, { maxKeys: 8 });
+
+describe('the evidence as stored', () => {
+  describe('columnar rows', () => {
+    it('give back the same JSON, byte for byte, for any rows of scalars (key order, integer-like keys, -0, NaN, lone surrogates)', () => {
+      let packed = 0;
+      fc.assert(
+        fc.property(fc.array(row, { maxLength: 60 }), (rows) => {
+          const back = roundTrip(rows);
+          expect(back, 'rows of scalars are always packed').to.not.equal(undefined);
+          packed++;
+          expect(back).to.equal(JSON.stringify(rows));
+        }),
+        { numRuns: 400 },
+      );
+      expect(packed).to.equal(400);
+    });
+
+    it('repeat a few rows many times: dictionaries stay exact', () => {
+      fc.assert(
+        fc.property(fc.array(row, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(4), { minLength: 100, maxLength: 400 }), (some, picks) => {
+          const rows = picks.map((i) => ({ ...some[i % some.length] }));
+          expect(roundTrip(rows)).to.equal(JSON.stringify(rows));
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('store a counter (`T0001`, `T0002`, …) as a sequence, and anything that breaks it as values', () => {
+      const seq = Array.from({ length: 1200 }, (_, i) => ({ ref: `T${String(i + 1).padStart(4, '0')}` }));
+      const c = toColumns(seq)!;
+      expect(c.columns[0]).to.deep.equal({ s: { prefix: 'T', width: 4, start: 1 } });
+      expect(roundTrip(seq)).to.equal(JSON.stringify(seq));
+      const broken = seq.map((r, i) => (i === 700 ? { ref: 'T0700' } : r));
+      expect(toColumns(broken)!.columns[0]).to.not.have.property('s');
+      expect(roundTrip(broken)).to.equal(JSON.stringify(broken));
+      const wide = [{ ref: 'T9' }, { ref: 'T10' }, { ref: 'T11' }];
+      expect(roundTrip(wide)).to.equal(JSON.stringify(wide));
+    });
+
+    it('refuse what they could not bring back exactly: nested values, non-plain rows, a __proto__ key', () => {
+      expect(toColumns([{ a: 1 }, { a: { b: 2 } }])).to.equal(undefined);
+      expect(toColumns([{ a: [1] }])).to.equal(undefined);
+      expect(toColumns([{ a: 1 }, [1, 2]])).to.equal(undefined);
+      expect(toColumns([{ a: 1 }, null])).to.equal(undefined);
+      expect(toColumns([{ a: 1 }, new Date(0)])).to.equal(undefined);
+      expect(toColumns([JSON.parse('{"__proto__": 1}')])).to.equal(undefined);
+      expect(toColumns([{ a: 1n }])).to.equal(undefined);
+      expect(toColumns([{ a: () => 1 }])).to.equal(undefined);
+      expect(toColumns([])).to.deep.include({ rows: 0 });
+    });
+  });
+
+  describe('a real assessment', () => {
+    for (const n of [1, 412, 2_000]) {
+      it(`${n} transactions: the evidence route's JSON is the same bytes as before; the ledger is stored in columns, smaller`, () => {
+        const transactions = benchmarkHistory(n).map((t) => fromVeqtrx(t));
+        const { evidence } = assess({ transactions, now: NOW, declared_income_minor: 250_000 });
+        const record = { ...evidence, source: { type: 'transactions', metadata: {}, warnings: [] }, warnings: [] };
+        const before = gzipSync(Buffer.from(JSON.stringify(record))); // how it was stored until now
+        const now = packEvidence(record);
+        // What the route answered: res.json of the parsed record.
+        const answered = JSON.stringify(JSON.parse(JSON.stringify(record)));
+        expect(evidenceJson(now).toString('utf8')).to.equal(answered);
+        expect(evidenceJson(before).toString('utf8'), 'a record stored before reads as it did').to.equal(answered);
+        expect(unpackEvidence(now)).to.deep.equal(JSON.parse(answered));
+        const stored = JSON.parse(gunzipSync(now).toString('utf8')) as { ledger: unknown };
+        expect(isColumns(stored.ledger), 'the ledger is stored in columns').to.equal(true);
+        expect((stored.ledger as { rows: number }).rows).to.equal(evidence.ledger.length);
+        if (n >= 412) expect(now.length).to.be.lessThan(before.length);
+      });
+    }
+  });
+});
