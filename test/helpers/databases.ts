@@ -105,11 +105,23 @@ export async function database(kind: DbKind): Promise<Db | undefined> {
   return kind === 'pglite' ? embedded() : postgres();
 }
 
+/**
+ * Empties the gateway's tables. The truncate takes its locks table by table while a gateway of the suite
+ * may still be settling a webhook from the previous test; PostgreSQL then ends one side with a deadlock
+ * error (40P01), which is retried — the other side has finished by then.
+ */
 export async function reset(db: Db): Promise<void> {
-  await db.exec(
-    `truncate webhook_attempts, webhook_deliveries, idempotency_keys, assessments, usage_counters, api_keys, partners restart identity cascade;
-     do $$ begin if to_regclass('pgboss.job') is not null then delete from pgboss.job; end if; end $$;`,
-  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.exec(
+        `truncate webhook_attempts, webhook_deliveries, idempotency_keys, assessments, usage_counters, api_keys, partners restart identity cascade;
+         do $$ begin if to_regclass('pgboss.job') is not null then delete from pgboss.job; end if; end $$;`,
+      );
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '40P01' || attempt >= 5) throw e;
+    }
+  }
 }
 
 /** Closes every database opened for the run and drops the PostgreSQL one. */
