@@ -69,12 +69,14 @@ export class PooledAssessor implements Assessor {
   private large = 0;
 
   constructor(threads: number) {
-    // Workers inherit the process's execArgv, so they load TypeScript the same way the process does.
+    // The worker's entry beside this module and in its form: assess.ts when the process runs the sources
+    // (tsx; workers inherit the process's execArgv, so they load TypeScript the same way), assess.js when
+    // it runs the build (dist/).
     // stricterFIFO: by default piscina puts a task it could not hand out straight away at the back of the
     // queue, so under steady load some requests waited behind hundreds of later ones (p99 0.6–0.9 s for
     // a 5 ms job); first come, first served keeps the wait to the queue ahead of it.
     this.pool = new Piscina({
-      filename: new URL('../workers/assess.ts', import.meta.url).href,
+      filename: new URL(`../workers/assess${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
