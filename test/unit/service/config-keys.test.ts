@@ -29,6 +29,10 @@ describe('configuration', () => {
   it('rejects bad values with a message per variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) })).to.throw(ConfigError, /PORT/);
     expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'c2hvcnQ=', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) })).to.throw(ConfigError, /32 bytes/);
+    for (const v of ['16mb', '16', '64kB', '2GB']) {
+      expect(() => loadConfig({ PGLITE_SHARED_BUFFERS: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }), v).to.throw(ConfigError, /PGLITE_SHARED_BUFFERS/);
+    }
+    expect(loadConfig({ PGLITE_SHARED_BUFFERS: '32MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }).PGLITE_SHARED_BUFFERS).to.equal('32MB');
   });
 });
 
