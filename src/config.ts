@@ -14,6 +14,18 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /**
+ * A body size as Express's body parsers read it (the `bytes` package: a number of bytes, or a number
+ * with b, kb, mb or gb, any case), or undefined when it is not one. Stricter than `bytes`, which takes
+ * the leading number of anything (`8 megabytes` would be 8 bytes).
+ */
+export function sizeInBytes(v: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(v);
+  if (!m) return undefined;
+  const unit = { b: 1, kb: 2 ** 10, mb: 2 ** 20, gb: 2 ** 30 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.floor(Number(m[1]) * unit);
+}
+
+/**
  * The embedded database's `shared_buffers` by default. PostgreSQL's own default, 128MB, is set up in
  * full when PGlite starts, inside its WebAssembly memory: opening an existing directory, PGlite alone
  * was 294 MB resident and took 3.2 s with 128MB, 160 MB and 1.8 s with 16MB (a loaded 2-core machine).
@@ -44,8 +56,11 @@ export const EnvSchema = z.object({
   /** 32 bytes, base64: seals webhook secrets and provider credentials at rest. */
   DATA_ENCRYPTION_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Largest request body; 10,000 transactions are about 1.5 MB. */
-  BODY_LIMIT: z.string().default('8mb'),
+  /** Largest request body; 10,000 transactions are about 1.5 MB. Checked here, not by the body parser at the first request. */
+  BODY_LIMIT: z
+    .string()
+    .default('8mb')
+    .refine((v) => { const n = sizeInBytes(v); return n !== undefined && n >= 1024 && n <= 2 ** 30; }, 'BODY_LIMIT must be a size from 1kb to 1gb, such as 8mb (b, kb, mb or gb)'),
   /** The embedded database's PostgreSQL `shared_buffers` (a PostgreSQL size: kB, MB or GB); see PGLITE_SHARED_BUFFERS above. */
   PGLITE_SHARED_BUFFERS: z
     .string()

@@ -32,6 +32,10 @@ describe('configuration', () => {
     for (const v of ['16mb', '16', '64kB', '2GB']) {
       expect(() => loadConfig({ PGLITE_SHARED_BUFFERS: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }), v).to.throw(ConfigError, /PGLITE_SHARED_BUFFERS/);
     }
+    for (const v of ['8 megabytes', 'abc', '100', '2gb', '']) {
+      expect(() => loadConfig({ BODY_LIMIT: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }), v).to.throw(ConfigError, /BODY_LIMIT/);
+    }
+    expect(loadConfig({ BODY_LIMIT: '1.5MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }).BODY_LIMIT).to.equal('1.5MB');
     expect(loadConfig({ PGLITE_SHARED_BUFFERS: '32MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }).PGLITE_SHARED_BUFFERS).to.equal('32MB');
   });
 });
