@@ -55,6 +55,18 @@ describe('secrets at rest', () => {
 
 describe('admin tokens', () => {
   const secret = 'x'.repeat(40);
+  it('accepts a token another system minted with the documented claims (role, iss, aud, exp), and refuses one without iss or aud', async () => {
+    const key = new TextEncoder().encode(secret);
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const claims = { role: 'admin', iss: 'veqtrx-gateway', aud: 'veqtrx-admin', sub: 'ops-portal', exp };
+    const sign = (c: Record<string, unknown>) => new SignJWT(c).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    expect(await verifyAdminToken(secret, await sign(claims))).to.deep.equal({ subject: 'ops-portal' });
+    const { iss: _iss, ...noIssuer } = claims;
+    const { aud: _aud, ...noAudience } = claims;
+    expect(await verifyAdminToken(secret, await sign(noIssuer))).to.equal(undefined);
+    expect(await verifyAdminToken(secret, await sign(noAudience))).to.equal(undefined);
+  });
+
   it('accepts a minted admin token and refuses other secrets, roles, algorithms and missing expiry', async () => {
     expect(await verifyAdminToken(secret, await mintAdminToken(secret))).to.deep.equal({ subject: 'admin-cli' });
     expect(await verifyAdminToken('y'.repeat(40), await mintAdminToken(secret))).to.equal(undefined);
