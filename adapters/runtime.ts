@@ -28,6 +28,12 @@ export interface RuntimeOptions {
   backoffMs: number;
   limits: ProviderLimits;
   redisUrl?: string | undefined;
+  /**
+   * The clock deadlines are measured on (epoch ms; Date.now when not given) — fetching sources take
+   * theirs from `ProviderRuntime.now`, so a deadline and every check against it read one clock. Elapsed
+   * time, not the gateway's date clock: a test that pins the date must not stop deadlines running.
+   */
+  clock?: () => number;
 }
 
 /** How one provider call ended: the status class, or why there was no status. */
@@ -89,6 +95,11 @@ export class ProviderRuntime {
     private readonly log?: RuntimeLog,
   ) {}
 
+  /** Now, on the clock deadlines are measured on (`options.clock`; epoch ms). */
+  now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+
   /** The shared (Redis) limiter for a provider when REDIS_URL is set, else the in-process one (created on first use). */
   limiter(provider: string): Bottleneck {
     if (!this.options.redisUrl) return this.localLimiter(provider);
@@ -117,7 +128,7 @@ export class ProviderRuntime {
    * second line when Redis is back.
    */
   async run<T>(provider: string, deadline: number, call: () => Promise<T>): Promise<T> {
-    if (Date.now() >= deadline) throw new DeadlineExceeded();
+    if (this.now() >= deadline) throw new DeadlineExceeded();
     if (this.options.redisUrl) {
       const shared = await this.sharedLimiter(provider, deadline);
       if (shared) {
@@ -129,7 +140,7 @@ export class ProviderRuntime {
           if (!(e instanceof LimiterFailed)) throw e;
           this.degrade(e.message);
           this.forget(provider, shared);
-          if (Date.now() >= deadline) throw new DeadlineExceeded();
+          if (this.now() >= deadline) throw new DeadlineExceeded();
         }
       }
     }
@@ -154,7 +165,7 @@ export class ProviderRuntime {
       });
       const timer = setTimeout(() => {
         if (!started) settle(() => reject(new DeadlineExceeded()));
-      }, Math.max(0, deadline - Date.now()));
+      }, Math.max(0, deadline - this.now()));
       limiter
         .schedule(async () => {
           if (settled) return; // the caller stopped waiting: nothing is sent
@@ -181,7 +192,7 @@ export class ProviderRuntime {
     if (!this.connected()) {
       // Only the first calls wait, briefly and together, for a Redis that has never been connected yet.
       this.firstConnect ??= within((conn as unknown as { ready: Promise<unknown> }).ready /* a promise, whatever the typings say */, REDIS_FIRST_CONNECT_WAIT_MS);
-      const left = deadline - Date.now();
+      const left = deadline - this.now();
       if (left > 0) await within(this.firstConnect, left);
       if (!this.connected()) {
         this.degrade(`Redis is not connected${this.lastRedisError ? ` (${this.lastRedisError})` : ''}`);
@@ -189,7 +200,7 @@ export class ProviderRuntime {
       }
     }
     const l = this.limiter(provider);
-    if (!(await within(l.ready(), Math.min(REDIS_FIRST_CONNECT_WAIT_MS, deadline - Date.now())))) {
+    if (!(await within(l.ready(), Math.min(REDIS_FIRST_CONNECT_WAIT_MS, deadline - this.now())))) {
       this.degrade('the shared limiter could not be set up in Redis in time');
       return undefined;
     }
@@ -244,13 +255,13 @@ export class ProviderRuntime {
 
   private degrade(reason: string): void {
     if (this.degradedSince !== undefined) return;
-    this.degradedSince = Date.now();
+    this.degradedSince = this.now();
     this.log?.warn({ reason }, 'REDIS_URL is set but Redis is unusable: provider rate limits are now enforced per process (in-process limiter), not fleet-wide, until it is back');
   }
 
   private recovered(): void {
     if (this.degradedSince === undefined) return;
-    this.log?.info({ degraded_ms: Date.now() - this.degradedSince }, 'Redis is back: provider rate limits are shared by the fleet again');
+    this.log?.info({ degraded_ms: this.now() - this.degradedSince }, 'Redis is back: provider rate limits are shared by the fleet again');
     this.degradedSince = undefined;
   }
 

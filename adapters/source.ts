@@ -12,7 +12,8 @@
  * - `fetching`: needs the network (an aggregator API). It runs on the event loop with a context that
  *   gives it the partner's stored credentials, then its transactions go to the worker.
  *
- * Adapters import the model, never the engine or the store (DESIGN.md).
+ * Adapters import the model, never the engine or the store: the engine stays one pure function of the
+ * model, and a source never reads or writes the database itself.
  */
 import type { z } from 'zod';
 import type { AccountFacts } from '../src/model/accounts.ts';

@@ -13,6 +13,33 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * A body size as Express's body parsers read it (the `bytes` package: a number of bytes, or a number
+ * with b, kb, mb or gb, any case), or undefined when it is not one. Stricter than `bytes`, which takes
+ * the leading number of anything (`8 megabytes` would be 8 bytes).
+ */
+export function sizeInBytes(v: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(v);
+  if (!m) return undefined;
+  const unit = { b: 1, kb: 2 ** 10, mb: 2 ** 20, gb: 2 ** 30 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.floor(Number(m[1]) * unit);
+}
+
+/**
+ * The embedded database's `shared_buffers` by default. PostgreSQL's own default, 128MB, is set up in
+ * full when PGlite starts, inside its WebAssembly memory: opening an existing directory, PGlite alone
+ * was 294 MB resident and took 3.2 s with 128MB, 160 MB and 1.8 s with 16MB (a loaded 2-core machine).
+ * The database files are read through the operating system's page cache, which keeps what does not fit
+ * here; bench:http's CPU per assessment was the same with either (within this host's noise).
+ */
+export const PGLITE_SHARED_BUFFERS = '16MB';
+
+/** A PostgreSQL memory size (an integer with kB, MB or GB, case as PostgreSQL writes it) in kB, or undefined. */
+export function postgresSizeInKb(v: string): number | undefined {
+  const m = /^(\d+)(kB|MB|GB)$/.exec(v);
+  return m ? Number(m[1]) * { kB: 1, MB: 1024, GB: 1024 * 1024 }[m[2] as 'kB'] : undefined;
+}
+
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -29,8 +56,16 @@ export const EnvSchema = z.object({
   /** 32 bytes, base64: seals webhook secrets and provider credentials at rest. */
   DATA_ENCRYPTION_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Largest request body; 10,000 transactions are about 1.5 MB. */
-  BODY_LIMIT: z.string().default('8mb'),
+  /** Largest request body; 10,000 transactions are about 1.5 MB. Checked here, not by the body parser at the first request. */
+  BODY_LIMIT: z
+    .string()
+    .default('8mb')
+    .refine((v) => { const n = sizeInBytes(v); return n !== undefined && n >= 1024 && n <= 2 ** 30; }, 'BODY_LIMIT must be a size from 1kb to 1gb, such as 8mb (b, kb, mb or gb)'),
+  /** The embedded database's PostgreSQL `shared_buffers` (a PostgreSQL size: kB, MB or GB); see PGLITE_SHARED_BUFFERS above. */
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .default(PGLITE_SHARED_BUFFERS)
+    .refine((v) => { const kb = postgresSizeInKb(v); return kb !== undefined && kb >= 128 && kb <= 1024 * 1024; }, 'PGLITE_SHARED_BUFFERS must be a PostgreSQL size from 128kB to 1GB, such as 16MB (kB, MB or GB)'),
   /** Quota of enterprise partners created without an explicit monthly_quota. */
   ENTERPRISE_DEFAULT_QUOTA: z.coerce.number().int().min(1).default(100_000),
   /** How long a verified API key is trusted in-process (a disabled key stops within this). */

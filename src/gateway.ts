@@ -50,6 +50,7 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
     (await openDb({
       databaseUrl: cfg.DATABASE_URL,
       dataDir: cfg.DATA_DIR,
+      sharedBuffers: cfg.PGLITE_SHARED_BUFFERS,
       poolSize: cfg.DATABASE_POOL_SIZE,
       onIdleError: (e) => log.warn({ err: { message: e.message } }, 'an idle database connection was lost; the pool opens a new one when needed'),
       connectWaitMs: cfg.DATABASE_CONNECT_WAIT_MS,

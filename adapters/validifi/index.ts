@@ -141,7 +141,9 @@ export const validifi: FetchingSource<ValidifiSourceInput> = {
     const creds: ValidifiCredentials = ValidifiCredentialsSchema.parse(stored);
     const period = periodOf(input, ctx.now);
     const windows = windowsOf(period.start, period.end);
-    const client = new ValidifiClient(creds, ctx.runtime, Date.now() + ctx.runtime.options.deadlineMs);
+    // The deadline and every check against it on the runtime's clock (see RuntimeOptions.clock).
+    const clock = () => ctx.runtime.now();
+    const client = new ValidifiClient(creds, ctx.runtime, clock() + ctx.runtime.options.deadlineMs, clock);
     const token = encodeURIComponent(input.account_token);
     const histories = mapLimit(windows, WINDOW_PARALLELISM, async (w) => {
       const h = readHistory(await client.get('the transaction history', `/v4/connect/transactions/${token}`, { startDateTime: `${w.start}T00:00:00Z`, endDateTime: `${w.end}T23:59:59Z` }));

@@ -2,7 +2,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { badRequest, unauthorized } from '../lib/errors.ts';
-import { checkAdminToken } from '../services/admin-token.ts';
+import { ADMIN_TOKEN_AUDIENCE, ADMIN_TOKEN_ISSUER, checkAdminToken } from '../services/admin-token.ts';
 import { TIERS, type PartnerService } from '../services/partners.ts';
 import { SetValidifiCredentialsSchema, type ProviderCredentials } from '../services/providers.ts';
 import type { AssessmentListing } from '../services/assessment-listing.ts';
@@ -55,7 +55,7 @@ export function adminRouter(d: { assessments: AssessmentListing; partners: Partn
     if (c?.ok === false && c.reason === 'lifetime_too_long') {
       return next(unauthorized(`Admin token lives longer than the ${d.adminTokenMaxTtlSeconds} s maximum (ADMIN_TOKEN_MAX_TTL_S); mint a shorter-lived one`));
     }
-    if (!c?.ok) return next(unauthorized('Missing, invalid or expired admin token'));
+    if (!c?.ok) return next(unauthorized(`Missing, invalid or expired admin token (an HS256 JWT signed with ADMIN_JWT_SECRET, with role "admin", iss "${ADMIN_TOKEN_ISSUER}", aud "${ADMIN_TOKEN_AUDIENCE}" and exp)`));
     next();
   });
   r.use(d.json);

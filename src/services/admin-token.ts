@@ -1,13 +1,17 @@
 /**
- * Admin bearer tokens: HS256 JWTs signed with ADMIN_JWT_SECRET, claim `role: "admin"`, always with an
- * expiry, and never living longer than ADMIN_TOKEN_MAX_TTL_S (24 h by default): a token whose lifetime
- * (`exp − iat`) or remaining life (`exp − now`, a minute of clock skew allowed) is longer is refused, so a
- * leaked token cannot be a permanent credential.
+ * Admin bearer tokens: HS256 JWTs signed with ADMIN_JWT_SECRET, with the claims `role: "admin"`,
+ * `iss: "veqtrx-gateway"`, `aud: "veqtrx-admin"` and `exp` (`sub`, optional, names who acts; `iat`,
+ * optional, is checked when present), never living longer than ADMIN_TOKEN_MAX_TTL_S (24 h by default): a
+ * token whose lifetime (`exp − iat`) or remaining life (`exp − now`, a minute of clock skew allowed) is
+ * longer is refused, so a leaked token cannot be a permanent credential. A system other than the admin
+ * CLI mints its tokens with exactly these claims (README, "The admin API and CLI").
  */
 import { jwtVerify, SignJWT } from 'jose';
 
-const ISSUER = 'veqtrx-gateway';
-const AUDIENCE = 'veqtrx-admin';
+export const ADMIN_TOKEN_ISSUER = 'veqtrx-gateway';
+export const ADMIN_TOKEN_AUDIENCE = 'veqtrx-admin';
+const ISSUER = ADMIN_TOKEN_ISSUER;
+const AUDIENCE = ADMIN_TOKEN_AUDIENCE;
 export const DEFAULT_ADMIN_TOKEN_MAX_TTL_S = 86_400;
 const SKEW_S = 60;
 

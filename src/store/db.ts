@@ -4,7 +4,12 @@
  * callback and commit or roll back as a whole.
  */
 import { PGlite, parse as pgliteParse, protocol, type messages } from '@electric-sql/pglite';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { PGLITE_SHARED_BUFFERS } from '../config.ts';
 import { lockDir, type DirLock, type LockHolder } from '../lib/dir-lock.ts';
 
 export interface QueryResult<T> {
@@ -277,6 +282,8 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; `memory://` (or undefined) keeps it in memory. */
   dataDir?: string | undefined;
+  /** Embedded: PostgreSQL's `shared_buffers` (default PGLITE_SHARED_BUFFERS, src/config.ts). */
+  sharedBuffers?: string | undefined;
   /** A PGlite dump to start from (tests use it to skip the first-init cost). */
   loadDataDir?: Blob | File | undefined;
   poolSize?: number;
@@ -352,6 +359,31 @@ async function waitForPostgres(url: string, waitMs: number, onRetry?: OpenOption
   }
 }
 
+/**
+ * Initialises a new embedded database directory in a child process (pglite-init.ts; see there why), so
+ * that the gateway's process then opens it as it opens an existing one. Inherits the process's
+ * execArgv, so the child loads TypeScript as the process does (the sources under tsx, dist/ compiled).
+ */
+async function initDataDir(dataDir: string, startParams: string[]): Promise<void> {
+  const self = import.meta.url;
+  const script = fileURLToPath(new URL(`./pglite-init${self.slice(self.lastIndexOf('.'))}`, self));
+  const child = spawn(process.execPath, [...process.execArgv, script, dataDir, JSON.stringify(startParams)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // The child must not outlive this process (a stop while starting exits at once).
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  try {
+    const status = await new Promise<number | string>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    });
+    if (status !== 0) throw new Error(`initialising the embedded database in ${dataDir} failed (${status}): ${stderr.trim().split('\n').at(-1) ?? ''}`);
+  } finally {
+    process.off('exit', killChild);
+  }
+}
+
 export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.databaseUrl) {
     await waitForPostgres(opts.databaseUrl, opts.connectWaitMs ?? 0, opts.onConnectRetry);
@@ -364,11 +396,14 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   // Before PGlite touches the directory: a second process on it would lose writes silently.
   const lock = onDisk ? lockDir(onDisk, opts.onStaleLock) : undefined;
   try {
+    const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`];
+    if (onDisk && !opts.loadDataDir && !existsSync(join(onDisk, 'PG_VERSION'))) await initDataDir(onDisk, startParams);
     const lite = await PGlite.create({
       ...(onDisk ? { dataDir: onDisk } : {}),
       ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
       serializers: BINARY_BYTEA,
       parsers: BYTEA_PARSER,
+      startParams,
     });
     return new PgliteDb(lite, opts.statementCache, lock);
   } catch (e) {

@@ -225,6 +225,15 @@ describe('start-up failures (the gateway as its own process)', function () {
     noStack(p.out());
   });
 
+  it('refuses a BODY_LIMIT that is not a size with 78 before taking the port or opening the database', async () => {
+    const dataDir = tmp('gw-body-limit-');
+    const p = start({ BODY_LIMIT: '8 megabytes', DATA_DIR: dataDir, PORT: '0', ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') });
+    expect(await exitOf(p), p.out()).to.equal(78);
+    expect(p.out()).to.match(/BODY_LIMIT must be a size/);
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).to.equal(false);
+    noStack(p.out());
+  });
+
   describe('the DATA_DIR lock (in-process)', () => {
     it('refuses a live lock from another host and takes over one not touched for the stale time', () => {
       const dir = tmp('gw-lockfile-');

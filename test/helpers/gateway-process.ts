@@ -1,6 +1,7 @@
 /**
- * The gateway as its own process (`node --import tsx src/main.ts`), for the restart tests and the
- * benchmarks: start it, wait until it answers, call its admin API. Loopback only.
+ * The gateway as its own process (its sources, `node --import tsx src/main.ts`, with `npm start`'s node
+ * flags), for the restart tests and the benchmarks: start it, wait until it answers, call its admin API.
+ * Loopback only.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,11 +13,31 @@ import { mintAdminToken } from '../../src/services/admin-token.ts';
 import { freePort } from './free-port.ts';
 import { waitFor } from './receiver.ts';
 
-/** The node flags `npm start` gives the gateway in the checkout at `root` (its package.json), so the tests and benchmarks run it the same way. */
-export function startFlags(root: string = fileURLToPath(new URL('../../', import.meta.url))): string[] {
+/** What `npm start` runs in the checkout at `root` (its package.json's `start` script, `node <flags> <entry>`): the node flags and the entry file. */
+export function startCommand(root: string = fileURLToPath(new URL('../../', import.meta.url))): { flags: string[]; entry: string } {
   const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-  if (start[0] !== 'node' || start.at(-1) !== 'src/main.ts') throw new Error(`unexpected start script: ${start.join(' ')}`);
-  return start.slice(1, -1);
+  if (start[0] !== 'node' || start.length < 2) throw new Error(`unexpected start script: ${start.join(' ')}`);
+  return { flags: start.slice(1, -1), entry: start.at(-1)! };
+}
+
+/**
+ * The node flags to run the gateway's sources (`src/main.ts`) as `npm start` runs its build, in the
+ * checkout at `root`: the `start:ts` script (`node <flags> --import tsx src/main.ts`), whose flags must be
+ * `start`'s plus the tsx loader, or, in a revision from before the build (bench:compare), `start` itself.
+ * The tests and benchmarks run the sources, so that what they test is what is in the working tree, with
+ * no build in between.
+ */
+export function startFlags(root: string = fileURLToPath(new URL('../../', import.meta.url))): string[] {
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const source = (scripts['start:ts'] ?? scripts.start ?? '').split(/\s+/);
+  if (source[0] !== 'node' || source.at(-1) !== 'src/main.ts') throw new Error(`unexpected start script: ${source.join(' ')}`);
+  const flags = source.slice(1, -1);
+  if (scripts['start:ts']) {
+    const built = startCommand(root).flags;
+    const loaderless = flags.join(' ').replace(/\s*--import[ =]tsx\b/, '').trim();
+    if (loaderless !== built.join(' ')) throw new Error(`"start:ts" (${flags.join(' ')}) must run with "start"'s node flags (${built.join(' ')}) and --import tsx`);
+  }
+  return flags;
 }
 
 /** Starts `src/main.ts` of this checkout, or of the checkout at `root` (bench:compare runs two revisions). */

@@ -340,6 +340,20 @@ export function generateAll(seed = 1): Persona[] {
 }
 
 /**
+ * The persona moved forward (or back) by whole weeks so that its history ends in the week before `to`
+ * and its `now` is within 6 days of it — for a demo on today's date, where the fixed dates would be
+ * stale. Whole weeks keep every transaction on its weekday (weekly, fortnightly and four-weekly pay,
+ * weekends without payments); a pay day fixed in the month moves by a few days. `truth` is the
+ * generator's for the original dates.
+ */
+export function shiftPersona(p: Persona, to: Date): Persona {
+  const week = 7 * 86_400_000;
+  const shift = Math.floor((to.getTime() - Date.parse(p.now)) / week) * week;
+  const move = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + shift).toISOString().slice(0, 10);
+  return { ...p, now: new Date(Date.parse(p.now) + shift).toISOString(), transactions: p.transactions.map((t) => ({ ...t, date: move(t.date) })) };
+}
+
+/**
  * A history of exactly `n` transactions for benchmarks: the full personas of successive seeds, each
  * persona's accounts renamed so that no two customers' transfers pair up.
  */

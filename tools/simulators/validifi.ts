@@ -6,7 +6,7 @@
  *
  * Account tokens:
  * - `sim-<persona>-<seed>` (e.g. `sim-gig_worker-1`): that persona's history, dated up to
- *   2026-11-02; its `account_token_id` is the same string.
+ *   2026-11-02 (or up to `now`); its `account_token_id` is the same string.
  * - `sim-mfa`: an account that needs MFA (syncStatus "MFARequired", a challenge).
  * - `sim-reauth`: credentials changed at the bank (syncStatus "ReAuthenticationRequired").
  * - anything registered with `register()`; anything else is 404.
@@ -14,12 +14,14 @@
  * Faults for tests: `failNext(status, n)`, `delayNext(ms, n)`, `rateLimitNext(retryAfterSeconds, n)`,
  * `expireExport(token)` (the export is past its 24 hours: 404).
  *
- *   npm run sim:validifi [-- --port 8091]   (client id sim-client, secret sim-secret)
+ *   npm run sim:validifi [-- --port 8091] [--now today|YYYY-MM-DD]   (client id sim-client, secret sim-secret;
+ *   --now: the personas' histories moved by whole weeks to end just before that day, not on 2026-11-02)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { PERSONA_IDS, generatePersona, type PersonaId } from '../personas/personas.ts';
+import { parseArgs } from 'node:util';
+import { PERSONA_IDS, generatePersona, shiftPersona, type PersonaId } from '../personas/personas.ts';
 import { toValidifi } from '../personas/formats.ts';
 import type { VeqtrxTransaction } from '../../src/model/veqtrx.ts';
 
@@ -41,6 +43,8 @@ export interface SimulatorOptions {
   clientSecret?: string;
   /** Lifetime of a token (the real API: 20 minutes). */
   tokenTtlSeconds?: number;
+  /** Serve the personas' histories moved by whole weeks to end just before this date (shiftPersona), not on 2026-11-02. */
+  now?: Date;
 }
 
 export interface ValidifiSimulator {
@@ -65,8 +69,8 @@ export interface ValidifiSimulator {
 }
 
 /** A persona's ValidiFI account. */
-export function personaAccount(id: PersonaId, seed: number, currency = 'GBP'): { account: SimAccount; transactions: VeqtrxTransaction[] } {
-  const p = generatePersona(id, seed);
+export function personaAccount(id: PersonaId, seed: number, currency = 'GBP', now?: Date): { account: SimAccount; transactions: VeqtrxTransaction[] } {
+  const p = now ? shiftPersona(generatePersona(id, seed), now) : generatePersona(id, seed);
   return {
     transactions: p.transactions,
     account: {
@@ -96,7 +100,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     if (token === 'sim-reauth') return { transactions: [], syncStatus: 'ReAuthenticationRequired', syncInstructions: 'The bank credentials changed; relaunch CONNECT' };
     const m = /^sim-([a-z_]+)-(\d{1,6})$/.exec(token);
     if (m && (PERSONA_IDS as readonly string[]).includes(m[1]!)) {
-      const a = personaAccount(m[1] as PersonaId, Number(m[2])).account;
+      const a = personaAccount(m[1] as PersonaId, Number(m[2]), 'GBP', o.now).account;
       accounts.set(token, a);
       return a;
     }
@@ -192,10 +196,19 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
 
 // No top-level await: test files import this module, and a module graph with one cannot be require()d.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const i = process.argv.indexOf('--port');
-  const port = i > 0 ? Number(process.argv[i + 1]) : 8091;
-  startValidifiSimulator({ port }).then(
-    (sim) => console.log(`ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth. Ctrl-C stops it.`),
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '8091' }, now: { type: 'string' } } });
+  const port = Number(values.port);
+  const now = values.now === undefined ? undefined : values.now === 'today' ? new Date() : new Date(`${values.now}T12:00:00Z`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || (now && Number.isNaN(now.getTime()))) {
+    console.error('usage: npm run sim:validifi -- [--port 8091] [--now today|YYYY-MM-DD]');
+    process.exit(2);
+  }
+  startValidifiSimulator({ port, ...(now ? { now } : {}) }).then(
+    (sim) =>
+      console.log(
+        `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ` +
+          `histories to ${now ? `the week before ${now.toISOString().slice(0, 10)}` : '2026-11-02 (--now today for current ones)'}. Ctrl-C stops it.`,
+      ),
     (e: Error) => {
       console.error(e.message);
       process.exit(1);

@@ -97,4 +97,18 @@ describe('ValidiFI answers that blame the right party (nock)', function () {
     expect([e.status, e.code]).to.deep.equal([504, 'validifi_timeout']);
     expect(ms).to.be.below(3000);
   });
+
+  it("the fetch's deadline is on the runtime's clock: once that clock passes it, a 504 and nothing more is sent", async () => {
+    let t = Date.parse('2026-10-31T12:00:00Z');
+    const clocked = rt({ deadlineMs: 10_000, clock: () => t });
+    // The token call takes (by that clock) longer than the whole deadline.
+    nock(BASE).post('/v4/token').reply(200, () => {
+      t += 10_001;
+      return tokenReply();
+    });
+    const history = nock(BASE).get(HISTORY).query(true).reply(200, { syncStatus: 'Synced', transactions: [tx] });
+    const e = await fails(validifi.fetch(input(), ctx(clocked)));
+    expect([e.status, e.code]).to.deep.equal([504, 'validifi_timeout']);
+    expect(history.isDone()).to.equal(false);
+  });
 });

@@ -29,6 +29,14 @@ describe('configuration', () => {
   it('rejects bad values with a message per variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) })).to.throw(ConfigError, /PORT/);
     expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'c2hvcnQ=', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) })).to.throw(ConfigError, /32 bytes/);
+    for (const v of ['16mb', '16', '64kB', '2GB']) {
+      expect(() => loadConfig({ PGLITE_SHARED_BUFFERS: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }), v).to.throw(ConfigError, /PGLITE_SHARED_BUFFERS/);
+    }
+    for (const v of ['8 megabytes', 'abc', '100', '2gb', '']) {
+      expect(() => loadConfig({ BODY_LIMIT: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }), v).to.throw(ConfigError, /BODY_LIMIT/);
+    }
+    expect(loadConfig({ BODY_LIMIT: '1.5MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }).BODY_LIMIT).to.equal('1.5MB');
+    expect(loadConfig({ PGLITE_SHARED_BUFFERS: '32MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }).PGLITE_SHARED_BUFFERS).to.equal('32MB');
   });
 });
 
@@ -47,6 +55,18 @@ describe('secrets at rest', () => {
 
 describe('admin tokens', () => {
   const secret = 'x'.repeat(40);
+  it('accepts a token another system minted with the documented claims (role, iss, aud, exp), and refuses one without iss or aud', async () => {
+    const key = new TextEncoder().encode(secret);
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const claims = { role: 'admin', iss: 'veqtrx-gateway', aud: 'veqtrx-admin', sub: 'ops-portal', exp };
+    const sign = (c: Record<string, unknown>) => new SignJWT(c).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    expect(await verifyAdminToken(secret, await sign(claims))).to.deep.equal({ subject: 'ops-portal' });
+    const { iss: _iss, ...noIssuer } = claims;
+    const { aud: _aud, ...noAudience } = claims;
+    expect(await verifyAdminToken(secret, await sign(noIssuer))).to.equal(undefined);
+    expect(await verifyAdminToken(secret, await sign(noAudience))).to.equal(undefined);
+  });
+
   it('accepts a minted admin token and refuses other secrets, roles, algorithms and missing expiry', async () => {
     expect(await verifyAdminToken(secret, await mintAdminToken(secret))).to.deep.equal({ subject: 'admin-cli' });
     expect(await verifyAdminToken('y'.repeat(40), await mintAdminToken(secret))).to.equal(undefined);

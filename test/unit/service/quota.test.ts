@@ -20,17 +20,27 @@ const partner = (quota: number, created = '2026-01-01T00:00:00Z'): PartnerRow =>
 const NOV = new Date('2026-11-21T10:00:00Z');
 
 describe('the quota check before the work (QuotaGate)', () => {
-  it('reads the month count once, then works from what it knows until that is older than its limit', async () => {
+  it('reads the month count once, then works from what it knows until that is older than its limit (by the request clock)', async () => {
+    let used = 4;
+    const { db, asked } = fakeDb(() => used);
+    const gate = new QuotaGate(db, 50);
+    const at = (ms: number) => new Date(NOV.getTime() + ms);
+    expect(await gate.hasRoom(partner(5), NOV)).to.equal(true);
+    used = 5; // charged elsewhere
+    expect(await gate.hasRoom(partner(5), at(49))).to.equal(true); // still what it read
+    expect(asked).to.have.length(1);
+    expect(asked[0]).to.deep.equal(['bank', '2026-11']);
+    expect(await gate.hasRoom(partner(5), at(50))).to.equal(false);
+    expect(asked).to.have.length(2);
+  });
+
+  it('reads again when the clock has gone back (a test moving it) rather than trusting the count for longer', async () => {
     let used = 4;
     const { db, asked } = fakeDb(() => used);
     const gate = new QuotaGate(db, 50);
     expect(await gate.hasRoom(partner(5), NOV)).to.equal(true);
-    used = 5; // charged elsewhere
-    expect(await gate.hasRoom(partner(5), NOV)).to.equal(true); // still what it read
-    expect(asked).to.have.length(1);
-    expect(asked[0]).to.deep.equal(['bank', '2026-11']);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(await gate.hasRoom(partner(5), NOV)).to.equal(false);
+    used = 5;
+    expect(await gate.hasRoom(partner(5), new Date(NOV.getTime() - 1000))).to.equal(false);
     expect(asked).to.have.length(2);
   });
 
