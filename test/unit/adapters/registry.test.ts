@@ -1,9 +1,8 @@
-/** The list of sources is the one list: the spec, the providers and the database's check agree with it. */
+/** The list of sources is the one list: the union and the spec agree with it (the database's check: test/component/source-registry.test.ts). */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { PROVIDERS, SOURCES, SourceInputSchema } from '../../../adapters/registry.ts';
-import { embedded } from '../../helpers/databases.ts';
+import { SOURCES, SourceInputSchema } from '../../../adapters/registry.ts';
 
 describe('the source registry', () => {
   it('the union of source schemas is the adapters’ own schemas, in the list’s order', () => {
@@ -15,17 +14,5 @@ describe('the source registry', () => {
     const input = spec.components.schemas.SourceInput!;
     expect(Object.keys(input.discriminator!.mapping).sort()).to.deep.equal(SOURCES.map((s) => s.id).sort());
     expect(input.oneOf).to.have.length(SOURCES.length);
-  });
-
-  it('the providers whose credentials can be stored are the fetching sources, and the database accepts exactly those', async () => {
-    expect(PROVIDERS).to.deep.equal(SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id));
-    const db = await embedded();
-    const { rows } = await db.query<{ def: string }>(
-      `select pg_get_constraintdef(c.oid) as def from pg_constraint c join pg_class t on t.oid = c.conrelid
-        where t.relname = 'provider_credentials' and c.contype = 'c' and pg_get_constraintdef(c.oid) like '%provider%'`,
-    );
-    expect(rows, 'the check on provider_credentials.provider').to.have.length(1);
-    const allowed = [...rows[0]!.def.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort();
-    expect(allowed).to.deep.equal([...PROVIDERS].sort());
   });
 });
