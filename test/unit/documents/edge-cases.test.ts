@@ -9,7 +9,7 @@ import { EDGE_CASES } from '../../fixtures/documents/edge-cases.ts';
 import { drawStatement } from './draw.ts';
 
 describe('documents: hand-made statements from public descriptions', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   for (const f of EDGE_CASES) {
     it(f.name, async () => {
       const read = await readStatement(new Uint8Array(await drawStatement(f)));

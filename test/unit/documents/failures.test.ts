@@ -11,7 +11,7 @@ import { drawStatement, pdfOf, png } from './draw.ts';
 const read = (b: Buffer | Uint8Array, o = {}) => readStatement(new Uint8Array(b), o);
 
 describe('documents: documents that cannot be read', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   it('not a PDF: a CSV, a PNG, an empty file', async () => {
     expect(await read(Buffer.from('Date,Description,Amount\n2026-05-01,TESCO,12.00\n'))).to.include({ ok: false, reason: 'not_pdf' });

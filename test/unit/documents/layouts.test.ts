@@ -22,7 +22,7 @@ function expectExact(read: StatementRead, r: Rendered): void {
 }
 
 describe('documents: bank layouts generated from the personas', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
   for (const bank of BANK_LAYOUTS) {
     it(`${bank}: reads every transaction of a month exactly and reconciles`, async () => {

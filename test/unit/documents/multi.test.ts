@@ -27,7 +27,7 @@ async function statement(start: string, end: string, bank = 'santander', account
 const between = (start: string, end: string) => ROWS.filter((r) => r.date >= start && r.date <= end);
 
 describe('documents: several statements of one account', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   it('overlapping statements: the rows of the overlap once, in date order', async () => {
     const a = await statement('2026-05-01', '2026-05-31');

@@ -17,7 +17,7 @@ const ok = (r: PayslipResult): PayslipRead => {
 };
 
 describe('documents: payslips', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   it('a hand-made payslip: this period, not the year to date; two boxes side by side', async () => {
     const r = ok(await readPayslip(new Uint8Array(await drawLines(HAND_PAYSLIP.lines))));

@@ -27,7 +27,7 @@ const ROWS = [
 const spec = { layout: 'santander' as const, holder: 'MR T EXAMPLE', sortCode: '09-01-28', accountNumber: '12345678', period: { start: '2026-06-01', end: '2026-06-30' }, opening_minor: 120_000, rows: ROWS };
 
 describe('documents: tamper signals', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   it('a clean statement has none and full confidence', async () => {
     const r = await readOk((await renderStatement(spec)).pdf);

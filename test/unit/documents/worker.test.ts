@@ -8,7 +8,7 @@ import { personaStatements } from '../../../tools/statements/personas.ts';
 import { deepNesting, hugePageCount, textBomb } from './hostile.ts';
 
 describe('documents: reading in a worker thread with limits', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let good: Uint8Array;
   before(async () => {
     const [s] = await personaStatements({ bank: 'lloyds', persona: 'gig_worker', months: ['2026-06'] });
