@@ -88,11 +88,14 @@ describe('ValidiFI source (nock)', function () {
     expect(await client().token()).to.equal('second');
   });
 
-  it('makes exactly one token request for 100 concurrent assessments of one partner (single flight)', async () => {
+  it('makes exactly one token request for 100 concurrent assessments of one partner (single flight)', async function () {
+    // The subject is the token count, not speed: 300 history calls on a busy machine get generous limits.
+    this.timeout(180_000);
+    const rt = runtime({ timeoutMs: 60_000, deadlineMs: 150_000 });
     let tokenCalls = 0;
     nock(BASE).post('/v4/token').times(100).delay(100).reply(200, () => (tokenCalls++, tokenReply()));
     nock(BASE).get(HISTORY).query(true).times(300).reply(200, synced([tx('x', -1, '2026-06-01')]));
-    const outs = await Promise.all(Array.from({ length: 100 }, () => validifi.fetch(input(), ctx())));
+    const outs = await Promise.all(Array.from({ length: 100 }, () => validifi.fetch(input(), ctx(rt))));
     expect(outs.every((o) => o.transactions.length === 1)).to.equal(true);
     expect(tokenCalls).to.equal(1);
     nock.cleanAll(); // the 99 unused token interceptors
