@@ -97,6 +97,8 @@ interface ShapeNode {
   col: number;
   shape: number;
   next: Map<string, ShapeNode>;
+  /** The columns from the root to here: the key order of the rows that end here. */
+  path: number[];
 }
 
 /** The rows in columnar form, or undefined when they cannot be brought back exactly (see above). */
@@ -106,15 +108,14 @@ export function toColumns(rows: readonly unknown[]): Columns | undefined {
   const values: Scalar[][] = [];
   const shapes: number[][] = [];
   // Rows of one shape walk one path of this trie, so a row costs a map lookup per key.
-  const root: ShapeNode = { col: -1, shape: -1, next: new Map() };
+  const root: ShapeNode = { col: -1, shape: -1, next: new Map(), path: [] };
   const shape: number[] = new Array<number>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     if (!isPlainObject(row)) return undefined;
-    const keys = Object.keys(row);
     let node = root;
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]!;
+    for (const key in row) {
+      if (!Object.prototype.hasOwnProperty.call(row, key)) continue;
       const v = row[key];
       if (v === undefined) continue;
       if (!isScalar(v)) return undefined;
@@ -128,7 +129,7 @@ export function toColumns(rows: readonly unknown[]): Columns | undefined {
           names.push(key);
           values.push([]);
         }
-        step = { col, shape: -1, next: new Map() };
+        step = { col, shape: -1, next: new Map(), path: [...node.path, col] };
         node.next.set(key, step);
       }
       values[step.col]!.push(v);
@@ -136,10 +137,7 @@ export function toColumns(rows: readonly unknown[]): Columns | undefined {
     }
     if (node.shape < 0) {
       node.shape = shapes.length;
-      const cols: number[] = [];
-      // The path from the root is the key order: recorded once per shape, from this row.
-      for (const key of keys) if (row[key] !== undefined) cols.push(columnOf.get(key)!);
-      shapes.push(cols);
+      shapes.push(node.path);
     }
     shape[r] = node.shape;
   }
