@@ -98,3 +98,17 @@ export class SourceInputError extends SourceError {
     this.name = 'SourceInputError';
   }
 }
+
+/**
+ * Rows a provider sent from outside what was asked for (`what`, e.g. "dated outside the period asked for
+ * (…)"), by their booking dates: a 502 naming the provider when nothing else came (its wrong answer, not the
+ * lender's request), else the warning that says they were left out and the span of their dates.
+ */
+export function leftOutRows(provider: FetchingSource['provider'], dates: readonly string[], what: string, nothingElse: boolean): string {
+  const sorted = [...dates].sort();
+  const span = sorted[0] === sorted.at(-1) ? sorted[0] : `${sorted[0]} to ${sorted.at(-1)}`;
+  if (nothingElse) {
+    throw new SourceError(502, `${provider.name} returned ${dates.length} transactions, all ${what}: ${span}; this is ${provider.name}'s answer, not your request: retry later, and tell support if it persists`, provider.badResponse);
+  }
+  return `${dates.length} transactions from ${provider.name} ${what} were left out: ${span}`;
+}

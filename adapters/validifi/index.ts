@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { PRINTABLE, isoDate, opt, printableToken, timeZone } from '../schema.ts';
 import { SourceError, SourceInputError, type FetchingSource } from '../source.ts';
 import { VALIDIFI_ENVIRONMENTS, ValidifiClient, type ValidifiCredentials } from './client.ts';
-import { WireExport, WireHistory, isSynced, mapHistories, type Export, type History } from './map.ts';
+import { VALIDIFI_PROVIDER, WireExport, WireHistory, isSynced, mapHistories, type Export, type History } from './map.ts';
 import { dayNumber, isoDate as dateOf } from '../../src/model/dates.ts';
 
 export { VALIDIFI_ENVIRONMENTS, clearTokenCache } from './client.ts';
@@ -127,7 +127,7 @@ function notSynced(h: History): SourceError {
 export const validifi: FetchingSource<ValidifiSourceInput> = {
   id: 'validifi',
   kind: 'fetching',
-  provider: { name: 'ValidiFI', badResponse: 'validifi_bad_response' },
+  provider: VALIDIFI_PROVIDER,
   schema: ValidifiSourceSchema,
   *dates(input) {
     if (input.start_date) yield { path: 'start_date', date: input.start_date };

@@ -22,7 +22,7 @@ import { readAccountHolder, readAccountType } from '../../src/model/accounts.ts'
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
 import { currencyCode, opt } from '../schema.ts';
-import { maskAccountNumber, SourceError, type SourceOutput } from '../source.ts';
+import { leftOutRows, maskAccountNumber, type FetchingSource, type SourceOutput } from '../source.ts';
 import type { components } from './generated.ts';
 import { assertType, type Binds } from '../../src/lib/contract-types.ts';
 
@@ -70,6 +70,9 @@ export type Export = z.output<typeof WireExport>;
 assertType<Binds<typeof WireTransaction, components['schemas']['Transaction'], 'Transaction'>>();
 assertType<Binds<typeof WireHistory, components['schemas']['TransactionHistory'], 'TransactionHistory'>>();
 assertType<Binds<typeof WireExport, components['schemas']['AccountExport'], 'AccountExport'>>();
+
+/** ValidiFI as the partner knows it, and the code of its wrong answers. */
+export const VALIDIFI_PROVIDER: FetchingSource['provider'] = { name: 'ValidiFI', badResponse: 'validifi_bad_response' };
 
 export const isSynced = (h: History) => h.syncStatus.trim().toLowerCase() === 'synced';
 
@@ -138,15 +141,7 @@ export function mapHistories(histories: History[], exported: Export | undefined,
     }
   }
   const warnings: string[] = [];
-  if (stray.length) {
-    stray.sort();
-    const span = stray[0] === stray.at(-1) ? stray[0] : `${stray[0]} to ${stray.at(-1)}`;
-    const what = `dated outside the period asked for (${o.period.start} to ${o.period.end})`;
-    if (out.length === 0 && pending === 0) {
-      throw new SourceError(502, `ValidiFI returned ${stray.length} transactions, all ${what}: ${span}; this is ValidiFI's answer, not your request: retry later, and tell support if it persists`, 'validifi_bad_response');
-    }
-    warnings.push(`${stray.length} transactions from ValidiFI ${what} were left out: ${span}`);
-  }
+  if (stray.length) warnings.push(leftOutRows(VALIDIFI_PROVIDER, stray, `dated outside the period asked for (${o.period.start} to ${o.period.end})`, out.length === 0 && pending === 0));
   if (pending) warnings.push(`${pending} pending transactions were left out; only posted transactions are assessed`);
   const type = readAccountType(exported?.accountType);
   const holder = readAccountHolder(exported?.accountHolderName);

@@ -5,7 +5,7 @@
  * (the lender cannot fix them); a history with nothing inside is the provider's wrong answer, a 502
  * naming it — never a 400 that would send the lender looking for a mistake of theirs.
  */
-import { SourceError, type FetchingSource, type SourceOutput } from '../../adapters/source.ts';
+import { leftOutRows, type FetchingSource, type SourceOutput } from '../../adapters/source.ts';
 import { dateWindow, DATE_WINDOW_MONTHS } from '../model/dates.ts';
 
 export function keepInDateWindow(out: SourceOutput, provider: FetchingSource['provider'], now: Date): SourceOutput {
@@ -13,15 +13,11 @@ export function keepInDateWindow(out: SourceOutput, provider: FetchingSource['pr
   const outside = out.transactions.filter((t) => t.date < w.first || t.date > w.last);
   if (outside.length === 0) return out;
   const what = `dated outside the accepted window ${w.first} to ${w.last} (the ${DATE_WINDOW_MONTHS} months before the assessment to the day after it)`;
-  const dates = outside.map((t) => t.date).sort();
-  const span = dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`;
-  if (outside.length === out.transactions.length) {
-    throw new SourceError(502, `${provider.name} returned ${outside.length} transactions, all ${what}: ${span}; this is ${provider.name}'s answer, not your request: retry later, and tell support if it persists`, provider.badResponse);
-  }
+  const warning = leftOutRows(provider, outside.map((t) => t.date), what, outside.length === out.transactions.length);
   return {
     ...out,
     transactions: out.transactions.filter((t) => t.date >= w.first && t.date <= w.last),
     metadata: { ...out.metadata, outside_window_excluded: outside.length },
-    warnings: [...out.warnings, `${outside.length} transactions from ${provider.name} ${what} were left out: ${span}`],
+    warnings: [...out.warnings, warning],
   };
 }
