@@ -14,12 +14,50 @@ const COMPOSITION = '^src/(main|gateway|app)[.]ts$|^src/cli/';
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'A cycle makes two modules one; break it by moving what both need down a layer.', from: {}, to: { circular: true } },
-    { name: 'base-imports-base-only', severity: 'error', comment: 'src/model and src/lib are the base: they import nothing of the gateway above them.', from: { path: '^src/(model|lib)/' }, to: { path: `${DOMAIN}|^src/(services|http)/|${COMPOSITION}` } },
-    { name: 'domain-points-down', severity: 'error', comment: 'The engine, stores, webhooks, jobs, workers, contract and adapters never reach up into services, http or the composition root.', from: { path: DOMAIN }, to: { path: `^src/(services|http)/|${COMPOSITION}` } },
-    { name: 'services-point-down', severity: 'error', comment: 'Services never import routes or the composition root.', from: { path: '^src/services/' }, to: { path: `^src/http/|${COMPOSITION}` } },
-    { name: 'routes-use-services', severity: 'error', comment: 'Routes reach storage, jobs, webhooks, workers, the engine and adapters only through services.', from: { path: '^src/http/' }, to: { path: '^(src/(engine|store|webhooks|jobs|workers)/|adapters/)' } },
-    { name: 'no-composition-imports', severity: 'error', comment: 'Only the entry points import the composition root.', from: { pathNot: `${COMPOSITION}|^(test|bench|tools)/` }, to: { path: COMPOSITION } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle makes two modules one; break it by moving what both need down a layer.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'base-imports-base-only',
+      severity: 'error',
+      comment: 'src/model and src/lib are the base: they import nothing of the gateway above them.',
+      from: { path: '^src/(model|lib)/' },
+      to: { path: `${DOMAIN}|^src/(services|http)/|${COMPOSITION}` },
+    },
+    {
+      name: 'domain-points-down',
+      severity: 'error',
+      comment:
+        'The engine, stores, webhooks, jobs, workers, contract and adapters never reach up into services, http or the composition root.',
+      from: { path: DOMAIN },
+      to: { path: `^src/(services|http)/|${COMPOSITION}` },
+    },
+    {
+      name: 'services-point-down',
+      severity: 'error',
+      comment: 'Services never import routes or the composition root.',
+      from: { path: '^src/services/' },
+      to: { path: `^src/http/|${COMPOSITION}` },
+    },
+    {
+      name: 'routes-use-services',
+      severity: 'error',
+      comment:
+        'Routes reach storage, jobs, webhooks, workers, the engine and adapters only through services.',
+      from: { path: '^src/http/' },
+      to: { path: '^(src/(engine|store|webhooks|jobs|workers)/|adapters/)' },
+    },
+    {
+      name: 'no-composition-imports',
+      severity: 'error',
+      comment: 'Only the entry points import the composition root.',
+      from: { pathNot: `${COMPOSITION}|^(test|bench|tools)/` },
+      to: { path: COMPOSITION },
+    },
   ],
   options: {
     includeOnly: '^(src|adapters)/',

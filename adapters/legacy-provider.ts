@@ -33,15 +33,26 @@ export const legacyToMinor = (amount: number): number => toMinor(-amount);
 export const legacyDate = bookingDate;
 
 /** The booking date of every transaction of a legacy source, with its path (for the date window). */
-export function* legacyDates(input: { accounts: ReadonlyArray<{ transactions: ReadonlyArray<{ datetime: string }> }>; time_zone: string }): Iterable<{ path: string; date: string }> {
+export function* legacyDates(input: {
+  accounts: ReadonlyArray<{ transactions: ReadonlyArray<{ datetime: string }> }>;
+  time_zone: string;
+}): Iterable<{ path: string; date: string }> {
   for (let i = 0; i < input.accounts.length; i++) {
     const ts = input.accounts[i]!.transactions;
-    for (let j = 0; j < ts.length; j++) yield { path: `accounts[${i}].transactions[${j}].datetime`, date: bookingDate(ts[j]!.datetime, input.time_zone) };
+    for (let j = 0; j < ts.length; j++)
+      yield {
+        path: `accounts[${i}].transactions[${j}].datetime`,
+        date: bookingDate(ts[j]!.datetime, input.time_zone),
+      };
   }
 }
 
 /** Merchant name and narrative from the provider's two free-text fields. */
-export function legacyNarrative(description: string | undefined, reference: string | undefined, fallback: string): { merchant_name: string; description?: string } {
+export function legacyNarrative(
+  description: string | undefined,
+  reference: string | undefined,
+  fallback: string,
+): { merchant_name: string; description?: string } {
   const d = description?.trim();
   const r = reference?.trim();
   if (d) return r && r !== d ? { merchant_name: d, description: r } : { merchant_name: d };

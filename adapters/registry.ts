@@ -30,7 +30,9 @@ export type SourceType = (typeof SOURCES)[number]['id'];
 /** The providers a partner can store credentials for: the fetching sources, by id. */
 export const PROVIDERS = SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id);
 
-const byId = new Map<string, SourceAdapter<unknown>>(SOURCES.map((s) => [s.id, s as unknown as SourceAdapter<unknown>]));
+const byId = new Map<string, SourceAdapter<unknown>>(
+  SOURCES.map((s) => [s.id, s as unknown as SourceAdapter<unknown>]),
+);
 
 export function sourceAdapter(id: string): SourceAdapter<unknown> {
   const a = byId.get(id);
@@ -39,12 +41,24 @@ export function sourceAdapter(id: string): SourceAdapter<unknown> {
 }
 
 /** The `source` object of `POST /assess`: one of the variants, chosen by `type`. */
-export const SourceInputSchema = z.discriminatedUnion('type', [ValidifiSourceSchema, LabelledTransactionsSchema, ByodAccountsSchema, PlaidTransactionsSchema], {
-  error: (iss) => (iss.code === 'invalid_union' ? `type must be one of ${SOURCES.map((s) => s.id).join(', ')}` : undefined),
-});
+export const SourceInputSchema = z.discriminatedUnion(
+  'type',
+  [ValidifiSourceSchema, LabelledTransactionsSchema, ByodAccountsSchema, PlaidTransactionsSchema],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union' ? `type must be one of ${SOURCES.map((s) => s.id).join(', ')}` : undefined,
+  },
+);
 
 // The union holds exactly the adapters' own schemas, in the list's order, each discriminated by its id.
 const typeOf = (o: z.ZodObject) => (o.shape.type instanceof z.ZodLiteral ? o.shape.type.value : undefined);
-if (SourceInputSchema.options.length !== SOURCES.length || SOURCES.some((s, i) => SourceInputSchema.options[i] !== s.schema || typeOf(SourceInputSchema.options[i]!) !== s.id)) {
-  throw new Error('adapters/registry.ts: SourceInputSchema must be the union of the schemas of SOURCES, in order, each with type = its id');
+if (
+  SourceInputSchema.options.length !== SOURCES.length ||
+  SOURCES.some(
+    (s, i) => SourceInputSchema.options[i] !== s.schema || typeOf(SourceInputSchema.options[i]!) !== s.id,
+  )
+) {
+  throw new Error(
+    'adapters/registry.ts: SourceInputSchema must be the union of the schemas of SOURCES, in order, each with type = its id',
+  );
 }

@@ -40,7 +40,19 @@ export interface RuntimeOptions {
 export type CallOutcome = '2xx' | '3xx' | '4xx' | '429' | '5xx' | 'timeout' | 'error';
 
 export const outcomeOf = (status: number | undefined, timedOut: boolean): CallOutcome =>
-  status === undefined ? (timedOut ? 'timeout' : 'error') : status === 429 ? '429' : status >= 500 ? '5xx' : status >= 400 ? '4xx' : status >= 300 ? '3xx' : '2xx';
+  status === undefined
+    ? timedOut
+      ? 'timeout'
+      : 'error'
+    : status === 429
+      ? '429'
+      : status >= 500
+        ? '5xx'
+        : status >= 400
+          ? '4xx'
+          : status >= 300
+            ? '3xx'
+            : '2xx';
 
 /** The deadline passed while a call waited for its turn (nothing was sent). */
 export class DeadlineExceeded extends Error {
@@ -105,8 +117,18 @@ export class ProviderRuntime {
     if (!this.options.redisUrl) return this.localLimiter(provider);
     let l = this.limiters.get(provider);
     if (!l) {
-      const common = { id: `veqtrx-provider-${provider}`, maxConcurrent: this.options.limits.maxConcurrent, minTime: this.options.limits.minTimeMs };
-      l = new Bottleneck({ ...common, datastore: 'ioredis', connection: this.redis(), clearDatastore: false, timeout: 60_000 });
+      const common = {
+        id: `veqtrx-provider-${provider}`,
+        maxConcurrent: this.options.limits.maxConcurrent,
+        minTime: this.options.limits.minTimeMs,
+      };
+      l = new Bottleneck({
+        ...common,
+        datastore: 'ioredis',
+        connection: this.redis(),
+        clearDatastore: false,
+        timeout: 60_000,
+      });
       const made = l;
       // Errors of the datastore (heartbeats while Redis is away) are expected; calls see them through run().
       made.on('error', (e: Error) => void (this.lastRedisError = e.message));
@@ -148,7 +170,12 @@ export class ProviderRuntime {
   }
 
   /** `call` in its turn on `limiter`; its own outcome as soon as it has one, whatever the limiter does after. */
-  private turn<T>(limiter: Bottleneck, deadline: number, call: () => Promise<T>, watch?: (give: () => void) => () => void): Promise<T> {
+  private turn<T>(
+    limiter: Bottleneck,
+    deadline: number,
+    call: () => Promise<T>,
+    watch?: (give: () => void) => () => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let started = false;
       let settled = false;
@@ -161,11 +188,21 @@ export class ProviderRuntime {
       };
       // The limiter's store going away while the call waits for its turn: the call need not wait for it.
       const unwatch = watch?.(() => {
-        if (!started) settle(() => reject(new LimiterFailed(new Error(`Redis disconnected${this.lastRedisError ? ` (${this.lastRedisError})` : ''}`))));
+        if (!started)
+          settle(() =>
+            reject(
+              new LimiterFailed(
+                new Error(`Redis disconnected${this.lastRedisError ? ` (${this.lastRedisError})` : ''}`),
+              ),
+            ),
+          );
       });
-      const timer = setTimeout(() => {
-        if (!started) settle(() => reject(new DeadlineExceeded()));
-      }, Math.max(0, deadline - this.now()));
+      const timer = setTimeout(
+        () => {
+          if (!started) settle(() => reject(new DeadlineExceeded()));
+        },
+        Math.max(0, deadline - this.now()),
+      );
       limiter
         .schedule(async () => {
           if (settled) return; // the caller stopped waiting: nothing is sent
@@ -191,7 +228,10 @@ export class ProviderRuntime {
     const conn = this.redis();
     if (!this.connected()) {
       // Only the first calls wait, briefly and together, for a Redis that has never been connected yet.
-      this.firstConnect ??= within((conn as unknown as { ready: Promise<unknown> }).ready /* a promise, whatever the typings say */, REDIS_FIRST_CONNECT_WAIT_MS);
+      this.firstConnect ??= within(
+        (conn as unknown as { ready: Promise<unknown> }).ready /* a promise, whatever the typings say */,
+        REDIS_FIRST_CONNECT_WAIT_MS,
+      );
       const left = deadline - this.now();
       if (left > 0) await within(this.firstConnect, left);
       if (!this.connected()) {
@@ -247,7 +287,10 @@ export class ProviderRuntime {
   private localLimiter(provider: string): Bottleneck {
     let l = this.local.get(provider);
     if (!l) {
-      l = new Bottleneck({ maxConcurrent: this.options.limits.maxConcurrent, minTime: this.options.limits.minTimeMs });
+      l = new Bottleneck({
+        maxConcurrent: this.options.limits.maxConcurrent,
+        minTime: this.options.limits.minTimeMs,
+      });
       this.local.set(provider, l);
     }
     return l;
@@ -256,12 +299,18 @@ export class ProviderRuntime {
   private degrade(reason: string): void {
     if (this.degradedSince !== undefined) return;
     this.degradedSince = this.now();
-    this.log?.warn({ reason }, 'REDIS_URL is set but Redis is unusable: provider rate limits are now enforced per process (in-process limiter), not fleet-wide, until it is back');
+    this.log?.warn(
+      { reason },
+      'REDIS_URL is set but Redis is unusable: provider rate limits are now enforced per process (in-process limiter), not fleet-wide, until it is back',
+    );
   }
 
   private recovered(): void {
     if (this.degradedSince === undefined) return;
-    this.log?.info({ degraded_ms: this.now() - this.degradedSince }, 'Redis is back: provider rate limits are shared by the fleet again');
+    this.log?.info(
+      { degraded_ms: this.now() - this.degradedSince },
+      'Redis is back: provider rate limits are shared by the fleet again',
+    );
     this.degradedSince = undefined;
   }
 
@@ -278,7 +327,14 @@ export class ProviderRuntime {
 
 /** Whether `p` resolves within `ms` (false when it rejects or is slower; it is never left unobserved). */
 function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  if (ms <= 0) return Promise.race([p.then(() => true, () => false), Promise.resolve(false)]);
+  if (ms <= 0)
+    return Promise.race([
+      p.then(
+        () => true,
+        () => false,
+      ),
+      Promise.resolve(false),
+    ]);
   return new Promise<boolean>((resolve) => {
     const t = setTimeout(() => resolve(false), ms);
     p.then(

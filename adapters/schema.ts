@@ -7,7 +7,8 @@ import { isDateTime, isRealIsoDate, isTimeZone } from '../src/model/dates.ts';
 import { hasAtMostTwoDecimals, isIsoCurrency } from '../src/model/money.ts';
 
 /** `null` is absent. The input is typed (not `unknown`) so that `z.input` of a schema says what a client may send (src/lib/contract-types.ts). */
-export const opt = <T extends z.ZodType>(s: T) => z.preprocess((v: z.input<T> | null | undefined) => (v === null ? undefined : v), s.optional());
+export const opt = <T extends z.ZodType>(s: T) =>
+  z.preprocess((v: z.input<T> | null | undefined) => (v === null ? undefined : v), s.optional());
 
 /** A major-unit amount with at most two decimals, within [min, max]. */
 export const money = (min: number, max: number) =>
@@ -25,7 +26,10 @@ export const isoDate = z
 
 export const dateTime = z
   .string({ error: 'must be a string' })
-  .refine(isDateTime, 'must be an ISO 8601 date or date-time (e.g. 2026-05-01T09:30:00Z) naming a real day and time');
+  .refine(
+    isDateTime,
+    'must be an ISO 8601 date or date-time (e.g. 2026-05-01T09:30:00Z) naming a real day and time',
+  );
 
 /** ISO 4217 alphabetic code, any case on the wire, upper case after parsing. */
 export const currencyCode = z
@@ -53,20 +57,30 @@ export function quickIsoCurrency(v: unknown): string | undefined {
 }
 
 /** IANA time zone of the account's calendar; by default London time (UK lenders' data). */
-export const timeZone = (defaultZone = 'Europe/London') => z.string().refine(isTimeZone, `must be an IANA time zone, e.g. ${defaultZone}`).default(defaultZone);
+export const timeZone = (defaultZone = 'Europe/London') =>
+  z.string().refine(isTimeZone, `must be an IANA time zone, e.g. ${defaultZone}`).default(defaultZone);
 
 /** An opaque identifier or key: printable ASCII, no spaces (Idempotency-Key, provider account tokens). */
 export const PRINTABLE = /^[\x21-\x7E]+$/;
-export const printableToken = (max: number) => z.string().min(1).max(max).regex(PRINTABLE, 'must be printable ASCII without spaces');
+export const printableToken = (max: number) =>
+  z.string().min(1).max(max).regex(PRINTABLE, 'must be printable ASCII without spaces');
 
 /** The most transactions one assessment takes, whatever the source (the Veqtrx limit). */
 export const MAX_TRANSACTIONS = 10_000;
 
 /** For sources whose transactions sit in accounts: at least one transaction, at most 10,000 in all. */
-export function checkAccountTransactions(accounts: ReadonlyArray<{ transactions: readonly unknown[] }>, ctx: z.RefinementCtx): void {
+export function checkAccountTransactions(
+  accounts: ReadonlyArray<{ transactions: readonly unknown[] }>,
+  ctx: z.RefinementCtx,
+): void {
   const n = accounts.reduce((k, a) => k + a.transactions.length, 0);
   if (n === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'hold no transactions' });
-  if (n > MAX_TRANSACTIONS) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `hold ${n} transactions; at most 10,000 in one assessment` });
+  if (n > MAX_TRANSACTIONS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['accounts'],
+      message: `hold ${n} transactions; at most 10,000 in one assessment`,
+    });
 }
 
 /** The fields of a source whose transactions sit in accounts (the legacy provider's two outputs). */

@@ -89,7 +89,8 @@ export class SourceError extends Error {
 }
 
 /** The last four characters of an account number, for metadata and evidence (never the whole number). */
-export const maskAccountNumber = (n: string | undefined): string | null => (n && n.trim().length >= 4 ? `••••${n.trim().slice(-4)}` : null);
+export const maskAccountNumber = (n: string | undefined): string | null =>
+  n && n.trim().length >= 4 ? `••••${n.trim().slice(-4)}` : null;
 
 /** A provider's data that the gateway will not assess as it stands: a 400 naming what is wrong. */
 export class SourceInputError extends SourceError {
@@ -104,11 +105,20 @@ export class SourceInputError extends SourceError {
  * (…)"), by their booking dates: a 502 naming the provider when nothing else came (its wrong answer, not the
  * lender's request), else the warning that says they were left out and the span of their dates.
  */
-export function leftOutRows(provider: FetchingSource['provider'], dates: readonly string[], what: string, nothingElse: boolean): string {
+export function leftOutRows(
+  provider: FetchingSource['provider'],
+  dates: readonly string[],
+  what: string,
+  nothingElse: boolean,
+): string {
   const sorted = [...dates].sort();
   const span = sorted[0] === sorted.at(-1) ? sorted[0] : `${sorted[0]} to ${sorted.at(-1)}`;
   if (nothingElse) {
-    throw new SourceError(502, `${provider.name} returned ${dates.length} transactions, all ${what}: ${span}; this is ${provider.name}'s answer, not your request: retry later, and tell support if it persists`, provider.badResponse);
+    throw new SourceError(
+      502,
+      `${provider.name} returned ${dates.length} transactions, all ${what}: ${span}; this is ${provider.name}'s answer, not your request: retry later, and tell support if it persists`,
+      provider.badResponse,
+    );
   }
   return `${dates.length} transactions from ${provider.name} ${what} were left out: ${span}`;
 }

@@ -41,7 +41,10 @@ const one = async () => {
 Promise.all(Array.from({ length: guessers }, one)).then(() => parentPort.postMessage(statuses));
 `;
 
-const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+const pct = (xs: number[], p: number) =>
+  xs.length
+    ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+    : NaN;
 const base62 = (n: number) => {
   const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return [...randomBytes(n)].map((b) => abc[b % 62]).join('');
@@ -67,15 +70,33 @@ async function validLoop(url: string, key: string, until: number): Promise<{ ms:
 }
 
 async function main() {
-  const extra = Object.fromEntries((process.env.GW_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
-  const gw = await startBenchGateway({ env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...extra }, nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean) });
+  const extra = Object.fromEntries(
+    (process.env.GW_ENV ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((kv) => kv.split('=', 2) as [string, string]),
+  );
+  const gw = await startBenchGateway({
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...extra },
+    nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  });
   try {
-    const { api_key: key } = await gw.admin<{ api_key: string }>('POST', '/partners', { partner_id: 'floodbank', tier: 'enterprise', monthly_quota: 1_000_000 });
-    const assess = await fetch(`${gw.base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: benchBody(412) });
+    const { api_key: key } = await gw.admin<{ api_key: string }>('POST', '/partners', {
+      partner_id: 'floodbank',
+      tier: 'enterprise',
+      monthly_quota: 1_000_000,
+    });
+    const assess = await fetch(`${gw.base}/api/partner/v1/assess`, {
+      method: 'POST',
+      headers: { 'x-partner-key': key, 'content-type': 'application/json' },
+      body: benchBody(412),
+    });
     if (!assess.ok) throw new Error(`assess: ${assess.status} ${await assess.text()}`);
     const { assessment_id: id } = (await assess.json()) as { assessment_id: string };
     const url = `${gw.base}/api/partner/v1/assessment/${id}/evidence`;
-    console.log(`auth-flood benchmark — node ${process.version}, ${os.cpus().length} cores; ${GUESSERS} guessers, quiet ${QUIET_SECONDS} s, flood ${FLOOD_SECONDS} s; gateway env ${JSON.stringify(extra)}`);
+    console.log(
+      `auth-flood benchmark — node ${process.version}, ${os.cpus().length} cores; ${GUESSERS} guessers, quiet ${QUIET_SECONDS} s, flood ${FLOOD_SECONDS} s; gateway env ${JSON.stringify(extra)}`,
+    );
 
     // Timing oracle: a wrong key for an unknown slug against one for a known slug (few samples, so the
     // failure limit is not reached here).
@@ -85,23 +106,37 @@ async function main() {
       unknown.push((await timed(url, `prt_nosuchbank${i}_${base62(32)}`)).ms);
       known.push((await timed(url, `prt_floodbank_${base62(32)}`)).ms);
     }
-    console.log(`wrong key, unknown slug: median ${pct(unknown, 50).toFixed(1)} ms; known slug: median ${pct(known, 50).toFixed(1)} ms (ratio ${(pct(known, 50) / pct(unknown, 50)).toFixed(2)})`);
+    console.log(
+      `wrong key, unknown slug: median ${pct(unknown, 50).toFixed(1)} ms; known slug: median ${pct(known, 50).toFixed(1)} ms (ratio ${(pct(known, 50) / pct(unknown, 50)).toFixed(2)})`,
+    );
 
     await timed(url, key); // warm the key
     const quiet = await validLoop(url, key, Date.now() + QUIET_SECONDS * 1000);
-    console.log(`quiet:      ${quiet.ms.length} valid requests, p50 ${pct(quiet.ms, 50).toFixed(1)} ms, p99 ${pct(quiet.ms, 99).toFixed(1)} ms, non-200 ${quiet.bad}`);
+    console.log(
+      `quiet:      ${quiet.ms.length} valid requests, p50 ${pct(quiet.ms, 50).toFixed(1)} ms, p99 ${pct(quiet.ms, 99).toFixed(1)} ms, non-200 ${quiet.bad}`,
+    );
 
     // The guessers run on their own event loop (a worker thread), so that their work does not delay the
     // valid client's reading of its answers in this one.
     const until = Date.now() + FLOOD_SECONDS * 1000;
-    const worker = new Worker(GUESSER, { eval: true, workerData: { url: process.env.GUESS_PATH ? gw.base + process.env.GUESS_PATH : url, slug: 'floodbank', until, guessers: GUESSERS } });
+    const worker = new Worker(GUESSER, {
+      eval: true,
+      workerData: {
+        url: process.env.GUESS_PATH ? gw.base + process.env.GUESS_PATH : url,
+        slug: 'floodbank',
+        until,
+        guessers: GUESSERS,
+      },
+    });
     const statusesP = new Promise<Record<string, number>>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
     const flood = await validLoop(url, key, until);
     const statuses = await statusesP;
-    console.log(`under flood: ${flood.ms.length} valid requests, p50 ${pct(flood.ms, 50).toFixed(1)} ms, p99 ${pct(flood.ms, 99).toFixed(1)} ms, max ${Math.max(...flood.ms).toFixed(0)} ms, non-200 ${flood.bad}`);
+    console.log(
+      `under flood: ${flood.ms.length} valid requests, p50 ${pct(flood.ms, 50).toFixed(1)} ms, p99 ${pct(flood.ms, 99).toFixed(1)} ms, max ${Math.max(...flood.ms).toFixed(0)} ms, non-200 ${flood.bad}`,
+    );
     console.log(`guesses by status: ${JSON.stringify(statuses)}`);
     console.log(`p99 under flood / quiet p99: ${(pct(flood.ms, 99) / pct(quiet.ms, 99)).toFixed(1)}×`);
   } finally {

@@ -20,7 +20,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sum } from '../src/engine/stats.ts';
 import { describeReference, hostReference } from './host.ts';
-import { benchBody, CLIENT, cpuSeconds, fmtMs, msPerAssessment, pad, runLoad, SECONDS, startMeasuredGateway, WARMUP_SECONDS } from './load.ts';
+import {
+  benchBody,
+  CLIENT,
+  cpuSeconds,
+  fmtMs,
+  msPerAssessment,
+  pad,
+  runLoad,
+  SECONDS,
+  startMeasuredGateway,
+  WARMUP_SECONDS,
+} from './load.ts';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -41,7 +52,10 @@ function checkout(rev: string): Side {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-compare-'));
   git('worktree', 'add', '--detach', dir, commit);
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  if (readFileSync(join(dir, 'package-lock.json'), 'utf8') !== readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) {
+  if (
+    readFileSync(join(dir, 'package-lock.json'), 'utf8') !==
+    readFileSync(join(ROOT, 'package-lock.json'), 'utf8')
+  ) {
     console.log(`note: ${rev} has another package-lock.json; it runs on this checkout's node_modules`);
   }
   return {
@@ -76,7 +90,13 @@ async function measure(side: Side, payload: string, dir: string): Promise<Run> {
     if (r.non2xx > 0) console.log(`note: ${r.non2xx} requests failed on ${side.label}`);
     const cpuMs = msPerAssessment(cpu0, cpu1, ok);
     const loopMs = msPerAssessment(loop0, loop1, ok);
-    return { rate: ok / r.seconds, p50: r.p50, p99: r.p99, ...(cpuMs !== undefined ? { cpuMs } : {}), ...(loopMs !== undefined ? { loopMs } : {}) };
+    return {
+      rate: ok / r.seconds,
+      p50: r.p50,
+      p99: r.p99,
+      ...(cpuMs !== undefined ? { cpuMs } : {}),
+      ...(loopMs !== undefined ? { loopMs } : {}),
+    };
   } finally {
     await gw.stop();
   }
@@ -84,20 +104,30 @@ async function measure(side: Side, payload: string, dir: string): Promise<Run> {
 
 async function main() {
   const [revA, revB] = process.argv.slice(2);
-  if (!revA) throw new Error('usage: npm run bench:compare -- <rev-a> [<rev-b>]   (without rev-b: this working tree)');
-  const sides: Side[] = [checkout(revA), revB ? checkout(revB) : { label: 'working tree', root: ROOT, cleanup: () => {} }];
+  if (!revA)
+    throw new Error('usage: npm run bench:compare -- <rev-a> [<rev-b>]   (without rev-b: this working tree)');
+  const sides: Side[] = [
+    checkout(revA),
+    revB ? checkout(revB) : { label: 'working tree', root: ROOT, cleanup: () => {} },
+  ];
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-compare-load-'));
   const payload = benchBody(TRANSACTIONS);
-  console.log(`bench:compare — node ${process.version}, ${os.cpus().length} cores; embedded database, LOG_LEVEL=info; client ${CLIENT}; ${TRANSACTIONS} transactions, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per run, ${PAIRS} pair${PAIRS === 1 ? '' : 's'}`);
+  console.log(
+    `bench:compare — node ${process.version}, ${os.cpus().length} cores; embedded database, LOG_LEVEL=info; client ${CLIENT}; ${TRANSACTIONS} transactions, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per run, ${PAIRS} pair${PAIRS === 1 ? '' : 's'}`,
+  );
   console.log(describeReference(await hostReference()));
-  console.log('pair  side  assessments/s  p50 ms  p99 ms  gateway CPU ms/assessment  event loop CPU ms/assessment');
+  console.log(
+    'pair  side  assessments/s  p50 ms  p99 ms  gateway CPU ms/assessment  event loop CPU ms/assessment',
+  );
   const runs: Run[][] = [[], []];
   try {
     for (let pair = 1; pair <= PAIRS; pair++) {
       for (const i of [0, 1] as const) {
         const r = await measure(sides[i]!, payload, dir);
         runs[i]!.push(r);
-        console.log(`${pad(pair, 5)} ${pad(i === 0 ? 'A' : 'B', 5)} ${pad(r.rate.toFixed(1), 14)} ${pad(r.p50.toFixed(1), 7)} ${pad(r.p99.toFixed(1), 7)} ${pad(fmtMs(r.cpuMs), 26)} ${fmtMs(r.loopMs)}`);
+        console.log(
+          `${pad(pair, 5)} ${pad(i === 0 ? 'A' : 'B', 5)} ${pad(r.rate.toFixed(1), 14)} ${pad(r.p50.toFixed(1), 7)} ${pad(r.p99.toFixed(1), 7)} ${pad(fmtMs(r.cpuMs), 26)} ${fmtMs(r.loopMs)}`,
+        );
       }
     }
   } finally {
@@ -111,7 +141,9 @@ async function main() {
   };
   const winsB = runs[1]!.filter((r, k) => r.rate > runs[0]![k]!.rate).length;
   for (const i of [0, 1]) {
-    console.log(`${i === 0 ? 'A' : 'B'} ${sides[i]!.label}: mean ${avg(i, (r) => r.rate)!.toFixed(1)} assessments/s, p99 ${avg(i, (r) => r.p99)!.toFixed(1)} ms, gateway CPU ${fmtMs(avg(i, (r) => r.cpuMs))} ms, event loop ${fmtMs(avg(i, (r) => r.loopMs))} ms per assessment`);
+    console.log(
+      `${i === 0 ? 'A' : 'B'} ${sides[i]!.label}: mean ${avg(i, (r) => r.rate)!.toFixed(1)} assessments/s, p99 ${avg(i, (r) => r.p99)!.toFixed(1)} ms, gateway CPU ${fmtMs(avg(i, (r) => r.cpuMs))} ms, event loop ${fmtMs(avg(i, (r) => r.loopMs))} ms per assessment`,
+    );
   }
   console.log(`B was faster in ${winsB} of ${PAIRS} pairs`);
   console.log(`reproduce: npm run bench:compare -- ${process.argv.slice(2).join(' ')}`);

@@ -13,10 +13,14 @@ import { personaRows } from '../tools/statements/personas.ts';
 import { renderStatement, type StatementRow } from '../tools/statements/render.ts';
 import { describeReference, hostReference } from './host.ts';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-const rows: StatementRow[] = [...personaRows('salaried_single_renter', 1), ...personaRows('couple_two_children_mortgage', 2)].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+const rows: StatementRow[] = [
+  ...personaRows('salaried_single_renter', 1),
+  ...personaRows('couple_two_children_mortgage', 2),
+].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 
 /** A statement of exactly `pages` pages in a layout: the fewest rows that fill them. */
 async function statementOf(layout: string, pages: number): Promise<{ pdf: Uint8Array; rows: number }> {
@@ -24,7 +28,15 @@ async function statementOf(layout: string, pages: number): Promise<{ pdf: Uint8A
   let hi = rows.length;
   const draw = async (n: number) => {
     const rs = rows.slice(0, n);
-    return renderStatement({ layout, holder: 'MR J EXAMPLE', sortCode: '20-45-77', accountNumber: '41234567', period: { start: rs[0]!.date, end: rs[n - 1]!.date }, opening_minor: 250_000, rows: rs });
+    return renderStatement({
+      layout,
+      holder: 'MR J EXAMPLE',
+      sortCode: '20-45-77',
+      accountNumber: '41234567',
+      period: { start: rs[0]!.date, end: rs[n - 1]!.date },
+      opening_minor: 250_000,
+      rows: rs,
+    });
   };
   // The largest row count that still fits in `pages` pages.
   while (lo < hi) {
@@ -37,13 +49,17 @@ async function statementOf(layout: string, pages: number): Promise<{ pdf: Uint8A
   return { pdf: new Uint8Array(r.pdf), rows: lo };
 }
 
-console.log(`documents benchmark — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load ${os.loadavg()[0]!.toFixed(1)}`);
+console.log(
+  `documents benchmark — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load ${os.loadavg()[0]!.toFixed(1)}`,
+);
 console.log(describeReference(await hostReference()));
 
 const first = await statementOf('barclays', 3);
 let t0 = process.hrtime.bigint();
 await readStatement(first.pdf);
-console.log(`first read in a process (loads pdf.js; under tsx, which transforms it): ${ms(t0).toFixed(0)} ms`);
+console.log(
+  `first read in a process (loads pdf.js; under tsx, which transforms it): ${ms(t0).toFixed(0)} ms`,
+);
 
 const RUNS = 15;
 console.log('\nin-process, warm: per statement');
@@ -57,9 +73,14 @@ for (const layout of ['barclays', 'hsbc', 'lloyds']) {
       t0 = process.hrtime.bigint();
       const r = await readStatement(s.pdf);
       times.push(ms(t0));
-      if (!r.ok || r.transactions.length !== s.rows) throw new Error(`${layout} ${pages}p: read ${r.ok ? r.transactions.length : r.reason} rows of ${s.rows}`);
+      if (!r.ok || r.transactions.length !== s.rows)
+        throw new Error(
+          `${layout} ${pages}p: read ${r.ok ? r.transactions.length : r.reason} rows of ${s.rows}`,
+        );
     }
-    console.log(`${layout.padEnd(10)} ${String(pages).padStart(5)}  ${String(s.rows).padStart(4)}  ${pct(times, 0.5).toFixed(1).padStart(7)}  ${pct(times, 0.95).toFixed(1).padStart(7)}`);
+    console.log(
+      `${layout.padEnd(10)} ${String(pages).padStart(5)}  ${String(s.rows).padStart(4)}  ${pct(times, 0.5).toFixed(1).padStart(7)}  ${pct(times, 0.95).toFixed(1).padStart(7)}`,
+    );
   }
 }
 
@@ -78,10 +99,14 @@ for (const pages of [1, 3, 10]) {
     await readStatement(s.pdf);
     reads.push(ms(t1));
   }
-  console.log(`${String(pages).padStart(5)}  ${pct(times, 0.5).toFixed(0).padStart(7)}  ${pct(times, 0.95).toFixed(0).padStart(7)}   ${pct(reads, 0.5).toFixed(0).padStart(7)}`);
+  console.log(
+    `${String(pages).padStart(5)}  ${pct(times, 0.5).toFixed(0).padStart(7)}  ${pct(times, 0.95).toFixed(0).padStart(7)}   ${pct(reads, 0.5).toFixed(0).padStart(7)}`,
+  );
 }
 
-console.log("\nDocumentWorkers (one worker started and warmed ahead; a document each time the spare is ready)");
+console.log(
+  '\nDocumentWorkers (one worker started and warmed ahead; a document each time the spare is ready)',
+);
 console.log('pages   p50 ms   p95 ms');
 const workers = new DocumentWorkers({ spares: 1 });
 for (const pages of [1, 3, 10]) {
@@ -94,7 +119,9 @@ for (const pages of [1, 3, 10]) {
     times.push(ms(t0));
     if (!r.ok) throw new Error(`workers: ${r.reason}`);
   }
-  console.log(`${String(pages).padStart(5)}  ${pct(times, 0.5).toFixed(0).padStart(7)}  ${pct(times, 0.95).toFixed(0).padStart(7)}`);
+  console.log(
+    `${String(pages).padStart(5)}  ${pct(times, 0.5).toFixed(0).padStart(7)}  ${pct(times, 0.95).toFixed(0).padStart(7)}`,
+  );
 }
 await workers.close();
 console.log(describeReference(await hostReference()));

@@ -13,11 +13,18 @@ const history = (n: number): Transaction[] => benchmarkHistory(n).map((t) => fro
 
 const now = new Date('2026-11-02T09:00:00Z');
 const gc = (globalThis as { gc?: () => void }).gc;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
-console.log(`engine benchmark — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'})`);
+console.log(
+  `engine benchmark — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'})`,
+);
 console.log('size      runs   median ms   p95 ms   heap added MB');
-for (const [n, runs] of [[412, 400], [2000, 150], [10000, 40]] as const) {
+for (const [n, runs] of [
+  [412, 400],
+  [2000, 150],
+  [10000, 40],
+] as const) {
   const input = { transactions: history(n), now, declared_income_minor: 250_000 };
   for (let i = 0; i < Math.min(30, runs); i++) assess(input); // warm up
   const times: number[] = [];
@@ -31,6 +38,8 @@ for (const [n, runs] of [[412, 400], [2000, 150], [10000, 40]] as const) {
   const kept = assess(input);
   const added = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
   void kept;
-  console.log(`${String(n).padEnd(9)} ${String(runs).padEnd(6)} ${pct(times, 0.5).toFixed(2).padStart(9)}   ${pct(times, 0.95).toFixed(2).padStart(6)}   ${gc ? added.toFixed(1).padStart(6) : '  (run with --expose-gc)'}`);
+  console.log(
+    `${String(n).padEnd(9)} ${String(runs).padEnd(6)} ${pct(times, 0.5).toFixed(2).padStart(9)}   ${pct(times, 0.95).toFixed(2).padStart(6)}   ${gc ? added.toFixed(1).padStart(6) : '  (run with --expose-gc)'}`,
+  );
 }
 console.log('reproduce: npm run bench');

@@ -66,7 +66,10 @@ interface Reading {
 function monitorOf(child: ChildProcess) {
   const ask = <T>(msg: string, kind: string) =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${kind} answer from the gateway's monitor`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${kind} answer from the gateway's monitor`)),
+        30_000,
+      );
       const on = (m: { elb?: string } & T) => {
         if (m?.elb !== kind) return;
         clearTimeout(timer);
@@ -89,17 +92,42 @@ async function main() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-block-'));
   const secret = randomBytes(32).toString('base64url');
-  const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), NODE_ENV: 'production', LOG_LEVEL: 'info', BODY_LIMIT: '8mb' };
-  const nodeArgs = [...(process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', `data:text/javascript,${encodeURIComponent(MONITOR)}`];
-  const child = spawnGatewayProcess(env, ['ignore', process.env.GW_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'], nodeArgs, process.env.BENCH_ROOT);
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_JWT_SECRET: secret,
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    BODY_LIMIT: '8mb',
+  };
+  const nodeArgs = [
+    ...(process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    '--import',
+    `data:text/javascript,${encodeURIComponent(MONITOR)}`,
+  ];
+  const child = spawnGatewayProcess(
+    env,
+    ['ignore', process.env.GW_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'],
+    nodeArgs,
+    process.env.BENCH_ROOT,
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(base, child);
-    const { api_key: key } = await adminCall<{ api_key: string }>(base, secret, 'POST', '/partners', { partner_id: 'blockbench', tier: 'enterprise', monthly_quota: 100_000 });
+    const { api_key: key } = await adminCall<{ api_key: string }>(base, secret, 'POST', '/partners', {
+      partner_id: 'blockbench',
+      tier: 'enterprise',
+      monthly_quota: 100_000,
+    });
     const monitor = monitorOf(child);
 
     // ~4 MB: 10,000 transactions with long narratives.
-    const txs = benchmarkHistory(10_000).map((t) => ({ ...t, description: `${t.description ?? ''} ${'X'.repeat(300)}`.slice(0, 1000) }));
+    const txs = benchmarkHistory(10_000).map((t) => ({
+      ...t,
+      description: `${t.description ?? ''} ${'X'.repeat(300)}`.slice(0, 1000),
+    }));
     const big = JSON.stringify({ customer_ref: 'big', transactions: txs });
     const deep = `{"customer_ref":"c","transactions":[],"circumstances":{"vulnerabilities":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}}`;
     const row = '{"amount":"x"}';
@@ -112,7 +140,12 @@ async function main() {
       ['2 MB nesting + Idempotency-Key', deep, true],
       ['100,000 labelled rows', many, false],
     ];
-    console.log(`event-loop block benchmark — node ${process.version}, ${os.cpus().length} cores; gateway in its own process${process.env.BENCH_ROOT ? ` from ${process.env.BENCH_ROOT}` : ''} (embedded database, LOG_LEVEL=info); 1 ms monitorEventLoopDelay inside it; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+    console.log(
+      `event-loop block benchmark — node ${process.version}, ${os.cpus().length} cores; gateway in its own process${process.env.BENCH_ROOT ? ` from ${process.env.BENCH_ROOT}` : ''} (embedded database, LOG_LEVEL=info); 1 ms monitorEventLoopDelay inside it; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    );
     const worst: Record<string, [number, number]> = {};
     let lastId: string | undefined;
     const measure = async (name: string, send: () => Promise<Response>) => {
@@ -136,27 +169,55 @@ async function main() {
       return { status: res.status, code, ms, ...r };
     };
     {
-      const first = await measure('first request after start', () => fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: benchBody(412) }));
-      console.log(`first request after start (412 transactions, not counted below): ${first.status} in ${Math.round(first.ms)} ms; worst event-loop block ${first.max.toFixed(1)} ms (held ${first.cpu.toFixed(1)} ms)`);
+      const first = await measure('first request after start', () =>
+        fetch(`${base}/api/partner/v1/assess`, {
+          method: 'POST',
+          headers: { 'x-partner-key': key, 'content-type': 'application/json' },
+          body: benchBody(412),
+        }),
+      );
+      console.log(
+        `first request after start (412 transactions, not counted below): ${first.status} in ${Math.round(first.ms)} ms; worst event-loop block ${first.max.toFixed(1)} ms (held ${first.cpu.toFixed(1)} ms)`,
+      );
       delete worst['first request after start'];
     }
     for (const [name, body, withKey] of bodies) {
       for (let i = 1; i <= 3; i++) {
         const headers: Record<string, string> = { 'x-partner-key': key, 'content-type': 'application/json' };
         if (withKey) headers['idempotency-key'] = `k-${i}-${randomBytes(6).toString('hex')}`;
-        const r = await measure(name, () => fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers, body }));
-        console.log(`${name} (${(body.length / 1e6).toFixed(2)} MB) #${i}: ${r.status} ${r.code} in ${Math.round(r.ms)} ms; worst event-loop block ${r.max.toFixed(1)} ms (held ${r.cpu.toFixed(1)} ms), p99 ${r.p99.toFixed(1)} ms`);
+        const r = await measure(name, () =>
+          fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers, body }),
+        );
+        console.log(
+          `${name} (${(body.length / 1e6).toFixed(2)} MB) #${i}: ${r.status} ${r.code} in ${Math.round(r.ms)} ms; worst event-loop block ${r.max.toFixed(1)} ms (held ${r.cpu.toFixed(1)} ms), p99 ${r.p99.toFixed(1)} ms`,
+        );
       }
     }
     if (lastId) {
       const name = 'GET evidence of the 4 MB assessment';
       for (let i = 1; i <= 3; i++) {
-        const r = await measure(name, () => fetch(`${base}/api/partner/v1/assessment/${lastId}/evidence`, { headers: { 'x-partner-key': key } }));
-        console.log(`${name} #${i}: ${r.status} in ${Math.round(r.ms)} ms; worst event-loop block ${r.max.toFixed(1)} ms (held ${r.cpu.toFixed(1)} ms), p99 ${r.p99.toFixed(1)} ms`);
+        const r = await measure(name, () =>
+          fetch(`${base}/api/partner/v1/assessment/${lastId}/evidence`, {
+            headers: { 'x-partner-key': key },
+          }),
+        );
+        console.log(
+          `${name} #${i}: ${r.status} in ${Math.round(r.ms)} ms; worst event-loop block ${r.max.toFixed(1)} ms (held ${r.cpu.toFixed(1)} ms), p99 ${r.p99.toFixed(1)} ms`,
+        );
       }
     }
-    console.log('worst per kind: ' + Object.entries(worst).map(([k, [w, c]]) => `${k} ${w.toFixed(1)} ms (held ${c.toFixed(1)} ms)`).join('; '));
-    console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+    console.log(
+      'worst per kind: ' +
+        Object.entries(worst)
+          .map(([k, [w, c]]) => `${k} ${w.toFixed(1)} ms (held ${c.toFixed(1)} ms)`)
+          .join('; '),
+    );
+    console.log(
+      `load average after: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    );
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

@@ -35,13 +35,17 @@ const server = createServer((req, res) => {
       const d = decodeAssessBody(body, now);
       if (d.kind !== 'decoded') {
         status = 400;
-        out = JSON.stringify({ detail: d.kind === 'failed' ? d.detail : 'a fetching source is not assessed here' });
+        out = JSON.stringify({
+          detail: d.kind === 'failed' ? d.detail : 'a fetching source is not assessed here',
+        });
       } else {
         const { assessment } = assess({
           transactions: d.transactions,
           now,
           ...(d.meta.circumstances ? { circumstances: d.meta.circumstances } : {}),
-          ...(d.meta.declared_income_minor !== undefined ? { declared_income_minor: d.meta.declared_income_minor } : {}),
+          ...(d.meta.declared_income_minor !== undefined
+            ? { declared_income_minor: d.meta.declared_income_minor }
+            : {}),
         });
         out = JSON.stringify(assessment);
       }

@@ -46,7 +46,10 @@ export async function hostReference(rounds = 1000, threads = availableParallelis
           const w = new Worker(WORKER, { eval: true, workerData: { body, rounds } });
           w.once('message', (m: { ms: number; bytes: number }) => resolve(m.ms));
           w.once('error', reject);
-          w.once('exit', (code) => code !== 0 && reject(new Error(`host reference thread exited with ${code}`)));
+          w.once(
+            'exit',
+            (code) => code !== 0 && reject(new Error(`host reference thread exited with ${code}`)),
+          );
         }),
     ),
   );

@@ -32,7 +32,18 @@ import { join } from 'node:path';
 import { median } from '../src/engine/stats.ts';
 import { describeReference, hostReference } from './host.ts';
 import {
-  benchBody, CLIENT, cpuSeconds, fmtMs, msPerAssessment, pad, runLoad, SECONDS, startMeasuredGateway, startReferenceServer, WARMUP_SECONDS, type ReferenceServer,
+  benchBody,
+  CLIENT,
+  cpuSeconds,
+  fmtMs,
+  msPerAssessment,
+  pad,
+  runLoad,
+  SECONDS,
+  startMeasuredGateway,
+  startReferenceServer,
+  WARMUP_SECONDS,
+  type ReferenceServer,
 } from './load.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -44,7 +55,11 @@ const MIXED = process.env.BENCH_MIXED !== '0';
 /** issue 18's goals for gateway / (floor + engine) at one connection. */
 const GOAL: Record<number, number> = { 412: 2, 10_000: 1.3 };
 
-const loadAverage = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
+const loadAverage = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
 
 type Target = 'floor' | 'floor+engine' | 'gateway';
 const TARGETS: readonly Target[] = ['floor', 'floor+engine', 'gateway'];
@@ -58,9 +73,19 @@ async function main() {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-http-'));
   try {
     if (!base) {
-      const extra = Object.fromEntries((process.env.GW_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
+      const extra = Object.fromEntries(
+        (process.env.GW_ENV ?? '')
+          .split(' ')
+          .filter(Boolean)
+          .map((kv) => kv.split('=', 2) as [string, string]),
+      );
       const root = process.env.BENCH_ROOT;
-      const started = await startMeasuredGateway({ env: extra, nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean), stdout: !!process.env.GW_STDOUT, ...(root ? { root } : {}) });
+      const started = await startMeasuredGateway({
+        env: extra,
+        nodeArgs: (process.env.GW_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        stdout: !!process.env.GW_STDOUT,
+        ...(root ? { root } : {}),
+      });
       stops.push(started.gw.stop);
       base = started.gw.base;
       gatewayPid = started.gw.pid;
@@ -69,7 +94,10 @@ async function main() {
     if (!key) throw new Error('set BENCH_KEY with GATEWAY_URL');
     const partnerKey: string = key;
     if (ONE_RUNS > 0) {
-      for (const [target, mode] of [['floor', 'floor'], ['floor+engine', 'engine']] as const) {
+      for (const [target, mode] of [
+        ['floor', 'floor'],
+        ['floor+engine', 'engine'],
+      ] as const) {
         const r = await startReferenceServer(mode);
         stops.push(r.stop);
         refs[target] = r;
@@ -79,18 +107,28 @@ async function main() {
     const refBefore = await hostReference();
     const url = `${base}/api/partner/v1/assess`;
     const urlOf = (t: Target) => (t === 'gateway' ? url : `${refs[t]!.base}/assess`);
-    console.log(`HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : `spawned on the embedded database (PGlite), LOG_LEVEL=info${process.env.BENCH_ROOT ? `, from ${process.env.BENCH_ROOT}` : ''}`}; client ${CLIENT}; ${CONNECTIONS} connections (4 at 10,000), ${SECONDS} s per run; ${loadAverage()}`);
+    console.log(
+      `HTTP benchmark — node ${process.version}, ${os.cpus().length} cores; gateway ${process.env.GATEWAY_URL ? base : `spawned on the embedded database (PGlite), LOG_LEVEL=info${process.env.BENCH_ROOT ? `, from ${process.env.BENCH_ROOT}` : ''}`}; client ${CLIENT}; ${CONNECTIONS} connections (4 at 10,000), ${SECONDS} s per run; ${loadAverage()}`,
+    );
     console.log(describeReference(refBefore));
     const ratios: string[] = [];
     for (const n of SIZES) {
       const payload = benchBody(n);
-      const warm = await fetch(url, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload });
+      const warm = await fetch(url, {
+        method: 'POST',
+        headers: { 'x-partner-key': key, 'content-type': 'application/json' },
+        body: payload,
+      });
       if (!warm.ok) throw new Error(`warm-up failed: ${warm.status} ${await warm.text()}`);
       if (ONE_RUNS > 0) {
         // One connection: the three in interleaved rounds, so that a change in the host falls on all alike.
         const targets = TARGETS.filter((t) => t === 'gateway' || refs[t]);
         for (const t of targets) {
-          const res = await fetch(urlOf(t), { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload });
+          const res = await fetch(urlOf(t), {
+            method: 'POST',
+            headers: { 'x-partner-key': key, 'content-type': 'application/json' },
+            body: payload,
+          });
           if (!res.ok) throw new Error(`${t} refused the body: ${res.status} ${await res.text()}`);
           await runLoad(urlOf(t), key, payload, 1, dir, WARMUP_SECONDS);
         }
@@ -101,7 +139,9 @@ async function main() {
           for (const t of targets) {
             const r = await runLoad(urlOf(t), key, payload, 1, dir, ONE_SECONDS);
             (p50[t] ??= []).push(r.p50);
-            console.log(`${pad(round, 6)} ${pad(t, 13)} ${pad(r.requests, 9)} ${pad(r.non2xx, 8)} ${pad(r.p50.toFixed(2), 7)} ${r.p99.toFixed(2)}`);
+            console.log(
+              `${pad(round, 6)} ${pad(t, 13)} ${pad(r.requests, 9)} ${pad(r.non2xx, 8)} ${pad(r.p50.toFixed(2), 7)} ${r.p99.toFixed(2)}`,
+            );
           }
         }
         const m = (t: Target) => median(p50[t]!);
@@ -113,7 +153,9 @@ async function main() {
       // Warm-up under load (JIT, caches), not reported.
       await runLoad(url, key, payload, connections, dir, WARMUP_SECONDS);
       console.log(`${n} transactions, the gateway on ${connections} connections:`);
-      console.log('transactions  run  requests  non-2xx  p50 ms  p99 ms  assessments/s  gateway CPU ms/assessment  client CPU ms/assessment');
+      console.log(
+        'transactions  run  requests  non-2xx  p50 ms  p99 ms  assessments/s  gateway CPU ms/assessment  client CPU ms/assessment',
+      );
       const rates: number[] = [];
       const runs = n >= 10_000 ? 1 : RUNS;
       for (let run = 1; run <= runs; run++) {
@@ -127,15 +169,22 @@ async function main() {
           `${pad(n, 13)} ${pad(run, 4)} ${pad(r.requests, 9)} ${pad(r.non2xx, 8)} ${pad(r.p50.toFixed(1), 7)} ${pad(r.p99.toFixed(1), 7)} ${pad(rate.toFixed(1), 14)} ${pad(fmtMs(msPerAssessment(gwBefore, gwAfter, ok)), 26)} ${fmtMs(msPerAssessment(0, r.clientCpu, ok))}`,
         );
       }
-      if (runs > 1) console.log(`${pad(n, 13)} median of ${runs}: ${median(rates).toFixed(1)} assessments/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)})`);
+      if (runs > 1)
+        console.log(
+          `${pad(n, 13)} median of ${runs}: ${median(rates).toFixed(1)} assessments/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)})`,
+        );
     }
     if (MIXED) {
       // Small requests beside large ones: what a 412-transaction request waits for while 10,000-transaction
       // assessments run at the same time (one connection of large ones, the rest small).
       const small = benchBody(412);
       const large = benchBody(10_000);
-      const run = (payload: string, connections: number, seconds = SECONDS) => runLoad(url, partnerKey, payload, connections, dir, seconds);
-      await Promise.all([run(small, Math.max(1, CONNECTIONS - 2), WARMUP_SECONDS), run(large, 1, WARMUP_SECONDS)]);
+      const run = (payload: string, connections: number, seconds = SECONDS) =>
+        runLoad(url, partnerKey, payload, connections, dir, seconds);
+      await Promise.all([
+        run(small, Math.max(1, CONNECTIONS - 2), WARMUP_SECONDS),
+        run(large, 1, WARMUP_SECONDS),
+      ]);
       const [s, l] = await Promise.all([run(small, Math.max(1, CONNECTIONS - 2)), run(large, 1)]);
       console.log(
         `mixed: 412 on ${Math.max(1, CONNECTIONS - 2)} connections beside 10,000 on 1 — 412: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${((s.requests - s.non2xx) / s.seconds).toFixed(1)}/s, non-2xx ${s.non2xx}; 10,000: ${((l.requests - l.non2xx) / l.seconds).toFixed(1)}/s, non-2xx ${l.non2xx}`,

@@ -51,7 +51,12 @@ export function cpuSeconds(pid: number | undefined, thread?: number): number | u
   if (!pid) return undefined;
   try {
     // Fields after "pid (comm) ": state is [0], utime [11], stime [12] (proc(5)).
-    const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    )
+      .replace(/^.*\) /, '')
+      .split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return undefined;
@@ -72,15 +77,26 @@ done = function(summary, latency, requests)
 end
 `;
 
-export async function runWrk(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
+export async function runWrk(
+  url: string,
+  key: string,
+  payload: string,
+  connections: number,
+  dir: string,
+  seconds = SECONDS,
+): Promise<RunResult> {
   const bodyFile = join(dir, `body-${createHash('sha256').update(payload).digest('hex').slice(0, 16)}.json`);
   const script = join(dir, 'bench.lua');
   // Written once each: rewriting a file that a concurrent wrk (the mixed run) is reading would truncate it.
   if (!existsSync(bodyFile)) writeFileSync(bodyFile, payload);
   if (!existsSync(script)) writeFileSync(script, WRK_SCRIPT);
-  const child = execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s', '-s', script, url], {
-    env: { ...process.env, BENCH_BODY_FILE: bodyFile, BENCH_KEY: key },
-  });
+  const child = execFile(
+    'wrk',
+    ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s', '-s', script, url],
+    {
+      env: { ...process.env, BENCH_BODY_FILE: bodyFile, BENCH_KEY: key },
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   let clientCpu: number | undefined;
@@ -95,31 +111,70 @@ export async function runWrk(url: string, key: string, payload: string, connecti
   return { ...r, ...(clientCpu !== undefined ? { clientCpu } : {}) };
 }
 
-export async function runAutocannon(url: string, key: string, payload: string, connections: number, seconds = SECONDS): Promise<RunResult> {
+export async function runAutocannon(
+  url: string,
+  key: string,
+  payload: string,
+  connections: number,
+  seconds = SECONDS,
+): Promise<RunResult> {
   const before = process.cpuUsage();
-  const res = await autocannon({ url, method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body: payload, connections, duration: seconds });
+  const res = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'x-partner-key': key, 'content-type': 'application/json' },
+    body: payload,
+    connections,
+    duration: seconds,
+  });
   const used = process.cpuUsage(before);
-  return { requests: res.requests.total, non2xx: res.non2xx + res.errors, p50: res.latency.p50, p99: res.latency.p99, seconds, clientCpu: (used.user + used.system) / 1e6 };
+  return {
+    requests: res.requests.total,
+    non2xx: res.non2xx + res.errors,
+    p50: res.latency.p50,
+    p99: res.latency.p99,
+    seconds,
+    clientCpu: (used.user + used.system) / 1e6,
+  };
 }
 
 export const pad = (v: string | number, n: number) => String(v).padEnd(n);
 
 /** A `/assess` body with `n` transactions. */
-export const benchBody = (n: number): string => JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
+export const benchBody = (n: number): string =>
+  JSON.stringify({ customer_ref: 'bench', transactions: benchmarkHistory(n), declared_income: 2500 });
 
 /** One run with the configured client. */
-export function runLoad(url: string, key: string, payload: string, connections: number, dir: string, seconds = SECONDS): Promise<RunResult> {
-  return CLIENT === 'wrk' ? runWrk(url, key, payload, connections, dir, seconds) : runAutocannon(url, key, payload, connections, seconds);
+export function runLoad(
+  url: string,
+  key: string,
+  payload: string,
+  connections: number,
+  dir: string,
+  seconds = SECONDS,
+): Promise<RunResult> {
+  return CLIENT === 'wrk'
+    ? runWrk(url, key, payload, connections, dir, seconds)
+    : runAutocannon(url, key, payload, connections, seconds);
 }
 
 /**
  * A gateway to measure: its own process on a fresh embedded database at the production log level (from
  * this checkout, or the one at `root`), with an enterprise partner whose quota no benchmark uses up.
  */
-export async function startMeasuredGateway(opts: { env?: Record<string, string>; nodeArgs?: string[]; stdout?: boolean; root?: string } = {}): Promise<{ gw: BenchGateway; key: string }> {
-  const gw = await startBenchGateway({ ...opts, env: { NODE_ENV: 'production', LOG_LEVEL: 'info', ...opts.env } });
+export async function startMeasuredGateway(
+  opts: { env?: Record<string, string>; nodeArgs?: string[]; stdout?: boolean; root?: string } = {},
+): Promise<{ gw: BenchGateway; key: string }> {
+  const gw = await startBenchGateway({
+    ...opts,
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'info', ...opts.env },
+  });
   try {
-    const { api_key: key } = await gw.admin<{ api_key: string }>('POST', '/partners', { partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 });
+    const { api_key: key } = await gw.admin<{ api_key: string }>('POST', '/partners', {
+      partner_id: 'benchbank',
+      tier: 'enterprise',
+      monthly_quota: 100_000_000,
+    });
     return { gw, key };
   } catch (e) {
     await gw.stop();
@@ -128,8 +183,14 @@ export async function startMeasuredGateway(opts: { env?: Record<string, string>;
 }
 
 /** Milliseconds of CPU per assessment between two readings of cpuSeconds, or undefined if either is unknown. */
-export function msPerAssessment(before: number | undefined, after: number | undefined, assessments: number): number | undefined {
-  return before !== undefined && after !== undefined && assessments > 0 ? ((after - before) * 1000) / assessments : undefined;
+export function msPerAssessment(
+  before: number | undefined,
+  after: number | undefined,
+  assessments: number,
+): number | undefined {
+  return before !== undefined && after !== undefined && assessments > 0
+    ? ((after - before) * 1000) / assessments
+    : undefined;
 }
 
 /** A per-assessment figure for a table: two decimals, or a dash when unknown. */
@@ -148,7 +209,11 @@ export interface ReferenceServer {
  * gives the gateway: `floor` reads and parses the body; `engine` also decodes it and runs the engine inline.
  */
 export async function startReferenceServer(mode: Reference): Promise<ReferenceServer> {
-  const child = spawn(process.execPath, [...startFlags(), fileURLToPath(new URL('./floor-server.ts', import.meta.url)), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...startFlags(), fileURLToPath(new URL('./floor-server.ts', import.meta.url)), mode],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -158,7 +223,10 @@ export async function startReferenceServer(mode: Reference): Promise<ReferenceSe
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`reference server ${mode} did not start within 60 s`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`reference server ${mode} did not start within 60 s`)),
+        60_000,
+      );
       child.stdout!.on('data', (d) => {
         out += d;
         const line = out.split('\n').find((l) => l.startsWith('{'));

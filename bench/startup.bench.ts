@@ -28,7 +28,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
 const ASSESSMENTS = Number(process.env.BENCH_ASSESSMENTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const EXTRA_ENV = Object.fromEntries((process.env.GW_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
+const EXTRA_ENV = Object.fromEntries(
+  (process.env.GW_ENV ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((kv) => kv.split('=', 2) as [string, string]),
+);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,7 +43,11 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 interface Started {
   child: ChildProcess;
@@ -57,7 +66,9 @@ const CLOCK_TICKS = (() => {
 
 /** utime + stime + cutime + cstime of a process, in seconds (proc(5): fields 14–17). */
 function cpuWithChildren(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLOCK_TICKS;
 }
 
@@ -65,12 +76,18 @@ function cpuWithChildren(pid: number): number {
 async function start(env: Record<string, string>, base: string): Promise<Started> {
   const { flags, entry } = startCommand(ROOT);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...flags, entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const until = Date.now() + 300_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`gateway exited with ${child.exitCode ?? child.signalCode}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`gateway exited with ${child.exitCode ?? child.signalCode}`);
     try {
-      if ((await fetch(`${base}/api/partner/v1/health`, { signal: AbortSignal.timeout(5_000) })).ok) return { child, ms: performance.now() - t0, cpu: cpuWithChildren(child.pid!) };
+      if ((await fetch(`${base}/api/partner/v1/health`, { signal: AbortSignal.timeout(5_000) })).ok)
+        return { child, ms: performance.now() - t0, cpu: cpuWithChildren(child.pid!) };
     } catch {
       // not listening yet
     }
@@ -94,7 +111,11 @@ async function assessMany(base: string, key: string, n: number, concurrency: num
     Array.from({ length: concurrency }, async () => {
       while (next < n) {
         next++;
-        const res = await fetch(`${base}/api/partner/v1/assess`, { method: 'POST', headers: { 'x-partner-key': key, 'content-type': 'application/json' }, body });
+        const res = await fetch(`${base}/api/partner/v1/assess`, {
+          method: 'POST',
+          headers: { 'x-partner-key': key, 'content-type': 'application/json' },
+          body,
+        });
         await res.arrayBuffer();
         if (!res.ok) failed++;
       }
@@ -120,14 +141,27 @@ async function round(): Promise<Round> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const secret = randomBytes(32).toString('base64url');
-  const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_JWT_SECRET: secret, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...EXTRA_ENV };
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_JWT_SECRET: secret,
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...EXTRA_ENV,
+  };
   let child: ChildProcess | undefined;
   let key: string | undefined;
   /** The idle RSS (before anything but /health was asked), then the RSS after the assessments. */
   const measure = async (c: ChildProcess) => {
     await sleep(IDLE_S * 1000);
     const idle = rssMb(c.pid!);
-    key ??= (await adminCall<{ api_key: string }>(base, secret, 'POST', '/partners', { partner_id: 'benchbank', tier: 'enterprise', monthly_quota: 100_000_000 })).api_key;
+    key ??= (
+      await adminCall<{ api_key: string }>(base, secret, 'POST', '/partners', {
+        partner_id: 'benchbank',
+        tier: 'enterprise',
+        monthly_quota: 100_000_000,
+      })
+    ).api_key;
     const failed = await assessMany(base, key, ASSESSMENTS, CONCURRENCY);
     if (failed) throw new Error(`${failed} of ${ASSESSMENTS} assessments failed`);
     return { idle, after: rssMb(c.pid!), peak: rssMb(c.pid!, 'VmHWM') };
@@ -140,7 +174,17 @@ async function round(): Promise<Round> {
     const again = await start(env, base);
     child = again.child;
     const second = await measure(child);
-    return { freshMs: fresh.ms, freshCpu: fresh.cpu, restartCpu: again.cpu, freshRss: first.idle, freshAfter: first.after, restartMs: again.ms, restartRss: second.idle, restartAfter: second.after, peak: Math.max(first.peak, second.peak) };
+    return {
+      freshMs: fresh.ms,
+      freshCpu: fresh.cpu,
+      restartCpu: again.cpu,
+      freshRss: first.idle,
+      freshAfter: first.after,
+      restartMs: again.ms,
+      restartRss: second.idle,
+      restartAfter: second.after,
+      peak: Math.max(first.peak, second.peak),
+    };
   } finally {
     if (child) await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -152,7 +196,9 @@ const row = (label: string, r: Round) =>
 
 async function main() {
   const { flags, entry } = startCommand(ROOT);
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   if (pkg.scripts.prestart) execFileSync('npm', ['run', '-s', 'prestart'], { cwd: ROOT, stdio: 'inherit' });
   let rev = '';
   try {
@@ -160,10 +206,18 @@ async function main() {
   } catch {
     rev = '?';
   }
-  console.log(`start-up benchmark — node ${process.version}, ${os.cpus().length} cores; ${ROOT} (${rev}): node ${[...flags, entry].join(' ')}${Object.keys(EXTRA_ENV).length ? `; env ${process.env.GW_ENV}` : ''}`);
-  console.log(`${ROUNDS} rounds; idle ${IDLE_S} s before each RSS; ${ASSESSMENTS} assessments of 412 transactions, ${CONCURRENCY} at a time; load average before: ${load()}`);
-  console.log('first start and restart: seconds from the spawn to the first 200 from /health (in brackets: CPU seconds the gateway used by then, its init child included)');
-  console.log(`round  first start s (CPU)  idle MB  after ${ASSESSMENTS} MB  restart s (CPU)    idle MB  after ${ASSESSMENTS} MB  peak MB`);
+  console.log(
+    `start-up benchmark — node ${process.version}, ${os.cpus().length} cores; ${ROOT} (${rev}): node ${[...flags, entry].join(' ')}${Object.keys(EXTRA_ENV).length ? `; env ${process.env.GW_ENV}` : ''}`,
+  );
+  console.log(
+    `${ROUNDS} rounds; idle ${IDLE_S} s before each RSS; ${ASSESSMENTS} assessments of 412 transactions, ${CONCURRENCY} at a time; load average before: ${load()}`,
+  );
+  console.log(
+    'first start and restart: seconds from the spawn to the first 200 from /health (in brackets: CPU seconds the gateway used by then, its init child included)',
+  );
+  console.log(
+    `round  first start s (CPU)  idle MB  after ${ASSESSMENTS} MB  restart s (CPU)    idle MB  after ${ASSESSMENTS} MB  peak MB`,
+  );
   const rounds: Round[] = [];
   for (let i = 1; i <= ROUNDS; i++) {
     const r = await round();
@@ -171,7 +225,19 @@ async function main() {
     console.log(row(String(i), r));
   }
   const med = (f: (r: Round) => number) => median(rounds.map(f));
-  console.log(row('median', { freshMs: med((r) => r.freshMs), freshCpu: med((r) => r.freshCpu), restartCpu: med((r) => r.restartCpu), freshRss: med((r) => r.freshRss), freshAfter: med((r) => r.freshAfter), restartMs: med((r) => r.restartMs), restartRss: med((r) => r.restartRss), restartAfter: med((r) => r.restartAfter), peak: med((r) => r.peak) }));
+  console.log(
+    row('median', {
+      freshMs: med((r) => r.freshMs),
+      freshCpu: med((r) => r.freshCpu),
+      restartCpu: med((r) => r.restartCpu),
+      freshRss: med((r) => r.freshRss),
+      freshAfter: med((r) => r.freshAfter),
+      restartMs: med((r) => r.restartMs),
+      restartRss: med((r) => r.restartRss),
+      restartAfter: med((r) => r.restartAfter),
+      peak: med((r) => r.peak),
+    }),
+  );
   console.log(`load average after: ${load()}`);
 }
 

@@ -4,7 +4,15 @@ import helmet from 'helmet';
 import type { Logger } from './lib/logger.ts';
 import { adminRouter } from './http/admin-routes.ts';
 import type { Metrics } from './lib/metrics.ts';
-import { JSON_BODY_LIMIT, errorHandler, notFoundHandler, refuseBadStrings, requestContext, requireJson, requireUtf8 } from './http/middleware.ts';
+import {
+  JSON_BODY_LIMIT,
+  errorHandler,
+  notFoundHandler,
+  refuseBadStrings,
+  requestContext,
+  requireJson,
+  requireUtf8,
+} from './http/middleware.ts';
 import { partnerRouter } from './http/partner-routes.ts';
 import type { AssessmentService } from './services/assessments.ts';
 import type { KeyVerifier } from './services/keys.ts';
@@ -37,19 +45,55 @@ export function createApp(d: AppDeps): express.Express {
   app.set('etag', false);
   app.set('trust proxy', false);
   app.use(requestContext(d.log, d.metrics));
-  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] } } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ["'none'"] },
+      },
+    }),
+  );
   // Bodies are parsed only after authentication (in each router), so an anonymous caller cannot make
   // the server read and parse megabytes.
   // JSON bodies other than /assess (admin writes, a few KB) are parsed on the event loop: bounded to
   // 100 KB (parsed in about a millisecond) and checked for ill-formed strings before any route sees them.
-  const json = [requireJson, express.json({ limit: JSON_BODY_LIMIT, strict: false, type: 'application/json' }), refuseBadStrings];
+  const json = [
+    requireJson,
+    express.json({ limit: JSON_BODY_LIMIT, strict: false, type: 'application/json' }),
+    refuseBadStrings,
+  ];
   // The /assess body as bytes (parsed in a worker), read and hashed for an Idempotency-Key a chunk at a time.
-  const raw = [requireJson, requireUtf8, readBody({ limit: d.bodyLimit, hash: (req) => req.get('idempotency-key') !== undefined })];
-  app.use('/api/partner/v1', partnerRouter({ keys: d.keys, partners: d.partners, assessments: d.assessments, deliveries: d.deliveries, openapi: d.openapi.partner, clock: d.clock, json, raw }));
+  const raw = [
+    requireJson,
+    requireUtf8,
+    readBody({ limit: d.bodyLimit, hash: (req) => req.get('idempotency-key') !== undefined }),
+  ];
+  app.use(
+    '/api/partner/v1',
+    partnerRouter({
+      keys: d.keys,
+      partners: d.partners,
+      assessments: d.assessments,
+      deliveries: d.deliveries,
+      openapi: d.openapi.partner,
+      clock: d.clock,
+      json,
+      raw,
+    }),
+  );
   app.get('/api/admin/openapi.json', (_req, res) => {
     res.json(d.openapi.admin);
   });
-  app.use('/api/admin', adminRouter({ assessments: d.listing, partners: d.partners, providers: d.providerCredentials, adminSecret: d.adminSecret, adminTokenMaxTtlSeconds: d.adminTokenMaxTtlSeconds, json }));
+  app.use(
+    '/api/admin',
+    adminRouter({
+      assessments: d.listing,
+      partners: d.partners,
+      providers: d.providerCredentials,
+      adminSecret: d.adminSecret,
+      adminTokenMaxTtlSeconds: d.adminTokenMaxTtlSeconds,
+      json,
+    }),
+  );
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage());
   });

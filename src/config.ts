@@ -60,12 +60,18 @@ export const EnvSchema = z.object({
   BODY_LIMIT: z
     .string()
     .default('8mb')
-    .refine((v) => { const n = sizeInBytes(v); return n !== undefined && n >= 1024 && n <= 2 ** 30; }, 'BODY_LIMIT must be a size from 1kb to 1gb, such as 8mb (b, kb, mb or gb)'),
+    .refine((v) => {
+      const n = sizeInBytes(v);
+      return n !== undefined && n >= 1024 && n <= 2 ** 30;
+    }, 'BODY_LIMIT must be a size from 1kb to 1gb, such as 8mb (b, kb, mb or gb)'),
   /** The embedded database's PostgreSQL `shared_buffers` (a PostgreSQL size: kB, MB or GB); see PGLITE_SHARED_BUFFERS above. */
   PGLITE_SHARED_BUFFERS: z
     .string()
     .default(PGLITE_SHARED_BUFFERS)
-    .refine((v) => { const kb = postgresSizeInKb(v); return kb !== undefined && kb >= 128 && kb <= 1024 * 1024; }, 'PGLITE_SHARED_BUFFERS must be a PostgreSQL size from 128kB to 1GB, such as 16MB (kB, MB or GB)'),
+    .refine((v) => {
+      const kb = postgresSizeInKb(v);
+      return kb !== undefined && kb >= 128 && kb <= 1024 * 1024;
+    }, 'PGLITE_SHARED_BUFFERS must be a PostgreSQL size from 128kB to 1GB, such as 16MB (kB, MB or GB)'),
   /** Quota of enterprise partners created without an explicit monthly_quota. */
   ENTERPRISE_DEFAULT_QUOTA: z.coerce.number().int().min(1).default(100_000),
   /** How long a verified API key is trusted in-process (a disabled key stops within this). */
@@ -78,11 +84,21 @@ export const EnvSchema = z.object({
   /** How long an attempt refused by those limits is held before its 429 (slows guessers that retry at once). */
   AUTH_REFUSAL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** bcrypt comparisons (API key verifications) at once; the rest of libuv's pool stays for other work. */
-  AUTH_BCRYPT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.min(2, Math.floor(availableParallelism() / 2)))),
+  AUTH_BCRYPT_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(Math.max(1, Math.min(2, Math.floor(availableParallelism() / 2)))),
   /** bcrypt comparisons waiting for a slot; beyond this a verification is refused with 429 at once. */
   AUTH_BCRYPT_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
   /** Longest lifetime (exp − iat) of an admin token the gateway accepts and the admin CLI mints. */
-  ADMIN_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+  ADMIN_TOKEN_MAX_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
   /** Allow webhooks to private and loopback addresses (local development and tests only). */
   ALLOW_PRIVATE_WEBHOOKS: bool.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
@@ -91,7 +107,10 @@ export const EnvSchema = z.object({
     .string()
     .default('1,2,4')
     .transform((s) => s.split(',').map(Number))
-    .refine((a) => a.every((n) => Number.isFinite(n) && n >= 0), 'WEBHOOK_RETRY_DELAYS must be comma-separated seconds'),
+    .refine(
+      (a) => a.every((n) => Number.isFinite(n) && n >= 0),
+      'WEBHOOK_RETRY_DELAYS must be comma-separated seconds',
+    ),
   /** Hours the previous webhook secret keeps signing (a second signature) after a rotation; 0 = none. */
   WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   /**
@@ -100,7 +119,12 @@ export const EnvSchema = z.object({
    * it, and on 2 cores two workers keep both cores busier (bench:http, 412 transactions: median
    * 215–242/s with 1, 260–275/s with 2).
    */
-  ASSESS_THREADS: z.coerce.number().int().min(0).max(64).default(Math.max(2, availableParallelism() - 1)),
+  ASSESS_THREADS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(Math.max(2, availableParallelism() - 1)),
   /** Run the job workers (webhook delivery) in this process. */
   RUN_WORKERS: bool.default(true),
   /** Redis for state shared by replicas: the providers' rate limiters (bottleneck clustering). */
@@ -142,7 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.DATA_ENCRYPTION_KEY && Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64').length !== 32) {
-    throw new ConfigError('invalid configuration:\n  DATA_ENCRYPTION_KEY: must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+    throw new ConfigError(
+      'invalid configuration:\n  DATA_ENCRYPTION_KEY: must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+    );
   }
   const generated: string[] = [];
   let admin = e.ADMIN_JWT_SECRET;
@@ -156,28 +182,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const local = join(resolve(e.DATA_DIR), 'secrets.json');
       throw new ConfigError(
         `missing required secrets with DATABASE_URL: ${missing}. Every process on a shared database needs the same ones, so they are never generated: set them in the environment` +
-          (existsSync(local) ? ` (those this gateway generated before are in ${local}).` : ' (e.g. `openssl rand -base64 32`).'),
+          (existsSync(local)
+            ? ` (those this gateway generated before are in ${local}).`
+            : ' (e.g. `openssl rand -base64 32`).'),
       );
     }
     if (e.NODE_ENV === 'production') {
-      throw new ConfigError(`missing required secrets in production: ${missing}. Set them in the environment (they are never generated in production).`);
+      throw new ConfigError(
+        `missing required secrets in production: ${missing}. Set them in the environment (they are never generated in production).`,
+      );
     }
     secretsFile = join(resolve(e.DATA_DIR), 'secrets.json');
     const existed = existsSync(secretsFile);
     const stored: Record<string, string> = existed ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
     if (!admin) {
-      if (!stored.ADMIN_JWT_SECRET) { stored.ADMIN_JWT_SECRET = randomBytes(32).toString('base64url'); generated.push('ADMIN_JWT_SECRET'); }
+      if (!stored.ADMIN_JWT_SECRET) {
+        stored.ADMIN_JWT_SECRET = randomBytes(32).toString('base64url');
+        generated.push('ADMIN_JWT_SECRET');
+      }
       admin = stored.ADMIN_JWT_SECRET;
     }
     if (!enc) {
-      if (!stored.DATA_ENCRYPTION_KEY) { stored.DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64'); generated.push('DATA_ENCRYPTION_KEY'); }
+      if (!stored.DATA_ENCRYPTION_KEY) {
+        stored.DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+        generated.push('DATA_ENCRYPTION_KEY');
+      }
       enc = stored.DATA_ENCRYPTION_KEY;
     }
     if (generated.length) {
       mkdirSync(resolve(e.DATA_DIR), { recursive: true });
       try {
         // A new file only if there was none: two first starts at once must not each keep their own.
-        writeFileSync(secretsFile, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600, flag: existed ? 'w' : 'wx' });
+        writeFileSync(secretsFile, JSON.stringify(stored, null, 2) + '\n', {
+          mode: 0o600,
+          flag: existed ? 'w' : 'wx',
+        });
       } catch (x) {
         if ((x as NodeJS.ErrnoException).code === 'EEXIST') return loadConfig(env); // the other's, read back
         throw x;
@@ -201,14 +240,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * print. Run away from the gateway's data directory, with neither, it is a ConfigError that says where
  * it looked — a newly generated secret would only mint tokens the gateway refuses.
  */
-export function findAdminSecret(env: NodeJS.ProcessEnv = process.env): { secret: string; source: string; port: number; maxTtlS: number } {
-  const parsed = EnvSchema.pick({ PORT: true, DATA_DIR: true, ADMIN_JWT_SECRET: true, ADMIN_TOKEN_MAX_TTL_S: true }).safeParse(env);
+export function findAdminSecret(env: NodeJS.ProcessEnv = process.env): {
+  secret: string;
+  source: string;
+  port: number;
+  maxTtlS: number;
+} {
+  const parsed = EnvSchema.pick({
+    PORT: true,
+    DATA_DIR: true,
+    ADMIN_JWT_SECRET: true,
+    ADMIN_TOKEN_MAX_TTL_S: true,
+  }).safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (e.ADMIN_JWT_SECRET) return { secret: e.ADMIN_JWT_SECRET, source: 'ADMIN_JWT_SECRET from the environment', port: e.PORT, maxTtlS: e.ADMIN_TOKEN_MAX_TTL_S };
+  if (e.ADMIN_JWT_SECRET)
+    return {
+      secret: e.ADMIN_JWT_SECRET,
+      source: 'ADMIN_JWT_SECRET from the environment',
+      port: e.PORT,
+      maxTtlS: e.ADMIN_TOKEN_MAX_TTL_S,
+    };
   const file = join(resolve(e.DATA_DIR), 'secrets.json');
   let stored: { ADMIN_JWT_SECRET?: unknown } = {};
   if (existsSync(file)) {
@@ -224,5 +279,10 @@ export function findAdminSecret(env: NodeJS.ProcessEnv = process.env): { secret:
         "Set ADMIN_JWT_SECRET to the gateway's, or run from the gateway's directory (or set DATA_DIR to its data directory). Nothing was generated.",
     );
   }
-  return { secret: stored.ADMIN_JWT_SECRET, source: `ADMIN_JWT_SECRET from ${file}`, port: e.PORT, maxTtlS: e.ADMIN_TOKEN_MAX_TTL_S };
+  return {
+    secret: stored.ADMIN_JWT_SECRET,
+    source: `ADMIN_JWT_SECRET from ${file}`,
+    port: e.PORT,
+    maxTtlS: e.ADMIN_TOKEN_MAX_TTL_S,
+  };
 }

@@ -40,9 +40,13 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
 }
 
-const spec = (name: string) => parseYaml(readFileSync(fileURLToPath(new URL(`../openapi/${name}`, import.meta.url)), 'utf8')) as object;
+const spec = (name: string) =>
+  parseYaml(readFileSync(fileURLToPath(new URL(`../openapi/${name}`, import.meta.url)), 'utf8')) as object;
 
-export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; clock?: () => Date; defaultMetrics?: boolean } = {}): Promise<Gateway> {
+export async function createGateway(
+  cfg: Config,
+  opts: { db?: Db; log?: Logger; clock?: () => Date; defaultMetrics?: boolean } = {},
+): Promise<Gateway> {
   const log = opts.log ?? createLogger(cfg.LOG_LEVEL);
   const clock = opts.clock ?? (() => new Date());
   const db =
@@ -52,49 +56,100 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
       dataDir: cfg.DATA_DIR,
       sharedBuffers: cfg.PGLITE_SHARED_BUFFERS,
       poolSize: cfg.DATABASE_POOL_SIZE,
-      onIdleError: (e) => log.warn({ err: { message: e.message } }, 'an idle database connection was lost; the pool opens a new one when needed'),
+      onIdleError: (e) =>
+        log.warn(
+          { err: { message: e.message } },
+          'an idle database connection was lost; the pool opens a new one when needed',
+        ),
       connectWaitMs: cfg.DATABASE_CONNECT_WAIT_MS,
-      onConnectRetry: (e, attempt, delayMs) => log.warn({ attempt, retry_in_ms: delayMs, err: { message: e.message } }, 'PostgreSQL not reachable yet; retrying'),
-      onStaleLock: (holder, reason) => log.warn({ holder, reason }, 'DATA_DIR lock left by a process that is gone: taken over'),
+      onConnectRetry: (e, attempt, delayMs) =>
+        log.warn(
+          { attempt, retry_in_ms: delayMs, err: { message: e.message } },
+          'PostgreSQL not reachable yet; retrying',
+        ),
+      onStaleLock: (holder, reason) =>
+        log.warn({ holder, reason }, 'DATA_DIR lock left by a process that is gone: taken over'),
     }));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'database migrations applied');
   const jobs = await Jobs.start(db, log);
   const metrics = new Metrics(opts.defaultMetrics ?? false);
   const box = new SecretBox(cfg.DATA_ENCRYPTION_KEY);
-  const keys = new KeyVerifier(db, cfg.KEY_CACHE_TTL_MS, Date.now, 10_000, {
-    perAddress: cfg.AUTH_FAILURES_PER_ADDRESS,
-    perPrefix: cfg.AUTH_FAILURES_PER_PREFIX,
-    windowMs: cfg.AUTH_FAILURE_WINDOW_S * 1000,
-    concurrency: cfg.AUTH_BCRYPT_CONCURRENCY,
-    queue: cfg.AUTH_BCRYPT_QUEUE,
-    refusalDelayMs: cfg.AUTH_REFUSAL_DELAY_MS,
-    redisUrl: cfg.REDIS_URL,
-  }, log);
-  const webhooks = new Webhooks(db, jobs, box, { timeoutMs: cfg.WEBHOOK_TIMEOUT_MS, allowPrivate: cfg.ALLOW_PRIVATE_WEBHOOKS, retryDelaysSeconds: cfg.WEBHOOK_RETRY_DELAYS }, log, metrics, clock);
-  const partners = new PartnerService(db, box, keys, cfg.ENTERPRISE_DEFAULT_QUOTA, clock, cfg.WEBHOOK_SECRET_OVERLAP_HOURS);
+  const keys = new KeyVerifier(
+    db,
+    cfg.KEY_CACHE_TTL_MS,
+    Date.now,
+    10_000,
+    {
+      perAddress: cfg.AUTH_FAILURES_PER_ADDRESS,
+      perPrefix: cfg.AUTH_FAILURES_PER_PREFIX,
+      windowMs: cfg.AUTH_FAILURE_WINDOW_S * 1000,
+      concurrency: cfg.AUTH_BCRYPT_CONCURRENCY,
+      queue: cfg.AUTH_BCRYPT_QUEUE,
+      refusalDelayMs: cfg.AUTH_REFUSAL_DELAY_MS,
+      redisUrl: cfg.REDIS_URL,
+    },
+    log,
+  );
+  const webhooks = new Webhooks(
+    db,
+    jobs,
+    box,
+    {
+      timeoutMs: cfg.WEBHOOK_TIMEOUT_MS,
+      allowPrivate: cfg.ALLOW_PRIVATE_WEBHOOKS,
+      retryDelaysSeconds: cfg.WEBHOOK_RETRY_DELAYS,
+    },
+    log,
+    metrics,
+    clock,
+  );
+  const partners = new PartnerService(
+    db,
+    box,
+    keys,
+    cfg.ENTERPRISE_DEFAULT_QUOTA,
+    clock,
+    cfg.WEBHOOK_SECRET_OVERLAP_HOURS,
+  );
   const assessor = createAssessor(cfg.ASSESS_THREADS);
   const providerCredentials = new ProviderCredentials(db, box);
-  const runtime = new ProviderRuntime({
-    timeoutMs: cfg.PROVIDER_TIMEOUT_MS,
-    deadlineMs: cfg.PROVIDER_DEADLINE_MS,
-    retries: cfg.PROVIDER_RETRIES,
-    backoffMs: cfg.PROVIDER_BACKOFF_MS,
-    limits: { maxConcurrent: cfg.PROVIDER_MAX_CONCURRENT, minTimeMs: cfg.PROVIDER_MIN_TIME_MS },
-    redisUrl: cfg.REDIS_URL,
-  }, (provider, outcome, seconds) => metrics.providerCalls.observe({ provider, outcome }, seconds), log);
-  const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock, { credentials: (p, provider) => providerCredentials.credentials(p, provider), runtime });
+  const runtime = new ProviderRuntime(
+    {
+      timeoutMs: cfg.PROVIDER_TIMEOUT_MS,
+      deadlineMs: cfg.PROVIDER_DEADLINE_MS,
+      retries: cfg.PROVIDER_RETRIES,
+      backoffMs: cfg.PROVIDER_BACKOFF_MS,
+      limits: { maxConcurrent: cfg.PROVIDER_MAX_CONCURRENT, minTimeMs: cfg.PROVIDER_MIN_TIME_MS },
+      redisUrl: cfg.REDIS_URL,
+    },
+    (provider, outcome, seconds) => metrics.providerCalls.observe({ provider, outcome }, seconds),
+    log,
+  );
+  const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock, {
+    credentials: (p, provider) => providerCredentials.credentials(p, provider),
+    runtime,
+  });
   if (cfg.RUN_WORKERS) await webhooks.startWorker();
   // Expired idempotency keys are forgotten lazily when reused; this keeps the table from growing.
-  const purge = setInterval(() => {
-    purgeExpired(db, clock()).then(
-      (n) => n && log.info({ purged: n }, 'expired idempotency keys removed'),
-      (e: Error) => log.warn({ err: { message: e.message } }, 'idempotency purge failed'),
-    );
-  }, 60 * 60 * 1000);
+  const purge = setInterval(
+    () => {
+      purgeExpired(db, clock()).then(
+        (n) => n && log.info({ purged: n }, 'expired idempotency keys removed'),
+        (e: Error) => log.warn({ err: { message: e.message } }, 'idempotency purge failed'),
+      );
+    },
+    60 * 60 * 1000,
+  );
   purge.unref();
   const app = createApp({
-    log, metrics, keys, assessments, partners, clock, providerCredentials,
+    log,
+    metrics,
+    keys,
+    assessments,
+    partners,
+    clock,
+    providerCredentials,
     deliveries: new DeliveryService(db, webhooks),
     listing: new AssessmentListing(db),
     openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
@@ -103,13 +158,23 @@ export async function createGateway(cfg: Config, opts: { db?: Db; log?: Logger; 
     bodyLimit: cfg.BODY_LIMIT,
   });
   return {
-    app, db, jobs, log, metrics, partners, assessments, webhooks, keys, providerCredentials,
+    app,
+    db,
+    jobs,
+    log,
+    metrics,
+    partners,
+    assessments,
+    webhooks,
+    keys,
+    providerCredentials,
     async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
       clearInterval(purge);
       // Requests whose clients have gone (their sockets closed, so the server did not wait for them)
       // still finish and are stored before the engine pool and the database close.
       const started = Date.now();
-      if (!(await assessments.drain(graceMs))) log.warn('shutdown: assessments still running after the grace period');
+      if (!(await assessments.drain(graceMs)))
+        log.warn('shutdown: assessments still running after the grace period');
       await jobs.stop(Math.max(0, graceMs - (Date.now() - started)));
       await assessor.close();
       await runtime.close();

@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   }
   const log = createLogger(cfg.LOG_LEVEL);
   if (cfg.generatedSecrets.length) {
-    log.warn({ generated: cfg.generatedSecrets, file: cfg.secretsFile }, 'no secrets were configured: generated local ones (never in production); set ADMIN_JWT_SECRET and DATA_ENCRYPTION_KEY to choose your own');
+    log.warn(
+      { generated: cfg.generatedSecrets, file: cfg.secretsFile },
+      'no secrets were configured: generated local ones (never in production); set ADMIN_JWT_SECRET and DATA_ENCRYPTION_KEY to choose your own',
+    );
   }
   log.info({ database: cfg.DATABASE_URL ? 'postgres' : `embedded (PGlite in ${cfg.DATA_DIR})` }, 'starting');
   // The port first: taken or forbidden, the start ends before the database is opened or migrated. Held
@@ -56,9 +59,27 @@ async function main(): Promise<void> {
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') startFailed(log, 'EADDRINUSE', `port ${cfg.PORT} on ${cfg.HOST} is already in use (EADDRINUSE): stop what holds it or set PORT`, 1);
-    if (err.code === 'EACCES') startFailed(log, 'EACCES', `not allowed to listen on port ${cfg.PORT} on ${cfg.HOST} (EACCES): use a port above 1023 or set PORT`, 1);
-    if (err.code === 'EADDRNOTAVAIL') startFailed(log, 'EADDRNOTAVAIL', `HOST ${cfg.HOST} is not an address of this machine (EADDRNOTAVAIL)`, 1);
+    if (err.code === 'EADDRINUSE')
+      startFailed(
+        log,
+        'EADDRINUSE',
+        `port ${cfg.PORT} on ${cfg.HOST} is already in use (EADDRINUSE): stop what holds it or set PORT`,
+        1,
+      );
+    if (err.code === 'EACCES')
+      startFailed(
+        log,
+        'EACCES',
+        `not allowed to listen on port ${cfg.PORT} on ${cfg.HOST} (EACCES): use a port above 1023 or set PORT`,
+        1,
+      );
+    if (err.code === 'EADDRNOTAVAIL')
+      startFailed(
+        log,
+        'EADDRNOTAVAIL',
+        `HOST ${cfg.HOST} is not an address of this machine (EADDRNOTAVAIL)`,
+        1,
+      );
     throw e;
   }
   server.on('error', (e) => log.error({ err: { message: e.message } }, 'server error'));
@@ -107,13 +128,18 @@ async function main(): Promise<void> {
   process.off('SIGINT', stopWhileStarting);
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('unhandledRejection', (e) => log.error({ err: { message: (e as Error)?.message } }, 'unhandled rejection'));
+  process.on('unhandledRejection', (e) =>
+    log.error({ err: { message: (e as Error)?.message } }, 'unhandled rejection'),
+  );
   // Only now: whoever waits for this line may signal at once, and the handlers above are in place.
   const a = server.address() as AddressInfo;
   log.info({ host: a.address, port: a.port }, `listening on http://${a.address}:${a.port} — docs at /docs`);
 }
 
 main().catch((e) => {
-  createLogger().fatal({ err: { message: (e as Error).message, stack: (e as Error).stack } }, 'failed to start');
+  createLogger().fatal(
+    { err: { message: (e as Error).message, stack: (e as Error).stack } },
+    'failed to start',
+  );
   process.exit(1);
 });

@@ -14,7 +14,14 @@ import { z } from 'zod';
 import { readAccountHolder, readAccountType, type AccountFacts } from '../../src/model/accounts.ts';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
-import { LegacyTransactionFields, legacyAmount, legacyDate, legacyDates, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
+import {
+  LegacyTransactionFields,
+  legacyAmount,
+  legacyDate,
+  legacyDates,
+  legacyNarrative,
+  legacyToMinor,
+} from '../legacy-provider.ts';
 import { MAX_TRANSACTIONS, accountsSource, checkAccountTransactions, currencyCode, opt } from '../schema.ts';
 import { maskAccountNumber, type MappingSource } from '../source.ts';
 
@@ -37,7 +44,12 @@ export const ByodAccountsSchema = z
   .superRefine((s, ctx) => {
     s.accounts.forEach((a, i) => {
       a.transactions.forEach((t, j) => {
-        if (!t.currency && !a.currency) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'transactions', j, 'currency'], message: 'is required when the account has no currency' });
+        if (!t.currency && !a.currency)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['accounts', i, 'transactions', j, 'currency'],
+            message: 'is required when the account has no currency',
+          });
       });
     });
     checkAccountTransactions(s.accounts, ctx);
@@ -73,7 +85,15 @@ export const byodAccounts: MappingSource<ByodAccountsInput> = {
       }
       const type = readAccountType(a.account_type);
       const holder = readAccountHolder(a.account_holder_name);
-      if (type || holder) facts.push({ account_id: accountId, type, holder, stated: [holder ? a.account_holder_name : undefined, type ? a.account_type : undefined].filter(Boolean).join('; ') });
+      if (type || holder)
+        facts.push({
+          account_id: accountId,
+          type,
+          holder,
+          stated: [holder ? a.account_holder_name : undefined, type ? a.account_type : undefined]
+            .filter(Boolean)
+            .join('; '),
+        });
       return {
         account_id: accountId,
         account_number: maskAccountNumber(a.account_number),
@@ -86,6 +106,11 @@ export const byodAccounts: MappingSource<ByodAccountsInput> = {
         transactions: a.transactions.length,
       };
     });
-    return { transactions: out, metadata: { accounts, time_zone: input.time_zone }, warnings: [], accounts: facts };
+    return {
+      transactions: out,
+      metadata: { accounts, time_zone: input.time_zone },
+      warnings: [],
+      accounts: facts,
+    };
   },
 };

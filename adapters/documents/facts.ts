@@ -4,10 +4,20 @@
  */
 import { COMMON_SUMMARY } from './banks/common.ts';
 import type { BankProfile, SummaryKey } from './banks/profile.ts';
-import { inferYear, norm, parseDate, parseMoney, toIso, type Line, type Money, type PrintedDate } from './text.ts';
+import {
+  inferYear,
+  norm,
+  parseDate,
+  parseMoney,
+  toIso,
+  type Line,
+  type Money,
+  type PrintedDate,
+} from './text.ts';
 import type { AccountDetails, Period } from './types.ts';
 
-const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const DATE_TEXT = `(?:\\d{1,2}(?:st|nd|rd|th)?[\\s.-]*${MONTH}\\.?(?:[\\s.,-]*(?:\\d{4}|'?\\d{2}(?![\\d:])))?|\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2}))`;
 const PERIOD_RE = new RegExp(`(${DATE_TEXT})\\s*(?:to|-|–|—|until|through|and)\\s*(${DATE_TEXT})`, 'gi');
 const STATEMENT_DATE_RE = new RegExp(`statement date:?\\s*(${DATE_TEXT})`, 'i');
@@ -49,15 +59,23 @@ export function findAccount(lines: Line[]): AccountDetails {
   for (const l of lines) {
     const t = l.text;
     if (!sort) {
-      const m = /sort\s*code:?\s*(\d{2})[\s-]?(\d{2})[\s-]?(\d{2})\b/i.exec(t) ?? (/\b(\d{2})-(\d{2})-(\d{2})\b/.exec(t) && /\b\d{8}\b/.test(t) ? /\b(\d{2})-(\d{2})-(\d{2})\b/.exec(t) : null);
+      const m =
+        /sort\s*code:?\s*(\d{2})[\s-]?(\d{2})[\s-]?(\d{2})\b/i.exec(t) ??
+        (/\b(\d{2})-(\d{2})-(\d{2})\b/.exec(t) && /\b\d{8}\b/.test(t)
+          ? /\b(\d{2})-(\d{2})-(\d{2})\b/.exec(t)
+          : null);
       if (m) sort = `${m[1]}-${m[2]}-${m[3]}`;
     }
     if (!last4) {
-      const m = /account\s*(?:number|no\.?|num)\s*:?\s*(\d[\d\s]{5,12}\d)\b/i.exec(t) ?? (/\b\d{2}-\d{2}-\d{2}\s+(\d{8})\b/.exec(t));
+      const m =
+        /account\s*(?:number|no\.?|num)\s*:?\s*(\d[\d\s]{5,12}\d)\b/i.exec(t) ??
+        /\b\d{2}-\d{2}-\d{2}\s+(\d{8})\b/.exec(t);
       if (m) last4 = m[1]!.replace(/\s/g, '').slice(-4);
     }
     if (!holder) {
-      const m = /\b(?:account name|account holder|name of account holder|customer name)s?\s*:?\s+(.+)$/i.exec(t);
+      const m = /\b(?:account name|account holder|name of account holder|customer name)s?\s*:?\s+(.+)$/i.exec(
+        t,
+      );
       if (m && /[a-z]/i.test(m[1]!) && !/sort|account number/i.test(m[1]!)) holder = cleanName(m[1]!);
       else if (TITLES.test(t)) holder = cleanName(firstRun(l));
     }
@@ -76,7 +94,12 @@ function firstRun(l: Line): string {
   return out.join(' ');
 }
 
-const cleanName = (s: string) => s.replace(/\s{2,}.*$/, '').replace(/\s+\d{2}-\d{2}-\d{2}.*$/, '').trim().slice(0, 120) || null;
+const cleanName = (s: string) =>
+  s
+    .replace(/\s{2,}.*$/, '')
+    .replace(/\s+\d{2}-\d{2}-\d{2}.*$/, '')
+    .trim()
+    .slice(0, 120) || null;
 
 export interface Summary {
   opening?: { money: Money; page: number };
@@ -114,9 +137,9 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
       let money = parseMoney(w.s);
       let used = 1;
       const next = l.words[j + 1];
-      if (next && (next.x0 - w.x1) < 1.2 * w.size) {
+      if (next && next.x0 - w.x1 < 1.2 * w.size) {
         const two = parseMoney(`${w.s} ${next.s}`) ?? parseMoney(`${w.s}${next.s}`);
-        if (two && (!money || two.mark || (w.s === '-' || w.s === '£'))) {
+        if (two && (!money || two.mark || w.s === '-' || w.s === '£')) {
           money = two;
           used = 2;
         }
@@ -133,14 +156,23 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
         continue;
       }
       if (labelWords.length && w.x0 - labelWords[labelWords.length - 1]!.x1 > 2.5 * w.size) {
-        labelsNoMoney.push({ text: label.join(' '), x0: labelWords[0]!.x0, x1: labelWords[labelWords.length - 1]!.x1 });
+        labelsNoMoney.push({
+          text: label.join(' '),
+          x0: labelWords[0]!.x0,
+          x1: labelWords[labelWords.length - 1]!.x1,
+        });
         label = [];
         labelWords = [];
       }
       label.push(w.s);
       labelWords.push(w);
     }
-    if (label.length) labelsNoMoney.push({ text: label.join(' '), x0: labelWords[0]!.x0, x1: labelWords[labelWords.length - 1]!.x1 });
+    if (label.length)
+      labelsNoMoney.push({
+        text: label.join(' '),
+        x0: labelWords[0]!.x0,
+        x1: labelWords[labelWords.length - 1]!.x1,
+      });
     // Labels with their amounts on the next line, under them.
     const below = lines[i + 1];
     if (labelsNoMoney.length && below && below.page === l.page && below.y - l.y < 2.2 * l.size) {
@@ -148,8 +180,13 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
       if (amounts.length && amounts.length >= below.words.filter((w) => !/^[£\-]$/.test(w.s)).length - 1) {
         for (const lab of labelsNoMoney) {
           const c = (lab.x0 + lab.x1) / 2;
-          const hit = amounts.find((a) => a.w.x1 >= lab.x0 - 4 && a.w.x0 <= lab.x1 + 4) ?? amounts.sort((p, q) => Math.abs((p.w.x0 + p.w.x1) / 2 - c) - Math.abs((q.w.x0 + q.w.x1) / 2 - c))[0];
-          if (hit && Math.abs((hit.w.x0 + hit.w.x1) / 2 - c) < 80) pairs.push({ label: lab.text, money: hit.m!, page: l.page });
+          const hit =
+            amounts.find((a) => a.w.x1 >= lab.x0 - 4 && a.w.x0 <= lab.x1 + 4) ??
+            amounts.sort(
+              (p, q) => Math.abs((p.w.x0 + p.w.x1) / 2 - c) - Math.abs((q.w.x0 + q.w.x1) / 2 - c),
+            )[0];
+          if (hit && Math.abs((hit.w.x0 + hit.w.x1) / 2 - c) < 80)
+            pairs.push({ label: lab.text, money: hit.m!, page: l.page });
         }
       }
     }
@@ -172,7 +209,10 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
   if (balanceOn.length >= 2) {
     balanceOn.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     out.opening ??= { money: balanceOn[0]!.money, page: balanceOn[0]!.page };
-    out.closing ??= { money: balanceOn[balanceOn.length - 1]!.money, page: balanceOn[balanceOn.length - 1]!.page };
+    out.closing ??= {
+      money: balanceOn[balanceOn.length - 1]!.money,
+      page: balanceOn[balanceOn.length - 1]!.page,
+    };
   }
   return out;
 }

@@ -4,19 +4,39 @@
  */
 import { dayNumber, isoDate } from '../../src/model/dates.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
-import type { PayslipMatch, PayslipRead, PayslipResult, ReconciledStatements, StatementGap, StatementRead, StatementResult } from './types.ts';
+import type {
+  PayslipMatch,
+  PayslipRead,
+  PayslipResult,
+  ReconciledStatements,
+  StatementGap,
+  StatementRead,
+  StatementResult,
+} from './types.ts';
 
 const accountKey = (s: StatementRead): string =>
-  s.account.sort_code || s.account.last4 ? `${s.account.sort_code ?? '?'} ${s.account.last4 ?? '?'}` : (s.transactions[0]?.account_id ?? `${s.bank}`);
+  s.account.sort_code || s.account.last4
+    ? `${s.account.sort_code ?? '?'} ${s.account.last4 ?? '?'}`
+    : (s.transactions[0]?.account_id ?? `${s.bank}`);
 
-const words = (t: Transaction) => new Set((t.description ?? t.merchant_name).toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean));
+const words = (t: Transaction) =>
+  new Set(
+    (t.description ?? t.merchant_name)
+      .toUpperCase()
+      .split(/[^A-Z0-9]+/)
+      .filter(Boolean),
+  );
 const narrativeWithin = (a: Transaction, b: Transaction) => {
   const [x, y] = [words(a), words(b)];
   const [small, big] = x.size <= y.size ? [x, y] : [y, x];
   return [...small].every((w) => big.has(w));
 };
 
-const rowKey = (t: Transaction) => `${t.date}|${t.amount_minor}|${(t.description ?? t.merchant_name).toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim()}`;
+const rowKey = (t: Transaction) =>
+  `${t.date}|${t.amount_minor}|${(t.description ?? t.merchant_name)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, ' ')
+    .trim()}`;
 
 /**
  * De-duplicates the rows of overlapping statements and reports the gaps between statement periods, per
@@ -27,7 +47,10 @@ const rowKey = (t: Transaction) => `${t.date}|${t.amount_minor}|${(t.description
 export function reconcileStatements(statements: readonly StatementResult[]): ReconciledStatements {
   const warnings: string[] = [];
   const read = statements.filter((s): s is StatementRead => s.ok);
-  if (read.length < statements.length) warnings.push(`${statements.length - read.length} of ${statements.length} documents could not be read and are left out`);
+  if (read.length < statements.length)
+    warnings.push(
+      `${statements.length - read.length} of ${statements.length} documents could not be read and are left out`,
+    );
   const byAccount = new Map<string, StatementRead[]>();
   for (const s of read) {
     const k = accountKey(s);
@@ -39,7 +62,15 @@ export function reconcileStatements(statements: readonly StatementResult[]): Rec
   const accounts: ReconciledStatements['accounts'] = [];
   let removed = 0;
   for (const [key, list] of byAccount) {
-    list.sort((a, b) => (a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : a.period.end < b.period.end ? -1 : 1));
+    list.sort((a, b) =>
+      a.period.start < b.period.start
+        ? -1
+        : a.period.start > b.period.start
+          ? 1
+          : a.period.end < b.period.end
+            ? -1
+            : 1,
+    );
     const accountId = list[0]!.transactions[0]?.account_id ?? key;
     const kept: Transaction[] = [];
     let coveredEnd = -Infinity;
@@ -48,14 +79,24 @@ export function reconcileStatements(statements: readonly StatementResult[]): Rec
       const start = dayNumber(s.period.start);
       const end = dayNumber(s.period.end);
       if (prev && start > coveredEnd + 1) {
-        gaps.push({ account_id: accountId, from: isoDate(coveredEnd + 1), to: isoDate(start - 1), days: start - coveredEnd - 1 });
+        gaps.push({
+          account_id: accountId,
+          from: isoDate(coveredEnd + 1),
+          to: isoDate(start - 1),
+          days: start - coveredEnd - 1,
+        });
       }
       if (prev && start === coveredEnd + 1 && prev.closing_balance_minor !== s.opening_balance_minor) {
-        warnings.push(`account ${accountId}: the statement from ${s.period.start} opens at ${s.opening_balance_minor} but the one before it closed at ${prev.closing_balance_minor}`);
+        warnings.push(
+          `account ${accountId}: the statement from ${s.period.start} opens at ${s.opening_balance_minor} but the one before it closed at ${prev.closing_balance_minor}`,
+        );
       }
       const overlapEnd = Math.min(end, coveredEnd);
       // Rows already kept that fall in this statement's period: each may be claimed once.
-      const open = start <= overlapEnd ? kept.filter((t) => dayNumber(t.date) >= start && dayNumber(t.date) <= overlapEnd) : [];
+      const open =
+        start <= overlapEnd
+          ? kept.filter((t) => dayNumber(t.date) >= start && dayNumber(t.date) <= overlapEnd)
+          : [];
       const claimed = new Set<Transaction>();
       const claim = (t: Transaction, same: (k: Transaction) => boolean) => {
         const hit = open.find((k) => !claimed.has(k) && same(k));
@@ -74,22 +115,32 @@ export function reconcileStatements(statements: readonly StatementResult[]): Rec
       // Then the same date and amount with one narrative inside the other (a statement may print a type
       // code or a shorter narrative for the same row).
       for (const t of unsure) {
-        if (claim(t, (k) => k.date === t.date && k.amount_minor === t.amount_minor && narrativeWithin(k, t))) removed++;
+        if (claim(t, (k) => k.date === t.date && k.amount_minor === t.amount_minor && narrativeWithin(k, t)))
+          removed++;
         else {
           onlyHere++;
           fresh.push(t);
         }
       }
       kept.push(...fresh);
-      if (onlyHere) warnings.push(`account ${accountId}: ${onlyHere} rows in the overlap with an earlier statement appear only in the statement from ${s.period.start}`);
+      if (onlyHere)
+        warnings.push(
+          `account ${accountId}: ${onlyHere} rows in the overlap with an earlier statement appear only in the statement from ${s.period.start}`,
+        );
       coveredEnd = Math.max(coveredEnd, end);
       prev = s;
     }
     kept.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     out.push(...kept);
-    accounts.push({ account_id: accountId, bank: list[0]!.bank, period: { start: list[0]!.period.start, end: isoDate(coveredEnd) }, statements: list.length });
+    accounts.push({
+      account_id: accountId,
+      bank: list[0]!.bank,
+      period: { start: list[0]!.period.start, end: isoDate(coveredEnd) },
+      statements: list.length,
+    });
   }
-  for (const g of gaps) warnings.push(`account ${g.account_id}: no statement covers ${g.from} to ${g.to} (${g.days} days)`);
+  for (const g of gaps)
+    warnings.push(`account ${g.account_id}: no statement covers ${g.from} to ${g.to} (${g.days} days)`);
   return { transactions: out, duplicates_removed: removed, gaps, accounts, warnings };
 }
 
@@ -112,8 +163,35 @@ export function workingDaysBetween(a: string, b: string): number {
   return n;
 }
 
-const NOISE = new Set(['LTD', 'LIMITED', 'PLC', 'LLP', 'LLC', 'THE', 'AND', 'CO', 'COMPANY', 'UK', 'GB', 'INC', 'SALARY', 'WAGES', 'PAY', 'PAYROLL', 'BGC', 'BACS', 'FPI', 'CR']);
-const tokens = (s: string) => s.toUpperCase().replace(/&/g, ' AND ').replace(/[^A-Z0-9]+/g, ' ').split(' ').filter((t) => t.length > 1 && !NOISE.has(t));
+const NOISE = new Set([
+  'LTD',
+  'LIMITED',
+  'PLC',
+  'LLP',
+  'LLC',
+  'THE',
+  'AND',
+  'CO',
+  'COMPANY',
+  'UK',
+  'GB',
+  'INC',
+  'SALARY',
+  'WAGES',
+  'PAY',
+  'PAYROLL',
+  'BGC',
+  'BACS',
+  'FPI',
+  'CR',
+]);
+const tokens = (s: string) =>
+  s
+    .toUpperCase()
+    .replace(/&/g, ' AND ')
+    .replace(/[^A-Z0-9]+/g, ' ')
+    .split(' ')
+    .filter((t) => t.length > 1 && !NOISE.has(t));
 
 /** The payslip's employer in the credit's payer: its first significant word and at least half the rest. */
 export function employerMatches(employer: string, t: Transaction): boolean {
@@ -129,17 +207,27 @@ export function employerMatches(employer: string, t: Transaction): boolean {
  * days of the pay date; each credit used once, the closest in days (then in amount) first. A payslip
  * with no such credit is `unmatched` with a warning saying what was looked for and what came nearest.
  */
-export function matchPayslips(payslips: readonly PayslipResult[], transactions: readonly Transaction[]): PayslipMatch[] {
+export function matchPayslips(
+  payslips: readonly PayslipResult[],
+  transactions: readonly Transaction[],
+): PayslipMatch[] {
   const used = new Set<Transaction>();
   const credits = transactions.filter((t) => t.amount_minor < 0);
   return payslips.map((p, i): PayslipMatch => {
-    if (!p.ok) return { payslip: i, status: 'unmatched', warning: `payslip ${i} could not be read (${p.reason})` };
+    if (!p.ok)
+      return { payslip: i, status: 'unmatched', warning: `payslip ${i} could not be read (${p.reason})` };
     const slip: PayslipRead = p;
     const employer = slip.employer ?? '';
     const candidates = credits
       .filter((t) => !used.has(t))
-      .map((t) => ({ t, days: workingDaysBetween(slip.pay_date, t.date), diff: Math.abs(-t.amount_minor - slip.net_minor) }))
-      .filter((c) => c.days <= 3 && c.diff <= slip.net_minor / 100 && (!employer || employerMatches(employer, c.t)))
+      .map((t) => ({
+        t,
+        days: workingDaysBetween(slip.pay_date, t.date),
+        diff: Math.abs(-t.amount_minor - slip.net_minor),
+      }))
+      .filter(
+        (c) => c.days <= 3 && c.diff <= slip.net_minor / 100 && (!employer || employerMatches(employer, c.t)),
+      )
       .sort((a, b) => a.days - b.days || a.diff - b.diff);
     const best = candidates[0];
     if (best) {
@@ -148,9 +236,17 @@ export function matchPayslips(payslips: readonly PayslipResult[], transactions: 
     }
     const near = credits
       .filter((t) => !employer || employerMatches(employer, t))
-      .sort((a, b) => Math.abs(dayNumber(a.date) - dayNumber(slip.pay_date)) - Math.abs(dayNumber(b.date) - dayNumber(slip.pay_date)))[0];
+      .sort(
+        (a, b) =>
+          Math.abs(dayNumber(a.date) - dayNumber(slip.pay_date)) -
+          Math.abs(dayNumber(b.date) - dayNumber(slip.pay_date)),
+      )[0];
     const net = `£${(slip.net_minor / 100).toFixed(2)}`;
-    const nearest = near ? ` (nearest from that employer: £${(-near.amount_minor / 100).toFixed(2)} on ${near.date})` : employer ? ' (no credit from that employer at all)' : '';
+    const nearest = near
+      ? ` (nearest from that employer: £${(-near.amount_minor / 100).toFixed(2)} on ${near.date})`
+      : employer
+        ? ' (no credit from that employer at all)'
+        : '';
     return {
       payslip: i,
       status: 'unmatched',

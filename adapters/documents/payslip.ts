@@ -12,15 +12,36 @@ import type { DocumentFailure, PayslipResult, Period } from './types.ts';
 type Field = 'gross' | 'net' | 'tax' | 'ni' | 'pension';
 
 const LABELS: Record<Field, RegExp[]> = {
-  gross: [/^(total )?gross( pay)?( for period| this period)?$/, /^total (earnings|payments|pay)$/, /^gross earnings$/],
-  net: [/^net( pay| payment| amount)?( this period)?$/, /^take home( pay)?$/, /^amount paid$/, /^net pay to bank$/],
+  gross: [
+    /^(total )?gross( pay)?( for period| this period)?$/,
+    /^total (earnings|payments|pay)$/,
+    /^gross earnings$/,
+  ],
+  net: [
+    /^net( pay| payment| amount)?( this period)?$/,
+    /^take home( pay)?$/,
+    /^amount paid$/,
+    /^net pay to bank$/,
+  ],
   tax: [/^(paye )?(income )?tax( paye)?$/, /^paye$/, /^tax deducted$/],
-  ni: [/^(employee'?s? )?(national insurance|nat ins|ni|nic)( contributions?| ee| employee)?$/, /^ni (ee|employee)$/],
-  pension: [/^(employee'?s? )?pension( contribution| ee| employee| salary sacrifice)?s?$/, /^(ee|employee) pension$/, /^pension \(ee\)$/, /^workplace pension$/],
+  ni: [
+    /^(employee'?s? )?(national insurance|nat ins|ni|nic)( contributions?| ee| employee)?$/,
+    /^ni (ee|employee)$/,
+  ],
+  pension: [
+    /^(employee'?s? )?pension( contribution| ee| employee| salary sacrifice)?s?$/,
+    /^(ee|employee) pension$/,
+    /^pension \(ee\)$/,
+    /^workplace pension$/,
+  ],
 };
 const YTD = /to date|ytd|year to date|cumulative/;
 
-const fail = (reason: DocumentFailure['reason'], detail: string): DocumentFailure => ({ ok: false, reason, detail });
+const fail = (reason: DocumentFailure['reason'], detail: string): DocumentFailure => ({
+  ok: false,
+  reason,
+  detail,
+});
 
 /** Label → the first amount after it on its line (this period's figure comes before the year to date). */
 function labelledAmounts(lines: Line[]): { label: string; money: Money; line: Line }[] {
@@ -54,7 +75,8 @@ function labelledAmounts(lines: Line[]): { label: string; money: Money; line: Li
   return out;
 }
 
-const DATE_TEXT = /(\d{1,2}(?:st|nd|rd|th)?[\s./-]*[a-z]{3,9}\.?[\s.,-]*\d{2,4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})/i;
+const DATE_TEXT =
+  /(\d{1,2}(?:st|nd|rd|th)?[\s./-]*[a-z]{3,9}\.?[\s.,-]*\d{2,4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})/i;
 
 function findDate(lines: Line[], label: RegExp): string | null {
   for (const l of lines) {
@@ -85,8 +107,14 @@ function findText(lines: Line[], label: RegExp): string | null {
   return null;
 }
 
-export async function readPayslip(pdf: Uint8Array, opts: { maxPages?: number; maxBytes?: number; currency?: string } = {}): Promise<PayslipResult> {
-  const doc = await readPdfText(pdf, { maxPages: opts.maxPages ?? 5, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
+export async function readPayslip(
+  pdf: Uint8Array,
+  opts: { maxPages?: number; maxBytes?: number; currency?: string } = {},
+): Promise<PayslipResult> {
+  const doc = await readPdfText(pdf, {
+    maxPages: opts.maxPages ?? 5,
+    ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+  });
   if (isFailure(doc)) return doc;
   const none = noTextFailure(doc, 'payslip');
   if (none) return none;
@@ -103,12 +131,21 @@ export async function readPayslip(pdf: Uint8Array, opts: { maxPages?: number; ma
   const warnings: string[] = [];
   const payDate = findDate(lines, /(?:pay(?:ment)? date|date paid|paid on|pay day|process date)/);
   if (fields.gross === undefined || fields.net === undefined || !payDate) {
-    const missing = [fields.gross === undefined && 'gross pay', fields.net === undefined && 'net pay', !payDate && 'pay date'].filter(Boolean).join(', ');
+    const missing = [
+      fields.gross === undefined && 'gross pay',
+      fields.net === undefined && 'net pay',
+      !payDate && 'pay date',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return fail('not_a_payslip', `no ${missing} found: not a payslip, or a layout the reader does not know`);
   }
   let period: Period | null = null;
   for (const l of lines) {
-    const m = new RegExp(`(?:pay period|period|period covered)\\s*:?\\s*(?:from\\s*)?${DATE_TEXT.source}\\s*(?:to|-|–)\\s*${DATE_TEXT.source}`, 'i').exec(l.text);
+    const m = new RegExp(
+      `(?:pay period|period|period covered)\\s*:?\\s*(?:from\\s*)?${DATE_TEXT.source}\\s*(?:to|-|–)\\s*${DATE_TEXT.source}`,
+      'i',
+    ).exec(l.text);
     if (m) {
       const a = parseDate(m[1]!);
       const b = parseDate(m[2]!);
@@ -118,7 +155,10 @@ export async function readPayslip(pdf: Uint8Array, opts: { maxPages?: number; ma
   }
   const taxPeriod = (() => {
     // "Tax period: 7", "Tax month 7", "Period: Month 7" — not "Period: 1 September … to …".
-    for (const re of [/\b(?:tax period|period no\.?|tax month|tax week)\s*:?\s*((?:month|week|m|wk|w)\s*\d{1,2}|\d{1,2})\b/i, /\bperiod\s*:?\s*((?:month|week)\s*\d{1,2})\b/i]) {
+    for (const re of [
+      /\b(?:tax period|period no\.?|tax month|tax week)\s*:?\s*((?:month|week|m|wk|w)\s*\d{1,2}|\d{1,2})\b/i,
+      /\bperiod\s*:?\s*((?:month|week)\s*\d{1,2})\b/i,
+    ]) {
       for (const l of lines) {
         const m = re.exec(l.text);
         if (m) return m[1]!.replace(/\s+/g, ' ').trim();
@@ -129,9 +169,12 @@ export async function readPayslip(pdf: Uint8Array, opts: { maxPages?: number; ma
   const employer = findText(lines, /(?:employer(?: name)?|company(?: name)?)/) ?? topLine(lines);
   const employee = findText(lines, /(?:employee(?: name)?|name)/);
   const deductions = [fields.tax, fields.ni, fields.pension];
-  const otherDeductions = pairs.some((p) => /^(student loan|union|attachment|court order|other deduction|deductions? other)/.test(norm(p.label)));
+  const otherDeductions = pairs.some((p) =>
+    /^(student loan|union|attachment|court order|other deduction|deductions? other)/.test(norm(p.label)),
+  );
   let adds: boolean | null = null;
-  if (deductions.every((d) => d !== undefined) && !otherDeductions) adds = fields.gross - deductions.reduce<number>((s, d) => s + (d ?? 0), 0) === fields.net;
+  if (deductions.every((d) => d !== undefined) && !otherDeductions)
+    adds = fields.gross - deductions.reduce<number>((s, d) => s + (d ?? 0), 0) === fields.net;
   else {
     const total = pairs.find((p) => /^total deductions?$/.test(norm(p.label)));
     if (total) adds = fields.gross - total.money.minor === fields.net;

@@ -75,11 +75,17 @@ const pdfjsDir = (() => {
   }
 })();
 
-const fail = (reason: DocumentFailure['reason'], detail: string): DocumentFailure => ({ ok: false, reason, detail });
+const fail = (reason: DocumentFailure['reason'], detail: string): DocumentFailure => ({
+  ok: false,
+  reason,
+  detail,
+});
 
 /** The PDF header may sit anywhere in the first 1,024 bytes (ISO 32000-1, 7.5.2; readers accept that). */
 export function looksLikePdf(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString('latin1');
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString(
+    'latin1',
+  );
   return head.includes('%PDF-');
 }
 
@@ -102,7 +108,9 @@ function rawFacts(bytes: Uint8Array): { images: number; revisions: number } {
 /** A PDF date (`D:20260131120000Z`, `D:20260131120000+01'00'`) as ISO 8601, or null. */
 export function pdfDate(s: unknown): string | null {
   if (typeof s !== 'string') return null;
-  const m = /^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?'?/.exec(s.trim());
+  const m = /^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?'?/.exec(
+    s.trim(),
+  );
   if (!m) return null;
   const [, y, mo = '01', d = '01', h = '00', mi = '00', se = '00', tz, th = '00', tm = '00'] = m;
   const zone = !tz || tz === 'Z' || tz === 'z' ? 'Z' : `${tz}${th}:${tm}`;
@@ -117,12 +125,16 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? 
  * pages. A PDF with no text is returned as it is: the caller decides between `image_only` and not a
  * document of the kind it wants.
  */
-export async function readPdfText(input: Uint8Array, limits: { maxPages?: number; maxBytes?: number } = {}): Promise<PdfText | DocumentFailure> {
+export async function readPdfText(
+  input: Uint8Array,
+  limits: { maxPages?: number; maxBytes?: number } = {},
+): Promise<PdfText | DocumentFailure> {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxPages = limits.maxPages ?? DEFAULT_MAX_PAGES;
   if (!(input instanceof Uint8Array)) return fail('not_pdf', 'the document is not bytes');
   if (input.byteLength === 0) return fail('not_pdf', 'the file is empty');
-  if (input.byteLength > maxBytes) return fail('too_large', `the file is ${input.byteLength} bytes; the limit is ${maxBytes}`);
+  if (input.byteLength > maxBytes)
+    return fail('too_large', `the file is ${input.byteLength} bytes; the limit is ${maxBytes}`);
   if (!looksLikePdf(input)) return fail('not_pdf', 'the file does not start with a PDF header (%PDF-)');
   const sha256 = createHash('sha256').update(input).digest('hex');
   const facts = rawFacts(input);
@@ -138,7 +150,13 @@ export async function readPdfText(input: Uint8Array, limits: { maxPages?: number
     verbosity: 0,
     // Images are never decoded for text, but keep any that are to a sane size.
     maxImageSize: 25_000_000,
-    ...(pdfjsDir ? { cMapUrl: join(pdfjsDir, 'cmaps') + '/', cMapPacked: true, standardFontDataUrl: join(pdfjsDir, 'standard_fonts') + '/' } : {}),
+    ...(pdfjsDir
+      ? {
+          cMapUrl: join(pdfjsDir, 'cmaps') + '/',
+          cMapPacked: true,
+          standardFontDataUrl: join(pdfjsDir, 'standard_fonts') + '/',
+        }
+      : {}),
   });
   let doc: PdfjsApi.PDFDocumentProxy;
   try {
@@ -146,12 +164,17 @@ export async function readPdfText(input: Uint8Array, limits: { maxPages?: number
   } catch (e) {
     await task.destroy().catch(() => undefined);
     const name = (e as { name?: string }).name;
-    if (name === 'PasswordException') return fail('encrypted', 'the PDF is protected by a password: ask for a copy without one');
-    return fail('corrupt', `the PDF cannot be opened (${name === 'InvalidPDFException' ? 'invalid structure' : ((e as Error).message ?? 'unknown error').slice(0, 120)})`);
+    if (name === 'PasswordException')
+      return fail('encrypted', 'the PDF is protected by a password: ask for a copy without one');
+    return fail(
+      'corrupt',
+      `the PDF cannot be opened (${name === 'InvalidPDFException' ? 'invalid structure' : ((e as Error).message ?? 'unknown error').slice(0, 120)})`,
+    );
   }
   try {
     if (doc.numPages < 1) return fail('corrupt', 'the PDF has no pages');
-    if (doc.numPages > maxPages) return fail('too_many_pages', `the PDF has ${doc.numPages} pages; the limit is ${maxPages}`);
+    if (doc.numPages > maxPages)
+      return fail('too_many_pages', `the PDF has ${doc.numPages} pages; the limit is ${maxPages}`);
     let meta: { info?: Record<string, unknown> } = {};
     try {
       meta = (await doc.getMetadata()) as unknown as { info?: Record<string, unknown> };
@@ -167,7 +190,10 @@ export async function readPdfText(input: Uint8Array, limits: { maxPages?: number
         page = await doc.getPage(n);
         content = await page.getTextContent({ disableNormalization: false });
       } catch (e) {
-        return fail('corrupt', `page ${n} cannot be read (${((e as Error).message ?? String(e)).slice(0, 120)})`);
+        return fail(
+          'corrupt',
+          `page ${n} cannot be read (${((e as Error).message ?? String(e)).slice(0, 120)})`,
+        );
       }
       const [, , w, h] = page.view as [number, number, number, number];
       const items: TextItem[] = [];
@@ -194,7 +220,12 @@ export async function readPdfText(input: Uint8Array, limits: { maxPages?: number
     const encryptFilter = str(info.EncryptFilterName);
     return {
       pages,
-      info: { producer: str(info.Producer), creator: str(info.Creator), created: pdfDate(info.CreationDate), modified: pdfDate(info.ModDate) },
+      info: {
+        producer: str(info.Producer),
+        creator: str(info.Creator),
+        created: pdfDate(info.CreationDate),
+        modified: pdfDate(info.ModDate),
+      },
       sha256,
       images: facts.images,
       revisions: facts.revisions,
@@ -206,7 +237,8 @@ export async function readPdfText(input: Uint8Array, limits: { maxPages?: number
 }
 
 /** True when the failure came back instead of text. */
-export const isFailure = (x: unknown): x is DocumentFailure => typeof x === 'object' && x !== null && (x as { ok?: unknown }).ok === false;
+export const isFailure = (x: unknown): x is DocumentFailure =>
+  typeof x === 'object' && x !== null && (x as { ok?: unknown }).ok === false;
 
 /**
  * A document with (almost) no text: image-only when it holds images (a scan or a photo), otherwise a PDF
@@ -216,7 +248,10 @@ export function noTextFailure(doc: PdfText, what: string): DocumentFailure | nul
   const chars = doc.pages.reduce((s, p) => s + p.items.reduce((t, i) => t + i.str.trim().length, 0), 0);
   if (chars >= 20 * doc.pages.length) return null;
   if (doc.images > 0) {
-    return fail('image_only', `the PDF's ${doc.pages.length === 1 ? 'page is an image' : 'pages are images'} with no text layer (a scan or a photo); text-layer PDFs only, as downloaded from the bank`);
+    return fail(
+      'image_only',
+      `the PDF's ${doc.pages.length === 1 ? 'page is an image' : 'pages are images'} with no text layer (a scan or a photo); text-layer PDFs only, as downloaded from the bank`,
+    );
   }
   return fail(what === 'statement' ? 'not_a_statement' : 'not_a_payslip', 'the PDF has no text to read');
 }

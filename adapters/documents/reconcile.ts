@@ -62,7 +62,13 @@ export function reconcileChain(input: ChainInput): ChainResult {
       if (after === 0 && input.opening === null) continue; // it is the opening balance itself
       balancesChecked++;
       if (cp.minor !== running) {
-        breaks.push({ row: after === 0 ? null : after - 1, kind: after === 0 ? 'opening_balance' : 'running_balance', expected: running, printed: cp.minor, page: cp.page });
+        breaks.push({
+          row: after === 0 ? null : after - 1,
+          kind: after === 0 ? 'opening_balance' : 'running_balance',
+          expected: running,
+          printed: cp.minor,
+          page: cp.page,
+        });
         running = cp.minor;
       }
     }
@@ -74,7 +80,13 @@ export function reconcileChain(input: ChainInput): ChainResult {
     if (r.balance_minor !== undefined) {
       balancesChecked++;
       if (r.balance_minor !== running) {
-        breaks.push({ row: i, kind: 'running_balance', expected: running, printed: r.balance_minor, page: r.page });
+        breaks.push({
+          row: i,
+          kind: 'running_balance',
+          expected: running,
+          printed: r.balance_minor,
+          page: r.page,
+        });
         brokeAt.push(i);
         running = r.balance_minor;
       }
@@ -86,7 +98,13 @@ export function reconcileChain(input: ChainInput): ChainResult {
   if (input.closing) {
     balancesChecked++;
     if (input.closing.minor !== running) {
-      breaks.push({ row: rows.length ? rows.length - 1 : null, kind: 'closing_balance', expected: running, printed: input.closing.minor, page: input.closing.page });
+      breaks.push({
+        row: rows.length ? rows.length - 1 : null,
+        kind: 'closing_balance',
+        expected: running,
+        printed: input.closing.minor,
+        page: input.closing.page,
+      });
     }
     closing = input.closing.minor;
   }
@@ -94,7 +112,14 @@ export function reconcileChain(input: ChainInput): ChainResult {
   const paidOut = rows.reduce((s, r) => s + (r.amount_minor > 0 ? r.amount_minor : 0), 0);
   for (const t of input.totals) {
     const expected = t.kind === 'in' ? paidIn : paidOut;
-    if (t.minor !== expected) breaks.push({ row: null, kind: t.kind === 'in' ? 'total_in' : 'total_out', expected, printed: t.minor, page: t.page });
+    if (t.minor !== expected)
+      breaks.push({
+        row: null,
+        kind: t.kind === 'in' ? 'total_in' : 'total_out',
+        expected,
+        printed: t.minor,
+        page: t.page,
+      });
   }
   // Breaks a reader's mistake would not make: a single row whose amount disagrees with balances that
   // otherwise agree (the chain resumes at the next printed balance), or a single printed balance that
@@ -125,7 +150,13 @@ export function reconcileChain(input: ChainInput): ChainResult {
     }
   }
   return {
-    reconciliation: { ok: breaks.length === 0, breaks, balances_checked: balancesChecked, totals_checked: input.totals.length, opening_derived: openingDerived },
+    reconciliation: {
+      ok: breaks.length === 0,
+      breaks,
+      balances_checked: balancesChecked,
+      totals_checked: input.totals.length,
+      opening_derived: openingDerived,
+    },
     opening_minor: opening,
     closing_minor: closing,
     isolated,

@@ -36,7 +36,9 @@ function amountsOf(rows: RawRow[], profile: BankProfile, warnings: string[]): (n
     if (r.out && !r.in) return r.out.minor;
     if (r.in && !r.out) return -r.in.minor;
     if (r.out && r.in) {
-      warnings.push(`a row on page ${r.page} has amounts in both the paid out and the paid in columns; the difference is used`);
+      warnings.push(
+        `a row on page ${r.page} has amounts in both the paid out and the paid in columns; the difference is used`,
+      );
       return r.out.minor - r.in.minor;
     }
     const a = r.amount!;
@@ -62,10 +64,17 @@ function directionFromBalances(rows: RawRow[], amounts: number[], opening: numbe
   }
 }
 
-const fail = (reason: DocumentFailure['reason'], detail: string): DocumentFailure => ({ ok: false, reason, detail });
+const fail = (reason: DocumentFailure['reason'], detail: string): DocumentFailure => ({
+  ok: false,
+  reason,
+  detail,
+});
 
 export async function readStatement(pdf: Uint8Array, opts: ReadOptions = {}): Promise<StatementResult> {
-  const doc = await readPdfText(pdf, { ...(opts.maxPages ? { maxPages: opts.maxPages } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
+  const doc = await readPdfText(pdf, {
+    ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
+    ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+  });
   if (isFailure(doc)) return doc;
   return readStatementText(doc, opts);
 }
@@ -80,7 +89,8 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
   const detected = detectBank(text);
   const forced = opts.bank ? profileFor(opts.bank) : null;
   const warnings: string[] = [];
-  if (doc.encryptedWithoutPassword) warnings.push('the PDF is encrypted with an owner password only (it opens without one): read as usual');
+  if (doc.encryptedWithoutPassword)
+    warnings.push('the PDF is encrypted with an owner password only (it opens without one): read as usual');
 
   // The bank's own layout first; when it finds no table the generic one may still.
   let best = attempt(pages, forced ?? detected);
@@ -90,10 +100,17 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
   }
   const { profile, table } = best;
   if (!table.rows.length) {
-    return fail('not_a_statement', table.headers.length ? 'a transaction table header was found but no rows under it' : 'no table of dated amounts with a balance was found');
+    return fail(
+      'not_a_statement',
+      table.headers.length
+        ? 'a transaction table header was found but no rows under it'
+        : 'no table of dated amounts with a balance was found',
+    );
   }
-  if (profile.id === 'generic' && detected.id !== 'generic') warnings.push(`read with the generic layout: the ${detected.name} layout found no table`);
-  if (profile.id === 'generic' && detected.id === 'generic') warnings.push('the bank was not recognised; read with the generic layout');
+  if (profile.id === 'generic' && detected.id !== 'generic')
+    warnings.push(`read with the generic layout: the ${detected.name} layout found no table`);
+  if (profile.id === 'generic' && detected.id === 'generic')
+    warnings.push('the bank was not recognised; read with the generic layout');
 
   // Period: printed; else from the statement date; else from the rows.
   const firstPages = pages.slice(0, 2).flat();
@@ -101,8 +118,19 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
   const statementDate = findStatementDate(all);
   const rowsDatedFully = table.rows.every((r) => !r.date || r.date.y !== null);
   const anchor: Period | null =
-    period ?? (statementDate ? { start: statementDate, end: statementDate } : null) ?? (rowsDatedFully ? null : doc.info.created ? { start: doc.info.created.slice(0, 10), end: doc.info.created.slice(0, 10) } : null);
-  if (!period && !statementDate && !rowsDatedFully) warnings.push(anchor ? 'no statement period is printed: years were taken from the PDF creation date' : 'no statement period is printed and the dates have no year');
+    period ??
+    (statementDate ? { start: statementDate, end: statementDate } : null) ??
+    (rowsDatedFully
+      ? null
+      : doc.info.created
+        ? { start: doc.info.created.slice(0, 10), end: doc.info.created.slice(0, 10) }
+        : null);
+  if (!period && !statementDate && !rowsDatedFully)
+    warnings.push(
+      anchor
+        ? 'no statement period is printed: years were taken from the PDF creation date'
+        : 'no statement period is printed and the dates have no year',
+    );
 
   // Dates: carried down from the last printed one (a date printed once a day), years from the period.
   const dates: (string | null)[] = [];
@@ -119,54 +147,87 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
   if (!period) {
     const ds = dates.filter((d): d is string => d !== null).sort();
     if (ds.length) {
-      period = { start: statementDate && statementDate < ds[0]! ? statementDate : ds[0]!, end: statementDate && statementDate > ds[ds.length - 1]! ? statementDate : ds[ds.length - 1]! };
+      period = {
+        start: statementDate && statementDate < ds[0]! ? statementDate : ds[0]!,
+        end: statementDate && statementDate > ds[ds.length - 1]! ? statementDate : ds[ds.length - 1]!,
+      };
       warnings.push('no statement period is printed: the period is taken from the first and last rows');
     } else return fail('not_a_statement', 'the table has no dates');
   }
-  const outside = dates.filter((d) => d && (d < addDays(period!.start, -7) || d > addDays(period!.end, 7))).length;
-  if (outside) warnings.push(`${outside} rows are dated outside the statement period ${period.start} to ${period.end}`);
+  const outside = dates.filter(
+    (d) => d && (d < addDays(period!.start, -7) || d > addDays(period!.end, 7)),
+  ).length;
+  if (outside)
+    warnings.push(`${outside} rows are dated outside the statement period ${period.start} to ${period.end}`);
 
   const rows = table.rows.filter((_, i) => keep[i]);
   const rowDates = dates.filter((_, i) => keep[i]) as string[];
-  const summary = findSummary(all.filter((l) => !table.used.has(l)), profile, period);
+  const summary = findSummary(
+    all.filter((l) => !table.used.has(l)),
+    profile,
+    period,
+  );
   const amounts = amountsOf(rows, profile, warnings) as number[];
   const openingCp = table.checkpoints.find((c) => c.kind === 'opening' && c.after === 0);
-  const openingPrinted = summary.opening ? signed(summary.opening.money) : openingCp ? signed(openingCp.balance) : null;
-  if (rows.some((r) => r.amount && r.amount.sign === 0 && !r.amount.mark)) directionFromBalances(rows, amounts, openingPrinted);
+  const openingPrinted = summary.opening
+    ? signed(summary.opening.money)
+    : openingCp
+      ? signed(openingCp.balance)
+      : null;
+  if (rows.some((r) => r.amount && r.amount.sign === 0 && !r.amount.mark))
+    directionFromBalances(rows, amounts, openingPrinted);
 
   // The chain.
-  const closingCp = [...table.checkpoints].reverse().find((c) => c.kind === 'closing' && c.after === rows.length);
-  const closingPrinted = summary.closing ?? (closingCp ? { money: closingCp.balance, page: closingCp.page } : undefined);
+  const closingCp = [...table.checkpoints]
+    .reverse()
+    .find((c) => c.kind === 'closing' && c.after === rows.length);
+  const closingPrinted =
+    summary.closing ?? (closingCp ? { money: closingCp.balance, page: closingCp.page } : undefined);
   const checkpoints = table.checkpoints
     .filter((c) => c !== closingCp || !!summary.closing)
     .filter((c) => !(c === openingCp && !summary.opening))
     .map((c) => ({ after: c.after, minor: signed(c.balance), page: c.page }));
   const totals = [
     ...(summary.in ? [{ kind: 'in' as const, minor: summary.in.money.minor, page: summary.in.page }] : []),
-    ...(summary.out ? [{ kind: 'out' as const, minor: summary.out.money.minor, page: summary.out.page }] : []),
+    ...(summary.out
+      ? [{ kind: 'out' as const, minor: summary.out.money.minor, page: summary.out.page }]
+      : []),
     ...table.totals,
   ];
   const chain = reconcileChain({
-    rows: rows.map((r, i) => ({ amount_minor: amounts[i]!, ...(r.balance ? { balance_minor: signed(r.balance) } : {}), page: r.page })),
-    opening: summary.opening ? { minor: signed(summary.opening.money), page: summary.opening.page } : openingCp ? { minor: signed(openingCp.balance), page: openingCp.page } : null,
+    rows: rows.map((r, i) => ({
+      amount_minor: amounts[i]!,
+      ...(r.balance ? { balance_minor: signed(r.balance) } : {}),
+      page: r.page,
+    })),
+    opening: summary.opening
+      ? { minor: signed(summary.opening.money), page: summary.opening.page }
+      : openingCp
+        ? { minor: signed(openingCp.balance), page: openingCp.page }
+        : null,
     closing: closingPrinted ? { minor: signed(closingPrinted.money), page: closingPrinted.page } : null,
     checkpoints,
     totals,
   });
   const rec = chain.reconciliation;
-  if (rec.opening_derived) warnings.push('no opening balance is printed: it was worked back from the first printed balance');
-  if (!closingPrinted) warnings.push('no closing balance is printed: the closing balance is the last running balance');
+  if (rec.opening_derived)
+    warnings.push('no opening balance is printed: it was worked back from the first printed balance');
+  if (!closingPrinted)
+    warnings.push('no closing balance is printed: the closing balance is the last running balance');
   if (!rec.ok) {
     const first = rec.breaks[0]!;
     warnings.push(
       `the statement does not reconcile: ${rec.breaks.length} place${rec.breaks.length === 1 ? '' : 's'} where a printed figure disagrees with opening balance + money in − money out (first: ${first.kind.replace('_', ' ')}${first.row !== null ? ` at row ${first.row}` : ''} on page ${first.page}, expected ${money(first.expected)}, printed ${money(first.printed)})`,
     );
   }
-  if (rec.balances_checked === 0 && rec.totals_checked === 0) warnings.push('the statement prints no balance or total to check the rows against');
+  if (rec.balances_checked === 0 && rec.totals_checked === 0)
+    warnings.push('the statement prints no balance or total to check the rows against');
 
   // Transactions in the one model.
   const account = findAccount(firstPages);
-  const accountId = opts.accountId ?? (account.sort_code && account.last4 ? `${account.sort_code} ${account.last4}` : DEFAULT_ACCOUNT_ID);
+  const accountId =
+    opts.accountId ??
+    (account.sort_code && account.last4 ? `${account.sort_code} ${account.last4}` : DEFAULT_ACCOUNT_ID);
   const currency = opts.currency ?? 'GBP';
   const perPage = new Map<number, number>();
   const transactions: Transaction[] = rows.map((r, i) => {

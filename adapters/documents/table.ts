@@ -6,7 +6,16 @@
  */
 import { COMMON_BALANCE_ROWS, COMMON_HEADERS, TABLE_SKIPS, TABLE_STOPS } from './banks/common.ts';
 import type { BankProfile, ColumnKind } from './banks/profile.ts';
-import { isMoneyMark, leadingDate, norm, parseMoney, type Line, type Money, type PrintedDate, type Word } from './text.ts';
+import {
+  isMoneyMark,
+  leadingDate,
+  norm,
+  parseMoney,
+  type Line,
+  type Money,
+  type PrintedDate,
+  type Word,
+} from './text.ts';
 
 export interface Label {
   kind: ColumnKind;
@@ -33,7 +42,8 @@ export interface Vocabulary {
 export function vocabulary(profile: BankProfile): Vocabulary {
   const phrases: Vocabulary['phrases'] = [];
   for (const [kind, list] of Object.entries(COMMON_HEADERS) as [ColumnKind, string[]][]) {
-    for (const p of [...list, ...(profile.headers?.[kind] ?? [])]) phrases.push({ kind, words: p.split(' ') });
+    for (const p of [...list, ...(profile.headers?.[kind] ?? [])])
+      phrases.push({ kind, words: p.split(' ') });
   }
   phrases.sort((a, b) => b.words.length - a.words.length);
   return { phrases };
@@ -41,16 +51,25 @@ export function vocabulary(profile: BankProfile): Vocabulary {
 
 /** Matches a header's words against the vocabulary, longest phrase first. */
 function matchLabels(words: Word[], vocab: Vocabulary): { labels: Label[]; unmatched: number } {
-  const toks = words.flatMap((w) => norm(w.s).split(' ').map((n) => ({ w, n }))).filter((t) => t.n !== '' && t.n !== '-' && t.n !== '/');
+  const toks = words
+    .flatMap((w) =>
+      norm(w.s)
+        .split(' ')
+        .map((n) => ({ w, n })),
+    )
+    .filter((t) => t.n !== '' && t.n !== '-' && t.n !== '/');
   const labels: Label[] = [];
   let unmatched = 0;
-  for (let i = 0; i < toks.length; ) {
+  for (let i = 0; i < toks.length;) {
     let hit: { kind: ColumnKind; k: number } | null = null;
     for (const p of vocab.phrases) {
       const k = p.words.length;
       if (i + k > toks.length) continue;
       // A token may hold two header words ("In(£)" is "in"; "Paid" "In" are two tokens).
-      const got = toks.slice(i, i + k).map((t) => t.n).join(' ');
+      const got = toks
+        .slice(i, i + k)
+        .map((t) => t.n)
+        .join(' ');
       if (got === p.words.join(' ')) {
         hit = { kind: p.kind, k };
         break;
@@ -58,7 +77,12 @@ function matchLabels(words: Word[], vocab: Vocabulary): { labels: Label[]; unmat
     }
     if (hit) {
       const ws = [...new Set(toks.slice(i, i + hit.k).map((t) => t.w))];
-      labels.push({ kind: hit.kind, x0: Math.min(...ws.map((w) => w.x0)), x1: Math.max(...ws.map((w) => w.x1)), text: ws.map((w) => w.s).join(' ') });
+      labels.push({
+        kind: hit.kind,
+        x0: Math.min(...ws.map((w) => w.x0)),
+        x1: Math.max(...ws.map((w) => w.x1)),
+        text: ws.map((w) => w.s).join(' '),
+      });
       i += hit.k;
     } else {
       unmatched++;
@@ -90,7 +114,10 @@ function stack(a: Line, b: Line): Word[] {
   const out = a.words.map((w) => ({ ...w }));
   for (const w of b.words) {
     const c = (w.x0 + w.x1) / 2;
-    const above = out.find((u) => (c >= u.x0 - 2 && c <= u.x1 + 2) || ((u.x0 + u.x1) / 2 >= w.x0 - 2 && (u.x0 + u.x1) / 2 <= w.x1 + 2));
+    const above = out.find(
+      (u) =>
+        (c >= u.x0 - 2 && c <= u.x1 + 2) || ((u.x0 + u.x1) / 2 >= w.x0 - 2 && (u.x0 + u.x1) / 2 <= w.x1 + 2),
+    );
     if (above) {
       above.s = `${above.s} ${w.s}`;
       above.x0 = Math.min(above.x0, w.x0);
@@ -115,7 +142,14 @@ export function findHeaders(lines: Line[], vocab: Vocabulary): Header[] {
       continue;
     }
     const next = lines[i + 1];
-    if (one.labels.length >= 1 && next && next.page === l.page && next.y - l.y < 1.8 * l.size && !hasMoney(next) && next.words.length <= 14) {
+    if (
+      one.labels.length >= 1 &&
+      next &&
+      next.page === l.page &&
+      next.y - l.y < 1.8 * l.size &&
+      !hasMoney(next) &&
+      next.words.length <= 14
+    ) {
       const two = matchLabels(stack(l, next), vocab);
       const h2 = asHeader(two.labels, two.unmatched);
       if (h2) {
@@ -162,7 +196,15 @@ export function columns(labels: Label[]): Columns {
   return { labels: sorted, money, text: sorted.filter((l) => !isMoneyKind(l.kind)) };
 }
 
-const emptyCells = (): Cells => ({ date: [], type: [], description: [], out: [], in: [], amount: [], balance: [] });
+const emptyCells = (): Cells => ({
+  date: [],
+  type: [],
+  description: [],
+  out: [],
+  in: [],
+  amount: [],
+  balance: [],
+});
 
 /** Puts each word of a line under its column. */
 export function cellsOf(line: Line, cols: Columns): Cells {
@@ -181,8 +223,10 @@ export function cellsOf(line: Line, cols: Columns): Cells {
     if (where.has(w) || !isMoneyMark(w.s)) continue;
     const prev = ws[i - 1];
     const next = ws[i + 1];
-    if (prev && where.has(prev) && w.x0 - prev.x1 < 1.2 * w.size && !/^[£(]$/.test(w.s)) where.set(w, where.get(prev)!);
-    else if (next && where.has(next) && next.x0 - w.x1 < 1.2 * w.size && /^[£\-(]$/.test(w.s)) where.set(w, where.get(next)!);
+    if (prev && where.has(prev) && w.x0 - prev.x1 < 1.2 * w.size && !/^[£(]$/.test(w.s))
+      where.set(w, where.get(prev)!);
+    else if (next && where.has(next) && next.x0 - w.x1 < 1.2 * w.size && /^[£\-(]$/.test(w.s))
+      where.set(w, where.get(next)!);
   }
   for (const w of ws) {
     const k = where.get(w);
@@ -199,7 +243,12 @@ export function cellsOf(line: Line, cols: Columns): Cells {
   return cells;
 }
 
-const joined = (ws: Word[]) => ws.map((w) => w.s).join(' ').replace(/\s+/g, ' ').trim();
+const joined = (ws: Word[]) =>
+  ws
+    .map((w) => w.s)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export function cellMoney(ws: Word[]): Money | null {
   if (!ws.length) return null;
@@ -248,7 +297,12 @@ export interface TableRead {
   headers: Header[];
 }
 
-type Kind = { row: 'balance'; which: 'opening' | 'closing' } | { row: 'total' } | { row: 'skip' } | { row: 'stop' } | { row: 'line' };
+type Kind =
+  | { row: 'balance'; which: 'opening' | 'closing' }
+  | { row: 'total' }
+  | { row: 'skip' }
+  | { row: 'stop' }
+  | { row: 'line' };
 
 function classify(text: string, cells: Cells, profile: BankProfile): Kind {
   if (TABLE_STOPS.some((r) => r.test(text))) return { row: 'stop' };
@@ -274,7 +328,11 @@ interface TableLine {
 }
 
 /** The lines of each table: from below its header to a stop, a big gap, the page's end or the next header. */
-function tableLines(pages: Line[][], headers: Header[], profile: BankProfile): { header: Header; cols: Columns; lines: TableLine[] }[] {
+function tableLines(
+  pages: Line[][],
+  headers: Header[],
+  profile: BankProfile,
+): { header: Header; cols: Columns; lines: TableLine[] }[] {
   const out: { header: Header; cols: Columns; lines: TableLine[] }[] = [];
   let lastCols: Columns | null = null;
   for (const lines of pages) {
@@ -292,13 +350,20 @@ function tableLines(pages: Line[][], headers: Header[], profile: BankProfile): {
       const cols: Columns = lastCols;
       const from = lines.findIndex((l) => {
         const c = cellsOf(l, cols);
-        return (c.out.length || c.in.length || c.amount.length || c.balance.length) && leadingDate(c.date.map((w) => w.s)) !== null;
+        return (
+          (c.out.length || c.in.length || c.amount.length || c.balance.length) &&
+          leadingDate(c.date.map((w) => w.s)) !== null
+        );
       });
-      if (from >= 0) starts.push({ header: { page, y: lines[from]!.y - 1, labels: cols.labels, lines: [] }, cols, from });
+      if (from >= 0)
+        starts.push({ header: { page, y: lines[from]!.y - 1, labels: cols.labels, lines: [] }, cols, from });
     }
     for (let s = 0; s < starts.length; s++) {
       const { header, cols, from } = starts[s]!;
-      const until = s + 1 < starts.length ? lines.indexOf(starts[s + 1]!.header.lines[0] ?? lines[lines.length - 1]!) : lines.length;
+      const until =
+        s + 1 < starts.length
+          ? lines.indexOf(starts[s + 1]!.header.lines[0] ?? lines[lines.length - 1]!)
+          : lines.length;
       const tl: TableLine[] = [];
       let prevY = header.y;
       let gapUnit = 0;
@@ -316,7 +381,8 @@ function tableLines(pages: Line[][], headers: Header[], profile: BankProfile): {
         const unit = gapUnit || 1.6 * line.size;
         if (gap > 3.2 * unit && !moved && !cells.balance.length && !dated) break;
         if (gap > 6 * unit && tl.length) break;
-        if (gap > 0 && (moved || dated)) gapUnit = gapUnit ? Math.min(gapUnit, Math.max(gap, line.size)) : Math.max(gap, line.size);
+        if (gap > 0 && (moved || dated))
+          gapUnit = gapUnit ? Math.min(gapUnit, Math.max(gap, line.size)) : Math.max(gap, line.size);
         prevY = line.y;
         tl.push({ line, cells, date: dated?.date ?? null, kind, moved });
       }
@@ -337,7 +403,9 @@ export function readTables(pages: Line[][], profile: BankProfile, vocab: Vocabul
   // line carries no amount (its narrative comes first), else `first`.
   let amountLine = profile.amountLine;
   if (!amountLine) {
-    const datedWithout = tables.some((t) => t.lines.some((l) => l.date && !l.moved && l.kind.row === 'line' && !l.cells.balance.length));
+    const datedWithout = tables.some((t) =>
+      t.lines.some((l) => l.date && !l.moved && l.kind.row === 'line' && !l.cells.balance.length),
+    );
     amountLine = datedWithout ? 'last' : 'first';
   }
   const rows: RawRow[] = [];
@@ -345,7 +413,13 @@ export function readTables(pages: Line[][], profile: BankProfile, vocab: Vocabul
   const totals: PrintedTotal[] = [];
   for (const t of tables) {
     let current: RawRow | null = null;
-    let pending: { date: PrintedDate | null; type: string[]; lines: string[]; page: number; y: number } | null = null;
+    let pending: {
+      date: PrintedDate | null;
+      type: string[];
+      lines: string[];
+      page: number;
+      y: number;
+    } | null = null;
     for (const tl of t.lines) {
       used.add(tl.line);
       const { cells } = tl;
@@ -384,7 +458,9 @@ export function readTables(pages: Line[][], profile: BankProfile, vocab: Vocabul
           balance: cellMoney(cells.balance),
           fonts: {},
         };
-        for (const k of ['out', 'in', 'amount', 'balance'] as const) if (cells[k].length) row.fonts[k] = cells[k].find((w) => parseMoney(w.s))?.font ?? cells[k][0]!.font;
+        for (const k of ['out', 'in', 'amount', 'balance'] as const)
+          if (cells[k].length)
+            row.fonts[k] = cells[k].find((w) => parseMoney(w.s))?.font ?? cells[k][0]!.font;
         rows.push(row);
         current = row;
         pending = null;
@@ -408,7 +484,13 @@ export function readTables(pages: Line[][], profile: BankProfile, vocab: Vocabul
       }
       // amountLine === 'first': a dated line without an amount opens a transaction whose amounts follow.
       if (tl.date) {
-        pending = { date: tl.date, type: type ? [type] : [], lines: text ? [text] : [], page: tl.line.page, y: tl.line.y };
+        pending = {
+          date: tl.date,
+          type: type ? [type] : [],
+          lines: text ? [text] : [],
+          page: tl.line.page,
+          y: tl.line.y,
+        };
         current = null;
         continue;
       }

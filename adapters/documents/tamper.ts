@@ -14,22 +14,62 @@ import type { TamperSignal } from './types.ts';
  * systems banks print statements with. Public product names.
  */
 const EDITORS: RegExp[] = [
-  /photoshop/i, /illustrator/i, /acrobat (pro|standard)|adobe acrobat(?! distiller)(?! pdf library)/i, /pdf-?xchange/i, /foxit (phantom|editor|pdf editor)/i,
-  /nitro/i, /sejda/i, /smallpdf/i, /ilovepdf/i, /pdfescape/i, /pdffiller/i, /pdfelement|wondershare/i, /able2extract/i,
-  /soda pdf/i, /pdf candy/i, /dochub/i, /pdf24/i, /inkscape/i, /gimp/i, /canva/i, /microsoft.{0,10}word/i, /libreoffice|openoffice/i,
-  /\bpages\b.*mac|macos.*quartz/i, /pdf editor/i, /master pdf/i, /pdfsam/i, /qoppa/i, /icecream pdf/i, /preview/i,
+  /photoshop/i,
+  /illustrator/i,
+  /acrobat (pro|standard)|adobe acrobat(?! distiller)(?! pdf library)/i,
+  /pdf-?xchange/i,
+  /foxit (phantom|editor|pdf editor)/i,
+  /nitro/i,
+  /sejda/i,
+  /smallpdf/i,
+  /ilovepdf/i,
+  /pdfescape/i,
+  /pdffiller/i,
+  /pdfelement|wondershare/i,
+  /able2extract/i,
+  /soda pdf/i,
+  /pdf candy/i,
+  /dochub/i,
+  /pdf24/i,
+  /inkscape/i,
+  /gimp/i,
+  /canva/i,
+  /microsoft.{0,10}word/i,
+  /libreoffice|openoffice/i,
+  /\bpages\b.*mac|macos.*quartz/i,
+  /pdf editor/i,
+  /master pdf/i,
+  /pdfsam/i,
+  /qoppa/i,
+  /icecream pdf/i,
+  /preview/i,
 ];
 
 export function metadataSignals(doc: PdfText): TamperSignal[] {
   const out: TamperSignal[] = [];
-  for (const [field, value] of [['producer', doc.info.producer], ['creator', doc.info.creator]] as const) {
-    if (value && EDITORS.some((r) => r.test(value))) out.push({ code: 'editor_metadata', detail: `the PDF's ${field} is "${value.slice(0, 80)}", an editor or converter rather than a bank's statement system` });
+  for (const [field, value] of [
+    ['producer', doc.info.producer],
+    ['creator', doc.info.creator],
+  ] as const) {
+    if (value && EDITORS.some((r) => r.test(value)))
+      out.push({
+        code: 'editor_metadata',
+        detail: `the PDF's ${field} is "${value.slice(0, 80)}", an editor or converter rather than a bank's statement system`,
+      });
   }
   if (doc.info.created && doc.info.modified) {
     const dt = Date.parse(doc.info.modified) - Date.parse(doc.info.created);
-    if (dt > 60_000) out.push({ code: 'modified_after_creation', detail: `the PDF was modified ${Math.round(dt / 60_000)} minutes after it was created (${doc.info.created} → ${doc.info.modified})` });
+    if (dt > 60_000)
+      out.push({
+        code: 'modified_after_creation',
+        detail: `the PDF was modified ${Math.round(dt / 60_000)} minutes after it was created (${doc.info.created} → ${doc.info.modified})`,
+      });
   }
-  if (doc.revisions > 1) out.push({ code: 'incremental_update', detail: `the file was saved ${doc.revisions} times (incremental updates append changes to a finished PDF)` });
+  if (doc.revisions > 1)
+    out.push({
+      code: 'incremental_update',
+      detail: `the file was saved ${doc.revisions} times (incremental updates append changes to a finished PDF)`,
+    });
   return out;
 }
 
@@ -60,7 +100,12 @@ export function fontSignals(rows: RawRow[], index: (r: RawRow) => number): Tampe
     const odd = cells.filter((c) => c.font !== major);
     if (odd.length && odd.length <= Math.max(1, Math.floor(cells.length / 5))) {
       const rowsHit = [...new Set(odd.map((c) => index(c.row)))].sort((a, b) => a - b);
-      out.push({ code: 'font_change_in_column', detail: `${odd.length} of ${cells.length} amounts on page ${page} are in a different font from the rest`, rows: rowsHit, page });
+      out.push({
+        code: 'font_change_in_column',
+        detail: `${odd.length} of ${cells.length} amounts on page ${page} are in a different font from the rest`,
+        rows: rowsHit,
+        page,
+      });
     }
   }
   return out;
@@ -78,11 +123,17 @@ export function overlapSignals(lines: Line[]): TamperSignal[] {
         if (b.x0 >= a.x1) break;
         const overlap = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
         const narrower = Math.min(a.x1 - a.x0, b.x1 - b.x0);
-        if (narrower > 0 && overlap > 0.5 * narrower && a.s !== b.s) pages.set(l.page, (pages.get(l.page) ?? 0) + 1);
+        if (narrower > 0 && overlap > 0.5 * narrower && a.s !== b.s)
+          pages.set(l.page, (pages.get(l.page) ?? 0) + 1);
       }
     }
   }
-  for (const [page, n] of pages) out.push({ code: 'overlapping_text', detail: `${n} place${n === 1 ? '' : 's'} on page ${page} where text is drawn over other text`, page });
+  for (const [page, n] of pages)
+    out.push({
+      code: 'overlapping_text',
+      detail: `${n} place${n === 1 ? '' : 's'} on page ${page} where text is drawn over other text`,
+      page,
+    });
   return out;
 }
 

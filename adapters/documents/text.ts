@@ -35,7 +35,15 @@ function itemWords(it: TextItem, page: number): Word[] {
   const per = n ? it.width / n : 0;
   for (const m of it.str.matchAll(/\S+/g)) {
     const i = m.index ?? 0;
-    out.push({ s: m[0], x0: it.x + i * per, x1: it.x + (i + m[0].length) * per, y: it.y, size: it.size, font: it.font, page });
+    out.push({
+      s: m[0],
+      x0: it.x + i * per,
+      x1: it.x + (i + m[0].length) * per,
+      y: it.y,
+      size: it.size,
+      font: it.font,
+      page,
+    });
   }
   return out;
 }
@@ -58,12 +66,24 @@ export function pageLines(p: PageText): Line[] {
       // Touching, not overlapping: text drawn over other text stays two words (tamper.ts looks for it).
       // (Kerning can make touching glyphs overlap a little: up to a quarter of the font size, and
       // only when the new glyph starts past the middle of the previous word.)
-      if (last && gap > -0.25 * w.size && gap < 0.15 * w.size && w.x0 > (last.x0 + last.x1) / 2 && last.font === w.font) {
+      if (
+        last &&
+        gap > -0.25 * w.size &&
+        gap < 0.15 * w.size &&
+        w.x0 > (last.x0 + last.x1) / 2 &&
+        last.font === w.font
+      ) {
         merged[merged.length - 1] = { ...last, s: last.s + w.s, x1: Math.max(last.x1, w.x1) };
       } else merged.push(w);
     }
     const ys = merged.map((w) => w.y).sort((a, b) => a - b);
-    lines.push({ page: p.number, y: ys[Math.floor(ys.length / 2)]!, size: Math.max(...merged.map((w) => w.size)), words: merged, text: merged.map((w) => w.s).join(' ') });
+    lines.push({
+      page: p.number,
+      y: ys[Math.floor(ys.length / 2)]!,
+      size: Math.max(...merged.map((w) => w.size)),
+      words: merged,
+      text: merged.map((w) => w.s).join(' '),
+    });
     cur = [];
   };
   for (const w of words) {
@@ -127,11 +147,33 @@ export const isMoneyMark = (s: string): boolean => /^(CR|DR|OD|C|D|-|£|\(|\))$/
 // Dates
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
-  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11,
-  november: 11, dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
-const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTH =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 
 /** A date as printed: day, month and the year when printed (UK order; two-digit years are 20xx). */
 export interface PrintedDate {
@@ -144,14 +186,20 @@ const DATE_PATTERNS: { re: RegExp; get: (m: RegExpExecArray) => PrintedDate }[] 
   // 2026-05-01
   { re: /^(\d{4})-(\d{2})-(\d{2})$/, get: (m) => ({ y: +m[1]!, m: +m[2]!, d: +m[3]! }) },
   // 01/05/2026, 01-05-26, 01.05.2026, 1/5
-  { re: /^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$/, get: (m) => ({ d: +m[1]!, m: +m[2]!, y: m[3] ? year(m[3]) : null }) },
+  {
+    re: /^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$/,
+    get: (m) => ({ d: +m[1]!, m: +m[2]!, y: m[3] ? year(m[3]) : null }),
+  },
   // 01 May 2026, 1st May, 01-May-26, 01MAY26, 1 May '26
   {
     re: new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?[\\s.-]*${MONTH}\\.?(?:[\\s.,-]*'?(\\d{4}|\\d{2}))?$`, 'i'),
     get: (m) => ({ d: +m[1]!, m: MONTHS[m[2]!.toLowerCase()]!, y: m[3] ? year(m[3]) : null }),
   },
   // May 1, 2026 (rare in the UK, but some exports)
-  { re: new RegExp(`^${MONTH}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?(?:\\s+(\\d{4}))?$`, 'i'), get: (m) => ({ m: MONTHS[m[1]!.toLowerCase()]!, d: +m[2]!, y: m[3] ? +m[3] : null }) },
+  {
+    re: new RegExp(`^${MONTH}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?(?:\\s+(\\d{4}))?$`, 'i'),
+    get: (m) => ({ m: MONTHS[m[1]!.toLowerCase()]!, d: +m[2]!, y: m[3] ? +m[3] : null }),
+  },
 ];
 
 function year(s: string): number {
@@ -191,7 +239,11 @@ export function leadingDate(words: string[]): { date: PrintedDate; used: number 
  * week's slack either side, for rows booked around the period's edges), else the year nearest the period.
  * A December row on a December–January statement is the earlier year; a January row the later.
  */
-export function inferYear(d: PrintedDate, period: { start: string; end: string } | null, previous: string | null): string | null {
+export function inferYear(
+  d: PrintedDate,
+  period: { start: string; end: string } | null,
+  previous: string | null,
+): string | null {
   if (d.y !== null) return isoDate(fromYmd(d.y, d.m, d.d));
   const anchor = period ?? (previous ? { start: previous, end: previous } : null);
   if (!anchor) return null;
@@ -208,4 +260,5 @@ export function inferYear(d: PrintedDate, period: { start: string; end: string }
   return best ? isoDate(best.day) : null;
 }
 
-export const toIso = (d: PrintedDate): string | null => (d.y === null ? null : isoDate(fromYmd(d.y, d.m, d.d)));
+export const toIso = (d: PrintedDate): string | null =>
+  d.y === null ? null : isoDate(fromYmd(d.y, d.m, d.d));

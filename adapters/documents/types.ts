@@ -129,7 +129,12 @@ export interface StatementRead {
   pages: number;
   /** The PDF's SHA-256 (hex): the same file read twice is the same document. */
   document_sha256: string;
-  metadata: { producer: string | null; creator: string | null; created: string | null; modified: string | null };
+  metadata: {
+    producer: string | null;
+    creator: string | null;
+    created: string | null;
+    modified: string | null;
+  };
 }
 
 export type StatementResult = StatementRead | DocumentFailure;

@@ -17,7 +17,8 @@ else {
   reader = await import('./read.ts');
 }
 const run = async ({ kind, pdf, options }) => {
-  const result = kind === 'payslip' ? await reader.readPayslip(pdf, options) : await reader.readStatement(pdf, options);
+  const result =
+    kind === 'payslip' ? await reader.readPayslip(pdf, options) : await reader.readStatement(pdf, options);
   parentPort.postMessage({ result });
 };
 if (workerData?.job) {
@@ -40,12 +41,24 @@ function warmUpPdf() {
   const money = (p) => `${Math.floor(p / 100)}.${String(p % 100).padStart(2, '0')}`;
   let balance = 500_000;
   const page = (n) => {
-    const parts = [at(40, 760, 'Statement 01 May 2026 to 31 May 2026'), at(40, 700, 'Date'), at(100, 700, 'Description'), at(360, 700, 'Paid out'), at(430, 700, 'Paid in'), at(500, 700, 'Balance')];
+    const parts = [
+      at(40, 760, 'Statement 01 May 2026 to 31 May 2026'),
+      at(40, 700, 'Date'),
+      at(100, 700, 'Description'),
+      at(360, 700, 'Paid out'),
+      at(430, 700, 'Paid in'),
+      at(500, 700, 'Balance'),
+    ];
     for (let i = 0; i < 50; i++) {
       const amount = 100 + ((i * 7919 + n * 31) % 9000);
       balance -= amount;
       const y = 686 - i * 12;
-      parts.push(at(40, y, `${String(1 + Math.floor(i / 2) % 28).padStart(2, '0')} May`), at(100, y, `CARD PAYMENT TO SHOP ${i} ON ${1 + (i % 28)} MAY`), at(370, y, money(amount)), at(500, y, money(balance)));
+      parts.push(
+        at(40, y, `${String(1 + (Math.floor(i / 2) % 28)).padStart(2, '0')} May`),
+        at(100, y, `CARD PAYMENT TO SHOP ${i} ON ${1 + (i % 28)} MAY`),
+        at(370, y, money(amount)),
+        at(500, y, money(balance)),
+      );
     }
     return `BT /F1 9 Tf ${parts.join(' ')} ET`;
   };

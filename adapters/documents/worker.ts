@@ -35,9 +35,18 @@ interface Job {
   options: ReadOptions;
 }
 
-const failure = (reason: DocumentFailure['reason'], detail: string): DocumentFailure => ({ ok: false, reason, detail });
+const failure = (reason: DocumentFailure['reason'], detail: string): DocumentFailure => ({
+  ok: false,
+  reason,
+  detail,
+});
 
-const DEFAULTS = { timeoutMs: 20_000, maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, startTimeoutMs: 60_000 };
+const DEFAULTS = {
+  timeoutMs: 20_000,
+  maxOldGenerationSizeMb: 256,
+  maxYoungGenerationSizeMb: 32,
+  startTimeoutMs: 60_000,
+};
 
 /** A started worker: `ready` settles when its code is loaded (or with the failure that stopped it). */
 class Reader {
@@ -56,7 +65,11 @@ class Reader {
       // The entry loads what it needs itself; the parent's loaders (tsx) would only slow pdf.js down.
       execArgv: [],
       workerData: job ? { job } : {},
-      resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: limits.maxYoungGenerationSizeMb, stackSizeMb: 4 },
+      resourceLimits: {
+        maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb,
+        maxYoungGenerationSizeMb: limits.maxYoungGenerationSizeMb,
+        stackSizeMb: 4,
+      },
       stdout: false,
       stderr: false,
     });
@@ -65,7 +78,10 @@ class Reader {
     this.finished = new Promise<Result>((resolve) => (this.result = resolve));
     let readyResolve!: (f: DocumentFailure | null) => void;
     this.ready = new Promise((r) => (readyResolve = r));
-    this.timer = setTimeout(() => this.finish(failure('timeout', `the reader did not start within ${limits.startTimeoutMs} ms`)), limits.startTimeoutMs);
+    this.timer = setTimeout(
+      () => this.finish(failure('timeout', `the reader did not start within ${limits.startTimeoutMs} ms`)),
+      limits.startTimeoutMs,
+    );
     void this.finished.then((r) => readyResolve(r.ok ? null : (r as DocumentFailure)));
     this.worker.on('message', (m: { ready?: boolean; result?: Result }) => {
       if (m.ready) {
@@ -75,14 +91,32 @@ class Reader {
       } else if (m.result) this.finish(m.result);
     });
     this.worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') this.finish(failure('out_of_memory', `reading needed more than the ${limits.maxOldGenerationSizeMb} MB allowed; the document may be hostile or damaged`));
-      else this.finish(failure('worker_failed', `the reader failed: ${(e.message ?? String(e)).slice(0, 200)}`));
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        this.finish(
+          failure(
+            'out_of_memory',
+            `reading needed more than the ${limits.maxOldGenerationSizeMb} MB allowed; the document may be hostile or damaged`,
+          ),
+        );
+      else
+        this.finish(failure('worker_failed', `the reader failed: ${(e.message ?? String(e)).slice(0, 200)}`));
     });
-    this.worker.on('exit', (code) => this.finish(failure('worker_failed', `the reader stopped (exit code ${code}) without an answer`)));
+    this.worker.on('exit', (code) =>
+      this.finish(failure('worker_failed', `the reader stopped (exit code ${code}) without an answer`)),
+    );
   }
 
   private deadline(): void {
-    this.timer = setTimeout(() => this.finish(failure('timeout', `reading took longer than ${this.limits.timeoutMs} ms; the document may be hostile or damaged`)), this.limits.timeoutMs);
+    this.timer = setTimeout(
+      () =>
+        this.finish(
+          failure(
+            'timeout',
+            `reading took longer than ${this.limits.timeoutMs} ms; the document may be hostile or damaged`,
+          ),
+        ),
+      this.limits.timeoutMs,
+    );
   }
 
   /** Gives a ready worker its document. */
@@ -110,13 +144,23 @@ const limitsOf = (o: WorkerLimits): Required<WorkerLimits> => ({
 });
 
 const split = (opts: WorkerReadOptions) => {
-  const { timeoutMs, maxOldGenerationSizeMb, maxYoungGenerationSizeMb, startTimeoutMs, kind = 'statement', ...options } = opts;
+  const {
+    timeoutMs,
+    maxOldGenerationSizeMb,
+    maxYoungGenerationSizeMb,
+    startTimeoutMs,
+    kind = 'statement',
+    ...options
+  } = opts;
   void [timeoutMs, maxOldGenerationSizeMb, maxYoungGenerationSizeMb, startTimeoutMs];
   return { kind, options };
 };
 
 /** Reads one document in a new worker thread with the limits given. */
-export function readInWorker(pdf: Uint8Array, opts: WorkerReadOptions & { kind: 'payslip' }): Promise<PayslipResult>;
+export function readInWorker(
+  pdf: Uint8Array,
+  opts: WorkerReadOptions & { kind: 'payslip' },
+): Promise<PayslipResult>;
 export function readInWorker(pdf: Uint8Array, opts?: WorkerReadOptions): Promise<StatementResult>;
 export function readInWorker(pdf: Uint8Array, opts: WorkerReadOptions = {}): Promise<Result> {
   const { kind, options } = split(opts);
@@ -138,7 +182,10 @@ export class DocumentWorkers {
     for (let i = 0; i < (opts.spares ?? 1); i++) this.spares.push(new Reader(this.limits));
   }
 
-  read(pdf: Uint8Array, opts: Omit<WorkerReadOptions, keyof WorkerLimits> & { kind: 'payslip' }): Promise<PayslipResult>;
+  read(
+    pdf: Uint8Array,
+    opts: Omit<WorkerReadOptions, keyof WorkerLimits> & { kind: 'payslip' },
+  ): Promise<PayslipResult>;
   read(pdf: Uint8Array, opts?: Omit<WorkerReadOptions, keyof WorkerLimits>): Promise<StatementResult>;
   async read(pdf: Uint8Array, opts: Omit<WorkerReadOptions, keyof WorkerLimits> = {}): Promise<Result> {
     if (this.closed) return failure('worker_failed', 'the document workers are closed');

@@ -9,7 +9,13 @@
 import { z } from 'zod';
 import { toMinor } from '../../src/model/money.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
-import { LegacyTransactionFields, legacyDate, legacyDates, legacyNarrative, legacyToMinor } from '../legacy-provider.ts';
+import {
+  LegacyTransactionFields,
+  legacyDate,
+  legacyDates,
+  legacyNarrative,
+  legacyToMinor,
+} from '../legacy-provider.ts';
 import { MAX_TRANSACTIONS, accountsSource, checkAccountTransactions, currencyCode, opt } from '../schema.ts';
 import type { MappingSource } from '../source.ts';
 import { hintForLabel, normaliseLabel } from './labels.ts';
@@ -81,13 +87,26 @@ export const labelledTransactions: MappingSource<LabelledTransactionsInput> = {
     });
     const warnings: string[] = [];
     if (unmapped.size) {
-      const list = [...unmapped].sort((x, y) => y[1] - x[1]).slice(0, 20).map(([l, n]) => `${l} (${n})`);
-      warnings.push(`${[...unmapped.values()].reduce((s, n) => s + n, 0)} transactions carry labels with no mapping, categorised by merchant intelligence instead: ${list.join(', ')}`);
+      const list = [...unmapped]
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 20)
+        .map(([l, n]) => `${l} (${n})`);
+      warnings.push(
+        `${[...unmapped.values()].reduce((s, n) => s + n, 0)} transactions carry labels with no mapping, categorised by merchant intelligence instead: ${list.join(', ')}`,
+      );
     }
-    if (duplicates) warnings.push(`${duplicates} transactions repeated an id already seen in the same account and were counted once`);
+    if (duplicates)
+      warnings.push(
+        `${duplicates} transactions repeated an id already seen in the same account and were counted once`,
+      );
     return {
       transactions: out,
-      metadata: { accounts, time_zone: input.time_zone, labels: { mapped, unmapped: [...unmapped.values()].reduce((s, n) => s + n, 0) }, duplicates },
+      metadata: {
+        accounts,
+        time_zone: input.time_zone,
+        labels: { mapped, unmapped: [...unmapped.values()].reduce((s, n) => s + n, 0) },
+        duplicates,
+      },
       warnings,
     };
   },

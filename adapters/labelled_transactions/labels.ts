@@ -117,7 +117,10 @@ export const LABEL_TO_PFC: Readonly<Record<string, string>> = {
 };
 
 export function normaliseLabel(label: string): string {
-  return label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 /** The PFC hint for a provider label, or undefined when the label is not in the table. */

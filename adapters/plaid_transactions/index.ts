@@ -35,7 +35,13 @@ const PlaidTransaction = z.object({
   name: opt(z.string().max(1000)),
   merchant_name: opt(z.string().max(500)),
   original_description: opt(z.string().max(1000)),
-  personal_finance_category: opt(z.object({ primary: z.string().max(100), detailed: opt(z.string().max(100)), confidence_level: opt(z.string().max(50)) })),
+  personal_finance_category: opt(
+    z.object({
+      primary: z.string().max(100),
+      detailed: opt(z.string().max(100)),
+      confidence_level: opt(z.string().max(50)),
+    }),
+  ),
   pending: z.boolean({ error: 'is required (true or false)' }),
 });
 
@@ -67,13 +73,26 @@ export const PlaidTransactionsSchema = z
     transactions: list(PlaidTransaction),
     added: list(PlaidTransaction),
     modified: list(PlaidTransaction),
-    removed: list(z.object({ transaction_id: z.string().min(1).max(200), account_id: opt(z.string().max(200)) })),
+    removed: list(
+      z.object({ transaction_id: z.string().min(1).max(200), account_id: opt(z.string().max(200)) }),
+    ),
   })
   .superRefine((s, ctx) => {
-    if (!s.transactions && !s.added && !s.modified) ctx.addIssue({ code: 'custom', path: ['transactions'], message: 'is required: send the body of /transactions/get (transactions) or /transactions/sync (added, modified, removed)' });
+    if (!s.transactions && !s.added && !s.modified)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transactions'],
+        message:
+          'is required: send the body of /transactions/get (transactions) or /transactions/sync (added, modified, removed)',
+      });
     for (const field of ['transactions', 'added', 'modified'] as const) {
       s[field]?.forEach((t, i) => {
-        if (!t.iso_currency_code && !t.unofficial_currency_code) ctx.addIssue({ code: 'custom', path: [field, i, 'iso_currency_code'], message: 'is required (or unofficial_currency_code)' });
+        if (!t.iso_currency_code && !t.unofficial_currency_code)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field, i, 'iso_currency_code'],
+            message: 'is required (or unofficial_currency_code)',
+          });
       });
     }
   });
@@ -82,9 +101,29 @@ export type PlaidTransactionsInput = z.output<typeof PlaidTransactionsSchema>;
 type PlaidTx = z.output<typeof PlaidTransaction>;
 type PlaidAccountInput = z.output<typeof PlaidAccount>;
 
-const PLAID_SAVINGS_SUBTYPES: ReadonlySet<string> = new Set(['savings', 'money market', 'cd', 'hsa', 'cash isa', 'isa', 'health reimbursement arrangement']);
-const PLAID_CURRENT_SUBTYPES: ReadonlySet<string> = new Set(['checking', 'current', 'paypal', 'prepaid', 'cash management', 'ebt']);
-const PLAID_OTHER_TYPES: Record<string, AccountType> = { credit: 'credit_card', loan: 'loan', investment: 'investment', brokerage: 'investment' };
+const PLAID_SAVINGS_SUBTYPES: ReadonlySet<string> = new Set([
+  'savings',
+  'money market',
+  'cd',
+  'hsa',
+  'cash isa',
+  'isa',
+  'health reimbursement arrangement',
+]);
+const PLAID_CURRENT_SUBTYPES: ReadonlySet<string> = new Set([
+  'checking',
+  'current',
+  'paypal',
+  'prepaid',
+  'cash management',
+  'ebt',
+]);
+const PLAID_OTHER_TYPES: Record<string, AccountType> = {
+  credit: 'credit_card',
+  loan: 'loan',
+  investment: 'investment',
+  brokerage: 'investment',
+};
 
 /** What a Plaid account says about itself (Plaid's account type schema), or undefined when it says nothing. */
 export function plaidAccountFacts(a: PlaidAccountInput): AccountFacts | undefined {
@@ -97,7 +136,9 @@ export function plaidAccountFacts(a: PlaidAccountInput): AccountFacts | undefine
   else if (subtype && PLAID_CURRENT_SUBTYPES.has(subtype)) t = 'current';
   else if (type === 'other') t = 'other';
   if (!t) return undefined;
-  const stated = [a.type, a.subtype, a.holder_category ? `holder_category ${a.holder_category}` : undefined].filter(Boolean).join(' / ');
+  const stated = [a.type, a.subtype, a.holder_category ? `holder_category ${a.holder_category}` : undefined]
+    .filter(Boolean)
+    .join(' / ');
   return { account_id: a.account_id, type: t, stated };
 }
 
@@ -145,10 +186,19 @@ export const plaidTransactions: MappingSource<PlaidTransactionsInput> = {
       if (pfc) tx.category_hint = pfc.detailed ?? pfc.primary;
       out.push(tx);
     }
-    if (out.length === 0) throw new SourceInputError(pending ? `all ${pending} transactions are pending; assess once they have posted` : 'the response holds no transactions');
-    if (out.length > MAX_TRANSACTIONS) throw new SourceInputError(`the response holds ${out.length} posted transactions; at most 10,000 in one assessment`);
+    if (out.length === 0)
+      throw new SourceInputError(
+        pending
+          ? `all ${pending} transactions are pending; assess once they have posted`
+          : 'the response holds no transactions',
+      );
+    if (out.length > MAX_TRANSACTIONS)
+      throw new SourceInputError(
+        `the response holds ${out.length} posted transactions; at most 10,000 in one assessment`,
+      );
     const warnings: string[] = [];
-    if (pending) warnings.push(`${pending} pending transactions were left out; only posted transactions are assessed`);
+    if (pending)
+      warnings.push(`${pending} pending transactions were left out; only posted transactions are assessed`);
     const accounts = (input.accounts ?? []).map((a) => ({
       account_id: a.account_id,
       name: a.name ?? null,
@@ -158,7 +208,14 @@ export const plaidTransactions: MappingSource<PlaidTransactionsInput> = {
       holder_category: a.holder_category ?? null,
       balances: a.balances ?? null,
     }));
-    const facts = (input.accounts ?? []).map(plaidAccountFacts).filter((f): f is AccountFacts => f !== undefined);
-    return { transactions: out, metadata: { accounts, counts: { posted: out.length, pending_excluded: pending, modified, removed } }, warnings, accounts: facts };
+    const facts = (input.accounts ?? [])
+      .map(plaidAccountFacts)
+      .filter((f): f is AccountFacts => f !== undefined);
+    return {
+      transactions: out,
+      metadata: { accounts, counts: { posted: out.length, pending_excluded: pending, modified, removed } },
+      warnings,
+      accounts: facts,
+    };
   },
 };

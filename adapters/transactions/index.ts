@@ -33,7 +33,12 @@ const isMoney = (v: unknown, r: { min: number; max: number }): v is number =>
   typeof v === 'number' && v >= r.min && v <= r.max && hasAtMostTwoDecimals(v);
 
 /** An optional field as TransactionSchema gives it: `null` is absent, present keys stay present. */
-function optional<T>(o: Record<string, unknown>, key: string, out: Record<string, unknown>, check: (v: unknown) => T | undefined): boolean {
+function optional<T>(
+  o: Record<string, unknown>,
+  key: string,
+  out: Record<string, unknown>,
+  check: (v: unknown) => T | undefined,
+): boolean {
   if (!(key in o)) return true;
   const v = o[key];
   if (v === null || v === undefined) {
@@ -64,7 +69,13 @@ export function quickTransaction(v: unknown): TransactionInput | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
   const { date, amount } = o;
-  if (typeof date !== 'string' || !isRealIsoDate(date) || !isMoney(amount, AMOUNT) || typeof o.merchant_name !== 'string') return undefined;
+  if (
+    typeof date !== 'string' ||
+    !isRealIsoDate(date) ||
+    !isMoney(amount, AMOUNT) ||
+    typeof o.merchant_name !== 'string'
+  )
+    return undefined;
   const merchant_name = o.merchant_name.trim();
   if (merchant_name.length < 1 || merchant_name.length > 500) return undefined;
   const out: Record<string, unknown> = { date, amount, merchant_name };
@@ -95,7 +106,13 @@ export const TransactionsSchema = z
       }
       const r = TransactionSchema.safeParse(items[i]);
       if (r.success) out[i] = r.data;
-      else for (const issue of r.error.issues) ctx.issues.push({ ...issue, path: [i, ...issue.path], input: items[i] } as (typeof ctx.issues)[number]);
+      else
+        for (const issue of r.error.issues)
+          ctx.issues.push({
+            ...issue,
+            path: [i, ...issue.path],
+            input: items[i],
+          } as (typeof ctx.issues)[number]);
     }
     return out;
   });
@@ -103,7 +120,8 @@ export const TransactionsSchema = z
 export type TransactionsInput = z.output<typeof TransactionsSchema>;
 
 /** Raw transactions onto the model; those that state no currency are in `currency` (the request's). */
-export const mapTransactions = (input: TransactionsInput, currency: string): Transaction[] => input.map((t) => fromVeqtrx(t, 'transactions', currency));
+export const mapTransactions = (input: TransactionsInput, currency: string): Transaction[] =>
+  input.map((t) => fromVeqtrx(t, 'transactions', currency));
 
 export const transactions: MappingSource<TransactionsInput> = {
   id: 'transactions',

@@ -26,7 +26,10 @@ export interface ValidifiCredentials {
   base_url: string;
 }
 
-export const VALIDIFI_ENVIRONMENTS = { sandbox: 'https://sandbox.ribbit.ai', production: 'https://prod.ribbit.ai' } as const;
+export const VALIDIFI_ENVIRONMENTS = {
+  sandbox: 'https://sandbox.ribbit.ai',
+  production: 'https://prod.ribbit.ai',
+} as const;
 
 /** A token is used until this long before its `expiresOn`. */
 export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
@@ -73,7 +76,9 @@ export class ValidifiClient {
       // Responses are parsed by the callers (a malformed body is a 502, not an exception here).
       transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
     });
-    const key = createHash('sha256').update(`${this.http.defaults.baseURL}\u0000${creds.client_id}\u0000${creds.client_secret}`).digest('hex');
+    const key = createHash('sha256')
+      .update(`${this.http.defaults.baseURL}\u0000${creds.client_id}\u0000${creds.client_secret}`)
+      .digest('hex');
     let slot = tokenSlots.get(key);
     if (!slot) {
       slot = {};
@@ -96,18 +101,37 @@ export class ValidifiClient {
   }
 
   private async fetchToken(): Promise<CachedToken> {
-    const res = await this.request('the token', { method: 'POST', url: '/v4/token', data: { clientId: this.creds.client_id, clientSecret: this.creds.client_secret, grantType: 'client_credentials' } });
+    const res = await this.request('the token', {
+      method: 'POST',
+      url: '/v4/token',
+      data: {
+        clientId: this.creds.client_id,
+        clientSecret: this.creds.client_secret,
+        grantType: 'client_credentials',
+      },
+    });
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       // ValidiFI's production API also refuses callers whose IP address it has not allow-listed, and
       // says so no differently: name both causes, so that nobody rotates good credentials for nothing.
-      const ip = res.status === 400 ? '' : `, or refused this gateway's IP address (production allows only the IP addresses ValidiFI has on its allow-list for the partner: ask ValidiFI to add the gateway's outbound address)`;
-      throw new SourceError(502, `${PROVIDER} refused this partner's client credentials (HTTP ${res.status})${ip}; if the credentials are wrong, an administrator must store valid ones (PUT /api/admin/partners/{id}/providers/validifi)`, 'validifi_credentials_refused');
+      const ip =
+        res.status === 400
+          ? ''
+          : `, or refused this gateway's IP address (production allows only the IP addresses ValidiFI has on its allow-list for the partner: ask ValidiFI to add the gateway's outbound address)`;
+      throw new SourceError(
+        502,
+        `${PROVIDER} refused this partner's client credentials (HTTP ${res.status})${ip}; if the credentials are wrong, an administrator must store valid ones (PUT /api/admin/partners/{id}/providers/validifi)`,
+        'validifi_credentials_refused',
+      );
     }
     if (res.status !== 200) throw this.badStatus('the token', res.status);
     const body = res.data as Partial<TokenResponse> | undefined;
     const expiresAt = typeof body?.expiresOn === 'string' ? Date.parse(body.expiresOn) : NaN;
     if (typeof body?.accessToken !== 'string' || body.accessToken.length === 0 || Number.isNaN(expiresAt)) {
-      throw new SourceError(502, `${PROVIDER} returned a malformed token response; retry later, and tell support if it persists`, 'validifi_bad_response');
+      throw new SourceError(
+        502,
+        `${PROVIDER} returned a malformed token response; retry later, and tell support if it persists`,
+        'validifi_bad_response',
+      );
     }
     const token = { value: body.accessToken, expiresAt };
     this.slot.cached = token;
@@ -118,11 +142,21 @@ export class ValidifiClient {
   async get(what: string, url: string, params?: Record<string, string>): Promise<AxiosResponse> {
     for (let refreshed = false; ; refreshed = true) {
       const token = await this.token();
-      const res = await this.request(what, { method: 'GET', url, ...(params ? { params } : {}), headers: { authorization: `Bearer ${token}` } });
+      const res = await this.request(what, {
+        method: 'GET',
+        url,
+        ...(params ? { params } : {}),
+        headers: { authorization: `Bearer ${token}` },
+      });
       if (res.status !== 401) return res;
       // The token was refused (expired early, revoked): forget it — unless another call already has.
       if (this.slot.cached?.value === token) delete this.slot.cached;
-      if (refreshed) throw new SourceError(502, `${PROVIDER} refused a fresh bearer token for ${what} (HTTP 401); check the partner's ValidiFI credentials and that ValidiFI has this gateway's IP address on its allow-list`, 'validifi_unauthorized');
+      if (refreshed)
+        throw new SourceError(
+          502,
+          `${PROVIDER} refused a fresh bearer token for ${what} (HTTP 401); check the partner's ValidiFI credentials and that ValidiFI has this gateway's IP address on its allow-list`,
+          'validifi_unauthorized',
+        );
     }
   }
 
@@ -131,7 +165,10 @@ export class ValidifiClient {
    * (Retry-After honoured) with exponential backoff, never past the deadline. Returns the final response
    * for any other status; throws a SourceError (502, or 504 for a timeout) when it gives up.
    */
-  private async request(what: string, config: Parameters<AxiosInstance['request']>[0]): Promise<AxiosResponse> {
+  private async request(
+    what: string,
+    config: Parameters<AxiosInstance['request']>[0],
+  ): Promise<AxiosResponse> {
     const { retries, backoffMs } = this.runtime.options;
     for (let attempt = 0; ; attempt++) {
       const remaining = this.deadline - this.clock();
@@ -145,7 +182,10 @@ export class ValidifiClient {
         res = await this.runtime.run('validifi', this.deadline, () => {
           sent = true;
           this.calls++;
-          return this.http.request({ ...config, timeout: Math.max(1, Math.min(this.runtime.options.timeoutMs, this.deadline - this.clock())) });
+          return this.http.request({
+            ...config,
+            timeout: Math.max(1, Math.min(this.runtime.options.timeoutMs, this.deadline - this.clock())),
+          });
         });
       } catch (e) {
         if (e instanceof DeadlineExceeded) throw this.timedOut(what);
@@ -153,7 +193,12 @@ export class ValidifiClient {
         timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
         if (!axios.isAxiosError(e) || e.response) throw e;
       } finally {
-        if (sent) this.runtime.observe('validifi', outcomeOf(res?.status, timedOut), (performance.now() - started) / 1000);
+        if (sent)
+          this.runtime.observe(
+            'validifi',
+            outcomeOf(res?.status, timedOut),
+            (performance.now() - started) / 1000,
+          );
       }
       const retryable = res === undefined || res.status === 429 || res.status >= 500;
       if (!retryable) return res!;
@@ -164,8 +209,20 @@ export class ValidifiClient {
       }
       const last = attempt >= retries || this.clock() + wait >= this.deadline;
       if (last) {
-        if (res === undefined) throw timedOut ? this.timedOut(what) : new SourceError(502, `${PROVIDER} could not be reached for ${what}; retry later`, 'validifi_unreachable');
-        if (res.status === 429) throw new SourceError(502, `${PROVIDER} is rate-limiting requests for ${what}; retry later`, 'validifi_rate_limited');
+        if (res === undefined)
+          throw timedOut
+            ? this.timedOut(what)
+            : new SourceError(
+                502,
+                `${PROVIDER} could not be reached for ${what}; retry later`,
+                'validifi_unreachable',
+              );
+        if (res.status === 429)
+          throw new SourceError(
+            502,
+            `${PROVIDER} is rate-limiting requests for ${what}; retry later`,
+            'validifi_rate_limited',
+          );
         throw this.badStatus(what, res.status);
       }
       await new Promise((r) => setTimeout(r, wait));
@@ -173,11 +230,19 @@ export class ValidifiClient {
   }
 
   private badStatus(what: string, status: number): SourceError {
-    return new SourceError(502, `${PROVIDER} answered HTTP ${status} for ${what}; retry later, and tell support if it persists`, 'validifi_bad_response');
+    return new SourceError(
+      502,
+      `${PROVIDER} answered HTTP ${status} for ${what}; retry later, and tell support if it persists`,
+      'validifi_bad_response',
+    );
   }
 
   private timedOut(what: string): SourceError {
-    return new SourceError(504, `${PROVIDER} did not answer in time for ${what}; retry later`, 'validifi_timeout');
+    return new SourceError(
+      504,
+      `${PROVIDER} did not answer in time for ${what}; retry later`,
+      'validifi_timeout',
+    );
   }
 }
 

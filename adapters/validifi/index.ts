@@ -19,7 +19,15 @@ import { z } from 'zod';
 import { PRINTABLE, isoDate, opt, printableToken, timeZone } from '../schema.ts';
 import { SourceError, SourceInputError, type FetchingSource } from '../source.ts';
 import { VALIDIFI_ENVIRONMENTS, ValidifiClient, type ValidifiCredentials } from './client.ts';
-import { VALIDIFI_PROVIDER, WireExport, WireHistory, isSynced, mapHistories, type Export, type History } from './map.ts';
+import {
+  VALIDIFI_PROVIDER,
+  WireExport,
+  WireHistory,
+  isSynced,
+  mapHistories,
+  type Export,
+  type History,
+} from './map.ts';
 import { dayNumber, isoDate as dateOf } from '../../src/model/dates.ts';
 
 export { VALIDIFI_ENVIRONMENTS, clearTokenCache } from './client.ts';
@@ -34,14 +42,20 @@ export const MAX_PERIOD_DAYS = 400;
 export const ValidifiSourceSchema = z
   .object({
     type: z.literal('validifi'),
-    account_token: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200).regex(PRINTABLE, 'must be printable ASCII without spaces'),
+    account_token: z
+      .string({ error: 'is required' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200)
+      .regex(PRINTABLE, 'must be printable ASCII without spaces'),
     account_token_id: opt(z.string().trim().pipe(printableToken(200))),
     start_date: opt(isoDate),
     end_date: opt(isoDate),
     time_zone: timeZone('America/New_York'),
   })
   .superRefine((s, ctx) => {
-    if (s.start_date && s.end_date && s.start_date > s.end_date) ctx.addIssue({ code: 'custom', path: ['start_date'], message: 'must not be after end_date' });
+    if (s.start_date && s.end_date && s.start_date > s.end_date)
+      ctx.addIssue({ code: 'custom', path: ['start_date'], message: 'must not be after end_date' });
   });
 
 export type ValidifiSourceInput = z.output<typeof ValidifiSourceSchema>;
@@ -54,16 +68,22 @@ export const ValidifiCredentialsSchema = z.object({
 });
 
 /** The period: the lender's dates, or the six months to today (UTC). End never after today. */
-export function periodOf(input: Pick<ValidifiSourceInput, 'start_date' | 'end_date'>, now: Date): { start: string; end: string } {
+export function periodOf(
+  input: Pick<ValidifiSourceInput, 'start_date' | 'end_date'>,
+  now: Date,
+): { start: string; end: string } {
   const today = now.toISOString().slice(0, 10);
   const end = input.end_date ?? today;
   if (end > today) throw new SourceInputError('end_date is in the future');
   let start = input.start_date;
   if (!start) {
     const e = new Date(`${end}T00:00:00Z`);
-    start = new Date(Date.UTC(e.getUTCFullYear(), e.getUTCMonth() - 6, e.getUTCDate())).toISOString().slice(0, 10);
+    start = new Date(Date.UTC(e.getUTCFullYear(), e.getUTCMonth() - 6, e.getUTCDate()))
+      .toISOString()
+      .slice(0, 10);
   }
-  if (dayNumber(end) - dayNumber(start) + 1 > MAX_PERIOD_DAYS) throw new SourceInputError(`the period is longer than ${MAX_PERIOD_DAYS} days`);
+  if (dayNumber(end) - dayNumber(start) + 1 > MAX_PERIOD_DAYS)
+    throw new SourceInputError(`the period is longer than ${MAX_PERIOD_DAYS} days`);
   return { start, end };
 }
 
@@ -71,7 +91,8 @@ export function periodOf(input: Pick<ValidifiSourceInput, 'start_date' | 'end_da
 export function windowsOf(start: string, end: string): Array<{ start: string; end: string }> {
   const out: Array<{ start: string; end: string }> = [];
   const last = dayNumber(end);
-  for (let s = dayNumber(start); s <= last; s += WINDOW_DAYS) out.push({ start: dateOf(s), end: dateOf(Math.min(s + WINDOW_DAYS - 1, last)) });
+  for (let s = dayNumber(start); s <= last; s += WINDOW_DAYS)
+    out.push({ start: dateOf(s), end: dateOf(Math.min(s + WINDOW_DAYS - 1, last)) });
   return out;
 }
 
@@ -90,14 +111,33 @@ async function mapLimit<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): 
 }
 
 function readHistory(res: { status: number; data: unknown }): History {
-  if (res.status === 404) throw new SourceError(400, 'ValidiFI has no account with this account_token; send the token your CONNECT session returned', 'validifi_account_not_found');
-  if (res.status !== 200) throw new SourceError(502, `ValidiFI answered HTTP ${res.status} for the transaction history; retry later, and tell support if it persists`, 'validifi_bad_response');
+  if (res.status === 404)
+    throw new SourceError(
+      400,
+      'ValidiFI has no account with this account_token; send the token your CONNECT session returned',
+      'validifi_account_not_found',
+    );
+  if (res.status !== 200)
+    throw new SourceError(
+      502,
+      `ValidiFI answered HTTP ${res.status} for the transaction history; retry later, and tell support if it persists`,
+      'validifi_bad_response',
+    );
   const h = WireHistory.safeParse(res.data);
-  if (!h.success) throw new SourceError(502, 'ValidiFI returned a malformed transaction history; retry later, and tell support if it persists', 'validifi_bad_response');
+  if (!h.success)
+    throw new SourceError(
+      502,
+      'ValidiFI returned a malformed transaction history; retry later, and tell support if it persists',
+      'validifi_bad_response',
+    );
   // "Synced" and no list at all is ValidiFI's payload not being what it should (an account with nothing in
   // the period has an empty list): the provider's fault, not the lender's account or period.
   if (isSynced(h.data) && h.data.transactions == null) {
-    throw new SourceError(502, 'ValidiFI said the account is synced but sent no transaction list (not even an empty one); this is ValidiFI\'s answer, not your request: retry later, and tell support if it persists', 'validifi_bad_response');
+    throw new SourceError(
+      502,
+      "ValidiFI said the account is synced but sent no transaction list (not even an empty one); this is ValidiFI's answer, not your request: retry later, and tell support if it persists",
+      'validifi_bad_response',
+    );
   }
   return h.data;
 }
@@ -109,9 +149,19 @@ export const EXPORT_GONE_WARNING =
 /** The export, or undefined when ValidiFI no longer has it (404/410: past its 24 hours, or an unknown id). */
 function readExport(res: { status: number; data: unknown }): Export | undefined {
   if (res.status === 404 || res.status === 410) return undefined;
-  if (res.status !== 200) throw new SourceError(502, `ValidiFI answered HTTP ${res.status} for the account export; retry later`, 'validifi_bad_response');
+  if (res.status !== 200)
+    throw new SourceError(
+      502,
+      `ValidiFI answered HTTP ${res.status} for the account export; retry later`,
+      'validifi_bad_response',
+    );
   const e = WireExport.safeParse(res.data);
-  if (!e.success) throw new SourceError(502, 'ValidiFI returned a malformed account export; retry later, and tell support if it persists', 'validifi_bad_response');
+  if (!e.success)
+    throw new SourceError(
+      502,
+      'ValidiFI returned a malformed account export; retry later, and tell support if it persists',
+      'validifi_bad_response',
+    );
   return e.data;
 }
 
@@ -120,8 +170,16 @@ function notSynced(h: History): SourceError {
   const syncing = /^(syncing|pending|inprogress|in progress|processing)$/i.test(status);
   const instructions = h.syncInstructions ? ` ValidiFI says: "${h.syncInstructions.slice(0, 200)}"` : '';
   return syncing
-    ? new SourceError(409, `ValidiFI is still syncing this account (syncStatus "${status.slice(0, 50)}"); retry in a few minutes.${instructions}`, 'validifi_sync_in_progress')
-    : new SourceError(409, `ValidiFI cannot read this account (syncStatus "${status.slice(0, 50)}"${h.challenges?.length ? ', with a challenge to answer' : ''}): send the customer through CONNECT again (update mode) to re-authenticate or answer MFA, then retry.${instructions}`, 'validifi_reconnect_required');
+    ? new SourceError(
+        409,
+        `ValidiFI is still syncing this account (syncStatus "${status.slice(0, 50)}"); retry in a few minutes.${instructions}`,
+        'validifi_sync_in_progress',
+      )
+    : new SourceError(
+        409,
+        `ValidiFI cannot read this account (syncStatus "${status.slice(0, 50)}"${h.challenges?.length ? ', with a challenge to answer' : ''}): send the customer through CONNECT again (update mode) to re-authenticate or answer MFA, then retry.${instructions}`,
+        'validifi_reconnect_required',
+      );
 }
 
 export const validifi: FetchingSource<ValidifiSourceInput> = {
@@ -136,7 +194,11 @@ export const validifi: FetchingSource<ValidifiSourceInput> = {
   async fetch(input, ctx) {
     const stored = await ctx.credentials('validifi');
     if (stored === undefined) {
-      throw new SourceError(422, 'This partner has no ValidiFI credentials; an administrator stores them with PUT /api/admin/partners/{id}/providers/validifi (or npm run admin -- provider-set)', 'provider_not_configured');
+      throw new SourceError(
+        422,
+        'This partner has no ValidiFI credentials; an administrator stores them with PUT /api/admin/partners/{id}/providers/validifi (or npm run admin -- provider-set)',
+        'provider_not_configured',
+      );
     }
     const creds: ValidifiCredentials = ValidifiCredentialsSchema.parse(stored);
     const period = periodOf(input, ctx.now);
@@ -146,16 +208,31 @@ export const validifi: FetchingSource<ValidifiSourceInput> = {
     const client = new ValidifiClient(creds, ctx.runtime, clock() + ctx.runtime.options.deadlineMs, clock);
     const token = encodeURIComponent(input.account_token);
     const histories = mapLimit(windows, WINDOW_PARALLELISM, async (w) => {
-      const h = readHistory(await client.get('the transaction history', `/v4/connect/transactions/${token}`, { startDateTime: `${w.start}T00:00:00Z`, endDateTime: `${w.end}T23:59:59Z` }));
+      const h = readHistory(
+        await client.get('the transaction history', `/v4/connect/transactions/${token}`, {
+          startDateTime: `${w.start}T00:00:00Z`,
+          endDateTime: `${w.end}T23:59:59Z`,
+        }),
+      );
       if (!isSynced(h)) throw notSynced(h);
       return h;
     });
-    const exported = input.account_token_id ? client.get('the account export', `/v4/accounts/${encodeURIComponent(input.account_token_id)}/export`).then(readExport) : Promise.resolve(undefined);
+    const exported = input.account_token_id
+      ? client
+          .get('the account export', `/v4/accounts/${encodeURIComponent(input.account_token_id)}/export`)
+          .then(readExport)
+      : Promise.resolve(undefined);
     // Both run together; neither failure may go unobserved.
     const [h, e] = await Promise.allSettled([histories, exported]);
     if (h.status === 'rejected') throw h.reason;
     if (e.status === 'rejected') throw e.reason;
-    const out = mapHistories(h.value, e.value, { accountToken: input.account_token, timeZone: input.time_zone, period, windows: windows.length, upstreamCalls: client.calls });
+    const out = mapHistories(h.value, e.value, {
+      accountToken: input.account_token,
+      timeZone: input.time_zone,
+      period,
+      windows: windows.length,
+      upstreamCalls: client.calls,
+    });
     if (input.account_token_id && e.value === undefined) out.warnings.push(EXPORT_GONE_WARNING);
     return out;
   },

@@ -72,12 +72,16 @@ assertType<Binds<typeof WireHistory, components['schemas']['TransactionHistory']
 assertType<Binds<typeof WireExport, components['schemas']['AccountExport'], 'AccountExport'>>();
 
 /** ValidiFI as the partner knows it, and the code of its wrong answers. */
-export const VALIDIFI_PROVIDER: FetchingSource['provider'] = { name: 'ValidiFI', badResponse: 'validifi_bad_response' };
+export const VALIDIFI_PROVIDER: FetchingSource['provider'] = {
+  name: 'ValidiFI',
+  badResponse: 'validifi_bad_response',
+};
 
 export const isSynced = (h: History) => h.syncStatus.trim().toLowerCase() === 'synced';
 
 /** A stable, non-reversible account id for the model: the account token itself is a credential. */
-export const accountIdOf = (accountToken: string) => `validifi-${createHash('sha256').update(accountToken).digest('hex').slice(0, 12)}`;
+export const accountIdOf = (accountToken: string) =>
+  `validifi-${createHash('sha256').update(accountToken).digest('hex').slice(0, 12)}`;
 
 export interface MapOptions {
   accountToken: string;
@@ -88,7 +92,11 @@ export interface MapOptions {
 }
 
 /** Histories of one account's windows (possibly overlapping) → one de-duplicated transaction list. */
-export function mapHistories(histories: History[], exported: Export | undefined, o: MapOptions): SourceOutput {
+export function mapHistories(
+  histories: History[],
+  exported: Export | undefined,
+  o: MapOptions,
+): SourceOutput {
   const accountId = accountIdOf(o.accountToken);
   const seen = new Set<string>();
   let received = 0;
@@ -102,7 +110,9 @@ export function mapHistories(histories: History[], exported: Export | undefined,
   const to = Date.parse(`${o.period.end}T00:00:00Z`) + 86_400_000;
   const asked = (posted: string) => {
     const at = instantOf(posted);
-    return at === undefined ? posted.slice(0, 10) >= o.period.start && posted.slice(0, 10) <= o.period.end : at >= from && at < to;
+    return at === undefined
+      ? posted.slice(0, 10) >= o.period.start && posted.slice(0, 10) <= o.period.end
+      : at >= from && at < to;
   };
   const stray: string[] = [];
   for (const h of histories) {
@@ -141,12 +151,27 @@ export function mapHistories(histories: History[], exported: Export | undefined,
     }
   }
   const warnings: string[] = [];
-  if (stray.length) warnings.push(leftOutRows(VALIDIFI_PROVIDER, stray, `dated outside the period asked for (${o.period.start} to ${o.period.end})`, out.length === 0 && pending === 0));
-  if (pending) warnings.push(`${pending} pending transactions were left out; only posted transactions are assessed`);
+  if (stray.length)
+    warnings.push(
+      leftOutRows(
+        VALIDIFI_PROVIDER,
+        stray,
+        `dated outside the period asked for (${o.period.start} to ${o.period.end})`,
+        out.length === 0 && pending === 0,
+      ),
+    );
+  if (pending)
+    warnings.push(`${pending} pending transactions were left out; only posted transactions are assessed`);
   const type = readAccountType(exported?.accountType);
   const holder = readAccountHolder(exported?.accountHolderName);
-  const stated = [holder ? exported?.accountHolderName : undefined, type ? exported?.accountType : undefined].filter(Boolean).join('; ');
-  if (out.some((t) => t.currency === 'USD') && !histories.some((h) => h.transactions?.some((t) => t.currencyCode))) warnings.push('ValidiFI gave no currency; USD was assumed');
+  const stated = [holder ? exported?.accountHolderName : undefined, type ? exported?.accountType : undefined]
+    .filter(Boolean)
+    .join('; ');
+  if (
+    out.some((t) => t.currency === 'USD') &&
+    !histories.some((h) => h.transactions?.some((t) => t.currencyCode))
+  )
+    warnings.push('ValidiFI gave no currency; USD was assumed');
   return {
     transactions: out,
     metadata: {
@@ -167,7 +192,13 @@ export function mapHistories(histories: History[], exported: Export | undefined,
       time_zone: o.timeZone,
       windows: o.windows,
       upstream_calls: o.upstreamCalls,
-      counts: { received, duplicates, pending_excluded: pending, outside_period_excluded: stray.length, posted: out.length },
+      counts: {
+        received,
+        duplicates,
+        pending_excluded: pending,
+        outside_period_excluded: stray.length,
+        posted: out.length,
+      },
     },
     warnings,
     accounts: type || holder ? [{ account_id: accountId, type, holder, stated }] : [],

@@ -85,7 +85,10 @@ async function main(): Promise<void> {
   // refuses is then explained at once.
   console.error(`admin: signing with ${cfg.source}`);
   const ttl = Number(o.ttl);
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > cfg.maxTtlS) fail(`--ttl must be a whole number of seconds between 60 and ${cfg.maxTtlS} (ADMIN_TOKEN_MAX_TTL_S; the gateway refuses longer-lived admin tokens)`);
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > cfg.maxTtlS)
+    fail(
+      `--ttl must be a whole number of seconds between 60 and ${cfg.maxTtlS} (ADMIN_TOKEN_MAX_TTL_S; the gateway refuses longer-lived admin tokens)`,
+    );
   const token = await mintAdminToken(cfg.secret, ttl);
   if (command === 'token') {
     console.log(token);
@@ -97,7 +100,10 @@ async function main(): Promise<void> {
     try {
       res = await fetch(`${base}/api/admin${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
     } catch {
@@ -127,7 +133,13 @@ async function main(): Promise<void> {
     case 'create-partner':
       need(1);
       if (!o.tier) fail('create-partner needs --tier pilot|standard|enterprise');
-      return call('POST', '/partners', { partner_id: args[0], tier: o.tier, ...(o.name ? { display_name: o.name } : {}), ...(o.quota ? { monthly_quota: int(o.quota, '--quota') } : {}), ...(o['webhook-url'] ? { webhook_url: o['webhook-url'] } : {}) });
+      return call('POST', '/partners', {
+        partner_id: args[0],
+        tier: o.tier,
+        ...(o.name ? { display_name: o.name } : {}),
+        ...(o.quota ? { monthly_quota: int(o.quota, '--quota') } : {}),
+        ...(o['webhook-url'] ? { webhook_url: o['webhook-url'] } : {}),
+      });
     case 'list-partners':
       return call('GET', '/partners');
     case 'show-partner':
@@ -150,7 +162,13 @@ async function main(): Promise<void> {
       return call('DELETE', `/partners/${encodeURIComponent(args[0]!)}/keys/${encodeURIComponent(args[1]!)}`);
     case 'rotate-webhook-secret':
       need(1);
-      return call('POST', `/partners/${encodeURIComponent(args[0]!)}/webhook-secret`, o['previous-hours'] !== undefined ? { previous_secret_hours: int(o['previous-hours'], '--previous-hours') } : undefined);
+      return call(
+        'POST',
+        `/partners/${encodeURIComponent(args[0]!)}/webhook-secret`,
+        o['previous-hours'] !== undefined
+          ? { previous_secret_hours: int(o['previous-hours'], '--previous-hours') }
+          : undefined,
+      );
     case 'sign-off':
       need(1);
       return call('POST', `/partners/${encodeURIComponent(args[0]!)}/production`);
@@ -164,22 +182,35 @@ async function main(): Promise<void> {
     }
     case 'provider-set': {
       need(2);
-      if (!o['client-id'] || !o.environment) fail('provider-set needs --client-id and --environment sandbox|production|custom');
-      const secret = o['client-secret-stdin'] ? (await readStdin()).trim() : process.env.PROVIDER_CLIENT_SECRET;
-      if (!secret) fail('provider-set reads the client secret from PROVIDER_CLIENT_SECRET or, with --client-secret-stdin, from stdin (so it never sits in your shell history)');
-      return call('PUT', `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`, {
-        client_id: o['client-id'],
-        client_secret: secret,
-        environment: o.environment,
-        ...(o['base-url'] ? { base_url: o['base-url'] } : {}),
-      });
+      if (!o['client-id'] || !o.environment)
+        fail('provider-set needs --client-id and --environment sandbox|production|custom');
+      const secret = o['client-secret-stdin']
+        ? (await readStdin()).trim()
+        : process.env.PROVIDER_CLIENT_SECRET;
+      if (!secret)
+        fail(
+          'provider-set reads the client secret from PROVIDER_CLIENT_SECRET or, with --client-secret-stdin, from stdin (so it never sits in your shell history)',
+        );
+      return call(
+        'PUT',
+        `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`,
+        {
+          client_id: o['client-id'],
+          client_secret: secret,
+          environment: o.environment,
+          ...(o['base-url'] ? { base_url: o['base-url'] } : {}),
+        },
+      );
     }
     case 'provider-list':
       need(1);
       return call('GET', `/partners/${encodeURIComponent(args[0]!)}/providers`);
     case 'provider-delete':
       need(2);
-      return call('DELETE', `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`);
+      return call(
+        'DELETE',
+        `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`,
+      );
     default:
       fail(`unknown command "${command}"\n${USAGE}`);
   }

@@ -43,14 +43,24 @@ export interface DecodedRequest {
   transactions: Transaction[];
 }
 
-export type DecodeFailure = { kind: 'failed'; status: 400; code: ErrorCode; detail: string; errors?: FieldError[] };
+export type DecodeFailure = {
+  kind: 'failed';
+  status: 400;
+  code: ErrorCode;
+  detail: string;
+  errors?: FieldError[];
+};
 
 /**
  * The request states a currency and a transaction is in another: refused as a mixed-currency request
  * (400 `mixed_currency`, like a source that mixes currencies), never converted or summed. `pathOf`
  * names the transaction in the request when it can (raw transactions: `transactions[3]`).
  */
-export function currencyMismatch(transactions: readonly Transaction[], meta: Pick<RequestMeta, 'currency' | 'currency_defaulted'>, pathOf?: (i: number) => string): DecodeFailure | undefined {
+export function currencyMismatch(
+  transactions: readonly Transaction[],
+  meta: Pick<RequestMeta, 'currency' | 'currency_defaulted'>,
+  pathOf?: (i: number) => string,
+): DecodeFailure | undefined {
   const stated = meta.currency;
   if (stated === undefined) return undefined;
   const others = new Set<string>();
@@ -63,9 +73,18 @@ export function currencyMismatch(transactions: readonly Transaction[], meta: Pic
   if (first < 0) return undefined;
   const which = meta.currency_defaulted ? `${stated} (the default when the request has no currency)` : stated;
   const all = [...others, stated].sort().join(', ');
-  const where = pathOf ? `${pathOf(first)} is in ${transactions[first]!.currency.toUpperCase()}` : `the source's transactions are in ${[...others].sort().join(', ')}`;
+  const where = pathOf
+    ? `${pathOf(first)} is in ${transactions[first]!.currency.toUpperCase()}`
+    : `the source's transactions are in ${[...others].sort().join(', ')}`;
   const detail = `transactions are in more than one currency (${all}): ${where}, but this assessment is in ${which}; assess one currency at a time and send currency to name it`;
-  const errors = pathOf ? [{ path: `${pathOf(first)}.currency`, message: `is ${transactions[first]!.currency.toUpperCase()}; the request's currency is ${stated}` }] : undefined;
+  const errors = pathOf
+    ? [
+        {
+          path: `${pathOf(first)}.currency`,
+          message: `is ${transactions[first]!.currency.toUpperCase()}; the request's currency is ${stated}`,
+        },
+      ]
+    : undefined;
   return { kind: 'failed', status: 400, code: 'mixed_currency', detail, ...(errors ? { errors } : {}) };
 }
 
@@ -91,16 +110,34 @@ export function parseJsonBytes(bytes: Uint8Array): { ok: true; value: unknown } 
   }
 }
 
-const failure = (code: ErrorCode, detail: string): DecodeFailure => ({ kind: 'failed', status: 400, code, detail });
+const failure = (code: ErrorCode, detail: string): DecodeFailure => ({
+  kind: 'failed',
+  status: 400,
+  code,
+  detail,
+});
 
-const fieldFailure = (code: ErrorCode, what: string, e: FieldError): DecodeFailure => ({ kind: 'failed', status: 400, code, detail: `${what}: ${e.path}: ${e.message}`, errors: [e] });
+const fieldFailure = (code: ErrorCode, what: string, e: FieldError): DecodeFailure => ({
+  kind: 'failed',
+  status: 400,
+  code,
+  detail: `${what}: ${e.path}: ${e.message}`,
+  errors: [e],
+});
 
 /** The first date outside the accepted window (src/model/dates.ts), as a 400 naming its path. */
-export function dateWindowFailure(dates: Iterable<{ path: string; date: string }>, now: Date): DecodeFailure | undefined {
+export function dateWindowFailure(
+  dates: Iterable<{ path: string; date: string }>,
+  now: Date,
+): DecodeFailure | undefined {
   const w = dateWindow(now);
   for (const { path, date } of dates) {
     const why = outsideDateWindow(date, w);
-    if (why) return fieldFailure('date_out_of_window', 'A date is outside the accepted window', { path, message: why });
+    if (why)
+      return fieldFailure('date_out_of_window', 'A date is outside the accepted window', {
+        path,
+        message: why,
+      });
   }
   return undefined;
 }
@@ -113,7 +150,10 @@ export function nothingToAssess(transactions: readonly Transaction[], now: Date)
   if (transactions.length === 0) return undefined; // each path has its own "no transactions" refusal
   const { today } = dateWindow(now);
   if (transactions.some((t) => t.date <= today)) return undefined;
-  return failure('no_transactions_to_assess', `Every transaction is dated after ${today}, the day of the assessment: there is nothing to assess yet (nothing was charged)`);
+  return failure(
+    'no_transactions_to_assess',
+    `Every transaction is dated after ${today}, the day of the assessment: there is nothing to assess yet (nothing was charged)`,
+  );
 }
 
 /**
@@ -129,10 +169,15 @@ export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
   if (!json.ok) return failure('malformed_json', MALFORMED_JSON);
   const bad = stringFailure(json.value);
   if (bad) return fieldFailure('invalid_string', 'Invalid string', bad);
-  const many = countFailure(json.value, { transactions: MAX_TRANSACTIONS, accounts: 50, list: MAX_TRANSACTIONS * 2 });
+  const many = countFailure(json.value, {
+    transactions: MAX_TRANSACTIONS,
+    accounts: 50,
+    list: MAX_TRANSACTIONS * 2,
+  });
   if (many) return fieldFailure('too_many_transactions', 'Too many rows', many);
   const r = AssessRequestSchema.safeParse(json.value);
-  if (!r.success) return { kind: 'failed', status: 400, code: 'validation_error', ...zodFailure(r.error, 'request body') };
+  if (!r.success)
+    return { kind: 'failed', status: 400, code: 'validation_error', ...zodFailure(r.error, 'request body') };
   const b = r.data;
   const meta: RequestMeta = { customer_ref: b.customer_ref };
   if (b.partner_ref !== undefined) meta.partner_ref = b.partner_ref;
@@ -155,7 +200,8 @@ export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
     const future = nothingToAssess(transactions, now);
     if (future) return future;
     const source: SourceRecord = { type: transactionsAdapter.id, metadata: {}, warnings: [] };
-    if (b.accounts?.length) source.accounts = b.accounts.map((a) => ({ account_id: a.account_id, type: a.type, holder: a.holder }));
+    if (b.accounts?.length)
+      source.accounts = b.accounts.map((a) => ({ account_id: a.account_id, type: a.type, holder: a.holder }));
     return { kind: 'decoded', meta, source, transactions };
   }
   const adapter = sourceAdapter(b.source.type);
@@ -163,7 +209,8 @@ export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
     const outside = dateWindowFailure(prefixed(adapter.dates(b.source)), now);
     if (outside) return outside;
   }
-  if (adapter.kind === 'fetching') return { kind: 'fetch', meta, source: { type: adapter.id, input: b.source } };
+  if (adapter.kind === 'fetching')
+    return { kind: 'fetch', meta, source: { type: adapter.id, input: b.source } };
   try {
     const out = adapter.map(b.source);
     const mismatch = currencyMismatch(out.transactions, meta);
@@ -179,6 +226,8 @@ export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
   }
 }
 
-function* prefixed(dates: Iterable<{ path: string; date: string }>): Iterable<{ path: string; date: string }> {
+function* prefixed(
+  dates: Iterable<{ path: string; date: string }>,
+): Iterable<{ path: string; date: string }> {
   for (const d of dates) yield { path: `source.${d.path}`, date: d.date };
 }

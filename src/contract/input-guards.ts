@@ -14,7 +14,12 @@ import type { FieldError } from '../lib/errors.ts';
 /** Deeper than any request of the API needs (an assess body nests about 6 levels). */
 export const MAX_JSON_DEPTH = 32;
 
-const OPEN_BRACE = 0x7b, OPEN_BRACKET = 0x5b, CLOSE_BRACE = 0x7d, CLOSE_BRACKET = 0x5d, QUOTE = 0x22, BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b,
+  OPEN_BRACKET = 0x5b,
+  CLOSE_BRACE = 0x7d,
+  CLOSE_BRACKET = 0x5d,
+  QUOTE = 0x22,
+  BACKSLASH = 0x5c;
 
 /** The first depth over `max` in JSON text (UTF-8 bytes), outside strings; undefined when within. */
 export function nestingFailure(bytes: Uint8Array, max = MAX_JSON_DEPTH): string | undefined {
@@ -38,14 +43,19 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** What is wrong with a string, or undefined. */
 export function badString(s: string): string | undefined {
-  if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) return 'is not well-formed Unicode (it holds a lone surrogate)';
+  if (!(s as string & { isWellFormed(): boolean }).isWellFormed())
+    return 'is not well-formed Unicode (it holds a lone surrogate)';
   const m = CONTROL.exec(s);
-  if (m) return `holds a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}), which no field accepts`;
+  if (m)
+    return `holds a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}), which no field accepts`;
   return undefined;
 }
 
 const pathText = (path: ReadonlyArray<string | number>, root: string): string =>
-  path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || root;
+  path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '') || root;
 
 interface Node {
   v: unknown;
@@ -91,7 +101,8 @@ export interface CountLimits {
   list: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 const lengthOf = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 
 /**
@@ -103,17 +114,30 @@ export function countFailure(body: unknown, limits: CountLimits): FieldError | u
   if (!isObject(body)) return undefined;
   const fmt = (n: number) => n.toLocaleString('en-GB');
   const n = lengthOf(body.transactions);
-  if (n > limits.transactions) return { path: 'transactions', message: `holds ${fmt(n)} transactions; at most ${fmt(limits.transactions)} in one assessment` };
+  if (n > limits.transactions)
+    return {
+      path: 'transactions',
+      message: `holds ${fmt(n)} transactions; at most ${fmt(limits.transactions)} in one assessment`,
+    };
   const s = body.source;
   if (!isObject(s)) return undefined;
   if (Array.isArray(s.accounts)) {
-    if (s.accounts.length > limits.accounts) return { path: 'source.accounts', message: `holds ${fmt(s.accounts.length)} accounts; at most ${fmt(limits.accounts)}` };
+    if (s.accounts.length > limits.accounts)
+      return {
+        path: 'source.accounts',
+        message: `holds ${fmt(s.accounts.length)} accounts; at most ${fmt(limits.accounts)}`,
+      };
     const rows = s.accounts.reduce((k: number, a) => k + (isObject(a) ? lengthOf(a.transactions) : 0), 0);
-    if (rows > limits.transactions) return { path: 'source.accounts', message: `hold ${fmt(rows)} transactions; at most ${fmt(limits.transactions)} in one assessment` };
+    if (rows > limits.transactions)
+      return {
+        path: 'source.accounts',
+        message: `hold ${fmt(rows)} transactions; at most ${fmt(limits.transactions)} in one assessment`,
+      };
   }
   for (const list of ['transactions', 'added', 'modified', 'removed']) {
     const k = lengthOf(s[list]);
-    if (k > limits.list) return { path: `source.${list}`, message: `holds ${fmt(k)} rows; at most ${fmt(limits.list)}` };
+    if (k > limits.list)
+      return { path: `source.${list}`, message: `holds ${fmt(k)} rows; at most ${fmt(limits.list)}` };
   }
   return undefined;
 }

@@ -27,13 +27,16 @@ export const CircumstancesSchema = z.object({
 });
 
 /** A webhook target (partner webhook_url, per-call callback_url): the SSRF guard's form check. */
-export const WebhookUrlSchema = z.string().max(2000).superRefine((u, ctx) => {
-  try {
-    checkUrlForm(u);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as UnsafeTargetError).message });
-  }
-});
+export const WebhookUrlSchema = z
+  .string()
+  .max(2000)
+  .superRefine((u, ctx) => {
+    try {
+      checkUrlForm(u);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as UnsafeTargetError).message });
+    }
+  });
 
 /**
  * Extension: what the lender knows about the raw transactions' accounts (by the transactions'
@@ -62,23 +65,54 @@ export const AssessRequestSchema = z
     accounts: opt(z.array(AccountStatementSchema).max(50, 'must hold at most 50 accounts')),
   })
   .superRefine((b, ctx) => {
-    if (b.transactions === undefined && b.source === undefined) ctx.addIssue({ code: 'custom', path: ['transactions'], message: 'is required (or, instead, a source object)' });
-    if (b.transactions !== undefined && b.source !== undefined) ctx.addIssue({ code: 'custom', path: ['source'], message: 'cannot be sent with transactions: send one or the other' });
-    if (b.accounts !== undefined) checkAccountStatements(b.accounts, b.transactions, b.source !== undefined, ctx);
+    if (b.transactions === undefined && b.source === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transactions'],
+        message: 'is required (or, instead, a source object)',
+      });
+    if (b.transactions !== undefined && b.source !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['source'],
+        message: 'cannot be sent with transactions: send one or the other',
+      });
+    if (b.accounts !== undefined)
+      checkAccountStatements(b.accounts, b.transactions, b.source !== undefined, ctx);
   });
 
 /** Each statement names an account the transactions use, once; a source states its own accounts. */
-function checkAccountStatements(accounts: ReadonlyArray<{ account_id: string }>, transactions: ReadonlyArray<{ account_id?: string | undefined }> | undefined, withSource: boolean, ctx: z.RefinementCtx): void {
+function checkAccountStatements(
+  accounts: ReadonlyArray<{ account_id: string }>,
+  transactions: ReadonlyArray<{ account_id?: string | undefined }> | undefined,
+  withSource: boolean,
+  ctx: z.RefinementCtx,
+): void {
   if (withSource) {
-    ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'describes raw transactions\' accounts; a source states its own (send accounts only with transactions)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['accounts'],
+      message:
+        "describes raw transactions' accounts; a source states its own (send accounts only with transactions)",
+    });
     return;
   }
   if (!transactions) return;
   const used = new Set(transactions.map((t) => t.account_id ?? DEFAULT_ACCOUNT_ID));
   const seen = new Set<string>();
   accounts.forEach((a, i) => {
-    if (seen.has(a.account_id)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'account_id'], message: `repeats "${a.account_id}"` });
-    else if (!used.has(a.account_id)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'account_id'], message: `names no account of the transactions ("${a.account_id}"; a transaction without account_id is in "${DEFAULT_ACCOUNT_ID}")` });
+    if (seen.has(a.account_id))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts', i, 'account_id'],
+        message: `repeats "${a.account_id}"`,
+      });
+    else if (!used.has(a.account_id))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts', i, 'account_id'],
+        message: `names no account of the transactions ("${a.account_id}"; a transaction without account_id is in "${DEFAULT_ACCOUNT_ID}")`,
+      });
     seen.add(a.account_id);
   });
 }
@@ -97,7 +131,13 @@ assertType<Matches<VeqtrxTransaction, Spec['Transaction'], 'VeqtrxTransaction'>>
 assertType<Sends<AssessmentResponse, Spec['AssessmentResponse'], 'AssessmentResponse'>>();
 // The evidence's `source` (written by the worker from a SourceRecord): `transactions` or a source's `type`.
 type EvidenceSource = NonNullable<Spec['Evidence']['source']>;
-assertType<Matches<'transactions' | z.output<typeof SourceInputSchema>['type'], EvidenceSource['type'], 'Evidence.source.type'>>();
+assertType<
+  Matches<
+    'transactions' | z.output<typeof SourceInputSchema>['type'],
+    EvidenceSource['type'],
+    'Evidence.source.type'
+  >
+>();
 assertType<Sends<Omit<SourceRecord, 'type'>, Omit<EvidenceSource, 'type'>, 'Evidence.source'>>();
 
 export const IdempotencyKeySchema = printableToken(255);

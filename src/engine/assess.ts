@@ -20,7 +20,12 @@ import { toWire, type Adjustment, type Assessed } from './wire.ts';
 
 export const ENGINE_VERSION = '1.0.0';
 
-const LONDON_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** The calendar day in the UK at `now` (bank data is dated in UK local time). */
 function ukToday(now: Date): number {
@@ -48,11 +53,27 @@ export function assessMinor(input: EngineInput): Assessed {
   const credits = live.filter((r) => !r.out && !r.treatment);
   const declaredMinor = input.declared_income_minor;
 
-  const emptyPeriod = { first: today, last: today, days: 0, monthsExact: 0, monthsAnalyzed: 0, averagingMonths: 1, completeMonths: [] };
+  const emptyPeriod = {
+    first: today,
+    last: today,
+    days: 0,
+    monthsExact: 0,
+    monthsAnalyzed: 0,
+    averagingMonths: 1,
+    completeMonths: [],
+  };
   const p = period ?? emptyPeriod;
   const money = (minor: number) => formatMoney(minor, currency);
   const income = findIncome(credits, p, payeeCategories(debits), money);
-  const exp = assessExpenditure(debits, income.refunds, income.winnings, p, input.guidelines, input.circumstances, money);
+  const exp = assessExpenditure(
+    debits,
+    income.refunds,
+    income.winnings,
+    p,
+    input.guidelines,
+    input.circumstances,
+    money,
+  );
 
   const verifiedMinor = income.verifiedMinor;
   const used = incomeUsed(verifiedMinor, declaredMinor);
@@ -84,13 +105,24 @@ export function assessMinor(input: EngineInput): Assessed {
   const adjustments: Adjustment[] = [];
   if (risk.some((r) => r.code === 'income_volatility') && incomeMinor > 0) {
     const amountMinor = Math.round(incomeMinor * THRESHOLDS.volatilityBufferShare);
-    adjustments.push({ reason: 'income_volatility', amountMinor, rule: `${THRESHOLDS.volatilityBufferShare * 100}% of monthly income held back as a buffer against income shortfalls` });
+    adjustments.push({
+      reason: 'income_volatility',
+      amountMinor,
+      rule: `${THRESHOLDS.volatilityBufferShare * 100}% of monthly income held back as a buffer against income shortfalls`,
+    });
   }
   const affordableMinor = Math.max(0, disposableMinor - sum(adjustments.map((a) => a.amountMinor)));
   const score = incomeMinor > 0 ? clamp(Math.round((100 * disposableMinor) / incomeMinor), 0, 100) : 0;
 
   const conf = confidence(rows, period, income.streams);
-  const fca = fcaChecks({ rows, period, committedMinor: exp.classMinor.committed, essentialMinor: exp.classMinor.essential, risk, circumstances: input.circumstances });
+  const fca = fcaChecks({
+    rows,
+    period,
+    committedMinor: exp.classMinor.committed,
+    essentialMinor: exp.classMinor.essential,
+    risk,
+    circumstances: input.circumstances,
+  });
 
   const declaredVulnerabilities = dedupe(input.circumstances?.vulnerabilities ?? []);
   return {

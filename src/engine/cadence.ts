@@ -15,7 +15,14 @@ import { driftFrom, daysInMonth, DAYS_PER_MONTH, fromYmd, weekday, ymd } from '.
 export type Cadence = 'weekly' | 'fortnightly' | 'four_weekly' | 'semi_monthly' | 'monthly' | 'quarterly';
 
 /** Payments per month for each cadence: 52/12, 26/12, 13/12, 2, 1, 1/3. */
-export const PER_MONTH: Record<Cadence, number> = { weekly: 52 / 12, fortnightly: 26 / 12, four_weekly: 13 / 12, semi_monthly: 2, monthly: 1, quarterly: 1 / 3 };
+export const PER_MONTH: Record<Cadence, number> = {
+  weekly: 52 / 12,
+  fortnightly: 26 / 12,
+  four_weekly: 13 / 12,
+  semi_monthly: 2,
+  monthly: 1,
+  quarterly: 1 / 3,
+};
 export const PERIOD_DAYS: Record<Cadence, number> = {
   weekly: 7,
   fortnightly: 14,
@@ -26,7 +33,14 @@ export const PERIOD_DAYS: Record<Cadence, number> = {
 };
 
 /** Days a payment may sit from its (working-day adjusted) nominal date. */
-export const DRIFT_TOLERANCE: Record<Cadence, number> = { weekly: 1, fortnightly: 2, four_weekly: 2, semi_monthly: 2, monthly: 2, quarterly: 3 };
+export const DRIFT_TOLERANCE: Record<Cadence, number> = {
+  weekly: 1,
+  fortnightly: 2,
+  four_weekly: 2,
+  semi_monthly: 2,
+  monthly: 2,
+  quarterly: 3,
+};
 
 export interface CadenceFit {
   cadence: Cadence;
@@ -38,7 +52,12 @@ export interface CadenceFit {
   max_drift: number;
 }
 
-interface Candidate { slots: number; missed: number; maxDrift: number; outliers: number }
+interface Candidate {
+  slots: number;
+  missed: number;
+  maxDrift: number;
+  outliers: number;
+}
 
 /**
  * Accepts a fit when missed slots are at most 20% of payments, and one missed slot in four or more
@@ -58,30 +77,45 @@ const OUTLIER_EXTRA_DAYS = 2;
 const outliersAllowed = (n: number) => (n >= 3 ? Math.max(1, Math.round(n / 4)) : 0);
 
 const better = (c: Candidate, best: Candidate | undefined) =>
-  !best || c.missed < best.missed || (c.missed === best.missed && (c.outliers < best.outliers || (c.outliers === best.outliers && c.maxDrift < best.maxDrift)));
+  !best ||
+  c.missed < best.missed ||
+  (c.missed === best.missed &&
+    (c.outliers < best.outliers || (c.outliers === best.outliers && c.maxDrift < best.maxDrift)));
 
 /** Every `period` days from one of the payments. */
 function fitPeriod(days: readonly number[], period: number, tol: number): Candidate | undefined {
   let best: Candidate | undefined;
   for (const anchor of days) {
     let maxDrift = 0;
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     const seen = new Set<number>();
     let ok = true;
     let outliers = outliersAllowed(days.length);
     for (const d of days) {
       const k = Math.round((d - anchor) / period);
-      if (seen.has(k)) { ok = false; break; }
+      if (seen.has(k)) {
+        ok = false;
+        break;
+      }
       seen.add(k);
       const drift = driftFrom(anchor + k * period, d);
-      if (drift > tol && (drift > tol + OUTLIER_EXTRA_DAYS || outliers-- <= 0)) { ok = false; break; }
+      if (drift > tol && (drift > tol + OUTLIER_EXTRA_DAYS || outliers-- <= 0)) {
+        ok = false;
+        break;
+      }
       if (drift > maxDrift) maxDrift = drift;
       if (k < lo) lo = k;
       if (k > hi) hi = k;
     }
     if (!ok) continue;
     const slots = hi - lo + 1;
-    const c = { slots, missed: slots - days.length, maxDrift, outliers: outliersAllowed(days.length) - Math.max(0, outliers) };
+    const c = {
+      slots,
+      missed: slots - days.length,
+      maxDrift,
+      outliers: outliersAllowed(days.length) - Math.max(0, outliers),
+    };
     if (better(c, best)) best = c;
   }
   return best;
@@ -92,15 +126,29 @@ function fitPeriod(days: readonly number[], period: number, tol: number): Candid
  * with the least drift among its neighbours; every payment within `tol` (but the few outliers allowed),
  * and no two in one slot.
  */
-function fitNominals(days: readonly number[], nominals: readonly number[], tol: number): Candidate | undefined {
-  let j = 0, prev = -1, first = -1, maxDrift = 0;
+function fitNominals(
+  days: readonly number[],
+  nominals: readonly number[],
+  tol: number,
+): Candidate | undefined {
+  let j = 0,
+    prev = -1,
+    first = -1,
+    maxDrift = 0;
   let outliers = outliersAllowed(days.length);
   for (const d of days) {
     while (j + 1 < nominals.length && nominals[j + 1]! <= d) j++;
-    let bestIdx = -1, bestDrift = Infinity;
+    let bestIdx = -1,
+      bestDrift = Infinity;
     for (let i = Math.max(0, j - 1); i <= Math.min(nominals.length - 1, j + 2); i++) {
       const drift = driftFrom(nominals[i]!, d);
-      if (drift < bestDrift || (drift === bestDrift && Math.abs(nominals[i]! - d) < Math.abs(nominals[bestIdx]! - d))) { bestDrift = drift; bestIdx = i; }
+      if (
+        drift < bestDrift ||
+        (drift === bestDrift && Math.abs(nominals[i]! - d) < Math.abs(nominals[bestIdx]! - d))
+      ) {
+        bestDrift = drift;
+        bestIdx = i;
+      }
     }
     if (bestIdx <= prev) return undefined;
     if (bestDrift > tol && (bestDrift > tol + OUTLIER_EXTRA_DAYS || outliers-- <= 0)) return undefined;
@@ -109,12 +157,18 @@ function fitNominals(days: readonly number[], nominals: readonly number[], tol: 
     if (bestDrift > maxDrift) maxDrift = bestDrift;
   }
   const slots = prev - first + 1;
-  return { slots, missed: slots - days.length, maxDrift, outliers: outliersAllowed(days.length) - Math.max(0, outliers) };
+  return {
+    slots,
+    missed: slots - days.length,
+    maxDrift,
+    outliers: outliersAllowed(days.length) - Math.max(0, outliers),
+  };
 }
 
 /** Months (as y*12 + m-1) from two before the first payment to two after the last. */
 function monthRange(days: readonly number[]): number[] {
-  const a = ymd(days[0]!), b = ymd(days[days.length - 1]!);
+  const a = ymd(days[0]!),
+    b = ymd(days[days.length - 1]!);
   const out: number[] = [];
   for (let s = a.y * 12 + a.m - 1 - 2; s <= b.y * 12 + b.m - 1 + 2; s++) out.push(s);
   return out;
@@ -122,7 +176,8 @@ function monthRange(days: readonly number[]): number[] {
 
 /** The nominal date of day-of-month `dom` in month serial `s` (31 = the month's last day). */
 function nominal(s: number, dom: number): number {
-  const y = Math.floor(s / 12), m = (s % 12) + 1;
+  const y = Math.floor(s / 12),
+    m = (s % 12) + 1;
   return fromYmd(y, m, Math.min(dom, daysInMonth(y, m)));
 }
 
@@ -142,11 +197,19 @@ function fitMonthly(days: readonly number[], tol: number): Candidate | undefined
   const months = monthRange(days);
   let best: Candidate | undefined;
   for (const D of dayOfMonthCandidates(days)) {
-    const c = fitNominals(days, months.map((s) => nominal(s, D)), tol);
+    const c = fitNominals(
+      days,
+      months.map((s) => nominal(s, D)),
+      tol,
+    );
     if (c && better(c, best)) best = c;
   }
   for (const w of new Set(days.map(weekday))) {
-    const c = fitNominals(days, months.map((s) => lastWeekdayOf(s, w)), tol);
+    const c = fitNominals(
+      days,
+      months.map((s) => lastWeekdayOf(s, w)),
+      tol,
+    );
     if (c && better(c, best)) best = c;
   }
   return best;
@@ -177,7 +240,11 @@ function fitQuarterly(days: readonly number[], tol: number): Candidate | undefin
   for (let phase = 0; phase < 3; phase++) {
     const quarterMonths = months.filter((s) => s % 3 === phase);
     for (const D of dayOfMonthCandidates(days)) {
-      const c = fitNominals(days, quarterMonths.map((s) => nominal(s, D)), tol);
+      const c = fitNominals(
+        days,
+        quarterMonths.map((s) => nominal(s, D)),
+        tol,
+      );
       if (c && better(c, best)) best = c;
     }
   }
@@ -196,7 +263,10 @@ export interface CadenceOptions {
  * Fits a schedule to payment days (any order; same-day payments count once). Among schedules that fit,
  * the one with fewest missed slots wins, then the one with fewest outliers, then the longer period.
  */
-export function detectCadence(paymentDays: readonly number[], options: CadenceOptions = {}): CadenceFit | undefined {
+export function detectCadence(
+  paymentDays: readonly number[],
+  options: CadenceOptions = {},
+): CadenceFit | undefined {
   const days = [...new Set(paymentDays)].sort((a, b) => a - b);
   if (days.length < 2) return undefined;
   const enough = days.length >= Math.max(2, options.minPayments ?? 2);
@@ -214,7 +284,10 @@ export function detectCadence(paymentDays: readonly number[], options: CadenceOp
     if (best && best[1].missed === 0 && best[1].outliers === 0) break;
     const c = fit();
     if (!acceptable(days.length, c)) continue;
-    if (!best || c.missed < best[1].missed || (c.missed === best[1].missed && c.outliers < best[1].outliers)) best = [cadence, c];
+    if (!best || c.missed < best[1].missed || (c.missed === best[1].missed && c.outliers < best[1].outliers))
+      best = [cadence, c];
   }
-  return best ? { cadence: best[0], slots: best[1].slots, missed: best[1].missed, max_drift: best[1].maxDrift } : undefined;
+  return best
+    ? { cadence: best[0], slots: best[1].slots, missed: best[1].missed, max_drift: best[1].maxDrift }
+    : undefined;
 }

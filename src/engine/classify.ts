@@ -49,7 +49,15 @@ export interface Row {
 }
 
 /** Kinds of a regulated credit firm: what a payment to or from one is cannot be a mere transfer. */
-const CREDIT_KINDS: ReadonlySet<string> = new Set(['lender', 'credit_card', 'bnpl', 'catalogue_credit', 'payday', 'high_cost_credit', 'debt_collector']);
+const CREDIT_KINDS: ReadonlySet<string> = new Set([
+  'lender',
+  'credit_card',
+  'bnpl',
+  'catalogue_credit',
+  'payday',
+  'high_cost_credit',
+  'debt_collector',
+]);
 
 /**
  * A provider's category hint is generic (TRANSFER_IN, INCOME, GENERAL_SERVICES…) when it names no kind.
@@ -58,7 +66,12 @@ const CREDIT_KINDS: ReadonlySet<string> = new Set(['lender', 'credit_card', 'bnp
  * of its own (LOAN_PAYMENTS_CAR_PAYMENT, BANK_FEES_OVERDRAFT_FEES) keeps deciding (docs/engine.md § Signals).
  */
 function dictionaryBeatsHint(match: MerchantMatch | undefined, hint: HintMeaning): boolean {
-  return match !== undefined && match.entry.tier === 0 && CREDIT_KINDS.has(match.entry.kind) && hint.kind === undefined;
+  return (
+    match !== undefined &&
+    match.entry.tier === 0 &&
+    CREDIT_KINDS.has(match.entry.kind) &&
+    hint.kind === undefined
+  );
 }
 
 /** What the engine reads from a merchant name, cached per distinct name. */
@@ -102,7 +115,9 @@ const upper = (c: number) => (c >= 97 ? c - 32 : c);
 
 /** The three characters at `start` name a month, in any case. */
 function isMonth(s: string, start: number): boolean {
-  const a = s.charCodeAt(start), b = s.charCodeAt(start + 1), c = s.charCodeAt(start + 2);
+  const a = s.charCodeAt(start),
+    b = s.charCodeAt(start + 1),
+    c = s.charCodeAt(start + 2);
   if (isLetter(a) && isLetter(b) && isLetter(c)) return MONTH_CODES.has(code3(upper(a), upper(b), upper(c)));
   // Letters beyond ASCII, upper-cased as the tokeniser upper-cases them (ſ is S).
   return MONTHS.has(s.slice(start, start + 3).toUpperCase());
@@ -122,8 +137,12 @@ function dateMonthEnd(s: string, i: number): number {
   let d = start - 1;
   if (d >= 0 && s.charCodeAt(d) === 32) d--;
   let digits = 0;
-  while (d >= 0 && isDigit(s.charCodeAt(d))) { d--; digits++; }
-  if (digits < 1 || digits > 2 || (d >= 0 && (isLetter(s.charCodeAt(d)) || isDigit(s.charCodeAt(d))))) return -1;
+  while (d >= 0 && isDigit(s.charCodeAt(d))) {
+    d--;
+    digits++;
+  }
+  if (digits < 1 || digits > 2 || (d >= 0 && (isLetter(s.charCodeAt(d)) || isDigit(s.charCodeAt(d)))))
+    return -1;
   return end;
 }
 
@@ -166,14 +185,27 @@ function categorise(match: MerchantMatch | undefined, hint: HintMeaning | undefi
     category = 'Other';
   }
   const kindInfo = kind && isKind(kind) ? KINDS[kind] : undefined;
-  const cls: SpendClass = kindInfo && (kindInfo.category === category || rule === 'merchant_dictionary') ? kindInfo.class : CATEGORY_CLASS[category];
-  return { rule, category, kind, cls, hint: hint && match && dictionaryBeatsHint(match, hint) ? undefined : hint };
+  const cls: SpendClass =
+    kindInfo && (kindInfo.category === category || rule === 'merchant_dictionary')
+      ? kindInfo.class
+      : CATEGORY_CLASS[category];
+  return {
+    rule,
+    category,
+    kind,
+    cls,
+    hint: hint && match && dictionaryBeatsHint(match, hint) ? undefined : hint,
+  };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A transaction with its day number and its account's rank among the call's accounts (in `cmp` order). */
-interface Keyed { tx: Transaction; day: number; account: number }
+interface Keyed {
+  tx: Transaction;
+  day: number;
+  account: number;
+}
 
 /**
  * Canonical order: the result never depends on the order transactions arrive in. By date (compared as
@@ -206,15 +238,22 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
   const days = new Map<string, number>();
   const accounts = new Map<string, number>();
   // Statements list a day's (and an account's) transactions together: the previous one's is reused.
-  let lastCurrency = '', lastDay = 0;
-  let lastDate: unknown = NONE, lastAccount: unknown = NONE;
+  let lastCurrency = '',
+    lastDay = 0;
+  let lastDate: unknown = NONE,
+    lastAccount: unknown = NONE;
   const keyed = transactions.map((tx, i): Keyed => {
-    if (!Number.isInteger(tx.amount_minor)) throw new EngineInputError('invalid_amount', `transaction ${i}: amount_minor must be an integer`);
+    if (!Number.isInteger(tx.amount_minor))
+      throw new EngineInputError('invalid_amount', `transaction ${i}: amount_minor must be an integer`);
     if (tx.date !== lastDate) {
       let day = days.get(tx.date);
       if (day === undefined) {
         day = dayNumber(tx.date);
-        if (Number.isNaN(day)) throw new EngineInputError('invalid_date', `transaction ${i}: date "${tx.date}" is not a real YYYY-MM-DD date`);
+        if (Number.isNaN(day))
+          throw new EngineInputError(
+            'invalid_date',
+            `transaction ${i}: date "${tx.date}" is not a real YYYY-MM-DD date`,
+          );
         days.set(tx.date, day);
       }
       lastDate = tx.date;
@@ -231,7 +270,10 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
     return { tx, day: lastDay, account: 0 };
   });
   if (currencies.size > 1) {
-    throw new EngineInputError('mixed_currency', `transactions are in more than one currency (${[...currencies].sort().join(', ')}); assess one currency at a time`);
+    throw new EngineInputError(
+      'mixed_currency',
+      `transactions are in more than one currency (${[...currencies].sort().join(', ')}); assess one currency at a time`,
+    );
   }
   [...accounts.keys()].sort(cmp).forEach((id, rank) => accounts.set(id, rank));
   let rank = 0;
@@ -256,7 +298,18 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       const norm = tokens.join(' ');
       const match = matchOf(norm, tokens);
       const key = counterpartyKey(tokens);
-      n = { match, signals: readSignals(raw), key: match ? match.entry.id : `u:${key}`, payee: match ? match.entry.name : key || raw.trim(), plain: undefined, hinted: undefined, tokens, norm, withDescription: new Map(), last: undefined };
+      n = {
+        match,
+        signals: readSignals(raw),
+        key: match ? match.entry.id : `u:${key}`,
+        payee: match ? match.entry.name : key || raw.trim(),
+        plain: undefined,
+        hinted: undefined,
+        tokens,
+        norm,
+        withDescription: new Map(),
+        last: undefined,
+      };
       names.set(raw, n);
     }
     return n;
@@ -273,7 +326,9 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       // A name the dictionary does not know leaves the description to be read alone.
       const descTokens = tokenise(tx.description);
       const descNorm = descTokens.join(' ');
-      const match = name.match ? matchOf(`${name.norm}\u0001${descNorm}`, name.tokens, descTokens) : matchOf(descNorm, descTokens);
+      const match = name.match
+        ? matchOf(`${name.norm}\u0001${descNorm}`, name.tokens, descTokens)
+        : matchOf(descNorm, descTokens);
       n = {
         match,
         signals: orSignals(name.signals, readSignals(tx.description)),
@@ -284,7 +339,14 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
       };
     } else {
       const desc = readName(tx.description);
-      n = { match: desc.match, signals: orSignals(name.signals, desc.signals), key: desc.key, payee: desc.payee, plain: undefined, hinted: undefined };
+      n = {
+        match: desc.match,
+        signals: orSignals(name.signals, desc.signals),
+        key: desc.key,
+        payee: desc.payee,
+        plain: undefined,
+        hinted: undefined,
+      };
     }
     name.withDescription.set(tx.description, n);
     name.last = { description: tx.description, n };
@@ -335,11 +397,20 @@ export function excludeInvalid(rows: Row[], today: number): Row[] {
   const seen = new Set<string>();
   const live: Row[] = [];
   for (const r of rows) {
-    if (r.day > today) { exclude(r, 'future_dated'); continue; }
-    if (r.abs === 0) { exclude(r, 'zero_amount'); continue; }
+    if (r.day > today) {
+      exclude(r, 'future_dated');
+      continue;
+    }
+    if (r.abs === 0) {
+      exclude(r, 'zero_amount');
+      continue;
+    }
     if (r.tx.source_ref) {
       const id = `${r.tx.source}\u0000${r.tx.account_id}\u0000${r.tx.source_ref}`;
-      if (seen.has(id)) { exclude(r, 'duplicate'); continue; }
+      if (seen.has(id)) {
+        exclude(r, 'duplicate');
+        continue;
+      }
       seen.add(id);
     }
     live.push(r);

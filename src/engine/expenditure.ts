@@ -47,22 +47,46 @@ export function payeeCategories(debits: readonly Row[]): Map<string, Category> {
 }
 
 /** Kinds whose missed payment is a sign of arrears (housing and credit; not council tax, which many pay in ten instalments). */
-const ARREARS_KINDS: ReadonlySet<string> = new Set(['mortgage', 'rent', 'social_rent', 'lender', 'credit_card', 'bnpl', 'catalogue_credit', 'payday', 'high_cost_credit']);
+const ARREARS_KINDS: ReadonlySet<string> = new Set([
+  'mortgage',
+  'rent',
+  'social_rent',
+  'lender',
+  'credit_card',
+  'bnpl',
+  'catalogue_credit',
+  'payday',
+  'high_cost_credit',
+]);
 
 /** A committed payment whose schedule shows a slot without a payment, inside the history or at its end. */
-export interface MissedCommitment { payee: string; kind: string | undefined; cadence: string; missed: number; overdue: boolean; refs: string[] }
+export interface MissedCommitment {
+  payee: string;
+  kind: string | undefined;
+  cadence: string;
+  missed: number;
+  overdue: boolean;
+  refs: string[];
+}
 
 /**
  * One payee's payments in a category, a month: by its schedule when it has one, else averaged over the
  * history. `exact` is the pence a month the category sums (viaPounds), `line` the evidence to the penny.
  */
-function line(rows: Row[], period: Period, money: Money): { exact: number; line: Line; missed?: MissedCommitment } {
+function line(
+  rows: Row[],
+  period: Period,
+  money: Money,
+): { exact: number; line: Line; missed?: MissedCommitment } {
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
   const cls = rows[0]!.cls;
   const kind = rows[0]!.kind;
   const n = rows.length;
-  const eligible = n >= 2 && n <= THRESHOLDS.recurringMaxPayments && (cls === 'committed' || (n >= 3 && cv(amounts) <= THRESHOLDS.recurringSpendMaxCv));
+  const eligible =
+    n >= 2 &&
+    n <= THRESHOLDS.recurringMaxPayments &&
+    (cls === 'committed' || (n >= 3 && cv(amounts) <= THRESHOLDS.recurringSpendMaxCv));
   const fit = eligible ? detectCadence(rows.map((r) => r.day)) : undefined;
   let monthly: number;
   let basis: string;
@@ -86,30 +110,52 @@ function line(rows: Row[], period: Period, money: Money): { exact: number; line:
       const perSlot = perPayment(total, fit, cls === 'committed');
       monthly = perMonth(perSlot, fit.cadence);
       basis = `${fit.cadence}: ${money(Math.round(perSlot))} per payment × ${PER_MONTH[fit.cadence].toFixed(4)} a month`;
-      const overdue = quiet > PERIOD_DAYS[fit.cadence] + 2 * DRIFT_TOLERANCE[fit.cadence] + THRESHOLDS.overdueGraceDays;
-      if (cls === 'committed' && fit.missed > 0) basis += ` (${fit.missed} scheduled payment${fit.missed > 1 ? 's' : ''} missed; the commitment is counted in full)`;
+      const overdue =
+        quiet > PERIOD_DAYS[fit.cadence] + 2 * DRIFT_TOLERANCE[fit.cadence] + THRESHOLDS.overdueGraceDays;
+      if (cls === 'committed' && fit.missed > 0)
+        basis += ` (${fit.missed} scheduled payment${fit.missed > 1 ? 's' : ''} missed; the commitment is counted in full)`;
       if (cls === 'committed' && kind && ARREARS_KINDS.has(kind) && (fit.missed > 0 || overdue)) {
-        missed = { payee: rows[0]!.payee, kind, cadence: fit.cadence, missed: fit.missed + (overdue ? 1 : 0), overdue, refs: rows.map((r) => r.ref) };
+        missed = {
+          payee: rows[0]!.payee,
+          kind,
+          cadence: fit.cadence,
+          missed: fit.missed + (overdue ? 1 : 0),
+          overdue,
+          refs: rows.map((r) => r.ref),
+        };
       }
     }
   } else {
     ({ monthly, basis } = averaged(total, period, money));
   }
   const exact = viaPounds(monthly);
-  const l: Line = { payee: rows[0]!.payee, class: cls, cadence, payments: n, monthlyMinor: Math.round(exact), basis, refs: rows.map((r) => r.ref) };
+  const l: Line = {
+    payee: rows[0]!.payee,
+    class: cls,
+    cadence,
+    payments: n,
+    monthlyMinor: Math.round(exact),
+    basis,
+    refs: rows.map((r) => r.ref),
+  };
   if (kind) l.kind = kind;
   if (fit && cadence !== 'irregular' && fit.missed > 0) l.missed_payments = fit.missed;
   return missed ? { exact, line: l, missed } : { exact, line: l };
 }
 
-function guidelineFor(g: SpendingGuidelines | undefined, c: Circumstances | undefined): Partial<Record<FlexibleCategory, number>> | undefined {
+function guidelineFor(
+  g: SpendingGuidelines | undefined,
+  c: Circumstances | undefined,
+): Partial<Record<FlexibleCategory, number>> | undefined {
   if (!g || g.households.length === 0) return undefined;
   const adults = c?.household_adults ?? 1;
   const children = (c?.children_u16 ?? 0) + (c?.children_16_18 ?? 0);
   // Exact household first; otherwise the largest household the guidelines cover that does not exceed it.
   const exact = g.households.find((h) => h.adults === adults && h.children === children);
   if (exact) return exact.categories;
-  const fits = g.households.filter((h) => h.adults <= adults && h.children <= children).sort((a, b) => b.adults - a.adults || b.children - a.children);
+  const fits = g.households
+    .filter((h) => h.adults <= adults && h.children <= children)
+    .sort((a, b) => b.adults - a.adults || b.children - a.children);
   return fits[0]?.categories;
 }
 
@@ -160,22 +206,33 @@ export function assessExpenditure(
     }
     const grossMinor = sum(exact);
     let offsetMinor = sum((refunds.get(category) ?? []).map((r) => r.abs)) / period.averagingMonths;
-    if (category === 'Gambling') { gamblingGross = grossMinor; offsetMinor += winningsMinor; }
+    if (category === 'Gambling') {
+      gamblingGross = grossMinor;
+      offsetMinor += winningsMinor;
+    }
     let netMinor = Math.round(Math.max(0, grossMinor - offsetMinor));
     const split: Partial<Record<SpendClass, number>> = {};
     const scale = grossMinor > 0 ? netMinor / grossMinor : 0;
-    lines.forEach((l, i) => { split[l.class] = (split[l.class] ?? 0) + exact[i]! * scale; });
+    lines.forEach((l, i) => {
+      split[l.class] = (split[l.class] ?? 0) + exact[i]! * scale;
+    });
 
     let guideline: CategoryFigures['guideline'];
-    const g = (FLEXIBLE_CATEGORIES as readonly string[]).includes(category) ? guide?.[category as FlexibleCategory] : undefined;
+    const g = (FLEXIBLE_CATEGORIES as readonly string[]).includes(category)
+      ? guide?.[category as FlexibleCategory]
+      : undefined;
     if (g !== undefined) {
       const applied = netMinor < g;
       guideline = { guidelineMinor: g, observedMinor: netMinor, applied };
-      if (applied) { split.essential = (split.essential ?? 0) + (g - netMinor); netMinor = g; }
+      if (applied) {
+        split.essential = (split.essential ?? 0) + (g - netMinor);
+        netMinor = g;
+      }
     }
     if (netMinor <= 0 && lines.length === 0 && !guideline) continue;
     if (netMinor > 0) categoriesMinor.set(category, netMinor);
-    for (const [cls, v] of Object.entries(split)) if (cls !== 'savings') classMinor[cls as keyof typeof classMinor] += v;
+    for (const [cls, v] of Object.entries(split))
+      if (cls !== 'savings') classMinor[cls as keyof typeof classMinor] += v;
     const f: CategoryFigures = {
       monthlyMinor: netMinor,
       grossMinor: Math.round(grossMinor),

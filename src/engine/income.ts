@@ -23,7 +23,13 @@ import type { Evidence, IncomeType, Stream } from './types.ts';
 
 type Meaning = CreditMeaning | 'maintenance' | 'returned' | 'unknown';
 
-const INCOME_MEANINGS: ReadonlySet<CreditMeaning> = new Set(['employment', 'benefit', 'pension', 'gig', 'interest']);
+const INCOME_MEANINGS: ReadonlySet<CreditMeaning> = new Set([
+  'employment',
+  'benefit',
+  'pension',
+  'gig',
+  'interest',
+]);
 
 /** What a credit is, most specific evidence first (docs/engine.md § Income). */
 export function creditMeaning(r: Row): Meaning {
@@ -84,13 +90,21 @@ function completeMonthTotals(rows: readonly Row[], period: Period): number[] {
   return [...totals.values()];
 }
 
-interface Group { id: string; type: IncomeType; rows: Row[]; fit?: CadenceFit | undefined }
+interface Group {
+  id: string;
+  type: IncomeType;
+  rows: Row[];
+  fit?: CadenceFit | undefined;
+}
 
 const payerOf = (r: Row) => r.key.replace(/^u:/, '');
 
 /** The fewest payments a schedule is read from: three, or two in a history too short to hold three. */
 function cadenceOf(rows: readonly Row[], period: Period): CadenceFit | undefined {
-  return detectCadence(rows.map((r) => r.day), { minPayments: period.days < THRESHOLDS.shortHistoryDays ? 2 : THRESHOLDS.scheduleMinPayments });
+  return detectCadence(
+    rows.map((r) => r.day),
+    { minPayments: period.days < THRESHOLDS.shortHistoryDays ? 2 : THRESHOLDS.scheduleMinPayments },
+  );
 }
 
 /**
@@ -109,9 +123,13 @@ function readUnnamedPayer(rows: Row[], period: Period): Group | undefined {
     const fit = cadenceOf(rows, period);
     // Three payments make a schedule; two do when they are a quarter apart and the payer is a
     // company or the narrative names earnings (a dividend, a bonus).
-    if (fit && (n >= THRESHOLDS.unknownPayerMinPayments || (fit.cadence === 'quarterly' && (company || earnedWords)))) {
+    if (
+      fit &&
+      (n >= THRESHOLDS.unknownPayerMinPayments || (fit.cadence === 'quarterly' && (company || earnedWords)))
+    ) {
       // Regular credits: wages from an employer (a merchant, a company), or other regular income.
-      const type: IncomeType = merchant || company ? 'employment' : earnedWords ? 'self_employment' : 'other_regular';
+      const type: IncomeType =
+        merchant || company ? 'employment' : earnedWords ? 'self_employment' : 'other_regular';
       return { id: `${type}:${payer}`, type, rows, fit };
     }
   }
@@ -131,7 +149,12 @@ function readUnnamedPayer(rows: Row[], period: Period): Group | undefined {
  * @param credits rows with money in and no treatment yet
  * @param payeeCategory the category of each counterparty the customer paid (for refunds)
  */
-export function findIncome(credits: readonly Row[], period: Period, payeeCategory: ReadonlyMap<string, Category>, money: Money): IncomeResult {
+export function findIncome(
+  credits: readonly Row[],
+  period: Period,
+  payeeCategory: ReadonlyMap<string, Category>,
+  money: Money,
+): IncomeResult {
   const groups = new Map<string, Group>();
   const unnamed = new Map<string, Row[]>();
   const refunds = new Map<Category, Row[]>();
@@ -160,12 +183,25 @@ export function findIncome(credits: readonly Row[], period: Period, payeeCategor
     if (r.abs === 0) continue;
     const meaning = creditMeaning(r);
     switch (meaning) {
-      case 'returned': exclude(r, 'returned_payment_reversal'); break;
-      case 'loan': exclude(r, 'loan_disbursement'); break;
-      case 'transfer': exclude(r, 'transfer_in'); break;
-      case 'gambling_winnings': exclude(r, 'gambling_winnings'); winnings.push(r); break;
-      case 'benefit': add(`benefit:${r.match?.entry.benefit ?? 'other'}`, 'benefit', r); break;
-      case 'interest': add(`interest:${r.tx.account_id}`, 'interest', r); break;
+      case 'returned':
+        exclude(r, 'returned_payment_reversal');
+        break;
+      case 'loan':
+        exclude(r, 'loan_disbursement');
+        break;
+      case 'transfer':
+        exclude(r, 'transfer_in');
+        break;
+      case 'gambling_winnings':
+        exclude(r, 'gambling_winnings');
+        winnings.push(r);
+        break;
+      case 'benefit':
+        add(`benefit:${r.match?.entry.benefit ?? 'other'}`, 'benefit', r);
+        break;
+      case 'interest':
+        add(`interest:${r.tx.account_id}`, 'interest', r);
+        break;
       case 'employment':
       case 'pension':
       case 'gig':
@@ -177,7 +213,10 @@ export function findIncome(credits: readonly Row[], period: Period, payeeCategor
       case 'refund':
       case 'unknown': {
         // A refund the narrative names as one is a refund; anything else is read with its payer's other credits.
-        if (r.signals.refund) { refundOrExclude(r, meaning, true); break; }
+        if (r.signals.refund) {
+          refundOrExclude(r, meaning, true);
+          break;
+        }
         const list = unnamed.get(r.key);
         if (list) list.push(r);
         else unnamed.set(r.key, [r]);
@@ -221,9 +260,14 @@ export function findIncome(credits: readonly Row[], period: Period, payeeCategor
  * declaration more than `incomeDiscrepancyRatio` above the verified figure is noted (and raises
  * `income_discrepancy`).
  */
-export function incomeUsed(verifiedMinor: number, declaredMinor: number | undefined): { minor: number; basis: Evidence['income']['basis'] } {
-  if (declaredMinor !== undefined && declaredMinor < verifiedMinor) return { minor: declaredMinor, basis: 'declared_lower' };
-  if (declaredMinor !== undefined && declaredMinor > verifiedMinor * (1 + THRESHOLDS.incomeDiscrepancyRatio)) return { minor: verifiedMinor, basis: 'verified_declared_higher' };
+export function incomeUsed(
+  verifiedMinor: number,
+  declaredMinor: number | undefined,
+): { minor: number; basis: Evidence['income']['basis'] } {
+  if (declaredMinor !== undefined && declaredMinor < verifiedMinor)
+    return { minor: declaredMinor, basis: 'declared_lower' };
+  if (declaredMinor !== undefined && declaredMinor > verifiedMinor * (1 + THRESHOLDS.incomeDiscrepancyRatio))
+    return { minor: verifiedMinor, basis: 'verified_declared_higher' };
   return { minor: verifiedMinor, basis: verifiedMinor > 0 ? 'verified' : 'none' };
 }
 
@@ -232,7 +276,8 @@ function buildStream(g: Group, period: Period, money: Money): Stream {
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
   const fit = g.fit ?? cadenceOf(rows, period);
-  const first = rows[0]!, last = rows[rows.length - 1]!;
+  const first = rows[0]!,
+    last = rows[rows.length - 1]!;
   const type = g.type;
 
   let cadence: Stream['cadence'];
@@ -242,7 +287,10 @@ function buildStream(g: Group, period: Period, money: Money): Stream {
   let status: Stream['status'] = 'active';
   let variability: number;
   let missed = 0;
-  const single = type === 'employment' || type === 'benefit' || type === 'pension' ? takenAsMonthly(rows.length, period) : undefined;
+  const single =
+    type === 'employment' || type === 'benefit' || type === 'pension'
+      ? takenAsMonthly(rows.length, period)
+      : undefined;
   if (fit) {
     cadence = fit.cadence;
     missed = fit.missed;
@@ -254,7 +302,10 @@ function buildStream(g: Group, period: Period, money: Money): Stream {
       basis = `${fit.cadence} payments stopped after ${isoDate(last.day)}; not counted as current income`;
     } else {
       monthly = perMonth(perPeriod, fit.cadence);
-      const per = CONTRACTUAL.has(type) || fit.missed === 0 ? 'per pay period' : `per pay period (${fit.missed} of ${fit.slots} periods without a payment count as nothing)`;
+      const per =
+        CONTRACTUAL.has(type) || fit.missed === 0
+          ? 'per pay period'
+          : `per pay period (${fit.missed} of ${fit.slots} periods without a payment count as nothing)`;
       basis = `${fit.cadence}: ${money(Math.round(perPeriod))} ${per} × ${PER_MONTH[fit.cadence].toFixed(4)} periods a month`;
     }
   } else if (single) {

@@ -26,7 +26,11 @@ export interface KindInfo {
   credit: CreditMeaning;
 }
 
-const k = (category: Category, cls: SpendClass, credit: CreditMeaning = 'refund'): KindInfo => ({ category, class: cls, credit });
+const k = (category: Category, cls: SpendClass, credit: CreditMeaning = 'refund'): KindInfo => ({
+  category,
+  class: cls,
+  credit,
+});
 
 export const KINDS = {
   rent: k('Home & Contents', 'committed'),
@@ -105,7 +109,11 @@ export const CATEGORY_CLASS: Record<Category, SpendClass> = {
 };
 
 /** The SFS "flexible" categories that spending guidelines (trigger figures) apply to. */
-export const FLEXIBLE_CATEGORIES = ['Communications & Leisure', 'Food & Housekeeping', 'Personal Costs'] as const satisfies readonly Category[];
+export const FLEXIBLE_CATEGORIES = [
+  'Communications & Leisure',
+  'Food & Housekeeping',
+  'Personal Costs',
+] as const satisfies readonly Category[];
 export type FlexibleCategory = (typeof FLEXIBLE_CATEGORIES)[number];
 
 /** Kinds whose presence evidences the housing cost (rent or mortgage). */

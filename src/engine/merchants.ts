@@ -124,7 +124,12 @@ export interface MerchantDictionary {
   scan(tokens: readonly string[], where: PayeeStart, seg?: number, vetoed?: ReadonlySet<string>): Scan;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** Longest first: most tokens, then most characters, then the earliest position. */
 function better(x: Found, y: Found | undefined): boolean {
@@ -189,7 +194,8 @@ function personal(tokens: readonly string[], f: Found, where: PayeeStart): boole
   if (where.transfer && f.at >= where.note) return !NOTE_KINDS.has(f.a.entry.kind);
   if (named && where.transfer) {
     // A brand made of two given names (JOHN LEWIS) sent money by transfer is a person: BP JOHN LEWIS.
-    if (f.a.tokens.length === 2 && GIVEN_NAMES.has(f.a.tokens[0]!) && GIVEN_NAMES.has(f.a.tokens[1]!)) return true;
+    if (f.a.tokens.length === 2 && GIVEN_NAMES.has(f.a.tokens[0]!) && GIVEN_NAMES.has(f.a.tokens[1]!))
+      return true;
   }
   // A transfer to a name that is also a first name (FASTER PAYMENT TO LEON) went to a person.
   if (f.a.person && where.transfer) return true;
@@ -202,7 +208,11 @@ function personal(tokens: readonly string[], f: Found, where: PayeeStart): boole
 }
 
 /** Builds a dictionary from raw entries, validating kinds and categories (throws on a bad entry). */
-export function buildDictionary(version: string, raw: readonly RawEntry[], defaultTier: Tier = 0): MerchantDictionary {
+export function buildDictionary(
+  version: string,
+  raw: readonly RawEntry[],
+  defaultTier: Tier = 0,
+): MerchantDictionary {
   const index = new Map<string, IndexedAlias[]>();
   const entries: MerchantEntry[] = [];
   const ids = new Set<string>();
@@ -210,8 +220,10 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
     if (!isKind(r.kind)) throw new Error(`merchant "${r.name}": unknown kind "${r.kind}"`);
     const info = KINDS[r.kind];
     const category = (r.category ?? info.category) as Category;
-    if (!CATEGORIES.includes(category)) throw new Error(`merchant "${r.name}": unknown category "${r.category}"`);
-    for (const k of r.over ?? []) if (k !== '*' && !isKind(k)) throw new Error(`merchant "${r.name}": unknown kind "${k}" in over`);
+    if (!CATEGORIES.includes(category))
+      throw new Error(`merchant "${r.name}": unknown category "${r.category}"`);
+    for (const k of r.over ?? [])
+      if (k !== '*' && !isKind(k)) throw new Error(`merchant "${r.name}": unknown kind "${k}" in over`);
     const id = slug(r.name);
     if (ids.has(id)) throw new Error(`merchant "${r.name}": duplicate id "${id}"`);
     ids.add(id);
@@ -242,14 +254,32 @@ export function buildDictionary(version: string, raw: readonly RawEntry[], defau
       // `person` guards the forms a person's name can take: one or two words of the entry's own name
       // (CORAL, WILLIAM HILL). An alias with a trade word (CORAL INTERACTIVE, WILLIAM HILL ORGANIZATION)
       // or a fused form (WILLIAMHILL) already says it is the firm.
-      const person = nameTokens !== undefined && tokens.length <= 2 && tokens.every((t) => nameTokens.includes(t));
-      list.push({ tokens, chars: tokens.join(' ').length, alias, entry, anchored, unless: unless?.length ? unless : undefined, person });
+      const person =
+        nameTokens !== undefined && tokens.length <= 2 && tokens.every((t) => nameTokens.includes(t));
+      list.push({
+        tokens,
+        chars: tokens.join(' ').length,
+        alias,
+        entry,
+        anchored,
+        unless: unless?.length ? unless : undefined,
+        person,
+      });
       index.set(tokens[0]!, list);
     }
   }
-  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0, earlier?: ReadonlySet<string>): Scan => {
+  const scan = (
+    tokens: readonly string[],
+    where: PayeeStart,
+    seg = 0,
+    earlier?: ReadonlySet<string>,
+  ): Scan => {
     // Vetoes are rare: the set is copied only when this scan adds one.
-    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: [], vetoed: earlier ?? NO_VETOES };
+    const out: Scan = {
+      best: [undefined, undefined, undefined],
+      qualifiers: [],
+      vetoed: earlier ?? NO_VETOES,
+    };
     for (let i = 0; i < tokens.length; i++) {
       const candidates = index.get(tokens[i]!);
       if (!candidates) continue;
@@ -293,7 +323,8 @@ function decide(scans: readonly Scan[]): MerchantMatch | undefined {
   for (const s of scans) if ((chosen = s.best[0])) break;
   // Generic words and processors carry no layer precedence: the longest one found in any layer wins
   // (PARKING CHARGE is parking, whichever file holds PARKING and CHARGE).
-  for (let t = 1; t < 3 && !chosen; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, chosen)) chosen = s.best[t];
+  for (let t = 1; t < 3 && !chosen; t++)
+    for (const s of scans) if (s.best[t] && better(s.best[t]!, chosen)) chosen = s.best[t];
   if (!chosen) return undefined;
   if (chosen.a.entry.tier < 2) {
     const kind = chosen.a.entry.kind;
@@ -317,19 +348,32 @@ function decide(scans: readonly Scan[]): MerchantMatch | undefined {
  * says it went to a person (FASTER PAYMENT, BP, TRANSFER TO), both are read as such ("Sarah Boots"
  * beside "Faster payment — CONCERT TICKET").
  */
-function places(tokens: readonly string[], also: readonly string[] | undefined): [PayeeStart, PayeeStart | undefined] {
+function places(
+  tokens: readonly string[],
+  also: readonly string[] | undefined,
+): [PayeeStart, PayeeStart | undefined] {
   const where = payeeStart(tokens);
   if (!also?.length) return [where, undefined];
   const whereAlso = payeeStart(also);
   if (where.transfer === whereAlso.transfer) return [where, whereAlso];
-  return [{ ...where, transfer: true }, { ...whereAlso, transfer: true }];
+  return [
+    { ...where, transfer: true },
+    { ...whereAlso, transfer: true },
+  ];
 }
 
 /** One layer's scans of several segments as one: the longest alias of each tier, every qualifier. */
 function merge(scans: readonly Scan[]): Scan {
   if (scans.length === 1) return scans[0]!;
-  const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers), vetoed: scans.every((s) => s.vetoed.size === 0) ? NO_VETOES : new Set(scans.flatMap((s) => [...s.vetoed])) };
-  for (let t = 0; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
+  const out: Scan = {
+    best: [undefined, undefined, undefined],
+    qualifiers: scans.flatMap((s) => s.qualifiers),
+    vetoed: scans.every((s) => s.vetoed.size === 0)
+      ? NO_VETOES
+      : new Set(scans.flatMap((s) => [...s.vetoed])),
+  };
+  for (let t = 0; t < 3; t++)
+    for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
   return out;
 }
 
@@ -339,7 +383,12 @@ function merge(scans: readonly Scan[]): Scan {
  */
 export function layered(...layers: readonly MerchantDictionary[]): MerchantDictionary {
   /** Each layer's scan in order, a layer seeing the places the layers before it refused. */
-  const scanEach = (tokens: readonly string[], where: PayeeStart, seg: number, earlier?: ReadonlySet<string>): Scan[] => {
+  const scanEach = (
+    tokens: readonly string[],
+    where: PayeeStart,
+    seg: number,
+    earlier?: ReadonlySet<string>,
+  ): Scan[] => {
     const scans: Scan[] = [];
     let vetoed = earlier;
     for (const l of layers) {
@@ -361,12 +410,22 @@ export function layered(...layers: readonly MerchantDictionary[]): MerchantDicti
     const i = where.transfer ? 1 : 0;
     return (entry[i] ??= scanEach(tokens, where, 0));
   };
-  const scan = (tokens: readonly string[], where: PayeeStart, seg = 0, earlier?: ReadonlySet<string>): Scan => {
+  const scan = (
+    tokens: readonly string[],
+    where: PayeeStart,
+    seg = 0,
+    earlier?: ReadonlySet<string>,
+  ): Scan => {
     // A layered dictionary inside another is flattened: its layers' scans are merged tier by tier.
     const scans = scanEach(tokens, where, seg, earlier);
-    const out: Scan = { best: [undefined, undefined, undefined], qualifiers: scans.flatMap((s) => s.qualifiers), vetoed: scans.at(-1)?.vetoed ?? earlier ?? NO_VETOES };
+    const out: Scan = {
+      best: [undefined, undefined, undefined],
+      qualifiers: scans.flatMap((s) => s.qualifiers),
+      vetoed: scans.at(-1)?.vetoed ?? earlier ?? NO_VETOES,
+    };
     for (const s of scans) if (!out.best[0] && s.best[0]) out.best[0] = s.best[0];
-    for (let t = 1; t < 3; t++) for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
+    for (let t = 1; t < 3; t++)
+      for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
     return out;
   };
   return {
@@ -387,12 +446,25 @@ export function layered(...layers: readonly MerchantDictionary[]): MerchantDicti
 const CURATED = [finance, household, everyday];
 /** The hand-curated layer. */
 export const CURATED_MERCHANTS: MerchantDictionary = buildDictionary(
-  `curated ${CURATED.map((f) => f.version).sort().at(-1)}`,
+  `curated ${CURATED.map((f) => f.version)
+    .sort()
+    .at(-1)}`,
   CURATED.flatMap((f) => f.entries as RawEntry[]),
 );
 /** The generated brand layer (empty until `npm run merchants` has been run). */
-export const BRAND_MERCHANTS: MerchantDictionary = buildDictionary(`brands ${brands.version}`, brands.entries as RawEntry[]);
+export const BRAND_MERCHANTS: MerchantDictionary = buildDictionary(
+  `brands ${brands.version}`,
+  brands.entries as RawEntry[],
+);
 /** Generic trade words (CINEMA, HOTEL, …): the last resort before a narrative is unmatched. */
-export const GENERIC_MERCHANTS: MerchantDictionary = buildDictionary(`generic ${generic.version}`, generic.entries as RawEntry[], 1);
+export const GENERIC_MERCHANTS: MerchantDictionary = buildDictionary(
+  `generic ${generic.version}`,
+  generic.entries as RawEntry[],
+  1,
+);
 /** The built-in UK dictionary: curated, then brands, then generic trade words. */
-export const UK_MERCHANTS: MerchantDictionary = layered(CURATED_MERCHANTS, BRAND_MERCHANTS, GENERIC_MERCHANTS);
+export const UK_MERCHANTS: MerchantDictionary = layered(
+  CURATED_MERCHANTS,
+  BRAND_MERCHANTS,
+  GENERIC_MERCHANTS,
+);

@@ -32,12 +32,17 @@ export function perMonth(payment: number, cadence: Cadence): number {
  * basis that says so, or undefined.
  */
 export function takenAsMonthly(payments: number, period: Period): string | undefined {
-  return payments === 1 && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays ? `one payment in a ${period.days}-day history, taken as monthly` : undefined;
+  return payments === 1 && period.days < THRESHOLDS.singlePaymentMonthlyMaxSpanDays
+    ? `one payment in a ${period.days}-day history, taken as monthly`
+    : undefined;
 }
 
 /** Payments with no schedule: their total over the months of the history (pence a month), and the basis. */
 export function averaged(total: number, period: Period, money: Money): { monthly: number; basis: string } {
-  return { monthly: total / period.averagingMonths, basis: `total ${money(total)} over ${period.averagingMonths.toFixed(2)} months` };
+  return {
+    monthly: total / period.averagingMonths,
+    basis: `total ${money(total)} over ${period.averagingMonths.toFixed(2)} months`,
+  };
 }
 
 /**

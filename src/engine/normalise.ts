@@ -9,7 +9,8 @@ import { UK_FORMATS, type BankFormat } from './banks/index.ts';
 const DOMAIN = /\.(?:CO\.UK|ORG\.UK|COM|ORG|NET|UK|IO)\b/g;
 const APOSTROPHE = /['’`]/g;
 // Masked or partial card numbers: "****1234", "XXXX1234", "4567****1234", "CARD 1234", long PANs.
-const CARD = /(?:(?<![A-Z])X{2,}|\*{2,})\s?\d{2,4}\b|\b\d{4}[*X]{2,}\d{0,4}\b|\b(?:CARD|CD)\s?(?:NO\s?)?\d{4}\b|\b\d{12,19}\b/g;
+const CARD =
+  /(?:(?<![A-Z])X{2,}|\*{2,})\s?\d{2,4}\b|\b\d{4}[*X]{2,}\d{0,4}\b|\b(?:CARD|CD)\s?(?:NO\s?)?\d{4}\b|\b\d{12,19}\b/g;
 // Dates and times: 12/01/24, 12-01-2024, 12.01, 12JAN, 12 JAN 24, 12JAN2024, 14:32, 14:32:05.
 const DATE =
   /\b\d{1,2}(?:ST|ND|RD|TH)\s+(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\b|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}\s?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)[A-Z]{0,6}(?:\s?\d{2,4})?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
@@ -47,7 +48,8 @@ export interface PayeeStart {
  * brand made of two of them (JOHN LEWIS) is a person there too.
  */
 export const GIVEN_NAMES: ReadonlySet<string> = new Set(
-  ('AARON ABBIE ADAM ADRIAN AIDAN ALAN ALBERT ALEX ALEXANDER ALFIE ALI ALICE ALISON AMANDA AMBER AMELIA AMIR AMY ANDREA ANDREW ANGELA ' +
+  (
+    'AARON ABBIE ADAM ADRIAN AIDAN ALAN ALBERT ALEX ALEXANDER ALFIE ALI ALICE ALISON AMANDA AMBER AMELIA AMIR AMY ANDREA ANDREW ANGELA ' +
     'ANN ANNA ANNE ANTHONY ARCHIE ARTHUR ASHLEY AVA BARBARA BARRY BEN BENJAMIN BETHANY BETTY BILLY BRIAN BRUCE CALLUM CAMERON CARL ' +
     'CAROL CAROLINE CATHERINE CHARLES CHARLIE CHARLOTTE CHLOE CHRIS CHRISTINE CHRISTOPHER CLAIRE CONNOR CRAIG DANIEL DANNY DARREN DAVE ' +
     'DAVID DEAN DEBORAH DENISE DONNA DOROTHY DYLAN EDWARD ELEANOR ELIZABETH ELLA ELLIE ELSIE EMILY EMMA ERIN ETHAN EVA EVIE FAITH FATIMA ' +
@@ -82,8 +84,10 @@ const PLACE_TOKENS = new Set(
 
 /** Words that never distinguish one payer or payee from another. */
 const NOISE_TOKENS = new Set(
-  ('LTD LIMITED PLC LLP ON AT REF SALARY SAL WAGES WAGE PAYROLL PAY NET MONTHLY WEEKLY ' +
-    'JAN FEB MAR APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC').split(' '),
+  (
+    'LTD LIMITED PLC LLP ON AT REF SALARY SAL WAGES WAGE PAYROLL PAY NET MONTHLY WEEKLY ' +
+    'JAN FEB MAR APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC'
+  ).split(' '),
 );
 
 /** Words after which a narrative carries a reference, not the counterparty's name. */
@@ -92,7 +96,9 @@ const HAS_DIGIT = /\d/;
 
 /** ISO country codes card schemes append to a merchant's town (two- and three-letter forms seen on UK statements). */
 const COUNTRY_CODES = new Set(
-  'GB GBR UK IE IRL US USA FR FRA ES ESP DE DEU NL NLD IT ITA PT PRT BE BEL LU LUX HU HUN PL POL SE SWE DK DNK NO NOR CH CHE AT AUT CA CAN AU AUS SG SGP HK'.split(' '),
+  'GB GBR UK IE IRL US USA FR FRA ES ESP DE DEU NL NLD IT ITA PT PRT BE BEL LU LUX HU HUN PL POL SE SWE DK DNK NO NOR CH CHE AT AUT CA CAN AU AUS SG SGP HK'.split(
+    ' ',
+  ),
 );
 const LEGAL_SUFFIXES = new Set('LTD LIMITED PLC LLP CO INC UK GROUP SERVICES'.split(' '));
 
@@ -105,7 +111,13 @@ const DATE_WORDS = new Set(['ON']);
  * past these when it asks whether a name stands on its own (merchants.ts, `person`).
  */
 export function isPlaceOrFormToken(token: string): boolean {
-  return HAS_DIGIT.test(token) || PLACE_TOKENS.has(token) || COUNTRY_CODES.has(token) || LEGAL_SUFFIXES.has(token) || DATE_WORDS.has(token);
+  return (
+    HAS_DIGIT.test(token) ||
+    PLACE_TOKENS.has(token) ||
+    COUNTRY_CODES.has(token) ||
+    LEGAL_SUFFIXES.has(token) ||
+    DATE_WORDS.has(token)
+  );
 }
 
 /** A normaliser for some bank formats (banks/format.ts). */
@@ -138,9 +150,13 @@ const NONE: readonly string[][] = [];
 export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
   const transfers = new Map<string, boolean>();
   for (const f of formats) {
-    for (const [list, transfer] of [[f.prefixes, false], [f.transferPrefixes, true]] as const) {
+    for (const [list, transfer] of [
+      [f.prefixes, false],
+      [f.transferPrefixes, true],
+    ] as const) {
       for (const p of list ?? []) {
-        if (transfers.get(p) === !transfer) throw new Error(`${f.bank}: "${p}" is a transfer prefix in one format and not in another`);
+        if (transfers.get(p) === !transfer)
+          throw new Error(`${f.bank}: "${p}" is a transfer prefix in one format and not in another`);
         transfers.set(p, transfer);
       }
     }
@@ -176,7 +192,11 @@ export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
     let transfer = false;
     for (const l of leading) {
       const n = l(tokens);
-      if (n > 0) { start = n; transfer = true; break; }
+      if (n > 0) {
+        start = n;
+        transfer = true;
+        break;
+      }
     }
     let again = true;
     while (again && start < tokens.length) {
@@ -184,7 +204,11 @@ export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
       for (const p of byFirst.get(tokens[start]!) ?? NONE) {
         if (start + p.length >= tokens.length) continue; // never strip everything
         let ok = true;
-        for (let i = 0; i < p.length; i++) if (tokens[start + i] !== p[i]) { ok = false; break; }
+        for (let i = 0; i < p.length; i++)
+          if (tokens[start + i] !== p[i]) {
+            ok = false;
+            break;
+          }
         if (ok) {
           start += p.length;
           if (transfers.get(p.join(' '))) transfer = true;
@@ -196,7 +220,12 @@ export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
     let end = tokens.length;
     while (end > start + 1 && isTrailingPlace(tokens[end - 1]!)) end--;
     let note = tokens.length;
-    if (transfer) for (let i = start + 1; i < tokens.length; i++) if (REFERENCE_MARKERS.has(tokens[i]!)) { note = i; break; }
+    if (transfer)
+      for (let i = start + 1; i < tokens.length; i++)
+        if (REFERENCE_MARKERS.has(tokens[i]!)) {
+          note = i;
+          break;
+        }
     return { start, transfer, end, note };
   };
 

@@ -16,20 +16,36 @@ export interface Period {
 
 export function periodOf(days: readonly number[]): Period | undefined {
   if (days.length === 0) return undefined;
-  let first = Infinity, last = -Infinity;
-  for (const d of days) { if (d < first) first = d; if (d > last) last = d; }
+  let first = Infinity,
+    last = -Infinity;
+  for (const d of days) {
+    if (d < first) first = d;
+    if (d > last) last = d;
+  }
   const span = last - first + 1;
   const monthsExact = span / DAYS_PER_MONTH;
   const complete: number[] = [];
   const a = ymd(first);
-  for (let y = a.y, m = a.m; ; ) {
-    const start = fromYmd(y, m, 1), end = fromYmd(y, m, daysInMonth(y, m));
+  for (let y = a.y, m = a.m; ;) {
+    const start = fromYmd(y, m, 1),
+      end = fromYmd(y, m, daysInMonth(y, m));
     if (start > last) break;
     if (start >= first && end <= last) complete.push(y * 12 + m);
     m++;
-    if (m > 12) { m = 1; y++; }
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
   }
-  return { first, last, days: span, monthsExact, monthsAnalyzed: round1(monthsExact), averagingMonths: Math.max(1, monthsExact), completeMonths: complete };
+  return {
+    first,
+    last,
+    days: span,
+    monthsExact,
+    monthsAnalyzed: round1(monthsExact),
+    averagingMonths: Math.max(1, monthsExact),
+    completeMonths: complete,
+  };
 }
 
 export function monthIndex(day: number): number {

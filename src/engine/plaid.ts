@@ -98,6 +98,7 @@ export function resolveHint(hint: string | undefined): HintMeaning | undefined {
   if (primary) return primary;
   // A detailed value we have no row for falls back to its primary (the longest primary it starts with).
   let best: string | undefined;
-  for (const p of Object.keys(PLAID_PRIMARY)) if (key.startsWith(p + '_') && (!best || p.length > best.length)) best = p;
+  for (const p of Object.keys(PLAID_PRIMARY))
+    if (key.startsWith(p + '_') && (!best || p.length > best.length)) best = p;
   return best ? PLAID_PRIMARY[best] : undefined;
 }

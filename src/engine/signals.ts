@@ -36,7 +36,17 @@ const SIGNAL_WORDS = [
   'COMMISSION|COMM PAYMENT|BONUS|DIVIDENDS?|DRAWINGS|INVOICE|INV|PAYOUTS?',
 ];
 const RE_GIRO = /^\s*(?:BGC|BANK GIRO CREDIT)\b/i;
-export const NO_SIGNALS: Signals = Object.freeze({ refund: false, returned: false, overdraft: false, unarranged: false, salary: false, giro: false, company: false, maintenance: false, earned: false });
+export const NO_SIGNALS: Signals = Object.freeze({
+  refund: false,
+  returned: false,
+  overdraft: false,
+  unarranged: false,
+  salary: false,
+  giro: false,
+  company: false,
+  maintenance: false,
+  earned: false,
+});
 
 /** Reads the signals of a narrative in one pass, with the formats' codes. Most narratives carry none, so a cheap test comes first. */
 export function signalReader(formats: readonly BankFormat[]): (text: string) => Signals {

@@ -47,7 +47,8 @@ export type ExclusionReason =
   | 'income_stream_ended'
   | 'zero_amount';
 
-export type IncomeType = 'employment' | 'self_employment' | 'benefit' | 'pension' | 'interest' | 'maintenance' | 'other_regular';
+export type IncomeType =
+  'employment' | 'self_employment' | 'benefit' | 'pension' | 'interest' | 'maintenance' | 'other_regular';
 
 export type CategorisationRule = 'category_hint' | 'merchant_dictionary' | 'unmatched';
 
@@ -167,8 +168,23 @@ export interface Evidence {
   dictionary_version: string;
   assessed_at: string;
   currency: string | null;
-  period: { first_date: string | null; last_date: string | null; days: number; months_exact: number; months_analyzed: number; averaging_months: number };
-  counts: { received: number; analyzed: number; excluded: number; income: number; expenditure: number; savings: number; refunds: number };
+  period: {
+    first_date: string | null;
+    last_date: string | null;
+    days: number;
+    months_exact: number;
+    months_analyzed: number;
+    averaging_months: number;
+  };
+  counts: {
+    received: number;
+    analyzed: number;
+    excluded: number;
+    income: number;
+    expenditure: number;
+    savings: number;
+    refunds: number;
+  };
   /** Every excluded transaction, grouped by reason (counts sum to counts.excluded): nothing is dropped silently. */
   exclusions: ExclusionEvidence[];
   income: {
@@ -200,7 +216,14 @@ export interface Evidence {
     detected: VulnerabilityEvidence[];
     by_driver: Record<VulnerabilityDriver, string[]>;
   };
-  confidence: { score: number; coverage: number; categorised_share: number; income_regularity: number; continuity: number; weights: Record<string, number> };
+  confidence: {
+    score: number;
+    coverage: number;
+    categorised_share: number;
+    income_regularity: number;
+    continuity: number;
+    weights: Record<string, number>;
+  };
   fca: { compliant: boolean; checks: Array<{ check: string; passed: boolean; detail: string }> };
   ledger: LedgerRow[];
 }

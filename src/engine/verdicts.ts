@@ -26,13 +26,16 @@ export const SHARED_LIMIT = 10_000;
 const SHARED = new WeakMap<MerchantDictionary, Map<string, MerchantMatch>>();
 
 /** No transfer prefix (a payment to or from a person) and no reference marker in the words. */
-const shareable = (tokens: readonly string[]) => !payeeStart(tokens).transfer && !tokens.includes('REF') && !tokens.includes('REFERENCE');
+const shareable = (tokens: readonly string[]) =>
+  !payeeStart(tokens).transfer && !tokens.includes('REF') && !tokens.includes('REFERENCE');
 
 /**
  * A verdict lookup for one call of `classify`. `key` is the narrative's words joined (the name's and the
  * description's separated by U+0001), `also` the description's tokens when the name is read with one.
  */
-export function verdicts(merchants: MerchantDictionary): (key: string, tokens: readonly string[], also?: readonly string[]) => MerchantMatch | undefined {
+export function verdicts(
+  merchants: MerchantDictionary,
+): (key: string, tokens: readonly string[], also?: readonly string[]) => MerchantMatch | undefined {
   const call = new Map<string, MerchantMatch | undefined>();
   let shared = SHARED.get(merchants);
   if (!shared) SHARED.set(merchants, (shared = new Map()));

@@ -29,7 +29,11 @@ import type {
 } from './types.ts';
 
 /** An amount held back from the affordable amount, and why. */
-export interface Adjustment { reason: string; amountMinor: number; rule: string }
+export interface Adjustment {
+  reason: string;
+  amountMinor: number;
+  rule: string;
+}
 
 /** Everything the engine decided, in pence (assess.ts). */
 export interface Assessed {
@@ -84,7 +88,12 @@ export function toWire(a: Assessed): EngineResult {
     months_analyzed: period?.monthsAnalyzed ?? 0,
   };
 
-  const byDriver: Record<VulnerabilityDriver, string[]> = { health: [], life_events: [], resilience: [], capability: [] };
+  const byDriver: Record<VulnerabilityDriver, string[]> = {
+    health: [],
+    life_events: [],
+    resilience: [],
+    capability: [],
+  };
   for (const d of a.detected) byDriver[d.driver].push(d.code);
   const tally = new Map<Row['treatment'], number>();
   for (const r of rows) tally.set(r.treatment, (tally.get(r.treatment) ?? 0) + 1);
@@ -133,14 +142,22 @@ export function toWire(a: Assessed): EngineResult {
       own_account_transfers: {
         pairs: a.pairs,
         refs: rows.filter((r) => r.reason === 'own_account_transfer').map((r) => r.ref),
-        note: 'Both legs of a transfer between the customer\'s own accounts are excluded from income and expenditure.',
+        note: "Both legs of a transfer between the customer's own accounts are excluded from income and expenditure.",
       },
-      gambling: { gross_monthly: toMajor(exp.gambling.grossMinor), winnings_monthly: toMajor(exp.gambling.winningsMinor), net_monthly: toMajor(exp.categoriesMinor.get('Gambling') ?? 0) },
+      gambling: {
+        gross_monthly: toMajor(exp.gambling.grossMinor),
+        winnings_monthly: toMajor(exp.gambling.winningsMinor),
+        net_monthly: toMajor(exp.categoriesMinor.get('Gambling') ?? 0),
+      },
       guidelines_source: a.guidelinesSource,
     },
     affordable: {
       disposable_income: toMajor(a.disposableMinor),
-      adjustments: a.adjustments.map((x) => ({ reason: x.reason, amount: toMajor(x.amountMinor), rule: x.rule })),
+      adjustments: a.adjustments.map((x) => ({
+        reason: x.reason,
+        amount: toMajor(x.amountMinor),
+        rule: x.rule,
+      })),
       affordable_amount: toMajor(a.affordableMinor),
     },
     risk_flags: a.risk,
@@ -173,7 +190,9 @@ function streamOf(s: Stream): IncomeStream {
   return w;
 }
 
-function categoriesOf(figures: Partial<Record<Category, CategoryFigures>>): Partial<Record<Category, CategoryEvidence>> {
+function categoriesOf(
+  figures: Partial<Record<Category, CategoryFigures>>,
+): Partial<Record<Category, CategoryEvidence>> {
   const out: Partial<Record<Category, CategoryEvidence>> = {};
   for (const [c, f] of Object.entries(figures) as [Category, CategoryFigures][]) {
     const ev: CategoryEvidence = {
@@ -183,14 +202,27 @@ function categoriesOf(figures: Partial<Record<Category, CategoryFigures>>): Part
       class_split: Object.fromEntries(Object.entries(f.classSplit).map(([k, v]) => [k, toMajor(v)])),
       lines: f.lines.map(lineOf),
     };
-    if (f.guideline) ev.guideline = { guideline_monthly: toMajor(f.guideline.guidelineMinor), observed_monthly: toMajor(f.guideline.observedMinor), applied: f.guideline.applied };
+    if (f.guideline)
+      ev.guideline = {
+        guideline_monthly: toMajor(f.guideline.guidelineMinor),
+        observed_monthly: toMajor(f.guideline.observedMinor),
+        applied: f.guideline.applied,
+      };
     out[c] = ev;
   }
   return out;
 }
 
 function lineOf(l: Line): ExpenditureLine {
-  const w: ExpenditureLine = { payee: l.payee, class: l.class, cadence: l.cadence, payments: l.payments, monthly_amount: toMajor(l.monthlyMinor), basis: l.basis, refs: l.refs };
+  const w: ExpenditureLine = {
+    payee: l.payee,
+    class: l.class,
+    cadence: l.cadence,
+    payments: l.payments,
+    monthly_amount: toMajor(l.monthlyMinor),
+    basis: l.basis,
+    refs: l.refs,
+  };
   if (l.kind) w.kind = l.kind;
   if (l.missed_payments !== undefined) w.missed_payments = l.missed_payments;
   return w;
@@ -201,10 +233,11 @@ function lineOf(l: Line): ExpenditureLine {
  * A Record: a new ExclusionReason does not compile until it is explained here.
  */
 const EXCLUSION_DETAIL: Record<ExclusionReason, string> = {
-  future_dated: 'dated after the day of the assessment (UK time): not yet booked, so left out of every figure',
+  future_dated:
+    'dated after the day of the assessment (UK time): not yet booked, so left out of every figure',
   zero_amount: 'a zero amount: counted as analysed, moves no money',
   duplicate: 'the same provider transaction id seen again in the same account: counted once',
-  own_account_transfer: 'one leg of a transfer between the customer\'s own accounts',
+  own_account_transfer: "one leg of a transfer between the customer's own accounts",
   refund_unmatched: 'a refund with no matching spending in the period',
   loan_disbursement: 'a loan paid in: borrowed money is not income',
   gambling_winnings: 'gambling winnings: netted against gambling spend, not income',
@@ -228,7 +261,10 @@ function exclusionsOf(rows: readonly Row[], today: number): ExclusionEvidence[] 
     .map(([reason, refs]) => ({
       reason,
       count: refs.length,
-      detail: reason === 'future_dated' ? `${EXCLUSION_DETAIL[reason]} (the assessment is as of ${isoDate(today)})` : EXCLUSION_DETAIL[reason],
+      detail:
+        reason === 'future_dated'
+          ? `${EXCLUSION_DETAIL[reason]} (the assessment is as of ${isoDate(today)})`
+          : EXCLUSION_DETAIL[reason],
       refs,
     }))
     .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
@@ -247,8 +283,14 @@ function ledgerRow(r: Row): LedgerRow {
   if (r.tx.source_ref) l.source_ref = r.tx.source_ref;
   if (r.match) l.matched_merchant = r.match.entry.name;
   if (r.kind) l.kind = r.kind;
-  if (r.treatment === 'expenditure' || r.treatment === 'refund') { l.category = r.category; l.class = r.cls; }
-  if (r.treatment === 'savings') { l.category = 'Savings'; l.class = 'savings'; }
+  if (r.treatment === 'expenditure' || r.treatment === 'refund') {
+    l.category = r.category;
+    l.class = r.cls;
+  }
+  if (r.treatment === 'savings') {
+    l.category = 'Savings';
+    l.class = 'savings';
+  }
   if (r.stream) l.stream = r.stream;
   if (r.reason) l.reason = r.reason;
   return l;

@@ -11,7 +11,12 @@ import { WebhookUrlSchema } from '../contract/schemas.ts';
 import { assertType, type Binds } from '../lib/contract-types.ts';
 import { parseOr400 } from '../contract/validate.ts';
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'must be 3–40 characters of a–z, 0–9 and "-", starting and ending with a letter or digit');
+const slug = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/,
+    'must be 3–40 characters of a–z, 0–9 and "-", starting and ending with a letter or digit',
+  );
 
 export const CreatePartnerSchema = z.object({
   partner_id: slug,
@@ -35,34 +40,69 @@ export const RotateWebhookSecretSchema = z
   .strict();
 const ListAssessmentsSchema = z.object({
   partner_id: slug.optional(),
-  is_test: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  is_test: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  before: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .optional(),
 });
 
 // Bound to the spec (src/lib/contract-types.ts): a field that drifts is a compile error naming it.
 assertType<Binds<typeof CreatePartnerSchema, components['schemas']['CreatePartner'], 'CreatePartner'>>();
 assertType<Binds<typeof UpdatePartnerSchema, components['schemas']['UpdatePartner'], 'UpdatePartner'>>();
-assertType<Binds<typeof RotateWebhookSecretSchema, components['schemas']['RotateWebhookSecret'], 'RotateWebhookSecret'>>();
-assertType<Binds<typeof SetValidifiCredentialsSchema, components['schemas']['SetProviderCredentials'], 'SetProviderCredentials'>>();
+assertType<
+  Binds<typeof RotateWebhookSecretSchema, components['schemas']['RotateWebhookSecret'], 'RotateWebhookSecret'>
+>();
+assertType<
+  Binds<
+    typeof SetValidifiCredentialsSchema,
+    components['schemas']['SetProviderCredentials'],
+    'SetProviderCredentials'
+  >
+>();
 
-export function adminRouter(d: { assessments: AssessmentListing; partners: PartnerService; providers: ProviderCredentials; adminSecret: string; adminTokenMaxTtlSeconds: number; json: RequestHandler[] }): Router {
+export function adminRouter(d: {
+  assessments: AssessmentListing;
+  partners: PartnerService;
+  providers: ProviderCredentials;
+  adminSecret: string;
+  adminTokenMaxTtlSeconds: number;
+  json: RequestHandler[];
+}): Router {
   const r = Router();
   r.use(async (req, _res, next) => {
     const h = req.get('authorization');
     const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     const c = m ? await checkAdminToken(d.adminSecret, m[1]!, d.adminTokenMaxTtlSeconds) : undefined;
     if (c?.ok === false && c.reason === 'lifetime_too_long') {
-      return next(unauthorized(`Admin token lives longer than the ${d.adminTokenMaxTtlSeconds} s maximum (ADMIN_TOKEN_MAX_TTL_S); mint a shorter-lived one`));
+      return next(
+        unauthorized(
+          `Admin token lives longer than the ${d.adminTokenMaxTtlSeconds} s maximum (ADMIN_TOKEN_MAX_TTL_S); mint a shorter-lived one`,
+        ),
+      );
     }
-    if (!c?.ok) return next(unauthorized(`Missing, invalid or expired admin token (an HS256 JWT signed with ADMIN_JWT_SECRET, with role "admin", iss "${ADMIN_TOKEN_ISSUER}", aud "${ADMIN_TOKEN_AUDIENCE}" and exp)`));
+    if (!c?.ok)
+      return next(
+        unauthorized(
+          `Missing, invalid or expired admin token (an HS256 JWT signed with ADMIN_JWT_SECRET, with role "admin", iss "${ADMIN_TOKEN_ISSUER}", aud "${ADMIN_TOKEN_AUDIENCE}" and exp)`,
+        ),
+      );
     next();
   });
   r.use(d.json);
 
   r.post('/partners', async (req, res) => {
     const body = parseOr400(CreatePartnerSchema, req.body);
-    res.status(201).json({ ...(await d.partners.create(body)), important: 'Save api_key and webhook_secret now — they will not be shown again.' });
+    res
+      .status(201)
+      .json({
+        ...(await d.partners.create(body)),
+        important: 'Save api_key and webhook_secret now — they will not be shown again.',
+      });
   });
   r.get('/partners', async (_req, res) => {
     res.json({ partners: await d.partners.list() });
@@ -72,11 +112,19 @@ export function adminRouter(d: { assessments: AssessmentListing; partners: Partn
   });
   r.put('/partners/:id', async (req, res) => {
     const body = parseOr400(UpdatePartnerSchema, req.body);
-    if (Object.keys(body).length === 0) throw badRequest('Nothing to update: send at least one of display_name, tier, monthly_quota, webhook_url');
+    if (Object.keys(body).length === 0)
+      throw badRequest(
+        'Nothing to update: send at least one of display_name, tier, monthly_quota, webhook_url',
+      );
     res.json(await d.partners.update(String(req.params.id), body));
   });
   r.post('/partners/:id/keys', async (req, res) => {
-    res.status(201).json({ ...(await d.partners.newKey(String(req.params.id))), important: 'Save api_key now — it will not be shown again. Older keys keep working until disabled.' });
+    res
+      .status(201)
+      .json({
+        ...(await d.partners.newKey(String(req.params.id))),
+        important: 'Save api_key now — it will not be shown again. Older keys keep working until disabled.',
+      });
   });
   r.delete('/partners/:id/keys/:key_id', async (req, res) => {
     res.json(await d.partners.disableKey(String(req.params.id), String(req.params.key_id)));
@@ -107,7 +155,14 @@ export function adminRouter(d: { assessments: AssessmentListing; partners: Partn
   });
   r.get('/assessments', async (req, res) => {
     const q = parseOr400(ListAssessmentsSchema, req.query, 'query');
-    res.json({ assessments: await d.assessments.list({ limit: q.limit, partnerId: q.partner_id, isTest: q.is_test, before: q.before }) });
+    res.json({
+      assessments: await d.assessments.list({
+        limit: q.limit,
+        partnerId: q.partner_id,
+        isTest: q.is_test,
+        before: q.before,
+      }),
+    });
   });
   return r;
 }

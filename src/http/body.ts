@@ -25,7 +25,6 @@ import { ownBuffer, type BodyChunks } from '../lib/owned-bytes.ts';
 
 export type { BodyChunks };
 
-
 declare module 'express-serve-static-core' {
   interface Request {
     /** The body read by readBody (its `req.body` stays undefined). */
@@ -38,9 +37,9 @@ declare module 'express-serve-static-core' {
 /** At most this much of a body is taken per turn of the event loop. */
 export const SLICE_BYTES = 256 * 1024;
 
-
 /** An error express's error handler (src/http/middleware.ts) answers as body-parser's. */
-const httpError = (status: number, type: string, message: string) => Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
+const httpError = (status: number, type: string, message: string) =>
+  Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
 
 function decompressor(encoding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
   switch (encoding) {
@@ -75,7 +74,8 @@ export interface BodyReaderOptions {
  */
 export function readBody(opts: BodyReaderOptions): RequestHandler {
   const limit = typeof opts.limit === 'number' ? opts.limit : bytes.parse(opts.limit);
-  if (limit === null || !Number.isFinite(limit) || limit < 0) throw new Error(`invalid body limit ${String(opts.limit)}`);
+  if (limit === null || !Number.isFinite(limit) || limit < 0)
+    throw new Error(`invalid body limit ${String(opts.limit)}`);
   return (req, _res, next) => {
     const chunked = req.headers['transfer-encoding'] !== undefined;
     const lengthHeader = req.headers['content-length'];
@@ -87,11 +87,14 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
     let declared: number | undefined;
     if (encoding === 'identity') {
       declared = lengthHeader === undefined ? undefined : Number(lengthHeader);
-      if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0)) return fail(httpError(400, 'request.size.invalid', 'invalid Content-Length'));
-      if (declared !== undefined && declared > limit) return fail(httpError(413, 'entity.too.large', 'request entity too large'));
+      if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0))
+        return fail(httpError(400, 'request.size.invalid', 'invalid Content-Length'));
+      if (declared !== undefined && declared > limit)
+        return fail(httpError(413, 'entity.too.large', 'request entity too large'));
     } else {
       inflate = decompressor(encoding);
-      if (!inflate) return fail(httpError(415, 'encoding.unsupported', `unsupported content encoding "${encoding}"`));
+      if (!inflate)
+        return fail(httpError(415, 'encoding.unsupported', `unsupported content encoding "${encoding}"`));
       req.pipe(inflate);
     }
     const source = inflate ?? req;
@@ -114,7 +117,8 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
       if (settled) return;
       received += chunk.length;
       if (received > limit) return stop(httpError(413, 'entity.too.large', 'request entity too large'));
-      if (declared !== undefined && received > declared) return stop(httpError(400, 'request.size.invalid', 'request size did not match content length'));
+      if (declared !== undefined && received > declared)
+        return stop(httpError(400, 'request.size.invalid', 'request size did not match content length'));
       // The HTTP parser's chunks have memory of their own; a decompressor's share theirs, and are copied.
       if (ownBuffer(chunk)) chunks.push(chunk);
       else {
@@ -134,11 +138,14 @@ export function readBody(opts: BodyReaderOptions): RequestHandler {
       }
     };
     source.on('data', onData);
-    source.once('error', (e: Error) => stop(httpError(400, inflate ? 'request.decompress.failed' : 'request.aborted', e.message)));
+    source.once('error', (e: Error) =>
+      stop(httpError(400, inflate ? 'request.decompress.failed' : 'request.aborted', e.message)),
+    );
     req.once('aborted', () => stop(httpError(400, 'request.aborted', 'request aborted')));
     source.once('end', () => {
       if (settled) return;
-      if (declared !== undefined && received !== declared) return stop(httpError(400, 'request.size.invalid', 'request size did not match content length'));
+      if (declared !== undefined && received !== declared)
+        return stop(httpError(400, 'request.size.invalid', 'request size did not match content length'));
       settled = true;
       if (inflate) {
         // Anything after the compressed stream is read off, so the request can finish.

@@ -1,7 +1,15 @@
 /** Cross-cutting HTTP concerns: request ids, access logs and metrics, browser refusal, and one error shape. */
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { ApiError, badRequest, forbidden, notFound, type ErrorCode, type ErrorCodeOf, type FieldError } from '../lib/errors.ts';
+import {
+  ApiError,
+  badRequest,
+  forbidden,
+  notFound,
+  type ErrorCode,
+  type ErrorCodeOf,
+  type FieldError,
+} from '../lib/errors.ts';
 import { assertType, type Matches } from '../lib/contract-types.ts';
 import type { components as Admin } from '../contract/generated/admin-v1.ts';
 import type { components as Partner } from '../contract/generated/partner-v1.ts';
@@ -30,7 +38,17 @@ export function requestContext(log: Logger, metrics: Metrics): RequestHandler {
       const route = routeOf(req);
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, ms / 1000);
       const level = res.statusCode >= 500 ? 'error' : 'info';
-      log[level]({ req_id: req.id, method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10, partner: req.partnerId }, 'request');
+      log[level](
+        {
+          req_id: req.id,
+          method: req.method,
+          route,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          partner: req.partnerId,
+        },
+        'request',
+      );
     });
     next();
   };
@@ -44,14 +62,22 @@ function routeOf(req: Request): string {
 
 /** Partner keys are server-side only: a browser request (it carries Origin) is refused. */
 export const refuseBrowsers: RequestHandler = (req, _res, next) => {
-  if (req.get('origin') !== undefined) return next(forbidden('Partner API keys are for server-side use only; requests from a browser (with an Origin header) are refused', 'browser_request_refused'));
+  if (req.get('origin') !== undefined)
+    return next(
+      forbidden(
+        'Partner API keys are for server-side use only; requests from a browser (with an Origin header) are refused',
+        'browser_request_refused',
+      ),
+    );
   next();
 };
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound('No such route'));
 
 // The `code` enum of each spec's error is exactly the codes that API can send (src/lib/errors.ts, ERROR_CODES).
-assertType<Matches<ErrorCodeOf<'partner'>, NonNullable<Partner['schemas']['Error']['code']>, 'partner Error.code'>>();
+assertType<
+  Matches<ErrorCodeOf<'partner'>, NonNullable<Partner['schemas']['Error']['code']>, 'partner Error.code'>
+>();
 assertType<Matches<ErrorCodeOf<'admin'>, Admin['schemas']['Error']['code'], 'admin Error.code'>>();
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
@@ -59,17 +85,33 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let e: ApiError;
     const type = (err as { type?: string }).type;
     if (err instanceof ApiError) e = err;
-    else if (type === 'entity.parse.failed') e = new ApiError(400, 'Malformed JSON in request body', 'malformed_json');
+    else if (type === 'entity.parse.failed')
+      e = new ApiError(400, 'Malformed JSON in request body', 'malformed_json');
     else if (type === 'entity.too.large') e = new ApiError(413, 'Request body too large', 'body_too_large');
-    else if (type === 'encoding.unsupported' || type === 'charset.unsupported') e = new ApiError(415, 'Unsupported body encoding', 'unsupported_encoding');
-    else if (typeof (err as { status?: number }).status === 'number' && (err as { status: number }).status >= 400 && (err as { status: number }).status < 500) {
+    else if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+      e = new ApiError(415, 'Unsupported body encoding', 'unsupported_encoding');
+    else if (
+      typeof (err as { status?: number }).status === 'number' &&
+      (err as { status: number }).status >= 400 &&
+      (err as { status: number }).status < 500
+    ) {
       e = new ApiError((err as { status: number }).status, 'Bad request', 'bad_request');
     } else {
-      log.error({ req_id: req.id, err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
-      e = new ApiError(500, 'Internal error — try again. Persistent 500s should be escalated with the X-Request-Id.', 'internal_error');
+      log.error(
+        { req_id: req.id, err: { message: (err as Error)?.message, stack: (err as Error)?.stack } },
+        'unhandled error',
+      );
+      e = new ApiError(
+        500,
+        'Internal error — try again. Persistent 500s should be escalated with the X-Request-Id.',
+        'internal_error',
+      );
     }
     if (res.headersSent) return;
-    const body: { detail: string; code: ErrorCode; errors?: FieldError[] } = { detail: e.detail, code: e.code };
+    const body: { detail: string; code: ErrorCode; errors?: FieldError[] } = {
+      detail: e.detail,
+      code: e.code,
+    };
     if (e.errors) body.errors = e.errors;
     res.status(e.status).json(body);
   };
@@ -80,7 +122,8 @@ export const requireJson: RequestHandler = (req, _res, next) => {
   if (req.method === 'POST' || req.method === 'PUT') {
     const len = Number(req.get('content-length') ?? 0);
     const chunked = req.get('transfer-encoding') !== undefined;
-    if ((len > 0 || chunked) && !req.is('application/json')) return next(new ApiError(415, 'Content-Type must be application/json', 'unsupported_media_type'));
+    if ((len > 0 || chunked) && !req.is('application/json'))
+      return next(new ApiError(415, 'Content-Type must be application/json', 'unsupported_media_type'));
   }
   next();
 };
@@ -88,7 +131,10 @@ export const requireJson: RequestHandler = (req, _res, next) => {
 /** A body read as bytes is decoded as UTF-8 (RFC 8259); any other declared charset is refused (415). */
 export const requireUtf8: RequestHandler = (req, _res, next) => {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return next(new ApiError(415, `Unsupported charset "${charset}": send UTF-8 JSON`, 'unsupported_encoding'));
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    return next(
+      new ApiError(415, `Unsupported charset "${charset}": send UTF-8 JSON`, 'unsupported_encoding'),
+    );
   next();
 };
 

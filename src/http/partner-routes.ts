@@ -57,7 +57,10 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
   r.post('/assess', ...d.raw, async (req, res) => {
     const partner = partnerOf(res);
     const rawKey = req.get('idempotency-key');
-    const key = rawKey === undefined ? undefined : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
+    const key =
+      rawKey === undefined
+        ? undefined
+        : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
     const outcome = await d.assessments.run(partner, {
       body: req.bodyChunks ?? EMPTY,
       bodySha256: req.bodySha256,
@@ -82,7 +85,9 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     const e = ASSESSMENT_ID.test(id) ? await d.assessments.evidence(partnerOf(res).id, id) : undefined;
     if (!e) throw notFound('Assessment not found');
     // The JSON as res.json would send it, serialised in a worker.
-    res.set('Content-Type', 'application/json; charset=utf-8').send(Buffer.from(e.buffer, e.byteOffset, e.byteLength));
+    res
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(Buffer.from(e.buffer, e.byteOffset, e.byteLength));
   });
 
   r.get('/usage', async (_req, res) => {

@@ -64,13 +64,20 @@ export class Jobs {
     return rows[0]?.live === true;
   }
 
-  async work<T extends object>(queue: QueueName, handler: (data: T, jobId: string) => Promise<void>, pollingIntervalSeconds = 0.5): Promise<void> {
+  async work<T extends object>(
+    queue: QueueName,
+    handler: (data: T, jobId: string) => Promise<void>,
+    pollingIntervalSeconds = 0.5,
+  ): Promise<void> {
     await this.boss.work<T>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
       for (const job of jobs) {
         try {
           await handler(job.data, job.id);
         } catch (e) {
-          this.log.error({ queue, job: job.id, err: { message: (e as Error).message } }, 'job failed; pg-boss will retry it');
+          this.log.error(
+            { queue, job: job.id, err: { message: (e as Error).message } },
+            'job failed; pg-boss will retry it',
+          );
           throw e;
         }
       }
@@ -79,6 +86,11 @@ export class Jobs {
 
   /** Stops taking jobs and waits (up to `timeoutMs`) for the ones in hand. */
   async stop(timeoutMs: number): Promise<void> {
-    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: false, wait: true } as PgBoss.StopOptions);
+    await this.boss.stop({
+      graceful: true,
+      timeout: timeoutMs,
+      close: false,
+      wait: true,
+    } as PgBoss.StopOptions);
   }
 }

@@ -43,10 +43,16 @@ export interface Columns {
 }
 
 export function isColumns(v: unknown): v is Columns {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { format?: unknown }).format === COLUMNAR_FORMAT;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    (v as { format?: unknown }).format === COLUMNAR_FORMAT
+  );
 }
 
-const isScalar = (v: unknown): v is Scalar => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isScalar = (v: unknown): v is Scalar =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -141,7 +147,14 @@ export function toColumns(rows: readonly unknown[]): Columns | undefined {
     }
     shape[r] = node.shape;
   }
-  return { format: COLUMNAR_FORMAT, rows: rows.length, names, columns: values.map(encodeColumn), shapes, shape };
+  return {
+    format: COLUMNAR_FORMAT,
+    rows: rows.length,
+    names,
+    columns: values.map(encodeColumn),
+    shapes,
+    shape,
+  };
 }
 
 /** A column's values one after another. */

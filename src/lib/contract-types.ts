@@ -40,8 +40,22 @@ type Mode = 'exact' | 'sends';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
-type Fits<A, B, M extends Mode> = [A] extends [B] ? (M extends 'sends' ? true : [B] extends [A] ? true : false) : false;
-type IsPlainObject<T> = T extends readonly unknown[] ? false : T extends (...a: never[]) => unknown ? false : T extends Date ? false : T extends object ? true : false;
+type Fits<A, B, M extends Mode> = [A] extends [B]
+  ? M extends 'sends'
+    ? true
+    : [B] extends [A]
+      ? true
+      : false
+  : false;
+type IsPlainObject<T> = T extends readonly unknown[]
+  ? false
+  : T extends (...a: never[]) => unknown
+    ? false
+    : T extends Date
+      ? false
+      : T extends object
+        ? true
+        : false;
 type HasIndex<T> = string extends keyof T ? true : false;
 type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T];
 type Key<K> = K extends string ? K : K extends number ? `${K}` : never;
@@ -49,33 +63,59 @@ type Leaf<A, B, P extends string, M extends Mode> = Fits<A, B, M> extends true ?
 
 /** Every difference between A (the code's type) and B (the spec's), as a union of `Drift`s; never when none. */
 export type Compare<A, B, P extends string, M extends Mode> =
-  IsAny<A> extends true ? (IsAny<B> extends true ? never : Drift<P, A, B>)
-  : IsAny<B> extends true ? Drift<P, A, B>
-  : [A] extends [never] ? ([B] extends [never] ? never : Drift<P, A, B>)
-  : unknown extends A ? (unknown extends B ? never : Drift<P, A, B>)
-  : unknown extends B ? (M extends 'sends' ? never : Drift<P, A, B>)
-  : [null] extends [A] ? ([null] extends [B] ? Compare<Exclude<A, null>, Exclude<B, null>, P, M> : Drift<P, A, B>)
-  : [null] extends [B] ? (M extends 'sends' ? Compare<A, Exclude<B, null>, P, M> : Drift<P, A, B>)
-  : true extends IsUnion<A> | IsUnion<B> ? CompareUnion<A, B, P, M>
-  : [A, B] extends [readonly (infer EA)[], readonly (infer EB)[]] ? Compare<EA, EB, `${P}[]`, M>
-  : [IsPlainObject<A>, IsPlainObject<B>] extends [true, true] ? CompareObject<A, B, P, M>
-  : Leaf<A, B, P, M>;
+  IsAny<A> extends true
+    ? IsAny<B> extends true
+      ? never
+      : Drift<P, A, B>
+    : IsAny<B> extends true
+      ? Drift<P, A, B>
+      : [A] extends [never]
+        ? [B] extends [never]
+          ? never
+          : Drift<P, A, B>
+        : unknown extends A
+          ? unknown extends B
+            ? never
+            : Drift<P, A, B>
+          : unknown extends B
+            ? M extends 'sends'
+              ? never
+              : Drift<P, A, B>
+            : [null] extends [A]
+              ? [null] extends [B]
+                ? Compare<Exclude<A, null>, Exclude<B, null>, P, M>
+                : Drift<P, A, B>
+              : [null] extends [B]
+                ? M extends 'sends'
+                  ? Compare<A, Exclude<B, null>, P, M>
+                  : Drift<P, A, B>
+                : true extends IsUnion<A> | IsUnion<B>
+                  ? CompareUnion<A, B, P, M>
+                  : [A, B] extends [readonly (infer EA)[], readonly (infer EB)[]]
+                    ? Compare<EA, EB, `${P}[]`, M>
+                    : [IsPlainObject<A>, IsPlainObject<B>] extends [true, true]
+                      ? CompareObject<A, B, P, M>
+                      : Leaf<A, B, P, M>;
 
 /**
  * Unions of objects told apart by `type` are compared variant by variant; enums (unions of string
  * literals) by their members, a drift showing only the members on one side (`never` for none); other
  * unions as wholes.
  */
-type CompareUnion<A, B, P extends string, M extends Mode> =
-  [A, B] extends [{ type: infer TA extends string }, { type: infer TB extends string }]
-    ? [TA, TB] extends [string, string]
-      ? Fits<TA, TB, M> extends true
-        ? { [T in TA]: Compare<Extract<A, { type: T }>, Extract<B, { type: T }>, `${P}<${T}>`, M> }[TA]
-        : Drift<`${P}.type`, TA, TB>
-      : Leaf<A, B, P, M>
-    : [IsEnum<A>, IsEnum<B>] extends [true, true]
-      ? Fits<A, B, M> extends true ? never : Drift<P, Exclude<A, B>, Exclude<B, A>>
-      : Leaf<A, B, P, M>;
+type CompareUnion<A, B, P extends string, M extends Mode> = [A, B] extends [
+  { type: infer TA extends string },
+  { type: infer TB extends string },
+]
+  ? [TA, TB] extends [string, string]
+    ? Fits<TA, TB, M> extends true
+      ? { [T in TA]: Compare<Extract<A, { type: T }>, Extract<B, { type: T }>, `${P}<${T}>`, M> }[TA]
+      : Drift<`${P}.type`, TA, TB>
+    : Leaf<A, B, P, M>
+  : [IsEnum<A>, IsEnum<B>] extends [true, true]
+    ? Fits<A, B, M> extends true
+      ? never
+      : Drift<P, Exclude<A, B>, Exclude<B, A>>
+    : Leaf<A, B, P, M>;
 type IsEnum<T> = [T] extends [string] ? (string extends T ? false : true) : false;
 
 type CompareObject<A, B, P extends string, M extends Mode> =
@@ -83,14 +123,21 @@ type CompareObject<A, B, P extends string, M extends Mode> =
     ? HasIndex<A> extends true
       ? Compare<A[string & keyof A], B[string & keyof B], `${P}{}`, M>
       : M extends 'sends'
-        ? { [K in keyof A]-?: Compare<Exclude<A[K], undefined>, B[string & keyof B], `${P}.${Key<K>}`, M> }[keyof A]
+        ? {
+            [K in keyof A]-?: Compare<Exclude<A[K], undefined>, B[string & keyof B], `${P}.${Key<K>}`, M>;
+          }[keyof A]
         : Drift<P, A, B>
     : HasIndex<A> extends true
       ? Drift<P, A, B>
-      :
-          | { [K in Exclude<keyof A, keyof B>]-?: Drift<`${P}.${Key<K>}`, 'present', 'absent'> }[Exclude<keyof A, keyof B>]
-          | { [K in Exclude<keyof B, keyof A>]-?: Drift<`${P}.${Key<K>}`, 'absent', 'present'> }[Exclude<keyof B, keyof A>]
-          | { [K in keyof A & keyof B]-?: CompareField<A, B, K, `${P}.${Key<K>}`, M> }[keyof A & keyof B];
+      : | { [K in Exclude<keyof A, keyof B>]-?: Drift<`${P}.${Key<K>}`, 'present', 'absent'> }[Exclude<
+            keyof A,
+            keyof B
+          >]
+        | { [K in Exclude<keyof B, keyof A>]-?: Drift<`${P}.${Key<K>}`, 'absent', 'present'> }[Exclude<
+            keyof B,
+            keyof A
+          >]
+        | { [K in keyof A & keyof B]-?: CompareField<A, B, K, `${P}.${Key<K>}`, M> }[keyof A & keyof B];
 
 type Optionality<T, K extends keyof T> = K extends OptionalKeys<T> ? 'optional' : 'required';
 type CompareField<A, B, K extends keyof A & keyof B, P extends string, M extends Mode> =
@@ -107,28 +154,41 @@ type CompareField<A, B, K extends keyof A & keyof B, P extends string, M extends
  * the input lets the client leave out optional. An input the schema does not type (`z.coerce`, an
  * untyped preprocess) leaves the output as it is.
  */
-export type Wire<I, O> =
-  unknown extends I ? O
-  : O extends readonly (infer E)[] ? Wire<Element<NonNullable<I>>, E>[]
-  : IsPlainObject<O> extends true ? WireObject<Variant<NonNullable<I>, O>, O>
-  : O;
+export type Wire<I, O> = unknown extends I
+  ? O
+  : O extends readonly (infer E)[]
+    ? Wire<Element<NonNullable<I>>, E>[]
+    : IsPlainObject<O> extends true
+      ? WireObject<Variant<NonNullable<I>, O>, O>
+      : O;
 type Element<I> = I extends readonly (infer E)[] ? E : unknown;
 /** The input variant of an output variant (by `type`, for discriminated unions). */
 type Variant<I, O> = O extends { type: infer T } ? Extract<I, { type: T }> : I;
 type Field<I, K> = I extends unknown ? (K extends keyof I ? I[K] : unknown) : never;
-type WireObject<I, O> = HasIndex<O> extends true
-  ? O
-  : Flat<
-      { [K in keyof O as K extends OptionalKeys<I> ? never : K]-?: Wire<Field<I, K>, Exclude<O[K], undefined>> } & {
-        [K in keyof O as K extends OptionalKeys<I> ? K : never]?: Wire<Exclude<Field<I, K>, undefined>, Exclude<O[K], undefined>>;
-      }
-    >;
+type WireObject<I, O> =
+  HasIndex<O> extends true
+    ? O
+    : Flat<
+        {
+          [K in keyof O as K extends OptionalKeys<I> ? never : K]-?: Wire<
+            Field<I, K>,
+            Exclude<O[K], undefined>
+          >;
+        } & {
+          [K in keyof O as K extends OptionalKeys<I> ? K : never]?: Wire<
+            Exclude<Field<I, K>, undefined>,
+            Exclude<O[K], undefined>
+          >;
+        }
+      >;
 type Flat<T> = { [K in keyof T]: T[K] } & {};
 
 type Verdict<D> = [D] extends [never] ? true : D;
 
 /** `true` when the zod schema accepts what the spec's request type describes; otherwise the drifts. */
-export type Binds<S extends z.ZodType, Spec, Name extends string = 'schema'> = Verdict<Compare<Wire<z.input<S>, z.output<S>>, Spec, Name, 'exact'>>;
+export type Binds<S extends z.ZodType, Spec, Name extends string = 'schema'> = Verdict<
+  Compare<Wire<z.input<S>, z.output<S>>, Spec, Name, 'exact'>
+>;
 
 /** `true` when a plain type (a model the wire maps onto) is exactly the spec's type; otherwise the drifts. */
 export type Matches<T, Spec, Name extends string = 'type'> = Verdict<Compare<T, Spec, Name, 'exact'>>;

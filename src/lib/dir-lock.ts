@@ -8,7 +8,16 @@
  * kill -9), on another host (a replaced container on the same volume) when it has not been touched for
  * STALE_MS.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -31,7 +40,7 @@ export class DirLockedError extends Error {
     super(
       holder
         ? `DATA_DIR is in use by another gateway process: pid ${holder.pid} on host ${holder.host}, started ${holder.started} (lock file ${file}). ` +
-            'Two processes on one embedded database lose each other\'s writes; stop that one, use another DATA_DIR, or use PostgreSQL (DATABASE_URL) for replicas.'
+            "Two processes on one embedded database lose each other's writes; stop that one, use another DATA_DIR, or use PostgreSQL (DATABASE_URL) for replicas."
         : `DATA_DIR is in use by another gateway process (lock file ${file}, being written). Stop that process or use another DATA_DIR.`,
     );
   }
@@ -57,8 +66,11 @@ function alive(pid: number): boolean {
 function readHolder(file: string): LockHolder | undefined {
   try {
     const h = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
-    if (typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.started === 'string') return h as LockHolder;
-  } catch { /* unreadable: being written, or damaged */ }
+    if (typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.started === 'string')
+      return h as LockHolder;
+  } catch {
+    /* unreadable: being written, or damaged */
+  }
   return undefined;
 }
 
@@ -70,9 +82,11 @@ function staleReason(file: string, holder: LockHolder | undefined, now: number):
   } catch {
     return 'removed'; // gone between our attempt and now: try again
   }
-  if (!holder) return age > STALE_MS ? 'unreadable and not touched for ' + Math.round(age / 1000) + ' s' : undefined;
+  if (!holder)
+    return age > STALE_MS ? 'unreadable and not touched for ' + Math.round(age / 1000) + ' s' : undefined;
   if (holder.host === hostname()) {
-    if (holder.pid === process.pid) return heldHere.has(file) ? undefined : 'left by an earlier process with this pid';
+    if (holder.pid === process.pid)
+      return heldHere.has(file) ? undefined : 'left by an earlier process with this pid';
     return alive(holder.pid) ? undefined : `pid ${holder.pid} is no longer running`;
   }
   return age > STALE_MS ? `not touched for ${Math.round(age / 1000)} s` : undefined;
@@ -93,7 +107,9 @@ function takeOver(file: string, stale: LockHolder | undefined): boolean {
     try {
       // A guard left by a starter that died while taking over.
       if (Date.now() - statSync(guard).mtimeMs > STALE_MS) unlinkSync(guard);
-    } catch { /* gone already */ }
+    } catch {
+      /* gone already */
+    }
     return false;
   }
   try {
@@ -101,7 +117,9 @@ function takeOver(file: string, stale: LockHolder | undefined): boolean {
     if (JSON.stringify(now) !== JSON.stringify(stale)) return false;
     try {
       unlinkSync(file);
-    } catch { /* gone already */ }
+    } catch {
+      /* gone already */
+    }
     return true;
   } finally {
     closeSync(fd);
@@ -113,7 +131,10 @@ function takeOver(file: string, stale: LockHolder | undefined): boolean {
  * Takes the lock on `dir` (created if need be), or throws DirLockedError naming the holder. `onStale`
  * hears of a lock taken over from a process that is gone.
  */
-export function lockDir(dir: string, onStale?: (holder: LockHolder | undefined, reason: string) => void): DirLock {
+export function lockDir(
+  dir: string,
+  onStale?: (holder: LockHolder | undefined, reason: string) => void,
+): DirLock {
   const abs = resolve(dir);
   mkdirSync(abs, { recursive: true });
   const file = join(abs, LOCK_FILE);
@@ -144,7 +165,9 @@ export function lockDir(dir: string, onStale?: (holder: LockHolder | undefined, 
     try {
       const t = new Date();
       utimesSync(file, t, t);
-    } catch { /* the directory went away; nothing useful to do */ }
+    } catch {
+      /* the directory went away; nothing useful to do */
+    }
   }, HEARTBEAT_MS);
   beat.unref();
   let held = true;
@@ -157,7 +180,9 @@ export function lockDir(dir: string, onStale?: (holder: LockHolder | undefined, 
     try {
       // Only our own lock: never one another process took over meanwhile.
       if (readFileSync(file, 'utf8') === content) unlinkSync(file);
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   };
   // A process that exits without closing the database (a failed start, process.exit) leaves no lock;
   // one killed outright leaves a lock whose pid is dead, which the next start takes over.

@@ -20,7 +20,10 @@ export const REDACT = [
 ];
 
 export function createLogger(level = 'info', destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'veqtrx-gateway' } }, destination);
+  return pino(
+    { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'veqtrx-gateway' } },
+    destination,
+  );
 }
 
 export type { Logger };

@@ -10,9 +10,23 @@ export class Metrics {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly assessments = new Counter({ name: 'assessments_total', help: 'Assessments by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [this.registry] });
-  readonly quotaRefusals = new Counter({ name: 'quota_refusals_total', help: 'Assessments refused because the monthly quota was exhausted', registers: [this.registry] });
-  readonly webhookAttempts = new Counter({ name: 'webhook_attempts_total', help: 'Webhook delivery attempts by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly assessments = new Counter({
+    name: 'assessments_total',
+    help: 'Assessments by source and outcome',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly quotaRefusals = new Counter({
+    name: 'quota_refusals_total',
+    help: 'Assessments refused because the monthly quota was exhausted',
+    registers: [this.registry],
+  });
+  readonly webhookAttempts = new Counter({
+    name: 'webhook_attempts_total',
+    help: 'Webhook delivery attempts by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly providerCalls = new Histogram({
     name: 'provider_request_duration_seconds',
     help: 'Calls to providers (ValidiFI, …) by provider and outcome (2xx, 4xx, 429, 5xx, timeout, error), retries included',

@@ -9,12 +9,15 @@
  */
 export function ownBuffer(bytes: Uint8Array): ArrayBuffer | undefined {
   const b = bytes.buffer;
-  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength ? b : undefined;
+  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength
+    ? b
+    : undefined;
 }
 
 /** Chunks as one Buffer (one chunk is viewed, not copied). */
 export function joinChunks(chunks: readonly Uint8Array[]): Buffer {
-  if (chunks.length === 1) return Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength);
+  if (chunks.length === 1)
+    return Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength);
   return Buffer.concat(chunks);
 }
 

@@ -12,7 +12,10 @@ import type { Logger } from './logger.ts';
 /** In-process fixed-window counters, bounded in memory (expired entries swept, then the oldest dropped). */
 export class LocalCounters {
   private readonly m = new Map<string, { n: number; resetAt: number }>();
-  constructor(private readonly now: () => number = Date.now, private readonly maxEntries = 100_000) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 100_000,
+  ) {}
 
   /** The count and the milliseconds left in the window of `key` (0 and 0 when none). */
   get(key: string): { n: number; ttlMs: number } {
@@ -74,7 +77,13 @@ export class FailureLimiter {
   private readonly timeoutMs: number;
 
   constructor(
-    opts: { redisUrl?: string | undefined; redisTimeoutMs?: number; prefix?: string; now?: () => number; windowMs: number },
+    opts: {
+      redisUrl?: string | undefined;
+      redisTimeoutMs?: number;
+      prefix?: string;
+      now?: () => number;
+      windowMs: number;
+    },
     private readonly log?: Logger,
   ) {
     this.now = opts.now ?? Date.now;
@@ -100,7 +109,12 @@ export class FailureLimiter {
   async take(keys: Array<[string, number]>): Promise<number> {
     const counts = await this.viaRedis(
       async (r) => {
-        const out = (await r.eval(TAKE_SCRIPT, keys.length, ...keys.map(([k]) => this.prefix + k), String(this.windowMs))) as number[];
+        const out = (await r.eval(
+          TAKE_SCRIPT,
+          keys.length,
+          ...keys.map(([k]) => this.prefix + k),
+          String(this.windowMs),
+        )) as number[];
         return keys.map((_, i) => ({ n: Number(out[2 * i]), ttlMs: Math.max(0, Number(out[2 * i + 1])) }));
       },
       () => keys.map(([k]) => this.local.incr(k, this.windowMs)),
@@ -137,7 +151,10 @@ export class FailureLimiter {
       return await Promise.race([
         op(r),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)),
+            this.timeoutMs,
+          );
         }),
       ]);
     } catch (e) {
@@ -155,7 +172,10 @@ export class FailureLimiter {
     const t = this.now();
     if (t - this.lastWarning < 60_000) return;
     this.lastWarning = t;
-    this.log?.warn({ err: { message: e.message } }, 'authentication failure limiter: Redis unavailable, counting failures in this process until it answers');
+    this.log?.warn(
+      { err: { message: e.message } },
+      'authentication failure limiter: Redis unavailable, counting failures in this process until it answers',
+    );
   }
 
   /** Whether the counters are in Redis right now. */
@@ -174,7 +194,8 @@ export function clientAddressKey(address: string | undefined): string {
   if (!address) return 'unknown';
   try {
     let a = ipaddr.parse(address);
-    if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
+    if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress())
+      a = (a as ipaddr.IPv6).toIPv4Address();
     if (a.kind() === 'ipv4') return a.toString();
     const parts = (a as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
     return `${parts.join(':')}::/64`;
@@ -194,7 +215,10 @@ export class BusyError extends Error {
 export class Semaphore {
   private active = 0;
   private readonly queue: Array<() => void> = [];
-  constructor(readonly max: number, readonly maxQueue: number) {}
+  constructor(
+    readonly max: number,
+    readonly maxQueue: number,
+  ) {}
 
   get running(): number {
     return this.active;
@@ -214,7 +238,8 @@ export class Semaphore {
       return await task();
     } finally {
       const next = this.queue.shift();
-      if (next) next(); // the slot passes to the next waiter
+      if (next)
+        next(); // the slot passes to the next waiter
       else this.active--;
     }
   }

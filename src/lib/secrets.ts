@@ -16,7 +16,12 @@ export class SecretBox {
     const c = createCipheriv('aes-256-gcm', this.key, iv);
     c.setAAD(Buffer.from(aad));
     const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-    return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    return [
+      'v1',
+      iv.toString('base64url'),
+      c.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join('.');
   }
 
   open(sealed: string, aad = ''): string {
@@ -33,7 +38,8 @@ export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex'
 
 /** Constant-time comparison of two strings (false for different lengths, without leaking where). */
 export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a), bb = Buffer.from(b);
+  const ab = Buffer.from(a),
+    bb = Buffer.from(b);
   if (ab.length !== bb.length) {
     timingSafeEqual(ab, ab);
     return false;

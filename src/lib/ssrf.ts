@@ -35,7 +35,8 @@ function embeddedV4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
   const v4 = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
   // NAT64's well-known prefix 64:ff9b::/96 (RFC 6052): on an IPv6-only network with NAT64,
   // 64:ff9b::a9fe:a9fe reaches 169.254.169.254.
-  if (p[0] === 0x64 && p[1] === 0xff9b && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0) return v4(p[6]!, p[7]!);
+  if (p[0] === 0x64 && p[1] === 0xff9b && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0)
+    return v4(p[6]!, p[7]!);
   if (ip.range() === '6to4') return v4(p[1]!, p[2]!); // 2002:AABB:CCDD::/48
   return undefined;
 }
@@ -78,20 +79,30 @@ export function checkUrlForm(raw: string): URL {
   } catch {
     throw new UnsafeTargetError('not a valid URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeTargetError('only http and https URLs are allowed');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UnsafeTargetError('only http and https URLs are allowed');
   if (url.username || url.password) throw new UnsafeTargetError('URLs with credentials are not allowed');
   if (!url.hostname) throw new UnsafeTargetError('the URL has no host');
   // A literal address that no configuration allows (link-local and cloud metadata, reserved, …) is
   // refused as soon as the URL is given; a name is checked where it points, at each delivery.
   const host = hostOf(url);
-  if (isIP(host) && classifyAddress(host) === 'forbidden') throw new UnsafeTargetError('the URL points at a link-local, metadata or reserved address, where nothing is ever delivered');
+  if (isIP(host) && classifyAddress(host) === 'forbidden')
+    throw new UnsafeTargetError(
+      'the URL points at a link-local, metadata or reserved address, where nothing is ever delivered',
+    );
   return url;
 }
 
-export async function resolveSafeTarget(raw: string, allowPrivate: boolean, lookup: typeof dnsLookup = dnsLookup): Promise<SafeTarget> {
+export async function resolveSafeTarget(
+  raw: string,
+  allowPrivate: boolean,
+  lookup: typeof dnsLookup = dnsLookup,
+): Promise<SafeTarget> {
   const url = checkUrlForm(raw);
   const host = hostOf(url);
-  const addresses = isIP(host) ? [{ address: host, family: isIP(host) as 4 | 6 }] : await lookup(host, { all: true, verbatim: true });
+  const addresses = isIP(host)
+    ? [{ address: host, family: isIP(host) as 4 | 6 }]
+    : await lookup(host, { all: true, verbatim: true });
   if (addresses.length === 0) throw new UnsafeTargetError('the host did not resolve');
   for (const a of addresses) {
     const c = classifyAddress(a.address);

@@ -9,7 +9,15 @@
  */
 
 /** The kind of account, as a source states it. `current` is a personal current (checking) account. */
-export const ACCOUNT_TYPES = ['current', 'savings', 'business', 'credit_card', 'loan', 'investment', 'other'] as const;
+export const ACCOUNT_TYPES = [
+  'current',
+  'savings',
+  'business',
+  'credit_card',
+  'loan',
+  'investment',
+  'other',
+] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
 /**
@@ -17,7 +25,14 @@ export type AccountType = (typeof ACCOUNT_TYPES)[number];
  * acting under a power of attorney (or a deputy); `attorney`: the customer's account operated by their
  * attorney alone; `other`: someone else's account.
  */
-export const ACCOUNT_HOLDERS = ['sole', 'joint', 'joint_with_attorney', 'attorney', 'business', 'other'] as const;
+export const ACCOUNT_HOLDERS = [
+  'sole',
+  'joint',
+  'joint_with_attorney',
+  'attorney',
+  'business',
+  'other',
+] as const;
 export type AccountHolder = (typeof ACCOUNT_HOLDERS)[number];
 
 export interface AccountFacts {
@@ -28,7 +43,14 @@ export interface AccountFacts {
   stated?: string | undefined;
 }
 
-export const ACCOUNT_WARNING_CODES = ['business_account', 'attorney_account', 'third_party_account', 'savings_account', 'not_current_account', 'no_current_account'] as const;
+export const ACCOUNT_WARNING_CODES = [
+  'business_account',
+  'attorney_account',
+  'third_party_account',
+  'savings_account',
+  'not_current_account',
+  'no_current_account',
+] as const;
 export type AccountWarningCode = (typeof ACCOUNT_WARNING_CODES)[number];
 
 export interface AccountWarning {
@@ -51,19 +73,32 @@ const quoted = (f: AccountFacts) => (f.stated ? ` (the source says "${f.stated.s
 function warningsFor(f: AccountFacts): AccountWarning[] {
   const out: AccountWarning[] = [];
   const id = f.account_id;
-  const warn = (code: AccountWarningCode, detail: string) => out.push({ code, detail: `Account ${id}${quoted(f)}: ${detail}`, account_id: id });
+  const warn = (code: AccountWarningCode, detail: string) =>
+    out.push({ code, detail: `Account ${id}${quoted(f)}: ${detail}`, account_id: id });
   if (f.type === 'business' || f.holder === 'business') {
-    warn('business_account', 'a business account — its income and spending may be the business\'s, not the customer\'s own; assess the customer\'s personal accounts');
+    warn(
+      'business_account',
+      "a business account — its income and spending may be the business's, not the customer's own; assess the customer's personal accounts",
+    );
   }
   if (f.holder === 'attorney' || f.holder === 'joint_with_attorney') {
-    warn('attorney_account', 'operated under a power of attorney (or by a deputy) — the customer may not manage this money themselves; check who makes the decision and whether the customer may be vulnerable');
+    warn(
+      'attorney_account',
+      'operated under a power of attorney (or by a deputy) — the customer may not manage this money themselves; check who makes the decision and whether the customer may be vulnerable',
+    );
   } else if (f.holder === 'other') {
-    warn('third_party_account', 'not held by the customer — its transactions may not be the customer\'s');
+    warn('third_party_account', "not held by the customer — its transactions may not be the customer's");
   }
   if (f.type === 'savings') {
-    warn('savings_account', 'a savings account, not a current account — day-to-day income and spending are usually elsewhere');
+    warn(
+      'savings_account',
+      'a savings account, not a current account — day-to-day income and spending are usually elsewhere',
+    );
   } else if (f.type && f.type !== 'current' && f.type !== 'business') {
-    warn('not_current_account', `${TYPE_WORDS[f.type]}, not the customer's current account — income and bills are usually paid elsewhere`);
+    warn(
+      'not_current_account',
+      `${TYPE_WORDS[f.type]}, not the customer's current account — income and bills are usually paid elsewhere`,
+    );
   }
   return out;
 }
@@ -73,17 +108,24 @@ function warningsFor(f: AccountFacts): AccountWarning[] {
  * use: an assessment-wide `no_current_account` is raised only when the source states the type of every
  * one of them and none is a current account (one account of unknown type may be the current account).
  */
-export function accountWarnings(facts: readonly AccountFacts[], inTransactions: ReadonlySet<string>): AccountWarning[] {
+export function accountWarnings(
+  facts: readonly AccountFacts[],
+  inTransactions: ReadonlySet<string>,
+): AccountWarning[] {
   const out = facts.flatMap(warningsFor);
   const typed = new Map(facts.filter((f) => f.type !== undefined).map((f) => [f.account_id, f.type!]));
   const used = [...inTransactions];
-  if (used.length > 0 && used.every((id) => typed.has(id)) && !used.some((id) => typed.get(id) === 'current')) {
+  if (
+    used.length > 0 &&
+    used.every((id) => typed.has(id)) &&
+    !used.some((id) => typed.get(id) === 'current')
+  ) {
     const types = used.map((id) => typed.get(id)!);
     const savingsOnly = types.every((t) => t === 'savings');
     out.push({
       code: 'no_current_account',
       detail: savingsOnly
-        ? 'Every account in this assessment is a savings account: there is no current account, so income and day-to-day spending are probably missing; ask for the customer\'s current account'
+        ? "Every account in this assessment is a savings account: there is no current account, so income and day-to-day spending are probably missing; ask for the customer's current account"
         : `No account in this assessment is a personal current account (${[...new Set(types)].sort().join(', ')}): the customer's own income and spending may be missing`,
       account_id: null,
     });
@@ -99,12 +141,19 @@ export function readAccountType(text: string | undefined | null): AccountType | 
   const t = text?.trim().toLowerCase();
   if (!t) return undefined;
   // Order matters: "business savings" is a business account, "credit card" is not a current account.
-  if (/\b(business|commercial|corporate|company|sole ?trader|charity|club|society)\b/.test(t)) return 'business';
+  if (/\b(business|commercial|corporate|company|sole ?trader|charity|club|society)\b/.test(t))
+    return 'business';
   if (/\bcredit ?card\b|\bcard account\b/.test(t)) return 'credit_card';
   if (/\b(loan|mortgage|heloc|line of credit)\b/.test(t)) return 'loan';
   if (/\b(invest\w*|brokerage|pension|sipp|401k|ira|stocks? and shares)\b/.test(t)) return 'investment';
-  if (/\b(savings?|saver|isa|money market|cd|certificate of deposit|fixed term|notice account|deposit account|hsa)\b/.test(t)) return 'savings';
-  if (/\b(current|checking|chequing|cheque|personal|basic bank|packaged|everyday)\b/.test(t)) return 'current';
+  if (
+    /\b(savings?|saver|isa|money market|cd|certificate of deposit|fixed term|notice account|deposit account|hsa)\b/.test(
+      t,
+    )
+  )
+    return 'savings';
+  if (/\b(current|checking|chequing|cheque|personal|basic bank|packaged|everyday)\b/.test(t))
+    return 'current';
   return undefined;
 }
 

@@ -1,5 +1,10 @@
 /** The customer's declared circumstances, as the Veqtrx contract defines them. */
-export const HOUSING_TYPES = ['renter', 'homeowner_mortgage', 'homeowner_outright', 'social_housing'] as const;
+export const HOUSING_TYPES = [
+  'renter',
+  'homeowner_mortgage',
+  'homeowner_outright',
+  'social_housing',
+] as const;
 export type HousingType = (typeof HOUSING_TYPES)[number];
 
 export interface Circumstances {

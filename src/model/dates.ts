@@ -13,7 +13,8 @@ export function dayNumber(iso: string): number {
   const y = Number(iso.slice(0, 4));
   const m = Number(iso.slice(5, 7));
   const d = Number(iso.slice(8, 10));
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1) return NaN;
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1)
+    return NaN;
   if (d > daysInMonth(y, m)) return NaN;
   return fromYmd(y, m, d);
 }
@@ -27,7 +28,9 @@ export function ymd(day: number): { y: number; m: number; d: number } {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -63,7 +66,8 @@ export function isRealIsoDate(s: string): boolean {
  * A provider date-time: a date, or a date and time with an optional offset (`Z`, `+02:00`, `+0200`).
  * Seconds and fractions are optional; `T` or a space separates date and time.
  */
-export const DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+export const DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 export function isDateTime(s: string): boolean {
   const m = DATE_TIME.exec(s);
@@ -87,7 +91,12 @@ export function isTimeZone(zone: string): boolean {
 function zoneFormatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     formatters.set(zone, f);
   }
   return f;
@@ -114,7 +123,8 @@ export function bookingDate(dateTime: string, zone: string): string {
 export function instantOf(dateTime: string): number | undefined {
   const m = DATE_TIME.exec(dateTime)!;
   if (m[5] === undefined) return undefined;
-  const offset = m[5].toUpperCase() === 'Z' ? 'Z' : m[5].length === 5 ? `${m[5].slice(0, 3)}:${m[5].slice(3)}` : m[5];
+  const offset =
+    m[5].toUpperCase() === 'Z' ? 'Z' : m[5].length === 5 ? `${m[5].slice(0, 3)}:${m[5].slice(3)}` : m[5];
   return Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}${offset}`);
 }
 
@@ -144,7 +154,11 @@ export function dateWindow(now: Date): DateWindow {
   const back = y * 12 + (m - 1) - DATE_WINDOW_MONTHS;
   const by = Math.floor(back / 12);
   const bm = (back % 12) + 1;
-  return { first: isoDate(fromYmd(by, bm, Math.min(d, daysInMonth(by, bm)))), last: isoDate(today + 1), today: isoDate(today) };
+  return {
+    first: isoDate(fromYmd(by, bm, Math.min(d, daysInMonth(by, bm)))),
+    last: isoDate(today + 1),
+    today: isoDate(today),
+  };
 }
 
 /** Why `date` (`YYYY-MM-DD`) is outside `w`, in words for a 400, or undefined when it is inside. */

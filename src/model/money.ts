@@ -51,7 +51,12 @@ export type Money = (minor: number) => string;
 export function formatMoney(minor: number, currency: string): string {
   let f = formats.get(currency);
   if (!f) {
-    f = new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    f = new Intl.NumberFormat('en-GB', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
     formats.set(currency, f);
   }
   return f.format(toMajor(minor));

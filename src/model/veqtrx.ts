@@ -16,7 +16,11 @@ export interface VeqtrxTransaction {
 }
 
 /** `currency` is the request's, for a transaction that states none. */
-export function fromVeqtrx(t: VeqtrxTransaction, source = 'transactions', currency = DEFAULT_CURRENCY): Transaction {
+export function fromVeqtrx(
+  t: VeqtrxTransaction,
+  source = 'transactions',
+  currency = DEFAULT_CURRENCY,
+): Transaction {
   const tx: Transaction = {
     date: t.date,
     amount_minor: toMinor(t.amount),

@@ -17,7 +17,11 @@ const SKEW_S = 60;
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export async function mintAdminToken(secret: string, ttlSeconds = 3600, subject = 'admin-cli'): Promise<string> {
+export async function mintAdminToken(
+  secret: string,
+  ttlSeconds = 3600,
+  subject = 'admin-cli',
+): Promise<string> {
   return new SignJWT({ role: 'admin' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
@@ -28,17 +32,28 @@ export async function mintAdminToken(secret: string, ttlSeconds = 3600, subject 
     .sign(key(secret));
 }
 
-export type AdminTokenCheck = { ok: true; subject: string } | { ok: false; reason: 'invalid' | 'lifetime_too_long' };
+export type AdminTokenCheck =
+  { ok: true; subject: string } | { ok: false; reason: 'invalid' | 'lifetime_too_long' };
 
 /** A well-signed, unexpired HS256 token with role admin, an `exp` claim and a lifetime within `maxTtlSeconds`. */
-export async function checkAdminToken(secret: string, token: string, maxTtlSeconds = DEFAULT_ADMIN_TOKEN_MAX_TTL_S): Promise<AdminTokenCheck> {
+export async function checkAdminToken(
+  secret: string,
+  token: string,
+  maxTtlSeconds = DEFAULT_ADMIN_TOKEN_MAX_TTL_S,
+): Promise<AdminTokenCheck> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp'] });
+    const { payload } = await jwtVerify(token, key(secret), {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp'],
+    });
     if (payload.role !== 'admin') return { ok: false, reason: 'invalid' };
     const now = Math.floor(Date.now() / 1000);
     const exp = payload.exp!;
     if (exp - now > maxTtlSeconds + SKEW_S) return { ok: false, reason: 'lifetime_too_long' };
-    if (typeof payload.iat === 'number' && exp - payload.iat > maxTtlSeconds) return { ok: false, reason: 'lifetime_too_long' };
+    if (typeof payload.iat === 'number' && exp - payload.iat > maxTtlSeconds)
+      return { ok: false, reason: 'lifetime_too_long' };
     return { ok: true, subject: payload.sub ?? 'admin' };
   } catch {
     return { ok: false, reason: 'invalid' };
@@ -46,7 +61,11 @@ export async function checkAdminToken(secret: string, token: string, maxTtlSecon
 }
 
 /** The token's subject when checkAdminToken accepts it, else undefined. */
-export async function verifyAdminToken(secret: string, token: string, maxTtlSeconds = DEFAULT_ADMIN_TOKEN_MAX_TTL_S): Promise<{ subject: string } | undefined> {
+export async function verifyAdminToken(
+  secret: string,
+  token: string,
+  maxTtlSeconds = DEFAULT_ADMIN_TOKEN_MAX_TTL_S,
+): Promise<{ subject: string } | undefined> {
   const c = await checkAdminToken(secret, token, maxTtlSeconds);
   return c.ok ? { subject: c.subject } : undefined;
 }

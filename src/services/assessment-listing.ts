@@ -13,7 +13,12 @@ export class AssessmentListing {
   constructor(private readonly db: Db) {}
 
   async list(f: AssessmentFilter) {
-    const rows = await listAssessments(this.db, { limit: f.limit, ...(f.partnerId ? { partnerId: f.partnerId } : {}), ...(f.isTest !== undefined ? { isTest: f.isTest } : {}), ...(f.before ? { before: f.before } : {}) });
+    const rows = await listAssessments(this.db, {
+      limit: f.limit,
+      ...(f.partnerId ? { partnerId: f.partnerId } : {}),
+      ...(f.isTest !== undefined ? { isTest: f.isTest } : {}),
+      ...(f.before ? { before: f.before } : {}),
+    });
     return rows.map((a) => ({
       assessment_id: a.id,
       partner_id: a.partner_id,

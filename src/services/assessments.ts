@@ -82,8 +82,18 @@ export function legacyRequestHash(body: Uint8Array): string | undefined {
   const json = parseJsonBytes(body);
   if (!json.ok) return undefined;
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canon(json.value))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canon(json.value)))
+    .digest('hex');
 }
 
 export class AssessmentService {
@@ -132,21 +142,48 @@ export class AssessmentService {
     if (key) {
       // "The same body" means the same bytes; the body is parsed and checked in the worker.
       const hash = req.bodySha256 ? `raw:${req.bodySha256}` : await requestHash(joinChunks(req.body.chunks));
-      const claim = await idem.begin(this.db, partner.id, key, hash, now, (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(joinChunks(req.body.chunks)));
+      const claim = await idem.begin(
+        this.db,
+        partner.id,
+        key,
+        hash,
+        now,
+        (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(joinChunks(req.body.chunks)),
+      );
       if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
-      if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 'idempotency_in_progress');
-      if (claim.kind === 'mismatch') throw unprocessable('This Idempotency-Key was used with a different request body', 'idempotency_key_reused');
+      if (claim.kind === 'in_progress')
+        throw conflict(
+          'A request with this Idempotency-Key is still being processed; retry shortly',
+          'idempotency_in_progress',
+        );
+      if (claim.kind === 'mismatch')
+        throw unprocessable(
+          'This Idempotency-Key was used with a different request body',
+          'idempotency_key_reused',
+        );
     }
     let source = 'unknown';
     try {
       if (!(await this.quota.hasRoom(partner, now))) throw this.quotaExhausted();
       // The body is not read here again: its chunks are moved to the worker, not copied.
-      let result = await this.assessor.run({ kind: 'body', body: req.body.chunks, now: now.getTime() }, { moveBytes: true });
+      let result = await this.assessor.run(
+        { kind: 'body', body: req.body.chunks, now: now.getTime() },
+        { moveBytes: true },
+      );
       if (result.kind === 'fetch') {
         source = result.source.type;
         const out = await this.fetchSource(partner, result.source, now);
-        const record = { type: source, metadata: out.metadata, warnings: out.warnings, ...(out.accounts?.length ? { accounts: out.accounts } : {}) };
-        result = await this.assessor.run({ kind: 'decoded', request: { meta: result.meta, source: record, transactions: out.transactions }, now: now.getTime() });
+        const record = {
+          type: source,
+          metadata: out.metadata,
+          warnings: out.warnings,
+          ...(out.accounts?.length ? { accounts: out.accounts } : {}),
+        };
+        result = await this.assessor.run({
+          kind: 'decoded',
+          request: { meta: result.meta, source: record, transactions: out.transactions },
+          now: now.getTime(),
+        });
       }
       if (result.kind === 'failed') {
         if (result.status === 500) throw new Error(`engine failure: ${result.detail}`);
@@ -159,37 +196,68 @@ export class AssessmentService {
       return { status: 200, text, replayed: false };
     } catch (e) {
       if (key) await idem.abandon(this.db, partner.id, key).catch(() => undefined);
-      if (!(e instanceof ApiError) || e.status >= 500) this.metrics.assessments.inc({ source, outcome: 'error' });
+      if (!(e instanceof ApiError) || e.status >= 500)
+        this.metrics.assessments.inc({ source, outcome: 'error' });
       throw e;
     }
   }
 
   private quotaExhausted(): ApiError {
     this.metrics.quotaRefusals.inc();
-    return tooManyRequests('Monthly quota exhausted; it resets on the 1st of next month (UTC). GET /usage shows the quota and usage');
+    return tooManyRequests(
+      'Monthly quota exhausted; it resets on the 1st of next month (UTC). GET /usage shows the quota and usage',
+    );
   }
 
   /** A source that needs the network runs here, on the event loop; its transactions go to the worker. */
-  private async fetchSource(partner: PartnerRow, source: { type: string; input: unknown }, now: Date): Promise<SourceOutput> {
+  private async fetchSource(
+    partner: PartnerRow,
+    source: { type: string; input: unknown },
+    now: Date,
+  ): Promise<SourceOutput> {
     const adapter = sourceAdapter(source.type);
     if (adapter.kind !== 'fetching') throw new Error(`source ${source.type} is not a fetching source`);
     let out: SourceOutput;
     try {
-      const fetched = await adapter.fetch(source.input, { partnerId: partner.id, now, credentials: (provider) => this.sources.credentials(partner.id, provider), runtime: this.sources.runtime });
+      const fetched = await adapter.fetch(source.input, {
+        partnerId: partner.id,
+        now,
+        credentials: (provider) => this.sources.credentials(partner.id, provider),
+        runtime: this.sources.runtime,
+      });
       out = keepInDateWindow(fetched, adapter.provider, now);
     } catch (e) {
       if (e instanceof SourceError) {
-        if (e.status >= 500) this.log.warn({ source: source.type, partner: partner.id, status: e.status, code: e.code, reason: e.message }, 'source fetch failed');
+        if (e.status >= 500)
+          this.log.warn(
+            { source: source.type, partner: partner.id, status: e.status, code: e.code, reason: e.message },
+            'source fetch failed',
+          );
         throw new ApiError(e.status, e.message, e.code);
       }
       throw e;
     }
-    if (out.transactions.length === 0) throw badRequest(`The ${source.type} source returned no transactions for this account and period`, undefined, 'no_transactions');
-    if (out.transactions.length > MAX_TRANSACTIONS) throw badRequest(`The ${source.type} source returned ${out.transactions.length} transactions; at most 10,000 in one assessment — ask for a shorter period`, undefined, 'too_many_transactions');
+    if (out.transactions.length === 0)
+      throw badRequest(
+        `The ${source.type} source returned no transactions for this account and period`,
+        undefined,
+        'no_transactions',
+      );
+    if (out.transactions.length > MAX_TRANSACTIONS)
+      throw badRequest(
+        `The ${source.type} source returned ${out.transactions.length} transactions; at most 10,000 in one assessment — ask for a shorter period`,
+        undefined,
+        'too_many_transactions',
+      );
     return out;
   }
 
-  private async store(partner: PartnerRow, result: Extract<AssessJobResult, { kind: 'assessed' }>, req: AssessmentRequest, now: Date): Promise<string> {
+  private async store(
+    partner: PartnerRow,
+    result: Extract<AssessJobResult, { kind: 'assessed' }>,
+    req: AssessmentRequest,
+    now: Date,
+  ): Promise<string> {
     const { meta } = result;
     const a = result.assessment;
     const id = assessmentId();
@@ -221,7 +289,17 @@ export class AssessmentService {
     // Measured as late as possible: everything but the commit and the network write.
     body.processing_ms = Math.max(0, Math.round(performance.now() - req.receivedAt));
     const text = JSON.stringify(body);
-    const row = { id, partner_id: partner.id, customer_ref: meta.customer_ref, partner_ref: meta.partner_ref ?? null, source: result.source, is_test: partner.is_test_mode, response: text, evidence: result.evidenceGz, created_at: now };
+    const row = {
+      id,
+      partner_id: partner.id,
+      customer_ref: meta.customer_ref,
+      partner_ref: meta.partner_ref ?? null,
+      source: result.source,
+      is_test: partner.is_test_mode,
+      response: text,
+      evidence: result.evidenceGz,
+      created_at: now,
+    };
     const charge = async (q: Queryable) => {
       const used = await insertChargedAssessment(q, row);
       if (used === undefined) {
@@ -236,7 +314,14 @@ export class AssessmentService {
       await this.db.tx(async (q) => {
         await charge(q);
         if (req.idempotencyKey) await idem.complete(q, partner.id, req.idempotencyKey, 200, text);
-        if (webhookUrl) await this.webhooks.create(q, { partnerId: partner.id, assessmentId: id, event: WEBHOOK_EVENT_ASSESSMENT, url: webhookUrl, payload: text });
+        if (webhookUrl)
+          await this.webhooks.create(q, {
+            partnerId: partner.id,
+            assessmentId: id,
+            event: WEBHOOK_EVENT_ASSESSMENT,
+            url: webhookUrl,
+            payload: text,
+          });
       });
     }
     return text;

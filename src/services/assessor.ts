@@ -46,7 +46,10 @@ export const LARGE_JOB_BYTES = 256 * 1024;
 export const LARGE_JOB_TRANSACTIONS = 1_500;
 
 /** The bytes of a body given whole or in chunks. */
-export const bodyLength = (body: Uint8Array | readonly Uint8Array[]): number => (Array.isArray(body) ? (body as readonly Uint8Array[]).reduce((n, c) => n + c.byteLength, 0) : (body as Uint8Array).byteLength);
+export const bodyLength = (body: Uint8Array | readonly Uint8Array[]): number =>
+  Array.isArray(body)
+    ? (body as readonly Uint8Array[]).reduce((n, c) => n + c.byteLength, 0)
+    : (body as Uint8Array).byteLength;
 
 export function isLargeJob(job: AssessJob): boolean {
   if (job.kind === 'body') return bodyLength(job.body) > LARGE_JOB_BYTES;
@@ -79,7 +82,10 @@ function transferList(job: AssessJob): ArrayBuffer[] {
  * stream of 10,000-transaction ones (bench:http's mixed run, three interleaved pairs) was 103–160 ms
  * this way, 216–274 ms when they could queue behind one.
  */
-export function pickThread<W extends { currentUsage: number }>(threads: readonly W[], largeInHand: boolean): W | null {
+export function pickThread<W extends { currentUsage: number }>(
+  threads: readonly W[],
+  largeInHand: boolean,
+): W | null {
   const limit = largeInHand ? 1 : 2;
   let best: W | null = null;
   for (const t of threads) {
@@ -101,7 +107,10 @@ export class PooledAssessor implements Assessor {
     // queue, so under steady load some requests waited behind hundreds of later ones (p99 0.6–0.9 s for
     // a 5 ms job); first come, first served keeps the wait to the queue ahead of it.
     this.pool = new Piscina({
-      filename: new URL(`../workers/assess${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url).href,
+      filename: new URL(
+        `../workers/assess${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`,
+        import.meta.url,
+      ).href,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,

@@ -21,7 +21,14 @@ export function deliveryView(r: DeliveryRecord) {
     created_at: r.created_at.toISOString(),
     delivered_at: r.delivered_at?.toISOString() ?? null,
     last_status_code: r.last_status_code,
-    attempt_log: r.attempt_log.map((a) => ({ attempt: a.attempt, started_at: a.started_at.toISOString(), duration_ms: a.duration_ms, status_code: a.status_code, error: a.error, outcome: a.outcome })),
+    attempt_log: r.attempt_log.map((a) => ({
+      attempt: a.attempt,
+      started_at: a.started_at.toISOString(),
+      duration_ms: a.duration_ms,
+      status_code: a.status_code,
+      error: a.error,
+      outcome: a.outcome,
+    })),
   };
 }
 
@@ -34,14 +41,20 @@ export class DeliveryService {
   ) {}
 
   async list(partnerId: string, limit: number, assessmentId?: string): Promise<DeliveryView[]> {
-    return (await listDeliveries(this.db, partnerId, limit, assessmentId ? { assessmentId } : {})).map(deliveryView);
+    return (await listDeliveries(this.db, partnerId, limit, assessmentId ? { assessmentId } : {})).map(
+      deliveryView,
+    );
   }
 
   /** Sends a delivered or failed delivery again: its view, now pending; 404 if not the partner's, 409 if still pending. */
   async redeliver(partnerId: string, id: string): Promise<DeliveryView> {
     const r = await this.webhooks.redeliver(partnerId, id);
     if (r === 'not_found') throw notFound('Delivery not found');
-    if (r === 'pending') throw conflict(`Delivery ${id} is still being delivered (its attempts and retries are scheduled); redeliver it once it is delivered or failed`, 'delivery_pending');
+    if (r === 'pending')
+      throw conflict(
+        `Delivery ${id} is still being delivered (its attempts and retries are scheduled); redeliver it once it is delivered or failed`,
+        'delivery_pending',
+      );
     const [row] = await listDeliveries(this.db, partnerId, 1, { deliveryId: id });
     if (!row) throw notFound('Delivery not found');
     return deliveryView(row);

@@ -8,12 +8,21 @@
 import { leftOutRows, type FetchingSource, type SourceOutput } from '../../adapters/source.ts';
 import { dateWindow, DATE_WINDOW_MONTHS } from '../model/dates.ts';
 
-export function keepInDateWindow(out: SourceOutput, provider: FetchingSource['provider'], now: Date): SourceOutput {
+export function keepInDateWindow(
+  out: SourceOutput,
+  provider: FetchingSource['provider'],
+  now: Date,
+): SourceOutput {
   const w = dateWindow(now);
   const outside = out.transactions.filter((t) => t.date < w.first || t.date > w.last);
   if (outside.length === 0) return out;
   const what = `dated outside the accepted window ${w.first} to ${w.last} (the ${DATE_WINDOW_MONTHS} months before the assessment to the day after it)`;
-  const warning = leftOutRows(provider, outside.map((t) => t.date), what, outside.length === out.transactions.length);
+  const warning = leftOutRows(
+    provider,
+    outside.map((t) => t.date),
+    what,
+    outside.length === out.transactions.length,
+  );
   return {
     ...out,
     transactions: out.transactions.filter((t) => t.date >= w.first && t.date <= w.last),

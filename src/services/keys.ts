@@ -49,7 +49,12 @@ export async function issueKey(q: Queryable, partnerId: string): Promise<IssuedK
   const secret = randomToken(32);
   const apiKey = `prt_${partnerId}_${secret}`;
   const id = keyId();
-  await insertKey(q, { id, partner_id: partnerId, display_prefix: displayPrefix(partnerId, secret), key_hash: await bcrypt.hash(apiKey, BCRYPT_COST) });
+  await insertKey(q, {
+    id,
+    partner_id: partnerId,
+    display_prefix: displayPrefix(partnerId, secret),
+    key_hash: await bcrypt.hash(apiKey, BCRYPT_COST),
+  });
   return { key_id: id, api_key: apiKey, api_key_prefix: `prt_${partnerId}_` };
 }
 
@@ -68,7 +73,14 @@ export interface AuthLimits {
   redisUrl?: string | undefined;
 }
 
-export const DEFAULT_AUTH_LIMITS: AuthLimits = { perAddress: 20, perPrefix: 100, windowMs: 60_000, concurrency: 2, queue: 64, refusalDelayMs: 1000 };
+export const DEFAULT_AUTH_LIMITS: AuthLimits = {
+  perAddress: 20,
+  perPrefix: 100,
+  windowMs: 60_000,
+  concurrency: 2,
+  queue: 64,
+  refusalDelayMs: 1000,
+};
 
 interface Known {
   v: VerifiedKey;
@@ -96,7 +108,10 @@ export class KeyVerifier {
     log?: Logger,
   ) {
     this.limits = { ...DEFAULT_AUTH_LIMITS, ...limits };
-    this.limiter = new FailureLimiter({ redisUrl: this.limits.redisUrl, windowMs: this.limits.windowMs }, log);
+    this.limiter = new FailureLimiter(
+      { redisUrl: this.limits.redisUrl, windowMs: this.limits.windowMs },
+      log,
+    );
     this.bcryptSlots = new Semaphore(this.limits.concurrency, this.limits.queue);
   }
 
@@ -123,7 +138,9 @@ export class KeyVerifier {
     if (miss && miss > t) return undefined;
     let p = this.inflight.get(h);
     if (!p) {
-      p = (known ? this.renew(h, known) : this.check(raw, m[1]!, m[2]!, h, address)).finally(() => this.inflight.delete(h));
+      p = (known ? this.renew(h, known) : this.check(raw, m[1]!, m[2]!, h, address)).finally(() =>
+        this.inflight.delete(h),
+      );
       this.inflight.set(h, p);
     }
     return p;
@@ -140,7 +157,13 @@ export class KeyVerifier {
     return known.v;
   }
 
-  private async check(raw: string, slug: string, secret: string, h: string, address: string | undefined): Promise<VerifiedKey | undefined> {
+  private async check(
+    raw: string,
+    slug: string,
+    secret: string,
+    h: string,
+    address: string | undefined,
+  ): Promise<VerifiedKey | undefined> {
     const counters: Array<[string, number]> = [
       [`addr:${clientAddressKey(address)}`, this.limits.perAddress],
       [`prefix:${slug}`, this.limits.perPrefix],
@@ -152,7 +175,9 @@ export class KeyVerifier {
       await this.tarpit(waitMs);
       throw tooManyFailures(waitMs);
     }
-    const candidates = (await activeKeys(this.db, slug)).filter((k) => k.display_prefix === displayPrefix(slug, secret));
+    const candidates = (await activeKeys(this.db, slug)).filter(
+      (k) => k.display_prefix === displayPrefix(slug, secret),
+    );
     let found: ApiKeyRow | undefined;
     try {
       found = await this.bcryptSlots.run(async () => {
@@ -165,7 +190,8 @@ export class KeyVerifier {
         return undefined;
       });
     } catch (e) {
-      if (e instanceof BusyError) throw new RetryLater('Too many API key verifications in progress; retry shortly', 'auth_busy', 1);
+      if (e instanceof BusyError)
+        throw new RetryLater('Too many API key verifications in progress; retry shortly', 'auth_busy', 1);
       throw e;
     }
     const until = this.now() + this.ttlMs;
@@ -229,12 +255,20 @@ export class KeyVerifier {
 
 /** A 429 with the seconds to put in Retry-After. */
 export class RetryLater extends ApiError {
-  constructor(detail: string, code: ErrorCode, readonly retryAfterSeconds: number) {
+  constructor(
+    detail: string,
+    code: ErrorCode,
+    readonly retryAfterSeconds: number,
+  ) {
     super(429, detail, code);
   }
 }
 
 function tooManyFailures(waitMs: number): RetryLater {
   const s = Math.max(1, Math.ceil(waitMs / 1000));
-  return new RetryLater(`Too many failed API key attempts from this address or for this key prefix; retry after ${s} s`, 'auth_rate_limited', s);
+  return new RetryLater(
+    `Too many failed API key attempts from this address or for this key prefix; retry after ${s} s`,
+    'auth_rate_limited',
+    s,
+  );
 }

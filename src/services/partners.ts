@@ -125,12 +125,30 @@ export class PartnerService {
     return p;
   }
 
-  async describe(id: string): Promise<PartnerView & { keys: Array<{ key_id: string; prefix: string; created_at: string; disabled_at: string | null; last_used_at: string | null }> }> {
+  async describe(
+    id: string,
+  ): Promise<
+    PartnerView & {
+      keys: Array<{
+        key_id: string;
+        prefix: string;
+        created_at: string;
+        disabled_at: string | null;
+        last_used_at: string | null;
+      }>;
+    }
+  > {
     const p = await this.get(id);
     const keys = await store.listKeys(this.db, id);
     return {
       ...view(p, await usedThisMonth(this.db, id, this.clock())),
-      keys: keys.map((k) => ({ key_id: k.id, prefix: k.display_prefix, created_at: k.created_at.toISOString(), disabled_at: k.disabled_at?.toISOString() ?? null, last_used_at: k.last_used_at?.toISOString() ?? null })),
+      keys: keys.map((k) => ({
+        key_id: k.id,
+        prefix: k.display_prefix,
+        created_at: k.created_at.toISOString(),
+        disabled_at: k.disabled_at?.toISOString() ?? null,
+        last_used_at: k.last_used_at?.toISOString() ?? null,
+      })),
     };
   }
 
@@ -139,12 +157,26 @@ export class PartnerService {
     return (await store.listPartners(this.db)).map((p) => view(p, usage.get(p.id) ?? 0));
   }
 
-  async update(id: string, patch: { display_name?: string | undefined; tier?: Tier | undefined; monthly_quota?: number | undefined; webhook_url?: string | null | undefined }): Promise<PartnerView> {
+  async update(
+    id: string,
+    patch: {
+      display_name?: string | undefined;
+      tier?: Tier | undefined;
+      monthly_quota?: number | undefined;
+      webhook_url?: string | null | undefined;
+    },
+  ): Promise<PartnerView> {
     const current = await this.get(id);
     const tier = patch.tier ?? current.tier;
     // A tier change without an explicit quota takes the new tier's quota.
-    const quota = patch.monthly_quota ?? (patch.tier && patch.tier !== current.tier ? this.quotaFor(tier) : undefined);
-    const row = await store.updatePartner(this.db, id, { display_name: patch.display_name, tier: patch.tier, monthly_quota: quota, webhook_url: patch.webhook_url });
+    const quota =
+      patch.monthly_quota ?? (patch.tier && patch.tier !== current.tier ? this.quotaFor(tier) : undefined);
+    const row = await store.updatePartner(this.db, id, {
+      display_name: patch.display_name,
+      tier: patch.tier,
+      monthly_quota: quota,
+      webhook_url: patch.webhook_url,
+    });
     this.cache.delete(id);
     if (!row) throw notFound(`partner "${id}" not found`);
     return view(row, await usedThisMonth(this.db, id, this.clock()));
@@ -168,14 +200,20 @@ export class PartnerService {
    * receivers can switch without losing a delivery. A rotation within the window of the one before
    * drops the oldest secret: only the current and the one before it ever sign.
    */
-  async rotateWebhookSecret(id: string, previousHours = this.webhookSecretOverlapHours): Promise<{ webhook_secret: string; previous_secret_expires_at: string | null }> {
+  async rotateWebhookSecret(
+    id: string,
+    previousHours = this.webhookSecretOverlapHours,
+  ): Promise<{ webhook_secret: string; previous_secret_expires_at: string | null }> {
     await this.get(id);
     const secret = newWebhookSecret();
     const expires = new Date(this.clock().getTime() + previousHours * 3_600_000);
     const row = await store.rotateWebhookSecret(this.db, id, this.seal(id, secret), expires);
     this.cache.delete(id);
     if (!row) throw notFound(`partner "${id}" not found`);
-    return { webhook_secret: secret, previous_secret_expires_at: previousHours > 0 ? expires.toISOString() : null };
+    return {
+      webhook_secret: secret,
+      previous_secret_expires_at: previousHours > 0 ? expires.toISOString() : null,
+    };
   }
 
   async signOff(id: string): Promise<PartnerView> {
@@ -185,4 +223,3 @@ export class PartnerService {
     return view(row);
   }
 }
-

@@ -36,8 +36,14 @@ export const SetValidifiCredentialsSchema = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.environment === 'custom' && !b.base_url) ctx.addIssue({ code: 'custom', path: ['base_url'], message: 'is required when environment is custom' });
-    if (b.environment !== 'custom' && b.base_url) ctx.addIssue({ code: 'custom', path: ['base_url'], message: 'is only for environment custom (sandbox and production have fixed URLs)' });
+    if (b.environment === 'custom' && !b.base_url)
+      ctx.addIssue({ code: 'custom', path: ['base_url'], message: 'is required when environment is custom' });
+    if (b.environment !== 'custom' && b.base_url)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['base_url'],
+        message: 'is only for environment custom (sandbox and production have fixed URLs)',
+      });
   });
 
 export type SetValidifiCredentials = z.output<typeof SetValidifiCredentialsSchema>;
@@ -73,7 +79,8 @@ export class ProviderCredentials {
   }
 
   private static provider(p: string): Provider {
-    if (!(PROVIDERS as readonly string[]).includes(p)) throw badRequest(`Unknown provider "${p.slice(0, 40)}": one of ${PROVIDERS.join(', ')}`);
+    if (!(PROVIDERS as readonly string[]).includes(p))
+      throw badRequest(`Unknown provider "${p.slice(0, 40)}": one of ${PROVIDERS.join(', ')}`);
     return p as Provider;
   }
 
@@ -81,9 +88,21 @@ export class ProviderCredentials {
     const provider = ProviderCredentials.provider(providerName);
     await this.partner(partnerId);
     const base = input.environment === 'custom' ? input.base_url! : VALIDIFI_ENVIRONMENTS[input.environment];
-    const sealed = this.box.seal(JSON.stringify({ client_id: input.client_id, client_secret: input.client_secret }), aad(partnerId, provider));
+    const sealed = this.box.seal(
+      JSON.stringify({ client_id: input.client_id, client_secret: input.client_secret }),
+      aad(partnerId, provider),
+    );
     const hint = input.client_id.length > 8 ? `${input.client_id.slice(0, 4)}…` : '…';
-    return view(await store.upsertCredential(this.db, { partner_id: partnerId, provider, environment: input.environment, base_url: base, secret_enc: sealed, client_id_hint: hint }));
+    return view(
+      await store.upsertCredential(this.db, {
+        partner_id: partnerId,
+        provider,
+        environment: input.environment,
+        base_url: base,
+        secret_enc: sealed,
+        client_id_hint: hint,
+      }),
+    );
   }
 
   async list(partnerId: string): Promise<CredentialView[]> {
@@ -94,14 +113,21 @@ export class ProviderCredentials {
   async remove(partnerId: string, providerName: string): Promise<void> {
     const provider = ProviderCredentials.provider(providerName);
     await this.partner(partnerId);
-    if (!(await store.deleteCredential(this.db, partnerId, provider))) throw notFound(`partner "${partnerId}" has no ${provider} credentials`);
+    if (!(await store.deleteCredential(this.db, partnerId, provider)))
+      throw notFound(`partner "${partnerId}" has no ${provider} credentials`);
   }
 
   /** Decrypted credentials for a fetching source, or undefined when none are stored. */
-  async credentials(partnerId: string, provider: string): Promise<{ client_id: string; client_secret: string; base_url: string } | undefined> {
+  async credentials(
+    partnerId: string,
+    provider: string,
+  ): Promise<{ client_id: string; client_secret: string; base_url: string } | undefined> {
     const row = await store.getCredential(this.db, partnerId, provider);
     if (!row) return undefined;
-    const secret = JSON.parse(this.box.open(row.secret_enc, aad(partnerId, provider))) as { client_id: string; client_secret: string };
+    const secret = JSON.parse(this.box.open(row.secret_enc, aad(partnerId, provider))) as {
+      client_id: string;
+      client_secret: string;
+    };
     return { ...secret, base_url: row.base_url };
   }
 }

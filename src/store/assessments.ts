@@ -28,20 +28,41 @@ export async function insertChargedAssessment(q: Queryable, a: AssessmentRow): P
        insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
        select $1, $2, $3, $4, $5, $6, $7, $8, $9 from charge)
      select used from charge`,
-    [a.id, a.partner_id, a.customer_ref, a.partner_ref, a.source, a.is_test, a.response, a.evidence, a.created_at, period(a.created_at)],
+    [
+      a.id,
+      a.partner_id,
+      a.customer_ref,
+      a.partner_ref,
+      a.source,
+      a.is_test,
+      a.response,
+      a.evidence,
+      a.created_at,
+      period(a.created_at),
+    ],
   );
   return rows[0]?.used;
 }
 
 /** The stored response text, scoped to the partner: another partner's id is simply not found. */
 export async function getResponse(q: Queryable, partnerId: string, id: string): Promise<string | undefined> {
-  const { rows } = await q.query<{ response: string }>('select response::text as response from assessments where id = $1 and partner_id = $2', [id, partnerId]);
+  const { rows } = await q.query<{ response: string }>(
+    'select response::text as response from assessments where id = $1 and partner_id = $2',
+    [id, partnerId],
+  );
   return rows[0]?.response;
 }
 
 /** The evidence's stored bytes, scoped to the partner (unpacked where the engine runs: src/store/evidence.ts). */
-export async function getStoredEvidence(q: Queryable, partnerId: string, id: string): Promise<Uint8Array | undefined> {
-  const { rows } = await q.query<{ evidence: Uint8Array }>('select evidence from assessments where id = $1 and partner_id = $2', [id, partnerId]);
+export async function getStoredEvidence(
+  q: Queryable,
+  partnerId: string,
+  id: string,
+): Promise<Uint8Array | undefined> {
+  const { rows } = await q.query<{ evidence: Uint8Array }>(
+    'select evidence from assessments where id = $1 and partner_id = $2',
+    [id, partnerId],
+  );
   return rows[0]?.evidence;
 }
 
@@ -64,12 +85,24 @@ export type AssessmentListItem = Omit<AssessmentRow, 'response' | 'evidence'> & 
  * top-level field appears once, before any nested one, and a string value cannot hold `"name":`
  * unescaped.
  */
-export async function listAssessments(q: Queryable, f: { partnerId?: string; isTest?: boolean; limit: number; before?: Date }): Promise<AssessmentListItem[]> {
+export async function listAssessments(
+  q: Queryable,
+  f: { partnerId?: string; isTest?: boolean; limit: number; before?: Date },
+): Promise<AssessmentListItem[]> {
   const where: string[] = [];
   const values: unknown[] = [];
-  if (f.partnerId) { values.push(f.partnerId); where.push(`partner_id = $${values.length}`); }
-  if (f.isTest !== undefined) { values.push(f.isTest); where.push(`is_test = $${values.length}`); }
-  if (f.before) { values.push(f.before); where.push(`created_at < $${values.length}`); }
+  if (f.partnerId) {
+    values.push(f.partnerId);
+    where.push(`partner_id = $${values.length}`);
+  }
+  if (f.isTest !== undefined) {
+    values.push(f.isTest);
+    where.push(`is_test = $${values.length}`);
+  }
+  if (f.before) {
+    values.push(f.before);
+    where.push(`created_at < $${values.length}`);
+  }
   values.push(f.limit);
   const { rows } = await q.query<AssessmentListItem>(
     `select id, partner_id, customer_ref, partner_ref, source, is_test, created_at,

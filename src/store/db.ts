@@ -140,7 +140,11 @@ class PgliteDb implements Db {
    * micro-benchmark, this project's VM). The caller holds PGlite's query lock (and its transaction lock
    * outside a transaction), as PGlite's `query` does; `outsideTx` makes PGlite sync the file system after.
    */
-  private async runPrepared<T>(sql: string, params: readonly unknown[], outsideTx: boolean): Promise<QueryResult<T>> {
+  private async runPrepared<T>(
+    sql: string,
+    params: readonly unknown[],
+    outsideTx: boolean,
+  ): Promise<QueryResult<T>> {
     try {
       return await this.execPrepared<T>(sql, params, outsideTx);
     } catch (e) {
@@ -165,10 +169,16 @@ class PgliteDb implements Db {
   /** PostgreSQL's answers for a named statement that must be prepared again. */
   private static staleStatement(e: unknown): boolean {
     const { code, message } = e as { code?: string; message?: string };
-    return code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(message ?? ''));
+    return (
+      code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(message ?? ''))
+    );
   }
 
-  private async execPrepared<T>(sql: string, params: readonly unknown[], outsideTx: boolean): Promise<QueryResult<T>> {
+  private async execPrepared<T>(
+    sql: string,
+    params: readonly unknown[],
+    outsideTx: boolean,
+  ): Promise<QueryResult<T>> {
     const { serialize } = protocol;
     let st = this.statements.get(sql);
     if (st) {
@@ -179,13 +189,20 @@ class PgliteDb implements Db {
       // Closing a statement that no longer exists is not an error.
       const prelude = this.toClose.splice(0).map((old) => serialize.close({ type: 'S', name: old }));
       const described = await this.lite.execProtocolStream(
-        Buffer.concat([...prelude, serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+        Buffer.concat([
+          ...prelude,
+          serialize.parse({ name, text: sql }),
+          serialize.describe({ type: 'S', name }),
+          serialize.sync(),
+        ]),
         { syncToFs: false },
       );
       st = {
         name,
         paramTypes: pgliteParse.parseDescribeStatementResults(described),
-        rowDescription: described.find((m): m is messages.RowDescriptionMessage => m.name === 'rowDescription'),
+        rowDescription: described.find(
+          (m): m is messages.RowDescriptionMessage => m.name === 'rowDescription',
+        ),
       };
     }
     this.statements.set(sql, st);
@@ -196,17 +213,25 @@ class PgliteDb implements Db {
       return serializer ? serializer(v) : String(v);
     });
     const out = await this.lite.execProtocolStream(
-      Buffer.concat([serialize.bind({ statement: st.name, values }), serialize.execute({}), serialize.sync()]),
+      Buffer.concat([
+        serialize.bind({ statement: st.name, values }),
+        serialize.execute({}),
+        serialize.sync(),
+      ]),
       { syncToFs: outsideTx },
     );
-    return PgliteDb.wrap<T>(pgliteParse.parseResults(st.rowDescription ? [st.rowDescription, ...out] : out, parsers)[0]!);
+    return PgliteDb.wrap<T>(
+      pgliteParse.parseResults(st.rowDescription ? [st.rowDescription, ...out] : out, parsers)[0]!,
+    );
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     if (!params || params.length === 0) return PgliteDb.wrap<T>(await this.lite.query(sql));
     await this.lite._checkReady();
     // The locks PGlite's own `query` takes: no other statement, nor another caller's transaction, in between.
-    return this.lite._runExclusiveTransaction(() => this.lite._runExclusiveQuery(() => this.runPrepared<T>(sql, params, true)));
+    return this.lite._runExclusiveTransaction(() =>
+      this.lite._runExclusiveQuery(() => this.runPrepared<T>(sql, params, true)),
+    );
   }
 
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -273,7 +298,8 @@ const BINARY_BYTEA = {
  */
 const BYTEA_PARSER = {
   [BYTEA]: (v: string) => {
-    if (!v.startsWith('\\x')) throw new TypeError('a bytea result is expected in hex format (bytea_output = hex)');
+    if (!v.startsWith('\\x'))
+      throw new TypeError('a bytea result is expected in hex format (bytea_output = hex)');
     return Buffer.from(v.slice(2), 'hex');
   },
 };
@@ -311,7 +337,18 @@ export interface OpenOptions {
 export class DatabaseUnavailableError extends Error {}
 
 /** Error codes of a server that is not there yet (or not ready): worth another try. */
-const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P03', '53300']);
+const TRANSIENT = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P03',
+  '53300',
+]);
 
 function transient(e: unknown): boolean {
   const code = (e as { code?: string }).code;
@@ -335,10 +372,17 @@ function describeUrl(url: string): string {
  * retried with exponential backoff (250 ms doubling, at most 5 s apart) until `waitMs` has passed. A
  * refusal that waiting will not cure (wrong password, no such database) ends it at once.
  */
-async function waitForPostgres(url: string, waitMs: number, onRetry?: OpenOptions['onConnectRetry']): Promise<void> {
+async function waitForPostgres(
+  url: string,
+  waitMs: number,
+  onRetry?: OpenOptions['onConnectRetry'],
+): Promise<void> {
   const until = Date.now() + waitMs;
   for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5_000)) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: Math.max(1_000, Math.min(10_000, until - Date.now())) });
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: Math.max(1_000, Math.min(10_000, until - Date.now())),
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -347,9 +391,15 @@ async function waitForPostgres(url: string, waitMs: number, onRetry?: OpenOption
     } catch (e) {
       const err = e as Error & { code?: string };
       const why = `${err.code ? `${err.code}: ` : ''}${err.message}`.replace(/\s+/g, ' ');
-      if (!transient(e)) throw new DatabaseUnavailableError(`PostgreSQL at ${describeUrl(url)} refused the connection: ${why}`);
+      if (!transient(e))
+        throw new DatabaseUnavailableError(
+          `PostgreSQL at ${describeUrl(url)} refused the connection: ${why}`,
+        );
       const left = until - Date.now();
-      if (left <= 0) throw new DatabaseUnavailableError(`PostgreSQL at ${describeUrl(url)} not reachable after ${attempt} attempt${attempt > 1 ? 's' : ''} in ${Math.round((waitMs - left) / 1000)} s: ${why}`);
+      if (left <= 0)
+        throw new DatabaseUnavailableError(
+          `PostgreSQL at ${describeUrl(url)} not reachable after ${attempt} attempt${attempt > 1 ? 's' : ''} in ${Math.round((waitMs - left) / 1000)} s: ${why}`,
+        );
       const wait = Math.min(delay, left);
       onRetry?.(err, attempt, wait);
       await new Promise((r) => setTimeout(r, wait));
@@ -367,7 +417,9 @@ async function waitForPostgres(url: string, waitMs: number, onRetry?: OpenOption
 async function initDataDir(dataDir: string, startParams: string[]): Promise<void> {
   const self = import.meta.url;
   const script = fileURLToPath(new URL(`./pglite-init${self.slice(self.lastIndexOf('.'))}`, self));
-  const child = spawn(process.execPath, [...process.execArgv, script, dataDir, JSON.stringify(startParams)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, [...process.execArgv, script, dataDir, JSON.stringify(startParams)], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
   // The child must not outlive this process (a stop while starting exits at once).
   const killChild = () => child.kill('SIGKILL');
   process.once('exit', killChild);
@@ -378,7 +430,10 @@ async function initDataDir(dataDir: string, startParams: string[]): Promise<void
       child.once('error', reject);
       child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     });
-    if (status !== 0) throw new Error(`initialising the embedded database in ${dataDir} failed (${status}): ${stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (status !== 0)
+      throw new Error(
+        `initialising the embedded database in ${dataDir} failed (${status}): ${stderr.trim().split('\n').at(-1) ?? ''}`,
+      );
   } finally {
     process.off('exit', killChild);
   }
@@ -387,7 +442,11 @@ async function initDataDir(dataDir: string, startParams: string[]): Promise<void
 export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.databaseUrl) {
     await waitForPostgres(opts.databaseUrl, opts.connectWaitMs ?? 0, opts.onConnectRetry);
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, application_name: 'veqtrx-gateway' });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      application_name: 'veqtrx-gateway',
+    });
     pool.on('error', (e) => opts.onIdleError?.(e));
     await pool.query('select 1');
     return new PostgresDb(pool);
@@ -396,8 +455,13 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   // Before PGlite touches the directory: a second process on it would lose writes silently.
   const lock = onDisk ? lockDir(onDisk, opts.onStaleLock) : undefined;
   try {
-    const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`];
-    if (onDisk && !opts.loadDataDir && !existsSync(join(onDisk, 'PG_VERSION'))) await initDataDir(onDisk, startParams);
+    const startParams = [
+      ...PGlite.defaultStartParams,
+      '-c',
+      `shared_buffers=${opts.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`,
+    ];
+    if (onDisk && !opts.loadDataDir && !existsSync(join(onDisk, 'PG_VERSION')))
+      await initDataDir(onDisk, startParams);
     const lite = await PGlite.create({
       ...(onDisk ? { dataDir: onDisk } : {}),
       ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),

@@ -23,7 +23,11 @@ export function packEvidence(evidence: object): Buffer {
 /** The stored bytes → the evidence record, its ledger as rows. */
 export function unpackEvidence(gz: Uint8Array): unknown {
   const evidence = JSON.parse(gunzipSync(gz).toString('utf8')) as unknown;
-  if (typeof evidence === 'object' && evidence !== null && isColumns((evidence as { ledger?: unknown }).ledger)) {
+  if (
+    typeof evidence === 'object' &&
+    evidence !== null &&
+    isColumns((evidence as { ledger?: unknown }).ledger)
+  ) {
     const e = evidence as { ledger: unknown };
     e.ledger = fromColumns(e.ledger as Parameters<typeof fromColumns>[0]);
   }

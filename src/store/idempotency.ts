@@ -21,7 +21,14 @@ export type Claim =
  * `matchesOther`, when given, decides whether a stored hash of another form (one written before the
  * hash changed form) is of the same body; without it such a hash is a mismatch.
  */
-export async function begin(q: Queryable, partnerId: string, key: string, hash: string, now: Date, matchesOther?: (stored: string) => boolean): Promise<Claim> {
+export async function begin(
+  q: Queryable,
+  partnerId: string,
+  key: string,
+  hash: string,
+  now: Date,
+  matchesOther?: (stored: string) => boolean,
+): Promise<Claim> {
   // An expired key is forgotten, then claimed again; so is a claim abandoned by a crashed request.
   await q.query(
     `delete from idempotency_keys where partner_id = $1 and key = $2 and (expires_at <= $3 or (state = 'in_progress' and created_at <= $4))`,
@@ -33,7 +40,12 @@ export async function begin(q: Queryable, partnerId: string, key: string, hash: 
     [partnerId, key, hash, now, new Date(now.getTime() + IDEMPOTENCY_TTL_MS)],
   );
   if (inserted.rows.length === 1) return { kind: 'new' };
-  const { rows } = await q.query<{ request_hash: string; state: string; status_code: number | null; response: string }>(
+  const { rows } = await q.query<{
+    request_hash: string;
+    state: string;
+    status_code: number | null;
+    response: string;
+  }>(
     'select request_hash, state, status_code, response::text as response from idempotency_keys where partner_id = $1 and key = $2',
     [partnerId, key],
   );
@@ -45,7 +57,13 @@ export async function begin(q: Queryable, partnerId: string, key: string, hash: 
 }
 
 /** Records the outcome; `response` is the exact response text. */
-export async function complete(q: Queryable, partnerId: string, key: string, status: number, response: string): Promise<void> {
+export async function complete(
+  q: Queryable,
+  partnerId: string,
+  key: string,
+  status: number,
+  response: string,
+): Promise<void> {
   await q.query(
     `update idempotency_keys set state = 'completed', status_code = $3, response = $4 where partner_id = $1 and key = $2`,
     [partnerId, key, status, response],
@@ -54,7 +72,10 @@ export async function complete(q: Queryable, partnerId: string, key: string, sta
 
 /** The first request failed: forget the key so a retry runs afresh. */
 export async function abandon(q: Queryable, partnerId: string, key: string): Promise<void> {
-  await q.query(`delete from idempotency_keys where partner_id = $1 and key = $2 and state = 'in_progress'`, [partnerId, key]);
+  await q.query(`delete from idempotency_keys where partner_id = $1 and key = $2 and state = 'in_progress'`, [
+    partnerId,
+    key,
+  ]);
 }
 
 export async function purgeExpired(q: Queryable, now: Date): Promise<number> {

@@ -19,7 +19,9 @@ export function migrationFiles(): Array<{ version: string; sql: string }> {
 
 /** Applies the migrations not yet applied, in order — all of them, or those up to and including `upTo`. */
 export async function migrate(db: Db, upTo?: string): Promise<string[]> {
-  await db.exec('create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())');
+  await db.exec(
+    'create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())',
+  );
   const applied: string[] = [];
   for (const m of migrationFiles().filter((f) => upTo === undefined || f.version <= upTo)) {
     const done = await db.tx(async (q) => {

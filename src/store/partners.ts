@@ -29,7 +29,18 @@ export interface ApiKeyRow {
   last_used_at: Date | null;
 }
 
-export async function insertPartner(q: Queryable, p: Omit<PartnerRow, 'created_at' | 'updated_at' | 'production_at' | 'is_test_mode' | 'webhook_secret_prev_enc' | 'webhook_secret_prev_expires_at'>): Promise<PartnerRow> {
+export async function insertPartner(
+  q: Queryable,
+  p: Omit<
+    PartnerRow,
+    | 'created_at'
+    | 'updated_at'
+    | 'production_at'
+    | 'is_test_mode'
+    | 'webhook_secret_prev_enc'
+    | 'webhook_secret_prev_expires_at'
+  >,
+): Promise<PartnerRow> {
   const { rows } = await q.query<PartnerRow>(
     `insert into partners (id, display_name, tier, monthly_quota, webhook_url, webhook_secret_enc)
      values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing returning *`,
@@ -46,7 +57,13 @@ export async function listPartners(q: Queryable): Promise<PartnerRow[]> {
   return (await q.query<PartnerRow>('select * from partners order by id')).rows;
 }
 
-export async function updatePartner(q: Queryable, id: string, patch: Partial<Pick<PartnerRow, 'display_name' | 'tier' | 'monthly_quota' | 'webhook_url' | 'webhook_secret_enc'>>): Promise<PartnerRow | undefined> {
+export async function updatePartner(
+  q: Queryable,
+  id: string,
+  patch: Partial<
+    Pick<PartnerRow, 'display_name' | 'tier' | 'monthly_quota' | 'webhook_url' | 'webhook_secret_enc'>
+  >,
+): Promise<PartnerRow | undefined> {
   const sets: string[] = [];
   const values: unknown[] = [id];
   for (const [k, v] of Object.entries(patch)) {
@@ -55,7 +72,10 @@ export async function updatePartner(q: Queryable, id: string, patch: Partial<Pic
     sets.push(`${k} = $${values.length}`);
   }
   if (sets.length === 0) return getPartner(q, id);
-  const { rows } = await q.query<PartnerRow>(`update partners set ${sets.join(', ')}, updated_at = now() where id = $1 returning *`, values);
+  const { rows } = await q.query<PartnerRow>(
+    `update partners set ${sets.join(', ')}, updated_at = now() where id = $1 returning *`,
+    values,
+  );
   return rows[0];
 }
 
@@ -63,7 +83,12 @@ export async function updatePartner(q: Queryable, id: string, patch: Partial<Pic
  * Rotates the webhook secret in one statement: the current one becomes the previous one, signing until
  * `previousExpiresAt` (or not at all when that is not in the future).
  */
-export async function rotateWebhookSecret(q: Queryable, id: string, newSecretEnc: string, previousExpiresAt: Date): Promise<PartnerRow | undefined> {
+export async function rotateWebhookSecret(
+  q: Queryable,
+  id: string,
+  newSecretEnc: string,
+  previousExpiresAt: Date,
+): Promise<PartnerRow | undefined> {
   const { rows } = await q.query<PartnerRow>(
     `update partners set webhook_secret_prev_enc = webhook_secret_enc, webhook_secret_prev_expires_at = $3,
        webhook_secret_enc = $2, updated_at = now() where id = $1 returning *`,
@@ -80,7 +105,10 @@ export async function signOffProduction(q: Queryable, id: string): Promise<Partn
   return rows[0];
 }
 
-export async function insertKey(q: Queryable, k: Pick<ApiKeyRow, 'id' | 'partner_id' | 'display_prefix' | 'key_hash'>): Promise<ApiKeyRow> {
+export async function insertKey(
+  q: Queryable,
+  k: Pick<ApiKeyRow, 'id' | 'partner_id' | 'display_prefix' | 'key_hash'>,
+): Promise<ApiKeyRow> {
   const { rows } = await q.query<ApiKeyRow>(
     'insert into api_keys (id, partner_id, display_prefix, key_hash) values ($1, $2, $3, $4) returning *',
     [k.id, k.partner_id, k.display_prefix, k.key_hash],
@@ -89,14 +117,25 @@ export async function insertKey(q: Queryable, k: Pick<ApiKeyRow, 'id' | 'partner
 }
 
 export async function activeKeys(q: Queryable, partnerId: string): Promise<ApiKeyRow[]> {
-  return (await q.query<ApiKeyRow>('select * from api_keys where partner_id = $1 and disabled_at is null order by created_at desc', [partnerId])).rows;
+  return (
+    await q.query<ApiKeyRow>(
+      'select * from api_keys where partner_id = $1 and disabled_at is null order by created_at desc',
+      [partnerId],
+    )
+  ).rows;
 }
 
 export async function listKeys(q: Queryable, partnerId: string): Promise<ApiKeyRow[]> {
-  return (await q.query<ApiKeyRow>('select * from api_keys where partner_id = $1 order by created_at', [partnerId])).rows;
+  return (
+    await q.query<ApiKeyRow>('select * from api_keys where partner_id = $1 order by created_at', [partnerId])
+  ).rows;
 }
 
-export async function disableKey(q: Queryable, partnerId: string, keyId: string): Promise<ApiKeyRow | undefined> {
+export async function disableKey(
+  q: Queryable,
+  partnerId: string,
+  keyId: string,
+): Promise<ApiKeyRow | undefined> {
   const { rows } = await q.query<ApiKeyRow>(
     'update api_keys set disabled_at = coalesce(disabled_at, now()) where id = $1 and partner_id = $2 returning *',
     [keyId, partnerId],

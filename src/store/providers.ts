@@ -12,7 +12,10 @@ export interface ProviderCredentialRow {
   updated_at: Date;
 }
 
-export async function upsertCredential(q: Queryable, r: Omit<ProviderCredentialRow, 'created_at' | 'updated_at'>): Promise<ProviderCredentialRow> {
+export async function upsertCredential(
+  q: Queryable,
+  r: Omit<ProviderCredentialRow, 'created_at' | 'updated_at'>,
+): Promise<ProviderCredentialRow> {
   const { rows } = await q.query<ProviderCredentialRow>(
     `insert into provider_credentials (partner_id, provider, environment, base_url, secret_enc, client_id_hint)
      values ($1, $2, $3, $4, $5, $6)
@@ -25,17 +28,30 @@ export async function upsertCredential(q: Queryable, r: Omit<ProviderCredentialR
   return rows[0]!;
 }
 
-export async function getCredential(q: Queryable, partnerId: string, provider: string): Promise<ProviderCredentialRow | undefined> {
-  const { rows } = await q.query<ProviderCredentialRow>('select * from provider_credentials where partner_id = $1 and provider = $2', [partnerId, provider]);
+export async function getCredential(
+  q: Queryable,
+  partnerId: string,
+  provider: string,
+): Promise<ProviderCredentialRow | undefined> {
+  const { rows } = await q.query<ProviderCredentialRow>(
+    'select * from provider_credentials where partner_id = $1 and provider = $2',
+    [partnerId, provider],
+  );
   return rows[0];
 }
 
 export async function listCredentials(q: Queryable, partnerId: string): Promise<ProviderCredentialRow[]> {
-  const { rows } = await q.query<ProviderCredentialRow>('select * from provider_credentials where partner_id = $1 order by provider', [partnerId]);
+  const { rows } = await q.query<ProviderCredentialRow>(
+    'select * from provider_credentials where partner_id = $1 order by provider',
+    [partnerId],
+  );
   return rows;
 }
 
 export async function deleteCredential(q: Queryable, partnerId: string, provider: string): Promise<boolean> {
-  const { rowCount } = await q.query('delete from provider_credentials where partner_id = $1 and provider = $2', [partnerId, provider]);
+  const { rowCount } = await q.query(
+    'delete from provider_credentials where partner_id = $1 and provider = $2',
+    [partnerId, provider],
+  );
   return rowCount > 0;
 }

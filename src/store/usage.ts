@@ -32,11 +32,17 @@ export function chargeUnitCte(partner: number, month: number): string {
 }
 
 export async function usedThisMonth(q: Queryable, partnerId: string, now: Date): Promise<number> {
-  const { rows } = await q.query<{ used: number }>('select used from usage_counters where partner_id = $1 and period = $2', [partnerId, period(now)]);
+  const { rows } = await q.query<{ used: number }>(
+    'select used from usage_counters where partner_id = $1 and period = $2',
+    [partnerId, period(now)],
+  );
   return rows[0]?.used ?? 0;
 }
 
 export async function usageByPartner(q: Queryable, now: Date): Promise<Map<string, number>> {
-  const { rows } = await q.query<{ partner_id: string; used: number }>('select partner_id, used from usage_counters where period = $1', [period(now)]);
+  const { rows } = await q.query<{ partner_id: string; used: number }>(
+    'select partner_id, used from usage_counters where period = $1',
+    [period(now)],
+  );
   return new Map(rows.map((r) => [r.partner_id, r.used]));
 }

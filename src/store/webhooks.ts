@@ -28,18 +28,29 @@ export interface AttemptRow {
   outcome: AttemptOutcome;
 }
 
-export const INTERRUPTED_ERROR = 'interrupted: the gateway stopped while this attempt was in flight; the receiver may have received it';
+export const INTERRUPTED_ERROR =
+  'interrupted: the gateway stopped while this attempt was in flight; the receiver may have received it';
 
-export async function insertDelivery(q: Queryable, d: Pick<DeliveryRow, 'id' | 'partner_id' | 'assessment_id' | 'event' | 'url' | 'payload'>): Promise<void> {
+export async function insertDelivery(
+  q: Queryable,
+  d: Pick<DeliveryRow, 'id' | 'partner_id' | 'assessment_id' | 'event' | 'url' | 'payload'>,
+): Promise<void> {
   await q.query(
     `insert into webhook_deliveries (id, partner_id, assessment_id, event, url, payload, state) values ($1, $2, $3, $4, $5, $6, 'pending')`,
     [d.id, d.partner_id, d.assessment_id, d.event, d.url, d.payload],
   );
 }
 
-export async function getDelivery(q: Queryable, id: string, partnerId?: string): Promise<DeliveryRow | undefined> {
+export async function getDelivery(
+  q: Queryable,
+  id: string,
+  partnerId?: string,
+): Promise<DeliveryRow | undefined> {
   const { rows } = partnerId
-    ? await q.query<DeliveryRow>('select * from webhook_deliveries where id = $1 and partner_id = $2', [id, partnerId])
+    ? await q.query<DeliveryRow>('select * from webhook_deliveries where id = $1 and partner_id = $2', [
+        id,
+        partnerId,
+      ])
     : await q.query<DeliveryRow>('select * from webhook_deliveries where id = $1', [id]);
   return rows[0];
 }
@@ -50,15 +61,30 @@ export async function getDelivery(q: Queryable, id: string, partnerId?: string):
  * and records it as in flight — committed before a byte is sent, so a crash during the send leaves it
  * visible. Undefined when the delivery is gone or no longer pending.
  */
-export async function beginAttempt(q: Queryable, id: string, startedAt: Date): Promise<{ delivery: DeliveryRow; attempt: number } | undefined> {
-  const { rows } = await q.query<DeliveryRow>('select * from webhook_deliveries where id = $1 for update', [id]);
+export async function beginAttempt(
+  q: Queryable,
+  id: string,
+  startedAt: Date,
+): Promise<{ delivery: DeliveryRow; attempt: number } | undefined> {
+  const { rows } = await q.query<DeliveryRow>('select * from webhook_deliveries where id = $1 for update', [
+    id,
+  ]);
   const d = rows[0];
   if (!d || d.state !== 'pending') return undefined;
-  await q.query(`update webhook_attempts set outcome = 'interrupted', error = $2 where delivery_id = $1 and outcome = 'in_flight'`, [id, INTERRUPTED_ERROR]);
-  const { rows: n } = await q.query<{ n: number }>('select coalesce(max(attempt), 0)::int + 1 as n from webhook_attempts where delivery_id = $1', [id]);
+  await q.query(
+    `update webhook_attempts set outcome = 'interrupted', error = $2 where delivery_id = $1 and outcome = 'in_flight'`,
+    [id, INTERRUPTED_ERROR],
+  );
+  const { rows: n } = await q.query<{ n: number }>(
+    'select coalesce(max(attempt), 0)::int + 1 as n from webhook_attempts where delivery_id = $1',
+    [id],
+  );
   const attempt = Math.max(n[0]!.n, d.attempts + 1);
   // No "on conflict do nothing": under the row lock a clash cannot happen, and if it did it must be loud.
-  await q.query(`insert into webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, outcome) values ($1, $2, $3, null, null, null, 'in_flight')`, [id, attempt, startedAt]);
+  await q.query(
+    `insert into webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, outcome) values ($1, $2, $3, null, null, null, 'in_flight')`,
+    [id, attempt, startedAt],
+  );
   await q.query('update webhook_deliveries set attempts = $2 where id = $1', [id, attempt]);
   return { delivery: { ...d, attempts: attempt }, attempt };
 }
@@ -66,12 +92,25 @@ export async function beginAttempt(q: Queryable, id: string, startedAt: Date): P
 /** Settles an attempt begun by beginAttempt and sets the delivery's state. */
 export async function settleAttempt(
   q: Queryable,
-  a: { delivery_id: string; attempt: number; duration_ms: number; status_code: number | null; error: string | null },
+  a: {
+    delivery_id: string;
+    attempt: number;
+    duration_ms: number;
+    status_code: number | null;
+    error: string | null;
+  },
   outcome: 'delivered' | 'retrying' | 'failed',
 ): Promise<void> {
   await q.query(
     `update webhook_attempts set duration_ms = $3, status_code = $4, error = $5, outcome = $6 where delivery_id = $1 and attempt = $2`,
-    [a.delivery_id, a.attempt, a.duration_ms, a.status_code, a.error, outcome === 'delivered' ? 'succeeded' : 'failed'],
+    [
+      a.delivery_id,
+      a.attempt,
+      a.duration_ms,
+      a.status_code,
+      a.error,
+      outcome === 'delivered' ? 'succeeded' : 'failed',
+    ],
   );
   await q.query(
     `update webhook_deliveries set attempts = greatest(attempts, $2), last_status_code = $3, last_error = $4,
@@ -88,8 +127,14 @@ export async function settleAttempt(
  */
 export async function interruptStaleAttempts(q: Queryable, olderThan?: Date): Promise<number> {
   const { rows } = olderThan
-    ? await q.query(`update webhook_attempts set outcome = 'interrupted', error = $2 where outcome = 'in_flight' and started_at < $1 returning attempt`, [olderThan, INTERRUPTED_ERROR])
-    : await q.query(`update webhook_attempts set outcome = 'interrupted', error = $1 where outcome = 'in_flight' returning attempt`, [INTERRUPTED_ERROR]);
+    ? await q.query(
+        `update webhook_attempts set outcome = 'interrupted', error = $2 where outcome = 'in_flight' and started_at < $1 returning attempt`,
+        [olderThan, INTERRUPTED_ERROR],
+      )
+    : await q.query(
+        `update webhook_attempts set outcome = 'interrupted', error = $1 where outcome = 'in_flight' returning attempt`,
+        [INTERRUPTED_ERROR],
+      );
   return rows.length;
 }
 
@@ -98,8 +143,15 @@ export async function interruptStaleAttempts(q: Queryable, olderThan?: Date): Pr
  * failed (the caller enqueues its one job in the same transaction), 'pending' when it is still being
  * delivered (a job chain exists; a second one would send it twice), undefined when not found.
  */
-export async function reopenForRedelivery(q: Queryable, id: string, partnerId: string): Promise<'reopened' | 'pending' | undefined> {
-  const { rows } = await q.query<DeliveryRow>('select * from webhook_deliveries where id = $1 and partner_id = $2 for update', [id, partnerId]);
+export async function reopenForRedelivery(
+  q: Queryable,
+  id: string,
+  partnerId: string,
+): Promise<'reopened' | 'pending' | undefined> {
+  const { rows } = await q.query<DeliveryRow>(
+    'select * from webhook_deliveries where id = $1 and partner_id = $2 for update',
+    [id, partnerId],
+  );
   const d = rows[0];
   if (!d) return undefined;
   if (d.state === 'pending') return 'pending';
@@ -107,14 +159,31 @@ export async function reopenForRedelivery(q: Queryable, id: string, partnerId: s
   return 'reopened';
 }
 
-export async function listDeliveries(q: Queryable, partnerId: string, limit: number, f: { assessmentId?: string; deliveryId?: string } = {}): Promise<Array<DeliveryRow & { attempt_log: AttemptRow[] }>> {
+export async function listDeliveries(
+  q: Queryable,
+  partnerId: string,
+  limit: number,
+  f: { assessmentId?: string; deliveryId?: string } = {},
+): Promise<Array<DeliveryRow & { attempt_log: AttemptRow[] }>> {
   const values: unknown[] = [partnerId, limit];
   let filter = '';
-  if (f.assessmentId) { values.push(f.assessmentId); filter += ` and assessment_id = $${values.length}`; }
-  if (f.deliveryId) { values.push(f.deliveryId); filter += ` and id = $${values.length}`; }
-  const { rows } = await q.query<DeliveryRow>(`select * from webhook_deliveries where partner_id = $1 ${filter} order by created_at desc, id desc limit $2`, values);
+  if (f.assessmentId) {
+    values.push(f.assessmentId);
+    filter += ` and assessment_id = $${values.length}`;
+  }
+  if (f.deliveryId) {
+    values.push(f.deliveryId);
+    filter += ` and id = $${values.length}`;
+  }
+  const { rows } = await q.query<DeliveryRow>(
+    `select * from webhook_deliveries where partner_id = $1 ${filter} order by created_at desc, id desc limit $2`,
+    values,
+  );
   if (rows.length === 0) return [];
-  const attempts = await q.query<AttemptRow>('select * from webhook_attempts where delivery_id = any($1) order by delivery_id, attempt', [rows.map((r) => r.id)]);
+  const attempts = await q.query<AttemptRow>(
+    'select * from webhook_attempts where delivery_id = any($1) order by delivery_id, attempt',
+    [rows.map((r) => r.id)],
+  );
   const by = new Map<string, AttemptRow[]>();
   for (const a of attempts.rows) {
     const list = by.get(a.delivery_id);
@@ -123,4 +192,3 @@ export async function listDeliveries(q: Queryable, partnerId: string, limit: num
   }
   return rows.map((r) => ({ ...r, attempt_log: by.get(r.id) ?? [] }));
 }
-

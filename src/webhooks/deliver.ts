@@ -14,15 +14,28 @@ export interface AttemptResult {
   durationMs: number;
 }
 
-export async function sendWebhook(url: string, body: string, headers: Record<string, string>, opts: { timeoutMs: number; allowPrivate: boolean }): Promise<AttemptResult> {
+export async function sendWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: { timeoutMs: number; allowPrivate: boolean },
+): Promise<AttemptResult> {
   const started = Date.now();
-  const done = (r: Omit<AttemptResult, 'durationMs'>): AttemptResult => ({ ...r, durationMs: Date.now() - started });
+  const done = (r: Omit<AttemptResult, 'durationMs'>): AttemptResult => ({
+    ...r,
+    durationMs: Date.now() - started,
+  });
   let target;
   try {
     target = await resolveSafeTarget(url, opts.allowPrivate);
   } catch (e) {
     const unsafe = e instanceof UnsafeTargetError;
-    return done({ ok: false, status: null, error: unsafe ? `refused: ${e.message}` : 'DNS lookup failed', retryable: !unsafe });
+    return done({
+      ok: false,
+      status: null,
+      error: unsafe ? `refused: ${e.message}` : 'DNS lookup failed',
+      retryable: !unsafe,
+    });
   }
   return new Promise((resolve) => {
     const lib = target.url.protocol === 'https:' ? https : http;
@@ -33,7 +46,10 @@ export async function sendWebhook(url: string, body: string, headers: Record<str
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         // Connect to the address that was checked, never a second resolution.
         lookup: (_host, options, cb) => {
-          if ((options as { all?: boolean }).all) (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
+          if ((options as { all?: boolean }).all)
+            (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
+              { address: target.address, family: target.family },
+            ]);
           else cb(null, target.address, target.family);
         },
         timeout: opts.timeoutMs,
@@ -48,7 +64,14 @@ export async function sendWebhook(url: string, body: string, headers: Record<str
         res.on('close', () => {
           const status = res.statusCode ?? 0;
           const ok = status >= 200 && status < 300;
-          resolve(done({ ok, status, error: ok ? null : `HTTP ${status}`, retryable: !ok && (status >= 500 || status === 429 || status === 408) }));
+          resolve(
+            done({
+              ok,
+              status,
+              error: ok ? null : `HTTP ${status}`,
+              retryable: !ok && (status >= 500 || status === 429 || status === 408),
+            }),
+          );
         });
       },
     );
@@ -56,7 +79,17 @@ export async function sendWebhook(url: string, body: string, headers: Record<str
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (e) => {
       clearTimeout(timer);
-      resolve(done({ ok: false, status: null, error: e.message === 'timeout' ? `timed out after ${opts.timeoutMs} ms` : `network error: ${(e as NodeJS.ErrnoException).code ?? 'connection failed'}`, retryable: true }));
+      resolve(
+        done({
+          ok: false,
+          status: null,
+          error:
+            e.message === 'timeout'
+              ? `timed out after ${opts.timeoutMs} ms`
+              : `network error: ${(e as NodeJS.ErrnoException).code ?? 'connection failed'}`,
+          retryable: true,
+        }),
+      );
     });
     req.on('close', () => clearTimeout(timer));
     req.end(body);

@@ -49,10 +49,25 @@ export class Webhooks {
   ) {}
 
   /** Creates a delivery and its job inside the caller's transaction. */
-  async create(q: Queryable, d: { partnerId: string; assessmentId: string | null; event: string; url: string; payload: string }): Promise<string> {
+  async create(
+    q: Queryable,
+    d: { partnerId: string; assessmentId: string | null; event: string; url: string; payload: string },
+  ): Promise<string> {
     const id = deliveryId();
-    await store.insertDelivery(q, { id, partner_id: d.partnerId, assessment_id: d.assessmentId, event: d.event, url: d.url, payload: d.payload });
-    await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: 0 } satisfies JobData, this.jobOptions());
+    await store.insertDelivery(q, {
+      id,
+      partner_id: d.partnerId,
+      assessment_id: d.assessmentId,
+      event: d.event,
+      url: d.url,
+      payload: d.payload,
+    });
+    await this.jobs.enqueue(
+      q,
+      QUEUES.webhook,
+      { delivery_id: id, retry: 0 } satisfies JobData,
+      this.jobOptions(),
+    );
     return id;
   }
 
@@ -69,9 +84,17 @@ export class Webhooks {
         if (await this.jobs.hasLiveJob(q, QUEUES.webhook, 'delivery_id', id)) return 'pending';
         // Pending with no job left: its chain ended without settling it (pg-boss gave up after the
         // handler failed on every try). Refusing would leave it stuck for good; start a new chain.
-        this.log.warn({ delivery: id, partner: partnerId }, 'redelivery of a pending delivery that had no job left: starting a new chain');
+        this.log.warn(
+          { delivery: id, partner: partnerId },
+          'redelivery of a pending delivery that had no job left: starting a new chain',
+        );
       }
-      await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: 0 } satisfies JobData, this.jobOptions());
+      await this.jobs.enqueue(
+        q,
+        QUEUES.webhook,
+        { delivery_id: id, retry: 0 } satisfies JobData,
+        this.jobOptions(),
+      );
       return 'queued';
     });
   }
@@ -82,7 +105,10 @@ export class Webhooks {
    * default against a timeout of up to 60 s) would start a second chain beside a live attempt.
    */
   private jobOptions(startAfterSeconds?: number): JobOptions {
-    return { expireInSeconds: Math.ceil(this.cfg.timeoutMs / 1000) + JOB_EXPIRY_MARGIN_S, ...(startAfterSeconds ? { startAfterSeconds } : {}) };
+    return {
+      expireInSeconds: Math.ceil(this.cfg.timeoutMs / 1000) + JOB_EXPIRY_MARGIN_S,
+      ...(startAfterSeconds ? { startAfterSeconds } : {}),
+    };
   }
 
   /**
@@ -91,8 +117,17 @@ export class Webhooks {
    * other replicas may be sending, those older than any live attempt can be.
    */
   async startWorker(): Promise<void> {
-    const n = await store.interruptStaleAttempts(this.db, this.db.kind === 'pglite' ? undefined : new Date(this.clock().getTime() - this.cfg.timeoutMs - STALE_MARGIN_MS));
-    if (n > 0) this.log.warn({ attempts: n }, 'webhook attempts left in flight by a stopped process marked interrupted; their deliveries are retried');
+    const n = await store.interruptStaleAttempts(
+      this.db,
+      this.db.kind === 'pglite'
+        ? undefined
+        : new Date(this.clock().getTime() - this.cfg.timeoutMs - STALE_MARGIN_MS),
+    );
+    if (n > 0)
+      this.log.warn(
+        { attempts: n },
+        'webhook attempts left in flight by a stopped process marked interrupted; their deliveries are retried',
+      );
     await this.jobs.work<JobData>(QUEUES.webhook, (data) => this.attempt(data.delivery_id, data.retry ?? 0));
   }
 
@@ -108,27 +143,63 @@ export class Webhooks {
     if (partner) {
       try {
         const secret = this.box.open(partner.webhook_secret_enc, `webhook:${partner.id}`);
-        const previous = partner.webhook_secret_prev_enc && partner.webhook_secret_prev_expires_at && partner.webhook_secret_prev_expires_at.getTime() > startedAt.getTime()
-          ? this.box.open(partner.webhook_secret_prev_enc, `webhook:${partner.id}`)
-          : undefined;
+        const previous =
+          partner.webhook_secret_prev_enc &&
+          partner.webhook_secret_prev_expires_at &&
+          partner.webhook_secret_prev_expires_at.getTime() > startedAt.getTime()
+            ? this.box.open(partner.webhook_secret_prev_enc, `webhook:${partner.id}`)
+            : undefined;
         headers = signatureHeaders(secret, d.id, d.payload, startedAt, previous);
       } catch {
         // Settled as failed, not left in flight: nothing was sent. (Never the secret or the cause in the record.)
         notSent = 'not sent: the webhook secret could not be opened (was DATA_ENCRYPTION_KEY changed?)';
-        this.log.error({ delivery: id, partner: d.partner_id }, 'webhook secret could not be opened; delivery not sent');
+        this.log.error(
+          { delivery: id, partner: d.partner_id },
+          'webhook secret could not be opened; delivery not sent',
+        );
       }
     }
     const result = headers
-      ? await sendWebhook(d.url, d.payload, headers, { timeoutMs: this.cfg.timeoutMs, allowPrivate: this.cfg.allowPrivate })
+      ? await sendWebhook(d.url, d.payload, headers, {
+          timeoutMs: this.cfg.timeoutMs,
+          allowPrivate: this.cfg.allowPrivate,
+        })
       : { ok: false, status: null, error: notSent, retryable: false, durationMs: 0 };
     const delay = this.cfg.retryDelaysSeconds[retry];
     const outcome = result.ok ? 'delivered' : result.retryable && delay !== undefined ? 'retrying' : 'failed';
     await this.db.tx(async (q) => {
-      await store.settleAttempt(q, { delivery_id: id, attempt, duration_ms: result.durationMs, status_code: result.status, error: result.error }, outcome);
-      if (outcome === 'retrying') await this.jobs.enqueue(q, QUEUES.webhook, { delivery_id: id, retry: retry + 1 } satisfies JobData, this.jobOptions(delay));
+      await store.settleAttempt(
+        q,
+        {
+          delivery_id: id,
+          attempt,
+          duration_ms: result.durationMs,
+          status_code: result.status,
+          error: result.error,
+        },
+        outcome,
+      );
+      if (outcome === 'retrying')
+        await this.jobs.enqueue(
+          q,
+          QUEUES.webhook,
+          { delivery_id: id, retry: retry + 1 } satisfies JobData,
+          this.jobOptions(delay),
+        );
     });
     this.metrics.webhookAttempts.inc({ outcome });
-    this.log.info({ delivery: id, partner: d.partner_id, attempt, status: result.status, outcome, ms: result.durationMs, error: result.error ?? undefined }, 'webhook attempt');
+    this.log.info(
+      {
+        delivery: id,
+        partner: d.partner_id,
+        attempt,
+        status: result.status,
+        outcome,
+        ms: result.durationMs,
+        error: result.error ?? undefined,
+      },
+      'webhook attempt',
+    );
   }
 }
 

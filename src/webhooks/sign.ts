@@ -30,7 +30,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3
  */
 export function standardKey(secret: string): Buffer {
   const b64 = secret.startsWith('whsec_') ? secret.slice(6) : secret;
-  if (!BASE64.test(b64)) throw new Error('a Standard Webhooks secret must be base64 (optionally prefixed whsec_)');
+  if (!BASE64.test(b64))
+    throw new Error('a Standard Webhooks secret must be base64 (optionally prefixed whsec_)');
   const key = Buffer.from(b64, 'base64');
   if (key.length === 0) throw new Error('a Standard Webhooks secret must not be empty');
   return key;
@@ -40,15 +41,29 @@ export function veqtrxSignature(secret: string, body: string | Buffer): string {
   return 'sha256=' + createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex');
 }
 
-export function standardSignature(secret: string, id: string, timestamp: number, body: string | Buffer): string {
-  return 'v1,' + createHmac('sha256', standardKey(secret)).update(`${id}.${timestamp}.`).update(body).digest('base64');
+export function standardSignature(
+  secret: string,
+  id: string,
+  timestamp: number,
+  body: string | Buffer,
+): string {
+  return (
+    'v1,' +
+    createHmac('sha256', standardKey(secret)).update(`${id}.${timestamp}.`).update(body).digest('base64')
+  );
 }
 
 /**
  * The headers of one attempt. `previous` (the secret before a rotation, while its window lasts) adds a
  * second Standard Webhooks signature and the `X-Veqtrx-Signature-Previous` header.
  */
-export function signatureHeaders(secret: string, id: string, body: string, now: Date, previous?: string): Record<string, string> {
+export function signatureHeaders(
+  secret: string,
+  id: string,
+  body: string,
+  now: Date,
+  previous?: string,
+): Record<string, string> {
   const ts = Math.floor(now.getTime() / 1000);
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -71,7 +86,14 @@ export function signatureHeaders(secret: string, id: string, body: string, now: 
  * `signature` may be several values (X-Veqtrx-Signature and, during a rotation window,
  * X-Veqtrx-Signature-Previous): any one matching is enough.
  */
-export function verifyVeqtrx(secret: string, body: string | Buffer, signature: string | Array<string | undefined> | undefined, timestamp: string | undefined, now = new Date(), tolerance = TOLERANCE_SECONDS): boolean {
+export function verifyVeqtrx(
+  secret: string,
+  body: string | Buffer,
+  signature: string | Array<string | undefined> | undefined,
+  timestamp: string | undefined,
+  now = new Date(),
+  tolerance = TOLERANCE_SECONDS,
+): boolean {
   const given = (Array.isArray(signature) ? signature : [signature]).filter((s): s is string => !!s);
   if (given.length === 0 || !timestamp || !/^\d+$/.test(timestamp)) return false;
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > tolerance) return false;
@@ -81,9 +103,20 @@ export function verifyVeqtrx(secret: string, body: string | Buffer, signature: s
 }
 
 /** A receiver's check of the Standard Webhooks headers (any of several space-separated signatures). */
-export function verifyStandard(secret: string, body: string | Buffer, id: string | undefined, timestamp: string | undefined, signatures: string | undefined, now = new Date(), tolerance = TOLERANCE_SECONDS): boolean {
+export function verifyStandard(
+  secret: string,
+  body: string | Buffer,
+  id: string | undefined,
+  timestamp: string | undefined,
+  signatures: string | undefined,
+  now = new Date(),
+  tolerance = TOLERANCE_SECONDS,
+): boolean {
   if (!id || !timestamp || !signatures || !/^\d+$/.test(timestamp)) return false;
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > tolerance) return false;
   const expected = standardSignature(secret, id, Number(timestamp), body);
-  return signatures.split(' ').map((s) => safeEqual(s, expected)).some(Boolean);
+  return signatures
+    .split(' ')
+    .map((s) => safeEqual(s, expected))
+    .some(Boolean);
 }

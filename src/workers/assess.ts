@@ -9,7 +9,15 @@
 import { Piscina } from 'piscina';
 import { assess, EngineInputError } from '../engine/index.ts';
 import type { Evidence } from '../engine/types.ts';
-import { currencyMismatch, decodeAssessBody, nothingToAssess, type DecodedRequest, type DecodeFailure, type FetchNeeded, type RequestMeta } from '../contract/assess-request.ts';
+import {
+  currencyMismatch,
+  decodeAssessBody,
+  nothingToAssess,
+  type DecodedRequest,
+  type DecodeFailure,
+  type FetchNeeded,
+  type RequestMeta,
+} from '../contract/assess-request.ts';
 import { accountWarnings } from '../model/accounts.ts';
 import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
@@ -28,7 +36,14 @@ export type AssessJob =
   | { kind: 'evidence'; stored: Uint8Array };
 
 export type AssessJobResult =
-  | { kind: 'assessed'; meta: RequestMeta; source: string; assessment: AssessmentFigures; extensions: AssessmentExtensions; evidenceGz: Uint8Array }
+  | {
+      kind: 'assessed';
+      meta: RequestMeta;
+      source: string;
+      assessment: AssessmentFigures;
+      extensions: AssessmentExtensions;
+      evidenceGz: Uint8Array;
+    }
   | { kind: 'evidence'; json: Uint8Array }
   | FetchNeeded
   | DecodeFailure
@@ -48,7 +63,9 @@ export function runJob(job: AssessJob): AssessJobResult {
   if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
   let req: DecodedRequest;
   if (job.kind === 'body') {
-    const body = Array.isArray(job.body) ? joinChunks(job.body as readonly Uint8Array[]) : (job.body as Uint8Array);
+    const body = Array.isArray(job.body)
+      ? joinChunks(job.body as readonly Uint8Array[])
+      : (job.body as Uint8Array);
     const d = decodeAssessBody(body, new Date(job.now));
     if (d.kind !== 'decoded') return d;
     req = d;
@@ -65,17 +82,26 @@ export function runJob(job: AssessJob): AssessJobResult {
       transactions: req.transactions,
       now: new Date(job.now),
       ...(req.meta.circumstances ? { circumstances: req.meta.circumstances } : {}),
-      ...(req.meta.declared_income_minor !== undefined ? { declared_income_minor: req.meta.declared_income_minor } : {}),
+      ...(req.meta.declared_income_minor !== undefined
+        ? { declared_income_minor: req.meta.declared_income_minor }
+        : {}),
     });
     let source = req.source;
     if (evidence.currency && evidence.currency !== 'GBP') {
-      source = { ...source, warnings: [...source.warnings, `the transactions are in ${evidence.currency}; the engine's merchant dictionary, thresholds and spending guidelines are calibrated on UK (GBP) data`] };
+      source = {
+        ...source,
+        warnings: [
+          ...source.warnings,
+          `the transactions are in ${evidence.currency}; the engine's merchant dictionary, thresholds and spending guidelines are calibrated on UK (GBP) data`,
+        ],
+      };
     }
     const extensions = extensionsOf(req, evidence);
     const evidenceGz = packEvidence({ ...evidence, source, warnings: extensions.warnings });
     return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, extensions, evidenceGz };
   } catch (e) {
-    if (e instanceof EngineInputError) return { kind: 'failed', status: 400, code: e.code, detail: e.message };
+    if (e instanceof EngineInputError)
+      return { kind: 'failed', status: 400, code: e.code, detail: e.message };
     return { kind: 'failed', status: 500, code: 'engine_failure', detail: (e as Error).message };
   }
 }
@@ -83,7 +109,8 @@ export function runJob(job: AssessJob): AssessJobResult {
 /** What the pool's threads run: runJob, its result's bytes moved rather than copied. */
 export default function run(job: AssessJob): AssessJobResult {
   const result = runJob(job);
-  const bytes = result.kind === 'evidence' ? result.json : result.kind === 'assessed' ? result.evidenceGz : undefined;
+  const bytes =
+    result.kind === 'evidence' ? result.json : result.kind === 'assessed' ? result.evidenceGz : undefined;
   const own = bytes && ownBuffer(bytes);
   if (!own) return result;
   const movable = { [Piscina.transferableSymbol]: [own], [Piscina.valueSymbol]: result };

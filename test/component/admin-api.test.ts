@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { SignJWT } from 'jose';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
-import { ADMIN_SECRET, adminToken, call, createPartner, startGateway, type Running } from '../helpers/gateway.ts';
+import {
+  ADMIN_SECRET,
+  adminToken,
+  call,
+  createPartner,
+  startGateway,
+  type Running,
+} from '../helpers/gateway.ts';
 
 onEachDatabase('admin API', (_kind, getDb) => {
   let g: Running;
@@ -13,38 +20,75 @@ onEachDatabase('admin API', (_kind, getDb) => {
   });
   after(async () => g?.stop());
   beforeEach(async () => reset(getDb()));
-  const admin = (method: string, path: string, body?: unknown) => call(g.url, method, `/api/admin${path}`, { token, ...(body !== undefined ? { body } : {}) });
+  const admin = (method: string, path: string, body?: unknown) =>
+    call(g.url, method, `/api/admin${path}`, { token, ...(body !== undefined ? { body } : {}) });
 
   it('creates a partner in test mode with its first key and webhook secret, shown exactly once', async () => {
-    const r = await admin('POST', '/partners', { partner_id: 'acmebank', display_name: 'Acme Bank', tier: 'pilot', webhook_url: 'https://hooks.acme.example/veqtrx' });
+    const r = await admin('POST', '/partners', {
+      partner_id: 'acmebank',
+      display_name: 'Acme Bank',
+      tier: 'pilot',
+      webhook_url: 'https://hooks.acme.example/veqtrx',
+    });
     expect(r.status).to.equal(201);
-    expect(r.body).to.include({ partner_id: 'acmebank', tier: 'pilot', monthly_quota: 1000, is_test_mode: true, api_key_prefix: 'prt_acmebank_' });
+    expect(r.body).to.include({
+      partner_id: 'acmebank',
+      tier: 'pilot',
+      monthly_quota: 1000,
+      is_test_mode: true,
+      api_key_prefix: 'prt_acmebank_',
+    });
     expect(r.body.api_key).to.match(/^prt_acmebank_[A-Za-z0-9]{32}$/);
     expect(r.body.webhook_secret).to.match(/^whsec_/);
     const shown = await admin('GET', '/partners/acmebank');
     expect(shown.text).to.not.include(r.body.api_key.slice(-32));
     expect(shown.text).to.not.include(r.body.webhook_secret);
     expect(shown.body.keys[0].prefix).to.match(/^prt_acmebank_[A-Za-z0-9]{4}…$/);
-    const { rows } = await getDb().query<{ webhook_secret_enc: string; key_hash: string }>('select webhook_secret_enc, key_hash from partners join api_keys on api_keys.partner_id = partners.id');
+    const { rows } = await getDb().query<{ webhook_secret_enc: string; key_hash: string }>(
+      'select webhook_secret_enc, key_hash from partners join api_keys on api_keys.partner_id = partners.id',
+    );
     expect(rows[0]!.webhook_secret_enc).to.not.include(r.body.webhook_secret.slice(6));
     expect(rows[0]!.key_hash).to.match(/^\$2[aby]\$10\$/);
   });
 
   it('sets quotas by tier: pilot 1,000, standard 10,000, enterprise as configured or given', async () => {
-    expect((await admin('POST', '/partners', { partner_id: 'std', tier: 'standard' })).body.monthly_quota).to.equal(10_000);
-    expect((await admin('POST', '/partners', { partner_id: 'ent', tier: 'enterprise' })).body.monthly_quota).to.equal(250_000);
-    expect((await admin('POST', '/partners', { partner_id: 'ent2', tier: 'enterprise', monthly_quota: 42 })).body.monthly_quota).to.equal(42);
+    expect(
+      (await admin('POST', '/partners', { partner_id: 'std', tier: 'standard' })).body.monthly_quota,
+    ).to.equal(10_000);
+    expect(
+      (await admin('POST', '/partners', { partner_id: 'ent', tier: 'enterprise' })).body.monthly_quota,
+    ).to.equal(250_000);
+    expect(
+      (await admin('POST', '/partners', { partner_id: 'ent2', tier: 'enterprise', monthly_quota: 42 })).body
+        .monthly_quota,
+    ).to.equal(42);
   });
 
   it('refuses a duplicate (409), a bad slug or tier (400), and an unknown partner (404)', async () => {
     await admin('POST', '/partners', { partner_id: 'dup', tier: 'pilot' });
     expect((await admin('POST', '/partners', { partner_id: 'dup', tier: 'pilot' })).status).to.equal(409);
-    expect((await admin('POST', '/partners', { partner_id: 'Bad_Slug', tier: 'pilot' })).status).to.equal(400);
+    expect((await admin('POST', '/partners', { partner_id: 'Bad_Slug', tier: 'pilot' })).status).to.equal(
+      400,
+    );
     expect((await admin('POST', '/partners', { partner_id: 'ok-slug', tier: 'gold' })).status).to.equal(400);
-    expect((await admin('POST', '/partners', { partner_id: 'ok-slug', tier: 'pilot', webhook_url: 'javascript:alert(1)' })).status).to.equal(400);
-    const metadata = await admin('POST', '/partners', { partner_id: 'ok-slug', tier: 'pilot', webhook_url: 'http://169.254.169.254/latest/meta-data/' });
+    expect(
+      (
+        await admin('POST', '/partners', {
+          partner_id: 'ok-slug',
+          tier: 'pilot',
+          webhook_url: 'javascript:alert(1)',
+        })
+      ).status,
+    ).to.equal(400);
+    const metadata = await admin('POST', '/partners', {
+      partner_id: 'ok-slug',
+      tier: 'pilot',
+      webhook_url: 'http://169.254.169.254/latest/meta-data/',
+    });
     expect(metadata.status).to.equal(400);
-    expect(metadata.body.detail).to.match(/webhook_url: the URL points at a link-local, metadata or reserved address/);
+    expect(metadata.body.detail).to.match(
+      /webhook_url: the URL points at a link-local, metadata or reserved address/,
+    );
     expect((await admin('GET', '/partners/nobody')).status).to.equal(404);
     expect((await admin('PUT', '/partners/nobody', { tier: 'standard' })).status).to.equal(404);
   });
@@ -53,10 +97,18 @@ onEachDatabase('admin API', (_kind, getDb) => {
     expect((await call(g.url, 'GET', '/api/admin/partners')).status).to.equal(401);
     expect((await call(g.url, 'GET', '/api/admin/partners', { token: 'not.a.jwt' })).status).to.equal(401);
     const key = new TextEncoder().encode(ADMIN_SECRET);
-    const partnerRole = await new SignJWT({ role: 'partner' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('veqtrx-gateway').setAudience('veqtrx-admin').setExpirationTime('1h').sign(key);
+    const partnerRole = await new SignJWT({ role: 'partner' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('veqtrx-gateway')
+      .setAudience('veqtrx-admin')
+      .setExpirationTime('1h')
+      .sign(key);
     expect((await call(g.url, 'GET', '/api/admin/partners', { token: partnerRole })).status).to.equal(401);
     const p = await createPartner(g.url, 'keyholder');
-    expect((await call(g.url, 'GET', '/api/admin/partners', { headers: { authorization: `Bearer ${p.key}` } })).status).to.equal(401);
+    expect(
+      (await call(g.url, 'GET', '/api/admin/partners', { headers: { authorization: `Bearer ${p.key}` } }))
+        .status,
+    ).to.equal(401);
   });
 
   it('rotates keys without downtime: a new key works beside the old until the old is disabled', async () => {
@@ -74,14 +126,31 @@ onEachDatabase('admin API', (_kind, getDb) => {
 
   it('changes tier, quota and webhook URL, lists partners with usage, and signs off production', async () => {
     const p = await createPartner(g.url, 'grower');
-    await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c', transactions: [{ date: '2026-10-01', amount: -1000, merchant_name: 'ACME LTD SALARY' }] } });
-    const up = await admin('PUT', '/partners/grower', { tier: 'standard', webhook_url: 'https://hooks.grower.example/x' });
-    expect(up.body).to.include({ tier: 'standard', monthly_quota: 10_000, webhook_url: 'https://hooks.grower.example/x', current_usage: 1 });
+    await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: {
+        customer_ref: 'c',
+        transactions: [{ date: '2026-10-01', amount: -1000, merchant_name: 'ACME LTD SALARY' }],
+      },
+    });
+    const up = await admin('PUT', '/partners/grower', {
+      tier: 'standard',
+      webhook_url: 'https://hooks.grower.example/x',
+    });
+    expect(up.body).to.include({
+      tier: 'standard',
+      monthly_quota: 10_000,
+      webhook_url: 'https://hooks.grower.example/x',
+      current_usage: 1,
+    });
     expect((await admin('PUT', '/partners/grower', { webhook_url: null })).body.webhook_url).to.equal(null);
     expect((await admin('PUT', '/partners/grower', {})).status).to.equal(400);
     expect((await admin('PUT', '/partners/grower', { is_test_mode: false })).status).to.equal(400);
     const list = await admin('GET', '/partners');
-    expect(list.body.partners.find((x: { partner_id: string }) => x.partner_id === 'grower')).to.include({ current_usage: 1, is_test_mode: true });
+    expect(list.body.partners.find((x: { partner_id: string }) => x.partner_id === 'grower')).to.include({
+      current_usage: 1,
+      is_test_mode: true,
+    });
     const signed = await admin('POST', '/partners/grower/production');
     expect(signed.body.is_test_mode).to.equal(false);
     expect(signed.body.production_at).to.be.a('string');
@@ -91,7 +160,9 @@ onEachDatabase('admin API', (_kind, getDb) => {
   it('serves the operational routes as openapi/ops-v1.yaml documents them', async () => {
     const { parse } = await import('yaml');
     const { readFileSync } = await import('node:fs');
-    const ops = parse(readFileSync(new URL('../../openapi/ops-v1.yaml', import.meta.url), 'utf8')) as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }> };
+    const ops = parse(readFileSync(new URL('../../openapi/ops-v1.yaml', import.meta.url), 'utf8')) as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
     for (const [path, item] of Object.entries(ops.paths)) {
       const res = await fetch(`${g.url}${path}`);
       const documented = item.get.responses[String(res.status)];
@@ -108,6 +179,9 @@ onEachDatabase('admin API', (_kind, getDb) => {
     expect((await fetch(`${g.url}/docs`)).status).to.equal(200);
     const spec = await call(g.url, 'GET', '/api/partner/v1/openapi.json');
     expect(spec.body.openapi).to.equal('3.1.0');
-    expect(((await (await fetch(`${g.url}/api/admin/openapi.json`)).json()) as { info: { title: string } }).info.title).to.match(/admin/i);
+    expect(
+      ((await (await fetch(`${g.url}/api/admin/openapi.json`)).json()) as { info: { title: string } }).info
+        .title,
+    ).to.match(/admin/i);
   });
 });

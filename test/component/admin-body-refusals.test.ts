@@ -13,10 +13,34 @@ import { adminToken, call, createPartner, startGateway, type Running } from '../
  * body has no string field: its bad string is a key), with the path the refusal names.
  */
 const OPERATIONS = [
-  { method: 'POST', path: '/partners', ok: '{"partner_id":"newbank","tier":"pilot","display_name":"New Bank"}', bad: '{"partner_id":"newbank","tier":"pilot","display_name":"New@Bank"}', field: 'display_name' },
-  { method: 'PUT', path: '/partners/bodybank', ok: '{"display_name":"Body Bank 2"}', bad: '{"display_name":"Body@Bank"}', field: 'display_name' },
-  { method: 'POST', path: '/partners/bodybank/webhook-secret', ok: '{"previous_secret_hours":1}', bad: '{"previous_secret_hours":1,"note@":1}', field: 'note@' },
-  { method: 'PUT', path: '/partners/bodybank/providers/validifi', ok: '{"client_id":"client-1","client_secret":"s3cret","environment":"sandbox"}', bad: '{"client_id":"client@","client_secret":"s3cret","environment":"sandbox"}', field: 'client_id' },
+  {
+    method: 'POST',
+    path: '/partners',
+    ok: '{"partner_id":"newbank","tier":"pilot","display_name":"New Bank"}',
+    bad: '{"partner_id":"newbank","tier":"pilot","display_name":"New@Bank"}',
+    field: 'display_name',
+  },
+  {
+    method: 'PUT',
+    path: '/partners/bodybank',
+    ok: '{"display_name":"Body Bank 2"}',
+    bad: '{"display_name":"Body@Bank"}',
+    field: 'display_name',
+  },
+  {
+    method: 'POST',
+    path: '/partners/bodybank/webhook-secret',
+    ok: '{"previous_secret_hours":1}',
+    bad: '{"previous_secret_hours":1,"note@":1}',
+    field: 'note@',
+  },
+  {
+    method: 'PUT',
+    path: '/partners/bodybank/providers/validifi',
+    ok: '{"client_id":"client-1","client_secret":"s3cret","environment":"sandbox"}',
+    bad: '{"client_id":"client@","client_secret":"s3cret","environment":"sandbox"}',
+    field: 'client_id',
+  },
 ] as const;
 
 /** JSON escapes for the bad strings (the JSON text stays ASCII) and what each becomes once parsed. */
@@ -39,9 +63,17 @@ onEachDatabase('admin body refusals', (_kind, getDb) => {
     await reset(getDb());
     await createPartner(g.url, 'bodybank', { display_name: 'Body Bank' });
   });
-  const send = async (method: string, path: string, raw: string, headers: Record<string, string> = {}) => call(g.url, method, `/api/admin${path}`, { token: await adminToken(), raw, headers });
+  const send = async (method: string, path: string, raw: string, headers: Record<string, string> = {}) =>
+    call(g.url, method, `/api/admin${path}`, { token: await adminToken(), raw, headers });
   /** What the operations could have changed: the partners, bodybank's secrets and its provider credentials. */
-  const state = async () => JSON.stringify((await getDb().query('select p.id, p.display_name, p.webhook_secret_enc, p.updated_at, (select count(*) from provider_credentials c where c.partner_id = p.id)::int as providers from partners p order by p.id')).rows);
+  const state = async () =>
+    JSON.stringify(
+      (
+        await getDb().query(
+          'select p.id, p.display_name, p.webhook_secret_enc, p.updated_at, (select count(*) from provider_credentials c where c.partner_id = p.id)::int as providers from partners p order by p.id',
+        )
+      ).rows,
+    );
 
   for (const op of OPERATIONS) {
     describe(`${op.method} ${op.path}`, () => {
@@ -73,10 +105,14 @@ onEachDatabase('admin body refusals', (_kind, getDb) => {
 
       it('answers 415 for a body that is not JSON, or in a charset that is not Unicode, and changes nothing', async () => {
         const before = await state();
-        const form = await send(op.method, op.path, 'display_name=x', { 'content-type': 'application/x-www-form-urlencoded' });
+        const form = await send(op.method, op.path, 'display_name=x', {
+          'content-type': 'application/x-www-form-urlencoded',
+        });
         expect(form.status, form.text).to.equal(415);
         expect(form.body.code).to.equal('unsupported_media_type');
-        const latin1 = await send(op.method, op.path, op.ok, { 'content-type': 'application/json; charset=iso-8859-1' });
+        const latin1 = await send(op.method, op.path, op.ok, {
+          'content-type': 'application/json; charset=iso-8859-1',
+        });
         expect(latin1.status, latin1.text).to.equal(415);
         expect(latin1.body.code).to.equal('unsupported_encoding');
         expect(await state()).to.equal(before);

@@ -23,7 +23,14 @@ describe('admin CLI', function () {
   const cli = async (...args: string[]) => cliWith({}, ...args, '--url', g.url);
   const cliWith = async (env: Record<string, string>, ...args: string[]) => {
     try {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], { env: { ...process.env, ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), ...env } });
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
+        env: {
+          ...process.env,
+          ADMIN_JWT_SECRET: ADMIN_SECRET,
+          DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+          ...env,
+        },
+      });
       return { code: 0, out: stdout };
     } catch (e) {
       const x = e as { code: number; stdout: string; stderr: string };
@@ -38,15 +45,21 @@ describe('admin CLI', function () {
   });
 
   it('creates a partner whose key works, lists it, issues and disables keys, and signs it off', async () => {
-    const created = JSON.parse((await cli('create-partner', 'clibank', '--tier', 'standard', '--name', 'CLI Bank')).out);
+    const created = JSON.parse(
+      (await cli('create-partner', 'clibank', '--tier', 'standard', '--name', 'CLI Bank')).out,
+    );
     expect(created).to.include({ partner_id: 'clibank', tier: 'standard', monthly_quota: 10_000 });
-    expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: created.api_key })).status).to.equal(200);
+    expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: created.api_key })).status).to.equal(
+      200,
+    );
     const listed = JSON.parse((await cli('list-partners')).out);
     expect(listed.partners.map((p: { partner_id: string }) => p.partner_id)).to.include('clibank');
     const second = JSON.parse((await cli('issue-key', 'clibank')).out);
     expect(second.api_key).to.match(/^prt_clibank_/);
     expect((await cli('disable-key', 'clibank', created.key_id)).code).to.equal(0);
-    expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: created.api_key })).status).to.equal(401);
+    expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: created.api_key })).status).to.equal(
+      401,
+    );
     const updated = JSON.parse((await cli('update-partner', 'clibank', '--quota', '5')).out);
     expect(updated.monthly_quota).to.equal(5);
     expect(JSON.parse((await cli('sign-off', 'clibank')).out).is_test_mode).to.equal(false);
@@ -54,12 +67,36 @@ describe('admin CLI', function () {
 
   it('stores ValidiFI credentials with the secret from the environment, lists them without it, deletes them', async () => {
     expect((await cli('create-partner', 'vfibank', '--tier', 'pilot')).code).to.equal(0);
-    const noSecret = await cli('provider-set', 'vfibank', 'validifi', '--client-id', 'client-123456789', '--environment', 'sandbox');
+    const noSecret = await cli(
+      'provider-set',
+      'vfibank',
+      'validifi',
+      '--client-id',
+      'client-123456789',
+      '--environment',
+      'sandbox',
+    );
     expect(noSecret.code).to.equal(2);
     expect(noSecret.out).to.match(/PROVIDER_CLIENT_SECRET or, with --client-secret-stdin, from stdin/);
-    const set = await cliWith({ PROVIDER_CLIENT_SECRET: 'cli-secret-value-xyz' }, 'provider-set', 'vfibank', 'validifi', '--client-id', 'client-123456789', '--environment', 'sandbox', '--url', g.url);
+    const set = await cliWith(
+      { PROVIDER_CLIENT_SECRET: 'cli-secret-value-xyz' },
+      'provider-set',
+      'vfibank',
+      'validifi',
+      '--client-id',
+      'client-123456789',
+      '--environment',
+      'sandbox',
+      '--url',
+      g.url,
+    );
     expect(set.code, set.out).to.equal(0);
-    expect(JSON.parse(set.out)).to.include({ provider: 'validifi', environment: 'sandbox', base_url: 'https://sandbox.ribbit.ai', client_id_hint: 'clie…' });
+    expect(JSON.parse(set.out)).to.include({
+      provider: 'validifi',
+      environment: 'sandbox',
+      base_url: 'https://sandbox.ribbit.ai',
+      client_id_hint: 'clie…',
+    });
     const listed = await cli('provider-list', 'vfibank');
     expect(JSON.parse(listed.out).providers).to.have.length(1);
     expect(listed.out + set.out).not.to.include('cli-secret-value-xyz');
@@ -80,21 +117,36 @@ describe('admin CLI', function () {
   it('answers a mistake on the command line with the usage, not a stack trace', async () => {
     const unknown = await cli('create-partner', 'flagbank', '--partner-id', 'flagbank', '--tier', 'pilot');
     expect(unknown.code).to.equal(2);
-    expect(unknown.out).to.include("Unknown option '--partner-id'").and.include('usage: npm run admin -- <command>');
+    expect(unknown.out)
+      .to.include("Unknown option '--partner-id'")
+      .and.include('usage: npm run admin -- <command>');
     expect(unknown.out).not.to.match(/^\s+at /m);
     const noValue = await cliWith({}, 'create-partner', 'flagbank', '--url', g.url, '--tier');
     expect(noValue.code).to.equal(2);
-    expect(noValue.out).to.include("Option '--tier <value>' argument missing").and.not.match(/^\s+at /m);
-    expect((await call(g.url, 'GET', '/api/admin/partners/flagbank', { token: await adminToken() })).status).to.equal(404);
+    expect(noValue.out)
+      .to.include("Option '--tier <value>' argument missing")
+      .and.not.match(/^\s+at /m);
+    expect(
+      (await call(g.url, 'GET', '/api/admin/partners/flagbank', { token: await adminToken() })).status,
+    ).to.equal(404);
   });
 
   it('says so when --url answers with something that is not this gateway', async () => {
-    const other = createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>'));
+    const other = createServer((_req, res) =>
+      res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>'),
+    );
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     try {
-      const r = await cliWith({}, 'list-partners', '--url', `http://127.0.0.1:${(other.address() as AddressInfo).port}`);
+      const r = await cliWith(
+        {},
+        'list-partners',
+        '--url',
+        `http://127.0.0.1:${(other.address() as AddressInfo).port}`,
+      );
       expect(r.code).to.equal(1);
-      expect(r.out).to.match(/^502 from http:\/\/127\.0\.0\.1:\d+, and not JSON — is --url this gateway\?\n<html>Bad Gateway<\/html>/m); // (after the line saying which secret signs)
+      expect(r.out).to.match(
+        /^502 from http:\/\/127\.0\.0\.1:\d+, and not JSON — is --url this gateway\?\n<html>Bad Gateway<\/html>/m,
+      ); // (after the line saying which secret signs)
       expect(r.out).not.to.match(/^\s+at /m);
     } finally {
       await new Promise((r) => other.close(r));

@@ -23,7 +23,9 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const jsFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
 
 describe('the compiled gateway (dist/, as npm start runs it)', function () {
   this.timeout(300_000);
@@ -43,11 +45,15 @@ describe('the compiled gateway (dist/, as npm start runs it)', function () {
   });
 
   it('imports only Node built-ins and runtime dependencies (nothing `npm ci --omit=dev` leaves out)', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const allowed = new Set([...Object.keys(pkg.dependencies), ...builtinModules]);
     const bare = new Set<string>();
     for (const f of jsFiles(join(ROOT, 'dist'))) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g)) {
+      for (const m of readFileSync(f, 'utf8').matchAll(
+        /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g,
+      )) {
         const spec = m[1]!.replace(/^node:/, '');
         bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
       }
@@ -60,31 +66,60 @@ describe('the compiled gateway (dist/, as npm start runs it)', function () {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const { flags, entry } = startCommand();
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', ASSESS_THREADS: '2' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_JWT_SECRET: ADMIN_SECRET,
+      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'warn',
+      ASSESS_THREADS: '2',
+    };
     // NODE_OPTIONS could carry the test runner's own loader into the child: not what production has.
     delete env.NODE_OPTIONS;
-    const child: ChildProcess = spawn(process.execPath, [...flags, entry], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [...flags, entry], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
     try {
       await waitHealthy(base, child);
-      const { api_key: key } = await adminCall<{ api_key: string }>(base, ADMIN_SECRET, 'POST', '/partners', { partner_id: 'buildbank', tier: 'pilot' });
+      const { api_key: key } = await adminCall<{ api_key: string }>(base, ADMIN_SECRET, 'POST', '/partners', {
+        partner_id: 'buildbank',
+        tier: 'pilot',
+      });
       const persona = generatePersona('salaried_single_renter', 3);
       const res = await fetch(`${base}/api/partner/v1/assess`, {
         method: 'POST',
         headers: { 'x-partner-key': key, 'content-type': 'application/json' },
-        body: JSON.stringify({ customer_ref: 'c-build', transactions: persona.transactions, circumstances: persona.circumstances }),
+        body: JSON.stringify({
+          customer_ref: 'c-build',
+          transactions: persona.transactions,
+          circumstances: persona.circumstances,
+        }),
       });
       const body = (await res.json()) as { assessment_id: string; transactions_analyzed: number };
       expect(res.status, JSON.stringify(body)).to.equal(200);
       expect(body.transactions_analyzed).to.equal(persona.transactions.length);
-      const evidence = await fetch(`${base}/api/partner/v1/assessment/${body.assessment_id}/evidence`, { headers: { 'x-partner-key': key } });
+      const evidence = await fetch(`${base}/api/partner/v1/assessment/${body.assessment_id}/evidence`, {
+        headers: { 'x-partner-key': key },
+      });
       expect(evidence.status).to.equal(200);
       expect((await fetch(`${base}/api/partner/v1/openapi.json`)).status).to.equal(200);
-      const { stdout } = await run(process.execPath, ['dist/src/cli/admin.js', 'list-partners', '--url', base], { cwd: ROOT, env, timeout: 60_000 });
+      const { stdout } = await run(
+        process.execPath,
+        ['dist/src/cli/admin.js', 'list-partners', '--url', base],
+        { cwd: ROOT, env, timeout: 60_000 },
+      );
       expect(stdout).to.include('buildbank');
     } finally {
-      const exited = new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c))));
+      const exited = new Promise<number | null>((r) =>
+        child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c)),
+      );
       child.kill('SIGTERM');
       expect(await exited, stderr.slice(-3000)).to.equal(0);
     }

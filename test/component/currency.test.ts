@@ -14,8 +14,23 @@ import { toByod, toPlaidGet } from '../../tools/personas/formats.ts';
 const persona = generatePersona('salaried_single_renter', 1);
 const base = { customer_ref: 'cust-cur', partner_ref: 'loan-cur' };
 const VEQTRX_FIELDS = [
-  'assessment_id', 'partner_ref', 'customer_ref', 'created_at', 'monthly_income', 'monthly_expenditure', 'disposable_income', 'affordable_amount',
-  'affordability_score', 'categories', 'fca_compliant', 'risk_flags', 'vulnerability_flags', 'transactions_analyzed', 'confidence_score', 'months_analyzed', 'processing_ms',
+  'assessment_id',
+  'partner_ref',
+  'customer_ref',
+  'created_at',
+  'monthly_income',
+  'monthly_expenditure',
+  'disposable_income',
+  'affordable_amount',
+  'affordability_score',
+  'categories',
+  'fca_compliant',
+  'risk_flags',
+  'vulnerability_flags',
+  'transactions_analyzed',
+  'confidence_score',
+  'months_analyzed',
+  'processing_ms',
 ];
 
 onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
@@ -36,9 +51,12 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
   });
   afterEach(async () => rx.close());
 
-  const assess = (body: Record<string, unknown>) => call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { ...base, ...body } });
-  const evidence = async (id: string) => (await call(g.url, 'GET', `/api/partner/v1/assessment/${id}/evidence`, { key: p.key })).body;
-  const usage = async () => (await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body.current_usage as number;
+  const assess = (body: Record<string, unknown>) =>
+    call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { ...base, ...body } });
+  const evidence = async (id: string) =>
+    (await call(g.url, 'GET', `/api/partner/v1/assessment/${id}/evidence`, { key: p.key })).body;
+  const usage = async () =>
+    (await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body.current_usage as number;
 
   describe('currency', () => {
     it('is GBP by default, after every Veqtrx field, in the response, the stored copy, the webhook and the evidence', async function () {
@@ -50,7 +68,9 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
       expect(r.body.warnings).to.deep.equal([]);
       const [hook] = await rx.waitFor(1);
       expect(hook!.body.toString()).to.equal(r.text);
-      expect((await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}`, { key: p.key })).text).to.equal(r.text);
+      expect(
+        (await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}`, { key: p.key })).text,
+      ).to.equal(r.text);
       const ev = await evidence(r.body.assessment_id);
       expect(ev.currency).to.equal('GBP');
       const bases: string[] = ev.income.streams.map((s: { basis: string }) => s.basis);
@@ -58,10 +78,13 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
       expect(ev.source.warnings.join(' ')).not.to.match(/calibrated on UK/);
     });
 
-    it('is the request\'s currency when sent (any case): amounts unchanged, evidence text with its symbol', async function () {
+    it("is the request's currency when sent (any case): amounts unchanged, evidence text with its symbol", async function () {
       this.timeout(20_000);
       const gbp = await assess({ transactions: persona.transactions });
-      const eur = await assess({ transactions: persona.transactions.map((t, i) => (i % 2 ? { ...t, currency: 'EUR' } : t)), currency: 'eur' });
+      const eur = await assess({
+        transactions: persona.transactions.map((t, i) => (i % 2 ? { ...t, currency: 'EUR' } : t)),
+        currency: 'eur',
+      });
       expect(eur.status, eur.text).to.equal(200);
       expect(eur.body.currency).to.equal('EUR');
       expect(eur.body.monthly_income).to.equal(gbp.body.monthly_income);
@@ -70,7 +93,10 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
       expect(JSON.parse(hooks[1]!.body.toString()).currency).to.equal('EUR');
       const ev = await evidence(eur.body.assessment_id);
       expect(ev.currency).to.equal('EUR');
-      const texts = JSON.stringify([ev.income.streams.map((s: { basis: string }) => s.basis), ev.expenditure.categories]);
+      const texts = JSON.stringify([
+        ev.income.streams.map((s: { basis: string }) => s.basis),
+        ev.expenditure.categories,
+      ]);
       expect(texts).to.match(/€\d/);
       expect(texts).not.to.match(/£/);
       expect(ev.source.warnings.join(' ')).to.match(/in EUR; .*calibrated on UK \(GBP\) data/);
@@ -99,23 +125,32 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
       expect(r.body.errors[0].path).to.equal('transactions[4].currency');
     });
 
-    it('refuses a transaction in another currency than the request\'s (default or sent) as mixed_currency, and charges nothing', async () => {
+    it("refuses a transaction in another currency than the request's (default or sent) as mixed_currency, and charges nothing", async () => {
       const txs = persona.transactions.map((t, i) => (i === 7 ? { ...t, currency: 'USD' } : t));
       const r = await assess({ transactions: txs });
       expect(r.status).to.equal(400);
       expect(r.body.code).to.equal('mixed_currency');
-      expect(r.body.detail).to.match(/more than one currency \(GBP, USD\): transactions\[7\] is in USD, but this assessment is in GBP \(the default/);
-      expect(r.body.errors).to.deep.equal([{ path: 'transactions[7].currency', message: 'is USD; the request\'s currency is GBP' }]);
-      const r2 = await assess({ transactions: persona.transactions.map((t) => ({ ...t, currency: 'GBP' })), currency: 'EUR' });
+      expect(r.body.detail).to.match(
+        /more than one currency \(GBP, USD\): transactions\[7\] is in USD, but this assessment is in GBP \(the default/,
+      );
+      expect(r.body.errors).to.deep.equal([
+        { path: 'transactions[7].currency', message: "is USD; the request's currency is GBP" },
+      ]);
+      const r2 = await assess({
+        transactions: persona.transactions.map((t) => ({ ...t, currency: 'GBP' })),
+        currency: 'EUR',
+      });
       expect(r2.status).to.equal(400);
       expect(r2.body.code).to.equal('mixed_currency');
       expect(r2.body.detail).to.match(/this assessment is in EUR;/);
       expect(await usage()).to.equal(0);
     });
 
-    it('takes a source\'s currency, and refuses a request currency that the source contradicts', async function () {
+    it("takes a source's currency, and refuses a request currency that the source contradicts", async function () {
       this.timeout(20_000);
-      const zar = await assess({ source: { ...toByod(persona.transactions, 'ZAR'), time_zone: 'Africa/Johannesburg' } });
+      const zar = await assess({
+        source: { ...toByod(persona.transactions, 'ZAR'), time_zone: 'Africa/Johannesburg' },
+      });
       expect(zar.status, zar.text).to.equal(200);
       expect(zar.body.currency).to.equal('ZAR');
       const same = await assess({ currency: 'ZAR', source: toByod(persona.transactions, 'ZAR') });
@@ -123,7 +158,9 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
       const contradicted = await assess({ currency: 'GBP', source: toByod(persona.transactions, 'ZAR') });
       expect(contradicted.status).to.equal(400);
       expect(contradicted.body.code).to.equal('mixed_currency');
-      expect(contradicted.body.detail).to.match(/the source's transactions are in ZAR, but this assessment is in GBP/);
+      expect(contradicted.body.detail).to.match(
+        /the source's transactions are in ZAR, but this assessment is in GBP/,
+      );
       expect(await usage()).to.equal(2);
     });
   });
@@ -149,12 +186,19 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
       expect(f.count).to.equal(2);
       expect(f.detail).to.match(/after the day of the assessment .*as of 2026-11-02/);
       const ledger = ev.ledger.filter((l: { ref: string }) => f.refs.includes(l.ref));
-      expect(ledger.map((l: { date: string; reason: string; treatment: string }) => [l.date, l.reason, l.treatment]).sort()).to.deep.equal([
+      expect(
+        ledger
+          .map((l: { date: string; reason: string; treatment: string }) => [l.date, l.reason, l.treatment])
+          .sort(),
+      ).to.deep.equal([
         ['2026-11-03', 'future_dated', 'excluded'],
         ['2026-11-03', 'future_dated', 'excluded'],
       ]);
-      expect(ev.exclusions.reduce((s: number, e: { count: number }) => s + e.count, 0)).to.equal(ev.counts.excluded);
-      for (const e of r.body.exclusions) expect(ev.exclusions.find((x: { reason: string }) => x.reason === e.reason).count).to.equal(e.count);
+      expect(ev.exclusions.reduce((s: number, e: { count: number }) => s + e.count, 0)).to.equal(
+        ev.counts.excluded,
+      );
+      for (const e of r.body.exclusions)
+        expect(ev.exclusions.find((x: { reason: string }) => x.reason === e.reason).count).to.equal(e.count);
     });
   });
 
@@ -162,9 +206,17 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
     it('warns about the accounts that the request states are savings or operated by an attorney', async function () {
       this.timeout(20_000);
       const txs = persona.transactions.map((t, i) => (i % 5 === 0 ? { ...t, account_id: 'isa' } : t));
-      const r = await assess({ transactions: txs, accounts: [{ account_id: 'current', type: 'current', holder: 'joint_with_attorney' }, { account_id: 'isa', type: 'savings' }] });
+      const r = await assess({
+        transactions: txs,
+        accounts: [
+          { account_id: 'current', type: 'current', holder: 'joint_with_attorney' },
+          { account_id: 'isa', type: 'savings' },
+        ],
+      });
       expect(r.status, r.text).to.equal(200);
-      expect(r.body.warnings.map((w: { code: string; account_id: string }) => [w.code, w.account_id])).to.deep.equal([
+      expect(
+        r.body.warnings.map((w: { code: string; account_id: string }) => [w.code, w.account_id]),
+      ).to.deep.equal([
         ['attorney_account', 'current'],
         ['savings_account', 'isa'],
       ]);
@@ -175,30 +227,48 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
     });
 
     it('warns that there is no current account when every account is stated to be savings', async () => {
-      const r = await assess({ transactions: persona.transactions, accounts: [{ account_id: 'current', type: 'savings' }] });
+      const r = await assess({
+        transactions: persona.transactions,
+        accounts: [{ account_id: 'current', type: 'savings' }],
+      });
       expect(r.status).to.equal(200);
-      expect(r.body.warnings.map((w: { code: string }) => w.code)).to.deep.equal(['savings_account', 'no_current_account']);
+      expect(r.body.warnings.map((w: { code: string }) => w.code)).to.deep.equal([
+        'savings_account',
+        'no_current_account',
+      ]);
       expect(r.body.warnings[1]).to.include({ account_id: null });
       expect(r.body.warnings[1].detail).to.match(/Every account in this assessment is a savings account/);
     });
 
     it('refuses accounts that name no account of the transactions, repeat one, or come with a source', async () => {
-      const unknown = await assess({ transactions: persona.transactions.slice(0, 5), accounts: [{ account_id: 'nope', type: 'business' }] });
+      const unknown = await assess({
+        transactions: persona.transactions.slice(0, 5),
+        accounts: [{ account_id: 'nope', type: 'business' }],
+      });
       expect(unknown.status).to.equal(400);
       expect(unknown.body.errors[0].path).to.equal('accounts[0].account_id');
-      const twice = await assess({ transactions: persona.transactions.slice(0, 5), accounts: [{ account_id: 'current' }, { account_id: 'current' }] });
+      const twice = await assess({
+        transactions: persona.transactions.slice(0, 5),
+        accounts: [{ account_id: 'current' }, { account_id: 'current' }],
+      });
       expect(twice.status).to.equal(400);
       expect(twice.body.errors[0]).to.deep.include({ path: 'accounts[1].account_id' });
-      const badType = await assess({ transactions: persona.transactions.slice(0, 5), accounts: [{ account_id: 'current', type: 'offshore' }] });
+      const badType = await assess({
+        transactions: persona.transactions.slice(0, 5),
+        accounts: [{ account_id: 'current', type: 'offshore' }],
+      });
       expect(badType.status).to.equal(400);
       expect(badType.body.errors[0].path).to.equal('accounts[0].type');
-      const withSource = await assess({ source: toByod(persona.transactions.slice(0, 5)), accounts: [{ account_id: 'current', type: 'savings' }] });
+      const withSource = await assess({
+        source: toByod(persona.transactions.slice(0, 5)),
+        accounts: [{ account_id: 'current', type: 'savings' }],
+      });
       expect(withSource.status).to.equal(400);
       expect(withSource.body.errors[0].path).to.equal('accounts');
       expect(await usage()).to.equal(0);
     });
 
-    it('reads a BYOD upload\'s account type and holder name', async function () {
+    it("reads a BYOD upload's account type and holder name", async function () {
       this.timeout(20_000);
       const byod = toByod(persona.transactions) as { accounts: Array<Record<string, unknown>> };
       byod.accounts[0]!.account_type = 'Business Current Account';
@@ -207,20 +277,28 @@ onEachDatabase('currency, exclusions and account warnings', (_kind, getDb) => {
       expect(r.status, r.text).to.equal(200);
       const codes = r.body.warnings.map((w: { code: string }) => w.code);
       expect(codes).to.include.members(['business_account', 'attorney_account', 'no_current_account']);
-      expect(r.body.warnings[0].detail).to.match(/the source says "J Smith as attorney for M Smith; Business Current Account"/);
+      expect(r.body.warnings[0].detail).to.match(
+        /the source says "J Smith as attorney for M Smith; Business Current Account"/,
+      );
     });
 
-    it('reads a Plaid account\'s subtype and holder_category', async function () {
+    it("reads a Plaid account's subtype and holder_category", async function () {
       this.timeout(20_000);
       const plaid = toPlaidGet(persona.transactions) as { accounts: Array<Record<string, unknown>> };
       plaid.accounts[0]!.subtype = 'savings';
       const savings = await assess({ source: plaid });
       expect(savings.status, savings.text).to.equal(200);
-      expect(savings.body.warnings.map((w: { code: string }) => w.code)).to.deep.equal(['savings_account', 'no_current_account']);
+      expect(savings.body.warnings.map((w: { code: string }) => w.code)).to.deep.equal([
+        'savings_account',
+        'no_current_account',
+      ]);
       plaid.accounts[0]!.subtype = 'checking';
       plaid.accounts[0]!.holder_category = 'business';
       const business = await assess({ source: plaid });
-      expect(business.body.warnings.map((w: { code: string }) => w.code)).to.deep.equal(['business_account', 'no_current_account']);
+      expect(business.body.warnings.map((w: { code: string }) => w.code)).to.deep.equal([
+        'business_account',
+        'no_current_account',
+      ]);
       plaid.accounts[0]!.holder_category = 'personal';
       const personal = await assess({ source: plaid });
       expect(personal.body.warnings).to.deep.equal([]);

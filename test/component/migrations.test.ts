@@ -23,21 +23,34 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
     it('003 turns base64 evidence into bytea without losing a byte', async () => {
       await migrate(db, '002_provider_credentials');
-      const evidence = { ledger: [{ ref: 'T001', amount: 12.5, merchant_name: 'TESCO STORES 3297' }], engine_version: '1.0.0' };
+      const evidence = {
+        ledger: [{ ref: 'T001', amount: 12.5, merchant_name: 'TESCO STORES 3297' }],
+        engine_version: '1.0.0',
+      };
       const gz = gzipSync(Buffer.from(JSON.stringify(evidence)));
-      await db.query(`insert into partners (id, display_name, tier, monthly_quota, webhook_secret_enc) values ('oldbank', 'Old', 'pilot', 1000, 'x')`);
+      await db.query(
+        `insert into partners (id, display_name, tier, monthly_quota, webhook_secret_enc) values ('oldbank', 'Old', 'pilot', 1000, 'x')`,
+      );
       await db.query(
         `insert into assessments (id, partner_id, customer_ref, source, is_test, response, evidence_gz, created_at) values ('AF-0123456789AB', 'oldbank', 'c', 'transactions', true, '{"a":1}', $1, now())`,
         [gz.toString('base64')],
       );
-      expect(await migrate(db)).to.deep.equal(migrationFiles().filter((m) => m.version > '002_provider_credentials').map((m) => m.version));
+      expect(await migrate(db)).to.deep.equal(
+        migrationFiles()
+          .filter((m) => m.version > '002_provider_credentials')
+          .map((m) => m.version),
+      );
       expect(await getEvidence(db, 'oldbank', 'AF-0123456789AB')).to.deep.equal(evidence);
-      const { rows } = await db.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'assessments' and column_name like 'evidence%'`);
+      const { rows } = await db.query<{ column_name: string }>(
+        `select column_name from information_schema.columns where table_name = 'assessments' and column_name like 'evidence%'`,
+      );
       expect(rows.map((r) => r.column_name)).to.deep.equal(['evidence']);
     });
 
     it('004 stores new evidence out of line without compressing it again', async () => {
-      const { rows } = await db.query<{ attstorage: string }>(`select attstorage from pg_attribute where attrelid = 'assessments'::regclass and attname = 'evidence'`);
+      const { rows } = await db.query<{ attstorage: string }>(
+        `select attstorage from pg_attribute where attrelid = 'assessments'::regclass and attname = 'evidence'`,
+      );
       expect(rows[0]!.attstorage).to.equal('e');
     });
   });

@@ -3,7 +3,15 @@ import { assess as engineAssess } from '../../src/engine/index.ts';
 import { decodeAssessBody } from '../../src/contract/assess-request.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
-import { adminToken, call, createPartner, logLines, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
+import {
+  adminToken,
+  call,
+  createPartner,
+  logLines,
+  startGateway,
+  type Running,
+  type TestPartner,
+} from '../helpers/gateway.ts';
 
 const persona = generatePersona('salaried_single_renter', 1);
 export const assessBody = (over: Record<string, unknown> = {}) => ({
@@ -29,7 +37,8 @@ onEachDatabase('partner API', (_kind, getDb) => {
     acme = await createPartner(g.url, 'acmebank');
     other = await createPartner(g.url, 'otherbank');
   });
-  const assess = (body: unknown, key = acme.key, headers: Record<string, string> = {}) => call(g.url, 'POST', '/api/partner/v1/assess', { key, body, headers });
+  const assess = (body: unknown, key = acme.key, headers: Record<string, string> = {}) =>
+    call(g.url, 'POST', '/api/partner/v1/assess', { key, body, headers });
 
   describe('GET /health', () => {
     it('answers without a key', async () => {
@@ -45,34 +54,97 @@ onEachDatabase('partner API', (_kind, getDb) => {
       const r = await assess(assessBody());
       expect(r.status).to.equal(200);
       expect(Object.keys(r.body)).to.deep.equal([
-        'assessment_id', 'partner_ref', 'customer_ref', 'created_at', 'monthly_income', 'monthly_expenditure', 'disposable_income', 'affordable_amount',
-        'affordability_score', 'categories', 'fca_compliant', 'risk_flags', 'vulnerability_flags', 'transactions_analyzed', 'confidence_score', 'months_analyzed', 'processing_ms',
+        'assessment_id',
+        'partner_ref',
+        'customer_ref',
+        'created_at',
+        'monthly_income',
+        'monthly_expenditure',
+        'disposable_income',
+        'affordable_amount',
+        'affordability_score',
+        'categories',
+        'fca_compliant',
+        'risk_flags',
+        'vulnerability_flags',
+        'transactions_analyzed',
+        'confidence_score',
+        'months_analyzed',
+        'processing_ms',
         // Extensions, after every Veqtrx field.
-        'currency', 'exclusions', 'warnings',
+        'currency',
+        'exclusions',
+        'warnings',
       ]);
       expect(r.body.assessment_id).to.match(/^AF-[0-9A-F]{12}$/);
       expect(r.body.created_at).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-      expect(r.body).to.include({ customer_ref: 'cust-001', partner_ref: 'loan-app-12345', monthly_income: 2300, transactions_analyzed: persona.transactions.length, fca_compliant: true });
+      expect(r.body).to.include({
+        customer_ref: 'cust-001',
+        partner_ref: 'loan-app-12345',
+        monthly_income: 2300,
+        transactions_analyzed: persona.transactions.length,
+        fca_compliant: true,
+      });
       expect(r.body.processing_ms).to.be.a('number').and.to.be.at.least(0);
       expect(r.body.categories['Food & Housekeeping']).to.be.greaterThan(0);
     });
 
     it('returns partner_ref null when none was sent, and accepts null for optional fields', async () => {
-      const r = await assess({ customer_ref: 'c', transactions: persona.transactions.slice(0, 20), partner_ref: null, circumstances: null, declared_income: null });
+      const r = await assess({
+        customer_ref: 'c',
+        transactions: persona.transactions.slice(0, 20),
+        partner_ref: null,
+        circumstances: null,
+        declared_income: null,
+      });
       expect(r.status).to.equal(200);
       expect(r.body.partner_ref).to.equal(null);
     });
 
     const invalid: Array<[string, unknown, string]> = [
       ['a bad housing value', assessBody({ circumstances: { housing: 'castle' } }), 'circumstances.housing'],
-      ['a date that does not exist', assessBody({ transactions: [{ date: '2026-02-30', amount: 1, merchant_name: 'X' }] }), 'transactions[0].date'],
-      ['a non-ISO date', assessBody({ transactions: [{ date: '12/01/2026', amount: 1, merchant_name: 'X' }] }), 'transactions[0].date'],
-      ['an amount with three decimals', assessBody({ transactions: [{ date: '2026-01-02', amount: 1.005, merchant_name: 'X' }] }), 'transactions[0].amount'],
-      ['an amount that is a string', assessBody({ transactions: [{ date: '2026-01-02', amount: '12.00', merchant_name: 'X' }] }), 'transactions[0].amount'],
-      ['no merchant name', assessBody({ transactions: [{ date: '2026-01-02', amount: 3 }] }), 'transactions[0].merchant_name'],
+      [
+        'a date that does not exist',
+        assessBody({ transactions: [{ date: '2026-02-30', amount: 1, merchant_name: 'X' }] }),
+        'transactions[0].date',
+      ],
+      [
+        'a non-ISO date',
+        assessBody({ transactions: [{ date: '12/01/2026', amount: 1, merchant_name: 'X' }] }),
+        'transactions[0].date',
+      ],
+      [
+        'an amount with three decimals',
+        assessBody({ transactions: [{ date: '2026-01-02', amount: 1.005, merchant_name: 'X' }] }),
+        'transactions[0].amount',
+      ],
+      [
+        'an amount that is a string',
+        assessBody({ transactions: [{ date: '2026-01-02', amount: '12.00', merchant_name: 'X' }] }),
+        'transactions[0].amount',
+      ],
+      [
+        'no merchant name',
+        assessBody({ transactions: [{ date: '2026-01-02', amount: 3 }] }),
+        'transactions[0].merchant_name',
+      ],
       ['no transactions', assessBody({ transactions: [] }), 'transactions'],
-      ['10,001 transactions', assessBody({ transactions: Array.from({ length: 10_001 }, () => ({ date: '2026-01-02', amount: 1, merchant_name: 'X' })) }), 'transactions'],
-      ['11 adults', assessBody({ circumstances: { household_adults: 11 } }), 'circumstances.household_adults'],
+      [
+        '10,001 transactions',
+        assessBody({
+          transactions: Array.from({ length: 10_001 }, () => ({
+            date: '2026-01-02',
+            amount: 1,
+            merchant_name: 'X',
+          })),
+        }),
+        'transactions',
+      ],
+      [
+        '11 adults',
+        assessBody({ circumstances: { household_adults: 11 } }),
+        'circumstances.household_adults',
+      ],
       ['a negative declared income', assessBody({ declared_income: -5 }), 'declared_income'],
       ['no customer_ref', { transactions: persona.transactions.slice(0, 5) }, 'customer_ref'],
       ['a callback that is not http(s)', assessBody({ callback_url: 'ftp://example.com/x' }), 'callback_url'],
@@ -84,42 +156,78 @@ onEachDatabase('partner API', (_kind, getDb) => {
         expect(r.status).to.equal(400);
         expect(r.body.detail).to.be.a('string');
         expect(r.body.errors.map((e: { path: string }) => e.path)).to.include(path);
-        expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage).to.equal(0);
+        expect(
+          (await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage,
+        ).to.equal(0);
       });
     }
 
     it('names the limit an amount is outside, and the header an Idempotency-Key problem is in', async () => {
-      const big = await assess(assessBody({ transactions: [{ date: '2026-01-02', amount: 1e15, merchant_name: 'X' }] }));
+      const big = await assess(
+        assessBody({ transactions: [{ date: '2026-01-02', amount: 1e15, merchant_name: 'X' }] }),
+      );
       expect(big.status).to.equal(400);
-      expect(big.body.errors[0]).to.deep.equal({ path: 'transactions[0].amount', message: 'must be at most 10,000,000' });
-      const long = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, body: assessBody(), headers: { 'Idempotency-Key': 'k'.repeat(256) } });
+      expect(big.body.errors[0]).to.deep.equal({
+        path: 'transactions[0].amount',
+        message: 'must be at most 10,000,000',
+      });
+      const long = await call(g.url, 'POST', '/api/partner/v1/assess', {
+        key: acme.key,
+        body: assessBody(),
+        headers: { 'Idempotency-Key': 'k'.repeat(256) },
+      });
       expect(long.status).to.equal(400);
       expect(long.body.errors[0].path).to.equal('Idempotency-Key');
       expect(long.body.detail).to.match(/^Invalid Idempotency-Key header: Idempotency-Key: Too big/);
-      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage).to.equal(0);
+      expect(
+        (await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage,
+      ).to.equal(0);
     });
 
     it('answers malformed JSON with 400, a non-JSON body with 415 and an oversized body with 413, all as {detail}', async () => {
-      const bad = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: '{"customer_ref": ' });
+      const bad = await call(g.url, 'POST', '/api/partner/v1/assess', {
+        key: acme.key,
+        raw: '{"customer_ref": ',
+      });
       expect(bad.status).to.equal(400);
       expect(bad.body.detail).to.match(/Malformed JSON/);
-      const form = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const form = await call(g.url, 'POST', '/api/partner/v1/assess', {
+        key: acme.key,
+        raw: 'a=b',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(form.status).to.equal(415);
-      const latin1 = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: JSON.stringify(assessBody()), headers: { 'content-type': 'application/json; charset=iso-8859-1' } });
+      const latin1 = await call(g.url, 'POST', '/api/partner/v1/assess', {
+        key: acme.key,
+        raw: JSON.stringify(assessBody()),
+        headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+      });
       expect(latin1.status).to.equal(415);
       expect(latin1.body.detail).to.match(/UTF-8/);
-      const notUtf8 = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) });
+      const notUtf8 = await call(g.url, 'POST', '/api/partner/v1/assess', {
+        key: acme.key,
+        raw: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+      });
       expect(notUtf8.status).to.equal(400);
       expect(notUtf8.body.detail).to.match(/Malformed JSON/);
-      const bom = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: '\uFEFF' + JSON.stringify(assessBody()), headers: { 'content-type': 'application/json; charset=utf-8' } });
+      const bom = await call(g.url, 'POST', '/api/partner/v1/assess', {
+        key: acme.key,
+        raw: '\uFEFF' + JSON.stringify(assessBody()),
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      });
       expect(bom.status).to.equal(200);
-      const huge = await call(g.url, 'POST', '/api/partner/v1/assess', { key: acme.key, raw: JSON.stringify({ customer_ref: 'x', pad: 'x'.repeat(9 * 1024 * 1024) }) });
+      const huge = await call(g.url, 'POST', '/api/partner/v1/assess', {
+        key: acme.key,
+        raw: JSON.stringify({ customer_ref: 'x', pad: 'x'.repeat(9 * 1024 * 1024) }),
+      });
       expect(huge.status).to.equal(413);
       expect(huge.body.detail).to.match(/too large/);
     });
 
     it('answers 401 without a key and 403 from a browser, before reading the body', async () => {
-      expect((await call(g.url, 'POST', '/api/partner/v1/assess', { body: assessBody() })).status).to.equal(401);
+      expect((await call(g.url, 'POST', '/api/partner/v1/assess', { body: assessBody() })).status).to.equal(
+        401,
+      );
       expect((await assess(assessBody(), acme.key, { origin: 'https://evil.example' })).status).to.equal(403);
       const unauthenticatedJunk = await call(g.url, 'POST', '/api/partner/v1/assess', { raw: '{not json' });
       expect(unauthenticatedJunk.status).to.equal(401);
@@ -136,15 +244,24 @@ onEachDatabase('partner API', (_kind, getDb) => {
       expect(r.status).to.equal(500);
       expect(r.body.detail).to.match(/try again/i);
       expect(r.text).to.not.match(/relation|assessments|sql|stack/i);
-      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage).to.equal(0);
-      const { rows } = await getDb().query<{ n: number }>('select (select count(*) from webhook_deliveries)::int + (select count(*) from idempotency_keys)::int as n');
+      expect(
+        (await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).body.current_usage,
+      ).to.equal(0);
+      const { rows } = await getDb().query<{ n: number }>(
+        'select (select count(*) from webhook_deliveries)::int + (select count(*) from idempotency_keys)::int as n',
+      );
       expect(rows[0]!.n).to.equal(0);
       const again = await assess(assessBody(), acme.key, { 'Idempotency-Key': 'during-outage' });
       expect(again.status).to.equal(200);
     });
 
     it('accepts 10,000 transactions in one body', async () => {
-      const txs = Array.from({ length: 10_000 }, (_, i) => ({ date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`, amount: (i % 50) + 0.99, merchant_name: 'TESCO STORES 3297', description: `CARD PAYMENT TO TESCO STORES 3297 REF ${i}` }));
+      const txs = Array.from({ length: 10_000 }, (_, i) => ({
+        date: `2026-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}`,
+        amount: (i % 50) + 0.99,
+        merchant_name: 'TESCO STORES 3297',
+        description: `CARD PAYMENT TO TESCO STORES 3297 REF ${i}`,
+      }));
       const r = await assess({ customer_ref: 'big', transactions: txs });
       expect(r.status).to.equal(200);
       expect(r.body.transactions_analyzed).to.equal(10_000);
@@ -155,35 +272,58 @@ onEachDatabase('partner API', (_kind, getDb) => {
     it('refuses a missing, malformed, unknown or disabled key with 401', async () => {
       expect((await call(g.url, 'GET', '/api/partner/v1/usage')).status).to.equal(401);
       expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: 'nonsense' })).status).to.equal(401);
-      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: `prt_acmebank_${'A'.repeat(32)}` })).status).to.equal(401);
+      expect(
+        (await call(g.url, 'GET', '/api/partner/v1/usage', { key: `prt_acmebank_${'A'.repeat(32)}` })).status,
+      ).to.equal(401);
       expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key })).status).to.equal(200);
-      const del = await call(g.url, 'DELETE', `/api/admin/partners/acmebank/keys/${acme.keyId}`, { token: await adminToken() });
+      const del = await call(g.url, 'DELETE', `/api/admin/partners/acmebank/keys/${acme.keyId}`, {
+        token: await adminToken(),
+      });
       expect(del.status).to.equal(200);
       const r = await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key });
       expect(r.status).to.equal(401);
       expect(r.body.detail).to.match(/Missing, invalid or disabled API key/);
     });
 
-    it('does not accept one partner\'s key with another partner\'s slug', async () => {
+    it("does not accept one partner's key with another partner's slug", async () => {
       const forged = acme.key.replace('prt_acmebank_', 'prt_otherbank_');
       expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: forged })).status).to.equal(401);
     });
 
-    it('answers 404, not 403, for another partner\'s assessment, and for its evidence', async () => {
+    it("answers 404, not 403, for another partner's assessment, and for its evidence", async () => {
       const a = await assess(assessBody());
-      const mine = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}`, { key: acme.key });
+      const mine = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}`, {
+        key: acme.key,
+      });
       expect(mine.status).to.equal(200);
       expect(mine.text).to.equal(JSON.stringify(a.body));
-      expect((await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}`, { key: other.key })).status).to.equal(404);
-      expect((await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, { key: other.key })).status).to.equal(404);
-      expect((await call(g.url, 'GET', '/api/partner/v1/assessment/AF-000000000000', { key: acme.key })).status).to.equal(404);
+      expect(
+        (await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}`, { key: other.key }))
+          .status,
+      ).to.equal(404);
+      expect(
+        (
+          await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, {
+            key: other.key,
+          })
+        ).status,
+      ).to.equal(404);
+      expect(
+        (await call(g.url, 'GET', '/api/partner/v1/assessment/AF-000000000000', { key: acme.key })).status,
+      ).to.equal(404);
     });
 
     it('refuses browser requests (Origin) with 403 and never sends CORS headers', async () => {
-      const r = await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key, headers: { origin: 'https://app.example.com' } });
+      const r = await call(g.url, 'GET', '/api/partner/v1/usage', {
+        key: acme.key,
+        headers: { origin: 'https://app.example.com' },
+      });
       expect(r.status).to.equal(403);
       expect(r.headers.get('access-control-allow-origin')).to.equal(null);
-      const pre = await fetch(`${g.url}/api/partner/v1/assess`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+      const pre = await fetch(`${g.url}/api/partner/v1/assess`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+      });
       expect(pre.headers.get('access-control-allow-origin')).to.equal(null);
       expect(pre.status).to.be.oneOf([403, 404]);
     });
@@ -208,7 +348,9 @@ onEachDatabase('partner API', (_kind, getDb) => {
   describe('GET /assessment/{id}/evidence', () => {
     it('returns the evidence: a ledger row per transaction and the income streams', async () => {
       const a = await assess(assessBody());
-      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, { key: acme.key });
+      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, {
+        key: acme.key,
+      });
       expect(e.status).to.equal(200);
       expect(e.body.ledger).to.have.length(persona.transactions.length);
       expect(e.body.income.streams[0].type).to.equal('employment');
@@ -217,10 +359,20 @@ onEachDatabase('partner API', (_kind, getDb) => {
 
     it('gives the ledger exactly as the engine made it, every row and field in order (stored in columns, answered as rows)', async () => {
       const a = await assess(assessBody());
-      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, { key: acme.key });
-      const decoded = decodeAssessBody(new TextEncoder().encode(JSON.stringify(assessBody())), new Date(a.body.created_at));
+      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${a.body.assessment_id}/evidence`, {
+        key: acme.key,
+      });
+      const decoded = decodeAssessBody(
+        new TextEncoder().encode(JSON.stringify(assessBody())),
+        new Date(a.body.created_at),
+      );
       if (decoded.kind !== 'decoded') throw new Error(`the body did not decode: ${decoded.kind}`);
-      const { evidence } = engineAssess({ transactions: decoded.transactions, now: new Date(a.body.created_at), circumstances: decoded.meta.circumstances!, declared_income_minor: decoded.meta.declared_income_minor! });
+      const { evidence } = engineAssess({
+        transactions: decoded.transactions,
+        now: new Date(a.body.created_at),
+        circumstances: decoded.meta.circumstances!,
+        declared_income_minor: decoded.meta.declared_income_minor!,
+      });
       const ledgerText = (t: string) => t.slice(t.indexOf('"ledger":'), t.indexOf(',"source":'));
       expect(ledgerText(e.text)).to.equal(ledgerText(JSON.stringify({ ...evidence, source: {} })));
       expect(e.text).to.equal(JSON.stringify(e.body));
@@ -228,12 +380,20 @@ onEachDatabase('partner API', (_kind, getDb) => {
   });
 
   describe('GET /usage', () => {
-    it('has the page\'s shape, counts successful assessments only, and is not itself counted', async () => {
+    it("has the page's shape, counts successful assessments only, and is not itself counted", async () => {
       await assess(assessBody());
       await assess({ customer_ref: 'x' });
       await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key });
       const u = await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key });
-      expect(u.body).to.include({ partner_id: 'acmebank', tier: 'pilot', monthly_quota: 1000, current_usage: 1, remaining: 999, reset_date: '1st of next month', is_test_mode: true });
+      expect(u.body).to.include({
+        partner_id: 'acmebank',
+        tier: 'pilot',
+        monthly_quota: 1000,
+        current_usage: 1,
+        remaining: 999,
+        reset_date: '1st of next month',
+        is_test_mode: true,
+      });
       const reset = new Date(u.body.reset_at);
       expect(reset.getUTCDate()).to.equal(1);
       expect(reset.getTime()).to.be.greaterThan(Date.now());

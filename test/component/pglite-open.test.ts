@@ -21,7 +21,9 @@ describe('embedded database: opening a data directory', function () {
     const first = await openDb({ dataDir: dir });
     try {
       expect(existsSync(join(dir, 'PG_VERSION'))).to.equal(true);
-      expect((await first.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers).to.equal(PGLITE_SHARED_BUFFERS);
+      expect(
+        (await first.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers,
+      ).to.equal(PGLITE_SHARED_BUFFERS);
       await first.exec('create table kept (v text)');
       await first.query('insert into kept (v) values ($1)', ['still here']);
     } finally {
@@ -29,8 +31,12 @@ describe('embedded database: opening a data directory', function () {
     }
     const again = await openDb({ dataDir: dir, sharedBuffers: '8MB' });
     try {
-      expect((await again.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers).to.equal('8MB');
-      expect((await again.query<{ v: string }>('select v from kept')).rows).to.deep.equal([{ v: 'still here' }]);
+      expect(
+        (await again.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers,
+      ).to.equal('8MB');
+      expect((await again.query<{ v: string }>('select v from kept')).rows).to.deep.equal([
+        { v: 'still here' },
+      ]);
     } finally {
       await again.close();
     }

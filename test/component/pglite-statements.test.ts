@@ -13,25 +13,50 @@ describe('embedded database: prepared statements', function () {
   let db: Db;
   before(async () => {
     db = await openDb({ dataDir: 'memory://', statementCache: 3 });
-    await db.exec(`create table t (id integer primary key, name text, ok boolean, amount float8, doc jsonb, data bytea, at timestamptz)`);
+    await db.exec(
+      `create table t (id integer primary key, name text, ok boolean, amount float8, doc jsonb, data bytea, at timestamptz)`,
+    );
   });
   after(() => db.close());
 
-  const prepared = async () => (await db.query<{ name: string }>('select name from pg_prepared_statements where $1::int = 1 order by name', [1])).rows.map((r) => r.name);
+  const prepared = async () =>
+    (
+      await db.query<{ name: string }>(
+        'select name from pg_prepared_statements where $1::int = 1 order by name',
+        [1],
+      )
+    ).rows.map((r) => r.name);
 
   it('gives back every type the gateway stores, and NULL for null or undefined', async () => {
     const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
     const at = new Date('2026-11-21T10:11:12.345Z');
     for (let i = 1; i <= 5; i++) {
-      await db.query('insert into t (id, name, ok, amount, doc, data, at) values ($1, $2, $3, $4, $5, $6, $7)', [i, `n${i}`, i % 2 === 0, i + 0.25, JSON.stringify({ i, s: 'é£' }), bytes, at]);
+      await db.query(
+        'insert into t (id, name, ok, amount, doc, data, at) values ($1, $2, $3, $4, $5, $6, $7)',
+        [i, `n${i}`, i % 2 === 0, i + 0.25, JSON.stringify({ i, s: 'é£' }), bytes, at],
+      );
     }
-    await db.query('insert into t (id, name, ok, amount, doc, data, at) values ($1, $2, $3, $4, $5, $6, $7)', [6, null, undefined, null, null, null, null]);
-    const { rows } = await db.query<Record<string, unknown>>('select * from t where id >= $1 order by id', [4]);
+    await db.query(
+      'insert into t (id, name, ok, amount, doc, data, at) values ($1, $2, $3, $4, $5, $6, $7)',
+      [6, null, undefined, null, null, null, null],
+    );
+    const { rows } = await db.query<Record<string, unknown>>(
+      'select * from t where id >= $1 order by id',
+      [4],
+    );
     expect(rows).to.have.length(3);
     expect(rows[0]).to.deep.include({ id: 4, name: 'n4', ok: true, amount: 4.25, doc: { i: 4, s: 'é£' } });
     expect(Buffer.from(rows[0]!.data as Uint8Array).equals(Buffer.from(bytes))).to.equal(true);
     expect((rows[0]!.at as Date).toISOString()).to.equal(at.toISOString());
-    expect(rows[2]).to.deep.equal({ id: 6, name: null, ok: null, amount: null, doc: null, data: null, at: null });
+    expect(rows[2]).to.deep.equal({
+      id: 6,
+      name: null,
+      ok: null,
+      amount: null,
+      doc: null,
+      data: null,
+      at: null,
+    });
   });
 
   it('reports the rows an update touched, as PGlite does', async () => {
@@ -58,7 +83,9 @@ describe('embedded database: prepared statements', function () {
       err = e as { code?: string };
     }
     expect(err?.code).to.equal('23505');
-    expect((await db.query<{ name: string }>('select name from t where id = $1', [1])).rows[0]!.name).to.equal('n1');
+    expect(
+      (await db.query<{ name: string }>('select name from t where id = $1', [1])).rows[0]!.name,
+    ).to.equal('n1');
   });
 
   it('keeps a transaction whole while other callers run statements in between', async () => {
@@ -77,7 +104,9 @@ describe('embedded database: prepared statements', function () {
       .catch((e: Error) => e.message);
     // Callers outside, arriving while the transaction is open, wait for it rather than join it.
     await inTx;
-    const outside = Promise.all([200, 201, 202].map((id) => db.query('insert into t (id, name) values ($1, $2)', [id, 'outside'])));
+    const outside = Promise.all(
+      [200, 201, 202].map((id) => db.query('insert into t (id, name) values ($1, $2)', [id, 'outside'])),
+    );
     await new Promise((r) => setTimeout(r, 50));
     release();
     expect(await tx).to.equal('roll back');
@@ -88,10 +117,12 @@ describe('embedded database: prepared statements', function () {
 
   it('uses a statement first prepared in a transaction that was rolled back', async () => {
     const sql = 'select count(*)::int as n from t where name = $1';
-    await db.tx(async (q) => {
-      expect((await q.query<{ n: number }>(sql, ['outside'])).rows[0]!.n).to.equal(3);
-      throw new Error('roll back');
-    }).catch(() => undefined);
+    await db
+      .tx(async (q) => {
+        expect((await q.query<{ n: number }>(sql, ['outside'])).rows[0]!.n).to.equal(3);
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
     expect((await db.query<{ n: number }>(sql, ['outside'])).rows[0]!.n).to.equal(3);
   });
 
@@ -130,7 +161,11 @@ for (const kind of ['pglite', 'postgres'] as const) {
         err = e as Error;
       }
       expect(err?.message).to.equal('Transaction is closed');
-      expect((await db.query<{ id: number }>('select id from t where id > $1 order by id', [0])).rows.map((r) => r.id)).to.deep.equal([1]);
+      expect(
+        (await db.query<{ id: number }>('select id from t where id > $1 order by id', [0])).rows.map(
+          (r) => r.id,
+        ),
+      ).to.deep.equal([1]);
     });
   });
 }

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
-import { adminToken, call, createPartner, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
+import {
+  adminToken,
+  call,
+  createPartner,
+  startGateway,
+  type Running,
+  type TestPartner,
+} from '../helpers/gateway.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
 import { period } from '../../src/store/usage.ts';
 import { IDEMPOTENCY_TTL_MS } from '../../src/store/idempotency.ts';
@@ -23,12 +30,16 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     await reset(getDb());
     p = await createPartner(g.url, 'quotabank', { monthly_quota: 60 });
   });
-  const assess = (b: unknown, headers: Record<string, string> = {}) => call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: b, headers });
+  const assess = (b: unknown, headers: Record<string, string> = {}) =>
+    call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: b, headers });
   const usage = async () => (await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body;
 
   it('lets exactly 10 of 50 concurrent assessments through when 10 units are left; the rest get 429', async function () {
     this.timeout(60_000);
-    await getDb().query('insert into usage_counters (partner_id, period, used) values ($1, $2, 50)', [p.id, period(new Date())]);
+    await getDb().query('insert into usage_counters (partner_id, period, used) values ($1, $2, 50)', [
+      p.id,
+      period(new Date()),
+    ]);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => assess(body(`c-${i}`))));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).to.have.length(10);
@@ -37,7 +48,10 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     expect(refused.body.detail).to.match(/quota/i);
     const u = await usage();
     expect(u).to.include({ current_usage: 60, remaining: 0 });
-    const { rows } = await getDb().query<{ n: number }>('select count(*)::int as n from assessments where partner_id = $1', [p.id]);
+    const { rows } = await getDb().query<{ n: number }>(
+      'select count(*)::int as n from assessments where partner_id = $1',
+      [p.id],
+    );
     expect(rows[0]!.n).to.equal(10);
   });
 
@@ -51,8 +65,14 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
   });
 
   it('refuses a partner out of quota before any work: a body that would also be a 400 gets 429', async () => {
-    await getDb().query('insert into usage_counters (partner_id, period, used) values ($1, $2, 60)', [p.id, period(new Date())]);
-    const r = await assess({ customer_ref: 'x', transactions: [{ date: '2026-02-30', amount: 5, merchant_name: 'A' }] });
+    await getDb().query('insert into usage_counters (partner_id, period, used) values ($1, $2, 60)', [
+      p.id,
+      period(new Date()),
+    ]);
+    const r = await assess({
+      customer_ref: 'x',
+      transactions: [{ date: '2026-02-30', amount: 5, merchant_name: 'A' }],
+    });
     expect(r.status).to.equal(429);
   });
 
@@ -62,7 +82,10 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     await getDb().query('update usage_counters set used = 60 where partner_id = $1', [p.id]);
     const late = await assess(body('late'));
     expect(late.status).to.equal(429);
-    const { rows } = await getDb().query<{ n: number }>('select count(*)::int as n from assessments where partner_id = $1', [p.id]);
+    const { rows } = await getDb().query<{ n: number }>(
+      'select count(*)::int as n from assessments where partner_id = $1',
+      [p.id],
+    );
     expect(rows[0]!.n).to.equal(1);
     expect((await usage()).current_usage).to.equal(60);
     // Having been refused, it now refuses before decoding the body.
@@ -70,13 +93,21 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
   });
 
   it('charges nothing when the work fails (the body is decoded after the quota check)', async () => {
-    const bad = await assess({ customer_ref: 'x', transactions: [{ date: '2026-02-30', amount: 5, merchant_name: 'A' }] });
+    const bad = await assess({
+      customer_ref: 'x',
+      transactions: [{ date: '2026-02-30', amount: 5, merchant_name: 'A' }],
+    });
     expect(bad.status).to.equal(400);
     expect(bad.body.detail).to.match(/not a real calendar date/);
-    const broken = await g.gw.assessments.run((await getPartner(getDb(), p.id))!, { body: { chunks: [Buffer.from('{"customer_ref": ')], length: 17 }, receivedAt: performance.now() }).then(
-      () => 200,
-      (e: { status: number }) => e.status,
-    );
+    const broken = await g.gw.assessments
+      .run((await getPartner(getDb(), p.id))!, {
+        body: { chunks: [Buffer.from('{"customer_ref": ')], length: 17 },
+        receivedAt: performance.now(),
+      })
+      .then(
+        () => 200,
+        (e: { status: number }) => e.status,
+      );
     expect(broken).to.equal(400);
     expect((await usage()).current_usage).to.equal(0);
   });
@@ -93,17 +124,33 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     });
 
     it('compares the bytes: the same body with keys in another order is another request (422)', async () => {
-      const a = await assess({ customer_ref: 'z', transactions: txs.slice(0, 10) }, { 'Idempotency-Key': 'k1' });
+      const a = await assess(
+        { customer_ref: 'z', transactions: txs.slice(0, 10) },
+        { 'Idempotency-Key': 'k1' },
+      );
       expect(a.status).to.equal(200);
-      const b = await assess({ transactions: txs.slice(0, 10), customer_ref: 'z' }, { 'Idempotency-Key': 'k1' });
+      const b = await assess(
+        { transactions: txs.slice(0, 10), customer_ref: 'z' },
+        { 'Idempotency-Key': 'k1' },
+      );
       expect(b.status).to.equal(422);
     });
 
     it('still replays a key stored before the hash took the bytes (canonical JSON, key order ignored)', async () => {
       const b = { customer_ref: 'z', transactions: txs.slice(0, 10) };
       const a = await assess(b, { 'Idempotency-Key': 'k-old' });
-      await getDb().query(`update idempotency_keys set request_hash = $3 where partner_id = $1 and key = $2`, [p.id, 'k-old', legacyRequestHash(Buffer.from(JSON.stringify({ transactions: b.transactions, customer_ref: 'z' })))]);
-      const r = await assess({ transactions: b.transactions, customer_ref: 'z' }, { 'Idempotency-Key': 'k-old' });
+      await getDb().query(
+        `update idempotency_keys set request_hash = $3 where partner_id = $1 and key = $2`,
+        [
+          p.id,
+          'k-old',
+          legacyRequestHash(Buffer.from(JSON.stringify({ transactions: b.transactions, customer_ref: 'z' }))),
+        ],
+      );
+      const r = await assess(
+        { transactions: b.transactions, customer_ref: 'z' },
+        { 'Idempotency-Key': 'k-old' },
+      );
       expect(r.status).to.equal(200);
       expect(r.body.assessment_id).to.equal(a.body.assessment_id);
     });
@@ -117,7 +164,10 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
 
     it('answers 409 while the first request with the key is still running', async () => {
       const { requestHash } = await import('../../src/services/assessments.ts');
-      await getDb().query(`insert into idempotency_keys (partner_id, key, request_hash, state, expires_at) values ($1, 'k3', $2, 'in_progress', now() + interval '1 hour')`, [p.id, await requestHash(Buffer.from(JSON.stringify(body())))]);
+      await getDb().query(
+        `insert into idempotency_keys (partner_id, key, request_hash, state, expires_at) values ($1, 'k3', $2, 'in_progress', now() + interval '1 hour')`,
+        [p.id, await requestHash(Buffer.from(JSON.stringify(body())))],
+      );
       const r = await assess(body(), { 'Idempotency-Key': 'k3' });
       expect(r.status).to.equal(409);
     });
@@ -130,7 +180,9 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
       );
       const r = await assess(body(), { 'Idempotency-Key': 'k-crash' });
       expect(r.status).to.equal(200);
-      expect((await assess(body(), { 'Idempotency-Key': 'k-crash' })).body.assessment_id).to.equal(r.body.assessment_id);
+      expect((await assess(body(), { 'Idempotency-Key': 'k-crash' })).body.assessment_id).to.equal(
+        r.body.assessment_id,
+      );
     });
 
     it('forgets a key after 24 hours', async () => {
@@ -152,11 +204,17 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
     it('does not keep a key whose first request failed, so a corrected retry can use it', async () => {
       const bad = await assess({ customer_ref: 'x', transactions: [] }, { 'Idempotency-Key': 'k5' });
       expect(bad.status).to.equal(400);
-      const quotaBank = await call(g.url, 'PUT', `/api/admin/partners/${p.id}`, { token: await adminToken(), body: { monthly_quota: 0 } });
+      const quotaBank = await call(g.url, 'PUT', `/api/admin/partners/${p.id}`, {
+        token: await adminToken(),
+        body: { monthly_quota: 0 },
+      });
       expect(quotaBank.status).to.equal(200);
       const refused = await assess(body(), { 'Idempotency-Key': 'k5' });
       expect(refused.status).to.equal(429);
-      await call(g.url, 'PUT', `/api/admin/partners/${p.id}`, { token: await adminToken(), body: { monthly_quota: 5 } });
+      await call(g.url, 'PUT', `/api/admin/partners/${p.id}`, {
+        token: await adminToken(),
+        body: { monthly_quota: 5 },
+      });
       expect((await assess(body(), { 'Idempotency-Key': 'k5' })).status).to.equal(200);
     });
 
@@ -174,11 +232,18 @@ onEachDatabase('quota, idempotency and test mode', (_kind, getDb) => {
       expect(signed.body).to.include({ is_test_mode: false });
       const live = await assess(body('l'));
       const list = await call(g.url, 'GET', `/api/admin/assessments?partner_id=${p.id}`, { token });
-      const flags = Object.fromEntries(list.body.assessments.map((a: { assessment_id: string; is_test_mode: boolean }) => [a.assessment_id, a.is_test_mode]));
+      const flags = Object.fromEntries(
+        list.body.assessments.map((a: { assessment_id: string; is_test_mode: boolean }) => [
+          a.assessment_id,
+          a.is_test_mode,
+        ]),
+      );
       expect(flags[t.body.assessment_id]).to.equal(true);
       expect(flags[live.body.assessment_id]).to.equal(false);
       const onlyTest = await call(g.url, 'GET', `/api/admin/assessments?is_test=true`, { token });
-      expect(onlyTest.body.assessments.map((a: { assessment_id: string }) => a.assessment_id)).to.deep.equal([t.body.assessment_id]);
+      expect(onlyTest.body.assessments.map((a: { assessment_id: string }) => a.assessment_id)).to.deep.equal([
+        t.body.assessment_id,
+      ]);
     });
   });
 });

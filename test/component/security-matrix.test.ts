@@ -15,12 +15,25 @@ import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { parse } from 'yaml';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
-import { ADMIN_SECRET, adminToken, call, createPartner, startGateway, type Reply, type Running, type TestPartner } from '../helpers/gateway.ts';
+import {
+  ADMIN_SECRET,
+  adminToken,
+  call,
+  createPartner,
+  startGateway,
+  type Reply,
+  type Running,
+  type TestPartner,
+} from '../helpers/gateway.ts';
 import { startReceiver, waitFor, type Receiver } from '../helpers/receiver.ts';
 import { mintAdminToken } from '../../src/services/admin-token.ts';
 
 type Operation = { security?: unknown[]; responses: Record<string, unknown> };
-type Document = { servers: Array<{ url: string }>; security?: unknown[]; paths: Record<string, Record<string, Operation>> };
+type Document = {
+  servers: Array<{ url: string }>;
+  security?: unknown[];
+  paths: Record<string, Record<string, Operation>>;
+};
 type DocId = 'partner' | 'admin' | 'ops';
 
 const DOCUMENTS: Record<DocId, Document> = {
@@ -31,13 +44,22 @@ const DOCUMENTS: Record<DocId, Document> = {
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 /** Every operation the documents declare, as "doc METHOD /template", with its declared responses and security. */
-const OPERATIONS = new Map<string, { doc: DocId; method: string; template: string; op: Operation; secured: boolean }>();
+const OPERATIONS = new Map<
+  string,
+  { doc: DocId; method: string; template: string; op: Operation; secured: boolean }
+>();
 for (const [doc, d] of Object.entries(DOCUMENTS) as Array<[DocId, Document]>) {
   for (const [template, item] of Object.entries(d.paths)) {
     for (const [m, op] of Object.entries(item)) {
       if (!METHODS.includes(m)) continue;
       const security = op.security ?? d.security ?? [];
-      OPERATIONS.set(`${doc} ${m.toUpperCase()} ${template}`, { doc, method: m.toUpperCase(), template, op, secured: security.length > 0 });
+      OPERATIONS.set(`${doc} ${m.toUpperCase()} ${template}`, {
+        doc,
+        method: m.toUpperCase(),
+        template,
+        op,
+        secured: security.length > 0,
+      });
     }
   }
 }
@@ -66,43 +88,84 @@ interface Row {
   isolation?(body: any, f: Fixture): void;
 }
 
-const smallAssessment = { customer_ref: 'matrix-cust', transactions: [{ date: '2026-10-01', amount: -1500, merchant_name: 'ACME LTD SALARY' }, { date: '2026-10-02', amount: 600, merchant_name: 'RENT' }] };
+const smallAssessment = {
+  customer_ref: 'matrix-cust',
+  transactions: [
+    { date: '2026-10-01', amount: -1500, merchant_name: 'ACME LTD SALARY' },
+    { date: '2026-10-02', amount: 600, merchant_name: 'RENT' },
+  ],
+};
 let fresh = 0;
 
 /** One row per operation of every document. */
 const ROWS: Record<string, Row> = {
   'partner POST /assess': {
-    path: () => '/assess', body: () => smallAssessment, ok: 200, otherTenant: 200,
+    path: () => '/assess',
+    body: () => smallAssessment,
+    ok: 200,
+    otherTenant: 200,
     isolation: (body, f) => expect(body.assessment_id).to.not.equal(f.assessmentId),
   },
-  'partner GET /assessment/{assessment_id}': { path: (f) => `/assessment/${f.assessmentId}`, ok: 200, otherTenant: 404 },
-  'partner GET /assessment/{assessment_id}/evidence': { path: (f) => `/assessment/${f.assessmentId}/evidence`, ok: 200, otherTenant: 404 },
+  'partner GET /assessment/{assessment_id}': {
+    path: (f) => `/assessment/${f.assessmentId}`,
+    ok: 200,
+    otherTenant: 404,
+  },
+  'partner GET /assessment/{assessment_id}/evidence': {
+    path: (f) => `/assessment/${f.assessmentId}/evidence`,
+    ok: 200,
+    otherTenant: 404,
+  },
   'partner GET /usage': {
-    path: () => '/usage', ok: 200, otherTenant: 200,
+    path: () => '/usage',
+    ok: 200,
+    otherTenant: 200,
     isolation: (body, f) => expect(body.partner_id).to.equal(f.b.id),
   },
   'partner GET /webhooks/deliveries': {
-    path: (f) => `/webhooks/deliveries?assessment_id=${f.assessmentId}`, ok: 200, otherTenant: 200,
+    path: (f) => `/webhooks/deliveries?assessment_id=${f.assessmentId}`,
+    ok: 200,
+    otherTenant: 200,
     isolation: (body) => expect(body.deliveries).to.deep.equal([]),
   },
-  'partner POST /webhooks/deliveries/{delivery_id}/redeliver': { path: (f) => `/webhooks/deliveries/${f.deliveryId}/redeliver`, ok: 202, otherTenant: 404 },
+  'partner POST /webhooks/deliveries/{delivery_id}/redeliver': {
+    path: (f) => `/webhooks/deliveries/${f.deliveryId}/redeliver`,
+    ok: 202,
+    otherTenant: 404,
+  },
   'partner GET /health': { path: () => '/health', ok: 200 },
   'partner GET /openapi.json': { path: () => '/openapi.json', ok: 200 },
 
-  'admin POST /partners': { path: () => '/partners', body: () => ({ partner_id: `matrix-new-${++fresh}`, tier: 'pilot' }), ok: 201 },
+  'admin POST /partners': {
+    path: () => '/partners',
+    body: () => ({ partner_id: `matrix-new-${++fresh}`, tier: 'pilot' }),
+    ok: 201,
+  },
   'admin GET /partners': { path: () => '/partners', ok: 200 },
   'admin GET /partners/{partner_id}': { path: (f) => `/partners/${f.c.id}`, ok: 200 },
-  'admin PUT /partners/{partner_id}': { path: (f) => `/partners/${f.c.id}`, body: () => ({ display_name: 'Matrix C' }), ok: 200 },
+  'admin PUT /partners/{partner_id}': {
+    path: (f) => `/partners/${f.c.id}`,
+    body: () => ({ display_name: 'Matrix C' }),
+    ok: 200,
+  },
   'admin POST /partners/{partner_id}/keys': { path: (f) => `/partners/${f.c.id}/keys`, ok: 201 },
   'admin DELETE /partners/{partner_id}/keys/{key_id}': {
     // A key of C's made for this request, so that every request has one to disable.
-    path: async (f) => `/partners/${f.c.id}/keys/${(await admin(f, 'POST', `/partners/${f.c.id}/keys`)).body.key_id}`,
+    path: async (f) =>
+      `/partners/${f.c.id}/keys/${(await admin(f, 'POST', `/partners/${f.c.id}/keys`)).body.key_id}`,
     ok: 200,
   },
-  'admin POST /partners/{partner_id}/webhook-secret': { path: (f) => `/partners/${f.c.id}/webhook-secret`, ok: 200 },
+  'admin POST /partners/{partner_id}/webhook-secret': {
+    path: (f) => `/partners/${f.c.id}/webhook-secret`,
+    ok: 200,
+  },
   'admin POST /partners/{partner_id}/production': { path: (f) => `/partners/${f.c.id}/production`, ok: 200 },
   'admin GET /partners/{partner_id}/providers': { path: (f) => `/partners/${f.c.id}/providers`, ok: 200 },
-  'admin PUT /partners/{partner_id}/providers/{provider}': { path: (f) => `/partners/${f.c.id}/providers/validifi`, body: () => validifiCredentials, ok: 200 },
+  'admin PUT /partners/{partner_id}/providers/{provider}': {
+    path: (f) => `/partners/${f.c.id}/providers/validifi`,
+    body: () => validifiCredentials,
+    ok: 200,
+  },
   'admin DELETE /partners/{partner_id}/providers/{provider}': {
     // Credentials stored for this request, so that every request has some to delete.
     path: async (f) => {
@@ -117,9 +180,16 @@ const ROWS: Record<string, Row> = {
   'ops GET /docs': { path: () => '/docs', ok: 200 },
 };
 
-const validifiCredentials = { client_id: 'matrix-client', client_secret: 'matrix-client-secret-value', environment: 'sandbox' };
+const validifiCredentials = {
+  client_id: 'matrix-client',
+  client_secret: 'matrix-client-secret-value',
+  environment: 'sandbox',
+};
 const admin = async (f: Fixture, method: string, path: string, body?: unknown) => {
-  const r = await call(f.g.url, method, `/api/admin${path}`, { token: await adminToken(), ...(body !== undefined ? { body } : {}) });
+  const r = await call(f.g.url, method, `/api/admin${path}`, {
+    token: await adminToken(),
+    ...(body !== undefined ? { body } : {}),
+  });
   if (r.status >= 300) throw new Error(`setup: admin ${method} ${path} answered ${r.status} ${r.text}`);
   return r;
 };
@@ -127,8 +197,16 @@ const admin = async (f: Fixture, method: string, path: string, body?: unknown) =
 /** Admin tokens of each bad kind. */
 const enc = (s: string) => new TextEncoder().encode(s);
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const claims = () => ({ role: 'admin', iss: 'veqtrx-gateway', aud: 'veqtrx-admin', sub: 'matrix', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 });
-const jwt = (payload: Record<string, unknown>, alg: 'HS256' | 'HS512' = 'HS256', secret = ADMIN_SECRET) => new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(enc(secret));
+const claims = () => ({
+  role: 'admin',
+  iss: 'veqtrx-gateway',
+  aud: 'veqtrx-admin',
+  sub: 'matrix',
+  iat: Math.floor(Date.now() / 1000),
+  exp: Math.floor(Date.now() / 1000) + 600,
+});
+const jwt = (payload: Record<string, unknown>, alg: 'HS256' | 'HS512' = 'HS256', secret = ADMIN_SECRET) =>
+  new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(enc(secret));
 const badAdminTokens: Record<string, () => Promise<string>> = {
   'an expired admin token': () => mintAdminToken(ADMIN_SECRET, -60),
   'an admin token with a wrong signature': () => mintAdminToken(`not-${ADMIN_SECRET}`, 600),
@@ -153,23 +231,61 @@ interface Case {
 
 const ORIGIN = { origin: 'https://evil.example' };
 const both = (k: string) => ({ 'x-partner-key': k, authorization: `Bearer ${k}` });
-const valid = async (f: Fixture, doc: DocId): Promise<Record<string, string>> => (doc === 'admin' ? { authorization: `Bearer ${await adminToken()}` } : { 'x-partner-key': f.a.key });
-const randomKey = (prefix: string) => `prt_${prefix}_${randomBytes(24).toString('base64url').replace(/[-_]/g, 'x').slice(0, 32)}`;
+const valid = async (f: Fixture, doc: DocId): Promise<Record<string, string>> =>
+  doc === 'admin' ? { authorization: `Bearer ${await adminToken()}` } : { 'x-partner-key': f.a.key };
+const randomKey = (prefix: string) =>
+  `prt_${prefix}_${randomBytes(24).toString('base64url').replace(/[-_]/g, 'x').slice(0, 32)}`;
 
 const CASES: Case[] = [
   { name: 'valid credentials', headers: valid, expect: { partner: 'ok', admin: 'ok' } },
   { name: 'no credentials', headers: async () => ({}), expect: { partner: 401, admin: 401 } },
-  { name: 'a wrong key for a known partner', headers: async (f) => both(randomKey(f.a.id)), expect: { partner: 401, admin: 401 } },
-  { name: 'a key for an unknown partner', headers: async () => both(randomKey('nobody')), expect: { partner: 401, admin: 401 } },
+  {
+    name: 'a wrong key for a known partner',
+    headers: async (f) => both(randomKey(f.a.id)),
+    expect: { partner: 401, admin: 401 },
+  },
+  {
+    name: 'a key for an unknown partner',
+    headers: async () => both(randomKey('nobody')),
+    expect: { partner: 401, admin: 401 },
+  },
   { name: 'a malformed key', headers: async () => both('hello'), expect: { partner: 401, admin: 401 } },
-  { name: "another tenant's key", headers: async (f) => both(f.b.key), expect: { partner: 'otherTenant', admin: 401 }, secret: (f) => f.b.key },
-  { name: 'a disabled key', headers: async (f) => both(f.disabledKey), expect: { partner: 401, admin: 401 }, secret: (f) => f.disabledKey },
-  { name: "the other API's valid credential", headers: async (f, doc) => (doc === 'admin' ? both(f.a.key) : { authorization: `Bearer ${await adminToken()}` }), expect: { partner: 401, admin: 401 }, secret: (f) => f.a.key },
-  ...Object.entries(badAdminTokens).map(([name, token]): Case => ({ name, headers: async () => ({ authorization: `Bearer ${await token()}` }), expect: { partner: 401, admin: 401 } })),
+  {
+    name: "another tenant's key",
+    headers: async (f) => both(f.b.key),
+    expect: { partner: 'otherTenant', admin: 401 },
+    secret: (f) => f.b.key,
+  },
+  {
+    name: 'a disabled key',
+    headers: async (f) => both(f.disabledKey),
+    expect: { partner: 401, admin: 401 },
+    secret: (f) => f.disabledKey,
+  },
+  {
+    name: "the other API's valid credential",
+    headers: async (f, doc) =>
+      doc === 'admin' ? both(f.a.key) : { authorization: `Bearer ${await adminToken()}` },
+    expect: { partner: 401, admin: 401 },
+    secret: (f) => f.a.key,
+  },
+  ...Object.entries(badAdminTokens).map(([name, token]): Case => ({
+    name,
+    headers: async () => ({ authorization: `Bearer ${await token()}` }),
+    expect: { partner: 401, admin: 401 },
+  })),
   // A browser: partner keys are refused from one (403); the admin API documents no 403 and answers as it
   // would without the Origin — and neither grants CORS, so a page cannot read what it is sent.
-  { name: 'a browser Origin with valid credentials', headers: async (f, doc) => ({ ...(await valid(f, doc)), ...ORIGIN }), expect: { partner: 403, admin: 'ok' } },
-  { name: 'a browser Origin without credentials', headers: async () => ORIGIN, expect: { partner: 403, admin: 401 } },
+  {
+    name: 'a browser Origin with valid credentials',
+    headers: async (f, doc) => ({ ...(await valid(f, doc)), ...ORIGIN }),
+    expect: { partner: 403, admin: 'ok' },
+  },
+  {
+    name: 'a browser Origin without credentials',
+    headers: async () => ORIGIN,
+    expect: { partner: 403, admin: 401 },
+  },
 ];
 
 const ERROR_KEYS = ['detail', 'code', 'errors'];
@@ -201,7 +317,10 @@ onEachDatabase('security matrix', (_kind, getDb) => {
     rx = await startReceiver();
     // The matrix sends hundreds of failed authentications from one address on purpose: the failed-attempt
     // limits (auth-under-attack.test.ts tests them) would answer 429 long before it is done.
-    const g = await startGateway(getDb(), { AUTH_FAILURES_PER_ADDRESS: '1000000', AUTH_FAILURES_PER_PREFIX: '1000000' });
+    const g = await startGateway(getDb(), {
+      AUTH_FAILURES_PER_ADDRESS: '1000000',
+      AUTH_FAILURES_PER_PREFIX: '1000000',
+    });
     const a = await createPartner(g.url, 'matrix-a', { webhook_url: rx.url });
     const b = await createPartner(g.url, 'matrix-b');
     const c = await createPartner(g.url, 'matrix-c');
@@ -209,14 +328,22 @@ onEachDatabase('security matrix', (_kind, getDb) => {
     const spare = await admin(f, 'POST', `/partners/${a.id}/keys`);
     await admin(f, 'DELETE', `/partners/${a.id}/keys/${spare.body.key_id}`);
     f.disabledKey = spare.body.api_key;
-    const assessed = await call(g.url, 'POST', '/api/partner/v1/assess', { key: a.key, body: smallAssessment });
-    if (assessed.status !== 200) throw new Error(`setup: /assess answered ${assessed.status} ${assessed.text}`);
+    const assessed = await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: a.key,
+      body: smallAssessment,
+    });
+    if (assessed.status !== 200)
+      throw new Error(`setup: /assess answered ${assessed.status} ${assessed.text}`);
     f.assessmentId = assessed.body.assessment_id;
     // Delivered first, so that redelivering it (the valid case) starts from a settled delivery.
-    f.deliveryId = await waitFor(async () => {
-      const d = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: a.key })).body.deliveries[0];
-      return d && d.state !== 'pending' ? (d.delivery_id as string) : undefined;
-    }, { what: "A's webhook delivered" });
+    f.deliveryId = await waitFor(
+      async () => {
+        const d = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: a.key })).body
+          .deliveries[0];
+        return d && d.state !== 'pending' ? (d.delivery_id as string) : undefined;
+      },
+      { what: "A's webhook delivered" },
+    );
   });
   after(async () => {
     await f?.g.stop();
@@ -248,18 +375,26 @@ onEachDatabase('security matrix', (_kind, getDb) => {
           throw new Error(`${what}: ${(e as Error).message}`);
         }
         expect(r.status, `${what}: ${r.text.slice(0, 300)}`).to.equal(want);
-        expect(Object.keys(o.op.responses), `${what}: ${r.status} is not documented`).to.include(String(r.status));
+        expect(Object.keys(o.op.responses), `${what}: ${r.status} is not documented`).to.include(
+          String(r.status),
+        );
         expect(r.headers.get('access-control-allow-origin'), `${what}: grants CORS`).to.equal(null);
         if (r.status >= 400) {
           expect(r.headers.get('content-type') ?? '', what).to.match(/^application\/json/);
           expect(r.body, what).to.be.an('object');
           expect(r.body.detail, what).to.be.a('string').and.not.equal('');
-          expect(Object.keys(r.body).filter((k) => !ERROR_KEYS.includes(k)), `${what}: unexpected fields in the error`).to.deep.equal([]);
+          expect(
+            Object.keys(r.body).filter((k) => !ERROR_KEYS.includes(k)),
+            `${what}: unexpected fields in the error`,
+          ).to.deep.equal([]);
           if (r.status === 403) expect(r.body.code, what).to.equal('browser_request_refused');
         }
-        const secret = c.secret?.(f) ?? headers['x-partner-key'] ?? headers.authorization?.replace(/^Bearer /, '');
-        if (secret && r.status >= 400) expect(r.text, `${what}: the answer echoes the credential`).to.not.include(secret);
-        if (o.doc === 'partner' && c.expect.partner === 'otherTenant' && r.status < 300) row.isolation?.(r.body, f);
+        const secret =
+          c.secret?.(f) ?? headers['x-partner-key'] ?? headers.authorization?.replace(/^Bearer /, '');
+        if (secret && r.status >= 400)
+          expect(r.text, `${what}: the answer echoes the credential`).to.not.include(secret);
+        if (o.doc === 'partner' && c.expect.partner === 'otherTenant' && r.status < 300)
+          row.isolation?.(r.body, f);
       }
     });
   }

@@ -41,7 +41,10 @@ function withEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
 }
 
 function start(env: Record<string, string | undefined>): Proc {
-  const child = spawn(process.execPath, [...startFlags(), 'src/main.ts'], { env: withEnv({ LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startFlags(), 'src/main.ts'], {
+    env: withEnv({ LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (c: Buffer) => {
@@ -50,7 +53,9 @@ function start(env: Record<string, string | undefined>): Proc {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('close', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const p: Proc = {
     child,
     out: () => text,
@@ -60,7 +65,10 @@ function start(env: Record<string, string | undefined>): Proc {
         const check = () => {
           if (re.test(text)) done(resolve);
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`no ${re} within ${timeoutMs} ms; output:\n${text}`))), timeoutMs);
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`no ${re} within ${timeoutMs} ms; output:\n${text}`))),
+          timeoutMs,
+        );
         const done = (f: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -68,7 +76,14 @@ function start(env: Record<string, string | undefined>): Proc {
         };
         waiters.add(check);
         // Output still in the pipes arrives before 'close'; after it, a line that has not come never will.
-        child.once('close', () => waiters.has(check) && (re.test(text) ? done(resolve) : done(() => reject(new Error(`exited before ${re}; output:\n${text}`)))));
+        child.once(
+          'close',
+          () =>
+            waiters.has(check) &&
+            (re.test(text)
+              ? done(resolve)
+              : done(() => reject(new Error(`exited before ${re}; output:\n${text}`)))),
+        );
         check();
       }),
   };
@@ -79,7 +94,13 @@ function start(env: Record<string, string | undefined>): Proc {
 /** Exit status within the deadline (a process that does not exit fails the test, not the suite). */
 async function exitOf(p: Proc, timeoutMs = DEADLINE): Promise<number | string> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`did not exit within ${timeoutMs} ms; output:\n${p.out()}`)), timeoutMs)));
+  const t = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(
+        () => reject(new Error(`did not exit within ${timeoutMs} ms; output:\n${p.out()}`)),
+        timeoutMs,
+      )),
+  );
   try {
     return await Promise.race([p.exited, t]);
   } finally {
@@ -87,7 +108,10 @@ async function exitOf(p: Proc, timeoutMs = DEADLINE): Promise<number | string> {
   }
 }
 
-const secrets = () => ({ ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+const secrets = () => ({
+  ADMIN_JWT_SECRET: ADMIN_SECRET,
+  DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+});
 const noStack = (s: string) => expect(s, s).to.not.match(/^\s+at .+:\d+:\d+\)?$/m);
 const fatalLines = (s: string) => s.split('\n').filter((l) => l.includes('"level":60'));
 
@@ -120,7 +144,9 @@ describe('start-up failures (the gateway as its own process)', function () {
 
     const b = start({ ...env, PORT: String(await freePort()) });
     expect(await exitOf(b), b.out()).to.equal(75);
-    expect(b.out()).to.match(new RegExp(`DATA_DIR is in use by another gateway process: pid ${a.child.pid} on host ${hostname()}`));
+    expect(b.out()).to.match(
+      new RegExp(`DATA_DIR is in use by another gateway process: pid ${a.child.pid} on host ${hostname()}`),
+    );
     expect(fatalLines(b.out())).to.have.length(1);
     noStack(b.out());
     expect(a.child.exitCode, 'the first process keeps running').to.equal(null);
@@ -151,7 +177,9 @@ describe('start-up failures (the gateway as its own process)', function () {
       const p = start({ DATA_DIR: dataDir, PORT: String(port), ...secrets() });
       expect(await exitOf(p), p.out()).to.equal(1);
       expect(fatalLines(p.out())).to.have.length(1);
-      expect(fatalLines(p.out())[0]).to.match(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use \\(EADDRINUSE\\)`));
+      expect(fatalLines(p.out())[0]).to.match(
+        new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use \\(EADDRINUSE\\)`),
+      );
       noStack(p.out());
       expect(p.out()).to.not.match(/migrations applied/);
       expect(existsSync(join(dataDir, 'PG_VERSION')), 'the database was not opened').to.equal(false);
@@ -164,22 +192,37 @@ describe('start-up failures (the gateway as its own process)', function () {
   it('retries an unreachable PostgreSQL with backoff, then exits with one line and no stack', async () => {
     const port = await freePort(); // nothing listens there
     const started = Date.now();
-    const p = start({ DATABASE_URL: `postgres://gw:hunter2-secret@127.0.0.1:${port}/gw`, DATABASE_CONNECT_WAIT_MS: '2500', PORT: '0', ...secrets() });
+    const p = start({
+      DATABASE_URL: `postgres://gw:hunter2-secret@127.0.0.1:${port}/gw`,
+      DATABASE_CONNECT_WAIT_MS: '2500',
+      PORT: '0',
+      ...secrets(),
+    });
     expect(await exitOf(p), p.out()).to.equal(69);
     expect(Date.now() - started).to.be.greaterThan(2_500);
-    const retries = p.out().split('\n').filter((l) => l.includes('PostgreSQL not reachable yet; retrying'));
+    const retries = p
+      .out()
+      .split('\n')
+      .filter((l) => l.includes('PostgreSQL not reachable yet; retrying'));
     expect(retries.length, p.out()).to.be.at.least(2);
     const delays = retries.map((l) => JSON.parse(l).retry_in_ms as number);
     expect(delays[1]).to.be.greaterThan(delays[0]!); // backoff grows
     expect(fatalLines(p.out())).to.have.length(1);
-    expect(fatalLines(p.out())[0]).to.match(new RegExp(`PostgreSQL at 127\\.0\\.0\\.1:${port}/gw not reachable after \\d+ attempts`));
+    expect(fatalLines(p.out())[0]).to.match(
+      new RegExp(`PostgreSQL at 127\\.0\\.0\\.1:${port}/gw not reachable after \\d+ attempts`),
+    );
     expect(p.out()).to.not.include('hunter2-secret');
     noStack(p.out());
   });
 
   it('stops at once with status 0 on SIGTERM while it waits for PostgreSQL (not killed by the signal)', async () => {
     const port = await freePort(); // nothing listens there
-    const p = start({ DATABASE_URL: `postgres://gw@127.0.0.1:${port}/gw`, DATABASE_CONNECT_WAIT_MS: '600000', PORT: '0', ...secrets() });
+    const p = start({
+      DATABASE_URL: `postgres://gw@127.0.0.1:${port}/gw`,
+      DATABASE_CONNECT_WAIT_MS: '600000',
+      PORT: '0',
+      ...secrets(),
+    });
     await p.waitFor(/PostgreSQL not reachable yet; retrying/);
     p.child.kill('SIGTERM');
     expect(await exitOf(p), p.out()).to.equal(0);
@@ -194,7 +237,13 @@ describe('start-up failures (the gateway as its own process)', function () {
     const via = new URL(target);
     via.hostname = '127.0.0.1';
     via.port = String(port);
-    const p = start({ DATABASE_URL: via.toString(), DATABASE_CONNECT_WAIT_MS: '60000', PORT: String(await freePort()), ...secrets(), RUN_WORKERS: 'false' });
+    const p = start({
+      DATABASE_URL: via.toString(),
+      DATABASE_CONNECT_WAIT_MS: '60000',
+      PORT: String(await freePort()),
+      ...secrets(),
+      RUN_WORKERS: 'false',
+    });
     await p.waitFor(/PostgreSQL not reachable yet; retrying[\s\S]*PostgreSQL not reachable yet; retrying/);
     // The server "comes up": a loopback relay to the real one on the port the gateway is trying.
     const relay = net.createServer((c) => {
@@ -215,10 +264,24 @@ describe('start-up failures (the gateway as its own process)', function () {
 
   it('refuses DATABASE_URL without configured secrets, generating nothing', async () => {
     const dataDir = tmp('gw-shared-');
-    const p = start({ DATABASE_URL: 'postgres://gw@127.0.0.1:1/gw', DATA_DIR: dataDir, PORT: '0', ADMIN_JWT_SECRET: undefined, DATA_ENCRYPTION_KEY: undefined });
+    const p = start({
+      DATABASE_URL: 'postgres://gw@127.0.0.1:1/gw',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      ADMIN_JWT_SECRET: undefined,
+      DATA_ENCRYPTION_KEY: undefined,
+    });
     expect(await exitOf(p), p.out()).to.equal(78);
-    expect(p.out()).to.match(/missing required secrets with DATABASE_URL: ADMIN_JWT_SECRET, DATA_ENCRYPTION_KEY/);
-    const q = start({ DATABASE_URL: 'postgres://gw@127.0.0.1:1/gw', DATA_DIR: dataDir, PORT: '0', ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: undefined });
+    expect(p.out()).to.match(
+      /missing required secrets with DATABASE_URL: ADMIN_JWT_SECRET, DATA_ENCRYPTION_KEY/,
+    );
+    const q = start({
+      DATABASE_URL: 'postgres://gw@127.0.0.1:1/gw',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      ADMIN_JWT_SECRET: ADMIN_SECRET,
+      DATA_ENCRYPTION_KEY: undefined,
+    });
     expect(await exitOf(q), q.out()).to.equal(78);
     expect(q.out()).to.match(/missing required secrets with DATABASE_URL: DATA_ENCRYPTION_KEY\./);
     expect(existsSync(join(dataDir, 'secrets.json'))).to.equal(false);
@@ -227,7 +290,13 @@ describe('start-up failures (the gateway as its own process)', function () {
 
   it('refuses a BODY_LIMIT that is not a size with 78 before taking the port or opening the database', async () => {
     const dataDir = tmp('gw-body-limit-');
-    const p = start({ BODY_LIMIT: '8 megabytes', DATA_DIR: dataDir, PORT: '0', ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') });
+    const p = start({
+      BODY_LIMIT: '8 megabytes',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      ADMIN_JWT_SECRET: ADMIN_SECRET,
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    });
     expect(await exitOf(p), p.out()).to.equal(78);
     expect(p.out()).to.match(/BODY_LIMIT must be a size/);
     expect(existsSync(join(dataDir, 'PG_VERSION'))).to.equal(false);
@@ -238,8 +307,14 @@ describe('start-up failures (the gateway as its own process)', function () {
     it('refuses a live lock from another host and takes over one not touched for the stale time', () => {
       const dir = tmp('gw-lockfile-');
       const file = join(dir, LOCK_FILE);
-      writeFileSync(file, JSON.stringify({ pid: 1, host: 'another-host', started: '2026-01-01T00:00:00.000Z' }));
-      expect(() => lockDir(dir)).to.throw(DirLockedError, /pid 1 on host another-host, started 2026-01-01T00:00:00.000Z/);
+      writeFileSync(
+        file,
+        JSON.stringify({ pid: 1, host: 'another-host', started: '2026-01-01T00:00:00.000Z' }),
+      );
+      expect(() => lockDir(dir)).to.throw(
+        DirLockedError,
+        /pid 1 on host another-host, started 2026-01-01T00:00:00.000Z/,
+      );
       const old = new Date(Date.now() - STALE_MS - 5_000);
       utimesSync(file, old, old);
       const reasons: string[] = [];
@@ -257,7 +332,11 @@ describe('admin CLI: which secret it signs with', function () {
   this.timeout(DEADLINE);
   const cli = async (env: Record<string, string | undefined>, ...args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], { env: withEnv(env), timeout: DEADLINE });
+      const { stdout, stderr } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/admin.ts', ...args],
+        { env: withEnv(env), timeout: DEADLINE },
+      );
       return { code: 0, stdout, stderr };
     } catch (x) {
       const r = x as { code: number; stdout: string; stderr: string };
@@ -279,18 +358,26 @@ describe('admin CLI: which secret it signs with', function () {
     const data = join(dir, 'data');
     const file = join(data, 'secrets.json');
     mkdirSync(data, { recursive: true });
-    writeFileSync(file, JSON.stringify({ ADMIN_JWT_SECRET: ADMIN_SECRET, DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ADMIN_JWT_SECRET: ADMIN_SECRET,
+        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      }),
+    );
     const r = await cli({ ADMIN_JWT_SECRET: undefined, DATA_DIR: data }, 'token');
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr).to.include(`signing with ADMIN_JWT_SECRET from ${file}`);
   });
 
-  it('outside the gateway\'s data directory refuses, saying where it looked, and generates nothing', async () => {
+  it("outside the gateway's data directory refuses, saying where it looked, and generates nothing", async () => {
     const data = join(dir, 'elsewhere', 'data');
     const r = await cli({ ADMIN_JWT_SECRET: undefined, DATA_DIR: data }, 'token');
     expect(r.code).to.equal(78);
     expect(r.stdout).to.equal('');
-    expect(r.stderr).to.include(`no admin secret: ADMIN_JWT_SECRET is not set and ${join(data, 'secrets.json')} does not exist`);
+    expect(r.stderr).to.include(
+      `no admin secret: ADMIN_JWT_SECRET is not set and ${join(data, 'secrets.json')} does not exist`,
+    );
     expect(existsSync(data), 'nothing created').to.equal(false);
   });
 });

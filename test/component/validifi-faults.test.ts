@@ -9,14 +9,30 @@ import { embedded, reset } from '../helpers/databases.ts';
 import { fakeRedis } from '../helpers/fake-redis.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { redis } from '../helpers/redis.ts';
-import { adminToken, call, createPartner, logLines, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
+import {
+  adminToken,
+  call,
+  createPartner,
+  logLines,
+  startGateway,
+  type Running,
+  type TestPartner,
+} from '../helpers/gateway.ts';
 import { clearTokenCache } from '../../adapters/validifi/index.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
-import { personaAccount, startValidifiSimulator, type ValidifiSimulator } from '../../tools/simulators/validifi.ts';
+import {
+  personaAccount,
+  startValidifiSimulator,
+  type ValidifiSimulator,
+} from '../../tools/simulators/validifi.ts';
 
 const persona = generatePersona('couple_two_children_mortgage', 1);
 const TOKEN = 'sim-couple_two_children_mortgage-1';
-const base = { customer_ref: 'cust-vf', circumstances: persona.circumstances, declared_income: persona.declared_income };
+const base = {
+  customer_ref: 'cust-vf',
+  circumstances: persona.circumstances,
+  declared_income: persona.declared_income,
+};
 /**
  * The provider deadline of these gateways (production's default): every answer must come within it. A
  * dead or silent Redis costs a couple of seconds on a quiet machine; the margin is for a busy one.
@@ -33,20 +49,40 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
 
   async function partnerOn(g: Running, name: string): Promise<TestPartner> {
     const p = await createPartner(g.url, name);
-    const set = await call(g.url, 'PUT', `/api/admin/partners/${p.id}/providers/validifi`, { token: await adminToken(), body: { client_id: sim.clientId, client_secret: sim.clientSecret, environment: 'custom', base_url: sim.url } });
+    const set = await call(g.url, 'PUT', `/api/admin/partners/${p.id}/providers/validifi`, {
+      token: await adminToken(),
+      body: {
+        client_id: sim.clientId,
+        client_secret: sim.clientSecret,
+        environment: 'custom',
+        base_url: sim.url,
+      },
+    });
     if (set.status !== 200) throw new Error(`provider-set: ${set.status} ${set.text}`);
     return p;
   }
 
   const assess = (g: Running, p: TestPartner, source: Record<string, unknown> = {}) =>
-    call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { ...base, source: { type: 'validifi', account_token: TOKEN, ...source } } });
+    call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: { ...base, source: { type: 'validifi', account_token: TOKEN, ...source } },
+    });
 
   /** Starts a gateway with REDIS_URL, runs one ValidiFI assessment, and returns it with its time. */
-  async function assessWithRedis(redisUrl: string, name: string, before?: (g: Running, p: TestPartner) => Promise<void>) {
+  async function assessWithRedis(
+    redisUrl: string,
+    name: string,
+    before?: (g: Running, p: TestPartner) => Promise<void>,
+  ) {
     const db = await embedded();
     await reset(db);
     clearTokenCache();
-    const g = await startGateway(db, { REDIS_URL: redisUrl, PROVIDER_DEADLINE_MS: String(DEADLINE_MS), PROVIDER_TIMEOUT_MS: '2000', PROVIDER_BACKOFF_MS: '20' });
+    const g = await startGateway(db, {
+      REDIS_URL: redisUrl,
+      PROVIDER_DEADLINE_MS: String(DEADLINE_MS),
+      PROVIDER_TIMEOUT_MS: '2000',
+      PROVIDER_BACKOFF_MS: '20',
+    });
     g.clock.now = new Date(persona.now);
     try {
       const p = await partnerOn(g, name);
@@ -57,7 +93,9 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
       const ms = Math.round(performance.now() - started);
       // A second assessment, once the limiter knows Redis is unusable, waits for nothing.
       const again = await assess(g, p);
-      console.log(`      ${name}: HTTP ${r.status} in ${ms} ms, then HTTP ${again.status} in ${Math.round(performance.now() - started) - ms} ms`);
+      console.log(
+        `      ${name}: HTTP ${r.status} in ${ms} ms, then HTTP ${again.status} in ${Math.round(performance.now() - started) - ms} ms`,
+      );
       return { r, again, ms, log: logLines.slice(from).join('') };
     } finally {
       await g.stop();
@@ -148,7 +186,9 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
       const r = await assess(g, p, { account_token: 'sim-no-list' });
       expect(r.status, r.text).to.equal(502);
       expect(r.body.code).to.equal('validifi_bad_response');
-      expect(r.body.detail).to.match(/^ValidiFI /).and.match(/no transaction list/);
+      expect(r.body.detail)
+        .to.match(/^ValidiFI /)
+        .and.match(/no transaction list/);
     });
 
     it('"Synced" with an empty transaction list is still the lender’s 400 no_transactions', async () => {
@@ -163,29 +203,68 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
       expect(clean.status, clean.text).to.equal(200);
       // A provider that ignores the requested range: the persona's history, plus rows from 2016 and next year.
       const { account } = personaAccount('couple_two_children_mortgage', 1);
-      const stray = (id: string, date: string, amount: number) => ({ ...account.transactions[0]!, transactionId: id, postedDate: `${date}T12:00:00Z`, amount, transactionType: 'Credit', description: 'BACS OLD EMPLOYER LTD', merchantName: 'OLD EMPLOYER LTD' });
-      const transactions = [...account.transactions, stray('old-1', '2016-03-31', 4000), stray('old-2', '2016-04-29', 4000), stray('future-1', `${Number(persona.now.slice(0, 4)) + 1}-01-15`, 9000)];
+      const stray = (id: string, date: string, amount: number) => ({
+        ...account.transactions[0]!,
+        transactionId: id,
+        postedDate: `${date}T12:00:00Z`,
+        amount,
+        transactionType: 'Credit',
+        description: 'BACS OLD EMPLOYER LTD',
+        merchantName: 'OLD EMPLOYER LTD',
+      });
+      const transactions = [
+        ...account.transactions,
+        stray('old-1', '2016-03-31', 4000),
+        stray('old-2', '2016-04-29', 4000),
+        stray('future-1', `${Number(persona.now.slice(0, 4)) + 1}-01-15`, 9000),
+      ];
       sim.register('sim-wide', { ...account, transactions, ignoreRange: true });
       const r = await assess(g, p, { account_token: 'sim-wide' });
       expect(r.status, r.text).to.equal(200);
-      for (const f of ['monthly_income', 'monthly_expenditure', 'affordable_amount', 'transactions_analyzed'] as const) expect(r.body[f], f).to.deep.equal(clean.body[f]);
-      const ev = (await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, { key: p.key })).body;
+      for (const f of [
+        'monthly_income',
+        'monthly_expenditure',
+        'affordable_amount',
+        'transactions_analyzed',
+      ] as const)
+        expect(r.body[f], f).to.deep.equal(clean.body[f]);
+      const ev = (
+        await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, {
+          key: p.key,
+        })
+      ).body;
       const warning = (ev.source.warnings as string[]).find((w) => /dated outside/.test(w));
-      expect(warning, JSON.stringify(ev.source.warnings)).to.match(/^\d+ transactions from ValidiFI dated outside the period asked for \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\) were left out: 2016-03-31 to \d{4}-01-15$/);
+      expect(warning, JSON.stringify(ev.source.warnings)).to.match(
+        /^\d+ transactions from ValidiFI dated outside the period asked for \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\) were left out: 2016-03-31 to \d{4}-01-15$/,
+      );
       // The persona's own rows before the period, and the three strays.
-      const cleanEv = (await call(g.url, 'GET', `/api/partner/v1/assessment/${clean.body.assessment_id}/evidence`, { key: p.key })).body;
+      const cleanEv = (
+        await call(g.url, 'GET', `/api/partner/v1/assessment/${clean.body.assessment_id}/evidence`, {
+          key: p.key,
+        })
+      ).body;
       expect(ev.source.metadata.counts.posted).to.equal(cleanEv.source.metadata.counts.posted);
-      expect(ev.source.metadata.counts.outside_period_excluded).to.equal(transactions.length - cleanEv.source.metadata.counts.posted).and.be.at.least(3);
+      expect(ev.source.metadata.counts.outside_period_excluded)
+        .to.equal(transactions.length - cleanEv.source.metadata.counts.posted)
+        .and.be.at.least(3);
     });
 
     it('a history with every transaction outside the period asked for is a 502 naming ValidiFI, nothing charged', async () => {
       const { account } = personaAccount('couple_two_children_mortgage', 1);
-      sim.register('sim-ancient', { ...account, transactions: account.transactions.slice(0, 5).map((t, i) => ({ ...t, transactionId: `old-${i}`, postedDate: `2016-0${i + 1}-10T12:00:00Z` })), ignoreRange: true });
+      sim.register('sim-ancient', {
+        ...account,
+        transactions: account.transactions
+          .slice(0, 5)
+          .map((t, i) => ({ ...t, transactionId: `old-${i}`, postedDate: `2016-0${i + 1}-10T12:00:00Z` })),
+        ignoreRange: true,
+      });
       const before = (await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body;
       const r = await assess(g, p, { account_token: 'sim-ancient' });
       expect(r.status, r.text).to.equal(502);
       expect(r.body.code).to.equal('validifi_bad_response');
-      expect(r.body.detail).to.match(/^ValidiFI returned 5 transactions, all dated outside the period asked for/);
+      expect(r.body.detail).to.match(
+        /^ValidiFI returned 5 transactions, all dated outside the period asked for/,
+      );
       expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body).to.deep.equal(before);
     });
 
@@ -193,8 +272,14 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
       sim.expireExport(TOKEN);
       const r = await assess(g, p, { account_token_id: TOKEN });
       expect(r.status, r.text).to.equal(200);
-      const ev = (await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, { key: p.key })).body;
-      expect(ev.source.warnings.join(' ')).to.match(/account export/).and.match(/24 hours/);
+      const ev = (
+        await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, {
+          key: p.key,
+        })
+      ).body;
+      expect(ev.source.warnings.join(' '))
+        .to.match(/account export/)
+        .and.match(/24 hours/);
       expect(ev.source.metadata.account).to.equal(null);
     });
 
@@ -203,7 +288,10 @@ describe('ValidiFI-sourced assessments when a dependency misbehaves', function (
       const r = await assess(g, p);
       expect(r.status, r.text).to.equal(502);
       expect(r.body.code).to.equal('validifi_credentials_refused');
-      expect(r.body.detail).to.match(/credentials/).and.match(/IP address/).and.match(/allow-list/);
+      expect(r.body.detail)
+        .to.match(/credentials/)
+        .and.match(/IP address/)
+        .and.match(/allow-list/);
     });
   });
 });

@@ -9,9 +9,11 @@ import { generatePersona } from '../../tools/personas/personas.ts';
 const txs = generatePersona('couple_two_children_mortgage', 3).transactions;
 /** Independent of src/webhooks: the page's recipe, written out here. */
 /** Polls until `check` returns a value, for state the gateway records just after the receiver sees a request. */
-const eventually = <T>(check: () => Promise<T | undefined>, what = 'delivery state') => waitFor(check, { intervalMs: 100, what });
+const eventually = <T>(check: () => Promise<T | undefined>, what = 'delivery state') =>
+  waitFor(check, { intervalMs: 100, what });
 
-const veqtrxRecipe = (secret: string, raw: Buffer) => 'sha256=' + createHmac('sha256', Buffer.from(secret)).update(raw).digest('hex');
+const veqtrxRecipe = (secret: string, raw: Buffer) =>
+  'sha256=' + createHmac('sha256', Buffer.from(secret)).update(raw).digest('hex');
 
 onEachDatabase('webhooks', (_kind, getDb) => {
   let g: Running;
@@ -30,35 +32,60 @@ onEachDatabase('webhooks', (_kind, getDb) => {
     await r?.close();
   });
   /** The partner's only delivery once it has reached a final state (delivered or failed). */
-  const settled = (key: string) => eventually(async () => {
-    const x = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key })).body.deliveries[0];
-    return x && x.state !== 'pending' ? x : undefined;
-  }, 'the delivery delivered or failed');
+  const settled = (key: string) =>
+    eventually(async () => {
+      const x = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key })).body.deliveries[0];
+      return x && x.state !== 'pending' ? x : undefined;
+    }, 'the delivery delivered or failed');
 
   it('POSTs the /assess response, byte for byte, signed with the Veqtrx and Standard Webhooks headers', async function () {
     this.timeout(60_000);
     rx = await startReceiver();
     const p = await createPartner(g.url, 'hookbank', { webhook_url: rx.url });
-    const a = await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c1', transactions: txs } });
+    const a = await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: { customer_ref: 'c1', transactions: txs },
+    });
     const [got] = await rx.waitFor(1);
     expect(got!.body.toString()).to.equal(a.text);
     expect(got!.headers['content-type']).to.equal('application/json');
     expect(got!.headers['user-agent']).to.equal('Veqtrx-Webhooks/1.0');
     expect(got!.headers['x-veqtrx-signature']).to.equal(veqtrxRecipe(p.webhookSecret, got!.body));
     expect(Math.abs(Number(got!.headers['x-veqtrx-timestamp']) - Date.now() / 1000)).to.be.lessThan(60);
-    expect(verifyStandard(p.webhookSecret, got!.body, got!.headers['webhook-id'] as string, got!.headers['webhook-timestamp'] as string, got!.headers['webhook-signature'] as string)).to.equal(true);
+    expect(
+      verifyStandard(
+        p.webhookSecret,
+        got!.body,
+        got!.headers['webhook-id'] as string,
+        got!.headers['webhook-timestamp'] as string,
+        got!.headers['webhook-signature'] as string,
+      ),
+    ).to.equal(true);
     const d = await eventually(async () => {
-      const list = await call(g.url, 'GET', `/api/partner/v1/webhooks/deliveries?assessment_id=${a.body.assessment_id}`, { key: p.key });
+      const list = await call(
+        g.url,
+        'GET',
+        `/api/partner/v1/webhooks/deliveries?assessment_id=${a.body.assessment_id}`,
+        { key: p.key },
+      );
       return list.body.deliveries[0]?.state === 'delivered' ? list.body.deliveries[0] : undefined;
     });
-    expect(d).to.include({ state: 'delivered', attempts: 1, event: 'assessment.completed', delivery_id: got!.headers['webhook-id'] });
+    expect(d).to.include({
+      state: 'delivered',
+      attempts: 1,
+      event: 'assessment.completed',
+      delivery_id: got!.headers['webhook-id'],
+    });
   });
 
   it('retries a failing receiver at 1 s, 2 s and 4 s with the same webhook-id, recording every attempt', async function () {
     this.timeout(120_000);
     rx = await startReceiver([500, 503, 502]);
     const p = await createPartner(g.url, 'retrybank', { webhook_url: rx.url });
-    await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c2', transactions: txs } });
+    await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: { customer_ref: 'c2', transactions: txs },
+    });
     const got = await rx.waitFor(4, 90_000);
     // The schedule, exactly and whatever the machine's load: each retry's job was enqueued to start the
     // configured delay after the attempt that failed (pg-boss stores both times from the same now()).
@@ -81,45 +108,68 @@ onEachDatabase('webhooks', (_kind, getDb) => {
     expect(new Set(got.map((x) => x.headers['webhook-id'])).size).to.equal(1);
     expect(new Set(got.map((x) => x.body.toString())).size).to.equal(1);
     const d = await eventually(async () => {
-      const x = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries[0];
+      const x = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body
+        .deliveries[0];
       return x?.state === 'delivered' ? x : undefined;
     });
     expect(d).to.include({ state: 'delivered', attempts: 4, last_status_code: 200 });
     expect(rx.received).to.have.length(4);
-    expect(d.attempt_log.map((x: { status_code: number }) => x.status_code)).to.deep.equal([500, 503, 502, 200]);
+    expect(d.attempt_log.map((x: { status_code: number }) => x.status_code)).to.deep.equal([
+      500, 503, 502, 200,
+    ]);
   });
 
   it('gives up after 3 retries, marks the delivery failed, and can send it again on request', async function () {
     this.timeout(120_000);
     rx = await startReceiver([500, 500, 500, 500]);
     const p = await createPartner(g.url, 'failbank', { webhook_url: rx.url });
-    await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c3', transactions: txs } });
+    await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: { customer_ref: 'c3', transactions: txs },
+    });
     await rx.waitFor(4, 90_000);
     // Failed is final: no job is left to make a fifth attempt.
     const d = await settled(p.key);
     expect(d).to.include({ state: 'failed', attempts: 4 });
     expect(rx.received).to.have.length(4);
-    const again = await call(g.url, 'POST', `/api/partner/v1/webhooks/deliveries/${d.delivery_id}/redeliver`, { key: p.key });
+    const again = await call(
+      g.url,
+      'POST',
+      `/api/partner/v1/webhooks/deliveries/${d.delivery_id}/redeliver`,
+      { key: p.key },
+    );
     expect(again.status).to.equal(202);
     await rx.waitFor(5);
     const redelivered = await eventually(async () => {
-      const x = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries[0];
+      const x = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body
+        .deliveries[0];
       return x?.state === 'delivered' ? x : undefined;
     });
     expect(redelivered).to.include({ state: 'delivered', attempts: 5 });
     const otherBank = await createPartner(g.url, 'snoopbank');
-    expect((await call(g.url, 'POST', `/api/partner/v1/webhooks/deliveries/${d.delivery_id}/redeliver`, { key: otherBank.key })).status).to.equal(404);
+    expect(
+      (
+        await call(g.url, 'POST', `/api/partner/v1/webhooks/deliveries/${d.delivery_id}/redeliver`, {
+          key: otherBank.key,
+        })
+      ).status,
+    ).to.equal(404);
   });
 
   it('does not retry a 4xx answer (a retry cannot help)', async function () {
     this.timeout(60_000);
     rx = await startReceiver([401]);
     const p = await createPartner(g.url, 'fourbank', { webhook_url: rx.url });
-    await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c4', transactions: txs } });
+    await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: { customer_ref: 'c4', transactions: txs },
+    });
     await rx.waitFor(1);
     // Failed after one attempt is final (a retry would have left it pending, with a job to run).
     expect(await settled(p.key)).to.include({ state: 'failed', attempts: 1, last_status_code: 401 });
-    const { rows } = await getDb().query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'webhook-deliver' and state in ('created', 'retry')`);
+    const { rows } = await getDb().query<{ n: number }>(
+      `select count(*)::int as n from pgboss.job where name = 'webhook-deliver' and state in ('created', 'retry')`,
+    );
     expect(rows[0]!.n).to.equal(0);
     expect(rx.received).to.have.length(1);
   });
@@ -130,11 +180,16 @@ onEachDatabase('webhooks', (_kind, getDb) => {
     const other = await startReceiver();
     try {
       const p = await createPartner(g.url, 'cbbank', { webhook_url: other.url });
-      await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c5', transactions: txs, callback_url: rx.url } });
+      await call(g.url, 'POST', '/api/partner/v1/assess', {
+        key: p.key,
+        body: { customer_ref: 'c5', transactions: txs, callback_url: rx.url },
+      });
       await rx.waitFor(1);
       // The assessment's one delivery went to the callback and is done: nothing is left to go elsewhere.
       expect(await settled(p.key)).to.include({ state: 'delivered', attempts: 1 });
-      expect((await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries).to.have.length(1);
+      expect(
+        (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries,
+      ).to.have.length(1);
       expect(other.received).to.have.length(0);
     } finally {
       await other.close();
@@ -145,9 +200,16 @@ onEachDatabase('webhooks', (_kind, getDb) => {
     this.timeout(60_000);
     rx = await startReceiver();
     const p = await createPartner(g.url, 'rotbank', { webhook_url: rx.url });
-    const rotated = await call(g.url, 'POST', '/api/admin/partners/rotbank/webhook-secret', { token: await adminToken() });
-    expect(rotated.body.webhook_secret).to.match(/^whsec_/).and.not.equal(p.webhookSecret);
-    await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c6', transactions: txs } });
+    const rotated = await call(g.url, 'POST', '/api/admin/partners/rotbank/webhook-secret', {
+      token: await adminToken(),
+    });
+    expect(rotated.body.webhook_secret)
+      .to.match(/^whsec_/)
+      .and.not.equal(p.webhookSecret);
+    await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: { customer_ref: 'c6', transactions: txs },
+    });
     const [got] = await rx.waitFor(1);
     expect(got!.headers['x-veqtrx-signature']).to.equal(veqtrxRecipe(rotated.body.webhook_secret, got!.body));
   });
@@ -168,19 +230,40 @@ onEachDatabase('webhook SSRF guard', (_kind, getDb) => {
     try {
       const p = await createPartner(g.url, 'ssrfbank', { webhook_url: rx.url });
       // A literal address that no configuration allows is refused when the request arrives.
-      for (const callback_url of ['http://169.254.169.254/latest/meta-data/', 'http://[64:ff9b::a9fe:a9fe]/latest/meta-data/']) {
-        const a = await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c', transactions: txs, callback_url } });
+      for (const callback_url of [
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[64:ff9b::a9fe:a9fe]/latest/meta-data/',
+      ]) {
+        const a = await call(g.url, 'POST', '/api/partner/v1/assess', {
+          key: p.key,
+          body: { customer_ref: 'c', transactions: txs, callback_url },
+        });
         expect(a.status, callback_url).to.equal(400);
-        expect(a.body.detail).to.match(/^Invalid request body: callback_url: the URL points at a link-local, metadata or reserved address/);
+        expect(a.body.detail).to.match(
+          /^Invalid request body: callback_url: the URL points at a link-local, metadata or reserved address/,
+        );
       }
-      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body.current_usage).to.equal(0);
+      expect((await call(g.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body.current_usage).to.equal(
+        0,
+      );
       // Loopback depends on ALLOW_PRIVATE_WEBHOOKS (false here): refused at the delivery, where the name is resolved.
-      expect((await call(g.url, 'POST', '/api/partner/v1/assess', { key: p.key, body: { customer_ref: 'c', transactions: txs } })).status).to.equal(200);
+      expect(
+        (
+          await call(g.url, 'POST', '/api/partner/v1/assess', {
+            key: p.key,
+            body: { customer_ref: 'c', transactions: txs },
+          })
+        ).status,
+      ).to.equal(200);
       type D = { state: string; attempt_log: Array<{ error: string }> };
-      const ds = await waitFor(async () => {
-        const list: D[] = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body.deliveries;
-        return list.length === 1 && list[0]!.state !== 'pending' ? list : undefined;
-      }, { intervalMs: 200, what: 'the loopback delivery settled' });
+      const ds = await waitFor(
+        async () => {
+          const list: D[] = (await call(g.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key }))
+            .body.deliveries;
+          return list.length === 1 && list[0]!.state !== 'pending' ? list : undefined;
+        },
+        { intervalMs: 200, what: 'the loopback delivery settled' },
+      );
       expect(ds.map((d) => d.state)).to.deep.equal(['failed']);
       for (const d of ds) {
         expect(d.attempt_log).to.have.length(1);

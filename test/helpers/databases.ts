@@ -43,8 +43,13 @@ export async function serverDatabase(prefix: string, poolSize: number): Promise<
   try {
     await admin.connect();
   } catch (e) {
-    if (process.env.CI === 'true') throw new Error(`CI=true but no PostgreSQL answers at ${serverUrl().replace(/:[^:@/]*@/, ':***@')}: ${(e as Error).message}`);
-    console.warn(`\n  ⚠ PostgreSQL not reachable at ${serverUrl()} — the PostgreSQL runs of the component tests are SKIPPED (set TEST_DATABASE_URL, or run .ci/run)\n`);
+    if (process.env.CI === 'true')
+      throw new Error(
+        `CI=true but no PostgreSQL answers at ${serverUrl().replace(/:[^:@/]*@/, ':***@')}: ${(e as Error).message}`,
+      );
+    console.warn(
+      `\n  ⚠ PostgreSQL not reachable at ${serverUrl()} — the PostgreSQL runs of the component tests are SKIPPED (set TEST_DATABASE_URL, or run .ci/run)\n`,
+    );
     return undefined;
   }
   const name = `${prefix}_${process.pid}_${Date.now()}`;
@@ -76,7 +81,10 @@ export async function serverDatabase(prefix: string, poolSize: number): Promise<
  * A new, empty database of the given kind for one suite: an in-memory embedded one, or a throw-away
  * database on the server (undefined when no server answers, as serverDatabase).
  */
-export async function freshDatabase(kind: DbKind, prefix: string): Promise<{ db: Db; drop(): Promise<void> } | undefined> {
+export async function freshDatabase(
+  kind: DbKind,
+  prefix: string,
+): Promise<{ db: Db; drop(): Promise<void> } | undefined> {
   if (kind === 'pglite') {
     const db = await openDb({ dataDir: 'memory://' });
     return { db, drop: () => db.close() };

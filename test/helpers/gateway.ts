@@ -46,14 +46,24 @@ export interface Running {
 export async function startGateway(db: Db, over: Record<string, string> = {}): Promise<Running> {
   const clock: { now: Date | undefined } = { now: undefined };
   const cfg = testConfig(over);
-  const gw = await createGateway(cfg, { db, log: createLogger(cfg.LOG_LEVEL, capture), clock: () => clock.now ?? new Date() });
+  const gw = await createGateway(cfg, {
+    db,
+    log: createLogger(cfg.LOG_LEVEL, capture),
+    clock: () => clock.now ?? new Date(),
+  });
   const server = gw.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    gw, url, server, clock,
+    gw,
+    url,
+    server,
+    clock,
     async stop() {
-      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
       await gw.close(2000);
     },
   };
@@ -67,20 +77,38 @@ export interface Reply<T = any> {
 }
 
 /** A client that checks every response against the OpenAPI documents. */
-export async function call<T = any>(base: string, method: string, path: string, opts: { key?: string; token?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+export async function call<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  opts: {
+    key?: string;
+    token?: string;
+    body?: unknown;
+    raw?: string | Uint8Array;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.key) headers['x-partner-key'] = opts.key;
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | Uint8Array | undefined;
   if (opts.raw !== undefined) body = opts.raw;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
   const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
   let json: unknown = undefined;
   if ((res.headers.get('content-type') ?? '').includes('application/json')) json = JSON.parse(text);
   checkResponse(method, path, res.status, json);
-  if (res.status >= 400 && res.status !== 404 && json !== undefined && typeof (json as { detail?: unknown }).detail !== 'string') throw new Error(`error without detail: ${text}`);
+  if (
+    res.status >= 400 &&
+    res.status !== 404 &&
+    json !== undefined &&
+    typeof (json as { detail?: unknown }).detail !== 'string'
+  )
+    throw new Error(`error without detail: ${text}`);
   return { status: res.status, headers: res.headers, body: json as T, text };
 }
 
@@ -93,8 +121,15 @@ export interface TestPartner {
   webhookSecret: string;
 }
 
-export async function createPartner(base: string, id: string, extra: Record<string, unknown> = {}): Promise<TestPartner> {
-  const r = await call(base, 'POST', '/api/admin/partners', { token: await adminToken(), body: { partner_id: id, tier: 'pilot', ...extra } });
+export async function createPartner(
+  base: string,
+  id: string,
+  extra: Record<string, unknown> = {},
+): Promise<TestPartner> {
+  const r = await call(base, 'POST', '/api/admin/partners', {
+    token: await adminToken(),
+    body: { partner_id: id, tier: 'pilot', ...extra },
+  });
   if (r.status !== 201) throw new Error(`createPartner: ${r.status} ${r.text}`);
   return { id, key: r.body.api_key, keyId: r.body.key_id, webhookSecret: r.body.webhook_secret };
 }

@@ -10,13 +10,19 @@ import type { AddressInfo } from 'node:net';
  * rejects after `timeoutMs` (generous by default: the suite must hold on a loaded machine) saying what
  * was awaited. It waits for an event; a fixed sleep never stands in for one.
  */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, opts: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {},
+): Promise<T> {
   const { timeoutMs = 60_000, intervalMs = 50, what = 'condition' } = opts;
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`waitFor: ${typeof what === 'function' ? what() : what} — not met within ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(
+        `waitFor: ${typeof what === 'function' ? what() : what} — not met within ${timeoutMs} ms`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -51,9 +57,16 @@ export async function startReceiver(script: number[] = []): Promise<Receiver> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/veqtrx`;
   r.waitFor = async (n, timeoutMs = 60_000) => {
-    await waitFor(() => received.length >= n, { timeoutMs, what: () => `receiver: ${n} requests (got ${received.length})` });
+    await waitFor(() => received.length >= n, {
+      timeoutMs,
+      what: () => `receiver: ${n} requests (got ${received.length})`,
+    });
     return received;
   };
-  r.close = () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+  r.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return r as Receiver;
 }

@@ -15,8 +15,11 @@ export function redis(): Promise<string | undefined> {
     const give = (ok: boolean, why = '') => {
       s.destroy();
       if (ok) return resolve(redisUrl());
-      if (process.env.CI === 'true') return reject(new Error(`CI=true but no Redis answers at ${u.host}: ${why}`));
-      console.warn(`\n  ⚠ Redis not reachable at ${u.host} — the shared-limiter test is SKIPPED (set TEST_REDIS_URL, or run .ci/run)\n`);
+      if (process.env.CI === 'true')
+        return reject(new Error(`CI=true but no Redis answers at ${u.host}: ${why}`));
+      console.warn(
+        `\n  ⚠ Redis not reachable at ${u.host} — the shared-limiter test is SKIPPED (set TEST_REDIS_URL, or run .ci/run)\n`,
+      );
       resolve(undefined);
     };
     s.setTimeout(2000, () => give(false, 'timeout'));

@@ -24,12 +24,24 @@ interface Line {
   what: string;
   risk?: string;
 }
-interface BankFile { bank: string; lines: Line[] }
+interface BankFile {
+  bank: string;
+  lines: Line[];
+}
 
-export interface LineResult { bank: string; line: Line; got: string; ok: boolean; riskOk?: boolean }
+export interface LineResult {
+  bank: string;
+  line: Line;
+  got: string;
+  ok: boolean;
+  riskOk?: boolean;
+}
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
-const jsonFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const jsonFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
 /**
  * The statement-line sets, each written apart from the rules from public descriptions of UK banks:
@@ -76,14 +88,31 @@ const RISK_SEEN: Record<string, (r: ReturnType<typeof classify>[number]) => bool
  * judged as pay arrives: the same credit on the 25th of six months, beside nothing else.
  */
 function incomeWhenRecurring(line: Line): boolean {
-  const t: VeqtrxTransaction[] = ['2026-05-25', '2026-06-25', '2026-07-24', '2026-08-25', '2026-09-25', '2026-10-23'].map((date) => ({ date, amount: line.amount, merchant_name: line.merchant_name, ...(line.description ? { description: line.description } : {}) }));
+  const t: VeqtrxTransaction[] = [
+    '2026-05-25',
+    '2026-06-25',
+    '2026-07-24',
+    '2026-08-25',
+    '2026-09-25',
+    '2026-10-23',
+  ].map((date) => ({
+    date,
+    amount: line.amount,
+    merchant_name: line.merchant_name,
+    ...(line.description ? { description: line.description } : {}),
+  }));
   const r = assess({ transactions: t.map((x) => fromVeqtrx(x)), now: new Date('2026-11-02T09:00:00Z') });
   return r.evidence.income.verified_monthly > 0;
 }
 
 /** One line on its own: a debit's category, a credit's meaning, and whether its risk signal is seen. */
 export function gradeLine(bank: string, line: Line): LineResult {
-  const v: VeqtrxTransaction = { date: LINE_DATE, amount: line.amount, merchant_name: line.merchant_name, ...(line.description ? { description: line.description } : {}) };
+  const v: VeqtrxTransaction = {
+    date: LINE_DATE,
+    amount: line.amount,
+    merchant_name: line.merchant_name,
+    ...(line.description ? { description: line.description } : {}),
+  };
   const row = classify([fromVeqtrx(v)], UK_MERCHANTS)[0]!;
   let got: string, ok: boolean;
   if (line.amount > 0) {
@@ -94,7 +123,8 @@ export function gradeLine(bank: string, line: Line): LineResult {
     // The corpus has no class of its own for a returned (unpaid) debit coming back: it files it as a
     // refund, money back that is not income, which is what the engine's `returned` means too.
     got = INCOME_MEANINGS.has(m) ? 'income' : m === 'returned' ? 'refund' : m;
-    if (line.credit === 'income' && (m === 'refund' || m === 'unknown') && incomeWhenRecurring(line)) got = 'income (as a monthly credit)';
+    if (line.credit === 'income' && (m === 'refund' || m === 'unknown') && incomeWhenRecurring(line))
+      got = 'income (as a monthly credit)';
     ok = got.startsWith(line.credit ?? '?');
   }
   const res: LineResult = { bank, line, got, ok };
@@ -165,13 +195,28 @@ export function gradeHistory(h: IncomeFile, shifts = 14): IncomeResult {
   for (const f of h.expected.flags_include ?? []) if (!flags.has(f)) problems.push(`missing flag ${f}`);
   for (const f of h.expected.flags_exclude ?? []) if (flags.has(f)) problems.push(`unexpected flag ${f}`);
   for (const c of h.expected.committed ?? []) {
-    const refs = new Set(base.evidence.ledger.filter((l) => l.merchant_name.toUpperCase().includes(c.payee.toUpperCase()) && l.amount > 0).map((l) => l.ref));
-    const lines = Object.values(base.evidence.expenditure.categories).flatMap((cat) => cat?.lines ?? []).filter((l) => l.refs.some((r) => refs.has(r)));
+    const refs = new Set(
+      base.evidence.ledger
+        .filter((l) => l.merchant_name.toUpperCase().includes(c.payee.toUpperCase()) && l.amount > 0)
+        .map((l) => l.ref),
+    );
+    const lines = Object.values(base.evidence.expenditure.categories)
+      .flatMap((cat) => cat?.lines ?? [])
+      .filter((l) => l.refs.some((r) => refs.has(r)));
     const monthly = lines.reduce((s, l) => s + l.monthly_amount, 0);
     if (lines.length === 0) problems.push(`committed ${c.payee}: no expenditure line found`);
-    else if (relErr(monthly, c.monthly) > 0.02) problems.push(`committed ${c.payee}: ${monthly.toFixed(2)} vs ${c.monthly.toFixed(2)}`);
+    else if (relErr(monthly, c.monthly) > 0.02)
+      problems.push(`committed ${c.payee}: ${monthly.toFixed(2)} vs ${c.monthly.toFixed(2)}`);
   }
-  return { id: h.id, class: h.class, expected: h.expected.monthly_income, got, error: relErr(got, h.expected.monthly_income), shiftSpread: spread, problems };
+  return {
+    id: h.id,
+    class: h.class,
+    expected: h.expected.monthly_income,
+    got,
+    error: relErr(got, h.expected.monthly_income),
+    shiftSpread: spread,
+    problems,
+  };
 }
 
 export function gradeIncome(histories = loadIncome(), shifts = 14): IncomeResult[] {

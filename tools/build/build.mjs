@@ -18,7 +18,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,14 +86,22 @@ function build(hash) {
   }
   const t0 = performance.now();
   rmSync(DIST, { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) fail(`tsc failed (status ${r.status ?? r.signal})`);
   for (const [dir, keep] of ASSETS) {
-    cpSync(join(ROOT, dir), join(DIST, dir), { recursive: true, filter: (src) => statSync(src).isDirectory() || keep(src) });
+    cpSync(join(ROOT, dir), join(DIST, dir), {
+      recursive: true,
+      filter: (src) => statSync(src).isDirectory() || keep(src),
+    });
   }
   mkdirSync(dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, `${hash}\n`);
-  console.error(`veqtrx-gateway build: compiled src/ and adapters/ into ${relative(process.cwd(), DIST) || 'dist'}/ in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(
+    `veqtrx-gateway build: compiled src/ and adapters/ into ${relative(process.cwd(), DIST) || 'dist'}/ in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 const ifStale = process.argv.includes('--if-stale');

@@ -20,9 +20,11 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set(
  * and from people; with its possessive `S` too.
  */
 const COMMON_SURNAMES: ReadonlySet<string> = new Set(
-  ('SMITH JONES WILLIAMS BROWN TAYLOR DAVIES WILSON EVANS THOMAS JOHNSON ROBERTS WALKER WRIGHT ROBINSON THOMPSON ' +
+  (
+    'SMITH JONES WILLIAMS BROWN TAYLOR DAVIES WILSON EVANS THOMAS JOHNSON ROBERTS WALKER WRIGHT ROBINSON THOMPSON ' +
     'WHITE HUGHES HALL EDWARDS GREEN MARTIN WOOD HARRIS LEWIS CLARKE JACKSON CLARK TURNER HILL SCOTT MOORE COOPER ' +
-    'MORRIS WARD KING WATSON BAKER HARRISON MORGAN LEE DAVIS').split(' '),
+    'MORRIS WARD KING WATSON BAKER HARRISON MORGAN LEE DAVIS'
+  ).split(' '),
 );
 
 /** Shortest alias kept, in letters, digits and `&`: two-letter names (BP, EE) match initials and codes everywhere. */
@@ -37,7 +39,17 @@ export interface AliasRules {
   generic: readonly RegExp[];
 }
 
-export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word' | 'first_name' | 'generic' | 'foreign' | 'surname' | 'truncation' | 'one_word_founder_trade';
+export type Rejection =
+  | 'not_latin'
+  | 'too_short'
+  | 'digits_only'
+  | 'common_word'
+  | 'first_name'
+  | 'generic'
+  | 'foreign'
+  | 'surname'
+  | 'truncation'
+  | 'one_word_founder_trade';
 
 /**
  * Country words that mark a name as another country's branch ("Lidl Polska", "Subway Brasil",
@@ -45,17 +57,24 @@ export type Rejection = 'not_latin' | 'too_short' | 'digits_only' | 'common_word
  * an entry. English and native spellings of the countries NSI qualifies brands with most often.
  */
 const FOREIGN_TOKENS: ReadonlySet<string> = new Set(
-  ('AMERICA USA US CANADA AUSTRALIA NZ BRASIL BRAZIL MEXICO ARGENTINA CHILE COLOMBIA PERU DEUTSCHLAND GERMANY ' +
+  (
+    'AMERICA USA US CANADA AUSTRALIA NZ BRASIL BRAZIL MEXICO ARGENTINA CHILE COLOMBIA PERU DEUTSCHLAND GERMANY ' +
     'ESPANA SPAIN FRANCE ITALIA ITALY POLSKA POLAND NEDERLAND NETHERLANDS BELGIQUE BELGIE BELGIUM SCHWEIZ SUISSE ' +
     'SWITZERLAND OSTERREICH AUSTRIA PORTUGAL DANMARK DENMARK SVERIGE SWEDEN NORGE NORWAY SUOMI FINLAND CESKO ' +
     'CZECH SLOVENSKO SLOVAKIA MAGYARORSZAG HUNGARY ROMANIA HELLAS GREECE TURKIYE TURKEY INDIA JAPAN CHINA KOREA ' +
     'SINGAPORE MALAYSIA PHILIPPINES INDONESIA THAILAND VIETNAM AFRICA NIGERIA KENYA EGYPT ARABIA UAE DUBAI QATAR ' +
-    'ISRAEL RUSSIA UKRAINA UKRAINE').split(' '),
+    'ISRAEL RUSSIA UKRAINA UKRAINE'
+  ).split(' '),
 );
 
 /** Folds accents (Café → Cafe) and typographic apostrophes so a name meets a bank's ASCII narrative. */
 export function fold(name: string): string {
-  return name.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[‘’ʼ`´]/g, "'").replace(/[‐‑‒–—]/g, '-').trim();
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[‘’ʼ`´]/g, "'")
+    .replace(/[‐‑‒–—]/g, '-')
+    .trim();
 }
 
 /** Drops a trailing disambiguation such as "Jet (UK)" or "Co-op (Canada)": NSI's label, not the name. */
@@ -94,7 +113,8 @@ export function variants(name: string): string[][] {
   // CamelCase brands are written as two words on statements: PizzaExpress → PIZZA EXPRESS.
   if (/[a-z][A-Z][a-z]/.test(folded)) add(folded.replace(/([a-z])(?=[A-Z][a-z])/g, '$1 '));
   // "PureGym UK", "Boots UK": the UK qualifier is NSI's label; statements carry the bare name.
-  for (const t of [...out]) if (t.length > 1 && (t.at(-1) === 'UK' || t.at(-1) === 'GB')) out.push(t.slice(0, -1));
+  for (const t of [...out])
+    if (t.length > 1 && (t.at(-1) === 'UK' || t.at(-1) === 'GB')) out.push(t.slice(0, -1));
   return out;
 }
 
@@ -102,7 +122,12 @@ export function variants(name: string): string[][] {
  * Why a token sequence is not a safe alias (undefined when it is). `raw` is the folded source name;
  * `own` the tokens of the brand's own name.
  */
-export function rejection(raw: string, tokens: readonly string[], rules: AliasRules, own: readonly string[] = []): Rejection | undefined {
+export function rejection(
+  raw: string,
+  tokens: readonly string[],
+  rules: AliasRules,
+  own: readonly string[] = [],
+): Rejection | undefined {
   // Non-Latin names (Cyrillic, CJK) vanish in tokenising or leave fragments; banks print Latin.
   if (!/^[\x20-\x7E]+$/.test(raw)) return 'not_latin';
   // `&` counts: M&S and B&Q are as distinctive as any three letters.
@@ -118,7 +143,11 @@ export function rejection(raw: string, tokens: readonly string[], rules: AliasRu
   // A lone O' surname (O'Neill, the surf brand) names people far more often than the brand; the
   // possessive (O'Neill's, the pub chain) is a business.
   if (/^O'[A-Za-z]+$/.test(raw.trim()) && !/'s$/i.test(raw.trim())) return 'surname';
-  if (tokens.length === 1 && (COMMON_SURNAMES.has(tokens[0]!) || COMMON_SURNAMES.has(tokens[0]!.replace(/S$/, '')))) return 'surname';
+  if (
+    tokens.length === 1 &&
+    (COMMON_SURNAMES.has(tokens[0]!) || COMMON_SURNAMES.has(tokens[0]!.replace(/S$/, '')))
+  )
+    return 'surname';
   const content = tokens.filter((t) => !FUNCTION_WORDS.has(t));
   if (content.length === 1) {
     const w = content[0]!.toLowerCase();

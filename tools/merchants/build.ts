@@ -15,7 +15,8 @@ export const BRANDS_PATH = fileURLToPath(new URL('../../src/engine/data/brands.j
 export function render(): string {
   const data = loadNsi();
   const pkg = nsiPackageVersion();
-  if (data._meta.version !== pkg) throw new Error(`nsi.json says ${data._meta.version} but the package is ${pkg}`);
+  if (data._meta.version !== pkg)
+    throw new Error(`nsi.json says ${data._meta.version} but the package is ${pkg}`);
   return `${JSON.stringify(generate(data, loadRules()), null, 2)}\n`;
 }
 

@@ -11,7 +11,8 @@ export const DOC_PATH = fileURLToPath(new URL('../../docs/merchants.md', import.
 
 export function tagTable(): string {
   const rows = TAG_KINDS.map(
-    (r, i) => `| ${i + 1} | \`${r.tag}\` | \`${r.kind}\`${r.twoWords ? ' (two words or more)' : ''} | ${KINDS[r.kind].category} | ${r.note ?? ''} |`,
+    (r, i) =>
+      `| ${i + 1} | \`${r.tag}\` | \`${r.kind}\`${r.twoWords ? ' (two words or more)' : ''} | ${KINDS[r.kind].category} | ${r.note ?? ''} |`,
   );
   const skipped = SKIPPED_TAGS.map((s) => `| \`${s.tag}\` | ${s.why} |`);
   return [

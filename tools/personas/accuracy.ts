@@ -8,30 +8,57 @@ import { assess } from '../../src/engine/index.ts';
 import { fromVeqtrx, toMinor } from '../../src/model/index.ts';
 import { generateAll } from './personas.ts';
 
-export interface PersonaAccuracy { runs: number; misses: number; worstIncome: number; worstCategory: number; lines: string[] }
+export interface PersonaAccuracy {
+  runs: number;
+  misses: number;
+  worstIncome: number;
+  worstCategory: number;
+  lines: string[];
+}
 
 export function personaAccuracy(seeds: number): PersonaAccuracy {
-  let runs = 0, misses = 0, worstIncome = 0, worstCategory = 0;
+  let runs = 0,
+    misses = 0,
+    worstIncome = 0,
+    worstCategory = 0;
   const lines: string[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     for (const p of generateAll(seed)) {
       runs++;
-      const { assessment: a, evidence: e } = assess({ transactions: p.transactions.map((t) => fromVeqtrx(t)), circumstances: p.circumstances, declared_income_minor: toMinor(p.declared_income), now: new Date(p.now) });
+      const { assessment: a, evidence: e } = assess({
+        transactions: p.transactions.map((t) => fromVeqtrx(t)),
+        circumstances: p.circumstances,
+        declared_income_minor: toMinor(p.declared_income),
+        now: new Date(p.now),
+      });
       const inc = Math.abs(e.income.verified_monthly - p.truth.monthly_income) / p.truth.monthly_income;
       worstIncome = Math.max(worstIncome, inc);
       let bad = inc > 0.02;
       for (const c of new Set([...Object.keys(a.categories), ...Object.keys(p.truth.categories)])) {
-        const got = (a.categories as Record<string, number>)[c] ?? 0, want = (p.truth.categories as Record<string, number>)[c] ?? 0;
+        const got = (a.categories as Record<string, number>)[c] ?? 0,
+          want = (p.truth.categories as Record<string, number>)[c] ?? 0;
         const off = want ? Math.abs(got - want) / want : got ? 1 : 0;
         worstCategory = Math.max(worstCategory, off);
-        if (off > 0.05) { bad = true; lines.push(`seed ${seed} ${p.id}: ${c} ${got} vs truth ${want}`); }
+        if (off > 0.05) {
+          bad = true;
+          lines.push(`seed ${seed} ${p.id}: ${c} ${got} vs truth ${want}`);
+        }
       }
       const detected = e.vulnerability.detected.map((d) => d.code);
-      if (JSON.stringify(a.risk_flags) !== JSON.stringify(p.truth.risk_flags) || JSON.stringify(detected) !== JSON.stringify(p.truth.detected_vulnerabilities) || a.fca_compliant !== p.truth.fca_compliant) {
+      if (
+        JSON.stringify(a.risk_flags) !== JSON.stringify(p.truth.risk_flags) ||
+        JSON.stringify(detected) !== JSON.stringify(p.truth.detected_vulnerabilities) ||
+        a.fca_compliant !== p.truth.fca_compliant
+      ) {
         bad = true;
-        lines.push(`seed ${seed} ${p.id}: flags ${a.risk_flags} / ${detected} vs truth ${p.truth.risk_flags} / ${p.truth.detected_vulnerabilities}`);
+        lines.push(
+          `seed ${seed} ${p.id}: flags ${a.risk_flags} / ${detected} vs truth ${p.truth.risk_flags} / ${p.truth.detected_vulnerabilities}`,
+        );
       }
-      if (inc > 0.02) lines.push(`seed ${seed} ${p.id}: income ${e.income.verified_monthly} vs truth ${p.truth.monthly_income}`);
+      if (inc > 0.02)
+        lines.push(
+          `seed ${seed} ${p.id}: income ${e.income.verified_monthly} vs truth ${p.truth.monthly_income}`,
+        );
       if (bad) misses++;
     }
   }

@@ -5,7 +5,16 @@
  */
 import type { Category } from '../../src/model/assessment.ts';
 import type { VeqtrxTransaction } from '../../src/model/veqtrx.ts';
-import { DAYS_PER_MONTH, daysInMonth, fromYmd, isoDate, nextWorkingDay, previousWorkingDay, weekday, ymd } from '../../src/engine/calendar.ts';
+import {
+  DAYS_PER_MONTH,
+  daysInMonth,
+  fromYmd,
+  isoDate,
+  nextWorkingDay,
+  previousWorkingDay,
+  weekday,
+  ymd,
+} from '../../src/engine/calendar.ts';
 
 /** mulberry32: a tiny, well-known seeded PRNG (deterministic across platforms). */
 export function mulberry32(seed: number): () => number {
@@ -29,7 +38,14 @@ export interface Truth {
   fca_compliant: boolean;
 }
 
-interface Pending { day: number; pence: number; merchant: string; description?: string; account: string; hint?: string }
+interface Pending {
+  day: number;
+  pence: number;
+  merchant: string;
+  description?: string;
+  account: string;
+  hint?: string;
+}
 
 export class Builder {
   readonly rng: () => number;
@@ -55,7 +71,12 @@ export class Builder {
   }
 
   /** Adds one transaction; positive pence = money out. Dates outside the window are dropped. */
-  tx(day: number, pence: number, merchant: string, opts: { description?: string; account?: string; hint?: string } = {}): boolean {
+  tx(
+    day: number,
+    pence: number,
+    merchant: string,
+    opts: { description?: string; account?: string; hint?: string } = {},
+  ): boolean {
     if (day < this.start || day > this.end) return false;
     const p: Pending = { day, pence, merchant, account: opts.account ?? 'current' };
     if (opts.description) p.description = opts.description;
@@ -65,8 +86,15 @@ export class Builder {
   }
 
   /** Day-to-day spending that counts towards a category's truth as total / months. */
-  spend(day: number, pence: number, category: Category, merchant: string, opts: { description?: string; account?: string; hint?: string } = {}): void {
-    if (this.tx(day, pence, merchant, opts)) this.oneOff.set(category, (this.oneOff.get(category) ?? 0) + pence);
+  spend(
+    day: number,
+    pence: number,
+    category: Category,
+    merchant: string,
+    opts: { description?: string; account?: string; hint?: string } = {},
+  ): void {
+    if (this.tx(day, pence, merchant, opts))
+      this.oneOff.set(category, (this.oneOff.get(category) ?? 0) + pence);
   }
 
   /** Nominal pay days of a monthly schedule, moved to a working day as banks do. */
@@ -77,7 +105,10 @@ export class Builder {
       const nominal = fromYmd(y, m, Math.min(dom, daysInMonth(y, m)));
       out.push(shift === 'prev' ? previousWorkingDay(nominal) : nextWorkingDay(nominal));
       m++;
-      if (m > 12) { m = 1; y++; }
+      if (m > 12) {
+        m = 1;
+        y++;
+      }
     }
     return out.filter((d) => d >= this.start && d <= this.end);
   }
@@ -94,25 +125,48 @@ export class Builder {
   }
 
   /** A recurring bill: its truth is the nominal monthly rate. */
-  bill(days: number[], pence: number, perMonth: number, category: Category, merchant: string, opts: { description?: string; account?: string; hint?: string } = {}): void {
+  bill(
+    days: number[],
+    pence: number,
+    perMonth: number,
+    category: Category,
+    merchant: string,
+    opts: { description?: string; account?: string; hint?: string } = {},
+  ): void {
     for (const d of days) this.tx(d, pence, merchant, opts);
     this.recurring.set(category, (this.recurring.get(category) ?? 0) + pence * perMonth);
   }
 
   /** A recurring income: its truth is the nominal monthly rate. */
-  income(days: number[], pence: number, perMonth: number, merchant: string, opts: { description?: string; account?: string; hint?: string } = {}): void {
+  income(
+    days: number[],
+    pence: number,
+    perMonth: number,
+    merchant: string,
+    opts: { description?: string; account?: string; hint?: string } = {},
+  ): void {
     for (const d of days) this.tx(d, -pence, merchant, opts);
     this.incomePence += pence * perMonth;
   }
 
   /** Income whose truth is its total over the months (irregular or varying amounts). */
-  incomeOnce(day: number, pence: number, merchant: string, opts: { description?: string; account?: string } = {}): void {
+  incomeOnce(
+    day: number,
+    pence: number,
+    merchant: string,
+    opts: { description?: string; account?: string } = {},
+  ): void {
     if (this.tx(day, -pence, merchant, opts)) this.incomeTotalPence += pence;
   }
   private incomeTotalPence = 0;
 
   /** Not income, not expenditure (own transfers, loans in, refunds handled by the caller). */
-  neutral(day: number, pence: number, merchant: string, opts: { description?: string; account?: string; hint?: string } = {}): void {
+  neutral(
+    day: number,
+    pence: number,
+    merchant: string,
+    opts: { description?: string; account?: string; hint?: string } = {},
+  ): void {
     this.tx(day, pence, merchant, opts);
   }
 
@@ -127,10 +181,17 @@ export class Builder {
 
   /** Transactions in Veqtrx wire form (with running balances when `opening` is given per account). */
   build(opening?: Record<string, number>): VeqtrxTransaction[] {
-    const sorted = [...this.txs].sort((a, b) => a.day - b.day || a.account.localeCompare(b.account) || b.pence - a.pence);
+    const sorted = [...this.txs].sort(
+      (a, b) => a.day - b.day || a.account.localeCompare(b.account) || b.pence - a.pence,
+    );
     const balances = new Map(Object.entries(opening ?? {}));
     return sorted.map((p) => {
-      const t: VeqtrxTransaction = { date: isoDate(p.day), amount: p.pence / 100, merchant_name: p.merchant, account_id: p.account };
+      const t: VeqtrxTransaction = {
+        date: isoDate(p.day),
+        amount: p.pence / 100,
+        merchant_name: p.merchant,
+        account_id: p.account,
+      };
       if (p.description) t.description = p.description;
       if (p.hint) t.category_hint = p.hint;
       if (opening && balances.has(p.account)) {
@@ -165,7 +226,16 @@ export class Builder {
       vulnerable.add('resilience_negative_budget');
     }
     const order = ['health', 'life_events', 'resilience', 'capability'];
-    const detected = [...vulnerable].sort((a, b) => order.findIndex((o) => a.startsWith(o)) - order.findIndex((o) => b.startsWith(o)) || (a < b ? -1 : 1));
-    return { ...rest, monthly_income: income, categories, risk_flags: [...risk].sort(), detected_vulnerabilities: detected };
+    const detected = [...vulnerable].sort(
+      (a, b) =>
+        order.findIndex((o) => a.startsWith(o)) - order.findIndex((o) => b.startsWith(o)) || (a < b ? -1 : 1),
+    );
+    return {
+      ...rest,
+      monthly_income: income,
+      categories,
+      risk_flags: [...risk].sort(),
+      detected_vulnerabilities: detected,
+    };
   }
 }

@@ -15,7 +15,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateAll, PERSONA_IDS, shiftPersona, type Persona } from './personas.ts';
 
-const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, out: { type: 'string', default: 'personas-out' }, now: { type: 'string' }, body: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string', default: 'personas-out' },
+    now: { type: 'string' },
+    body: { type: 'string' },
+  },
+});
 const seed = Number(values.seed);
 if (!Number.isInteger(seed) || seed < 0) {
   console.error('--seed must be a non-negative integer');
@@ -23,7 +30,12 @@ if (!Number.isInteger(seed) || seed < 0) {
 }
 let to: Date | undefined;
 if (values.now !== undefined) {
-  to = values.now === 'today' ? new Date() : /^\d{4}-\d{2}-\d{2}$/.test(values.now) ? new Date(`${values.now}T12:00:00Z`) : new Date(NaN);
+  to =
+    values.now === 'today'
+      ? new Date()
+      : /^\d{4}-\d{2}-\d{2}$/.test(values.now)
+        ? new Date(`${values.now}T12:00:00Z`)
+        : new Date(NaN);
   if (Number.isNaN(to.getTime())) {
     console.error('--now must be today or a date, YYYY-MM-DD');
     process.exit(2);
@@ -37,13 +49,22 @@ if (values.body !== undefined) {
     console.error(`--body must name a persona: ${PERSONA_IDS.join(', ')}`);
     process.exit(2);
   }
-  console.log(JSON.stringify({ customer_ref: `${p.id}-${p.seed}`, transactions: p.transactions, circumstances: p.circumstances, declared_income: p.declared_income }));
+  console.log(
+    JSON.stringify({
+      customer_ref: `${p.id}-${p.seed}`,
+      transactions: p.transactions,
+      circumstances: p.circumstances,
+      declared_income: p.declared_income,
+    }),
+  );
 } else {
   const dir = resolve(values.out!);
   mkdirSync(dir, { recursive: true });
   for (const p of personas) {
     const file = join(dir, `${p.id}.json`);
     writeFileSync(file, JSON.stringify(p, null, 2) + '\n');
-    console.log(`${file}  ${p.transactions.length} transactions to ${p.now.slice(0, 10)}, truth income £${p.truth.monthly_income.toFixed(2)}/month, flags [${p.truth.risk_flags.join(', ')}]`);
+    console.log(
+      `${file}  ${p.transactions.length} transactions to ${p.now.slice(0, 10)}, truth income £${p.truth.monthly_income.toFixed(2)}/month, flags [${p.truth.risk_flags.join(', ')}]`,
+    );
   }
 }

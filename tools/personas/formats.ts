@@ -87,11 +87,37 @@ export function toPlaidGet(txs: VeqtrxTransaction[], currency = 'GBP') {
     date: t.date,
     name: t.description ?? t.merchant_name,
     merchant_name: t.merchant_name,
-    personal_finance_category: t.category_hint ? { primary: t.category_hint.split('_').slice(0, 2).join('_'), detailed: t.category_hint, confidence_level: 'HIGH' } : null,
+    personal_finance_category: t.category_hint
+      ? {
+          primary: t.category_hint.split('_').slice(0, 2).join('_'),
+          detailed: t.category_hint,
+          confidence_level: 'HIGH',
+        }
+      : null,
     pending: false,
   }));
-  const accounts = [...byAccount(txs).keys()].map((account_id, i) => ({ account_id, name: account_id, mask: String(1000 + i), type: 'depository', subtype: 'checking', balances: { available: null, current: 1234.56, limit: null, iso_currency_code: currency, unofficial_currency_code: null } }));
-  return { type: 'plaid_transactions' as const, accounts, transactions, total_transactions: transactions.length, item: { item_id: 'item-demo' }, request_id: 'req-demo' };
+  const accounts = [...byAccount(txs).keys()].map((account_id, i) => ({
+    account_id,
+    name: account_id,
+    mask: String(1000 + i),
+    type: 'depository',
+    subtype: 'checking',
+    balances: {
+      available: null,
+      current: 1234.56,
+      limit: null,
+      iso_currency_code: currency,
+      unofficial_currency_code: null,
+    },
+  }));
+  return {
+    type: 'plaid_transactions' as const,
+    accounts,
+    transactions,
+    total_transactions: transactions.length,
+    item: { item_id: 'item-demo' },
+    request_id: 'req-demo',
+  };
 }
 
 /** ValidiFI transaction history entries (the gateway's assumed shape: openapi/providers/validifi-v4.yaml). */

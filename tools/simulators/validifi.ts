@@ -69,13 +69,27 @@ export interface ValidifiSimulator {
 }
 
 /** A persona's ValidiFI account. */
-export function personaAccount(id: PersonaId, seed: number, currency = 'GBP', now?: Date): { account: SimAccount; transactions: VeqtrxTransaction[] } {
+export function personaAccount(
+  id: PersonaId,
+  seed: number,
+  currency = 'GBP',
+  now?: Date,
+): { account: SimAccount; transactions: VeqtrxTransaction[] } {
   const p = now ? shiftPersona(generatePersona(id, seed), now) : generatePersona(id, seed);
   return {
     transactions: p.transactions,
     account: {
       transactions: toValidifi(p.transactions, currency),
-      export: { institutionName: 'Simulated Bank', accountType: 'Checking', accountHolderName: `Persona ${id}`, routingNumber: '042000314', accountNumber: `98765${String(seed).padStart(4, '0')}4321`, accountNickname: `${id} checking`, lastAvailableBalance: 1220.5, lastCurrentBalance: 1250.75 },
+      export: {
+        institutionName: 'Simulated Bank',
+        accountType: 'Checking',
+        accountHolderName: `Persona ${id}`,
+        routingNumber: '042000314',
+        accountNumber: `98765${String(seed).padStart(4, '0')}4321`,
+        accountNickname: `${id} checking`,
+        lastAvailableBalance: 1220.5,
+        lastCurrentBalance: 1250.75,
+      },
     },
   };
 }
@@ -91,13 +105,29 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   const expired = new Set<string>();
   const faults: Array<{ status?: number; delayMs?: number; retryAfter?: number }> = [];
   let issued = 0;
-  const sim: Partial<ValidifiSimulator> = { clientId, clientSecret, counts: { token: 0, history: 0, export: 0 }, windows: [] };
+  const sim: Partial<ValidifiSimulator> = {
+    clientId,
+    clientSecret,
+    counts: { token: 0, history: 0, export: 0 },
+    windows: [],
+  };
 
   const account = (token: string): SimAccount | undefined => {
     const known = accounts.get(token);
     if (known) return known;
-    if (token === 'sim-mfa') return { transactions: [], syncStatus: 'MFARequired', syncInstructions: 'Launch CONNECT in update mode to answer the MFA challenge', challenges: [{ type: 'question', text: 'What was your first pet called?' }] };
-    if (token === 'sim-reauth') return { transactions: [], syncStatus: 'ReAuthenticationRequired', syncInstructions: 'The bank credentials changed; relaunch CONNECT' };
+    if (token === 'sim-mfa')
+      return {
+        transactions: [],
+        syncStatus: 'MFARequired',
+        syncInstructions: 'Launch CONNECT in update mode to answer the MFA challenge',
+        challenges: [{ type: 'question', text: 'What was your first pet called?' }],
+      };
+    if (token === 'sim-reauth')
+      return {
+        transactions: [],
+        syncStatus: 'ReAuthenticationRequired',
+        syncInstructions: 'The bank credentials changed; relaunch CONNECT',
+      };
     const m = /^sim-([a-z_]+)-(\d{1,6})$/.exec(token);
     if (m && (PERSONA_IDS as readonly string[]).includes(m[1]!)) {
       const a = personaAccount(m[1] as PersonaId, Number(m[2]), 'GBP', o.now).account;
@@ -107,7 +137,12 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     return undefined;
   };
 
-  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const send = (
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
@@ -123,13 +158,19 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     });
   });
 
-  function handle(req: http.IncomingMessage, body: string, res: http.ServerResponse, fault: (typeof faults)[number] | undefined): void {
+  function handle(
+    req: http.IncomingMessage,
+    body: string,
+    res: http.ServerResponse,
+    fault: (typeof faults)[number] | undefined,
+  ): void {
     const url = new URL(req.url ?? '/', 'http://sim');
     if (url.pathname === '/v4/token') sim.counts!.token++;
     else if (url.pathname.startsWith('/v4/connect/transactions/')) sim.counts!.history++;
     else if (/^\/v4\/accounts\/[^/]+\/export$/.test(url.pathname)) sim.counts!.export++;
     if (fault?.status) return send(res, fault.status, { error: 'simulated failure' });
-    if (fault?.retryAfter !== undefined) return send(res, 429, { error: 'too many requests' }, { 'retry-after': String(fault.retryAfter) });
+    if (fault?.retryAfter !== undefined)
+      return send(res, 429, { error: 'too many requests' }, { 'retry-after': String(fault.retryAfter) });
 
     if (req.method === 'POST' && url.pathname === '/v4/token') {
       let b: Record<string, unknown> = {};
@@ -138,11 +179,16 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       } catch {
         return send(res, 400, { error: 'invalid json' });
       }
-      if (b.clientId !== clientId || b.clientSecret !== clientSecret || b.grantType !== 'client_credentials') return send(res, 401, { error: 'invalid client' });
+      if (b.clientId !== clientId || b.clientSecret !== clientSecret || b.grantType !== 'client_credentials')
+        return send(res, 401, { error: 'invalid client' });
       const token = `simtok-${++issued}-${Math.random().toString(36).slice(2)}`;
       const expires = Date.now() + ttl;
       tokens.set(token, expires);
-      return send(res, 200, { accessToken: token, tokenType: 'Bearer', expiresOn: new Date(expires).toISOString().replace('Z', '+00:00') });
+      return send(res, 200, {
+        accessToken: token,
+        tokenType: 'Bearer',
+        expiresOn: new Date(expires).toISOString().replace('Z', '+00:00'),
+      });
     }
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const exp = bearer ? tokens.get(bearer) : undefined;
@@ -154,15 +200,27 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       if (!a) return send(res, 404, { error: 'account not found' });
       const start = Date.parse(url.searchParams.get('startDateTime') ?? '') || Date.now() - 90 * DAY;
       const end = Date.parse(url.searchParams.get('endDateTime') ?? '') || Date.now();
-      sim.windows!.push([url.searchParams.get('startDateTime') ?? '', url.searchParams.get('endDateTime') ?? '']);
-      if (end < start || end - start > 90 * DAY) return send(res, 400, { error: 'the date range must be at most 90 days' });
+      sim.windows!.push([
+        url.searchParams.get('startDateTime') ?? '',
+        url.searchParams.get('endDateTime') ?? '',
+      ]);
+      if (end < start || end - start > 90 * DAY)
+        return send(res, 400, { error: 'the date range must be at most 90 days' });
       const status = a.syncStatus ?? 'Synced';
-      const base = { userId: '5823BD01-13F6-4D1C-99F2-33B0F3607216', tokenId: '9279BC87-0A9C-4152-8DCD-4F30D7735FF3', syncStatus: status, syncInstructions: a.syncInstructions ?? '', challenges: a.challenges ?? [] };
+      const base = {
+        userId: '5823BD01-13F6-4D1C-99F2-33B0F3607216',
+        tokenId: '9279BC87-0A9C-4152-8DCD-4F30D7735FF3',
+        syncStatus: status,
+        syncInstructions: a.syncInstructions ?? '',
+        challenges: a.challenges ?? [],
+      };
       if (status !== 'Synced') return send(res, 200, base);
-      const inRange = a.ignoreRange ? a.transactions : a.transactions.filter((t) => {
-        const at = Date.parse(t.postedDate);
-        return at >= start && at <= end;
-      });
+      const inRange = a.ignoreRange
+        ? a.transactions
+        : a.transactions.filter((t) => {
+            const at = Date.parse(t.postedDate);
+            return at >= start && at <= end;
+          });
       return send(res, 200, a.omitTransactions ? base : { ...base, transactions: inRange });
     }
     m = /^\/v4\/accounts\/([^/]+)\/export$/.exec(url.pathname);
@@ -179,9 +237,15 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r));
   sim.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sim.register = (token, a) => void accounts.set(token, a);
-  sim.failNext = (status, n = 1) => { for (let i = 0; i < n; i++) faults.push({ status }); };
-  sim.delayNext = (ms, n = 1) => { for (let i = 0; i < n; i++) faults.push({ delayMs: ms }); };
-  sim.rateLimitNext = (s, n = 1) => { for (let i = 0; i < n; i++) faults.push({ retryAfter: s }); };
+  sim.failNext = (status, n = 1) => {
+    for (let i = 0; i < n; i++) faults.push({ status });
+  };
+  sim.delayNext = (ms, n = 1) => {
+    for (let i = 0; i < n; i++) faults.push({ delayMs: ms });
+  };
+  sim.rateLimitNext = (s, n = 1) => {
+    for (let i = 0; i < n; i++) faults.push({ retryAfter: s });
+  };
   sim.expireExport = (token) => void expired.add(token);
   sim.revokeTokens = () => tokens.clear();
   sim.reset = () => {
@@ -190,15 +254,26 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     sim.windows!.length = 0;
     sim.counts!.token = sim.counts!.history = sim.counts!.export = 0;
   };
-  sim.stop = () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+  sim.stop = () =>
+    new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    });
   return sim as ValidifiSimulator;
 }
 
 // No top-level await: test files import this module, and a module graph with one cannot be require()d.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '8091' }, now: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { port: { type: 'string', default: '8091' }, now: { type: 'string' } },
+  });
   const port = Number(values.port);
-  const now = values.now === undefined ? undefined : values.now === 'today' ? new Date() : new Date(`${values.now}T12:00:00Z`);
+  const now =
+    values.now === undefined
+      ? undefined
+      : values.now === 'today'
+        ? new Date()
+        : new Date(`${values.now}T12:00:00Z`);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || (now && Number.isNaN(now.getTime()))) {
     console.error('usage: npm run sim:validifi -- [--port 8091] [--now today|YYYY-MM-DD]');
     process.exit(2);

@@ -9,7 +9,14 @@ import { PERSONA_IDS, type PersonaId } from '../personas/personas.ts';
 import { BANK_LAYOUTS } from './layouts.ts';
 import { personaStatements } from './personas.ts';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'statements-out' }, persona: { type: 'string' }, bank: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'statements-out' },
+    persona: { type: 'string' },
+    bank: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+  },
+});
 const personas = (values.persona ? [values.persona] : PERSONA_IDS) as PersonaId[];
 const banks = values.bank ? [values.bank] : BANK_LAYOUTS;
 mkdirSync(values.out!, { recursive: true });

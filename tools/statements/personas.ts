@@ -18,13 +18,24 @@ export interface PersonaStatementOptions {
   producer?: string;
 }
 
-const HOLDERS = ['MR JAMES WILSON', 'MRS SARAH AHMED', 'MS PRIYA PATEL', 'MR DAVID OKAFOR', 'MISS EMMA JONES', 'DR OWEN PRICE'];
+const HOLDERS = [
+  'MR JAMES WILSON',
+  'MRS SARAH AHMED',
+  'MS PRIYA PATEL',
+  'MR DAVID OKAFOR',
+  'MISS EMMA JONES',
+  'DR OWEN PRICE',
+];
 
 export function personaRows(persona: PersonaId, seed = 1): StatementRow[] {
   const p = generatePersona(persona, seed);
   return p.transactions
     .filter((t) => (t.account_id ?? 'current') === 'current')
-    .map((t) => ({ date: t.date, description: t.description ?? t.merchant_name, amount_minor: toMinor(t.amount) }));
+    .map((t) => ({
+      date: t.date,
+      description: t.description ?? t.merchant_name,
+      amount_minor: toMinor(t.amount),
+    }));
 }
 
 const lastDay = (ym: string) => {

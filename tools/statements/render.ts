@@ -54,7 +54,13 @@ export interface TruthRow {
 export interface Rendered {
   pdf: Buffer;
   pages: number;
-  truth: { transactions: TruthRow[]; opening_minor: number; closing_minor: number; period: { start: string; end: string }; bank: string };
+  truth: {
+    transactions: TruthRow[];
+    opening_minor: number;
+    closing_minor: number;
+    period: { start: string; end: string };
+    bank: string;
+  };
 }
 
 const PAGE = { w: 595.28, h: 841.89 };
@@ -103,7 +109,13 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
     info,
     autoFirstPage: false,
     compress: true,
-    ...(spec.faults?.password ? { userPassword: spec.faults.password, ownerPassword: `${spec.faults.password}-owner`, pdfVersion: '1.7' as const } : {}),
+    ...(spec.faults?.password
+      ? {
+          userPassword: spec.faults.password,
+          ownerPassword: `${spec.faults.password}-owner`,
+          pdfVersion: '1.7' as const,
+        }
+      : {}),
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -139,7 +151,10 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
     let printed = balances[i]!;
     if (spec.faults?.balance?.row === i) printed += spec.faults.balance.by;
     const amountCells: Line['cells'] = {};
-    if (col('amount')) amountCells.amount = (layout.signedAmount ?? ((m: number) => (m > 0 ? `-${plain(m)}` : plain(m))))(r.amount_minor);
+    if (col('amount'))
+      amountCells.amount = (layout.signedAmount ?? ((m: number) => (m > 0 ? `-${plain(m)}` : plain(m))))(
+        r.amount_minor,
+      );
     else if (r.amount_minor > 0) amountCells.out = money(r.amount_minor);
     else amountCells.in = money(-r.amount_minor);
     const balanceText = (layout.balanceText ?? ((m: number) => (m < 0 ? `-${plain(m)}` : plain(m))))(printed);
@@ -150,7 +165,8 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
     if (showBalance) group[balanceAt]!.cells.balance = balanceText;
     if (showDate) group[0]!.cells.date = layout.date(r.date);
     if (code && hasTypeCol) group[0]!.cells.type = code;
-    if (spec.faults?.fontRow === i) group[amountAt]!.font = { out: 'Times-Roman', in: 'Times-Roman', amount: 'Times-Roman' };
+    if (spec.faults?.fontRow === i)
+      group[amountAt]!.font = { out: 'Times-Roman', in: 'Times-Roman', amount: 'Times-Roman' };
     if (spec.faults?.overprint?.row === i) group[balanceAt]!.overprint = spec.faults.overprint.text;
     groups.push(group);
     truth.push({
@@ -163,7 +179,9 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
 
   // Pages.
   const totalIn = spec.rows.reduce((s, r) => s + (r.amount_minor < 0 ? -r.amount_minor : 0), 0);
-  const totalOut = spec.rows.reduce((s, r) => s + (r.amount_minor > 0 ? r.amount_minor : 0), 0) + (spec.faults?.totalOut ?? 0);
+  const totalOut =
+    spec.rows.reduce((s, r) => s + (r.amount_minor > 0 ? r.amount_minor : 0), 0) +
+    (spec.faults?.totalOut ?? 0);
   const summaryValue = { opening: spec.opening_minor, in: totalIn, out: totalOut, closing };
   let pageNo = 0;
   let y = 0;
@@ -182,7 +200,11 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
         y += lh;
       }
       y += lh;
-      for (const parts of layout.account({ holder: spec.holder, sortCode: spec.sortCode, accountNumber: spec.accountNumber })) {
+      for (const parts of layout.account({
+        holder: spec.holder,
+        sortCode: spec.sortCode,
+        accountNumber: spec.accountNumber,
+      })) {
         let x = 40;
         for (const p of parts) {
           doc.text(p, x, y, { lineBreak: false });
@@ -212,7 +234,9 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
         y += lh * 3;
       }
     } else {
-      doc.text(`${spec.holder}   Sort code ${spec.sortCode}   Account ${spec.accountNumber}`, 40, y, { lineBreak: false });
+      doc.text(`${spec.holder}   Sort code ${spec.sortCode}   Account ${spec.accountNumber}`, 40, y, {
+        lineBreak: false,
+      });
       y += lh * 2;
     }
     // Table header.
@@ -237,7 +261,11 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
       cell(doc, c, t, y);
       if (f) doc.font(layout.font);
       if (c.key === 'balance' && l.overprint) {
-        doc.save().rect(c.x, y - 1, c.w, lh - 1).fill('#ffffff').restore();
+        doc
+          .save()
+          .rect(c.x, y - 1, c.w, lh - 1)
+          .fill('#ffffff')
+          .restore();
         doc.fillColor('#000000');
         cell(doc, c, l.overprint, y);
       }
@@ -250,8 +278,20 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
   };
   newPage();
   let running = spec.opening_minor;
-  const fwd = (label: string, value: number, date?: string) => drawLine({ cells: { ...(date ? { date } : {}), desc: label, balance: value < 0 ? `-${plain(value)}` : plain(value) } });
-  if (layout.openingRow) fwd(layout.openingRow, spec.opening_minor, layout.openingRowDated ? layout.date(spec.period.start) : undefined);
+  const fwd = (label: string, value: number, date?: string) =>
+    drawLine({
+      cells: {
+        ...(date ? { date } : {}),
+        desc: label,
+        balance: value < 0 ? `-${plain(value)}` : plain(value),
+      },
+    });
+  if (layout.openingRow)
+    fwd(
+      layout.openingRow,
+      spec.opening_minor,
+      layout.openingRowDated ? layout.date(spec.period.start) : undefined,
+    );
   else if (layout.pageForward) fwd(layout.pageForward.bf, spec.opening_minor, layout.date(spec.period.start));
   const perPage = spec.rowsPerPage ?? Infinity;
   let onPage = 0;
@@ -274,5 +314,15 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
   footer();
   doc.end();
   const pdf = await done;
-  return { pdf, pages: pageNo, truth: { transactions: truth, opening_minor: spec.opening_minor, closing_minor: closing, period: spec.period, bank: layout.id } };
+  return {
+    pdf,
+    pages: pageNo,
+    truth: {
+      transactions: truth,
+      opening_minor: spec.opening_minor,
+      closing_minor: closing,
+      period: spec.period,
+      bank: layout.id,
+    },
+  };
 }

@@ -7,5 +7,6 @@ export const barclays: BankProfile = {
   identify: [/Barclays Bank UK PLC/i, /\bBUKBGB22\b/, /barclays\.co\.uk/i],
   amountLine: 'first',
   summary: { opening: [/^start balance\b/], closing: [/^end balance\b/] },
-  source: 'Public descriptions of Barclays current-account statements (e.g. paultendo/ai-bank-statement-extractor data/bank_templates/barclays.yaml; penrosestudio/barclays-bank-pdf-to-csv).',
+  source:
+    'Public descriptions of Barclays current-account statements (e.g. paultendo/ai-bank-statement-extractor data/bank_templates/barclays.yaml; penrosestudio/barclays-bank-pdf-to-csv).',
 };

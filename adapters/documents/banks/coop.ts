@@ -6,5 +6,6 @@ export const coop: BankProfile = {
   name: 'The Co-operative Bank',
   identify: [/Co-operative Bank p\.?l\.?c/i, /\bCPBKGB22\b/, /co-operativebank\.co\.uk/i],
   amountLine: 'first',
-  source: 'Public parsers of Co-operative Bank statements (separate money out / money in columns, then the running balance).',
+  source:
+    'Public parsers of Co-operative Bank statements (separate money out / money in columns, then the running balance).',
 };

@@ -6,5 +6,6 @@ export const halifax: BankProfile = {
   name: 'Halifax',
   identify: [/Halifax is a division of Bank of Scotland/i, /\bHLFXGB21\b/, /halifax\.co\.uk/i],
   amountLine: 'first',
-  source: 'Public descriptions of Halifax statements (paultendo/ai-bank-statement-extractor data/bank_templates/halifax.yaml).',
+  source:
+    'Public descriptions of Halifax statements (paultendo/ai-bank-statement-extractor data/bank_templates/halifax.yaml).',
 };

@@ -10,6 +10,12 @@ export const hsbc: BankProfile = {
   name: 'HSBC UK',
   identify: [/HSBC UK Bank plc/i, /\bHBUKGB4B\b/, /hsbc\.co\.uk/i],
   amountLine: 'last',
-  summary: { opening: [/^opening balance\b/], closing: [/^closing balance\b/], in: [/^payments in\b/], out: [/^payments out\b/] },
-  source: 'Public descriptions of HSBC UK statements (paultendo/ai-bank-statement-extractor data/bank_templates/hsbc.yaml; chrisroos/hsbc-pdf-statement-parser).',
+  summary: {
+    opening: [/^opening balance\b/],
+    closing: [/^closing balance\b/],
+    in: [/^payments in\b/],
+    out: [/^payments out\b/],
+  },
+  source:
+    'Public descriptions of HSBC UK statements (paultendo/ai-bank-statement-extractor data/bank_templates/hsbc.yaml; chrisroos/hsbc-pdf-statement-parser).',
 };

@@ -16,7 +16,22 @@ import { santander } from './santander.ts';
 import { starling } from './starling.ts';
 import { tsb } from './tsb.ts';
 
-export const PROFILES: readonly BankProfile[] = [barclays, hsbc, lloyds, halifax, natwest, rbs, santander, nationwide, monzo, starling, tsb, coop, metro, generic];
+export const PROFILES: readonly BankProfile[] = [
+  barclays,
+  hsbc,
+  lloyds,
+  halifax,
+  natwest,
+  rbs,
+  santander,
+  nationwide,
+  monzo,
+  starling,
+  tsb,
+  coop,
+  metro,
+  generic,
+];
 
 export const profileFor = (id: BankId): BankProfile => PROFILES.find((p) => p.id === id) ?? generic;
 

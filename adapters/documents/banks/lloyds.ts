@@ -6,5 +6,6 @@ export const lloyds: BankProfile = {
   name: 'Lloyds Bank',
   identify: [/Lloyds Bank plc/i, /\bLOYDGB2L\b/, /lloydsbank\.(com|co\.uk)/i],
   amountLine: 'first',
-  source: 'Public descriptions of Lloyds statements (paultendo/ai-bank-statement-extractor data/bank_templates/lloyds.yaml).',
+  source:
+    'Public descriptions of Lloyds statements (paultendo/ai-bank-statement-extractor data/bank_templates/lloyds.yaml).',
 };

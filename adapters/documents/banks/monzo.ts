@@ -7,5 +7,6 @@ export const monzo: BankProfile = {
   identify: [/Monzo Bank Limited/i, /\bMONZGB2L\b/, /monzo\.com/i],
   signed: 'minus_out',
   amountLine: 'first',
-  source: 'Public descriptions of Monzo statements (paultendo/ai-bank-statement-extractor data/bank_templates/monzo.yaml).',
+  source:
+    'Public descriptions of Monzo statements (paultendo/ai-bank-statement-extractor data/bank_templates/monzo.yaml).',
 };

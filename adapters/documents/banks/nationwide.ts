@@ -7,5 +7,6 @@ export const nationwide: BankProfile = {
   identify: [/Nationwide Building Society/i, /\bNAIAGB21\b/, /nationwide\.co\.uk/i],
   amountLine: 'first',
   balanceRows: { opening: [/^balance from statement\b/] },
-  source: 'Public descriptions of Nationwide FlexAccount statements (paultendo/ai-bank-statement-extractor data/bank_templates/nationwide.yaml).',
+  source:
+    'Public descriptions of Nationwide FlexAccount statements (paultendo/ai-bank-statement-extractor data/bank_templates/nationwide.yaml).',
 };

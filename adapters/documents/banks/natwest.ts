@@ -7,5 +7,6 @@ export const natwest: BankProfile = {
   identify: [/National Westminster Bank Plc/i, /\bNWBKGB2L\b/, /natwest\.com/i],
   amountLine: 'first',
   summary: { opening: [/^previous balance\b/], closing: [/^new balance\b/], out: [/^withdrawn\b/] },
-  source: 'Public descriptions of NatWest statements (paultendo/ai-bank-statement-extractor QUICK_START.md, data/bank_templates/natwest.yaml).',
+  source:
+    'Public descriptions of NatWest statements (paultendo/ai-bank-statement-extractor QUICK_START.md, data/bank_templates/natwest.yaml).',
 };

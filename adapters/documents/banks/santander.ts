@@ -7,5 +7,6 @@ export const santander: BankProfile = {
   identify: [/Santander UK plc/i, /\bABBYGB2L\b/, /santander\.co\.uk/i],
   amountLine: 'first',
   summary: { closing: [/^your balance at close of business\b/] },
-  source: 'Public descriptions of Santander UK statements (paultendo/ai-bank-statement-extractor data/bank_templates/santander.yaml).',
+  source:
+    'Public descriptions of Santander UK statements (paultendo/ai-bank-statement-extractor data/bank_templates/santander.yaml).',
 };

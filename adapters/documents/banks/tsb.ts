@@ -6,5 +6,6 @@ export const tsb: BankProfile = {
   name: 'TSB',
   identify: [/TSB Bank plc/i, /\bTSBSGB2A\b/, /tsb\.co\.uk/i],
   amountLine: 'first',
-  source: 'Public descriptions of TSB statements (paultendo/ai-bank-statement-extractor data/bank_templates/tsb.yaml).',
+  source:
+    'Public descriptions of TSB statements (paultendo/ai-bank-statement-extractor data/bank_templates/tsb.yaml).',
 };

@@ -5,7 +5,18 @@
 import type { BankFormat } from './format.ts';
 
 /** BP's own forecourt words: a card payment at a BP station never starts with BP on an HSBC line (it starts with VIS or `)))`). */
-const BP_OWN_WORDS = new Set(['CONNECT', 'EXPRESS', 'SERVICE', 'FUEL', 'PETROL', 'GARAGE', 'OIL', 'PULSE', 'PFS', 'SHOP']);
+const BP_OWN_WORDS = new Set([
+  'CONNECT',
+  'EXPRESS',
+  'SERVICE',
+  'FUEL',
+  'PETROL',
+  'GARAGE',
+  'OIL',
+  'PULSE',
+  'PFS',
+  'SHOP',
+]);
 const HAS_DIGIT = /\d/;
 
 export const HSBC: BankFormat = {
@@ -13,7 +24,10 @@ export const HSBC: BankFormat = {
   described: 'test/fixtures/narratives/banks/hsbc.json',
   prefixes: ['CR'],
   leadingTransfer: {
-    what: '`BP` (a bill payment sent) as the first of three or more words, unless the next is a number or one of BP\'s forecourt words',
-    take: (tokens) => (tokens.length > 2 && tokens[0] === 'BP' && !BP_OWN_WORDS.has(tokens[1]!) && !HAS_DIGIT.test(tokens[1]!) ? 1 : 0),
+    what: "`BP` (a bill payment sent) as the first of three or more words, unless the next is a number or one of BP's forecourt words",
+    take: (tokens) =>
+      tokens.length > 2 && tokens[0] === 'BP' && !BP_OWN_WORDS.has(tokens[1]!) && !HAS_DIGIT.test(tokens[1]!)
+        ? 1
+        : 0,
   },
 };

@@ -19,7 +19,17 @@ import { TSB } from './tsb.ts';
 export type { BankFormat } from './format.ts';
 export { DEFAULT_FORMAT };
 
-export const BANKS: readonly BankFormat[] = [BARCLAYS, HSBC, LLOYDS, METRO, NATIONWIDE, NATWEST, SANTANDER, STARLING, TSB];
+export const BANKS: readonly BankFormat[] = [
+  BARCLAYS,
+  HSBC,
+  LLOYDS,
+  METRO,
+  NATIONWIDE,
+  NATWEST,
+  SANTANDER,
+  STARLING,
+  TSB,
+];
 
 /** What the engine reads every narrative with: the default and every bank's additions (it is not told the bank). */
 export const UK_FORMATS: readonly BankFormat[] = [DEFAULT_FORMAT, ...BANKS];

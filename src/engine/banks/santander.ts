@@ -13,5 +13,11 @@ export const SANTANDER: BankFormat = {
   transferPrefixes: ['BILL PAYMENT VIA FASTER PAYMENT TO', 'FASTER PAYMENTS RECEIPT'],
   // The amount clause after the payee carries no name, and its figures would otherwise be read as dates
   // or references.
-  clauses: [{ what: 'a card payment\'s amount and rate clause (`,4.80 GBP, RATE 1.00/GBP`)', when: ',', pattern: /,\s*\d[\d,]*\.\d{2}\s*[A-Z]{3}\b(?:\s*,\s*RATE\s*[\d.]+\s*\/\s*[A-Z]{3})?/g }],
+  clauses: [
+    {
+      what: "a card payment's amount and rate clause (`,4.80 GBP, RATE 1.00/GBP`)",
+      when: ',',
+      pattern: /,\s*\d[\d,]*\.\d{2}\s*[A-Z]{3}\b(?:\s*,\s*RATE\s*[\d.]+\s*\/\s*[A-Z]{3})?/g,
+    },
+  ],
 };

@@ -10,7 +10,13 @@ describe('the source registry', () => {
   });
 
   it('the spec’s SourceInput has one variant per listed source, discriminated by its id', () => {
-    const spec = parse(readFileSync(new URL('../../../openapi/partner-v1.yaml', import.meta.url), 'utf8')) as { components: { schemas: Record<string, { discriminator?: { mapping: Record<string, string> }; oneOf?: unknown[] }> } };
+    const spec = parse(
+      readFileSync(new URL('../../../openapi/partner-v1.yaml', import.meta.url), 'utf8'),
+    ) as {
+      components: {
+        schemas: Record<string, { discriminator?: { mapping: Record<string, string> }; oneOf?: unknown[] }>;
+      };
+    };
     const input = spec.components.schemas.SourceInput!;
     expect(Object.keys(input.discriminator!.mapping).sort()).to.deep.equal(SOURCES.map((s) => s.id).sort());
     expect(input.oneOf).to.have.length(SOURCES.length);

@@ -5,16 +5,32 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { DeadlineExceeded, ProviderRuntime, type RuntimeLog, type RuntimeOptions } from '../../../adapters/runtime.ts';
+import {
+  DeadlineExceeded,
+  ProviderRuntime,
+  type RuntimeLog,
+  type RuntimeOptions,
+} from '../../../adapters/runtime.ts';
 import { fakeRedis } from '../../helpers/fake-redis.ts';
 import { freePort } from '../../helpers/free-port.ts';
 import { redis } from '../../helpers/redis.ts';
 
-const options = (redisUrl?: string, maxConcurrent = 4): RuntimeOptions => ({ timeoutMs: 1000, deadlineMs: 5000, retries: 0, backoffMs: 0, limits: { maxConcurrent, minTimeMs: 0 }, redisUrl });
+const options = (redisUrl?: string, maxConcurrent = 4): RuntimeOptions => ({
+  timeoutMs: 1000,
+  deadlineMs: 5000,
+  retries: 0,
+  backoffMs: 0,
+  limits: { maxConcurrent, minTimeMs: 0 },
+  redisUrl,
+});
 
 function recorder(): RuntimeLog & { lines: Array<{ level: string; msg: string; obj: object }> } {
   const lines: Array<{ level: string; msg: string; obj: object }> = [];
-  return { lines, warn: (obj, msg) => void lines.push({ level: 'warn', msg, obj }), info: (obj, msg) => void lines.push({ level: 'info', msg, obj }) };
+  return {
+    lines,
+    warn: (obj, msg) => void lines.push({ level: 'warn', msg, obj }),
+    info: (obj, msg) => void lines.push({ level: 'info', msg, obj }),
+  };
 }
 
 /** Runs one quick call through the runtime; its outcome and how long it took. */
@@ -39,7 +55,11 @@ describe('provider limiter under Redis faults', function () {
   it('never waits past the deadline for its turn, and a call that missed its turn is never made', async () => {
     const rt = runtime(options(undefined, 1));
     let release!: () => void;
-    const holding = rt.run('p', Date.now() + 10_000, () => new Promise<string>((r) => (release = () => r('first'))));
+    const holding = rt.run(
+      'p',
+      Date.now() + 10_000,
+      () => new Promise<string>((r) => (release = () => r('first'))),
+    );
     let made = false;
     const started = performance.now();
     let error: unknown;
@@ -69,7 +89,9 @@ describe('provider limiter under Redis faults', function () {
     expect(first.ms).to.be.below(4000);
     expect(second.ms).to.be.below(1000); // known unusable now: no waiting at all
     expect(log.lines.filter((l) => l.level === 'warn')).to.have.length(1);
-    expect(log.lines[0]!.msg).to.match(/Redis/).and.match(/in-process/);
+    expect(log.lines[0]!.msg)
+      .to.match(/Redis/)
+      .and.match(/in-process/);
   });
 
   it('Redis that drops every connection, or never answers: the same', async () => {
@@ -83,7 +105,10 @@ describe('provider limiter under Redis faults', function () {
         expect(first.ms, mode).to.be.below(4000);
         expect((await timed(rt, 'p')).ms, mode).to.be.below(1000);
         expect(fake.connections, mode).to.be.greaterThan(0);
-        expect(log.lines.map((l) => l.level), mode).to.deep.equal(['warn']);
+        expect(
+          log.lines.map((l) => l.level),
+          mode,
+        ).to.deep.equal(['warn']);
       } finally {
         await fake.close();
       }

@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { ProviderRuntime, type RuntimeOptions } from '../../../adapters/runtime.ts';
 import { redis } from '../../helpers/redis.ts';
 
-const options = (redisUrl?: string): RuntimeOptions => ({ timeoutMs: 1000, deadlineMs: 5000, retries: 0, backoffMs: 0, limits: { maxConcurrent: 1, minTimeMs: 0 }, redisUrl });
+const options = (redisUrl?: string): RuntimeOptions => ({
+  timeoutMs: 1000,
+  deadlineMs: 5000,
+  retries: 0,
+  backoffMs: 0,
+  limits: { maxConcurrent: 1, minTimeMs: 0 },
+  redisUrl,
+});
 
 /** Runs `n` 80 ms calls spread over two replicas' limiters; the most that ran at once. */
 async function peak(a: ProviderRuntime, b: ProviderRuntime, provider: string, n = 6): Promise<number> {
@@ -12,7 +19,12 @@ async function peak(a: ProviderRuntime, b: ProviderRuntime, provider: string, n 
   const call = () => {
     now++;
     max = Math.max(max, now);
-    return new Promise<void>((r) => setTimeout(() => { now--; r(); }, 80));
+    return new Promise<void>((r) =>
+      setTimeout(() => {
+        now--;
+        r();
+      }, 80),
+    );
   };
   await Promise.all(Array.from({ length: n }, (_, i) => (i % 2 ? a : b).limiter(provider).schedule(call)));
   return max;

@@ -6,28 +6,76 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { quickTransaction, TransactionSchema, TransactionsSchema } from '../../../adapters/transactions/index.ts';
+import {
+  quickTransaction,
+  TransactionSchema,
+  TransactionsSchema,
+} from '../../../adapters/transactions/index.ts';
 
 const money = (limit: number) =>
   fc.oneof(
-    { arbitrary: fc.integer({ min: -limit * 100 - 2, max: limit * 100 + 2 }).map((p) => p / 100), weight: 12 },
-    fc.constantFrom(limit, -limit, limit + 0.01, -limit - 0.01, 0, -0, 1.005, 0.1 + 0.2, 12.345, 1e-7, Number.MAX_SAFE_INTEGER),
+    {
+      arbitrary: fc.integer({ min: -limit * 100 - 2, max: limit * 100 + 2 }).map((p) => p / 100),
+      weight: 12,
+    },
+    fc.constantFrom(
+      limit,
+      -limit,
+      limit + 0.01,
+      -limit - 0.01,
+      0,
+      -0,
+      1.005,
+      0.1 + 0.2,
+      12.345,
+      1e-7,
+      Number.MAX_SAFE_INTEGER,
+    ),
     fc.double({ noNaN: false }),
     fc.constantFrom('12.00', null, true, [], {}),
   );
 const date = fc.oneof(
-  { arbitrary: fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), weight: 8 },
-  fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
-  fc.constantFrom('2026-02-29', '2024-02-29', '2026-02-30', '2026-13-01', '2026-00-10', '2026-1-02', ' 2026-01-02', '2026-01-02T00:00:00Z', '12/01/2026', ''),
+  {
+    arbitrary: fc
+      .date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10)),
+    weight: 8,
+  },
+  fc
+    .date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10)),
+  fc.constantFrom(
+    '2026-02-29',
+    '2024-02-29',
+    '2026-02-30',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-1-02',
+    ' 2026-01-02',
+    '2026-01-02T00:00:00Z',
+    '12/01/2026',
+    '',
+  ),
   fc.constantFrom(20260102, null),
 );
 const text = (max: number) =>
   fc.oneof(
     { arbitrary: fc.string({ minLength: 1, maxLength: 8 }), weight: 8 },
-    fc.constantFrom('', ' ', '\t\n', ' X ', '\u00a0Y\u2003', 'x'.repeat(max), ' ' + 'x'.repeat(max) + ' ', 'x'.repeat(max + 1), 'TESCO STORES 3297'),
+    fc.constantFrom(
+      '',
+      ' ',
+      '\t\n',
+      ' X ',
+      '\u00a0Y\u2003',
+      'x'.repeat(max),
+      ' ' + 'x'.repeat(max) + ' ',
+      'x'.repeat(max + 1),
+      'TESCO STORES 3297',
+    ),
     fc.constantFrom(null, 7, false),
   );
-const optionalField = <T>(a: fc.Arbitrary<T>) => fc.option(fc.oneof(a, fc.constant(null), fc.constant(undefined)), { nil: undefined, freq: 3 });
+const optionalField = <T>(a: fc.Arbitrary<T>) =>
+  fc.option(fc.oneof(a, fc.constant(null), fc.constant(undefined)), { nil: undefined, freq: 3 });
 
 const raw = fc
   .record(
@@ -39,12 +87,37 @@ const raw = fc
       category_hint: optionalField(text(100)),
       account_id: optionalField(text(100)),
       balance: optionalField(money(100_000_000)),
-      currency: optionalField(fc.oneof(fc.constantFrom('GBP', 'gbp', 'Eur', 'USD', 'GBX', 'XXX', 'ZZZ', 'EURO', 'GB', ' GBP', 'GBP ', '£', ''), fc.string({ minLength: 3, maxLength: 3 }), fc.constantFrom(826, true))),
+      currency: optionalField(
+        fc.oneof(
+          fc.constantFrom(
+            'GBP',
+            'gbp',
+            'Eur',
+            'USD',
+            'GBX',
+            'XXX',
+            'ZZZ',
+            'EURO',
+            'GB',
+            ' GBP',
+            'GBP ',
+            '£',
+            '',
+          ),
+          fc.string({ minLength: 3, maxLength: 3 }),
+          fc.constantFrom(826, true),
+        ),
+      ),
       extra: fc.option(fc.string(), { nil: undefined }),
     },
     { requiredKeys: [] },
   )
-  .map((r) => Object.fromEntries(Object.entries(r).filter(([k, v]) => v !== undefined || k === 'description')) as Record<string, unknown>);
+  .map(
+    (r) =>
+      Object.fromEntries(
+        Object.entries(r).filter(([k, v]) => v !== undefined || k === 'description'),
+      ) as Record<string, unknown>,
+  );
 
 describe('raw transactions: the fast path and TransactionSchema', () => {
   it('agree: whatever the fast path accepts, the schema accepts with the same output', () => {
@@ -71,9 +144,24 @@ describe('raw transactions: the fast path and TransactionSchema', () => {
   });
 
   it('accepts the ordinary transaction and keeps null as an explicit absence, as the schema does', () => {
-    const t = { date: '2026-05-01', amount: -1150.5, merchant_name: '  GREGGS PLC PAYROLL ', description: null, account_id: ' current ', balance: 12.3, extra: 1 };
+    const t = {
+      date: '2026-05-01',
+      amount: -1150.5,
+      merchant_name: '  GREGGS PLC PAYROLL ',
+      description: null,
+      account_id: ' current ',
+      balance: 12.3,
+      extra: 1,
+    };
     expect(quickTransaction(t)).to.deep.equal(TransactionSchema.parse(t));
-    expect(quickTransaction(t)).to.deep.equal({ date: '2026-05-01', amount: -1150.5, merchant_name: 'GREGGS PLC PAYROLL', description: undefined, account_id: 'current', balance: 12.3 });
+    expect(quickTransaction(t)).to.deep.equal({
+      date: '2026-05-01',
+      amount: -1150.5,
+      merchant_name: 'GREGGS PLC PAYROLL',
+      description: undefined,
+      account_id: 'current',
+      balance: 12.3,
+    });
   });
 
   it('reports through the schema: a list mixing good and bad transactions names each bad field by index', () => {
@@ -91,7 +179,12 @@ describe('raw transactions: the fast path and TransactionSchema', () => {
   });
 
   it('gives the same list as item-by-item schema parsing for a valid history', () => {
-    const history = Array.from({ length: 300 }, (_, i) => ({ date: `2026-05-${String((i % 28) + 1).padStart(2, '0')}`, amount: (i % 7) * 3.25 - 10, merchant_name: ` M${i} `, ...(i % 3 ? { account_id: 'acc' } : { account_id: null }) }));
+    const history = Array.from({ length: 300 }, (_, i) => ({
+      date: `2026-05-${String((i % 28) + 1).padStart(2, '0')}`,
+      amount: (i % 7) * 3.25 - 10,
+      merchant_name: ` M${i} `,
+      ...(i % 3 ? { account_id: 'acc' } : { account_id: null }),
+    }));
     expect(TransactionsSchema.parse(history)).to.deep.equal(history.map((t) => TransactionSchema.parse(t)));
   });
 });

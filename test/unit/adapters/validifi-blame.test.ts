@@ -4,20 +4,49 @@
  */
 import { expect } from 'chai';
 import nock from 'nock';
-import { failsWith, tokenReply as validifiToken, validifiRuntime, VALIDIFI_BASE } from '../../helpers/validifi-nock.ts';
+import {
+  failsWith,
+  tokenReply as validifiToken,
+  validifiRuntime,
+  VALIDIFI_BASE,
+} from '../../helpers/validifi-nock.ts';
 import { ProviderRuntime } from '../../../adapters/runtime.ts';
 import type { FetchContext } from '../../../adapters/source.ts';
-import { EXPORT_GONE_WARNING, ValidifiSourceSchema, clearTokenCache, validifi } from '../../../adapters/validifi/index.ts';
+import {
+  EXPORT_GONE_WARNING,
+  ValidifiSourceSchema,
+  clearTokenCache,
+  validifi,
+} from '../../../adapters/validifi/index.ts';
 
 const BASE = VALIDIFI_BASE;
 const CREDS = { client_id: 'client-blame-1', client_secret: 'blame-secret-do-not-leak', base_url: BASE };
 const NOW = new Date('2026-10-31T12:00:00Z');
-const runtime = (over: Partial<ConstructorParameters<typeof ProviderRuntime>[0]> = {}) => validifiRuntime(0, over);
-const ctx = (rt = runtime()): FetchContext => ({ partnerId: 'p1', now: NOW, credentials: async () => CREDS, runtime: rt });
-const input = (over: Record<string, unknown> = {}) => ValidifiSourceSchema.parse({ type: 'validifi', account_token: 'acct-blame', start_date: '2026-09-01', end_date: '2026-10-31', ...over });
+const runtime = (over: Partial<ConstructorParameters<typeof ProviderRuntime>[0]> = {}) =>
+  validifiRuntime(0, over);
+const ctx = (rt = runtime()): FetchContext => ({
+  partnerId: 'p1',
+  now: NOW,
+  credentials: async () => CREDS,
+  runtime: rt,
+});
+const input = (over: Record<string, unknown> = {}) =>
+  ValidifiSourceSchema.parse({
+    type: 'validifi',
+    account_token: 'acct-blame',
+    start_date: '2026-09-01',
+    end_date: '2026-10-31',
+    ...over,
+  });
 const tokenReply = () => validifiToken();
 const HISTORY = /\/v4\/connect\/transactions\/acct-blame/;
-const tx = { transactionId: 'a', amount: -10, postedDate: '2026-09-10T15:00:00Z', description: 'SHOP', currencyCode: 'USD' };
+const tx = {
+  transactionId: 'a',
+  amount: -10,
+  postedDate: '2026-09-10T15:00:00Z',
+  description: 'SHOP',
+  currencyCode: 'USD',
+};
 
 const fails = (p: Promise<unknown>) => failsWith(p, CREDS.client_secret);
 
@@ -57,7 +86,10 @@ describe('ValidiFI answers that blame the right party (nock)', function () {
   for (const status of [404, 410]) {
     it(`an account export that is gone (HTTP ${status}: past its 24 hours) is a warning, not a failure`, async () => {
       nock(BASE).post('/v4/token').reply(200, tokenReply());
-      nock(BASE).get(HISTORY).query(true).reply(200, { syncStatus: 'Synced', transactions: [tx] });
+      nock(BASE)
+        .get(HISTORY)
+        .query(true)
+        .reply(200, { syncStatus: 'Synced', transactions: [tx] });
       nock(BASE).get('/v4/accounts/acct-id-old/export').reply(status, { error: 'account not found' });
       const out = await validifi.fetch(input({ account_token_id: 'acct-id-old' }), ctx(rt()));
       expect(out.transactions).to.have.length(1);
@@ -69,9 +101,14 @@ describe('ValidiFI answers that blame the right party (nock)', function () {
 
   it('an export that fails otherwise is still a 502', async () => {
     nock(BASE).post('/v4/token').reply(200, tokenReply());
-    nock(BASE).get(HISTORY).query(true).reply(200, { syncStatus: 'Synced', transactions: [tx] });
+    nock(BASE)
+      .get(HISTORY)
+      .query(true)
+      .reply(200, { syncStatus: 'Synced', transactions: [tx] });
     nock(BASE).get('/v4/accounts/acct-id-x/export').reply(403, {});
-    expect((await fails(validifi.fetch(input({ account_token_id: 'acct-id-x' }), ctx(rt())))).status).to.equal(502);
+    expect(
+      (await fails(validifi.fetch(input({ account_token_id: 'acct-id-x' }), ctx(rt())))).status,
+    ).to.equal(502);
   });
 
   it('a 401 or 403 on the token call names both causes: the credentials, or the IP allow-list', async () => {
@@ -80,7 +117,10 @@ describe('ValidiFI answers that blame the right party (nock)', function () {
       nock(BASE).post('/v4/token').reply(status, { error: 'unauthorized' });
       const e = await fails(validifi.fetch(input(), ctx(rt())));
       expect([e.status, e.code]).to.deep.equal([502, 'validifi_credentials_refused']);
-      expect(e.message).to.match(/credentials/).and.match(/IP address/).and.match(/allow-list/);
+      expect(e.message)
+        .to.match(/credentials/)
+        .and.match(/IP address/)
+        .and.match(/allow-list/);
     }
   });
 
@@ -102,11 +142,16 @@ describe('ValidiFI answers that blame the right party (nock)', function () {
     let t = Date.parse('2026-10-31T12:00:00Z');
     const clocked = rt({ deadlineMs: 10_000, clock: () => t });
     // The token call takes (by that clock) longer than the whole deadline.
-    nock(BASE).post('/v4/token').reply(200, () => {
-      t += 10_001;
-      return tokenReply();
-    });
-    const history = nock(BASE).get(HISTORY).query(true).reply(200, { syncStatus: 'Synced', transactions: [tx] });
+    nock(BASE)
+      .post('/v4/token')
+      .reply(200, () => {
+        t += 10_001;
+        return tokenReply();
+      });
+    const history = nock(BASE)
+      .get(HISTORY)
+      .query(true)
+      .reply(200, { syncStatus: 'Synced', transactions: [tx] });
     const e = await fails(validifi.fetch(input(), ctx(clocked)));
     expect([e.status, e.code]).to.deep.equal([504, 'validifi_timeout']);
     expect(history.isDone()).to.equal(false);

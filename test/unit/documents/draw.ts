@@ -7,7 +7,10 @@ import { deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { Cell, DrawnStatement } from '../../fixtures/documents/edge-cases.ts';
 
-export function pdfOf(build: (doc: PDFKit.PDFDocument) => void, options: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {
+export function pdfOf(
+  build: (doc: PDFKit.PDFDocument) => void,
+  options: PDFKit.PDFDocumentOptions = {},
+): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false, ...options });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -27,47 +30,59 @@ function put(doc: PDFKit.PDFDocument, [x, text, align]: Cell, y: number): void {
     return;
   }
   for (let i = 0; i < text.length; i++) {
-    if (text[i] !== ' ') doc.text(text[i]!, x0 + doc.widthOfString(text.slice(0, i)), y, { lineBreak: false });
+    if (text[i] !== ' ')
+      doc.text(text[i]!, x0 + doc.widthOfString(text.slice(0, i)), y, { lineBreak: false });
   }
 }
 
-export async function drawStatement(f: DrawnStatement, extra: { producer?: string; password?: string; ownerPassword?: string; perGlyph?: boolean } = {}): Promise<Buffer> {
+export async function drawStatement(
+  f: DrawnStatement,
+  extra: { producer?: string; password?: string; ownerPassword?: string; perGlyph?: boolean } = {},
+): Promise<Buffer> {
   const font = f.font ?? 'Helvetica';
   const bold = font === 'Courier' ? 'Courier-Bold' : font === 'Times-Roman' ? 'Times-Bold' : 'Helvetica-Bold';
   const size = f.size ?? 8.5;
   const producer = extra.producer ?? f.producer ?? 'Statement Services';
   glyphs = !!extra.perGlyph;
   try {
-  return await pdfOf(
-    (doc) => {
-      doc.addPage();
-      doc.font(font).fontSize(size);
-      let y = 40;
-      for (const line of f.top) {
-        if (typeof line === 'string') put(doc, [40, line], y);
-        else for (const c of line) put(doc, c, y);
+    return await pdfOf(
+      (doc) => {
+        doc.addPage();
+        doc.font(font).fontSize(size);
+        let y = 40;
+        for (const line of f.top) {
+          if (typeof line === 'string') put(doc, [40, line], y);
+          else for (const c of line) put(doc, c, y);
+          y += size * 1.6;
+        }
+        y += size;
+        doc.font(bold);
+        f.header.forEach((h, i) => put(doc, [f.columns[i]![0], h, f.columns[i]![1]], y));
+        doc.font(font);
         y += size * 1.6;
-      }
-      y += size;
-      doc.font(bold);
-      f.header.forEach((h, i) => put(doc, [f.columns[i]![0], h, f.columns[i]![1]], y));
-      doc.font(font);
-      y += size * 1.6;
-      for (const row of f.rows) {
-        row.forEach((t, i) => {
-          if (t) put(doc, [f.columns[i]![0], t, f.columns[i]![1]], y);
-        });
-        y += size * 1.45;
-      }
-      doc.fontSize(6);
-      (f.bottom ?? []).forEach((b, i) => put(doc, [40, b], 790 + i * 9));
-    },
-    {
-      info: { Producer: producer, Creator: producer },
-      ...(extra.password ? { userPassword: extra.password, ownerPassword: `${extra.password}!`, pdfVersion: '1.7' as const } : {}),
-      ...(extra.ownerPassword ? { ownerPassword: extra.ownerPassword, permissions: { printing: 'highResolution' as const }, pdfVersion: '1.7' as const } : {}),
-    },
-  );
+        for (const row of f.rows) {
+          row.forEach((t, i) => {
+            if (t) put(doc, [f.columns[i]![0], t, f.columns[i]![1]], y);
+          });
+          y += size * 1.45;
+        }
+        doc.fontSize(6);
+        (f.bottom ?? []).forEach((b, i) => put(doc, [40, b], 790 + i * 9));
+      },
+      {
+        info: { Producer: producer, Creator: producer },
+        ...(extra.password
+          ? { userPassword: extra.password, ownerPassword: `${extra.password}!`, pdfVersion: '1.7' as const }
+          : {}),
+        ...(extra.ownerPassword
+          ? {
+              ownerPassword: extra.ownerPassword,
+              permissions: { printing: 'highResolution' as const },
+              pdfVersion: '1.7' as const,
+            }
+          : {}),
+      },
+    );
   } finally {
     glyphs = false;
   }
@@ -103,7 +118,12 @@ export function png(w: number, h: number): Buffer {
     raw[y * (w + 1)] = 0;
     if (y % 24 < 6) for (let x = 40; x < w - 40; x++) raw[y * (w + 1) + 1 + x] = (x * 7 + y) % 50;
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /**
@@ -125,7 +145,10 @@ export function appendIncrementalUpdate(pdf: Buffer, producer: string): Buffer {
 }
 
 /** Lines of cells at given baselines (hand-made documents other than statements). */
-export function drawLines(lines: [y: number, cells: Cell[]][], opts: { font?: string; size?: number; producer?: string } = {}): Promise<Buffer> {
+export function drawLines(
+  lines: [y: number, cells: Cell[]][],
+  opts: { font?: string; size?: number; producer?: string } = {},
+): Promise<Buffer> {
   return pdfOf(
     (doc) => {
       doc.addPage();

@@ -16,10 +16,19 @@ describe('documents: hand-made statements from public descriptions', function ()
       if (!read.ok) expect.fail(`${read.reason}: ${read.detail}`);
       expect(read.bank).to.equal(f.expect.bank);
       expect(read.period).to.deep.equal(f.expect.period);
-      expect(read.transactions.map((t) => [t.date, t.amount_minor, t.description, t.balance_minor ?? null])).to.deep.equal(f.expect.transactions);
+      expect(
+        read.transactions.map((t) => [t.date, t.amount_minor, t.description, t.balance_minor ?? null]),
+      ).to.deep.equal(f.expect.transactions);
       expect(read.opening_balance_minor).to.equal(f.expect.opening);
       expect(read.closing_balance_minor).to.equal(f.expect.closing);
-      expect(read.reconciliation.breaks.map(({ row, kind, expected, printed }) => ({ row, kind, expected, printed }))).to.deep.equal(f.expect.breaks);
+      expect(
+        read.reconciliation.breaks.map(({ row, kind, expected, printed }) => ({
+          row,
+          kind,
+          expected,
+          printed,
+        })),
+      ).to.deep.equal(f.expect.breaks);
       expect(read.reconciliation.ok).to.equal(f.expect.breaks.length === 0);
       expect(read.tamper_signals.map((t) => t.code)).to.deep.equal(f.expect.tamper ?? []);
       if (f.expect.breaks.length) {
@@ -43,7 +52,11 @@ describe('documents: hand-made statements from public descriptions', function ()
       const whole = await readStatement(new Uint8Array(await drawStatement(f)));
       const glyphs = await readStatement(new Uint8Array(await drawStatement(f, { perGlyph: true })));
       if (!whole.ok || !glyphs.ok) expect.fail(`${f.name}: unreadable`);
-      expect(glyphs.transactions.map((t) => [t.date, t.amount_minor, t.description, t.balance_minor])).to.deep.equal(whole.transactions.map((t) => [t.date, t.amount_minor, t.description, t.balance_minor]));
+      expect(
+        glyphs.transactions.map((t) => [t.date, t.amount_minor, t.description, t.balance_minor]),
+      ).to.deep.equal(
+        whole.transactions.map((t) => [t.date, t.amount_minor, t.description, t.balance_minor]),
+      );
       expect(glyphs.reconciliation.breaks).to.deep.equal(whole.reconciliation.breaks);
     }
   });

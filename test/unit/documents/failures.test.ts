@@ -14,13 +14,19 @@ describe('documents: documents that cannot be read', function () {
   this.timeout(180_000);
 
   it('not a PDF: a CSV, a PNG, an empty file', async () => {
-    expect(await read(Buffer.from('Date,Description,Amount\n2026-05-01,TESCO,12.00\n'))).to.include({ ok: false, reason: 'not_pdf' });
+    expect(await read(Buffer.from('Date,Description,Amount\n2026-05-01,TESCO,12.00\n'))).to.include({
+      ok: false,
+      reason: 'not_pdf',
+    });
     expect(await read(png(10, 10))).to.include({ ok: false, reason: 'not_pdf' });
     expect(await read(Buffer.alloc(0))).to.include({ ok: false, reason: 'not_pdf' });
   });
 
   it('corrupt: a PDF header followed by noise', async () => {
-    const noise = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 251))]);
+    const noise = Buffer.concat([
+      Buffer.from('%PDF-1.7\n'),
+      Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 251)),
+    ]);
     const r = await read(noise);
     expect(r).to.include({ ok: false, reason: 'corrupt' });
   });
@@ -49,7 +55,14 @@ describe('documents: documents that cannot be read', function () {
     const letter = await pdfOf((doc) => {
       doc.addPage();
       doc.font('Helvetica').fontSize(10);
-      const lines = ['Dear Mr Example,', 'Your overdraft limit changes on 1 June 2026.', 'The new limit is £500.00 and the interest rate is 39.9% EAR.', 'Balance on 28 May 2026: £120.00', 'Yours sincerely,', 'Customer Services'];
+      const lines = [
+        'Dear Mr Example,',
+        'Your overdraft limit changes on 1 June 2026.',
+        'The new limit is £500.00 and the interest rate is 39.9% EAR.',
+        'Balance on 28 May 2026: £120.00',
+        'Yours sincerely,',
+        'Customer Services',
+      ];
       lines.forEach((l, i) => doc.text(l, 60, 100 + i * 16, { lineBreak: false }));
     });
     expect(await read(letter)).to.include({ ok: false, reason: 'not_a_statement' });

@@ -11,7 +11,11 @@ function assemble(objects: (string | Buffer)[]): Buffer {
   let len = parts[0]!.length;
   objects.forEach((o, i) => {
     offsets.push(len);
-    const b = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), typeof o === 'string' ? Buffer.from(o, 'latin1') : o, Buffer.from('\nendobj\n', 'latin1')]);
+    const b = Buffer.concat([
+      Buffer.from(`${i + 1} 0 obj\n`, 'latin1'),
+      typeof o === 'string' ? Buffer.from(o, 'latin1') : o,
+      Buffer.from('\nendobj\n', 'latin1'),
+    ]);
     parts.push(b);
     len += b.length;
   });
@@ -22,7 +26,11 @@ function assemble(objects: (string | Buffer)[]): Buffer {
 
 function stream(content: Buffer): Buffer {
   const z = deflateSync(content, { level: 9 });
-  return Buffer.concat([Buffer.from(`<< /Length ${z.length} /Filter /FlateDecode >>\nstream\n`, 'latin1'), z, Buffer.from('\nendstream', 'latin1')]);
+  return Buffer.concat([
+    Buffer.from(`<< /Length ${z.length} /Filter /FlateDecode >>\nstream\n`, 'latin1'),
+    z,
+    Buffer.from('\nendstream', 'latin1'),
+  ]);
 }
 
 const page = (contents: string, count = 1) => [
@@ -42,10 +50,18 @@ export function textBomb(n: number): Buffer {
 
 /** A page tree that says it has `count` pages. */
 export function hugePageCount(count: number): Buffer {
-  return assemble([...page('5 0 R', count), stream(Buffer.from('BT /F1 8 Tf 40 400 Td (Hello) Tj ET', 'latin1'))]);
+  return assemble([
+    ...page('5 0 R', count),
+    stream(Buffer.from('BT /F1 8 Tf 40 400 Td (Hello) Tj ET', 'latin1')),
+  ]);
 }
 
 /** A content stream whose operand arrays nest `depth` deep. */
 export function deepNesting(depth: number): Buffer {
-  return assemble([...page('5 0 R'), stream(Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)} pop BT /F1 8 Tf 40 400 Td (x) Tj ET`, 'latin1'))]);
+  return assemble([
+    ...page('5 0 R'),
+    stream(
+      Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)} pop BT /F1 8 Tf 40 400 Td (x) Tj ET`, 'latin1'),
+    ),
+  ]);
 }

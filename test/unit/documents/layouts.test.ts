@@ -14,7 +14,12 @@ import type { Rendered } from '../../../tools/statements/render.ts';
 const EXPECTED_BANK: Record<string, string> = { unbranded: 'generic' };
 
 function expectExact(read: StatementRead, r: Rendered): void {
-  const got = read.transactions.map((t) => ({ date: t.date, amount_minor: t.amount_minor, description: t.description, ...(t.balance_minor !== undefined ? { balance_minor: t.balance_minor } : {}) }));
+  const got = read.transactions.map((t) => ({
+    date: t.date,
+    amount_minor: t.amount_minor,
+    description: t.description,
+    ...(t.balance_minor !== undefined ? { balance_minor: t.balance_minor } : {}),
+  }));
   expect(got).to.deep.equal(r.truth.transactions);
   expect(read.opening_balance_minor).to.equal(r.truth.opening_minor);
   expect(read.closing_balance_minor).to.equal(r.truth.closing_minor);
@@ -26,7 +31,11 @@ describe('documents: bank layouts generated from the personas', function () {
 
   for (const bank of BANK_LAYOUTS) {
     it(`${bank}: reads every transaction of a month exactly and reconciles`, async () => {
-      const [statement] = await personaStatements({ bank, persona: 'salaried_single_renter', months: ['2026-05'] });
+      const [statement] = await personaStatements({
+        bank,
+        persona: 'salaried_single_renter',
+        months: ['2026-05'],
+      });
       const read = await readStatement(new Uint8Array(statement!.pdf));
       if (!read.ok) expect.fail(`${read.reason}: ${read.detail}`);
       expectExact(read, statement!);
@@ -56,7 +65,12 @@ describe('documents: bank layouts generated from the personas', function () {
   ];
   for (const [bank, persona, month] of MORE) {
     it(`${bank}: ${persona} ${month}`, async () => {
-      const [statement] = await personaStatements({ bank, persona, months: [month], opening_minor: persona === 'in_difficulty' ? -25_000 : undefined });
+      const [statement] = await personaStatements({
+        bank,
+        persona,
+        months: [month],
+        opening_minor: persona === 'in_difficulty' ? -25_000 : undefined,
+      });
       const read = await readStatement(new Uint8Array(statement!.pdf));
       if (!read.ok) expect.fail(`${read.reason}: ${read.detail}`);
       expectExact(read, statement!);
@@ -65,7 +79,12 @@ describe('documents: bank layouts generated from the personas', function () {
   }
 
   it('an overdrawn account: negative balances read as negative, and the chain holds through zero', async () => {
-    const [statement] = await personaStatements({ bank: 'hsbc', persona: 'in_difficulty', months: ['2026-05'], opening_minor: -25_000 });
+    const [statement] = await personaStatements({
+      bank: 'hsbc',
+      persona: 'in_difficulty',
+      months: ['2026-05'],
+      opening_minor: -25_000,
+    });
     const read = await readStatement(new Uint8Array(statement!.pdf));
     if (!read.ok) expect.fail(read.detail);
     expect(read.opening_balance_minor).to.equal(-25_000);
@@ -77,11 +96,15 @@ describe('documents: bank layouts generated from the personas', function () {
     const statements = await personaStatements({ bank: 'barclays', persona: 'thin_file' });
     const reads = await Promise.all(statements.map((s) => readStatement(new Uint8Array(s.pdf))));
     const txs = reads.flatMap((r) => (r.ok ? r.transactions : []));
-    expect(txs.map((t) => t.amount_minor)).to.deep.equal(statements.flatMap((s) => s.truth.transactions.map((t) => t.amount_minor)));
+    expect(txs.map((t) => t.amount_minor)).to.deep.equal(
+      statements.flatMap((s) => s.truth.transactions.map((t) => t.amount_minor)),
+    );
     const again = await readStatement(new Uint8Array(statements[0]!.pdf));
     const first = reads[0]!;
     if (!again.ok || !first.ok) expect.fail('unreadable');
-    expect(again.transactions.map((t) => t.source_ref)).to.deep.equal(first.transactions.map((t) => t.source_ref));
+    expect(again.transactions.map((t) => t.source_ref)).to.deep.equal(
+      first.transactions.map((t) => t.source_ref),
+    );
     for (let i = 1; i < reads.length; i++) {
       const a = reads[i - 1]!;
       const b = reads[i]!;

@@ -9,9 +9,15 @@ import { personaRows } from '../../../tools/statements/personas.ts';
 import { renderStatement } from '../../../tools/statements/render.ts';
 
 const ROWS = personaRows('salaried_single_renter', 3);
-const balanceBefore = (iso: string, opening = 100_000) => ROWS.filter((r) => r.date < iso).reduce((b, r) => b - r.amount_minor, opening);
+const balanceBefore = (iso: string, opening = 100_000) =>
+  ROWS.filter((r) => r.date < iso).reduce((b, r) => b - r.amount_minor, opening);
 
-async function statement(start: string, end: string, bank = 'santander', account = '12345678'): Promise<StatementResult> {
+async function statement(
+  start: string,
+  end: string,
+  bank = 'santander',
+  account = '12345678',
+): Promise<StatementResult> {
   const rendered = await renderStatement({
     layout: bank,
     holder: 'MR J EXAMPLE',
@@ -36,16 +42,27 @@ describe('documents: several statements of one account', function () {
     const b = await statement('2026-05-15', '2026-06-30', 'hsbc');
     const r = reconcileStatements([b, a]);
     expect(r.duplicates_removed).to.equal(between('2026-05-15', '2026-05-31').length);
-    expect(r.transactions.map((t) => [t.date, t.amount_minor])).to.deep.equal(between('2026-05-01', '2026-06-30').map((t) => [t.date, t.amount_minor]));
+    expect(r.transactions.map((t) => [t.date, t.amount_minor])).to.deep.equal(
+      between('2026-05-01', '2026-06-30').map((t) => [t.date, t.amount_minor]),
+    );
     expect(r.gaps).to.deep.equal([]);
-    expect(r.accounts).to.deep.equal([{ account_id: '09-01-28 5678', bank: 'santander', period: { start: '2026-05-01', end: '2026-06-30' }, statements: 2 }]);
+    expect(r.accounts).to.deep.equal([
+      {
+        account_id: '09-01-28 5678',
+        bank: 'santander',
+        period: { start: '2026-05-01', end: '2026-06-30' },
+        statements: 2,
+      },
+    ]);
   });
 
   it('a month missing between statements is a gap, with the balance left unexplained', async () => {
     const may = await statement('2026-05-01', '2026-05-31');
     const july = await statement('2026-07-01', '2026-07-31');
     const r = reconcileStatements([may, july]);
-    expect(r.gaps).to.deep.equal([{ account_id: '09-01-28 5678', from: '2026-06-01', to: '2026-06-30', days: 30 }]);
+    expect(r.gaps).to.deep.equal([
+      { account_id: '09-01-28 5678', from: '2026-06-01', to: '2026-06-30', days: 30 },
+    ]);
     expect(r.duplicates_removed).to.equal(0);
     expect(r.warnings.join(' ')).to.match(/no statement covers 2026-06-01 to 2026-06-30/);
   });
@@ -54,7 +71,10 @@ describe('documents: several statements of one account', function () {
     const may = (await statement('2026-05-01', '2026-05-31')) as StatementRead;
     const june = (await statement('2026-06-01', '2026-06-30')) as StatementRead;
     expect(reconcileStatements([may, june]).warnings).to.deep.equal([]);
-    const r = reconcileStatements([may, { ...june, opening_balance_minor: june.opening_balance_minor + 100 }]);
+    const r = reconcileStatements([
+      may,
+      { ...june, opening_balance_minor: june.opening_balance_minor + 100 },
+    ]);
     expect(r.warnings.join(' ')).to.match(/opens at .* but the one before it closed at/);
   });
 

@@ -27,29 +27,71 @@ describe('documents: payslips', function () {
 
   for (const style of ['boxed', 'list'] as const) {
     it(`a generated ${style} payslip reads to its truth`, async () => {
-      const { pdf, truth } = await renderPayslip({ style, employer: 'ACME LOGISTICS LTD', employee: 'MRS SARAH AHMED', pay_date: '2026-09-25', period: { start: '2026-09-01', end: '2026-09-30' }, tax_month: 6, net_minor: 235_000 });
+      const { pdf, truth } = await renderPayslip({
+        style,
+        employer: 'ACME LOGISTICS LTD',
+        employee: 'MRS SARAH AHMED',
+        pay_date: '2026-09-25',
+        period: { start: '2026-09-01', end: '2026-09-30' },
+        tax_month: 6,
+        net_minor: 235_000,
+      });
       const r = ok(await readPayslip(new Uint8Array(pdf)));
-      expect({ employer: r.employer, employee: r.employee, pay_date: r.pay_date, period: r.period, gross_minor: r.gross_minor, net_minor: r.net_minor, tax_minor: r.tax_minor, ni_minor: r.ni_minor, pension_minor: r.pension_minor }).to.deep.equal(truth);
+      expect({
+        employer: r.employer,
+        employee: r.employee,
+        pay_date: r.pay_date,
+        period: r.period,
+        gross_minor: r.gross_minor,
+        net_minor: r.net_minor,
+        tax_minor: r.tax_minor,
+        ni_minor: r.ni_minor,
+        pension_minor: r.pension_minor,
+      }).to.deep.equal(truth);
       expect(r.adds_up).to.equal(true);
       expect(r.tax_period).to.equal(style === 'boxed' ? 'Month 6' : '6');
     });
   }
 
   it('a bank statement is not a payslip', async () => {
-    const [s] = await personaStatements({ bank: 'hsbc', persona: 'salaried_single_renter', months: ['2026-05'] });
+    const [s] = await personaStatements({
+      bank: 'hsbc',
+      persona: 'salaried_single_renter',
+      months: ['2026-05'],
+    });
     expect(await readPayslip(new Uint8Array(s!.pdf))).to.include({ ok: false, reason: 'not_a_payslip' });
   });
 
   describe('matching payslips to credits', () => {
     let transactions: Transaction[];
-    const salary = personaRows('salaried_single_renter').filter((r) => r.amount_minor < 0 && /ACME/.test(r.description));
+    const salary = personaRows('salaried_single_renter').filter(
+      (r) => r.amount_minor < 0 && /ACME/.test(r.description),
+    );
     before(async () => {
-      const statements = await personaStatements({ bank: 'barclays', persona: 'salaried_single_renter', months: ['2026-07', '2026-08', '2026-09'] });
+      const statements = await personaStatements({
+        bank: 'barclays',
+        persona: 'salaried_single_renter',
+        months: ['2026-07', '2026-08', '2026-09'],
+      });
       const reads = await Promise.all(statements.map((s) => readStatement(new Uint8Array(s.pdf))));
       transactions = reads.flatMap((r) => (r.ok ? r.transactions : []));
     });
     const slip = async (pay_date: string, net_minor: number, employer = 'Acme Logistics Limited') =>
-      readPayslip(new Uint8Array((await renderPayslip({ style: 'boxed', employer, employee: 'MRS SARAH AHMED', pay_date, period: { start: `${pay_date.slice(0, 8)}01`, end: `${pay_date.slice(0, 8)}28` }, tax_month: 4, net_minor })).pdf));
+      readPayslip(
+        new Uint8Array(
+          (
+            await renderPayslip({
+              style: 'boxed',
+              employer,
+              employee: 'MRS SARAH AHMED',
+              pay_date,
+              period: { start: `${pay_date.slice(0, 8)}01`, end: `${pay_date.slice(0, 8)}28` },
+              tax_month: 4,
+              net_minor,
+            })
+          ).pdf,
+        ),
+      );
 
     it("each month's payslip is matched to that month's salary credit, once", async () => {
       const pays = salary.filter((r) => r.date >= '2026-07-01' && r.date <= '2026-09-30');

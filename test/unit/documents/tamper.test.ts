@@ -24,7 +24,15 @@ const ROWS = [
   { date: '2026-06-10', description: 'CARD PAYMENT TO SHELL ESSO ON 10 JUN', amount_minor: 5_000 },
   { date: '2026-06-25', description: 'BGC ACME LOGISTICS LTD SALARY', amount_minor: -235_000 },
 ];
-const spec = { layout: 'santander' as const, holder: 'MR T EXAMPLE', sortCode: '09-01-28', accountNumber: '12345678', period: { start: '2026-06-01', end: '2026-06-30' }, opening_minor: 120_000, rows: ROWS };
+const spec = {
+  layout: 'santander' as const,
+  holder: 'MR T EXAMPLE',
+  sortCode: '09-01-28',
+  accountNumber: '12345678',
+  period: { start: '2026-06-01', end: '2026-06-30' },
+  opening_minor: 120_000,
+  rows: ROWS,
+};
 
 describe('documents: tamper signals', function () {
   this.timeout(180_000);
@@ -35,22 +43,35 @@ describe('documents: tamper signals', function () {
     expect(r.confidence).to.equal(0.97);
   });
 
-  it("an editor named in the producer (the statement still reads and reconciles)", async () => {
-    const r = await readOk((await renderStatement({ ...spec, producer: 'Adobe Acrobat Pro DC 23.1.20093' })).pdf);
+  it('an editor named in the producer (the statement still reads and reconciles)', async () => {
+    const r = await readOk(
+      (await renderStatement({ ...spec, producer: 'Adobe Acrobat Pro DC 23.1.20093' })).pdf,
+    );
     expect(r.tamper_signals.map((t) => t.code)).to.deep.equal(['editor_metadata']);
     expect(r.reconciliation.ok).to.equal(true);
     expect(r.confidence).to.be.below(0.97);
   });
 
   it('modified a day after it was created', async () => {
-    const r = await readOk((await renderStatement({ ...spec, created: new Date('2026-07-01T18:00:00Z'), modified: new Date('2026-07-02T20:15:00Z') })).pdf);
+    const r = await readOk(
+      (
+        await renderStatement({
+          ...spec,
+          created: new Date('2026-07-01T18:00:00Z'),
+          modified: new Date('2026-07-02T20:15:00Z'),
+        })
+      ).pdf,
+    );
     expect(r.tamper_signals.map((t) => t.code)).to.deep.equal(['modified_after_creation']);
   });
 
   it('an incremental update appended by an editor', async () => {
     const edited = appendIncrementalUpdate((await renderStatement(spec)).pdf, 'PDF-XChange Editor 9.5');
     const r = await readOk(edited);
-    expect(r.tamper_signals.map((t) => t.code).sort()).to.deep.equal(['editor_metadata', 'incremental_update']);
+    expect(r.tamper_signals.map((t) => t.code).sort()).to.deep.equal([
+      'editor_metadata',
+      'incremental_update',
+    ]);
     expect(r.metadata.producer).to.equal('PDF-XChange Editor 9.5');
   });
 
@@ -62,12 +83,19 @@ describe('documents: tamper signals', function () {
   });
 
   it('a balance covered over and retyped: text drawn over text', async () => {
-    const r = await readOk((await renderStatement({ ...spec, faults: { overprint: { row: 4, text: '2,035.03' } } })).pdf);
+    const r = await readOk(
+      (await renderStatement({ ...spec, faults: { overprint: { row: 4, text: '2,035.03' } } })).pdf,
+    );
     expect(r.tamper_signals.map((t) => t.code)).to.include('overlapping_text');
   });
 
   it('a persona month with one balance made up: impossible running balance, named by row', async () => {
-    const [s] = await personaStatements({ bank: 'tsb', persona: 'gig_worker', months: ['2026-07'], faults: { balance: { row: 7, by: 10_000 } } });
+    const [s] = await personaStatements({
+      bank: 'tsb',
+      persona: 'gig_worker',
+      months: ['2026-07'],
+      faults: { balance: { row: 7, by: 10_000 } },
+    });
     const r = await readOk(s!.pdf);
     expect(r.reconciliation.ok).to.equal(false);
     expect(r.reconciliation.breaks.map((b) => b.row)).to.deep.equal([7, 8]);

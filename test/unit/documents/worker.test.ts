@@ -36,7 +36,10 @@ describe('documents: reading in a worker thread with limits', function () {
 
   it('a larger bomb with room to grow is cut off at the deadline', async () => {
     // A million text operators: a minute's work here, far more than 2 s on any machine.
-    const r = await readInWorker(new Uint8Array(textBomb(1_000_000)), { maxOldGenerationSizeMb: 1024, timeoutMs: 2_000 });
+    const r = await readInWorker(new Uint8Array(textBomb(1_000_000)), {
+      maxOldGenerationSizeMb: 1024,
+      timeoutMs: 2_000,
+    });
     expect(r).to.include({ ok: false, reason: 'timeout' });
   });
 
@@ -69,7 +72,11 @@ describe('documents: reading in a worker thread with limits', function () {
     });
 
     it('reads documents given at once (more than the spares)', async () => {
-      const results = await Promise.all([workers.read(good), workers.read(good, { kind: 'payslip' }), workers.read(new Uint8Array(Buffer.from('not a pdf')))]);
+      const results = await Promise.all([
+        workers.read(good),
+        workers.read(good, { kind: 'payslip' }),
+        workers.read(new Uint8Array(Buffer.from('not a pdf'))),
+      ]);
       expect(results.map((r) => (r.ok ? 'ok' : r.reason))).to.deep.equal(['ok', 'not_a_payslip', 'not_pdf']);
     });
 

@@ -9,7 +9,9 @@ import { BRANDS_PATH, render } from '../../../tools/merchants/build.ts';
 import { DOC_PATH, renderDoc } from '../../../tools/merchants/docs.ts';
 import { generate, slugOf, type BrandsFile, type NsiData } from '../../../tools/merchants/generate.ts';
 
-const PERSON_BRANDS = new Set((brandsJson.entries as { name: string; person?: boolean }[]).filter((e) => e.person).map((e) => e.name));
+const PERSON_BRANDS = new Set(
+  (brandsJson.entries as { name: string; person?: boolean }[]).filter((e) => e.person).map((e) => e.name),
+);
 import { loadRules, nsiPackageVersion } from '../../../tools/merchants/inputs.ts';
 import { TAG_KINDS, tagKindOf } from '../../../tools/merchants/tags.ts';
 import { tradesInUk } from '../../../tools/merchants/uk.ts';
@@ -62,13 +64,23 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
       for (const e of BRAND_MERCHANTS.entries)
         for (const a of e.aliases) {
           const key = tokenise(a).join(' ');
-          if (owner.has(key) && owner.get(key) !== e.name) expect.fail(`${key}: ${owner.get(key)} and ${e.name}`);
+          if (owner.has(key) && owner.get(key) !== e.name)
+            expect.fail(`${key}: ${owner.get(key)} and ${e.name}`);
           owner.set(key, e.name);
         }
     });
 
     const known: Record<string, string[]> = {
-      eating_out: ['GREGGS 1234 NEWCASTLE', 'MCDONALDS 559', 'NANDOS', 'PIZZA EXPRESS', 'WAGAMAMA', 'PRET A MANGER', 'COSTA COFFEE', 'BURGER KING'],
+      eating_out: [
+        'GREGGS 1234 NEWCASTLE',
+        'MCDONALDS 559',
+        'NANDOS',
+        'PIZZA EXPRESS',
+        'WAGAMAMA',
+        'PRET A MANGER',
+        'COSTA COFFEE',
+        'BURGER KING',
+      ],
       fuel: ['SHELL PETROL STATION', 'ESSO'],
       supermarket: ['TESCO STORES 3297', 'ALDI 66 LEEDS', 'LIDL GB', 'MORRISONS', 'ICELAND FOODS'],
       convenience: ['TESCO EXPRESS', 'SAINSBURYS LOCAL', 'POUNDLAND'],
@@ -99,8 +111,25 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
     });
 
     it('reads a brand named by a common word or a first name only standing alone, never beside another name or in a transfer', () => {
-      for (const n of ['CARD PAYMENT TO NEXT ON 12 MAY', 'SHELL', 'SUBWAY 4412 LEEDS GB', 'THE RANGE', 'MANGO', 'LEON']) expect(brandOf(n)?.name, n).to.not.equal(undefined);
-      for (const n of ['NEXT DOOR BAKERY', 'FASTER PAYMENT TO MANGO', 'FPO MAX', 'LEON SMITH', 'SHELL BEACH CAFE', 'CASINO', 'METRO']) expect(brandOf(n)?.name, n).to.equal(undefined);
+      for (const n of [
+        'CARD PAYMENT TO NEXT ON 12 MAY',
+        'SHELL',
+        'SUBWAY 4412 LEEDS GB',
+        'THE RANGE',
+        'MANGO',
+        'LEON',
+      ])
+        expect(brandOf(n)?.name, n).to.not.equal(undefined);
+      for (const n of [
+        'NEXT DOOR BAKERY',
+        'FASTER PAYMENT TO MANGO',
+        'FPO MAX',
+        'LEON SMITH',
+        'SHELL BEACH CAFE',
+        'CASINO',
+        'METRO',
+      ])
+        expect(brandOf(n)?.name, n).to.equal(undefined);
     });
 
     it('holds no brand under a first name beside a surname, a surname or initials alone', () => {
@@ -117,22 +146,31 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
           const w = tokens[0]!.toLowerCase();
           // A brand whose own one-word name is a first name is kept as a `person` entry (matched only alone).
           const person = PERSON_BRANDS.has(e.name) && tokenise(e.name).join(' ') === tokens[0];
-          expect((rules.commonWords.has(w) || rules.firstNames.has(w)) && !person, `${e.name}: ${a}`).to.equal(false);
+          expect(
+            (rules.commonWords.has(w) || rules.firstNames.has(w)) && !person,
+            `${e.name}: ${a}`,
+          ).to.equal(false);
         }
     });
 
     it('takes estate agents (letting agents: rent) only under names of two words or more', () => {
       for (const n of ['FPO J BARNES', 'TAYLORS', 'FOXTONS']) expect(brandOf(n), n).to.equal(undefined);
-      for (const e of BRAND_MERCHANTS.entries) if (e.kind === 'rent') for (const a of e.aliases) expect(tokenise(a).length, a).to.be.at.least(2);
+      for (const e of BRAND_MERCHANTS.entries)
+        if (e.kind === 'rent') for (const a of e.aliases) expect(tokenise(a).length, a).to.be.at.least(2);
     });
 
     it('drops car makers (a debit to one is its finance arm)', () => {
-      for (const n of ['BMW FS', 'VOLKSWAGEN FIN SERV', 'MERCEDES BENZ FINANCIAL SERVICES']) expect(brandOf(n), n).to.equal(undefined);
+      for (const n of ['BMW FS', 'VOLKSWAGEN FIN SERV', 'MERCEDES BENZ FINANCIAL SERVICES'])
+        expect(brandOf(n), n).to.equal(undefined);
     });
   });
 
   describe('rules', () => {
-    const rules: AliasRules = { commonWords: new Set(['shell', 'range', 'pizza', 'express']), firstNames: new Set(['zara']), generic: [/^shops?$/i] };
+    const rules: AliasRules = {
+      commonWords: new Set(['shell', 'range', 'pizza', 'express']),
+      firstNames: new Set(['zara']),
+      generic: [/^shops?$/i],
+    };
     const why = (name: string, own: string[] = []) => rejection(name, tokenise(name), rules, own);
 
     it('keeps distinctive names and two-word names of common words', () => {
@@ -156,7 +194,11 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
     });
     it('spells names as statements do', () => {
       const v = (name: string) => variants(name).map((t) => t.join(' '));
-      expect(v('Marks & Spencer')).to.include.members(['MARKS & SPENCER', 'MARKS AND SPENCER', 'MARKS SPENCER']);
+      expect(v('Marks & Spencer')).to.include.members([
+        'MARKS & SPENCER',
+        'MARKS AND SPENCER',
+        'MARKS SPENCER',
+      ]);
       expect(v('Co-op Food')).to.include.members(['CO OP FOOD', 'COOP FOOD']);
       expect(v('PizzaExpress')).to.include.members(['PIZZAEXPRESS', 'PIZZA EXPRESS']);
       expect(v('PureGym UK')).to.include.members(['PUREGYM UK', 'PUREGYM']);
@@ -180,18 +222,30 @@ describe('brand layer (src/engine/data/brands.json, generated from name-suggesti
       for (const r of TAG_KINDS) expect(isKind(r.kind), r.tag).to.equal(true);
     });
     it('generates deterministically and groups one name filed under two tags into one entry of the first tag', () => {
-      const item = (displayName: string, tags: Record<string, string>, include = ['gb']) => ({ displayName, id: displayName, locationSet: { include }, tags });
+      const item = (displayName: string, tags: Record<string, string>, include = ['gb']) => ({
+        displayName,
+        id: displayName,
+        locationSet: { include },
+        tags,
+      });
       const data: NsiData = {
         _meta: { version: '0.0.1' },
         nsi: {
           'brands/shop/convenience': { items: [item('Fuelco', { name: 'Fuelco' })] },
-          'brands/amenity/fuel': { items: [item('Fuelco', { name: 'Fuelco', official_name: 'Fuelco Petroleum Ltd' })] },
-          'brands/shop/clothes': { items: [item('Zara', { name: 'Zara' }), item('Farbrand', { name: 'Farbrand' }, ['us'])] },
+          'brands/amenity/fuel': {
+            items: [item('Fuelco', { name: 'Fuelco', official_name: 'Fuelco Petroleum Ltd' })],
+          },
+          'brands/shop/clothes': {
+            items: [item('Zara', { name: 'Zara' }), item('Farbrand', { name: 'Farbrand' }, ['us'])],
+          },
         },
       };
       const out = generate(data, rules);
       // Zara is a first name: kept as a `person` entry, which the matcher reads only standing alone.
-      expect(out.entries).to.deep.equal([{ name: 'Fuelco', kind: 'fuel', aliases: ['FUELCO PETROLEUM LTD'] }, { name: 'Zara', kind: 'clothing', person: true }]);
+      expect(out.entries).to.deep.equal([
+        { name: 'Fuelco', kind: 'fuel', aliases: ['FUELCO PETROLEUM LTD'] },
+        { name: 'Zara', kind: 'clothing', person: true },
+      ]);
       expect(generate(data, rules)).to.deep.equal(out);
       expect(out.counts.uk_brands).to.equal(3);
     });

@@ -7,7 +7,15 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS_DIR, gradeBanks, gradeIncome, loadBanks, loadIncome, share, type LineSet } from '../../../tools/accuracy/corpus.ts';
+import {
+  CORPUS_DIR,
+  gradeBanks,
+  gradeIncome,
+  loadBanks,
+  loadIncome,
+  share,
+  type LineSet,
+} from '../../../tools/accuracy/corpus.ts';
 
 describe('engine on the independent corpus', function () {
   this.timeout(120_000);
@@ -30,20 +38,26 @@ describe('engine on the independent corpus', function () {
       expect(lines.length).to.be.at.least(minLines);
       expect(new Set(lines.map((l) => l.bank)).size).to.be.at.least(12);
       const debits = share(lines.filter((r) => r.line.amount > 0));
-      const wrong = lines.filter((r) => r.line.amount > 0 && !r.ok).map((r) => `${r.bank}: ${r.line.description ?? r.line.merchant_name} → ${r.got}`);
+      const wrong = lines
+        .filter((r) => r.line.amount > 0 && !r.ok)
+        .map((r) => `${r.bank}: ${r.line.description ?? r.line.merchant_name} → ${r.got}`);
       expect(debits.rate, wrong.join('\n')).to.be.at.least(bar);
     });
   }
 
-  it('finds every income history\'s income within 2%, its flags and its committed payments', () => {
+  it("finds every income history's income within 2%, its flags and its committed payments", () => {
     const results = gradeIncome(loadIncome(), 1);
     expect(results.length).to.be.at.least(30);
-    const off = results.filter((r) => r.error > 0.02 || r.problems.length > 0).map((r) => `${r.id}: ${r.got} vs ${r.expected} ${r.problems.join('; ')}`);
+    const off = results
+      .filter((r) => r.error > 0.02 || r.problems.length > 0)
+      .map((r) => `${r.id}: ${r.got} vs ${r.expected} ${r.problems.join('; ')}`);
     expect(off, off.join('\n')).to.deep.equal([]);
   });
 
   it('gives each income history the same income within 1% under 14 day shifts', () => {
-    const unstable = gradeIncome(loadIncome(), 14).filter((r) => r.shiftSpread > 0.01).map((r) => `${r.id}: spread ${r.shiftSpread}`);
+    const unstable = gradeIncome(loadIncome(), 14)
+      .filter((r) => r.shiftSpread > 0.01)
+      .map((r) => `${r.id}: spread ${r.shiftSpread}`);
     expect(unstable, unstable.join('\n')).to.deep.equal([]);
   });
 });

@@ -10,7 +10,25 @@ describe('docs/engine.md', () => {
   });
   it('documents every threshold and every risk flag code the engine can raise', () => {
     for (const k of Object.keys(THRESHOLDS)) expect(doc, k).to.include(`\`${k}\``);
-    const codes = ['gambling', 'gambling_high', 'overdraft_usage', 'unarranged_overdraft', 'returned_payments', 'payday_loans', 'high_cost_credit', 'bnpl_usage', 'debt_collection', 'high_cash_usage', 'income_volatility', 'negative_disposable_income', 'income_discrepancy', 'insufficient_history', 'too_few_transactions', 'no_verified_income', 'stale_data'];
+    const codes = [
+      'gambling',
+      'gambling_high',
+      'overdraft_usage',
+      'unarranged_overdraft',
+      'returned_payments',
+      'payday_loans',
+      'high_cost_credit',
+      'bnpl_usage',
+      'debt_collection',
+      'high_cash_usage',
+      'income_volatility',
+      'negative_disposable_income',
+      'income_discrepancy',
+      'insufficient_history',
+      'too_few_transactions',
+      'no_verified_income',
+      'stale_data',
+    ];
     for (const c of codes) expect(doc, c).to.include(`| \`${c}\` |`);
   });
 });

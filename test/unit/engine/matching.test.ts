@@ -24,7 +24,12 @@ const RAW: RawEntry[] = [
   { name: 'PayPal', kind: 'retail', processor: true },
   { name: 'Lettings', kind: 'rent', aliases: ['RENT'], defer: true },
   { name: 'Forecourt', kind: 'fuel', aliases: ['PETROL', 'FUEL', 'PAY AT PUMP'], over: ['supermarket'] },
-  { name: 'Insurance', kind: 'insurance', aliases: ['INSURANCE', 'INS'], over: ['supermarket', 'credit_card'] },
+  {
+    name: 'Insurance',
+    kind: 'insurance',
+    aliases: ['INSURANCE', 'INS'],
+    over: ['supermarket', 'credit_card'],
+  },
   { name: 'Mortgage', kind: 'mortgage', aliases: ['MORTGAGE'], over: ['lender'] },
   { name: 'Cash', kind: 'cash', aliases: ['^CPT', 'CASH WITHDRAWAL'], over: ['supermarket', 'lender'] },
   { name: 'Branch', kind: 'cash', aliases: ['HIGH ST'], over: ['lender'], onlyOver: true },
@@ -32,9 +37,14 @@ const RAW: RawEntry[] = [
   { name: 'William Hill', kind: 'gambling', person: true },
   { name: 'Fees', kind: 'bank_fee', aliases: ['NON STERLING FEE'], over: ['*'] },
 ];
-const BRANDS: RawEntry[] = [{ name: 'Sixt', kind: 'car_hire' }, { name: 'William Hill Bookmakers', kind: 'gambling', aliases: ['WILLIAM HILL'] }, { name: 'Pret', kind: 'eating_out' }];
+const BRANDS: RawEntry[] = [
+  { name: 'Sixt', kind: 'car_hire' },
+  { name: 'William Hill Bookmakers', kind: 'gambling', aliases: ['WILLIAM HILL'] },
+  { name: 'Pret', kind: 'eating_out' },
+];
 const dict = layered(buildDictionary('t', RAW), buildDictionary('b', BRANDS));
-const name = (s: string, also?: string) => dict.match(tokenise(s), also === undefined ? undefined : tokenise(also))?.entry.name;
+const name = (s: string, also?: string) =>
+  dict.match(tokenise(s), also === undefined ? undefined : tokenise(also))?.entry.name;
 
 describe('matcher rules', () => {
   it('matches whole words only and prefers the longest alias', () => {
@@ -87,8 +97,18 @@ describe('matcher rules', () => {
 
   it('strips acquirer prefixes (SQ *, SUMUP *, IZ *, ZETTLE_*, CRV*, SP *) before matching', () => {
     expect(tokenise('SQ *THE HOLLOW BEAN')).to.deep.equal(['THE', 'HOLLOW', 'BEAN']);
-    expect(tokenise('CARD PAYMENT TO SUMUP *BROWNS BAKERY,4.80 GBP, RATE 1.00/GBP ON 26-05-2025')).to.deep.equal(['CARD', 'PAYMENT', 'TO', 'BROWNS', 'BAKERY', 'ON']);
-    expect(tokenise('POS 4829 C , ZETTLE_*HARBOUR FISH , PENARTH GB')).to.deep.equal(['POS', '4829', 'C', 'HARBOUR', 'FISH', 'PENARTH', 'GB']);
+    expect(
+      tokenise('CARD PAYMENT TO SUMUP *BROWNS BAKERY,4.80 GBP, RATE 1.00/GBP ON 26-05-2025'),
+    ).to.deep.equal(['CARD', 'PAYMENT', 'TO', 'BROWNS', 'BAKERY', 'ON']);
+    expect(tokenise('POS 4829 C , ZETTLE_*HARBOUR FISH , PENARTH GB')).to.deep.equal([
+      'POS',
+      '4829',
+      'C',
+      'HARBOUR',
+      'FISH',
+      'PENARTH',
+      'GB',
+    ]);
     expect(tokenise('CRV*ALTON TOWERS')).to.deep.equal(['ALTON', 'TOWERS']);
     expect(tokenise('IZ *THE COOKIE JAR')).to.deep.equal(['THE', 'COOKIE', 'JAR']);
     expect(tokenise('SP *GYMSHARK')).to.deep.equal(['GYMSHARK']);
@@ -115,12 +135,15 @@ describe('matcher rules', () => {
   });
 
   it('ignores trailing towns, country codes and store numbers: GREGGS HALIFAX is not the Halifax', () => {
-    const d = buildDictionary('h', [{ name: 'Halifax', kind: 'lender' }, { name: 'Greggs', kind: 'eating_out' }]);
+    const d = buildDictionary('h', [
+      { name: 'Halifax', kind: 'lender' },
+      { name: 'Greggs', kind: 'eating_out' },
+    ]);
     expect(d.match(tokenise('GREGGS HALIFAX GB'))?.entry.name).to.equal('Greggs');
     expect(d.match(tokenise('DD HALIFAX'))?.entry.name).to.equal('Halifax');
   });
 
-  it('never reads a person-named entry in a transfer, and reads a card line\'s trailing ON as no second name', () => {
+  it("never reads a person-named entry in a transfer, and reads a card line's trailing ON as no second name", () => {
     expect(name('FASTER PAYMENT TO LEON')).to.equal(undefined);
     expect(name('TFR TO ZARA')).to.equal(undefined);
     expect(name('CARD PAYMENT TO LEON ON 12 MAY')).to.equal('Leon');
@@ -143,8 +166,11 @@ describe('matcher rules', () => {
     expect(tokenise('CARD XXXX1234 TESCO')).to.deep.equal(['CARD', 'TESCO']);
   });
 
-  it('matches a payee whose last word a fixed-width statement field cut, only at the payee\'s end', () => {
-    const d = buildDictionary('c', [{ name: 'Three Horseshoes', kind: 'eating_out', aliases: ['THE THREE HORSESHOES'] }, { name: 'Arnold Clark Finance', kind: 'lender' }]);
+  it("matches a payee whose last word a fixed-width statement field cut, only at the payee's end", () => {
+    const d = buildDictionary('c', [
+      { name: 'Three Horseshoes', kind: 'eating_out', aliases: ['THE THREE HORSESHOES'] },
+      { name: 'Arnold Clark Finance', kind: 'lender' },
+    ]);
     const m = (x: string) => d.match(tokenise(x))?.entry.name;
     expect(m('THE THREE HORSESHO ON 08 FEB          CLP')).to.equal('Three Horseshoes');
     expect(m('DIRECT DEBIT ARNOLD CLARK FINAN')).to.equal('Arnold Clark Finance');
@@ -154,28 +180,85 @@ describe('matcher rules', () => {
   });
 
   it('rejects an unknown kind in over', () => {
-    expect(() => buildDictionary('t', [{ name: 'X', kind: 'fuel', over: ['nope'] }])).to.throw(/unknown kind/);
+    expect(() => buildDictionary('t', [{ name: 'X', kind: 'fuel', over: ['nope'] }])).to.throw(
+      /unknown kind/,
+    );
   });
 });
 
-const kindOf = (s: string, description?: string) => UK_MERCHANTS.match(tokenise(s), description === undefined ? undefined : tokenise(description))?.entry.kind;
+const kindOf = (s: string, description?: string) =>
+  UK_MERCHANTS.match(tokenise(s), description === undefined ? undefined : tokenise(description))?.entry.kind;
 
 describe('the financial layer of the dictionary', () => {
   const groups: Record<string, string[]> = {
-    mortgage: ['HSBC MORTGAGE', 'NATIONWIDE BS', 'SANTANDER MORTGAGE', 'DIRECT DEBIT PAYMENT TO COVENTRY BUILDING SOC REF 22019384', 'PLATFORM HOME LOANS 60019283', 'KENSINGTON MORTGAGE', 'LEEDS BUILDING SOCIETY'],
-    lender: ['BMW FS 40019283', 'VOLKSWAGEN FIN SERV', 'ALPHERA FINANCIAL SERVICES', 'RCI FINANCIAL SERVICES', 'STELLANTIS FIN SERV', 'BLUE MOTOR FINANCE', 'ADVANTAGE FINANCE', 'CO-OPERATIVE BANK LOAN', 'BLACK HORSE'],
+    mortgage: [
+      'HSBC MORTGAGE',
+      'NATIONWIDE BS',
+      'SANTANDER MORTGAGE',
+      'DIRECT DEBIT PAYMENT TO COVENTRY BUILDING SOC REF 22019384',
+      'PLATFORM HOME LOANS 60019283',
+      'KENSINGTON MORTGAGE',
+      'LEEDS BUILDING SOCIETY',
+    ],
+    lender: [
+      'BMW FS 40019283',
+      'VOLKSWAGEN FIN SERV',
+      'ALPHERA FINANCIAL SERVICES',
+      'RCI FINANCIAL SERVICES',
+      'STELLANTIS FIN SERV',
+      'BLUE MOTOR FINANCE',
+      'ADVANTAGE FINANCE',
+      'CO-OPERATIVE BANK LOAN',
+      'BLACK HORSE',
+    ],
     credit_card: ['BARCLAYCARD', 'VANQUIS BANK', 'AQUA CARD', 'TYMIT', 'CAPITAL ONE'],
     bnpl: ['KLARNA', 'CLEARPAY', 'PAYPAL PAY IN 3', 'ZILCH', 'MONZO FLEX'],
     catalogue_credit: ['VERY', 'LITTLEWOODS', 'JD WILLIAMS', 'SIMPLY BE'],
-    payday: ['LENDING STREAM', 'DRAFTY', 'MR LENDER', 'SAFETYNET CREDIT LONDON', 'CASH ASAP', 'FERNOVO', 'MONEYBOAT'],
-    high_cost_credit: ['OAKAM LTD', 'GUARANTOR MY LOAN 3319', 'LOANS AT HOME', 'PROVIDENT PERSONAL CREDIT', 'SALAD MONEY', 'TFS LOANS'],
+    payday: [
+      'LENDING STREAM',
+      'DRAFTY',
+      'MR LENDER',
+      'SAFETYNET CREDIT LONDON',
+      'CASH ASAP',
+      'FERNOVO',
+      'MONEYBOAT',
+    ],
+    high_cost_credit: [
+      'OAKAM LTD',
+      'GUARANTOR MY LOAN 3319',
+      'LOANS AT HOME',
+      'PROVIDENT PERSONAL CREDIT',
+      'SALAD MONEY',
+      'TFS LOANS',
+    ],
     debt_collector: ['LOWELL FINANCIAL', 'CCS COLLECT', 'MOTORMILE FINANCE', 'INTRUM UK', 'STEPCHANGE'],
-    insurance: ['TESCO BANK CAR INS', 'SAINSBURYS BANK HOME INSURANCE', 'M&S BANK INSURANCE', 'CO-OP INSURANCE HOME', 'JOHN LEWIS INSURANCE', 'AMAZON PROTECT LONDON GENERAL INS', 'PREMIUM CREDIT'],
+    insurance: [
+      'TESCO BANK CAR INS',
+      'SAINSBURYS BANK HOME INSURANCE',
+      'M&S BANK INSURANCE',
+      'CO-OP INSURANCE HOME',
+      'JOHN LEWIS INSURANCE',
+      'AMAZON PROTECT LONDON GENERAL INS',
+      'PREMIUM CREDIT',
+    ],
     pension_provider: ['PENSIONBEE LTD', 'NEST PENSIONS', 'PEOPLES PENSION'],
-    savings: ['NS&I PREMIUM BONDS', 'MONEYBOX', 'PLUM FINTECH', 'TFR ROUND UP TO 8636', 'TRANSFER INTO HOLIDAY SPACE'],
+    savings: [
+      'NS&I PREMIUM BONDS',
+      'MONEYBOX',
+      'PLUM FINTECH',
+      'TFR ROUND UP TO 8636',
+      'TRANSFER INTO HOLIDAY SPACE',
+    ],
     gambling: ['SKYVEGAS LEEDS', 'STAR SPORTS', 'CORAL LONDON GB', 'ALLWYN', 'WILLIAM HILL ORG WITHDRAWAL'],
     cash: ['CPT LNK TESCO EXPRESS', 'CASH WITHDRAWAL LINK ATM CO-OP FOOD', 'CASH AT SAINSBURYS BANK ATM'],
-    bank_fee: ['OD USAGE FEE', 'UNPAID ITEM FEE', 'RETURNED DD FEE', 'NON-STERLING TRANSACTION FEE', 'CASH WITHDRAWAL HANDLING CHARGE', 'CCC 2.75% ETSY.COM CURRENCY CONVERSION CHARGE'],
+    bank_fee: [
+      'OD USAGE FEE',
+      'UNPAID ITEM FEE',
+      'RETURNED DD FEE',
+      'NON-STERLING TRANSACTION FEE',
+      'CASH WITHDRAWAL HANDLING CHARGE',
+      'CCC 2.75% ETSY.COM CURRENCY CONVERSION CHARGE',
+    ],
   };
   for (const [kind, names] of Object.entries(groups)) {
     it(`recognises ${kind.replace(/_/g, ' ')}`, () => {
@@ -188,14 +271,29 @@ describe('the financial layer of the dictionary', () => {
       bnpl: ['ZIP CO UK', 'BUMPER UK', 'DEFERIT', 'FLY NOW PAY LATER'],
       // lease-to-own retail finance is high-cost credit, not pay-later
       high_cost_credit: ['SNAP FINANCE UK LONDON GB'],
-      debt_collector: ['EQUIDEBT LTD', 'ROSSENDALES REF LA/BHCC 771209', 'FREDERICKSON 55019283', 'DIRECT COLLECTION BAILIFFS', 'FIDELITE CREDIT MANAGEMENT'],
+      debt_collector: [
+        'EQUIDEBT LTD',
+        'ROSSENDALES REF LA/BHCC 771209',
+        'FREDERICKSON 55019283',
+        'DIRECT COLLECTION BAILIFFS',
+        'FIDELITE CREDIT MANAGEMENT',
+      ],
       lender: ['TOYOTA FINANCIAL SERV 5501928', 'ARNOLD CLARK FINAN', 'HYUNDAI CAPITAL UK'],
       catalogue_credit: ['KAYS CATALOGUE', 'CRAZY CLEARANCE', 'BON PRIX'],
       credit_card: ['AMAZON MASTERCARD', 'NEWDAY AMAZON CARD'],
-      insurance: ['WAGGEL LTD', 'SHEPHERDS FRIENDLY SOC', 'HOLLOWAY FRIENDLY', 'ONEFAMILY', 'DIGNITY FUNERALS', 'AVALON FUNERAL PLANS', 'SIMPLY BUSINESS'],
+      insurance: [
+        'WAGGEL LTD',
+        'SHEPHERDS FRIENDLY SOC',
+        'HOLLOWAY FRIENDLY',
+        'ONEFAMILY',
+        'DIGNITY FUNERALS',
+        'AVALON FUNERAL PLANS',
+        'SIMPLY BUSINESS',
+      ],
       bank_fee: ['CCC 2.75% COOPERATIVA AGRICOLA'],
     };
-    for (const [kind, names] of Object.entries(cases)) for (const n of names) expect(kindOf(n), n).to.equal(kind);
+    for (const [kind, names] of Object.entries(cases))
+      for (const n of names) expect(kindOf(n), n).to.equal(kind);
   });
 
   it("lets a collector's name beat its client's and a trade word", () => {
@@ -221,26 +319,59 @@ describe('the financial layer of the dictionary', () => {
   });
 
   it('reads home-collected credit under any prefix, even one that is also a fuel brand', () => {
-    for (const n of ['SHOPACHECK 0091 WK 12', 'BP MORSES CLUB AGT 12', 'GREENWOOD PERSONAL CR', 'MUTUAL CLOTHING AND SUPPLY', 'PROVIDENT PERSONAL CR 4412', 'SO LOANS AT HOME AGT 22', 'PROGRESSIVE MONEY WEEKLY'])
+    for (const n of [
+      'SHOPACHECK 0091 WK 12',
+      'BP MORSES CLUB AGT 12',
+      'GREENWOOD PERSONAL CR',
+      'MUTUAL CLOTHING AND SUPPLY',
+      'PROVIDENT PERSONAL CR 4412',
+      'SO LOANS AT HOME AGT 22',
+      'PROGRESSIVE MONEY WEEKLY',
+    ])
       expect(kindOf(n), n).to.equal('high_cost_credit');
   });
 
   it('reads licensed online operators and seafront slot arcades as gambling, an Admiral policy as insurance', () => {
-    for (const n of ['NETBET COM', 'MCBOOKIE EDINBURGH', 'MRQ COM LONDON', 'VIDEOSLOTS MALTA', 'JENNINGSBET', 'MECCA BINGO', 'MERKUR SLOTS', 'CASHINO LEEDS', 'ADMIRAL SLOTS MARGATE', 'GOLDEN SANDS AMUSEMENTS SKEGNESS', 'PIER AMUSEMENT ARCADE'])
+    for (const n of [
+      'NETBET COM',
+      'MCBOOKIE EDINBURGH',
+      'MRQ COM LONDON',
+      'VIDEOSLOTS MALTA',
+      'JENNINGSBET',
+      'MECCA BINGO',
+      'MERKUR SLOTS',
+      'CASHINO LEEDS',
+      'ADMIRAL SLOTS MARGATE',
+      'GOLDEN SANDS AMUSEMENTS SKEGNESS',
+      'PIER AMUSEMENT ARCADE',
+    ])
       expect(kindOf(n), n).to.equal('gambling');
     expect(kindOf('ADMIRAL INSURANCE')).to.equal('insurance');
     expect(kindOf('ADMIRAL')).to.equal('insurance');
     expect(kindOf('MECCA GRILL')).to.not.equal('gambling');
   });
 
-  it('reads home emergency and boiler cover as insurance, the same firm\'s energy as energy', () => {
-    for (const n of ['HOMETREE LTD', 'HOMEPROTECT', 'BRITISH GAS HOMECARE', 'CORGI HOMEPLAN', 'ACME BOILER COVER'])
+  it("reads home emergency and boiler cover as insurance, the same firm's energy as energy", () => {
+    for (const n of [
+      'HOMETREE LTD',
+      'HOMEPROTECT',
+      'BRITISH GAS HOMECARE',
+      'CORGI HOMEPLAN',
+      'ACME BOILER COVER',
+    ])
       expect(kindOf(n), n).to.equal('insurance');
     expect(kindOf('BRITISH GAS')).to.equal('energy');
   });
 
   it("reads transfers to the customer's own pots, spaces and named funds as savings", () => {
-    for (const n of ['POT TRANSFER HOLIDAY POT', 'POT TRANSFER — NEW TYRES', 'TRANSFER INTO PETROL SPACE', 'TRANSFER TO RAINY DAY FUND', 'TRANSFER TO CHRISTMAS FUND 1234', 'EMERGENCY POT'])
+    for (const n of [
+      'POT TRANSFER HOLIDAY POT',
+      'POT TRANSFER — NEW TYRES',
+      'TRANSFER INTO PETROL SPACE',
+      'TRANSFER TO RAINY DAY FUND',
+      'TRANSFER TO CHRISTMAS FUND 1234',
+      'EMERGENCY POT',
+    ])
       expect(kindOf(n), n).to.equal('savings');
   });
 
@@ -262,7 +393,8 @@ describe('the financial layer of the dictionary', () => {
 
   it('reads instalment credit and collectors by the names statements print', () => {
     for (const n of ['SPLITIT UK', 'PAYPAL PAY MONTHLY']) expect(kindOf(n), n).to.equal('bnpl');
-    for (const n of ['ARVATO FINANCIAL SOL', 'CREDIT RESOURCE SOLUTIONS']) expect(kindOf(n), n).to.equal('debt_collector');
+    for (const n of ['ARVATO FINANCIAL SOL', 'CREDIT RESOURCE SOLUTIONS'])
+      expect(kindOf(n), n).to.equal('debt_collector');
   });
 
   it('keeps a bookmaker-named person out of gambling', () => {
@@ -272,11 +404,20 @@ describe('the financial layer of the dictionary', () => {
   });
 });
 
-const row = (merchant_name: string, amount: number, extra: { description?: string; category_hint?: string } = {}) =>
-  classify([fromVeqtrx({ date: '2026-06-15', amount, merchant_name, ...extra })], UK_MERCHANTS)[0]!;
+const row = (
+  merchant_name: string,
+  amount: number,
+  extra: { description?: string; category_hint?: string } = {},
+) => classify([fromVeqtrx({ date: '2026-06-15', amount, merchant_name, ...extra })], UK_MERCHANTS)[0]!;
 
 describe('fee and overdraft signals', () => {
-  for (const n of ['OD USAGE FEE', 'DEBIT INTEREST', 'INTEREST CHARGED', 'ARRANGED OVERDRAFT INTEREST', 'UNARRANGED OVERDRAFT FEE']) {
+  for (const n of [
+    'OD USAGE FEE',
+    'DEBIT INTEREST',
+    'INTEREST CHARGED',
+    'ARRANGED OVERDRAFT INTEREST',
+    'UNARRANGED OVERDRAFT FEE',
+  ]) {
     it(`reads "${n}" as a credit commitment with the overdraft signal`, () => {
       const r = row(n, 12.5);
       expect(r.category).to.equal('Credit Commitments');
@@ -307,33 +448,58 @@ describe('dictionary against category hints', () => {
     expect(creditMeaning(r)).to.equal('loan');
   });
   it('reads a high-cost lender debit tagged GENERAL_SERVICES as a credit commitment', () => {
-    expect(row('OAKAM LTD', 80, { category_hint: 'GENERAL_SERVICES' }).category).to.equal('Credit Commitments');
+    expect(row('OAKAM LTD', 80, { category_hint: 'GENERAL_SERVICES' }).category).to.equal(
+      'Credit Commitments',
+    );
   });
   it('keeps a hint that names a kind of its own, and a hint on a payee the dictionary does not name as a lender', () => {
-    expect(row('LENDING STREAM', 80, { category_hint: 'LOAN_PAYMENTS_PERSONAL_LOAN_PAYMENT' }).rule).to.equal('category_hint');
+    expect(row('LENDING STREAM', 80, { category_hint: 'LOAN_PAYMENTS_PERSONAL_LOAN_PAYMENT' }).rule).to.equal(
+      'category_hint',
+    );
     expect(creditMeaning(row('ACME LTD', -300, { category_hint: 'TRANSFER_IN' }))).to.equal('transfer');
   });
 });
 
 describe('descriptions read once per shape', () => {
-  const row = (description: string, merchant_name = 'SOMEWHERE') => ({ date: '2026-06-01', amount: 1000, merchant_name, description });
+  const row = (description: string, merchant_name = 'SOMEWHERE') => ({
+    date: '2026-06-01',
+    amount: 1000,
+    merchant_name,
+    description,
+  });
   const read = (rows: ReturnType<typeof row>[]) =>
-    classify(rows.map((r) => fromVeqtrx(r)), UK_MERCHANTS)
+    classify(
+      rows.map((r) => fromVeqtrx(r)),
+      UK_MERCHANTS,
+    )
       .map((r) => [r.tx.description, r.kind, r.payee])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-  const alone = (rows: ReturnType<typeof row>[]) => rows.flatMap((r) => read([r])).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const alone = (rows: ReturnType<typeof row>[]) =>
+    rows.flatMap((r) => read([r])).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 
-  it('reads a description that differs from the last only in a date\'s digits or month as the last was read', () => {
-    const rows = [row('CARD PAYMENT TO TESCO STORES ON 30 MAY', 'TESCO STORES'), row('CARD PAYMENT TO TESCO STORES ON 02 JUN', 'TESCO STORES')];
+  it("reads a description that differs from the last only in a date's digits or month as the last was read", () => {
+    const rows = [
+      row('CARD PAYMENT TO TESCO STORES ON 30 MAY', 'TESCO STORES'),
+      row('CARD PAYMENT TO TESCO STORES ON 02 JUN', 'TESCO STORES'),
+    ];
     expect(read(rows)).to.deep.equal(alone(rows));
   });
 
-  it('reads anew when the differing letters are not a date\'s month', () => {
+  it("reads anew when the differing letters are not a date's month", () => {
     // Same length, same digits: only the words differ, and they name different payees.
-    const rows = [row('FPO MAY FAIR 12', 'PAYEE'), row('FPO JUN FAIR 12', 'PAYEE'), row('DD 1120 MAY', 'PAYEE'), row('DD 1120 JUN', 'PAYEE'), row('CARD PAYMENT TO SHELL 0412', 'PAYEE'), row('CARD PAYMENT TO SPAR  0412', 'PAYEE')];
+    const rows = [
+      row('FPO MAY FAIR 12', 'PAYEE'),
+      row('FPO JUN FAIR 12', 'PAYEE'),
+      row('DD 1120 MAY', 'PAYEE'),
+      row('DD 1120 JUN', 'PAYEE'),
+      row('CARD PAYMENT TO SHELL 0412', 'PAYEE'),
+      row('CARD PAYMENT TO SPAR  0412', 'PAYEE'),
+    ];
     const got = read(rows);
     expect(got).to.deep.equal(alone(rows));
-    expect(got.find((r) => r[0] === 'CARD PAYMENT TO SHELL 0412')?.[1]).to.not.equal(got.find((r) => r[0] === 'CARD PAYMENT TO SPAR  0412')?.[1]);
+    expect(got.find((r) => r[0] === 'CARD PAYMENT TO SHELL 0412')?.[1]).to.not.equal(
+      got.find((r) => r[0] === 'CARD PAYMENT TO SPAR  0412')?.[1],
+    );
   });
 });
 

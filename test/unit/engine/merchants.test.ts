@@ -54,6 +54,11 @@ describe('merchant dictionary', () => {
 
   it('rejects an entry with an unknown kind or a duplicate id', () => {
     expect(() => buildDictionary('t', [{ name: 'X', kind: 'nope' }])).to.throw(/unknown kind/);
-    expect(() => buildDictionary('t', [{ name: 'X', kind: 'gym' }, { name: 'x', kind: 'gym' }])).to.throw(/duplicate id/);
+    expect(() =>
+      buildDictionary('t', [
+        { name: 'X', kind: 'gym' },
+        { name: 'x', kind: 'gym' },
+      ]),
+    ).to.throw(/duplicate id/);
   });
 });

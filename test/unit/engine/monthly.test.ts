@@ -1,11 +1,31 @@
 import { expect } from 'chai';
 import type { CadenceFit } from '../../../src/engine/cadence.ts';
-import { averaged, perMonth, perPayment, scheduleEnded, takenAsMonthly, viaPounds } from '../../../src/engine/monthly.ts';
+import {
+  averaged,
+  perMonth,
+  perPayment,
+  scheduleEnded,
+  takenAsMonthly,
+  viaPounds,
+} from '../../../src/engine/monthly.ts';
 import type { Period } from '../../../src/engine/period.ts';
 import { formatMoney } from '../../../src/model/money.ts';
 
-const period = (days: number, averagingMonths = 6): Period => ({ first: 0, last: days - 1, days, monthsExact: averagingMonths, monthsAnalyzed: averagingMonths, averagingMonths, completeMonths: [] });
-const fit = (slots: number, missed: number): CadenceFit => ({ cadence: 'monthly', slots, missed, max_drift: 0 });
+const period = (days: number, averagingMonths = 6): Period => ({
+  first: 0,
+  last: days - 1,
+  days,
+  monthsExact: averagingMonths,
+  monthsAnalyzed: averagingMonths,
+  averagingMonths,
+  completeMonths: [],
+});
+const fit = (slots: number, missed: number): CadenceFit => ({
+  cadence: 'monthly',
+  slots,
+  missed,
+  max_drift: 0,
+});
 
 describe('what a series of payments is worth a month (monthly.ts, shared by income and expenditure)', () => {
   it('ends a schedule whose last payment is more than 1.5 periods and the drift tolerance old', () => {
@@ -31,7 +51,10 @@ describe('what a series of payments is worth a month (monthly.ts, shared by inco
   });
 
   it('averages unscheduled payments over the months of the history', () => {
-    expect(averaged(30_000, period(183, 6), (m) => formatMoney(m, 'GBP'))).to.deep.equal({ monthly: 5000, basis: 'total £300.00 over 6.00 months' });
+    expect(averaged(30_000, period(183, 6), (m) => formatMoney(m, 'GBP'))).to.deep.equal({
+      monthly: 5000,
+      basis: 'total £300.00 over 6.00 months',
+    });
   });
 
   it('keeps the half-penny rounding a monthly figure always had (through pounds), and every other figure as it is', () => {

@@ -33,11 +33,24 @@ describe('narrative normalisation', () => {
 
   it('finds where the payee starts and ends, and whether the payment went to a person', () => {
     const at = (x: string) => payeeStart(tokenise(x));
-    expect(at('CARD PAYMENT TO TESCO STORES 3297 ON 12 JAN LONDON GB')).to.include({ start: 3, transfer: false });
+    expect(at('CARD PAYMENT TO TESCO STORES 3297 ON 12 JAN LONDON GB')).to.include({
+      start: 3,
+      transfer: false,
+    });
     expect(at('BP J KOWALSKI RENT FLAT 2')).to.include({ start: 1, transfer: true });
     expect(at('BP CONNECT 0212')).to.include({ start: 0, transfer: false });
-    expect(at('DEBIT CARD SAINSBURYS FUEL 0655 NOTTINGHAM GB')).to.deep.equal({ start: 2, transfer: false, end: 4, note: 7 });
-    expect(at('TRANSFER TO HARRY SAINSBURY REFERENCE FOOTBALL BOOTS')).to.deep.equal({ start: 2, transfer: true, end: 7, note: 4 });
+    expect(at('DEBIT CARD SAINSBURYS FUEL 0655 NOTTINGHAM GB')).to.deep.equal({
+      start: 2,
+      transfer: false,
+      end: 4,
+      note: 7,
+    });
+    expect(at('TRANSFER TO HARRY SAINSBURY REFERENCE FOOTBALL BOOTS')).to.deep.equal({
+      start: 2,
+      transfer: true,
+      end: 7,
+      note: 4,
+    });
     expect(at('LEEDS')).to.deep.equal({ start: 0, transfer: false, end: 1, note: 1 });
   });
 

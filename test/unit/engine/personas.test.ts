@@ -22,7 +22,10 @@ describe('engine against seeded personas', () => {
             now: new Date(p.now),
           });
           const t = p.truth;
-          expect(Math.abs(e.income.verified_monthly - t.monthly_income) / t.monthly_income, 'verified income error').to.be.at.most(0.02);
+          expect(
+            Math.abs(e.income.verified_monthly - t.monthly_income) / t.monthly_income,
+            'verified income error',
+          ).to.be.at.most(0.02);
           const used = Math.min(p.declared_income, e.income.verified_monthly);
           expect(a.monthly_income).to.equal(used);
           const names = new Set([...Object.keys(a.categories), ...Object.keys(t.categories)]);
@@ -44,12 +47,24 @@ describe('engine against seeded personas', () => {
   }
 
   it('writes six months for full personas and five weeks for the thin file', () => {
-    expect(assess({ transactions: generatePersona('salaried_single_renter', 1).transactions.map((t) => fromVeqtrx(t)), now: new Date('2026-11-02') }).assessment.months_analyzed).to.equal(6);
-    expect(assess({ transactions: generatePersona('thin_file', 1).transactions.map((t) => fromVeqtrx(t)), now: new Date('2026-11-02') }).assessment.months_analyzed).to.equal(1.2);
+    expect(
+      assess({
+        transactions: generatePersona('salaried_single_renter', 1).transactions.map((t) => fromVeqtrx(t)),
+        now: new Date('2026-11-02'),
+      }).assessment.months_analyzed,
+    ).to.equal(6);
+    expect(
+      assess({
+        transactions: generatePersona('thin_file', 1).transactions.map((t) => fromVeqtrx(t)),
+        now: new Date('2026-11-02'),
+      }).assessment.months_analyzed,
+    ).to.equal(1.2);
   });
 
   it('generates the same history for the same seed, and a different one for another', () => {
     expect(generatePersona('gig_worker', 5)).to.deep.equal(generatePersona('gig_worker', 5));
-    expect(generatePersona('gig_worker', 5).transactions).to.not.deep.equal(generatePersona('gig_worker', 6).transactions);
+    expect(generatePersona('gig_worker', 5).transactions).to.not.deep.equal(
+      generatePersona('gig_worker', 6).transactions,
+    );
   });
 });

@@ -3,7 +3,8 @@ import { EngineInputError, THRESHOLDS } from '../../../src/engine/index.ts';
 import { baseline, monthly, run, tx } from '../../helpers/engine.ts';
 
 const codes = (r: ReturnType<typeof run>) => r.assessment.risk_flags;
-const ledger = (r: ReturnType<typeof run>, merchant: string) => r.evidence.ledger.filter((l) => l.merchant_name === merchant);
+const ledger = (r: ReturnType<typeof run>, merchant: string) =>
+  r.evidence.ledger.filter((l) => l.merchant_name === merchant);
 
 describe('engine rules', () => {
   describe('the baseline file', () => {
@@ -19,14 +20,26 @@ describe('engine rules', () => {
 
   describe('figures', () => {
     it('reproduces the Veqtrx sample identities: 2200 income, 1820 spend → 380 disposable, score 17', () => {
-      const t = [...monthly(25, '2026-05', '2026-10').map((d) => tx(d, -2200, 'ACME LTD SALARY')), ...monthly(1, '2026-05', '2026-10').map((d) => tx(d, 1820, 'FOXTONS RENT'))];
+      const t = [
+        ...monthly(25, '2026-05', '2026-10').map((d) => tx(d, -2200, 'ACME LTD SALARY')),
+        ...monthly(1, '2026-05', '2026-10').map((d) => tx(d, 1820, 'FOXTONS RENT')),
+      ];
       const a = run(t).assessment;
-      expect(a).to.include({ monthly_income: 2200, monthly_expenditure: 1820, disposable_income: 380, affordable_amount: 380, affordability_score: 17 });
+      expect(a).to.include({
+        monthly_income: 2200,
+        monthly_expenditure: 1820,
+        disposable_income: 380,
+        affordable_amount: 380,
+        affordability_score: 17,
+      });
       expect(a.categories).to.deep.equal({ 'Home & Contents': 1820 });
     });
 
     it('never gives a negative affordable amount, and clamps the score at 0', () => {
-      const t = [...monthly(25, '2026-05', '2026-10').map((d) => tx(d, -1000, 'ACME LTD SALARY')), ...monthly(1, '2026-05', '2026-10').map((d) => tx(d, 1500, 'FOXTONS RENT'))];
+      const t = [
+        ...monthly(25, '2026-05', '2026-10').map((d) => tx(d, -1000, 'ACME LTD SALARY')),
+        ...monthly(1, '2026-05', '2026-10').map((d) => tx(d, 1500, 'FOXTONS RENT')),
+      ];
       const a = run(t).assessment;
       expect(a.disposable_income).to.equal(-500);
       expect(a.affordable_amount).to.equal(0);
@@ -39,7 +52,9 @@ describe('engine rules', () => {
       const r = run(t);
       expect(r.evidence.period.days).to.equal(92);
       expect(r.assessment.months_analyzed).to.equal(3);
-      expect(r.assessment.categories['Food & Housekeeping']).to.equal(Math.round((30319 / (92 / 30.4375))) / 100);
+      expect(r.assessment.categories['Food & Housekeeping']).to.equal(
+        Math.round(30319 / (92 / 30.4375)) / 100,
+      );
     });
 
     it('does not scale up a history shorter than a month', () => {
@@ -49,7 +64,10 @@ describe('engine rules', () => {
     });
 
     it('averages a recurring bill by its cadence, so a window with 7 pay days is not 7/6 of the rent', () => {
-      const t = [...monthly(1, '2026-04', '2026-10').map((d) => tx(d, 700, 'OPENRENT')), tx('2026-10-15', 5, 'TESCO STORES')];
+      const t = [
+        ...monthly(1, '2026-04', '2026-10').map((d) => tx(d, 700, 'OPENRENT')),
+        tx('2026-10-15', 5, 'TESCO STORES'),
+      ];
       const r = run(t);
       expect(r.assessment.categories['Home & Contents']).to.equal(700);
       expect(r.evidence.expenditure.categories['Home & Contents']?.lines[0]?.cadence).to.equal('monthly');
@@ -59,7 +77,8 @@ describe('engine rules', () => {
   describe('income', () => {
     it('finds salary by payer and cadence, with weekly pay as 52/12 of the weekly amount', () => {
       const t: ReturnType<typeof tx>[] = [];
-      for (let d = new Date('2026-05-01'); d <= new Date('2026-10-30'); d.setUTCDate(d.getUTCDate() + 7)) t.push(tx(d.toISOString().slice(0, 10), -450, 'SPEEDY WAREHOUSE LTD'));
+      for (let d = new Date('2026-05-01'); d <= new Date('2026-10-30'); d.setUTCDate(d.getUTCDate() + 7))
+        t.push(tx(d.toISOString().slice(0, 10), -450, 'SPEEDY WAREHOUSE LTD'));
       const r = run(t);
       const s = r.evidence.income.streams[0]!;
       expect(s).to.include({ type: 'employment', cadence: 'weekly', status: 'active' });
@@ -74,22 +93,42 @@ describe('engine rules', () => {
       ];
       const r = run(t);
       const types = r.evidence.income.streams.map((s) => [s.type, s.benefit ?? '']);
-      expect(types).to.deep.include.members([['benefit', 'universal_credit'], ['benefit', 'carers_allowance'], ['pension', '']]);
+      expect(types).to.deep.include.members([
+        ['benefit', 'universal_credit'],
+        ['benefit', 'carers_allowance'],
+        ['pension', ''],
+      ]);
       expect(r.evidence.income.verified_monthly).to.equal(1420);
       expect(r.assessment.vulnerability_flags).to.include('life_events_caring_responsibilities');
     });
 
     it('excludes own-account transfers: opposite amounts on two accounts within three days', () => {
-      const t = [...baseline(), tx('2026-06-10', 500, 'TRANSFER OUT'), tx('2026-06-12', -500, 'TRANSFER IN', { account_id: 'savings' })];
+      const t = [
+        ...baseline(),
+        tx('2026-06-10', 500, 'TRANSFER OUT'),
+        tx('2026-06-12', -500, 'TRANSFER IN', { account_id: 'savings' }),
+      ];
       const r = run(t);
-      expect(ledger(r, 'TRANSFER OUT')[0]).to.include({ treatment: 'excluded', reason: 'own_account_transfer' });
-      expect(ledger(r, 'TRANSFER IN')[0]).to.include({ treatment: 'excluded', reason: 'own_account_transfer' });
+      expect(ledger(r, 'TRANSFER OUT')[0]).to.include({
+        treatment: 'excluded',
+        reason: 'own_account_transfer',
+      });
+      expect(ledger(r, 'TRANSFER IN')[0]).to.include({
+        treatment: 'excluded',
+        reason: 'own_account_transfer',
+      });
       expect(r.evidence.expenditure.own_account_transfers.pairs).to.equal(1);
       expect(r.assessment.monthly_income).to.equal(2200);
     });
 
     it('does not pair legs on the same account, or more than three days apart', () => {
-      const t = [...baseline(), tx('2026-06-10', 500, 'TRANSFER OUT'), tx('2026-06-14', -500, 'TRANSFER IN', { account_id: 'savings' }), tx('2026-07-10', 300, 'MOVE'), tx('2026-07-10', -300, 'MOVE BACK')];
+      const t = [
+        ...baseline(),
+        tx('2026-06-10', 500, 'TRANSFER OUT'),
+        tx('2026-06-14', -500, 'TRANSFER IN', { account_id: 'savings' }),
+        tx('2026-07-10', 300, 'MOVE'),
+        tx('2026-07-10', -300, 'MOVE BACK'),
+      ];
       const r = run(t);
       expect(r.evidence.expenditure.own_account_transfers.pairs).to.equal(0);
     });
@@ -97,7 +136,10 @@ describe('engine rules', () => {
     it('treats a credit from a merchant the customer paid as a refund netted against that category', () => {
       const t = [...baseline(), tx('2026-06-01', 60, 'ASOS.COM'), tx('2026-06-09', -60, 'ASOS.COM')];
       const r = run(t);
-      expect(ledger(r, 'ASOS.COM').find((l) => l.amount < 0)).to.include({ treatment: 'refund', stream: 'Personal Costs' });
+      expect(ledger(r, 'ASOS.COM').find((l) => l.amount < 0)).to.include({
+        treatment: 'refund',
+        stream: 'Personal Costs',
+      });
       expect(r.assessment.categories['Personal Costs']).to.equal(undefined);
       expect(r.assessment.monthly_income).to.equal(2200);
     });
@@ -108,7 +150,12 @@ describe('engine rules', () => {
     });
 
     it('excludes loan disbursements, gambling winnings and one-off transfers in', () => {
-      const r = run([...baseline(), tx('2026-06-02', -2000, 'ZOPA BANK'), tx('2026-06-03', -150, 'BET365'), tx('2026-06-04', -300, 'JANE DOE')]);
+      const r = run([
+        ...baseline(),
+        tx('2026-06-02', -2000, 'ZOPA BANK'),
+        tx('2026-06-03', -150, 'BET365'),
+        tx('2026-06-04', -300, 'JANE DOE'),
+      ]);
       expect(ledger(r, 'ZOPA BANK')[0]?.reason).to.equal('loan_disbursement');
       expect(ledger(r, 'BET365')[0]?.reason).to.equal('gambling_winnings');
       expect(ledger(r, 'JANE DOE')[0]?.reason).to.equal('one_off_transfer_in');
@@ -117,14 +164,22 @@ describe('engine rules', () => {
 
     it('counts an unknown payer only when it pays like clockwork', () => {
       const regular = monthly(5, '2026-05', '2026-10').map((d) => tx(d, -250, 'A PARTNER'));
-      const irregular = ['2026-05-02', '2026-05-19', '2026-07-30', '2026-08-03'].map((d, i) => tx(d, -100 - i * 80, 'B FRIEND'));
+      const irregular = ['2026-05-02', '2026-05-19', '2026-07-30', '2026-08-03'].map((d, i) =>
+        tx(d, -100 - i * 80, 'B FRIEND'),
+      );
       const r = run([...baseline(), ...regular, ...irregular]);
-      expect(r.evidence.income.streams.find((s) => s.payer === 'A PARTNER')).to.include({ type: 'other_regular', monthly_amount: 250 });
+      expect(r.evidence.income.streams.find((s) => s.payer === 'A PARTNER')).to.include({
+        type: 'other_regular',
+        monthly_amount: 250,
+      });
       expect(ledger(r, 'B FRIEND').every((l) => l.reason === 'irregular_transfer_in')).to.equal(true);
     });
 
     it('stops counting an income stream that ended, and notes the income loss', () => {
-      const t = [...baseline().filter((x) => x.merchant_name !== 'ACME LTD'), ...monthly(25, '2026-05', '2026-07').map((d) => tx(d, -2200, 'ACME LTD SALARY'))];
+      const t = [
+        ...baseline().filter((x) => x.merchant_name !== 'ACME LTD'),
+        ...monthly(25, '2026-05', '2026-07').map((d) => tx(d, -2200, 'ACME LTD SALARY')),
+      ];
       const r = run(t);
       expect(r.evidence.income.streams[0]).to.include({ status: 'ended', monthly_amount: 0 });
       expect(r.assessment.monthly_income).to.equal(0);
@@ -148,10 +203,15 @@ describe('engine rules', () => {
       expect(codes(run(baseline(), { declared: 2640 }))).to.not.include('income_discrepancy');
     });
     it('never lets a declaration alone establish income', () => {
-      const r = run(baseline().filter((t) => t.merchant_name !== 'ACME LTD'), { declared: 2200 });
+      const r = run(
+        baseline().filter((t) => t.merchant_name !== 'ACME LTD'),
+        { declared: 2200 },
+      );
       expect(r.assessment.monthly_income).to.equal(0);
       expect(codes(r)).to.include.members(['income_discrepancy', 'no_verified_income']);
-      expect(r.evidence.fca.checks.find((c) => c.check === 'income_verified_from_transactions')?.passed).to.equal(false);
+      expect(
+        r.evidence.fca.checks.find((c) => c.check === 'income_verified_from_transactions')?.passed,
+      ).to.equal(false);
     });
   });
 
@@ -174,19 +234,32 @@ describe('engine rules', () => {
     });
 
     it('splits committed, essential and discretionary spend exactly into the total', () => {
-      const r = run([...baseline(), ...monthly(8, '2026-05', '2026-10').map((d) => tx(d, 11, 'NETFLIX.COM'))]);
+      const r = run([
+        ...baseline(),
+        ...monthly(8, '2026-05', '2026-10').map((d) => tx(d, 11, 'NETFLIX.COM')),
+      ]);
       const x = r.evidence.expenditure;
-      expect(Math.round((x.committed_monthly + x.essential_monthly + x.discretionary_monthly) * 100)).to.equal(Math.round(x.monthly_total * 100));
+      expect(
+        Math.round((x.committed_monthly + x.essential_monthly + x.discretionary_monthly) * 100),
+      ).to.equal(Math.round(x.monthly_total * 100));
       expect(x.committed_monthly).to.equal(890);
       expect(x.discretionary_monthly).to.equal(11);
     });
 
     it('lifts flexible categories to the spending guideline for the household, and records it', () => {
-      const guidelines = { source: 'test figures', households: [{ adults: 1, children: 0, categories: { 'Food & Housekeeping': 40_000, 'Personal Costs': 5_000 } }] };
+      const guidelines = {
+        source: 'test figures',
+        households: [
+          { adults: 1, children: 0, categories: { 'Food & Housekeeping': 40_000, 'Personal Costs': 5_000 } },
+        ],
+      };
       const r = run(baseline(), { guidelines, circumstances: { household_adults: 1 } });
       expect(r.assessment.categories['Food & Housekeeping']).to.equal(400);
       expect(r.assessment.categories['Personal Costs']).to.equal(50);
-      expect(r.evidence.expenditure.categories['Food & Housekeeping']?.guideline).to.include({ guideline_monthly: 400, applied: true });
+      expect(r.evidence.expenditure.categories['Food & Housekeeping']?.guideline).to.include({
+        guideline_monthly: 400,
+        applied: true,
+      });
       expect(r.evidence.expenditure.guidelines_source).to.equal('test figures');
     });
 
@@ -199,22 +272,33 @@ describe('engine rules', () => {
   });
 
   describe('risk flags and their thresholds', () => {
-    const withGambling = (monthlyStake: number) => [...baseline(), ...monthly(14, '2026-05', '2026-10').map((d) => tx(d, monthlyStake, 'BET365'))];
+    const withGambling = (monthlyStake: number) => [
+      ...baseline(),
+      ...monthly(14, '2026-05', '2026-10').map((d) => tx(d, monthlyStake, 'BET365')),
+    ];
     it(`raises gambling at ${THRESHOLDS.gamblingShare * 100}% of income and gambling_high at ${THRESHOLDS.gamblingHighShare * 100}%`, () => {
       expect(codes(run(withGambling(43)))).to.not.include('gambling');
-      expect(codes(run(withGambling(44)))).to.include('gambling').and.not.include('gambling_high');
+      expect(codes(run(withGambling(44))))
+        .to.include('gambling')
+        .and.not.include('gambling_high');
       expect(codes(run(withGambling(220)))).to.include.members(['gambling', 'gambling_high']);
       expect(run(withGambling(220)).assessment.vulnerability_flags).to.include('resilience_gambling_harm');
     });
 
     it('raises overdraft_usage on a negative balance and unarranged_overdraft on its charge', () => {
-      expect(codes(run([...baseline(), tx('2026-06-20', 5, 'TESCO STORES', { balance: -12.5 })]))).to.include('overdraft_usage');
-      expect(codes(run([...baseline(), tx('2026-06-20', 5, 'UNARRANGED OVERDRAFT FEE')]))).to.include.members(['overdraft_usage', 'unarranged_overdraft']);
+      expect(codes(run([...baseline(), tx('2026-06-20', 5, 'TESCO STORES', { balance: -12.5 })]))).to.include(
+        'overdraft_usage',
+      );
+      expect(codes(run([...baseline(), tx('2026-06-20', 5, 'UNARRANGED OVERDRAFT FEE')]))).to.include.members(
+        ['overdraft_usage', 'unarranged_overdraft'],
+      );
     });
 
     it('raises payday_loans, high_cost_credit and debt_collection on any such payment', () => {
       expect(codes(run([...baseline(), tx('2026-06-20', 80, 'LENDING STREAM')]))).to.include('payday_loans');
-      expect(codes(run([...baseline(), tx('2026-06-20', 80, 'PROVIDENT PERSONAL CREDIT')]))).to.include('high_cost_credit');
+      expect(codes(run([...baseline(), tx('2026-06-20', 80, 'PROVIDENT PERSONAL CREDIT')]))).to.include(
+        'high_cost_credit',
+      );
       const r = run([...baseline(), tx('2026-06-20', 50, 'LOWELL FINANCIAL')]);
       expect(codes(r)).to.include('debt_collection');
       expect(r.assessment.vulnerability_flags).to.include('resilience_debt_collection');
@@ -222,12 +306,18 @@ describe('engine rules', () => {
 
     it(`raises bnpl_usage with repayments in ${THRESHOLDS.bnplMinMonths} or more months`, () => {
       expect(codes(run([...baseline(), tx('2026-06-20', 30, 'KLARNA')]))).to.not.include('bnpl_usage');
-      expect(codes(run([...baseline(), tx('2026-06-20', 30, 'KLARNA'), tx('2026-07-20', 30, 'KLARNA')]))).to.include('bnpl_usage');
+      expect(
+        codes(run([...baseline(), tx('2026-06-20', 30, 'KLARNA'), tx('2026-07-20', 30, 'KLARNA')])),
+      ).to.include('bnpl_usage');
     });
 
     it('raises high_cash_usage when cash is a quarter of spending', () => {
-      expect(codes(run([...baseline(), ...monthly(3, '2026-05', '2026-10').map((d) => tx(d, 450, 'LINK ATM'))]))).to.include('high_cash_usage');
-      expect(codes(run([...baseline(), ...monthly(3, '2026-05', '2026-10').map((d) => tx(d, 40, 'LINK ATM'))]))).to.not.include('high_cash_usage');
+      expect(
+        codes(run([...baseline(), ...monthly(3, '2026-05', '2026-10').map((d) => tx(d, 450, 'LINK ATM'))])),
+      ).to.include('high_cash_usage');
+      expect(
+        codes(run([...baseline(), ...monthly(3, '2026-05', '2026-10').map((d) => tx(d, 40, 'LINK ATM'))])),
+      ).to.not.include('high_cash_usage');
     });
 
     it('raises income_volatility for swinging earned income and holds back a documented buffer', () => {
@@ -238,7 +328,9 @@ describe('engine rules', () => {
       expect(codes(r)).to.include('income_volatility');
       const buffer = r.evidence.affordable.adjustments[0]!;
       expect(buffer.reason).to.equal('income_volatility');
-      expect(r.assessment.affordable_amount).to.equal(Math.round((r.assessment.disposable_income - buffer.amount) * 100) / 100);
+      expect(r.assessment.affordable_amount).to.equal(
+        Math.round((r.assessment.disposable_income - buffer.amount) * 100) / 100,
+      );
     });
 
     it('raises insufficient_history under 3 months and too_few_transactions on a sparse file', () => {
@@ -256,24 +348,43 @@ describe('engine rules', () => {
   describe('vulnerability', () => {
     it('passes declared codes through trimmed and deduplicated, then the detected ones', () => {
       const t = [...baseline(), ...monthly(6, '2026-05', '2026-10').map((d) => tx(d, -430, 'DWP PIP'))];
-      const r = run(t, { circumstances: { vulnerabilities: ['low_literacy', ' low_literacy ', 'bereavement'] } });
-      expect(r.assessment.vulnerability_flags).to.deep.equal(['low_literacy', 'bereavement', 'health_disability_benefits']);
+      const r = run(t, {
+        circumstances: { vulnerabilities: ['low_literacy', ' low_literacy ', 'bereavement'] },
+      });
+      expect(r.assessment.vulnerability_flags).to.deep.equal([
+        'low_literacy',
+        'bereavement',
+        'health_disability_benefits',
+      ]);
       expect(r.evidence.vulnerability.by_driver.health).to.deep.equal(['health_disability_benefits']);
     });
   });
 
   describe('FCA minimum', () => {
     it('fails when a renter shows no rent, and says why', () => {
-      const r = run(baseline().filter((t) => t.merchant_name !== 'FOXTONS'), { circumstances: { housing: 'renter' } });
+      const r = run(
+        baseline().filter((t) => t.merchant_name !== 'FOXTONS'),
+        { circumstances: { housing: 'renter' } },
+      );
       expect(r.assessment.fca_compliant).to.equal(false);
       expect(r.evidence.fca.checks.find((c) => !c.passed)?.check).to.equal('housing_cost_evidenced');
-      expect(run(baseline().filter((t) => t.merchant_name !== 'FOXTONS'), { circumstances: { housing: 'homeowner_outright' } }).assessment.fca_compliant).to.equal(true);
+      expect(
+        run(
+          baseline().filter((t) => t.merchant_name !== 'FOXTONS'),
+          { circumstances: { housing: 'homeowner_outright' } },
+        ).assessment.fca_compliant,
+      ).to.equal(true);
     });
   });
 
   describe('input handling', () => {
     it('excludes future-dated transactions and duplicates by provider id, but analyses the rest', () => {
-      const t = [...baseline(), tx('2026-11-20', 99, 'TESCO STORES'), tx('2026-06-01', 10, 'ARGOS', { source_ref: 'p-1' }), tx('2026-06-01', 10, 'ARGOS', { source_ref: 'p-1' })];
+      const t = [
+        ...baseline(),
+        tx('2026-11-20', 99, 'TESCO STORES'),
+        tx('2026-06-01', 10, 'ARGOS', { source_ref: 'p-1' }),
+        tx('2026-06-01', 10, 'ARGOS', { source_ref: 'p-1' }),
+      ];
       const r = run(t);
       expect(r.evidence.ledger.filter((l) => l.reason === 'future_dated')).to.have.length(1);
       expect(r.evidence.ledger.filter((l) => l.reason === 'duplicate')).to.have.length(1);
@@ -281,13 +392,23 @@ describe('engine rules', () => {
     });
 
     it('refuses mixed currencies and impossible dates with a typed error', () => {
-      expect(() => run([tx('2026-06-01', 1, 'A'), tx('2026-06-02', 1, 'B', { currency: 'EUR' })])).to.throw(EngineInputError, /more than one currency/);
+      expect(() => run([tx('2026-06-01', 1, 'A'), tx('2026-06-02', 1, 'B', { currency: 'EUR' })])).to.throw(
+        EngineInputError,
+        /more than one currency/,
+      );
       expect(() => run([tx('2026-02-30', 1, 'A')])).to.throw(EngineInputError, /not a real/);
     });
 
     it('gives an empty, non-compliant assessment for no transactions', () => {
       const a = run([]).assessment;
-      expect(a).to.include({ monthly_income: 0, monthly_expenditure: 0, months_analyzed: 0, fca_compliant: false, confidence_score: 0, transactions_analyzed: 0 });
+      expect(a).to.include({
+        monthly_income: 0,
+        monthly_expenditure: 0,
+        months_analyzed: 0,
+        fca_compliant: false,
+        confidence_score: 0,
+        transactions_analyzed: 0,
+      });
     });
 
     it('records every transaction received in the ledger with what was decided', () => {
@@ -296,7 +417,9 @@ describe('engine rules', () => {
       expect(r.evidence.ledger).to.have.length(t.length);
       expect(r.evidence.ledger.every((l) => l.treatment !== undefined)).to.equal(true);
       const categorised = r.evidence.ledger.filter((l) => l.treatment === 'expenditure');
-      const byCat = Object.values(r.evidence.expenditure.categories).flatMap((c) => c!.lines.flatMap((l) => l.refs));
+      const byCat = Object.values(r.evidence.expenditure.categories).flatMap((c) =>
+        c!.lines.flatMap((l) => l.refs),
+      );
       expect(new Set(byCat)).to.deep.equal(new Set(categorised.map((l) => l.ref)));
     });
   });

@@ -57,8 +57,9 @@ describe('dictionary verdicts per normalised narrative (src/engine/verdicts.ts)'
     expect(again.map((r) => r.match?.entry.id)).to.deep.equal(first.map((r) => r.match?.entry.id));
   });
 
-  it('keeps a dictionary\'s verdicts to that dictionary', () => {
-    const a = counting(), b = counting();
+  it("keeps a dictionary's verdicts to that dictionary", () => {
+    const a = counting(),
+      b = counting();
     const txs = [line('TESCO STORES 3297'), line('NETFLIX.COM')];
     expect(callsFor(a, txs)).to.equal(2);
     expect(callsFor(a, txs)).to.equal(0);
@@ -69,7 +70,12 @@ describe('dictionary verdicts per normalised narrative (src/engine/verdicts.ts)'
     const d = counting();
     // Zero-padded, so that the call reads them (in canonical order, by name) in numeric order.
     const store = (n: number) => line(`TESCO STORES ${String(n).padStart(5, '0')}`);
-    expect(callsFor(d, Array.from({ length: SHARED_LIMIT }, (_, i) => store(i + 1)))).to.equal(SHARED_LIMIT);
+    expect(
+      callsFor(
+        d,
+        Array.from({ length: SHARED_LIMIT }, (_, i) => store(i + 1)),
+      ),
+    ).to.equal(SHARED_LIMIT);
     expect(callsFor(d, [store(1)])).to.equal(0); // used: store 2 is now the least recently used
     expect(callsFor(d, [store(SHARED_LIMIT + 1)])).to.equal(1); // … and is dropped
     expect(callsFor(d, [store(2)])).to.equal(1);
@@ -80,13 +86,22 @@ describe('dictionary verdicts per normalised narrative (src/engine/verdicts.ts)'
     const d = counting();
     const txs = Array.from({ length: CALL_LIMIT }, (_, i) => line(`QQZX ${i + 1}`));
     // The next day (read after the others): one remembered narrative and one beyond the limit, each twice in another case.
-    txs.push(line('qqzx 1', undefined, '2026-05-02'), line('QQZX 999999', undefined, '2026-05-02'), line('qqzx 999999', undefined, '2026-05-02'));
+    txs.push(
+      line('qqzx 1', undefined, '2026-05-02'),
+      line('QQZX 999999', undefined, '2026-05-02'),
+      line('qqzx 999999', undefined, '2026-05-02'),
+    );
     expect(callsFor(d, txs)).to.equal(CALL_LIMIT + 2);
   });
 
   it('gives the same assessment with a cold memo and a warm one', () => {
     const p = generatePersona('couple_two_children_mortgage', 7);
-    const input = (merchants: MerchantDictionary) => ({ transactions: p.transactions.map((t) => fromVeqtrx(t)), now: new Date(p.now), circumstances: p.circumstances, merchants });
+    const input = (merchants: MerchantDictionary) => ({
+      transactions: p.transactions.map((t) => fromVeqtrx(t)),
+      now: new Date(p.now),
+      circumstances: p.circumstances,
+      merchants,
+    });
     const cold = assess(input(counting()));
     assess(input(UK_MERCHANTS));
     expect(assess(input(UK_MERCHANTS))).to.deep.equal(cold);

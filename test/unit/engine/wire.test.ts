@@ -19,10 +19,20 @@ describe('the wire (src/engine/wire.ts)', () => {
     expect(Math.round(assessment.monthly_income * 100)).to.equal(a.incomeMinor);
     expect(Math.round(assessment.monthly_expenditure * 100)).to.equal(a.expenditureMinor);
     expect(Math.round(evidence.income.verified_monthly * 100)).to.equal(a.income.verifiedMinor);
-    expect(evidence.income.streams.map((s) => Math.round(s.monthly_amount * 100))).to.deep.equal(a.income.streams.map((s) => s.monthlyMinor));
+    expect(evidence.income.streams.map((s) => Math.round(s.monthly_amount * 100))).to.deep.equal(
+      a.income.streams.map((s) => s.monthlyMinor),
+    );
     for (const [c, f] of Object.entries(a.expenditure.figures)) {
-      expect(Math.round(evidence.expenditure.categories[c as keyof typeof evidence.expenditure.categories]!.monthly_amount * 100), c).to.equal(f.monthlyMinor);
+      expect(
+        Math.round(
+          evidence.expenditure.categories[c as keyof typeof evidence.expenditure.categories]!.monthly_amount *
+            100,
+        ),
+        c,
+      ).to.equal(f.monthlyMinor);
     }
-    expect(evidence.ledger.map((l) => Math.round(l.amount * 100))).to.deep.equal(a.rows.map((r) => r.tx.amount_minor));
+    expect(evidence.ledger.map((l) => Math.round(l.amount * 100))).to.deep.equal(
+      a.rows.map((r) => r.tx.amount_minor),
+    );
   });
 });

@@ -46,11 +46,22 @@ describe('the /assess body reader', () => {
       req.on('close', () => (reading = false));
       next();
     });
-    app.post('/', readBody({ limit: '1mb', hash: (req) => req.get('idempotency-key') !== undefined }), (req, res) => {
-      const b = req.bodyChunks;
-      seen.push({ body: b === undefined ? undefined : joinChunks(b.chunks).toString('utf8'), ownsMemory: b ? b.chunks.every((c) => ownBuffer(c) !== undefined) && b.length === b.chunks.reduce((n, c) => n + c.length, 0) : undefined, sha: req.bodySha256 });
-      res.status(200).json({ ok: true });
-    });
+    app.post(
+      '/',
+      readBody({ limit: '1mb', hash: (req) => req.get('idempotency-key') !== undefined }),
+      (req, res) => {
+        const b = req.bodyChunks;
+        seen.push({
+          body: b === undefined ? undefined : joinChunks(b.chunks).toString('utf8'),
+          ownsMemory: b
+            ? b.chunks.every((c) => ownBuffer(c) !== undefined) &&
+              b.length === b.chunks.reduce((n, c) => n + c.length, 0)
+            : undefined,
+          sha: req.bodySha256,
+        });
+        res.status(200).json({ ok: true });
+      },
+    );
     app.use(((err, _req, res, _next) => {
       const e = err as { status: number; type: string };
       seen.push({ error: { status: e.status, type: e.type } });
@@ -74,7 +85,12 @@ describe('the /assess body reader', () => {
 
   const json = JSON.stringify({ customer_ref: 'c', note: 'x'.repeat(40_000) });
   const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
-  const post = (body: string | Buffer | undefined, headers: Record<string, string> = {}) => fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }) });
+  const post = (body: string | Buffer | undefined, headers: Record<string, string> = {}) =>
+    fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body }),
+    });
 
   it('reads a body into chunks that own their memory; hashes it only when asked', async () => {
     expect((await post(json)).status).to.equal(200);
@@ -101,14 +117,26 @@ describe('the /assess body reader', () => {
         c.close();
       },
     });
-    const r = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k' }, body: stream, duplex: 'half' } as RequestInit);
+    const r = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(r.status).to.equal(200);
     expect(seen).to.deep.equal([{ body: large, ownsMemory: true, sha: sha(large) }]);
   });
 
-  for (const [encoding, compress] of [['gzip', zlib.gzipSync], ['deflate', zlib.deflateSync], ['br', zlib.brotliCompressSync]] as const) {
+  for (const [encoding, compress] of [
+    ['gzip', zlib.gzipSync],
+    ['deflate', zlib.deflateSync],
+    ['br', zlib.brotliCompressSync],
+  ] as const) {
     it(`decompresses a ${encoding} body (the limit and the hash apply to the decompressed bytes)`, async () => {
-      expect((await post(compress(Buffer.from(json)), { 'content-encoding': encoding, 'idempotency-key': 'k' })).status).to.equal(200);
+      expect(
+        (await post(compress(Buffer.from(json)), { 'content-encoding': encoding, 'idempotency-key': 'k' }))
+          .status,
+      ).to.equal(200);
       expect(seen).to.deep.equal([{ body: json, ownsMemory: true, sha: sha(json) }]);
       const bomb = compress(Buffer.alloc(1_100_000, 0x20));
       expect((await post(bomb, { 'content-encoding': encoding })).status).to.equal(413);
@@ -124,7 +152,16 @@ describe('the /assess body reader', () => {
         c.close();
       },
     });
-    expect((await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit)).status).to.equal(413);
+    expect(
+      (
+        await fetch(base, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: stream,
+          duplex: 'half',
+        } as RequestInit)
+      ).status,
+    ).to.equal(413);
     expect((await post(json, { 'content-encoding': 'compress' })).status).to.equal(415);
     expect((await post(Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' })).status).to.equal(400);
     expect(seen.map((s) => s.error)).to.deep.equal([
@@ -148,7 +185,9 @@ describe('the /assess body reader', () => {
     const { port } = server.address() as AddressInfo;
     const socket = net.connect(port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"customer_ref":');
+    socket.write(
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"customer_ref":',
+    );
     await waitFor(() => started > 0, { what: 'the server to start on the request' });
     socket.destroy();
     await waitFor(() => seen.find((s) => s.error), { what: 'the reader to give up on the cut-off body' });

@@ -19,12 +19,23 @@ function readmeRows(): string[][] {
   return section
     .split('\n')
     .filter((l) => l.startsWith('| `'))
-    .map((l) => l.slice(1, -1).split(' | ').map((c) => c.trim()));
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim()),
+    );
 }
 
 describe('error codes', () => {
   it('are the README table, row for row: code, status, API, retry, meaning', () => {
-    const expected = Object.entries(ERROR_CODES).map(([code, c]) => [`\`${code}\``, String(c.status), c.apis.length === 2 ? 'both' : c.apis[0]!, c.retry ? 'yes' : 'no', c.meaning]);
+    const expected = Object.entries(ERROR_CODES).map(([code, c]) => [
+      `\`${code}\``,
+      String(c.status),
+      c.apis.length === 2 ? 'both' : c.apis[0]!,
+      c.retry ? 'yes' : 'no',
+      c.meaning,
+    ]);
     expect(readmeRows()).to.deep.equal(expected);
   });
 
@@ -34,7 +45,9 @@ describe('error codes', () => {
   ] as const) {
     it(`are the ${api} API's Error.code enum: the codes that API can send`, () => {
       const listed = pointer(parse(read(file))) as string[];
-      const sent = Object.entries(ERROR_CODES).filter(([, c]) => (c.apis as readonly string[]).includes(api)).map(([code]) => code);
+      const sent = Object.entries(ERROR_CODES)
+        .filter(([, c]) => (c.apis as readonly string[]).includes(api))
+        .map(([code]) => code);
       expect([...listed].sort()).to.deep.equal([...sent].sort());
     });
   }

@@ -34,8 +34,15 @@ describe('input guards', () => {
     const limits = { transactions: 10, accounts: 3, list: 20 };
     expect(countFailure({ transactions: Array(11).fill(null) }, limits)!.path).to.equal('transactions');
     expect(countFailure({ transactions: Array(10).fill(null) }, limits)).to.equal(undefined);
-    expect(countFailure({ source: { accounts: [{ transactions: Array(6) }, { transactions: Array(5) }] } }, limits)!.message).to.match(/11 transactions/);
-    expect(countFailure({ source: { accounts: Array(4).fill({}) } }, limits)!.path).to.equal('source.accounts');
+    expect(
+      countFailure(
+        { source: { accounts: [{ transactions: Array(6) }, { transactions: Array(5) }] } },
+        limits,
+      )!.message,
+    ).to.match(/11 transactions/);
+    expect(countFailure({ source: { accounts: Array(4).fill({}) } }, limits)!.path).to.equal(
+      'source.accounts',
+    );
     expect(countFailure({ source: { added: Array(21) } }, limits)!.path).to.equal('source.added');
     expect(countFailure([1, 2], limits)).to.equal(undefined);
   });
@@ -43,7 +50,11 @@ describe('input guards', () => {
 
 describe('the accepted date window', () => {
   it('runs from the same day 24 months before to the day after (UTC)', () => {
-    expect(dateWindow(new Date('2026-11-05T12:00:00Z'))).to.deep.equal({ first: '2024-11-05', last: '2026-11-06', today: '2026-11-05' });
+    expect(dateWindow(new Date('2026-11-05T12:00:00Z'))).to.deep.equal({
+      first: '2024-11-05',
+      last: '2026-11-06',
+      today: '2026-11-05',
+    });
     expect(dateWindow(new Date('2028-02-29T23:59:59Z')).first).to.equal('2026-02-28');
     expect(dateWindow(new Date('2026-12-31T00:00:00Z')).last).to.equal('2027-01-01');
   });
@@ -52,7 +63,9 @@ describe('the accepted date window', () => {
     const w = dateWindow(new Date('2026-11-05T12:00:00Z'));
     expect(outsideDateWindow('2024-11-05', w)).to.equal(undefined);
     expect(outsideDateWindow('2026-11-06', w)).to.equal(undefined);
-    expect(outsideDateWindow('2024-11-04', w)).to.match(/outside the accepted window 2024-11-05 to 2026-11-06/);
+    expect(outsideDateWindow('2024-11-04', w)).to.match(
+      /outside the accepted window 2024-11-05 to 2026-11-06/,
+    );
     expect(outsideDateWindow('0000-01-01', w)).to.be.a('string');
     expect(outsideDateWindow('9999-12-31', w)).to.be.a('string');
   });

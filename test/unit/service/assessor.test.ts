@@ -1,8 +1,21 @@
 import { expect } from 'chai';
-import { isLargeJob, LARGE_JOB_BYTES, LARGE_JOB_TRANSACTIONS, pickThread, PooledAssessor, type AssessJobResult } from '../../../src/services/assessor.ts';
+import {
+  isLargeJob,
+  LARGE_JOB_BYTES,
+  LARGE_JOB_TRANSACTIONS,
+  pickThread,
+  PooledAssessor,
+  type AssessJobResult,
+} from '../../../src/services/assessor.ts';
 import { benchmarkHistory } from '../../../tools/personas/personas.ts';
 
-const body = (ref: string) => new TextEncoder().encode(JSON.stringify({ customer_ref: ref, transactions: [{ date: '2026-05-01', amount: 12.5, merchant_name: 'TESCO STORES 3297' }] }));
+const body = (ref: string) =>
+  new TextEncoder().encode(
+    JSON.stringify({
+      customer_ref: ref,
+      transactions: [{ date: '2026-05-01', amount: 12.5, merchant_name: 'TESCO STORES 3297' }],
+    }),
+  );
 
 describe('the assessment worker pool', () => {
   it('serves jobs first come, first served: with one thread they finish in the order they were given', async () => {
@@ -12,10 +25,12 @@ describe('the assessment worker pool', () => {
       const refs = Array.from({ length: 16 }, (_, i) => `c${i}`);
       await Promise.all(
         refs.map((ref) =>
-          pool.run({ kind: 'body', body: body(ref), now: Date.parse('2026-06-01T00:00:00Z') }).then((r: AssessJobResult) => {
-            expect(r.kind).to.equal('assessed');
-            done.push((r as Extract<AssessJobResult, { kind: 'assessed' }>).meta.customer_ref);
-          }),
+          pool
+            .run({ kind: 'body', body: body(ref), now: Date.parse('2026-06-01T00:00:00Z') })
+            .then((r: AssessJobResult) => {
+              expect(r.kind).to.equal('assessed');
+              done.push((r as Extract<AssessJobResult, { kind: 'assessed' }>).meta.customer_ref);
+            }),
         ),
       );
       expect(done).to.deep.equal(refs);
@@ -36,39 +51,67 @@ describe('the assessment worker pool', () => {
 
   it('tells large jobs by body size, or by the transactions a source fetched', () => {
     const now = Date.parse('2026-11-01T00:00:00Z');
-    const large = new TextEncoder().encode(JSON.stringify({ customer_ref: 'large', transactions: benchmarkHistory(2_000) }));
+    const large = new TextEncoder().encode(
+      JSON.stringify({ customer_ref: 'large', transactions: benchmarkHistory(2_000) }),
+    );
     expect(large.byteLength).to.be.greaterThan(LARGE_JOB_BYTES);
     expect(isLargeJob({ kind: 'body', body: large, now })).to.equal(true);
     expect(isLargeJob({ kind: 'body', body: body('small'), now })).to.equal(false);
-    const decoded = (n: number) => ({ kind: 'decoded' as const, now, request: { meta: { customer_ref: 'c' }, source: { type: 'validifi', metadata: {}, warnings: [] }, transactions: new Array(n) } });
+    const decoded = (n: number) => ({
+      kind: 'decoded' as const,
+      now,
+      request: {
+        meta: { customer_ref: 'c' },
+        source: { type: 'validifi', metadata: {}, warnings: [] },
+        transactions: new Array(n),
+      },
+    });
     expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS + 1) as never)).to.equal(true);
     expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS) as never)).to.equal(false);
   });
 
-  it('moves bytes it may move (the caller\'s copy is emptied), copies bytes that share their memory, and turns stored evidence into the route\'s JSON', async () => {
+  it("moves bytes it may move (the caller's copy is emptied), copies bytes that share their memory, and turns stored evidence into the route's JSON", async () => {
     const pool = new PooledAssessor(1);
     try {
       const now = Date.parse('2026-11-01T00:00:00Z');
-      const own = new TextEncoder().encode(JSON.stringify({ customer_ref: 'moved', transactions: benchmarkHistory(50) }));
+      const own = new TextEncoder().encode(
+        JSON.stringify({ customer_ref: 'moved', transactions: benchmarkHistory(50) }),
+      );
       const r = await pool.run({ kind: 'body', body: own, now }, { moveBytes: true });
       expect(r.kind).to.equal('assessed');
       expect(own.byteLength, 'moved, not copied').to.equal(0);
-      const shared = Buffer.from(JSON.stringify({ customer_ref: 'shared', transactions: [{ date: '2026-05-01', amount: 12.5, merchant_name: 'TESCO STORES 3297' }] }));
-      expect(shared.buffer.byteLength, 'a small Buffer lives in Node\'s pool').to.be.greaterThan(shared.byteLength);
+      const shared = Buffer.from(
+        JSON.stringify({
+          customer_ref: 'shared',
+          transactions: [{ date: '2026-05-01', amount: 12.5, merchant_name: 'TESCO STORES 3297' }],
+        }),
+      );
+      expect(shared.buffer.byteLength, "a small Buffer lives in Node's pool").to.be.greaterThan(
+        shared.byteLength,
+      );
       const text = shared.toString();
-      expect((await pool.run({ kind: 'body', body: shared, now }, { moveBytes: true })).kind).to.equal('assessed');
+      expect((await pool.run({ kind: 'body', body: shared, now }, { moveBytes: true })).kind).to.equal(
+        'assessed',
+      );
       expect(shared.toString(), 'copied: the pool is untouched').to.equal(text);
       // A body in chunks: each moved, joined in the worker.
       const text2 = JSON.stringify({ customer_ref: 'chunks', transactions: benchmarkHistory(50) });
-      const chunks = [0, 1000, 5000].map((at, i, all) => new Uint8Array(Buffer.from(text2).subarray(at, all[i + 1] ?? text2.length)));
+      const chunks = [0, 1000, 5000].map(
+        (at, i, all) => new Uint8Array(Buffer.from(text2).subarray(at, all[i + 1] ?? text2.length)),
+      );
       const r2 = await pool.run({ kind: 'body', body: chunks, now }, { moveBytes: true });
       expect(r2.kind).to.equal('assessed');
       expect((r2 as Extract<AssessJobResult, { kind: 'assessed' }>).meta.customer_ref).to.equal('chunks');
-      expect(chunks.map((c) => c.byteLength), 'moved, not copied').to.deep.equal([0, 0, 0]);
+      expect(
+        chunks.map((c) => c.byteLength),
+        'moved, not copied',
+      ).to.deep.equal([0, 0, 0]);
       const stored = (r as Extract<AssessJobResult, { kind: 'assessed' }>).evidenceGz;
       const e = await pool.run({ kind: 'evidence', stored }, { moveBytes: true });
       expect(e.kind).to.equal('evidence');
-      const evidence = JSON.parse(Buffer.from((e as Extract<AssessJobResult, { kind: 'evidence' }>).json).toString('utf8')) as { ledger: unknown[] };
+      const evidence = JSON.parse(
+        Buffer.from((e as Extract<AssessJobResult, { kind: 'evidence' }>).json).toString('utf8'),
+      ) as { ledger: unknown[] };
       expect(evidence.ledger).to.have.length(50);
     } finally {
       await pool.close();
@@ -80,14 +123,28 @@ describe('the assessment worker pool', () => {
       const pool = new PooledAssessor(threads);
       try {
         const now = Date.parse('2026-11-01T00:00:00Z');
-        const large = new TextEncoder().encode(JSON.stringify({ customer_ref: 'large', transactions: benchmarkHistory(2_000) }));
+        const large = new TextEncoder().encode(
+          JSON.stringify({ customer_ref: 'large', transactions: benchmarkHistory(2_000) }),
+        );
         const brokenLarge = large.slice(0, large.byteLength - 1); // not JSON: fails in the worker
-        const jobs = [large, body('s1'), body('s2'), brokenLarge, body('s3'), large, body('s4')].map((b) => pool.run({ kind: 'body', body: b, now }));
+        const jobs = [large, body('s1'), body('s2'), brokenLarge, body('s3'), large, body('s4')].map((b) =>
+          pool.run({ kind: 'body', body: b, now }),
+        );
         expect(pool.largeJobsInHand).to.equal(3);
         const kinds = (await Promise.all(jobs)).map((r) => r.kind);
-        expect(kinds).to.deep.equal(['assessed', 'assessed', 'assessed', 'failed', 'assessed', 'assessed', 'assessed']);
+        expect(kinds).to.deep.equal([
+          'assessed',
+          'assessed',
+          'assessed',
+          'failed',
+          'assessed',
+          'assessed',
+          'assessed',
+        ]);
         expect(pool.largeJobsInHand).to.equal(0);
-        const again = await Promise.all([1, 2, 3, 4, 5].map((i) => pool.run({ kind: 'body', body: body(`t${i}`), now })));
+        const again = await Promise.all(
+          [1, 2, 3, 4, 5].map((i) => pool.run({ kind: 'body', body: body(`t${i}`), now })),
+        );
         expect(again.every((r) => r.kind === 'assessed')).to.equal(true);
       } finally {
         await pool.close();

@@ -2,7 +2,13 @@
 import { expect } from 'chai';
 import { createServer, Socket, type Server } from 'node:net';
 import bcrypt from 'bcrypt';
-import { BusyError, clientAddressKey, FailureLimiter, LocalCounters, Semaphore } from '../../../src/lib/rate-limit.ts';
+import {
+  BusyError,
+  clientAddressKey,
+  FailureLimiter,
+  LocalCounters,
+  Semaphore,
+} from '../../../src/lib/rate-limit.ts';
 import { KeyVerifier } from '../../../src/services/keys.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { redis } from '../../helpers/redis.ts';
@@ -27,7 +33,10 @@ describe('failure limiter', () => {
   it('refuses beyond the limit with the time left, and gives back a success', async () => {
     let t = 0;
     const l = new FailureLimiter({ windowMs: 60_000, now: () => t });
-    const keys: Array<[string, number]> = [['addr:x', 2], ['prefix:y', 10]];
+    const keys: Array<[string, number]> = [
+      ['addr:x', 2],
+      ['prefix:y', 10],
+    ];
     expect(await l.take(keys)).to.equal(0);
     expect(await l.take(keys)).to.equal(0);
     t = 15_000;
@@ -55,8 +64,12 @@ describe('failure limiter', () => {
       const upstream = new Socket();
       sockets.push(client, upstream);
       upstream.connect(Number(target.port || 6379), target.hostname);
-      client.on('data', (d) => { if (!frozen) upstream.write(d); });
-      upstream.on('data', (d) => { if (!frozen) client.write(d); });
+      client.on('data', (d) => {
+        if (!frozen) upstream.write(d);
+      });
+      upstream.on('data', (d) => {
+        if (!frozen) client.write(d);
+      });
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
     });
@@ -64,7 +77,15 @@ describe('failure limiter', () => {
     const port = (proxy.address() as { port: number }).port;
     const warnings: string[] = [];
     const log = { warn: (_o: unknown, msg: string) => warnings.push(msg) } as never;
-    const l = new FailureLimiter({ windowMs: 60_000, redisUrl: `redis://127.0.0.1:${port}`, redisTimeoutMs: 200, prefix: `test:${Date.now()}:` }, log);
+    const l = new FailureLimiter(
+      {
+        windowMs: 60_000,
+        redisUrl: `redis://127.0.0.1:${port}`,
+        redisTimeoutMs: 200,
+        prefix: `test:${Date.now()}:`,
+      },
+      log,
+    );
     try {
       const until = Date.now() + 10_000;
       while (!l.shared && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
@@ -92,17 +113,20 @@ describe('bcrypt semaphore', () => {
     let running = 0;
     let peak = 0;
     const releases: Array<() => void> = [];
-    const task = () => s.run(async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise<void>((r) => releases.push(r));
-      running--;
-    });
+    const task = () =>
+      s.run(async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((r) => releases.push(r));
+        running--;
+      });
     const a = task();
     const b = task();
     const c = task();
     let busy: unknown;
-    await task().catch((e) => { busy = e; });
+    await task().catch((e) => {
+      busy = e;
+    });
     expect(busy).to.be.instanceOf(BusyError);
     expect(s.waiting).to.equal(1);
     while (releases.length < 2) await new Promise((r) => setImmediate(r));
@@ -136,7 +160,19 @@ describe('key verifier under guessing', () => {
   });
   const db = {
     query: async (sql: string, params: unknown[]) => {
-      if (sql.includes('from api_keys') && params[0] === 'acme') return { rows: [{ id: 'key_1', partner_id: 'acme', display_prefix: 'prt_acme_KKKK…', key_hash: hash, disabled_at: null }], rowCount: 1 };
+      if (sql.includes('from api_keys') && params[0] === 'acme')
+        return {
+          rows: [
+            {
+              id: 'key_1',
+              partner_id: 'acme',
+              display_prefix: 'prt_acme_KKKK…',
+              key_hash: hash,
+              disabled_at: null,
+            },
+          ],
+          rowCount: 1,
+        };
       return { rows: [], rowCount: 0 };
     },
   } as unknown as Db;
@@ -163,7 +199,9 @@ describe('key verifier under guessing', () => {
     await v.verify(`prt_acme_${'A'.repeat(32)}`, '10.0.0.2');
     await v.verify(`prt_acme_${'B'.repeat(32)}`, '10.0.0.2');
     let refused: { status?: number; retryAfterSeconds?: number } | undefined;
-    await v.verify(`prt_acme_${'C'.repeat(32)}`, '10.0.0.2').catch((e) => { refused = e; });
+    await v.verify(`prt_acme_${'C'.repeat(32)}`, '10.0.0.2').catch((e) => {
+      refused = e;
+    });
     expect(refused?.status).to.equal(429);
     expect(refused?.retryAfterSeconds).to.be.at.least(1);
     expect(compares).to.equal(3);

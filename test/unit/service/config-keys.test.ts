@@ -19,24 +19,44 @@ describe('configuration', () => {
     const b = loadConfig({ DATA_DIR: dir });
     expect(b.generatedSecrets).to.deep.equal([]);
     expect(b.ADMIN_JWT_SECRET).to.equal(a.ADMIN_JWT_SECRET);
-    expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')).DATA_ENCRYPTION_KEY).to.equal(a.DATA_ENCRYPTION_KEY);
+    expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')).DATA_ENCRYPTION_KEY).to.equal(
+      a.DATA_ENCRYPTION_KEY,
+    );
   });
 
   it('stops a production start that lacks a secret, naming it', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') })).to.throw(ConfigError, /ADMIN_JWT_SECRET/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') }),
+    ).to.throw(ConfigError, /ADMIN_JWT_SECRET/);
   });
 
   it('rejects bad values with a message per variable', () => {
-    expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) })).to.throw(ConfigError, /PORT/);
-    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'c2hvcnQ=', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) })).to.throw(ConfigError, /32 bytes/);
+    expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) })).to.throw(
+      ConfigError,
+      /PORT/,
+    );
+    expect(() =>
+      loadConfig({ DATA_ENCRYPTION_KEY: 'c2hvcnQ=', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }),
+    ).to.throw(ConfigError, /32 bytes/);
     for (const v of ['16mb', '16', '64kB', '2GB']) {
-      expect(() => loadConfig({ PGLITE_SHARED_BUFFERS: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }), v).to.throw(ConfigError, /PGLITE_SHARED_BUFFERS/);
+      expect(
+        () => loadConfig({ PGLITE_SHARED_BUFFERS: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }),
+        v,
+      ).to.throw(ConfigError, /PGLITE_SHARED_BUFFERS/);
     }
     for (const v of ['8 megabytes', 'abc', '100', '2gb', '']) {
-      expect(() => loadConfig({ BODY_LIMIT: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }), v).to.throw(ConfigError, /BODY_LIMIT/);
+      expect(() => loadConfig({ BODY_LIMIT: v, DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }), v).to.throw(
+        ConfigError,
+        /BODY_LIMIT/,
+      );
     }
-    expect(loadConfig({ BODY_LIMIT: '1.5MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }).BODY_LIMIT).to.equal('1.5MB');
-    expect(loadConfig({ PGLITE_SHARED_BUFFERS: '32MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }).PGLITE_SHARED_BUFFERS).to.equal('32MB');
+    expect(
+      loadConfig({ BODY_LIMIT: '1.5MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) }).BODY_LIMIT,
+    ).to.equal('1.5MB');
+    expect(
+      loadConfig({ PGLITE_SHARED_BUFFERS: '32MB', DATA_DIR: mkdtempSync(join(tmpdir(), 'cfg-')) })
+        .PGLITE_SHARED_BUFFERS,
+    ).to.equal('32MB');
   });
 });
 
@@ -59,7 +79,8 @@ describe('admin tokens', () => {
     const key = new TextEncoder().encode(secret);
     const exp = Math.floor(Date.now() / 1000) + 600;
     const claims = { role: 'admin', iss: 'veqtrx-gateway', aud: 'veqtrx-admin', sub: 'ops-portal', exp };
-    const sign = (c: Record<string, unknown>) => new SignJWT(c).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const sign = (c: Record<string, unknown>) =>
+      new SignJWT(c).setProtectedHeader({ alg: 'HS256' }).sign(key);
     expect(await verifyAdminToken(secret, await sign(claims))).to.deep.equal({ subject: 'ops-portal' });
     const { iss: _iss, ...noIssuer } = claims;
     const { aud: _aud, ...noAudience } = claims;
@@ -68,14 +89,41 @@ describe('admin tokens', () => {
   });
 
   it('accepts a minted admin token and refuses other secrets, roles, algorithms and missing expiry', async () => {
-    expect(await verifyAdminToken(secret, await mintAdminToken(secret))).to.deep.equal({ subject: 'admin-cli' });
+    expect(await verifyAdminToken(secret, await mintAdminToken(secret))).to.deep.equal({
+      subject: 'admin-cli',
+    });
     expect(await verifyAdminToken('y'.repeat(40), await mintAdminToken(secret))).to.equal(undefined);
     const key = new TextEncoder().encode(secret);
-    const base = () => new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('veqtrx-gateway').setAudience('veqtrx-admin');
+    const base = () =>
+      new SignJWT({ role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('veqtrx-gateway')
+        .setAudience('veqtrx-admin');
     expect(await verifyAdminToken(secret, await base().sign(key))).to.equal(undefined);
-    expect(await verifyAdminToken(secret, await new SignJWT({ role: 'viewer' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('veqtrx-gateway').setAudience('veqtrx-admin').setExpirationTime('1h').sign(key))).to.equal(undefined);
-    expect(await verifyAdminToken(secret, await base().setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(key))).to.equal(undefined);
-    const unsigned = Buffer.from('{"alg":"none"}').toString('base64url') + '.' + Buffer.from('{"role":"admin","exp":9999999999}').toString('base64url') + '.';
+    expect(
+      await verifyAdminToken(
+        secret,
+        await new SignJWT({ role: 'viewer' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer('veqtrx-gateway')
+          .setAudience('veqtrx-admin')
+          .setExpirationTime('1h')
+          .sign(key),
+      ),
+    ).to.equal(undefined);
+    expect(
+      await verifyAdminToken(
+        secret,
+        await base()
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+          .sign(key),
+      ),
+    ).to.equal(undefined);
+    const unsigned =
+      Buffer.from('{"alg":"none"}').toString('base64url') +
+      '.' +
+      Buffer.from('{"role":"admin","exp":9999999999}').toString('base64url') +
+      '.';
     expect(await verifyAdminToken(secret, unsigned)).to.equal(undefined);
   });
 });
@@ -88,7 +136,18 @@ describe('API key verification', () => {
     query: async (sql: string) => {
       if (sql.includes('from api_keys')) {
         lookups++;
-        return { rows: [{ id: 'key_1', partner_id: 'acme', display_prefix: 'prt_acme_KKKK…', key_hash: hash, disabled_at: null }], rowCount: 1 };
+        return {
+          rows: [
+            {
+              id: 'key_1',
+              partner_id: 'acme',
+              display_prefix: 'prt_acme_KKKK…',
+              key_hash: hash,
+              disabled_at: null,
+            },
+          ],
+          rowCount: 1,
+        };
       }
       return { rows: [], rowCount: 0 };
     },

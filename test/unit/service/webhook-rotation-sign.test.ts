@@ -5,7 +5,13 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { signatureHeaders, standardKey, standardSignature, verifyStandard, verifyVeqtrx } from '../../../src/webhooks/sign.ts';
+import {
+  signatureHeaders,
+  standardKey,
+  standardSignature,
+  verifyStandard,
+  verifyVeqtrx,
+} from '../../../src/webhooks/sign.ts';
 
 /** The official Python library's derivation: strip whsec_ if present, then b64decode(secret + "=="). */
 const PY = `
@@ -16,9 +22,16 @@ if secret.startswith("whsec_"):
 key = base64.b64decode(secret + "==")
 print("v1," + base64.b64encode(hmac.new(key, f"{msg_id}.{ts}.{body}".encode(), hashlib.sha256).digest()).decode())
 `;
-const python = (secret: string, id: string, ts: number, body: string) => execFileSync('python3', ['-c', PY, secret, id, String(ts), body], { encoding: 'utf8' }).trim();
+const python = (secret: string, id: string, ts: number, body: string) =>
+  execFileSync('python3', ['-c', PY, secret, id, String(ts), body], { encoding: 'utf8' }).trim();
 
-const VECTOR = { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', id: 'msg_p5jXN8AQM9LWM0D4loKWxJek', ts: 1614265330, body: '{"test": 2432232314}', sig: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' };
+const VECTOR = {
+  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+  ts: 1614265330,
+  body: '{"test": 2432232314}',
+  sig: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+};
 
 describe('Standard Webhooks secret keying (as the official libraries)', () => {
   it('base64-decodes a secret without the whsec_ prefix, exactly as with it', () => {
@@ -29,8 +42,14 @@ describe('Standard Webhooks secret keying (as the official libraries)', () => {
   });
 
   it('agrees with the Python derivation on padded and unpadded secrets', () => {
-    for (const secret of ['whsec_NxfCR2AeGQR81wvaY986knwBGT8Fio6EvGDf6DNNXc0=', 'NxfCR2AeGQR81wvaY986knwBGT8Fio6EvGDf6DNNXc0', 'whsec_c2VjcmV0']) {
-      expect(standardSignature(secret, 'whd_1', 1700000000, '{"a":1}'), secret).to.equal(python(secret, 'whd_1', 1700000000, '{"a":1}'));
+    for (const secret of [
+      'whsec_NxfCR2AeGQR81wvaY986knwBGT8Fio6EvGDf6DNNXc0=',
+      'NxfCR2AeGQR81wvaY986knwBGT8Fio6EvGDf6DNNXc0',
+      'whsec_c2VjcmV0',
+    ]) {
+      expect(standardSignature(secret, 'whd_1', 1700000000, '{"a":1}'), secret).to.equal(
+        python(secret, 'whd_1', 1700000000, '{"a":1}'),
+      );
     }
   });
 
@@ -57,12 +76,16 @@ print("valid" if verify_in_window(d["secret"], d["body"].encode(), d["headers"])
 `;
 
 describe('signatures during a secret-rotation window', () => {
-  it('README\'s Python recipe for the window accepts either secret and rejects any other', () => {
+  it("README's Python recipe for the window accepts either secret and rejects any other", () => {
     const oldS = 'whsec_NxfCR2AeGQR81wvaY986knwBGT8Fio6EvGDf6DNNXc0=';
     const newS = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     const body = '{"assessment_id":"AF-A3F9B2C1D4E5"}';
     const headers = signatureHeaders(newS, 'whd_1', body, new Date(), oldS);
-    const run = (secret: string) => execFileSync('python3', ['-c', PY_WINDOW], { input: JSON.stringify({ secret, body, headers }), encoding: 'utf8' }).trim();
+    const run = (secret: string) =>
+      execFileSync('python3', ['-c', PY_WINDOW], {
+        input: JSON.stringify({ secret, body, headers }),
+        encoding: 'utf8',
+      }).trim();
     expect(run(newS)).to.equal('valid');
     expect(run(oldS)).to.equal('valid');
     expect(run('whsec_c2VjcmV0')).to.equal('invalid');
@@ -80,13 +103,19 @@ describe('signatures during a secret-rotation window', () => {
     expect(h).to.not.have.property('X-Veqtrx-Signature-Previous');
   });
 
-  it('sends both secrets\' signatures side by side, and a receiver holding either one verifies', () => {
+  it("sends both secrets' signatures side by side, and a receiver holding either one verifies", () => {
     const h = signatureHeaders(newSecret, 'whd_1', body, now, oldSecret);
     const entries = h['webhook-signature']!.split(' ');
-    expect(entries).to.deep.equal([python(newSecret, 'whd_1', Number(ts), body), python(oldSecret, 'whd_1', Number(ts), body)]);
+    expect(entries).to.deep.equal([
+      python(newSecret, 'whd_1', Number(ts), body),
+      python(oldSecret, 'whd_1', Number(ts), body),
+    ]);
     for (const secret of [newSecret, oldSecret]) {
       expect(verifyStandard(secret, body, 'whd_1', ts, h['webhook-signature'], now), secret).to.equal(true);
-      expect(verifyVeqtrx(secret, body, [h['X-Veqtrx-Signature'], h['X-Veqtrx-Signature-Previous']], ts, now), secret).to.equal(true);
+      expect(
+        verifyVeqtrx(secret, body, [h['X-Veqtrx-Signature'], h['X-Veqtrx-Signature-Previous']], ts, now),
+        secret,
+      ).to.equal(true);
     }
     // The contract's single-valued header stays the new secret's; the old one is in its own header.
     expect(verifyVeqtrx(newSecret, body, h['X-Veqtrx-Signature'], ts, now)).to.equal(true);

@@ -30,7 +30,26 @@ const scalar = fc.oneof(
   fc.constant(undefined),
 );
 // (`__proto__` is refused, below.)
-const key = fc.oneof({ arbitrary: fc.constantFrom('ref', 'date', 'amount', 'rule', 'kind', '1', '10', '0', 'constructor', 'toString', 'hasOwnProperty', ''), weight: 4 }, fc.string().filter((k) => k !== '__proto__'));
+const key = fc.oneof(
+  {
+    arbitrary: fc.constantFrom(
+      'ref',
+      'date',
+      'amount',
+      'rule',
+      'kind',
+      '1',
+      '10',
+      '0',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '',
+    ),
+    weight: 4,
+  },
+  fc.string().filter((k) => k !== '__proto__'),
+);
 const row = fc.dictionary(key, scalar, { maxKeys: 8 });
 
 describe('the evidence as stored', () => {
@@ -51,10 +70,14 @@ describe('the evidence as stored', () => {
 
     it('repeat a few rows many times: dictionaries stay exact', () => {
       fc.assert(
-        fc.property(fc.array(row, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(4), { minLength: 100, maxLength: 400 }), (some, picks) => {
-          const rows = picks.map((i) => ({ ...some[i % some.length] }));
-          expect(roundTrip(rows)).to.equal(JSON.stringify(rows));
-        }),
+        fc.property(
+          fc.array(row, { minLength: 1, maxLength: 5 }),
+          fc.array(fc.nat(4), { minLength: 100, maxLength: 400 }),
+          (some, picks) => {
+            const rows = picks.map((i) => ({ ...some[i % some.length] }));
+            expect(roundTrip(rows)).to.equal(JSON.stringify(rows));
+          },
+        ),
         { numRuns: 100 },
       );
     });
@@ -89,13 +112,19 @@ describe('the evidence as stored', () => {
       it(`${n} transactions: the evidence route's JSON is the same bytes as before; the ledger is stored in columns, smaller`, () => {
         const transactions = benchmarkHistory(n).map((t) => fromVeqtrx(t));
         const { evidence } = assess({ transactions, now: NOW, declared_income_minor: 250_000 });
-        const record = { ...evidence, source: { type: 'transactions', metadata: {}, warnings: [] }, warnings: [] };
+        const record = {
+          ...evidence,
+          source: { type: 'transactions', metadata: {}, warnings: [] },
+          warnings: [],
+        };
         const before = gzipSync(Buffer.from(JSON.stringify(record))); // how it was stored until now
         const now = packEvidence(record);
         // What the route answered: res.json of the parsed record.
         const answered = JSON.stringify(JSON.parse(JSON.stringify(record)));
         expect(evidenceJson(now).toString('utf8')).to.equal(answered);
-        expect(evidenceJson(before).toString('utf8'), 'a record stored before reads as it did').to.equal(answered);
+        expect(evidenceJson(before).toString('utf8'), 'a record stored before reads as it did').to.equal(
+          answered,
+        );
         expect(unpackEvidence(now)).to.deep.equal(JSON.parse(answered));
         const stored = JSON.parse(gunzipSync(now).toString('utf8')) as { ledger: unknown };
         expect(isColumns(stored.ledger), 'the ledger is stored in columns').to.equal(true);

@@ -15,6 +15,8 @@ describe('personas moved to another date (shiftPersona, npm run personas -- --no
       expect(new Date(t.date).getUTCDay()).to.equal(new Date(p.transactions[i]!.date).getUTCDay());
     });
     expect(days(q.now, to.toISOString())).to.be.within(0, 7);
-    expect(q.transactions.map((t) => ({ ...t, date: p.transactions[0]!.date }))).to.deep.equal(p.transactions.map((t) => ({ ...t, date: p.transactions[0]!.date })));
+    expect(q.transactions.map((t) => ({ ...t, date: p.transactions[0]!.date }))).to.deep.equal(
+      p.transactions.map((t) => ({ ...t, date: p.transactions[0]!.date })),
+    );
   });
 });

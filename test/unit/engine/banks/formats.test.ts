@@ -20,6 +20,8 @@ describe('bank formats (src/engine/banks/)', () => {
 
   it('refuse a type code that one format reads as a transfer and another does not', () => {
     const other = { bank: 'Other', described: 'nowhere', prefixes: ['SO'] };
-    expect(() => buildNormaliser([DEFAULT_FORMAT, other])).to.throw('"SO" is a transfer prefix in one format and not in another');
+    expect(() => buildNormaliser([DEFAULT_FORMAT, other])).to.throw(
+      '"SO" is a transfer prefix in one format and not in another',
+    );
   });
 });

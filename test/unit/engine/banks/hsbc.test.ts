@@ -6,8 +6,14 @@ describe('bank format: HSBC UK (src/engine/banks/hsbc.ts)', () => {
   const { own, plain } = readers(HSBC);
 
   it('reads a leading BP as a bill payment to a person, not BP the fuel company', () => {
-    expect(own('BP J KOWALSKI RENT FLAT 2')).to.deep.include({ payee: 'J KOWALSKI RENT FLAT', transfer: true });
-    expect(plain('BP J KOWALSKI RENT FLAT 2')).to.deep.include({ payee: 'BP J KOWALSKI RENT FLAT', transfer: false });
+    expect(own('BP J KOWALSKI RENT FLAT 2')).to.deep.include({
+      payee: 'J KOWALSKI RENT FLAT',
+      transfer: true,
+    });
+    expect(plain('BP J KOWALSKI RENT FLAT 2')).to.deep.include({
+      payee: 'BP J KOWALSKI RENT FLAT',
+      transfer: false,
+    });
   });
 
   it('leaves BP alone before its own forecourt words or a site number', () => {

@@ -9,9 +9,17 @@ describe('bank format: NatWest Group (src/engine/banks/natwest.ts)', () => {
     expect(own('D/D VIRGIN MEDIA PYMT , 00123456789').payee).to.equal('VIRGIN MEDIA PYMT');
     expect(plain('D/D VIRGIN MEDIA PYMT , 00123456789').payee).to.equal('D D VIRGIN MEDIA PYMT');
     expect(own('POS 4829 12JAN25 C , TESCO STORES 6148 , LONDON GB').payee).to.equal('4829 C TESCO STORES');
-    expect(plain('POS 4829 12JAN25 C , TESCO STORES 6148 , LONDON GB').payee).to.equal('POS 4829 C TESCO STORES');
-    expect(own('OTR R PRICE , BILLS , VIA MOBILE - PYMT')).to.deep.include({ payee: 'R PRICE BILLS VIA MOBILE PYMT', transfer: true });
-    expect(plain('OTR R PRICE , BILLS , VIA MOBILE - PYMT')).to.deep.include({ payee: 'OTR R PRICE BILLS VIA MOBILE PYMT', transfer: false });
+    expect(plain('POS 4829 12JAN25 C , TESCO STORES 6148 , LONDON GB').payee).to.equal(
+      'POS 4829 C TESCO STORES',
+    );
+    expect(own('OTR R PRICE , BILLS , VIA MOBILE - PYMT')).to.deep.include({
+      payee: 'R PRICE BILLS VIA MOBILE PYMT',
+      transfer: true,
+    });
+    expect(plain('OTR R PRICE , BILLS , VIA MOBILE - PYMT')).to.deep.include({
+      payee: 'OTR R PRICE BILLS VIA MOBILE PYMT',
+      transfer: false,
+    });
   });
 
   it('reads U/D as an unpaid Direct Debit', () => {

@@ -17,11 +17,18 @@ function reader(formats: readonly BankFormat[]): (line: string) => Reading {
   return (line) => {
     const tokens = n.tokenise(line);
     const w = n.payeeStart(tokens);
-    return { payee: tokens.slice(w.start, w.end).join(' '), transfer: w.transfer, returned: signals(line).returned };
+    return {
+      payee: tokens.slice(w.start, w.end).join(' '),
+      transfer: w.transfer,
+      returned: signals(line).returned,
+    };
   };
 }
 
 /** `own` reads with the default and the bank's file, `plain` with the default alone. */
-export function readers(bank: BankFormat): { own: (line: string) => Reading; plain: (line: string) => Reading } {
+export function readers(bank: BankFormat): {
+  own: (line: string) => Reading;
+  plain: (line: string) => Reading;
+} {
   return { own: reader([DEFAULT_FORMAT, bank]), plain: reader([DEFAULT_FORMAT]) };
 }
