@@ -39,3 +39,12 @@ export function errorMessage(e: unknown): string {
   if (isRecord(e) && typeof e.message === 'string') return e.message;
   return String(e);
 }
+
+/**
+ * `Object.entries` of a record over the keys K, with its keys as K (the compiler widens them to string,
+ * as an object may hold more keys than its type names). For records written out in full in this code.
+ */
+export function entriesOf<K extends string, V>(o: Record<K, V>): Array<[K, V]> {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the keys of a Record<K, V> literal are K; Object.entries cannot say so
+  return Object.entries(o) as Array<[K, V]>;
+}
