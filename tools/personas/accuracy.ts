@@ -52,7 +52,7 @@ export function personaAccuracy(seeds: number): PersonaAccuracy {
       ) {
         bad = true;
         lines.push(
-          `seed ${seed} ${p.id}: flags ${a.risk_flags} / ${detected} vs truth ${p.truth.risk_flags} / ${p.truth.detected_vulnerabilities}`,
+          `seed ${seed} ${p.id}: flags ${a.risk_flags.join(',')} / ${detected.join(',')} vs truth ${p.truth.risk_flags.join(',')} / ${p.truth.detected_vulnerabilities.join(',')}`,
         );
       }
       if (inc > 0.02)

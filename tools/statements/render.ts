@@ -63,7 +63,6 @@ export interface Rendered {
   };
 }
 
-const PAGE = { w: 595.28, h: 841.89 };
 const BOTTOM = 760;
 
 function wrap(doc: PDFKit.PDFDocument, text: string, width: number): string[] {
