@@ -37,14 +37,12 @@ export function* legacyDates(input: {
   accounts: ReadonlyArray<{ transactions: ReadonlyArray<{ datetime: string }> }>;
   time_zone: string;
 }): Iterable<{ path: string; date: string }> {
-  for (let i = 0; i < input.accounts.length; i++) {
-    const ts = input.accounts[i]!.transactions;
-    for (let j = 0; j < ts.length; j++)
+  for (const [i, account] of input.accounts.entries())
+    for (const [j, t] of account.transactions.entries())
       yield {
         path: `accounts[${i}].transactions[${j}].datetime`,
-        date: bookingDate(ts[j]!.datetime, input.time_zone),
+        date: bookingDate(t.datetime, input.time_zone),
       };
-  }
 }
 
 /** Merchant name and narrative from the provider's two free-text fields. */

@@ -31,7 +31,11 @@ export type SourceType = (typeof SOURCES)[number]['id'];
 export const PROVIDERS = SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id);
 
 const byId = new Map<string, SourceAdapter<unknown>>(
-  SOURCES.map((s) => [s.id, s as unknown as SourceAdapter<unknown>]),
+  SOURCES.map((s) => [
+    s.id,
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- each adapter takes what its own schema parsed; the map forgets which, and assess calls an adapter only with its own schema's output
+    s as unknown as SourceAdapter<unknown>,
+  ]),
 );
 
 export function sourceAdapter(id: string): SourceAdapter<unknown> {
@@ -54,9 +58,10 @@ export const SourceInputSchema = z.discriminatedUnion(
 const typeOf = (o: z.ZodObject) => (o.shape.type instanceof z.ZodLiteral ? o.shape.type.value : undefined);
 if (
   SourceInputSchema.options.length !== SOURCES.length ||
-  SOURCES.some(
-    (s, i) => SourceInputSchema.options[i] !== s.schema || typeOf(SourceInputSchema.options[i]!) !== s.id,
-  )
+  SOURCES.some((s, i) => {
+    const option = SourceInputSchema.options[i];
+    return option !== s.schema || option === undefined || typeOf(option) !== s.id;
+  })
 ) {
   throw new Error(
     'adapters/registry.ts: SourceInputSchema must be the union of the schemas of SOURCES, in order, each with type = its id',

@@ -8,6 +8,7 @@
  * with one warning in the log, rather than hang or fail: the provider's own 429s (retried, honouring
  * `Retry-After`) are the backstop while the fleet-wide limit is not held.
  */
+import { errorMessage, isRecord, present } from '../src/lib/narrow.ts';
 import Bottleneck from 'bottleneck';
 
 export interface ProviderLimits {
@@ -65,7 +66,7 @@ export class DeadlineExceeded extends Error {
 /** The limiter itself failed (its Redis) before the call started: the call may run elsewhere. */
 class LimiterFailed extends Error {
   constructor(readonly reason: unknown) {
-    super(`the provider limiter failed: ${(reason as Error)?.message ?? String(reason)}`);
+    super(`the provider limiter failed: ${errorMessage(reason)}`);
     this.name = 'LimiterFailed';
   }
 }
@@ -87,6 +88,23 @@ interface RedisClient {
   status: string;
   on(event: 'close', f: () => void): unknown;
   off(event: 'close', f: () => void): unknown;
+}
+
+/**
+ * What bottleneck's IORedisConnection holds beyond its typings: `client` and `subscriber` (its ioredis
+ * clients) and `ready`, a promise property (typed as a method). Read through checks rather than casts: a
+ * bottleneck that changed them would leave the runtime on its local limiters with a warning, and the
+ * shared-limiter tests against a real Redis (test/unit/adapters/runtime.test.ts) would fail.
+ */
+function isRedisClient(x: unknown): x is RedisClient {
+  return (
+    isRecord(x) && typeof x.status === 'string' && typeof x.on === 'function' && typeof x.off === 'function'
+  );
+}
+function connectionReady(conn: Bottleneck.IORedisConnection): Promise<unknown> {
+  const c: unknown = conn;
+  if (isRecord(c) && c.ready instanceof Promise) return c.ready;
+  return conn.ready(); // as typed
 }
 
 export class ProviderRuntime {
@@ -213,6 +231,7 @@ export class ProviderRuntime {
             const v = await call();
             settle(() => resolve(v));
           } catch (e) {
+            // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, passed on as it was thrown
             settle(() => reject(e));
           }
         })
@@ -228,10 +247,7 @@ export class ProviderRuntime {
     const conn = this.redis();
     if (!this.connected()) {
       // Only the first calls wait, briefly and together, for a Redis that has never been connected yet.
-      this.firstConnect ??= within(
-        (conn as unknown as { ready: Promise<unknown> }).ready /* a promise, whatever the typings say */,
-        REDIS_FIRST_CONNECT_WAIT_MS,
-      );
+      this.firstConnect ??= within(connectionReady(conn), REDIS_FIRST_CONNECT_WAIT_MS);
       const left = deadline - this.now();
       if (left > 0) await within(this.firstConnect, left);
       if (!this.connected()) {
@@ -249,7 +265,8 @@ export class ProviderRuntime {
 
   private redis(): Bottleneck.IORedisConnection {
     if (!this.connection) {
-      const c = new Bottleneck.IORedisConnection({ clientOptions: redisOptions(this.options.redisUrl!) });
+      const url = present(this.options.redisUrl, 'redisUrl'); // only called when there is one
+      const c = new Bottleneck.IORedisConnection({ clientOptions: redisOptions(url) });
       c.on('error', (e: Error) => void (this.lastRedisError = e.message));
       this.connection = c;
     }
@@ -257,8 +274,9 @@ export class ProviderRuntime {
   }
 
   private clients(): RedisClient[] {
-    const c = this.connection as unknown as { client?: RedisClient; subscriber?: RedisClient } | undefined;
-    return [c?.client, c?.subscriber].filter((x): x is RedisClient => x !== undefined);
+    const c: unknown = this.connection;
+    if (!isRecord(c)) return [];
+    return [c.client, c.subscriber].filter(isRedisClient);
   }
 
   /** Both of the connection's clients (commands and pub/sub) are connected and ready. */

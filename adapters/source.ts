@@ -57,7 +57,7 @@ export interface FetchContext {
   partnerId: string;
   now: Date;
   /** The partner's stored credentials for a provider (decrypted), or undefined when none are stored. */
-  credentials(provider: string): Promise<unknown | undefined>;
+  credentials(provider: string): Promise<unknown>;
   /** Outbound-call policy shared by every fetching source: limiters, timeouts. */
   runtime: ProviderRuntime;
 }

@@ -9,6 +9,7 @@
  *   node --import tsx bench/auth-flood.bench.ts
  *   FLOOD_SECONDS=10 QUIET_SECONDS=4 GUESSERS=32 GW_ENV='AUTH_BCRYPT_CONCURRENCY=1' node --import tsx bench/auth-flood.bench.ts
  */
+import { at } from '../src/lib/narrow.ts';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -43,7 +44,11 @@ Promise.all(Array.from({ length: guessers }, one)).then(() => parentPort.postMes
 
 const pct = (xs: number[], p: number) =>
   xs.length
-    ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+    ? at(
+        [...xs].sort((a, b) => a - b),
+        Math.min(xs.length - 1, Math.floor((p / 100) * xs.length)),
+        'sample',
+      )
     : NaN;
 const base62 = (n: number) => {
   const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

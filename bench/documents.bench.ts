@@ -7,6 +7,7 @@
  *
  *   npm run bench:documents
  */
+import { at } from '../src/lib/narrow.ts';
 import os from 'node:os';
 import { DocumentWorkers, readInWorker, readStatement } from '../adapters/documents/index.ts';
 import { personaRows } from '../tools/statements/personas.ts';
@@ -14,7 +15,11 @@ import { renderStatement, type StatementRow } from '../tools/statements/render.t
 import { describeReference, hostReference } from './host.ts';
 
 const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+  at(
+    [...xs].sort((a, b) => a - b),
+    Math.min(xs.length - 1, Math.floor(p * xs.length)),
+    'sample',
+  );
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 const rows: StatementRow[] = [
@@ -33,7 +38,7 @@ async function statementOf(layout: string, pages: number): Promise<{ pdf: Uint8A
       holder: 'MR J EXAMPLE',
       sortCode: '20-45-77',
       accountNumber: '41234567',
-      period: { start: rs[0]!.date, end: rs[n - 1]!.date },
+      period: { start: at(rs, 0, 'row').date, end: at(rs, n - 1, 'row').date },
       opening_minor: 250_000,
       rows: rs,
     });
@@ -50,7 +55,7 @@ async function statementOf(layout: string, pages: number): Promise<{ pdf: Uint8A
 }
 
 console.log(
-  `documents benchmark — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load ${os.loadavg()[0]!.toFixed(1)}`,
+  `documents benchmark — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load ${at(os.loadavg(), 0, 'load average').toFixed(1)}`,
 );
 console.log(describeReference(await hostReference()));
 

@@ -4,6 +4,7 @@
  *
  *   npm run bench            (node --import tsx --expose-gc bench/engine.bench.ts)
  */
+import { at } from '../src/lib/narrow.ts';
 import os from 'node:os';
 import { assess } from '../src/engine/index.ts';
 import { fromVeqtrx, type Transaction } from '../src/model/index.ts';
@@ -12,9 +13,13 @@ import { benchmarkHistory } from '../tools/personas/personas.ts';
 const history = (n: number): Transaction[] => benchmarkHistory(n).map((t) => fromVeqtrx(t));
 
 const now = new Date('2026-11-02T09:00:00Z');
-const gc = (globalThis as { gc?: () => void }).gc;
+const gc = globalThis.gc; // with --expose-gc
 const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+  at(
+    [...xs].sort((a, b) => a - b),
+    Math.min(xs.length - 1, Math.floor(p * xs.length)),
+    'sample',
+  );
 
 console.log(
   `engine benchmark — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'})`,

@@ -86,7 +86,8 @@ async function main() {
         stdout: !!process.env.GW_STDOUT,
         ...(root ? { root } : {}),
       });
-      stops.push(started.gw.stop);
+      const gw = started.gw;
+      stops.push(() => gw.stop());
       base = started.gw.base;
       gatewayPid = started.gw.pid;
       key = started.key;
@@ -99,7 +100,7 @@ async function main() {
         ['floor+engine', 'engine'],
       ] as const) {
         const r = await startReferenceServer(mode);
-        stops.push(r.stop);
+        stops.push(() => r.stop());
         refs[target] = r;
       }
     }

@@ -227,7 +227,7 @@ export async function startReferenceServer(mode: Reference): Promise<ReferenceSe
         () => reject(new Error(`reference server ${mode} did not start within 60 s`)),
         60_000,
       );
-      child.stdout!.on('data', (d) => {
+      child.stdout.on('data', (d) => {
         out += d;
         const line = out.split('\n').find((l) => l.startsWith('{'));
         if (line) {

@@ -7,6 +7,7 @@
  *
  *   npm run bench:validifi            (BENCH_N=100 assessments per phase)
  */
+import { at } from '../src/lib/narrow.ts';
 import os from 'node:os';
 import { startBenchGateway } from '../test/helpers/gateway-process.ts';
 import { startValidifiSimulator } from '../tools/simulators/validifi.ts';
@@ -15,7 +16,11 @@ const N = Number(process.env.BENCH_N ?? 100);
 const TOKEN = 'sim-couple_two_children_mortgage-1';
 
 const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+  at(
+    [...xs].sort((a, b) => a - b),
+    Math.min(xs.length - 1, Math.floor((p / 100) * xs.length)),
+    'sample',
+  );
 
 async function main() {
   const sim = await startValidifiSimulator();

@@ -3,6 +3,7 @@
  * secrets are generated once into DATA_DIR/secrets.json (mode 0600) and the log says so; in production
  * a missing secret stops the start with a clear message.
  */
+import { errorCode, errorMessage, isRecord, present } from './lib/narrow.ts';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,11 +19,17 @@ const bool = z
  * with b, kb, mb or gb, any case), or undefined when it is not one. Stricter than `bytes`, which takes
  * the leading number of anything (`8 megabytes` would be 8 bytes).
  */
+const BYTE_UNITS = new Map([
+  ['b', 1],
+  ['kb', 2 ** 10],
+  ['mb', 2 ** 20],
+  ['gb', 2 ** 30],
+]);
 export function sizeInBytes(v: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(v);
   if (!m) return undefined;
-  const unit = { b: 1, kb: 2 ** 10, mb: 2 ** 20, gb: 2 ** 30 }[(m[2] ?? 'b').toLowerCase() as 'b'];
-  return Math.floor(Number(m[1]) * unit);
+  const unit = BYTE_UNITS.get((m[2] ?? 'b').toLowerCase());
+  return unit === undefined ? undefined : Math.floor(Number(m[1]) * unit);
 }
 
 /**
@@ -35,9 +42,15 @@ export function sizeInBytes(v: string): number | undefined {
 export const PGLITE_SHARED_BUFFERS = '16MB';
 
 /** A PostgreSQL memory size (an integer with kB, MB or GB, case as PostgreSQL writes it) in kB, or undefined. */
+const POSTGRES_UNITS_KB = new Map([
+  ['kB', 1],
+  ['MB', 1024],
+  ['GB', 1024 * 1024],
+]);
 export function postgresSizeInKb(v: string): number | undefined {
   const m = /^(\d+)(kB|MB|GB)$/.exec(v);
-  return m ? Number(m[1]) * { kB: 1, MB: 1024, GB: 1024 * 1024 }[m[2] as 'kB'] : undefined;
+  const unit = m?.[2] === undefined ? undefined : POSTGRES_UNITS_KB.get(m[2]);
+  return m && unit !== undefined ? Number(m[1]) * unit : undefined;
 }
 
 export const EnvSchema = z.object({
@@ -194,20 +207,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     secretsFile = join(resolve(e.DATA_DIR), 'secrets.json');
     const existed = existsSync(secretsFile);
-    const stored: Record<string, string> = existed ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
+    const read: unknown = existed ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
+    const stored: Record<string, unknown> = isRecord(read) ? read : {};
     if (!admin) {
-      if (!stored.ADMIN_JWT_SECRET) {
-        stored.ADMIN_JWT_SECRET = randomBytes(32).toString('base64url');
+      const s = stored.ADMIN_JWT_SECRET;
+      if (typeof s === 'string' && s) admin = s;
+      else {
+        admin = randomBytes(32).toString('base64url');
+        stored.ADMIN_JWT_SECRET = admin;
         generated.push('ADMIN_JWT_SECRET');
       }
-      admin = stored.ADMIN_JWT_SECRET;
     }
     if (!enc) {
-      if (!stored.DATA_ENCRYPTION_KEY) {
-        stored.DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+      const s = stored.DATA_ENCRYPTION_KEY;
+      if (typeof s === 'string' && s) enc = s;
+      else {
+        enc = randomBytes(32).toString('base64');
+        stored.DATA_ENCRYPTION_KEY = enc;
         generated.push('DATA_ENCRYPTION_KEY');
       }
-      enc = stored.DATA_ENCRYPTION_KEY;
     }
     if (generated.length) {
       mkdirSync(resolve(e.DATA_DIR), { recursive: true });
@@ -218,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           flag: existed ? 'w' : 'wx',
         });
       } catch (x) {
-        if ((x as NodeJS.ErrnoException).code === 'EEXIST') return loadConfig(env); // the other's, read back
+        if (errorCode(x) === 'EEXIST') return loadConfig(env); // the other's, read back
         throw x;
       }
       chmodSync(secretsFile, 0o600);
@@ -227,8 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...e,
     HOST: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
-    ADMIN_JWT_SECRET: admin!,
-    DATA_ENCRYPTION_KEY: enc!,
+    // Set above: from the environment, else read or generated.
+    ADMIN_JWT_SECRET: present(admin, 'ADMIN_JWT_SECRET'),
+    DATA_ENCRYPTION_KEY: present(enc, 'DATA_ENCRYPTION_KEY'),
     generatedSecrets: generated,
     ...(secretsFile ? { secretsFile } : {}),
   };
@@ -265,12 +284,13 @@ export function findAdminSecret(env: NodeJS.ProcessEnv = process.env): {
       maxTtlS: e.ADMIN_TOKEN_MAX_TTL_S,
     };
   const file = join(resolve(e.DATA_DIR), 'secrets.json');
-  let stored: { ADMIN_JWT_SECRET?: unknown } = {};
+  let stored: Record<string, unknown> = {};
   if (existsSync(file)) {
     try {
-      stored = JSON.parse(readFileSync(file, 'utf8'));
+      const read: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (isRecord(read)) stored = read;
     } catch (x) {
-      throw new ConfigError(`cannot read the admin secret from ${file}: ${(x as Error).message}`);
+      throw new ConfigError(`cannot read the admin secret from ${file}: ${errorMessage(x)}`);
     }
   }
   if (typeof stored.ADMIN_JWT_SECRET !== 'string' || stored.ADMIN_JWT_SECRET.length < 32) {

@@ -2,6 +2,7 @@
  * Composition: config + database → migrations → jobs → services → app. Used by main.ts and by tests,
  * so what is tested is what runs.
  */
+import { isRecord } from './lib/narrow.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -40,8 +41,13 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
 }
 
-const spec = (name: string) =>
-  parseYaml(readFileSync(fileURLToPath(new URL(`../openapi/${name}`, import.meta.url)), 'utf8')) as object;
+const spec = (name: string): object => {
+  const doc: unknown = parseYaml(
+    readFileSync(fileURLToPath(new URL(`../openapi/${name}`, import.meta.url)), 'utf8'),
+  );
+  if (!isRecord(doc)) throw new Error(`openapi/${name} is not a YAML mapping`);
+  return doc;
+};
 
 export async function createGateway(
   cfg: Config,

@@ -7,8 +7,8 @@
  * incomplete configuration, 69 PostgreSQL not reachable, 75 DATA_DIR held by another process, 1 the port
  * taken (or anything else).
  */
+import { errorCode, errorMessage } from './lib/narrow.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { DirLockedError } from './lib/dir-lock.ts';
@@ -58,22 +58,22 @@ async function main(): Promise<void> {
       });
     });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE')
+    const code = errorCode(e);
+    if (code === 'EADDRINUSE')
       startFailed(
         log,
         'EADDRINUSE',
         `port ${cfg.PORT} on ${cfg.HOST} is already in use (EADDRINUSE): stop what holds it or set PORT`,
         1,
       );
-    if (err.code === 'EACCES')
+    if (code === 'EACCES')
       startFailed(
         log,
         'EACCES',
         `not allowed to listen on port ${cfg.PORT} on ${cfg.HOST} (EACCES): use a port above 1023 or set PORT`,
         1,
       );
-    if (err.code === 'EADDRNOTAVAIL')
+    if (code === 'EADDRNOTAVAIL')
       startFailed(
         log,
         'EADDRNOTAVAIL',
@@ -129,16 +129,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('unhandledRejection', (e) =>
-    log.error({ err: { message: (e as Error)?.message } }, 'unhandled rejection'),
+    log.error({ err: { message: errorMessage(e) } }, 'unhandled rejection'),
   );
   // Only now: whoever waits for this line may signal at once, and the handlers above are in place.
-  const a = server.address() as AddressInfo;
+  const a = server.address();
+  if (a === null || typeof a === 'string') throw new Error('the server listens on no TCP port'); // listen() above resolved
   log.info({ host: a.address, port: a.port }, `listening on http://${a.address}:${a.port} — docs at /docs`);
 }
 
 main().catch((e) => {
   createLogger().fatal(
-    { err: { message: (e as Error).message, stack: (e as Error).stack } },
+    { err: { message: errorMessage(e), stack: e instanceof Error ? e.stack : undefined } },
     'failed to start',
   );
   process.exit(1);

@@ -10,6 +10,7 @@
  * `account_type` and `account_holder_name` are read for what they clearly say (a business or savings
  * account, an attorney operating it): the assessment warns about such accounts (src/model/accounts.ts).
  */
+import { present } from '../../src/lib/narrow.ts';
 import { z } from 'zod';
 import { readAccountHolder, readAccountType, type AccountFacts } from '../../src/model/accounts.ts';
 import { toMinor } from '../../src/model/money.ts';
@@ -74,7 +75,7 @@ export const byodAccounts: MappingSource<ByodAccountsInput> = {
         const tx: Transaction = {
           date: legacyDate(t.datetime, input.time_zone),
           amount_minor: legacyToMinor(t.amount),
-          currency: (t.currency ?? a.currency)!,
+          currency: present(t.currency ?? a.currency, 'currency'), // checked by the schema
           ...legacyNarrative(t.description, t.reference, 'UNKNOWN'),
           account_id: accountId,
           source: 'byod_accounts',

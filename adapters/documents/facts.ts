@@ -2,6 +2,7 @@
  * What a statement prints outside its table: the period, the account (sort code, last four digits,
  * holder) and the summary box (opening and closing balances, money in and out).
  */
+import { at } from '../../src/lib/narrow.ts';
 import { COMMON_SUMMARY } from './banks/common.ts';
 import type { BankProfile, SummaryKey } from './banks/profile.ts';
 import {
@@ -26,10 +27,11 @@ const STATEMENT_DATE_RE = new RegExp(`statement date:?\\s*(${DATE_TEXT})`, 'i');
 export function findPeriod(lines: Line[]): Period | null {
   for (const l of lines) {
     for (const m of l.text.matchAll(PERIOD_RE)) {
-      const a = parseDate(m[1]!.trim());
-      const b = parseDate(m[2]!.trim());
+      const a = parseDate(at(m, 1).trim());
+      const b = parseDate(at(m, 2).trim());
       if (!a || !b || b.y === null) continue;
-      const end = toIso(b)!;
+      const end = toIso(b); // a string: b has its year
+      if (end === null) continue;
       let start: string | null;
       if (a.y !== null) start = toIso(a);
       else start = toIso({ ...a, y: a.m > b.m || (a.m === b.m && a.d > b.d) ? b.y - 1 : b.y });
@@ -44,7 +46,7 @@ export function findPeriod(lines: Line[]): Period | null {
 export function findStatementDate(lines: Line[]): string | null {
   for (const l of lines) {
     const m = STATEMENT_DATE_RE.exec(l.text);
-    const d = m ? parseDate(m[1]!.trim()) : null;
+    const d = m ? parseDate(at(m, 1).trim()) : null;
     if (d && d.y !== null) return toIso(d);
   }
   return null;
@@ -70,13 +72,14 @@ export function findAccount(lines: Line[]): AccountDetails {
       const m =
         /account\s*(?:number|no\.?|num)\s*:?\s*(\d[\d\s]{5,12}\d)\b/i.exec(t) ??
         /\b\d{2}-\d{2}-\d{2}\s+(\d{8})\b/.exec(t);
-      if (m) last4 = m[1]!.replace(/\s/g, '').slice(-4);
+      if (m) last4 = at(m, 1).replace(/\s/g, '').slice(-4);
     }
     if (!holder) {
       const m = /\b(?:account name|account holder|name of account holder|customer name)s?\s*:?\s+(.+)$/i.exec(
         t,
       );
-      if (m && /[a-z]/i.test(m[1]!) && !/sort|account number/i.test(m[1]!)) holder = cleanName(m[1]!);
+      if (m && /[a-z]/i.test(at(m, 1)) && !/sort|account number/i.test(at(m, 1)))
+        holder = cleanName(at(m, 1));
       else if (TITLES.test(t)) holder = cleanName(firstRun(l));
     }
   }
@@ -87,8 +90,8 @@ export function findAccount(lines: Line[]): AccountDetails {
 function firstRun(l: Line): string {
   const out: string[] = [];
   for (let i = 0; i < l.words.length; i++) {
-    const w = l.words[i]!;
-    if (i && w.x0 - l.words[i - 1]!.x1 > 2 * w.size) break;
+    const w = at(l.words, i);
+    if (i && w.x0 - at(l.words, i - 1).x1 > 2 * w.size) break;
     out.push(w.s);
   }
   return out.join(' ');
@@ -108,13 +111,15 @@ export interface Summary {
   out?: { money: Money; page: number };
 }
 
+const SUMMARY_KEYS: readonly SummaryKey[] = ['opening', 'closing', 'in', 'out'];
+
 function summaryKey(label: string, profile: BankProfile): SummaryKey | 'balance_on' | null {
   const n = norm(label);
   if (/^balance (on|at|as at)\b/.test(n)) return 'balance_on';
-  for (const key of ['opening', 'closing', 'in', 'out'] as SummaryKey[]) {
+  for (const key of SUMMARY_KEYS) {
     if ((profile.summary?.[key] ?? []).some((r) => r.test(n))) return key;
   }
-  for (const key of ['opening', 'closing', 'in', 'out'] as SummaryKey[]) {
+  for (const key of SUMMARY_KEYS) {
     if (COMMON_SUMMARY[key].some((r) => r.test(n))) return key;
   }
   return null;
@@ -127,12 +132,12 @@ function summaryKey(label: string, profile: BankProfile): SummaryKey | 'balance_
 export function findSummary(lines: Line[], profile: BankProfile, period: Period | null): Summary {
   const pairs: { label: string; money: Money; page: number }[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
+    const l = at(lines, i);
     let label: string[] = [];
     let labelWords: { s: string; x0: number; x1: number }[] = [];
     const labelsNoMoney: { text: string; x0: number; x1: number }[] = [];
     for (let j = 0; j < l.words.length; j++) {
-      const w = l.words[j]!;
+      const w = at(l.words, j);
       // "£1,234.56 CR" / "- £12.00": the amount may be split across words.
       let money = parseMoney(w.s);
       let used = 1;
@@ -155,11 +160,11 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
         j += used - 1;
         continue;
       }
-      if (labelWords.length && w.x0 - labelWords[labelWords.length - 1]!.x1 > 2.5 * w.size) {
+      if (labelWords.length && w.x0 - at(labelWords, labelWords.length - 1).x1 > 2.5 * w.size) {
         labelsNoMoney.push({
           text: label.join(' '),
-          x0: labelWords[0]!.x0,
-          x1: labelWords[labelWords.length - 1]!.x1,
+          x0: at(labelWords, 0).x0,
+          x1: at(labelWords, labelWords.length - 1).x1,
         });
         label = [];
         labelWords = [];
@@ -170,14 +175,17 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
     if (label.length)
       labelsNoMoney.push({
         text: label.join(' '),
-        x0: labelWords[0]!.x0,
-        x1: labelWords[labelWords.length - 1]!.x1,
+        x0: at(labelWords, 0).x0,
+        x1: at(labelWords, labelWords.length - 1).x1,
       });
     // Labels with their amounts on the next line, under them.
     const below = lines[i + 1];
     if (labelsNoMoney.length && below && below.page === l.page && below.y - l.y < 2.2 * l.size) {
-      const amounts = below.words.map((w) => ({ w, m: parseMoney(w.s) })).filter((a) => a.m);
-      if (amounts.length && amounts.length >= below.words.filter((w) => !/^[£\-]$/.test(w.s)).length - 1) {
+      const amounts = below.words.flatMap((w) => {
+        const m = parseMoney(w.s);
+        return m ? [{ w, m }] : [];
+      });
+      if (amounts.length && amounts.length >= below.words.filter((w) => !/^[£-]$/.test(w.s)).length - 1) {
         for (const lab of labelsNoMoney) {
           const c = (lab.x0 + lab.x1) / 2;
           const hit =
@@ -186,7 +194,7 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
               (p, q) => Math.abs((p.w.x0 + p.w.x1) / 2 - c) - Math.abs((q.w.x0 + q.w.x1) / 2 - c),
             )[0];
           if (hit && Math.abs((hit.w.x0 + hit.w.x1) / 2 - c) < 80)
-            pairs.push({ label: lab.text, money: hit.m!, page: l.page });
+            pairs.push({ label: lab.text, money: hit.m, page: l.page });
         }
       }
     }
@@ -198,7 +206,7 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
     if (!key) continue;
     if (key === 'balance_on') {
       const m = /balance (?:on|at|as at)\s+(.+)$/i.exec(p.label);
-      const d: PrintedDate | null = m ? parseDate(m[1]!.replace(/[:£]/g, '').trim()) : null;
+      const d: PrintedDate | null = m ? parseDate(at(m, 1).replace(/[:£]/g, '').trim()) : null;
       const iso = d ? inferYear(d, period, null) : null;
       if (iso) balanceOn.push({ date: iso, money: p.money, page: p.page });
       continue;
@@ -208,10 +216,10 @@ export function findSummary(lines: Line[], profile: BankProfile, period: Period 
   }
   if (balanceOn.length >= 2) {
     balanceOn.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    out.opening ??= { money: balanceOn[0]!.money, page: balanceOn[0]!.page };
+    out.opening ??= { money: at(balanceOn, 0).money, page: at(balanceOn, 0).page };
     out.closing ??= {
-      money: balanceOn[balanceOn.length - 1]!.money,
-      page: balanceOn[balanceOn.length - 1]!.page,
+      money: at(balanceOn, balanceOn.length - 1).money,
+      page: at(balanceOn, balanceOn.length - 1).page,
     };
   }
   return out;

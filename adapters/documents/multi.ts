@@ -2,6 +2,7 @@
  * Several documents together: statements of one account whose periods overlap (each row once) or leave
  * gaps (reported), and payslips matched to the credits that carried the pay.
  */
+import { at } from '../../src/lib/narrow.ts';
 import { dayNumber, isoDate } from '../../src/model/dates.ts';
 import type { Transaction } from '../../src/model/transaction.ts';
 import type {
@@ -54,8 +55,9 @@ export function reconcileStatements(statements: readonly StatementResult[]): Rec
   const byAccount = new Map<string, StatementRead[]>();
   for (const s of read) {
     const k = accountKey(s);
-    if (!byAccount.has(k)) byAccount.set(k, []);
-    byAccount.get(k)!.push(s);
+    let list = byAccount.get(k);
+    if (!list) byAccount.set(k, (list = []));
+    list.push(s);
   }
   const out: Transaction[] = [];
   const gaps: StatementGap[] = [];
@@ -71,7 +73,7 @@ export function reconcileStatements(statements: readonly StatementResult[]): Rec
             ? -1
             : 1,
     );
-    const accountId = list[0]!.transactions[0]?.account_id ?? key;
+    const accountId = at(list, 0).transactions[0]?.account_id ?? key;
     const kept: Transaction[] = [];
     let coveredEnd = -Infinity;
     let prev: StatementRead | null = null;
@@ -134,8 +136,8 @@ export function reconcileStatements(statements: readonly StatementResult[]): Rec
     out.push(...kept);
     accounts.push({
       account_id: accountId,
-      bank: list[0]!.bank,
-      period: { start: list[0]!.period.start, end: isoDate(coveredEnd) },
+      bank: at(list, 0).bank,
+      period: { start: at(list, 0).period.start, end: isoDate(coveredEnd) },
       statements: list.length,
     });
   }
@@ -199,7 +201,7 @@ export function employerMatches(employer: string, t: Transaction): boolean {
   if (!want.length) return false;
   const have = new Set(tokens(`${t.merchant_name} ${t.description ?? ''}`));
   const hits = want.filter((w) => have.has(w)).length;
-  return have.has(want[0]!) && hits * 2 >= want.length;
+  return have.has(at(want, 0)) && hits * 2 >= want.length;
 }
 
 /**

@@ -4,6 +4,7 @@
  * typed failure. A payslip must show pay before and after deductions and each deduction (GOV.UK,
  * "Payslips"); layouts differ, so the reader looks for labels and the first amount after each.
  */
+import { at, entriesOf } from '../../src/lib/narrow.ts';
 import { metadataSignals } from './tamper.ts';
 import { isFailure, noTextFailure, readPdfText } from './pdf.ts';
 import { norm, pageLines, parseDate, parseMoney, toIso, type Line, type Money } from './text.ts';
@@ -50,7 +51,7 @@ function labelledAmounts(lines: Line[]): { label: string; money: Money; line: Li
     let label: string[] = [];
     let taken = false;
     for (let j = 0; j < l.words.length; j++) {
-      const w = l.words[j]!;
+      const w = at(l.words, j);
       const prev = l.words[j - 1];
       if (prev && w.x0 - prev.x1 > 6 * w.size && !parseMoney(w.s)) {
         // A second label on the same line (two boxes side by side).
@@ -81,7 +82,7 @@ const DATE_TEXT =
 function findDate(lines: Line[], label: RegExp): string | null {
   for (const l of lines) {
     const m = new RegExp(`${label.source}\\s*:?\\s*${DATE_TEXT.source}`, 'i').exec(l.text);
-    const d = m ? parseDate(m[m.length - 1]!) : null;
+    const d = m ? parseDate(at(m, m.length - 1)) : null;
     if (d && d.y !== null) return toIso(d);
   }
   return null;
@@ -124,8 +125,8 @@ export async function readPayslip(
   for (const p of pairs) {
     const n = norm(p.label).replace(/\.$/, '');
     if (YTD.test(n)) continue;
-    for (const f of Object.keys(LABELS) as Field[]) {
-      if (fields[f] === undefined && LABELS[f].some((r) => r.test(n))) fields[f] = p.money.minor;
+    for (const [f, res] of entriesOf(LABELS)) {
+      if (fields[f] === undefined && res.some((r) => r.test(n))) fields[f] = p.money.minor;
     }
   }
   const warnings: string[] = [];
@@ -147,9 +148,11 @@ export async function readPayslip(
       'i',
     ).exec(l.text);
     if (m) {
-      const a = parseDate(m[1]!);
-      const b = parseDate(m[2]!);
-      if (a?.y && b?.y) period = { start: toIso(a)!, end: toIso(b)! };
+      const a = parseDate(at(m, 1));
+      const b = parseDate(at(m, 2));
+      const start = a?.y ? toIso(a) : null;
+      const end = b?.y ? toIso(b) : null;
+      if (start && end) period = { start, end };
       break;
     }
   }
@@ -161,7 +164,7 @@ export async function readPayslip(
     ]) {
       for (const l of lines) {
         const m = re.exec(l.text);
-        if (m) return m[1]!.replace(/\s+/g, ' ').trim();
+        if (m) return at(m, 1).replace(/\s+/g, ' ').trim();
       }
     }
     return null;

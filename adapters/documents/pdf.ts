@@ -6,6 +6,7 @@
  * Hostile input: the byte and page limits are checked before any page is parsed; pdf.js runs with eval
  * and font loading off; time and memory are bounded by the worker that runs the reader (worker.ts).
  */
+import { errorMessage, isRecord } from '../../src/lib/narrow.ts';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,15 @@ import type * as PdfjsApi from 'pdfjs-dist';
 import type { DocumentFailure } from './types.ts';
 
 type Pdfjs = typeof PdfjsApi;
+
+declare global {
+  /** pdf.js's worker half, when it runs in this thread ("fake worker"): pdf.js looks for it here. */
+  var pdfjsWorker: unknown;
+}
+
+/** A transform matrix's entries (pdf.js types it as any[]): numbers, or undefined where not one. */
+const numbers = (xs: readonly unknown[]): Array<number | undefined> =>
+  xs.map((x) => (typeof x === 'number' ? x : undefined));
 
 /** One run of text as the PDF draws it, in points from the page's top-left corner. */
 export interface TextItem {
@@ -58,11 +68,12 @@ let loaded: Promise<Pdfjs> | undefined;
  */
 export function loadPdfjs(): Promise<Pdfjs> {
   loaded ??= (async () => {
-    const g = globalThis as { pdfjsWorker?: unknown };
     // @ts-expect-error -- the minified build has no type declarations of its own; it is the same API.
-    g.pdfjsWorker ??= await import('pdfjs-dist/legacy/build/pdf.worker.min.mjs');
+    globalThis.pdfjsWorker ??= await import('pdfjs-dist/legacy/build/pdf.worker.min.mjs');
     // @ts-expect-error -- as above
-    return (await import('pdfjs-dist/legacy/build/pdf.min.mjs')) as Pdfjs;
+    const pdfjs: unknown = await import('pdfjs-dist/legacy/build/pdf.min.mjs');
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- pdfjs-dist's own declarations, for the minified build of the same version that has none
+    return pdfjs as Pdfjs;
   })();
   return loaded;
 }
@@ -163,25 +174,25 @@ export async function readPdfText(
     doc = await task.promise;
   } catch (e) {
     await task.destroy().catch(() => undefined);
-    const name = (e as { name?: string }).name;
+    const name = isRecord(e) ? e.name : undefined;
     if (name === 'PasswordException')
       return fail('encrypted', 'the PDF is protected by a password: ask for a copy without one');
     return fail(
       'corrupt',
-      `the PDF cannot be opened (${name === 'InvalidPDFException' ? 'invalid structure' : ((e as Error).message ?? 'unknown error').slice(0, 120)})`,
+      `the PDF cannot be opened (${name === 'InvalidPDFException' ? 'invalid structure' : (errorMessage(e) || 'unknown error').slice(0, 120)})`,
     );
   }
   try {
     if (doc.numPages < 1) return fail('corrupt', 'the PDF has no pages');
     if (doc.numPages > maxPages)
       return fail('too_many_pages', `the PDF has ${doc.numPages} pages; the limit is ${maxPages}`);
-    let meta: { info?: Record<string, unknown> } = {};
+    let info: Record<string, unknown> = {};
     try {
-      meta = (await doc.getMetadata()) as unknown as { info?: Record<string, unknown> };
+      const meta: { info?: unknown } = await doc.getMetadata();
+      if (isRecord(meta.info)) info = meta.info;
     } catch {
       /* metadata is optional */
     }
-    const info = meta.info ?? {};
     const pages: PageText[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       let page: PdfjsApi.PDFPageProxy;
@@ -190,17 +201,14 @@ export async function readPdfText(
         page = await doc.getPage(n);
         content = await page.getTextContent({ disableNormalization: false });
       } catch (e) {
-        return fail(
-          'corrupt',
-          `page ${n} cannot be read (${((e as Error).message ?? String(e)).slice(0, 120)})`,
-        );
+        return fail('corrupt', `page ${n} cannot be read (${errorMessage(e).slice(0, 120)})`);
       }
-      const [, , w, h] = page.view as [number, number, number, number];
+      const [, , w = 0, h = 0] = page.view; // [x0, y0, x1, y1]
       const items: TextItem[] = [];
       for (const it of content.items) {
         if (!('str' in it)) continue;
         if (!it.str || !it.str.trim()) continue;
-        const [a, b, , d, e, f] = it.transform as number[];
+        const [a, b, , d, e, f] = numbers(it.transform);
         // Only horizontal text: statements are not rotated; rotated text is a watermark or a margin note.
         if (Math.abs(b ?? 0) > 1e-3 * Math.abs(a ?? 1)) continue;
         const size = Math.abs(d ?? 0) || Math.abs(a ?? 0) || it.height || 10;
@@ -237,8 +245,7 @@ export async function readPdfText(
 }
 
 /** True when the failure came back instead of text. */
-export const isFailure = (x: unknown): x is DocumentFailure =>
-  typeof x === 'object' && x !== null && (x as { ok?: unknown }).ok === false;
+export const isFailure = (x: unknown): x is DocumentFailure => isRecord(x) && x.ok === false;
 
 /**
  * A document with (almost) no text: image-only when it holds images (a scan or a photo), otherwise a PDF

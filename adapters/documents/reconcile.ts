@@ -4,6 +4,7 @@
  * printed total. Where a printed figure disagrees, the break is recorded and the chain continues from
  * the printed figure, so one bad row is one break and the evidence shows where it is.
  */
+import { at, present } from '../../src/lib/narrow.ts';
 import type { Reconciliation, ReconciliationBreak } from './types.ts';
 
 export interface ChainRow {
@@ -43,7 +44,9 @@ export function reconcileChain(input: ChainInput): ChainResult {
     else {
       const k = rows.findIndex((r) => r.balance_minor !== undefined);
       if (k >= 0) {
-        opening = rows[k]!.balance_minor! + rows.slice(0, k + 1).reduce((s, r) => s + r.amount_minor, 0);
+        opening =
+          present(at(rows, k).balance_minor, 'balance') +
+          rows.slice(0, k + 1).reduce((s, r) => s + r.amount_minor, 0);
         openingDerived = true;
       } else {
         opening = 0;
@@ -57,8 +60,8 @@ export function reconcileChain(input: ChainInput): ChainResult {
   const cps = [...input.checkpoints].sort((a, b) => a.after - b.after);
   let ci = 0;
   const checkCheckpoints = (after: number) => {
-    while (ci < cps.length && cps[ci]!.after === after) {
-      const cp = cps[ci++]!;
+    while (ci < cps.length && at(cps, ci).after === after) {
+      const cp = at(cps, ci++);
       if (after === 0 && input.opening === null) continue; // it is the opening balance itself
       balancesChecked++;
       if (cp.minor !== running) {
@@ -75,7 +78,7 @@ export function reconcileChain(input: ChainInput): ChainResult {
   };
   checkCheckpoints(0);
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
+    const r = at(rows, i);
     running -= r.amount_minor;
     if (r.balance_minor !== undefined) {
       balancesChecked++;
@@ -93,7 +96,7 @@ export function reconcileChain(input: ChainInput): ChainResult {
     }
     checkCheckpoints(i + 1);
   }
-  while (ci < cps.length) checkCheckpoints(cps[ci]!.after);
+  while (ci < cps.length) checkCheckpoints(at(cps, ci).after);
   let closing = running;
   if (input.closing) {
     balancesChecked++;
@@ -137,14 +140,14 @@ export function reconcileChain(input: ChainInput): ChainResult {
     let prevBalance = opening;
     let from = 0;
     for (let j = i - 1; j >= 0; j--) {
-      if (rows[j]!.balance_minor !== undefined) {
-        prevBalance = rows[j]!.balance_minor!;
+      if (at(rows, j).balance_minor !== undefined) {
+        prevBalance = present(at(rows, j).balance_minor, 'balance');
         from = j + 1;
         break;
       }
     }
     const through = rows.slice(from, next + 1).reduce((s, r) => s + r.amount_minor, 0);
-    if (prevBalance - through === rows[next]!.balance_minor) {
+    if (prevBalance - through === at(rows, next).balance_minor) {
       isolated.push(i);
       broke.delete(next); // the next break is the same edit seen from the other side
     }

@@ -3,6 +3,7 @@
  * balances, transactions in the one model, the reconciliation of the balance chain, warnings and
  * tamper signals; or a typed failure saying why it cannot be read.
  */
+import { at, present } from '../../src/lib/narrow.ts';
 import { DEFAULT_ACCOUNT_ID, type Transaction } from '../../src/model/transaction.ts';
 import { detectBank, profileFor, type BankProfile } from './banks/index.ts';
 import { findAccount, findPeriod, findStatementDate, findSummary } from './facts.ts';
@@ -26,7 +27,7 @@ function attempt(pages: Line[][], profile: BankProfile): Attempt {
 }
 
 /** Direction of each row: by column, by sign or CR/DR, or by the balance's movement when nothing else says. */
-function amountsOf(rows: RawRow[], profile: BankProfile, warnings: string[]): (number | null)[] {
+function amountsOf(rows: RawRow[], profile: BankProfile, warnings: string[]): number[] {
   const marks = new Set(rows.flatMap((r) => (r.amount?.mark ? [r.amount.mark] : [])));
   let convention = profile.signed;
   if (!convention) convention = marks.has('CR') || marks.has('C') ? 'cr_in' : 'minus_out';
@@ -41,7 +42,7 @@ function amountsOf(rows: RawRow[], profile: BankProfile, warnings: string[]): (n
       );
       return r.out.minor - r.in.minor;
     }
-    const a = r.amount!;
+    const a = present(r.amount, 'amount'); // a row has an amount in one column at least
     if (a.sign === -1) return a.minor;
     if (a.sign === 1) return a.mark ? -a.minor : convention === 'cr_in' ? a.minor : -a.minor;
     if (convention === 'cr_in' || crOnly) return a.minor;
@@ -54,13 +55,13 @@ function amountsOf(rows: RawRow[], profile: BankProfile, warnings: string[]): (n
 function directionFromBalances(rows: RawRow[], amounts: number[], opening: number | null): void {
   let prev = opening;
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
+    const r = at(rows, i);
     if (r.amount && r.amount.sign === 0 && !r.amount.mark && prev !== null && r.balance) {
       const after = signed(r.balance);
       if (prev - r.amount.minor === after) amounts[i] = r.amount.minor;
       else if (prev + r.amount.minor === after) amounts[i] = -r.amount.minor;
     }
-    prev = r.balance ? signed(r.balance) : prev === null ? null : prev - amounts[i]!;
+    prev = r.balance ? signed(r.balance) : prev === null ? null : prev - at(amounts, i);
   }
 }
 
@@ -148,26 +149,26 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
     const ds = dates.filter((d): d is string => d !== null).sort();
     if (ds.length) {
       period = {
-        start: statementDate && statementDate < ds[0]! ? statementDate : ds[0]!,
-        end: statementDate && statementDate > ds[ds.length - 1]! ? statementDate : ds[ds.length - 1]!,
+        start: statementDate && statementDate < at(ds, 0) ? statementDate : at(ds, 0),
+        end: statementDate && statementDate > at(ds, ds.length - 1) ? statementDate : at(ds, ds.length - 1),
       };
       warnings.push('no statement period is printed: the period is taken from the first and last rows');
     } else return fail('not_a_statement', 'the table has no dates');
   }
   const outside = dates.filter(
-    (d) => d && (d < addDays(period!.start, -7) || d > addDays(period!.end, 7)),
+    (d) => d && (d < addDays(period.start, -7) || d > addDays(period.end, 7)),
   ).length;
   if (outside)
     warnings.push(`${outside} rows are dated outside the statement period ${period.start} to ${period.end}`);
 
   const rows = table.rows.filter((_, i) => keep[i]);
-  const rowDates = dates.filter((_, i) => keep[i]) as string[];
+  const rowDates = dates.filter((d): d is string => d !== null); // the dates of the rows kept
   const summary = findSummary(
     all.filter((l) => !table.used.has(l)),
     profile,
     period,
   );
-  const amounts = amountsOf(rows, profile, warnings) as number[];
+  const amounts = amountsOf(rows, profile, warnings);
   const openingCp = table.checkpoints.find((c) => c.kind === 'opening' && c.after === 0);
   const openingPrinted = summary.opening
     ? signed(summary.opening.money)
@@ -196,7 +197,7 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
   ];
   const chain = reconcileChain({
     rows: rows.map((r, i) => ({
-      amount_minor: amounts[i]!,
+      amount_minor: at(amounts, i),
       ...(r.balance ? { balance_minor: signed(r.balance) } : {}),
       page: r.page,
     })),
@@ -215,7 +216,7 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
   if (!closingPrinted)
     warnings.push('no closing balance is printed: the closing balance is the last running balance');
   if (!rec.ok) {
-    const first = rec.breaks[0]!;
+    const first = at(rec.breaks, 0);
     warnings.push(
       `the statement does not reconcile: ${rec.breaks.length} place${rec.breaks.length === 1 ? '' : 's'} where a printed figure disagrees with opening balance + money in − money out (first: ${first.kind.replace('_', ' ')}${first.row !== null ? ` at row ${first.row}` : ''} on page ${first.page}, expected ${money(first.expected)}, printed ${money(first.printed)})`,
     );
@@ -236,8 +237,8 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
     const narrative = r.lines.join(' ').replace(/\s+/g, ' ').trim();
     const description = [r.type, narrative].filter(Boolean).join(' ');
     const tx: Transaction = {
-      date: rowDates[i]!,
-      amount_minor: amounts[i] === 0 ? 0 : amounts[i]!,
+      date: at(rowDates, i),
+      amount_minor: amounts[i] === 0 ? 0 : at(amounts, i),
       currency,
       merchant_name: (r.lines[0] ?? r.type ?? '').trim() || description || 'UNKNOWN',
       account_id: accountId,
@@ -253,7 +254,7 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
     ...metadataSignals(doc),
     ...fontSignals(rows, (r) => rows.indexOf(r)),
     ...overlapSignals(all),
-    ...chainSignals(chain.isolated, (i) => rows[i]!.page),
+    ...chainSignals(chain.isolated, (i) => at(rows, i).page),
   ];
 
   let confidence = profile.id === 'generic' ? 0.85 : 0.97;

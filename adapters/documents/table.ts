@@ -4,6 +4,7 @@
  * (multi-line descriptions; amounts on a transaction's first or last line; a date printed once a day;
  * brought and carried forward rows; printed totals).
  */
+import { at, entriesOf } from '../../src/lib/narrow.ts';
 import { COMMON_BALANCE_ROWS, COMMON_HEADERS, TABLE_SKIPS, TABLE_STOPS } from './banks/common.ts';
 import type { BankProfile, ColumnKind } from './banks/profile.ts';
 import {
@@ -41,7 +42,7 @@ export interface Vocabulary {
 
 export function vocabulary(profile: BankProfile): Vocabulary {
   const phrases: Vocabulary['phrases'] = [];
-  for (const [kind, list] of Object.entries(COMMON_HEADERS) as [ColumnKind, string[]][]) {
+  for (const [kind, list] of entriesOf(COMMON_HEADERS)) {
     for (const p of [...list, ...(profile.headers?.[kind] ?? [])])
       phrases.push({ kind, words: p.split(' ') });
   }
@@ -100,7 +101,7 @@ function asHeader(labels: Label[], unmatched: number): Label[] | null {
   if (!kinds.some((k) => k === 'out' || k === 'in' || k === 'amount')) return null;
   // Two description columns: the first is the transaction type ("Type", "Transaction" then "Details").
   const descs = labels.filter((l) => l.kind === 'description');
-  if (descs.length > 1 && !kinds.includes('type')) descs[0]!.kind = 'type';
+  if (descs.length > 1 && !kinds.includes('type')) at(descs, 0).kind = 'type';
   const seen = new Set<ColumnKind>();
   for (const l of labels) {
     if (seen.has(l.kind)) return null;
@@ -133,7 +134,7 @@ const hasMoney = (l: Line) => l.words.some((w) => parseMoney(w.s) !== null);
 export function findHeaders(lines: Line[], vocab: Vocabulary): Header[] {
   const out: Header[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
+    const l = at(lines, i);
     if (l.words.length > 14 || hasMoney(l)) continue;
     const one = matchLabels(l.words, vocab);
     const h = asHeader(one.labels, one.unmatched);
@@ -182,7 +183,7 @@ export function columns(labels: Label[]): Columns {
   const sorted = [...labels].sort((a, b) => a.x0 - b.x0);
   const money: Region[] = [];
   for (let i = 0; i < sorted.length; i++) {
-    const l = sorted[i]!;
+    const l = at(sorted, i);
     if (!isMoneyKind(l.kind)) continue;
     const prev = sorted[i - 1];
     const next = sorted[i + 1];
@@ -219,14 +220,16 @@ export function cellsOf(line: Line, cols: Columns): Cells {
   }
   // CR / DR / OD / £ / a lone minus beside an amount belong to it.
   for (let i = 0; i < ws.length; i++) {
-    const w = ws[i]!;
+    const w = at(ws, i);
     if (where.has(w) || !isMoneyMark(w.s)) continue;
     const prev = ws[i - 1];
     const next = ws[i + 1];
-    if (prev && where.has(prev) && w.x0 - prev.x1 < 1.2 * w.size && !/^[£(]$/.test(w.s))
-      where.set(w, where.get(prev)!);
-    else if (next && where.has(next) && next.x0 - w.x1 < 1.2 * w.size && /^[£\-(]$/.test(w.s))
-      where.set(w, where.get(next)!);
+    const atPrev = prev && where.get(prev);
+    const atNext = next && where.get(next);
+    if (prev && atPrev !== undefined && w.x0 - prev.x1 < 1.2 * w.size && !/^[£(]$/.test(w.s))
+      where.set(w, atPrev);
+    else if (next && atNext !== undefined && next.x0 - w.x1 < 1.2 * w.size && /^[£\-(]$/.test(w.s))
+      where.set(w, atNext);
   }
   for (const w of ws) {
     const k = where.get(w);
@@ -337,7 +340,7 @@ function tableLines(
   let lastCols: Columns | null = null;
   for (const lines of pages) {
     if (!lines.length) continue;
-    const page = lines[0]!.page;
+    const page = at(lines, 0).page;
     const hs = headers.filter((h) => h.page === page);
     const starts: { header: Header; cols: Columns; from: number }[] = [];
     for (const h of hs) {
@@ -356,19 +359,23 @@ function tableLines(
         );
       });
       if (from >= 0)
-        starts.push({ header: { page, y: lines[from]!.y - 1, labels: cols.labels, lines: [] }, cols, from });
+        starts.push({
+          header: { page, y: at(lines, from).y - 1, labels: cols.labels, lines: [] },
+          cols,
+          from,
+        });
     }
     for (let s = 0; s < starts.length; s++) {
-      const { header, cols, from } = starts[s]!;
+      const { header, cols, from } = at(starts, s);
       const until =
         s + 1 < starts.length
-          ? lines.indexOf(starts[s + 1]!.header.lines[0] ?? lines[lines.length - 1]!)
+          ? lines.indexOf(at(starts, s + 1).header.lines[0] ?? at(lines, lines.length - 1))
           : lines.length;
       const tl: TableLine[] = [];
       let prevY = header.y;
       let gapUnit = 0;
       for (let i = from; i < (until < 0 ? lines.length : until); i++) {
-        const line = lines[i]!;
+        const line = at(lines, i);
         const cells = cellsOf(line, cols);
         const kind = classify(line.text, cells, profile);
         if (kind.row === 'stop') break;
@@ -460,7 +467,7 @@ export function readTables(pages: Line[][], profile: BankProfile, vocab: Vocabul
         };
         for (const k of ['out', 'in', 'amount', 'balance'] as const)
           if (cells[k].length)
-            row.fonts[k] = cells[k].find((w) => parseMoney(w.s))?.font ?? cells[k][0]!.font;
+            row.fonts[k] = cells[k].find((w) => parseMoney(w.s))?.font ?? at(cells[k], 0).font;
         rows.push(row);
         current = row;
         pending = null;
@@ -471,7 +478,7 @@ export function readTables(pages: Line[][], profile: BankProfile, vocab: Vocabul
       if (amountLine === 'last') {
         if (bal && !text && current && !current.balance) {
           current.balance = bal;
-          current.fonts.balance = cells.balance[0]!.font;
+          current.fonts.balance = at(cells.balance, 0).font;
           continue;
         }
         if (!pending || tl.date) {
@@ -504,7 +511,7 @@ export function readTables(pages: Line[][], profile: BankProfile, vocab: Vocabul
         if (type) current.type = [current.type, type].filter(Boolean).join(' ');
         if (bal && !current.balance) {
           current.balance = bal;
-          current.fonts.balance = cells.balance[0]!.font;
+          current.fonts.balance = at(cells.balance, 0).font;
         }
       }
     }

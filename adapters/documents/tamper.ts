@@ -4,6 +4,7 @@
  * written by a PDF editor, saved again after it was made, with a different font in one amount, with text
  * drawn over other text, or whose running balances cannot be true, deserves a look.
  */
+import { at } from '../../src/lib/narrow.ts';
 import type { PdfText } from './pdf.ts';
 import type { RawRow } from './table.ts';
 import type { Line } from './text.ts';
@@ -81,8 +82,9 @@ export function fontSignals(rows: RawRow[], index: (r: RawRow) => number): Tampe
   const out: TamperSignal[] = [];
   const byPage = new Map<number, RawRow[]>();
   for (const r of rows) {
-    if (!byPage.has(r.page)) byPage.set(r.page, []);
-    byPage.get(r.page)!.push(r);
+    let list = byPage.get(r.page);
+    if (!list) byPage.set(r.page, (list = []));
+    list.push(r);
   }
   // Money columns are compared together per page: banks print all figures in one face.
   for (const [page, rs] of byPage) {
@@ -96,7 +98,10 @@ export function fontSignals(rows: RawRow[], index: (r: RawRow) => number): Tampe
       }
     }
     if (counts.size < 2 || cells.length < 4) continue;
-    const [major] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+    const [major] = at(
+      [...counts].sort((a, b) => b[1] - a[1]),
+      0,
+    ); // two fonts at least: checked above
     const odd = cells.filter((c) => c.font !== major);
     if (odd.length && odd.length <= Math.max(1, Math.floor(cells.length / 5))) {
       const rowsHit = [...new Set(odd.map((c) => index(c.row)))].sort((a, b) => a - b);
@@ -118,8 +123,8 @@ export function overlapSignals(lines: Line[]): TamperSignal[] {
   for (const l of lines) {
     for (let i = 0; i < l.words.length; i++) {
       for (let j = i + 1; j < l.words.length; j++) {
-        const a = l.words[i]!;
-        const b = l.words[j]!;
+        const a = at(l.words, i);
+        const b = at(l.words, j);
         if (b.x0 >= a.x1) break;
         const overlap = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
         const narrower = Math.min(a.x1 - a.x0, b.x1 - b.x0);
@@ -144,7 +149,7 @@ export function chainSignals(isolated: number[], pageOf: (row: number) => number
       code: 'impossible_running_balance',
       detail: `${isolated.length} row${isolated.length === 1 ? '' : 's'} whose amount or printed balance cannot be true: the balances either side agree with each other but not with ${isolated.length === 1 ? 'it' : 'them'}`,
       rows: isolated,
-      page: pageOf(isolated[0]!),
+      page: pageOf(at(isolated, 0)),
     },
   ];
 }

@@ -3,6 +3,7 @@
  * as one item), words become lines (same page, same baseline), and strings become money and dates as UK
  * statements print them. Nothing here knows about a bank.
  */
+import { at, present } from '../../src/lib/narrow.ts';
 import { daysInMonth, isoDate, fromYmd, dayNumber } from '../../src/model/dates.ts';
 import type { PageText, TextItem } from './pdf.ts';
 
@@ -79,7 +80,7 @@ export function pageLines(p: PageText): Line[] {
     const ys = merged.map((w) => w.y).sort((a, b) => a - b);
     lines.push({
       page: p.number,
-      y: ys[Math.floor(ys.length / 2)]!,
+      y: at(ys, Math.floor(ys.length / 2)),
       size: Math.max(...merged.map((w) => w.size)),
       words: merged,
       text: merged.map((w) => w.s).join(' '),
@@ -129,7 +130,7 @@ export function parseMoney(raw: string): Money | null {
   if (!m?.groups) return null;
   const g = m.groups;
   if (!!g.open !== !!g.close) return null;
-  const minor = Number(g.int!.replace(/,/g, '')) * 100 + Number(g.dec);
+  const minor = Number(present(g.int, 'integer part').replace(/,/g, '')) * 100 + Number(g.dec); // a group the pattern always fills
   if (!Number.isSafeInteger(minor)) return null;
   const mark = g.mark ? g.mark.toUpperCase() : null;
   let sign: -1 | 0 | 1 = 0;
@@ -182,23 +183,26 @@ export interface PrintedDate {
   y: number | null;
 }
 
+/** A month's number by its printed name; NaN for a spelling MONTH matches but MONTHS lacks (no date then). */
+const monthOf = (name: string): number => MONTHS[name.toLowerCase()] ?? NaN;
+
 const DATE_PATTERNS: { re: RegExp; get: (m: RegExpExecArray) => PrintedDate }[] = [
   // 2026-05-01
-  { re: /^(\d{4})-(\d{2})-(\d{2})$/, get: (m) => ({ y: +m[1]!, m: +m[2]!, d: +m[3]! }) },
+  { re: /^(\d{4})-(\d{2})-(\d{2})$/, get: (m) => ({ y: +at(m, 1), m: +at(m, 2), d: +at(m, 3) }) },
   // 01/05/2026, 01-05-26, 01.05.2026, 1/5
   {
     re: /^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$/,
-    get: (m) => ({ d: +m[1]!, m: +m[2]!, y: m[3] ? year(m[3]) : null }),
+    get: (m) => ({ d: +at(m, 1), m: +at(m, 2), y: m[3] ? year(m[3]) : null }),
   },
   // 01 May 2026, 1st May, 01-May-26, 01MAY26, 1 May '26
   {
     re: new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?[\\s.-]*${MONTH}\\.?(?:[\\s.,-]*'?(\\d{4}|\\d{2}))?$`, 'i'),
-    get: (m) => ({ d: +m[1]!, m: MONTHS[m[2]!.toLowerCase()]!, y: m[3] ? year(m[3]) : null }),
+    get: (m) => ({ d: +at(m, 1), m: monthOf(at(m, 2)), y: m[3] ? year(m[3]) : null }),
   },
   // May 1, 2026 (rare in the UK, but some exports)
   {
     re: new RegExp(`^${MONTH}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?(?:\\s+(\\d{4}))?$`, 'i'),
-    get: (m) => ({ m: MONTHS[m[1]!.toLowerCase()]!, d: +m[2]!, y: m[3] ? +m[3] : null }),
+    get: (m) => ({ m: monthOf(at(m, 1)), d: +at(m, 2), y: m[3] ? +m[3] : null }),
   },
 ];
 

@@ -82,7 +82,7 @@ class Reader {
       () => this.finish(failure('timeout', `the reader did not start within ${limits.startTimeoutMs} ms`)),
       limits.startTimeoutMs,
     );
-    void this.finished.then((r) => readyResolve(r.ok ? null : (r as DocumentFailure)));
+    void this.finished.then((r) => readyResolve(r.ok ? null : r));
     this.worker.on('message', (m: { ready?: boolean; result?: Result }) => {
       if (m.ready) {
         clearTimeout(this.timer);

@@ -18,6 +18,7 @@
  *   current accounts) and `holder_category` (`business` / `personal`) state what each account is; the
  *   assessment warns about accounts that are not the customer's own current account.
  */
+import { present } from '../../src/lib/narrow.ts';
 import { z } from 'zod';
 import type { AccountFacts, AccountType } from '../../src/model/accounts.ts';
 import { toMinor } from '../../src/model/money.ts';
@@ -149,7 +150,7 @@ export const plaidTransactions: MappingSource<PlaidTransactionsInput> = {
   *dates(input) {
     for (const list of ['transactions', 'added', 'modified'] as const) {
       const ts = input[list] ?? [];
-      for (let i = 0; i < ts.length; i++) yield { path: `${list}[${i}].date`, date: ts[i]!.date };
+      for (const [i, t] of ts.entries()) yield { path: `${list}[${i}].date`, date: t.date };
     }
   },
   map(input) {
@@ -174,7 +175,8 @@ export const plaidTransactions: MappingSource<PlaidTransactionsInput> = {
       const tx: Transaction = {
         date: t.date,
         amount_minor: toMinor(t.amount),
-        currency: t.iso_currency_code ?? t.unofficial_currency_code!.toUpperCase(),
+        // The schema asks for one of the two.
+        currency: t.iso_currency_code ?? present(t.unofficial_currency_code, 'currency code').toUpperCase(),
         merchant_name: name,
         account_id: t.account_id,
         source: 'plaid_transactions',

@@ -5,6 +5,7 @@
  * Currency (an extension): the request's `currency`, GBP when it has none; a transaction may state its
  * own `currency`, which must be the request's (the request decoder refuses a mix: src/contract/assess-request.ts).
  */
+import { isRecord } from '../../src/lib/narrow.ts';
 import { z } from 'zod';
 import { fromVeqtrx } from '../../src/model/veqtrx.ts';
 import { isRealIsoDate } from '../../src/model/dates.ts';
@@ -66,8 +67,8 @@ const balance = (b: unknown) => (isMoney(b, BALANCE) ? b : undefined);
  * most of the decoding time of a 10,000-transaction request. A property test holds it to the schema.
  */
 export function quickTransaction(v: unknown): TransactionInput | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const o = v as Record<string, unknown>;
+  if (!isRecord(v) || Array.isArray(v)) return undefined;
+  const o = v;
   const { date, amount } = o;
   if (
     typeof date !== 'string' ||
@@ -85,6 +86,7 @@ export function quickTransaction(v: unknown): TransactionInput | undefined {
     optional(o, 'account_id', out, accountId) &&
     optional(o, 'balance', out, balance) &&
     optional(o, 'currency', out, quickIsoCurrency);
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- built field by field to what TransactionSchema outputs; a property test (test/unit/adapters/transactions-fast-path.test.ts) holds it to the schema
   return ok ? (out as TransactionInput) : undefined;
 }
 
@@ -97,7 +99,7 @@ export const TransactionsSchema = z
   .min(1, 'must hold at least 1 transaction')
   .max(MAX_TRANSACTIONS, 'must hold at most 10,000 transactions')
   .transform((items, ctx) => {
-    const out: TransactionInput[] = new Array(items.length);
+    const out = new Array<TransactionInput>(items.length);
     for (let i = 0; i < items.length; i++) {
       const quick = quickTransaction(items[i]);
       if (quick) {
@@ -108,6 +110,7 @@ export const TransactionsSchema = z
       if (r.success) out[i] = r.data;
       else
         for (const issue of r.error.issues)
+          // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the element's own issue moved under its index; zod types a raw issue per code, which a spread of a parsed one cannot be matched to
           ctx.issues.push({
             ...issue,
             path: [i, ...issue.path],

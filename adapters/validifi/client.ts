@@ -11,6 +11,7 @@
  * Failures are `SourceError`s whose messages name ValidiFI and what to do, and never hold a secret,
  * a token or an account number.
  */
+import { errorCode, isRecord } from '../../src/lib/narrow.ts';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { createHash } from 'node:crypto';
 import { DeadlineExceeded, outcomeOf, type ProviderRuntime } from '../runtime.ts';
@@ -124,16 +125,19 @@ export class ValidifiClient {
       );
     }
     if (res.status !== 200) throw this.badStatus('the token', res.status);
-    const body = res.data as Partial<TokenResponse> | undefined;
-    const expiresAt = typeof body?.expiresOn === 'string' ? Date.parse(body.expiresOn) : NaN;
-    if (typeof body?.accessToken !== 'string' || body.accessToken.length === 0 || Number.isNaN(expiresAt)) {
+    const body: unknown = res.data;
+    const { expiresOn, accessToken }: Partial<Record<keyof TokenResponse, unknown>> = isRecord(body)
+      ? body
+      : {};
+    const expiresAt = typeof expiresOn === 'string' ? Date.parse(expiresOn) : NaN;
+    if (typeof accessToken !== 'string' || accessToken.length === 0 || Number.isNaN(expiresAt)) {
       throw new SourceError(
         502,
         `${PROVIDER} returned a malformed token response; retry later, and tell support if it persists`,
         'validifi_bad_response',
       );
     }
-    const token = { value: body.accessToken, expiresAt };
+    const token = { value: accessToken, expiresAt };
     this.slot.cached = token;
     return token;
   }
@@ -189,7 +193,7 @@ export class ValidifiClient {
         });
       } catch (e) {
         if (e instanceof DeadlineExceeded) throw this.timedOut(what);
-        const code = (e as { code?: string }).code;
+        const code = errorCode(e);
         timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
         if (!axios.isAxiosError(e) || e.response) throw e;
       } finally {
@@ -200,8 +204,7 @@ export class ValidifiClient {
             (performance.now() - started) / 1000,
           );
       }
-      const retryable = res === undefined || res.status === 429 || res.status >= 500;
-      if (!retryable) return res!;
+      if (res !== undefined && res.status !== 429 && res.status < 500) return res; // not worth another try
       let wait = backoffMs * 2 ** attempt * (0.5 + Math.random());
       if (res?.status === 429) {
         const after = retryAfterMs(res.headers['retry-after'], this.clock());

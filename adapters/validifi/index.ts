@@ -15,10 +15,11 @@
  *   hours after the CONNECT session) is a warning, and the assessment is made without it.
  * - "Synced" without a transaction list is ValidiFI's malformed answer: 502, never the lender's 400.
  */
+import { at } from '../../src/lib/narrow.ts';
 import { z } from 'zod';
 import { PRINTABLE, isoDate, opt, printableToken, timeZone } from '../schema.ts';
 import { SourceError, SourceInputError, type FetchingSource } from '../source.ts';
-import { VALIDIFI_ENVIRONMENTS, ValidifiClient, type ValidifiCredentials } from './client.ts';
+import { ValidifiClient, type ValidifiCredentials } from './client.ts';
 import {
   VALIDIFI_PROVIDER,
   WireExport,
@@ -103,7 +104,7 @@ async function mapLimit<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): 
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = await fn(at(items, i, 'item')); // i < items.length: checked just above
     }
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));

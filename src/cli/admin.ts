@@ -14,6 +14,7 @@
  *   npm run admin -- provider-list <id> | provider-delete <id> validifi
  *   options: --url http://127.0.0.1:8080 (default: http://127.0.0.1:$PORT)
  */
+import { errorCode, errorMessage, isRecord } from '../lib/narrow.ts';
 import { parseArgs } from 'node:util';
 import { ConfigError, findAdminSecret } from '../config.ts';
 import { mintAdminToken } from '../services/admin-token.ts';
@@ -65,8 +66,7 @@ function parseCommandLine() {
   try {
     return parseArgs({ allowPositionals: true, options: OPTIONS });
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code?.startsWith('ERR_PARSE_ARGS_')) fail(`${(e as Error).message}\n${USAGE}`);
+    if (errorCode(e)?.startsWith('ERR_PARSE_ARGS_')) fail(`${errorMessage(e)}\n${USAGE}`);
     throw e;
   }
 }
@@ -110,19 +110,21 @@ async function main(): Promise<void> {
       fail(`could not reach the gateway at ${base} — is it running? (npm start, or pass --url)`, 1);
     }
     const text = await res.text();
-    let out: { detail?: unknown };
+    let out: unknown;
     try {
       out = text ? JSON.parse(text) : {};
     } catch {
       // Not JSON: not this gateway's answer (--url pointing at another server, a proxy's error page).
       fail(`${res.status} from ${base}, and not JSON — is --url this gateway?\n${text.slice(0, 500)}`, 1);
     }
-    if (!res.ok) fail(`${res.status}: ${typeof out.detail === 'string' ? out.detail : text}`, 1);
+    const detail = isRecord(out) ? out.detail : undefined;
+    if (!res.ok) fail(`${res.status}: ${typeof detail === 'string' ? detail : text}`, 1);
     console.log(JSON.stringify(out, null, 2));
   };
   const need = (n: number) => {
     if (args.length < n) fail(USAGE);
   };
+  const arg = (i: number): string => args[i] ?? fail(USAGE);
   const int = (v: string | undefined, what: string) => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -144,10 +146,10 @@ async function main(): Promise<void> {
       return call('GET', '/partners');
     case 'show-partner':
       need(1);
-      return call('GET', `/partners/${encodeURIComponent(args[0]!)}`);
+      return call('GET', `/partners/${encodeURIComponent(arg(0))}`);
     case 'update-partner':
       need(1);
-      return call('PUT', `/partners/${encodeURIComponent(args[0]!)}`, {
+      return call('PUT', `/partners/${encodeURIComponent(arg(0))}`, {
         ...(o.tier ? { tier: o.tier } : {}),
         ...(o.quota ? { monthly_quota: int(o.quota, '--quota') } : {}),
         ...(o.name ? { display_name: o.name } : {}),
@@ -156,29 +158,29 @@ async function main(): Promise<void> {
       });
     case 'issue-key':
       need(1);
-      return call('POST', `/partners/${encodeURIComponent(args[0]!)}/keys`);
+      return call('POST', `/partners/${encodeURIComponent(arg(0))}/keys`);
     case 'disable-key':
       need(2);
-      return call('DELETE', `/partners/${encodeURIComponent(args[0]!)}/keys/${encodeURIComponent(args[1]!)}`);
+      return call('DELETE', `/partners/${encodeURIComponent(arg(0))}/keys/${encodeURIComponent(arg(1))}`);
     case 'rotate-webhook-secret':
       need(1);
       return call(
         'POST',
-        `/partners/${encodeURIComponent(args[0]!)}/webhook-secret`,
+        `/partners/${encodeURIComponent(arg(0))}/webhook-secret`,
         o['previous-hours'] !== undefined
           ? { previous_secret_hours: int(o['previous-hours'], '--previous-hours') }
           : undefined,
       );
     case 'sign-off':
       need(1);
-      return call('POST', `/partners/${encodeURIComponent(args[0]!)}/production`);
+      return call('POST', `/partners/${encodeURIComponent(arg(0))}/production`);
     case 'assessments': {
       const q = new URLSearchParams();
       if (o.partner) q.set('partner_id', o.partner);
       if (o.test) q.set('is_test', 'true');
       if (o.live) q.set('is_test', 'false');
       if (o.limit) q.set('limit', String(int(o.limit, '--limit')));
-      return call('GET', `/assessments${q.size ? `?${q}` : ''}`);
+      return call('GET', `/assessments${q.size ? `?${q.toString()}` : ''}`);
     }
     case 'provider-set': {
       need(2);
@@ -191,25 +193,21 @@ async function main(): Promise<void> {
         fail(
           'provider-set reads the client secret from PROVIDER_CLIENT_SECRET or, with --client-secret-stdin, from stdin (so it never sits in your shell history)',
         );
-      return call(
-        'PUT',
-        `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`,
-        {
-          client_id: o['client-id'],
-          client_secret: secret,
-          environment: o.environment,
-          ...(o['base-url'] ? { base_url: o['base-url'] } : {}),
-        },
-      );
+      return call('PUT', `/partners/${encodeURIComponent(arg(0))}/providers/${encodeURIComponent(arg(1))}`, {
+        client_id: o['client-id'],
+        client_secret: secret,
+        environment: o.environment,
+        ...(o['base-url'] ? { base_url: o['base-url'] } : {}),
+      });
     }
     case 'provider-list':
       need(1);
-      return call('GET', `/partners/${encodeURIComponent(args[0]!)}/providers`);
+      return call('GET', `/partners/${encodeURIComponent(arg(0))}/providers`);
     case 'provider-delete':
       need(2);
       return call(
         'DELETE',
-        `/partners/${encodeURIComponent(args[0]!)}/providers/${encodeURIComponent(args[1]!)}`,
+        `/partners/${encodeURIComponent(arg(0))}/providers/${encodeURIComponent(arg(1))}`,
       );
     default:
       fail(`unknown command "${command}"\n${USAGE}`);
@@ -218,7 +216,10 @@ async function main(): Promise<void> {
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  for await (const c of process.stdin) {
+    const chunk: unknown = c;
+    chunks.push(chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk)));
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -4,6 +4,7 @@
  * validating 10,000 transactions never holds the event loop that serves HTTP and the database.
  * Failures come back as values (they cross a thread boundary), shaped as the API's 400.
  */
+import { present } from '../lib/narrow.ts';
 import type { ErrorCode, FieldError } from '../lib/errors.ts';
 import type { SourceRecord } from '../model/assessment.ts';
 import type { Circumstances } from '../model/circumstances.ts';
@@ -65,23 +66,27 @@ export function currencyMismatch(
   if (stated === undefined) return undefined;
   const others = new Set<string>();
   let first = -1;
+  let firstCurrency = '';
   transactions.forEach((t, i) => {
     if (t.currency.toUpperCase() === stated) return;
     others.add(t.currency.toUpperCase());
-    if (first < 0) first = i;
+    if (first < 0) {
+      first = i;
+      firstCurrency = t.currency.toUpperCase();
+    }
   });
   if (first < 0) return undefined;
   const which = meta.currency_defaulted ? `${stated} (the default when the request has no currency)` : stated;
   const all = [...others, stated].sort().join(', ');
   const where = pathOf
-    ? `${pathOf(first)} is in ${transactions[first]!.currency.toUpperCase()}`
+    ? `${pathOf(first)} is in ${firstCurrency}`
     : `the source's transactions are in ${[...others].sort().join(', ')}`;
   const detail = `transactions are in more than one currency (${all}): ${where}, but this assessment is in ${which}; assess one currency at a time and send currency to name it`;
   const errors = pathOf
     ? [
         {
           path: `${pathOf(first)}.currency`,
-          message: `is ${transactions[first]!.currency.toUpperCase()}; the request's currency is ${stated}`,
+          message: `is ${firstCurrency}; the request's currency is ${stated}`,
         },
       ]
     : undefined;
@@ -186,15 +191,16 @@ export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
   if (b.declared_income !== undefined) meta.declared_income_minor = toMinor(b.declared_income);
   if (b.currency !== undefined) meta.currency = b.currency;
   if (!b.source) {
+    const given = present(b.transactions, 'transactions'); // the schema asks for one of source and transactions
     const outside = dateWindowFailure(
-      b.transactions!.map((t, i) => ({ path: `transactions[${i}].date`, date: t.date })),
+      given.map((t, i) => ({ path: `transactions[${i}].date`, date: t.date })),
       now,
     );
     if (outside) return outside;
     // The native call: GBP unless the request says otherwise; a transaction may only repeat it.
     meta.currency = b.currency ?? DEFAULT_CURRENCY;
     if (b.currency === undefined) meta.currency_defaulted = true;
-    const transactions = mapTransactions(b.transactions!, meta.currency);
+    const transactions = mapTransactions(given, meta.currency);
     const mismatch = currencyMismatch(transactions, meta, (i) => `transactions[${i}]`);
     if (mismatch) return mismatch;
     const future = nothingToAssess(transactions, now);

@@ -9,6 +9,7 @@
  *   any row is validated.
  * Each walks iteratively (no recursion) and returns the first problem as a path and a message.
  */
+import { at, isRecord } from '../lib/narrow.ts';
 import type { FieldError } from '../lib/errors.ts';
 
 /** Deeper than any request of the API needs (an assess body nests about 6 levels). */
@@ -26,6 +27,7 @@ export function nestingFailure(bytes: Uint8Array, max = MAX_JSON_DEPTH): string 
   let depth = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < bytes.length: a byte; this loop reads every byte of a body, so no call per byte
     const b = bytes[i]!;
     if (inString) {
       if (b === BACKSLASH) i++;
@@ -38,13 +40,19 @@ export function nestingFailure(bytes: Uint8Array, max = MAX_JSON_DEPTH): string 
   return undefined;
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/;
+
+declare global {
+  interface String {
+    /** ES2024, in Node.js since 20: no lone surrogates (the compiler's lib is older). */
+    isWellFormed(): boolean;
+  }
+}
 
 /** What is wrong with a string, or undefined. */
 export function badString(s: string): string | undefined {
-  if (!(s as string & { isWellFormed(): boolean }).isWellFormed())
-    return 'is not well-formed Unicode (it holds a lone surrogate)';
+  if (!s.isWellFormed()) return 'is not well-formed Unicode (it holds a lone surrogate)';
   const m = CONTROL.exec(s);
   if (m)
     return `holds a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}), which no field accepts`;
@@ -72,21 +80,20 @@ function pathOf(n: Node, root: string, key?: string): string {
 /** The first ill-formed or control-character string (value or key) in a parsed JSON value. */
 export function stringFailure(value: unknown, root = '(body)'): FieldError | undefined {
   const stack: Node[] = [{ v: value, key: undefined, parent: undefined }];
-  while (stack.length) {
-    const n = stack.pop()!;
+  for (let n = stack.pop(); n; n = stack.pop()) {
     const v = n.v;
     if (typeof v === 'string') {
       const why = badString(v);
       if (why) return { path: pathOf(n, root), message: why };
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], key: i, parent: n });
-    } else if (v !== null && typeof v === 'object') {
+    } else if (isRecord(v)) {
       const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) {
-        const k = keys[i]!;
+        const k = at(keys, i);
         const why = badString(k);
         if (why) return { path: pathOf(n, root, k), message: `(a key) ${why}` };
-        stack.push({ v: (v as Record<string, unknown>)[k], key: k, parent: n });
+        stack.push({ v: v[k], key: k, parent: n });
       }
     }
   }

@@ -3,6 +3,7 @@
  * change to one without the other is a compile error. Optional fields accept `null` as absent (many
  * clients serialise an unset field as null).
  */
+import { errorMessage } from '../lib/narrow.ts';
 import { z } from 'zod';
 import { SourceInputSchema } from '../../adapters/registry.ts';
 import { isoCurrency, money, opt, printableToken } from '../../adapters/schema.ts';
@@ -13,7 +14,7 @@ import type { SourceRecord } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
 import { DEFAULT_ACCOUNT_ID } from '../model/transaction.ts';
 import type { VeqtrxTransaction } from '../model/veqtrx.ts';
-import { checkUrlForm, type UnsafeTargetError } from '../lib/ssrf.ts';
+import { checkUrlForm } from '../lib/ssrf.ts';
 import { ASSESSMENT_ID } from '../lib/ids.ts';
 import type { components } from './generated/partner-v1.ts';
 import { assertType, type Binds, type Matches, type Sends } from '../lib/contract-types.ts';
@@ -34,7 +35,7 @@ export const WebhookUrlSchema = z
     try {
       checkUrlForm(u);
     } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as UnsafeTargetError).message });
+      ctx.addIssue({ code: 'custom', message: errorMessage(e) });
     }
   });
 

@@ -1,4 +1,5 @@
 /** zod → the API's error shape: `{"detail": "<first problem> (and N more)", "errors": [{path, message}]}`. */
+import { first } from '../lib/narrow.ts';
 import type { z } from 'zod';
 import { badRequest, type FieldError } from '../lib/errors.ts';
 
@@ -22,7 +23,8 @@ export function zodFailure(
 ): { detail: string; errors: FieldError[] } {
   const errors = fieldErrors(e, root);
   const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more)` : '';
-  return { detail: `Invalid ${what}: ${errors[0]!.path}: ${errors[0]!.message}${more}`, errors };
+  const head = first(errors, 'issue'); // a ZodError has at least one
+  return { detail: `Invalid ${what}: ${head.path}: ${head.message}${more}`, errors };
 }
 
 export function parseOr400<S extends z.ZodType>(

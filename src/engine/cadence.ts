@@ -10,6 +10,7 @@
  * anchored on the payments themselves (periodic ones) or on the calendar (monthly ones), never on the
  * first day of the window.
  */
+import { at } from '../lib/narrow.ts';
 import { driftFrom, daysInMonth, DAYS_PER_MONTH, fromYmd, weekday, ymd } from './calendar.ts';
 
 export type Cadence = 'weekly' | 'fortnightly' | 'four_weekly' | 'semi_monthly' | 'monthly' | 'quarterly';
@@ -137,17 +138,18 @@ function fitNominals(
     maxDrift = 0;
   let outliers = outliersAllowed(days.length);
   for (const d of days) {
-    while (j + 1 < nominals.length && nominals[j + 1]! <= d) j++;
+    // (past the end reads as Infinity: the loop stops there, as the length check says)
+    while ((nominals[j + 1] ?? Infinity) <= d) j++;
     let bestIdx = -1,
+      bestNominal = NaN,
       bestDrift = Infinity;
     for (let i = Math.max(0, j - 1); i <= Math.min(nominals.length - 1, j + 2); i++) {
-      const drift = driftFrom(nominals[i]!, d);
-      if (
-        drift < bestDrift ||
-        (drift === bestDrift && Math.abs(nominals[i]! - d) < Math.abs(nominals[bestIdx]! - d))
-      ) {
+      const n = nominals[i] ?? NaN; // i is within the bounds of the loop
+      const drift = driftFrom(n, d);
+      if (drift < bestDrift || (drift === bestDrift && Math.abs(n - d) < Math.abs(bestNominal - d))) {
         bestDrift = drift;
         bestIdx = i;
+        bestNominal = n;
       }
     }
     if (bestIdx <= prev) return undefined;
@@ -167,8 +169,8 @@ function fitNominals(
 
 /** Months (as y*12 + m-1) from two before the first payment to two after the last. */
 function monthRange(days: readonly number[]): number[] {
-  const a = ymd(days[0]!),
-    b = ymd(days[days.length - 1]!);
+  const a = ymd(at(days, 0, 'payment day')),
+    b = ymd(at(days, days.length - 1, 'payment day'));
   const out: number[] = [];
   for (let s = a.y * 12 + a.m - 1 - 2; s <= b.y * 12 + b.m - 1 + 2; s++) out.push(s);
   return out;

@@ -3,6 +3,7 @@
  * depends on input order), tokenised, matched against the dictionary, given its signals and category,
  * and own-account transfer pairs are found.
  */
+import { present } from '../lib/narrow.ts';
 import type { Category } from '../model/assessment.ts';
 import type { Transaction } from '../model/transaction.ts';
 import { dayNumber } from './calendar.ts';
@@ -281,7 +282,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
   for (const k of keyed) {
     if (k.tx.account_id !== lastAccount) {
       lastAccount = k.tx.account_id;
-      rank = accounts.get(k.tx.account_id)!;
+      rank = present(accounts.get(k.tx.account_id), 'account rank'); // every account was ranked above
     }
     k.account = rank;
   }
@@ -359,7 +360,7 @@ export function classify(transactions: readonly Transaction[], merchants: Mercha
   };
   const categorised = (n: Narrative, h: string | undefined): Categorised => {
     if (!h) return (n.plain ??= categorise(n.match, undefined));
-    const byHint = (n.hinted ??= new Map());
+    const byHint = (n.hinted ??= new Map<string, Categorised>());
     let c = byHint.get(h);
     if (!c) byHint.set(h, (c = categorise(n.match, hintOf(h))));
     return c;

@@ -50,7 +50,11 @@ export function confidence(
     ),
   ].sort((a, b) => a - b);
   let gap = 0;
-  for (let i = 1; i < days.length; i++) gap += Math.max(0, days[i]! - days[i - 1]! - T.gapDays);
+  let prev: number | undefined;
+  for (const d of days) {
+    if (prev !== undefined) gap += Math.max(0, d - prev - T.gapDays);
+    prev = d;
+  }
   const continuity = period.days > 1 ? clamp(1 - gap / period.days, 0, 1) : 0;
   const score = clamp(
     weights.coverage * coverage +

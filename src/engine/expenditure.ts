@@ -4,6 +4,7 @@
  * phone contract) are averaged by their cadence; everything else is total / months. Refunds and
  * gambling winnings are netted; spending guidelines lift the flexible categories.
  */
+import { at, first } from '../lib/narrow.ts';
 import { CATEGORIES, type Category } from '../model/assessment.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import type { Money } from '../model/money.ts';
@@ -29,6 +30,8 @@ export interface ExpenditureResult {
   missed: MissedCommitment[];
 }
 
+const isFlexible = (c: Category): c is FlexibleCategory => FLEXIBLE_CATEGORIES.some((f) => f === c);
+
 /** The counterparty → category map used to recognise refunds (the category most paid to them). */
 export function payeeCategories(debits: readonly Row[]): Map<string, Category> {
   const tallies = new Map<string, Map<Category, number>>();
@@ -40,7 +43,7 @@ export function payeeCategories(debits: readonly Row[]): Map<string, Category> {
   const out = new Map<string, Category>();
   for (const [key, t] of tallies) {
     let best: Category | undefined;
-    for (const c of CATEGORIES) if ((t.get(c) ?? 0) > (best ? t.get(best)! : 0)) best = c;
+    for (const c of CATEGORIES) if ((t.get(c) ?? 0) > (best ? (t.get(best) ?? 0) : 0)) best = c;
     if (best && best !== 'Savings') out.set(key, best);
   }
   return out;
@@ -80,8 +83,9 @@ function line(
 ): { exact: number; line: Line; missed?: MissedCommitment } {
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
-  const cls = rows[0]!.cls;
-  const kind = rows[0]!.kind;
+  const head = first(rows);
+  const cls = head.cls;
+  const kind = head.kind;
   const n = rows.length;
   const eligible =
     n >= 2 &&
@@ -99,7 +103,7 @@ function line(
     basis = single;
   } else if (fit && (n >= 3 || cls === 'committed')) {
     cadence = fit.cadence;
-    const lastDay = rows[n - 1]!.day;
+    const lastDay = at(rows, n - 1, 'row').day;
     const quiet = period.last - lastDay;
     if (scheduleEnded(fit.cadence, quiet)) {
       const avg = averaged(total, period, money);
@@ -116,7 +120,7 @@ function line(
         basis += ` (${fit.missed} scheduled payment${fit.missed > 1 ? 's' : ''} missed; the commitment is counted in full)`;
       if (cls === 'committed' && kind && ARREARS_KINDS.has(kind) && (fit.missed > 0 || overdue)) {
         missed = {
-          payee: rows[0]!.payee,
+          payee: head.payee,
           kind,
           cadence: fit.cadence,
           missed: fit.missed + (overdue ? 1 : 0),
@@ -130,7 +134,7 @@ function line(
   }
   const exact = viaPounds(monthly);
   const l: Line = {
-    payee: rows[0]!.payee,
+    payee: head.payee,
     class: cls,
     cadence,
     payments: n,
@@ -214,13 +218,11 @@ export function assessExpenditure(
     const split: Partial<Record<SpendClass, number>> = {};
     const scale = grossMinor > 0 ? netMinor / grossMinor : 0;
     lines.forEach((l, i) => {
-      split[l.class] = (split[l.class] ?? 0) + exact[i]! * scale;
+      split[l.class] = (split[l.class] ?? 0) + at(exact, i) * scale; // exact[i] is lines[i]'s
     });
 
     let guideline: CategoryFigures['guideline'];
-    const g = (FLEXIBLE_CATEGORIES as readonly string[]).includes(category)
-      ? guide?.[category as FlexibleCategory]
-      : undefined;
+    const g = isFlexible(category) ? guide?.[category] : undefined;
     if (g !== undefined) {
       const applied = netMinor < g;
       guideline = { guidelineMinor: g, observedMinor: netMinor, applied };
@@ -231,8 +233,9 @@ export function assessExpenditure(
     }
     if (netMinor <= 0 && lines.length === 0 && !guideline) continue;
     if (netMinor > 0) categoriesMinor.set(category, netMinor);
-    for (const [cls, v] of Object.entries(split))
-      if (cls !== 'savings') classMinor[cls as keyof typeof classMinor] += v;
+    classMinor.committed += split.committed ?? 0;
+    classMinor.essential += split.essential ?? 0;
+    classMinor.discretionary += split.discretionary ?? 0;
     const f: CategoryFigures = {
       monthlyMinor: netMinor,
       grossMinor: Math.round(grossMinor),

@@ -2,6 +2,7 @@
  * Stage 5: risk flags (stable snake_case codes, each with the rule that raised it and the transactions
  * behind it) and vulnerability indicators grouped by the FCA's four drivers (FG21/1).
  */
+import { present } from '../lib/narrow.ts';
 import { formatMoney } from '../model/money.ts';
 import type { Row } from './classify.ts';
 import type { MissedCommitment } from './expenditure.ts';
@@ -75,7 +76,8 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
     unarranged: Row[] = [],
     returned: Row[] = [];
   for (const r of f.rows) {
-    if (r.treatment === 'excluded' && !SIGNIFICANT_EXCLUSIONS.has(r.reason!)) continue;
+    if (r.treatment === 'excluded' && !(r.reason !== undefined && SIGNIFICANT_EXCLUSIONS.has(r.reason)))
+      continue;
     if (r.kind) {
       const list = byKind.get(r.kind);
       if (list) list.push(r);
@@ -196,7 +198,7 @@ export function riskFlags(f: FlagInput): RiskFlagEvidence[] {
     raise(
       'income_discrepancy',
       `declared income more than ${pct(T.incomeDiscrepancyRatio)} above verified income`,
-      `declared ${money(f.declaredMinor!)}, verified ${money(f.verifiedMinor)}`,
+      `declared ${money(present(f.declaredMinor, 'declared income'))}, verified ${money(f.verifiedMinor)}`,
     );
   }
   const monthsAnalyzed = f.period?.monthsAnalyzed ?? 0;

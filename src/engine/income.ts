@@ -9,6 +9,7 @@
  * when it does not look like pay. Regular credits of wage size from one payer are wages, whoever the
  * payer is (docs/engine.md § Income).
  */
+import { at, first } from '../lib/narrow.ts';
 import type { Category } from '../model/assessment.ts';
 import type { Money } from '../model/money.ts';
 import { detectCadence, PER_MONTH, type CadenceFit } from './cadence.ts';
@@ -44,14 +45,14 @@ export function creditMeaning(r: Row): Meaning {
   return 'unknown';
 }
 
-const TYPE_OF: Partial<Record<Meaning, IncomeType>> = {
+const TYPE_OF = {
   employment: 'employment',
   benefit: 'benefit',
   pension: 'pension',
   gig: 'self_employment',
   interest: 'interest',
   maintenance: 'maintenance',
-};
+} as const satisfies Partial<Record<Meaning, IncomeType>>;
 
 /**
  * Types whose schedule is a contract (a payroll, the DWP, a pension scheme): a slot without a payment
@@ -85,7 +86,8 @@ function completeMonthTotals(rows: readonly Row[], period: Period): number[] {
   const totals = new Map<number, number>(period.completeMonths.map((m) => [m, 0]));
   for (const r of rows) {
     const m = monthIndex(r.day);
-    if (totals.has(m)) totals.set(m, totals.get(m)! + r.abs);
+    const t = totals.get(m);
+    if (t !== undefined) totals.set(m, t + r.abs);
   }
   return [...totals.values()];
 }
@@ -113,8 +115,9 @@ function cadenceOf(rows: readonly Row[], period: Period): CadenceFit | undefined
  */
 function readUnnamedPayer(rows: Row[], period: Period): Group | undefined {
   const amounts = rows.map((r) => r.abs);
-  const merchant = rows[0]!.match !== undefined;
-  const payer = payerOf(rows[0]!);
+  const head = first(rows);
+  const merchant = head.match !== undefined;
+  const payer = payerOf(head);
   const company = rows.some((r) => r.signals.company);
   const earnedWords = rows.some((r) => r.signals.earned);
   const wageSize = median(amounts) >= THRESHOLDS.wageMinMinor;
@@ -206,7 +209,7 @@ export function findIncome(
       case 'pension':
       case 'gig':
       case 'maintenance': {
-        const type = TYPE_OF[meaning]!;
+        const type = TYPE_OF[meaning];
         add(`${type}:${payerOf(r)}`, type, r);
         break;
       }
@@ -242,7 +245,7 @@ export function findIncome(
       else groups.set(g.id, g);
     }
     const rest = g ? rows.filter((r) => !paid.includes(r)) : rows;
-    const meaning = rows[0]!.match ? 'refund' : 'unknown';
+    const meaning = first(rows).match ? 'refund' : 'unknown';
     for (const r of rest) refundOrExclude(r, meaning, rest.length === 1);
   }
 
@@ -276,8 +279,8 @@ function buildStream(g: Group, period: Period, money: Money): Stream {
   const amounts = rows.map((r) => r.abs);
   const total = sum(amounts);
   const fit = g.fit ?? cadenceOf(rows, period);
-  const first = rows[0]!,
-    last = rows[rows.length - 1]!;
+  const first = at(rows, 0, 'row'),
+    last = at(rows, rows.length - 1, 'row');
   const type = g.type;
 
   let cadence: Stream['cadence'];
@@ -316,7 +319,7 @@ function buildStream(g: Group, period: Period, money: Money): Stream {
   } else {
     cadence = 'irregular';
     variability = cv(completeMonthTotals(rows, period));
-    const gaps = rows.slice(1).map((r, i) => r.day - rows[i]!.day);
+    const gaps = rows.slice(1).map((r, i) => r.day - at(rows, i).day);
     const quietFor = period.last - last.day;
     if (quietFor > Math.max(THRESHOLDS.irregularEndedAfterDays, 2 * median(gaps))) {
       status = 'ended';

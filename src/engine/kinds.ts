@@ -9,16 +9,19 @@ import type { Category } from '../model/assessment.ts';
 export type SpendClass = 'committed' | 'essential' | 'discretionary' | 'savings';
 
 /** What a credit from a counterparty of this kind is. */
-export type CreditMeaning =
-  | 'refund'
-  | 'employment'
-  | 'benefit'
-  | 'pension'
-  | 'gig'
-  | 'interest'
-  | 'loan'
-  | 'gambling_winnings'
-  | 'transfer';
+export const CREDIT_MEANINGS = [
+  'refund',
+  'employment',
+  'benefit',
+  'pension',
+  'gig',
+  'interest',
+  'loan',
+  'gambling_winnings',
+  'transfer',
+] as const;
+export type CreditMeaning = (typeof CREDIT_MEANINGS)[number];
+export const isCreditMeaning = (c: string): c is CreditMeaning => CREDIT_MEANINGS.some((m) => m === c);
 
 export interface KindInfo {
   category: Category;

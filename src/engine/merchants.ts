@@ -20,14 +20,14 @@
  * then the longest generic word of any layer (curated or the trade-word layer), then a processor.
  * `match(name, description)` reads both as one narrative (docs/engine.md § Merchant intelligence).
  */
-import type { Category } from '../model/assessment.ts';
-import { CATEGORIES } from '../model/assessment.ts';
+import { at as elementAt } from '../lib/narrow.ts';
+import { isCategory, type Category } from '../model/assessment.ts';
 import brands from './data/brands.json' with { type: 'json' };
 import everyday from './data/curated/everyday.json' with { type: 'json' };
 import finance from './data/curated/finance.json' with { type: 'json' };
 import household from './data/curated/household.json' with { type: 'json' };
 import generic from './data/generic.json' with { type: 'json' };
-import { KINDS, isKind, type CreditMeaning, type Kind } from './kinds.ts';
+import { KINDS, isCreditMeaning, isKind, type CreditMeaning, type Kind } from './kinds.ts';
 import { GIVEN_NAMES, aliasTokens, isPlaceOrFormToken, payeeStart, type PayeeStart } from './normalise.ts';
 
 export interface MerchantEntry {
@@ -155,8 +155,9 @@ const seqAt = (tokens: readonly string[], at: number, seq: readonly string[]): b
 function cutAt(tokens: readonly string[], at: number, alias: readonly string[], where: PayeeStart): boolean {
   const n = alias.length;
   if (n < 2 || at + n > tokens.length) return false;
-  const last = tokens[at + n - 1]!;
-  const whole = alias[n - 1]!;
+  const last = tokens[at + n - 1];
+  const whole = alias[n - 1];
+  if (last === undefined || whole === undefined) return false; // (within bounds: checked above)
   if (last.length < 3 || whole.length <= last.length || !whole.startsWith(last)) return false;
   const next = at + n;
   if (next < where.end && tokens[next] !== 'ON') return false;
@@ -173,9 +174,12 @@ function contains(whole: readonly string[], part: readonly string[]): boolean {
 /** An `unless` phrase right before or right after the alias found at `at`. */
 function vetoed(tokens: readonly string[], f: Found): boolean {
   const end = f.at + f.a.tokens.length;
-  for (const u of f.a.unless!) if (seqAt(tokens, end, u) || seqAt(tokens, f.at - u.length, u)) return true;
+  for (const u of f.a.unless ?? [])
+    if (seqAt(tokens, end, u) || seqAt(tokens, f.at - u.length, u)) return true;
   return false;
 }
+
+const isGivenName = (t: string | undefined): boolean => t !== undefined && GIVEN_NAMES.has(t);
 
 /** Kinds a trade word in a transfer's note may still name: what people pay to other people. */
 const NOTE_KINDS: ReadonlySet<string> = new Set(['rent', 'social_rent', 'childcare', 'school', 'savings']);
@@ -194,15 +198,14 @@ function personal(tokens: readonly string[], f: Found, where: PayeeStart): boole
   if (where.transfer && f.at >= where.note) return !NOTE_KINDS.has(f.a.entry.kind);
   if (named && where.transfer) {
     // A brand made of two given names (JOHN LEWIS) sent money by transfer is a person: BP JOHN LEWIS.
-    if (f.a.tokens.length === 2 && GIVEN_NAMES.has(f.a.tokens[0]!) && GIVEN_NAMES.has(f.a.tokens[1]!))
-      return true;
+    if (f.a.tokens.length === 2 && isGivenName(f.a.tokens[0]) && isGivenName(f.a.tokens[1])) return true;
   }
   // A transfer to a name that is also a first name (FASTER PAYMENT TO LEON) went to a person.
   if (f.a.person && where.transfer) return true;
   if (!f.a.person && !(named && where.transfer && f.a.tokens.length === 1)) return false;
   const before = f.at - 1 >= where.start ? tokens[f.at - 1] : undefined;
   const beforeIsName = before !== undefined && !isPlaceOrFormToken(before);
-  if (!f.a.person) return beforeIsName && (before!.length === 1 || GIVEN_NAMES.has(before!));
+  if (!f.a.person) return beforeIsName && (before.length === 1 || GIVEN_NAMES.has(before));
   const after = tokens[f.at + f.a.tokens.length];
   return beforeIsName || (after !== undefined && !isPlaceOrFormToken(after));
 }
@@ -219,9 +222,10 @@ export function buildDictionary(
   for (const r of raw) {
     if (!isKind(r.kind)) throw new Error(`merchant "${r.name}": unknown kind "${r.kind}"`);
     const info = KINDS[r.kind];
-    const category = (r.category ?? info.category) as Category;
-    if (!CATEGORIES.includes(category))
-      throw new Error(`merchant "${r.name}": unknown category "${r.category}"`);
+    const category = r.category ?? info.category;
+    if (!isCategory(category)) throw new Error(`merchant "${r.name}": unknown category "${r.category}"`);
+    if (r.credit !== undefined && !isCreditMeaning(r.credit))
+      throw new Error(`merchant "${r.name}": unknown credit meaning "${r.credit}"`);
     for (const k of r.over ?? [])
       if (k !== '*' && !isKind(k)) throw new Error(`merchant "${r.name}": unknown kind "${k}" in over`);
     const id = slug(r.name);
@@ -233,7 +237,7 @@ export function buildDictionary(
       name: r.name,
       kind: r.kind,
       category,
-      credit: (r.credit as CreditMeaning | undefined) ?? info.credit,
+      credit: r.credit ?? info.credit,
       aliases: [r.name, ...(r.aliases ?? [])],
       tier,
       ...(r.benefit ? { benefit: r.benefit } : {}),
@@ -248,9 +252,10 @@ export function buildDictionary(
       const anchored = alias.startsWith('^');
       const tokens = aliasTokens(anchored ? alias.slice(1) : alias);
       const key = (anchored ? '^' : '') + tokens.join(' ');
-      if (tokens.length === 0 || seen.has(key)) continue;
+      const head = tokens[0];
+      if (head === undefined || seen.has(key)) continue;
       seen.add(key);
-      const list = index.get(tokens[0]!) ?? [];
+      const list = index.get(head) ?? [];
       // `person` guards the forms a person's name can take: one or two words of the entry's own name
       // (CORAL, WILLIAM HILL). An alias with a trade word (CORAL INTERACTIVE, WILLIAM HILL ORGANIZATION)
       // or a fused form (WILLIAMHILL) already says it is the firm.
@@ -265,7 +270,7 @@ export function buildDictionary(
         unless: unless?.length ? unless : undefined,
         person,
       });
-      index.set(tokens[0]!, list);
+      index.set(head, list);
     }
   }
   const scan = (
@@ -281,7 +286,7 @@ export function buildDictionary(
       vetoed: earlier ?? NO_VETOES,
     };
     for (let i = 0; i < tokens.length; i++) {
-      const candidates = index.get(tokens[i]!);
+      const candidates = index.get(elementAt(tokens, i, 'token'));
       if (!candidates) continue;
       for (const a of candidates) {
         if (a.anchored ? i !== 0 : i + a.tokens.length <= where.start || i >= where.end) continue;
@@ -307,7 +312,7 @@ export function buildDictionary(
     match(tokens, also) {
       const [where, whereAlso] = places(tokens, also);
       const scans = [scan(tokens, where)];
-      if (whereAlso) scans.push(scan(also!, whereAlso, 1));
+      if (whereAlso && also) scans.push(scan(also, whereAlso, 1));
       return decide([merge(scans)]);
     },
   };
@@ -324,7 +329,10 @@ function decide(scans: readonly Scan[]): MerchantMatch | undefined {
   // Generic words and processors carry no layer precedence: the longest one found in any layer wins
   // (PARKING CHARGE is parking, whichever file holds PARKING and CHARGE).
   for (let t = 1; t < 3 && !chosen; t++)
-    for (const s of scans) if (s.best[t] && better(s.best[t]!, chosen)) chosen = s.best[t];
+    for (const s of scans) {
+      const b = s.best[t];
+      if (b && better(b, chosen)) chosen = b;
+    }
   if (!chosen) return undefined;
   if (chosen.a.entry.tier < 2) {
     const kind = chosen.a.entry.kind;
@@ -332,8 +340,8 @@ function decide(scans: readonly Scan[]): MerchantMatch | undefined {
     for (const s of scans) {
       for (const f of s.qualifiers) {
         if (f.a.entry === chosen.a.entry) continue;
-        const over = f.a.entry.over!;
-        if (!over.has(kind) && !over.has('*')) continue;
+        const over = f.a.entry.over; // a qualifier is an entry with `over`
+        if (!over || (!over.has(kind) && !over.has('*'))) continue;
         if (contains(chosen.a.tokens, f.a.tokens)) continue; // part of the name itself: PLATFORM HOME LOANS
         if (better(f, q)) q = f;
       }
@@ -364,7 +372,8 @@ function places(
 
 /** One layer's scans of several segments as one: the longest alias of each tier, every qualifier. */
 function merge(scans: readonly Scan[]): Scan {
-  if (scans.length === 1) return scans[0]!;
+  const only = scans.length === 1 ? scans[0] : undefined;
+  if (only) return only;
   const out: Scan = {
     best: [undefined, undefined, undefined],
     qualifiers: scans.flatMap((s) => s.qualifiers),
@@ -373,7 +382,10 @@ function merge(scans: readonly Scan[]): Scan {
       : new Set(scans.flatMap((s) => [...s.vetoed])),
   };
   for (let t = 0; t < 3; t++)
-    for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
+    for (const s of scans) {
+      const b = s.best[t];
+      if (b && better(b, out.best[t])) out.best[t] = b;
+    }
   return out;
 }
 
@@ -425,7 +437,10 @@ export function layered(...layers: readonly MerchantDictionary[]): MerchantDicti
     };
     for (const s of scans) if (!out.best[0] && s.best[0]) out.best[0] = s.best[0];
     for (let t = 1; t < 3; t++)
-      for (const s of scans) if (s.best[t] && better(s.best[t]!, out.best[t])) out.best[t] = s.best[t];
+      for (const s of scans) {
+        const b = s.best[t];
+        if (b && better(b, out.best[t])) out.best[t] = b;
+      }
     return out;
   };
   return {
@@ -436,9 +451,9 @@ export function layered(...layers: readonly MerchantDictionary[]): MerchantDicti
       const [where, whereAlso] = places(tokens, also);
       // Per layer, the name's and the description's candidates compete as one narrative.
       const named = namedScans(tokens, where);
-      if (!whereAlso) return decide(named);
-      const described = scanEach(also!, whereAlso, 1);
-      return decide(named.map((n, i) => merge([n, described[i]!])));
+      if (!whereAlso || !also) return decide(named);
+      const described = scanEach(also, whereAlso, 1);
+      return decide(named.map((n, i) => merge([n, elementAt(described, i, 'scan')])));
     },
   };
 }
@@ -449,17 +464,17 @@ export const CURATED_MERCHANTS: MerchantDictionary = buildDictionary(
   `curated ${CURATED.map((f) => f.version)
     .sort()
     .at(-1)}`,
-  CURATED.flatMap((f) => f.entries as RawEntry[]),
+  CURATED.flatMap((f): readonly RawEntry[] => f.entries),
 );
 /** The generated brand layer (empty until `npm run merchants` has been run). */
 export const BRAND_MERCHANTS: MerchantDictionary = buildDictionary(
   `brands ${brands.version}`,
-  brands.entries as RawEntry[],
+  brands.entries,
 );
 /** Generic trade words (CINEMA, HOTEL, …): the last resort before a narrative is unmatched. */
 export const GENERIC_MERCHANTS: MerchantDictionary = buildDictionary(
   `generic ${generic.version}`,
-  generic.entries as RawEntry[],
+  generic.entries,
   1,
 );
 /** The built-in UK dictionary: curated, then brands, then generic trade words. */

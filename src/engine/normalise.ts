@@ -4,6 +4,7 @@
  * What each bank writes its own way (type codes, clauses) is in banks/, one file a bank over the default
  * format; this module is the normaliser they configure.
  */
+import { at } from '../lib/narrow.ts';
 import { UK_FORMATS, type BankFormat } from './banks/index.ts';
 
 const DOMAIN = /\.(?:CO\.UK|ORG\.UK|COM|ORG|NET|UK|IO)\b/g;
@@ -127,17 +128,17 @@ export interface Normaliser {
    * word tokens. Reference-like tokens are kept here (brands such as BET365 or JET2 look like references)
    * and are dropped only from counterparty keys.
    */
-  tokenise(raw: string): string[];
+  tokenise: (raw: string) => string[];
   /** Finds the transaction-type prefixes at the front of a narrative (repeatedly; never all of it). */
-  payeeStart(tokens: readonly string[]): PayeeStart;
+  payeeStart: (tokens: readonly string[]) => PayeeStart;
   /** Tokens with the transaction-type prefixes removed from the front (repeatedly). */
-  stripPrefixes(tokens: readonly string[]): string[];
+  stripPrefixes: (tokens: readonly string[]) => string[];
   /**
    * A stable key for an unrecognised counterparty: prefixes, noise words, places and legal suffixes
    * removed, and everything that changes from payment to payment — a reference after `REF`, pay periods
    * and payroll numbers (`P06`, `WK23`, any token with a digit) — so one payer's credits meet on one key.
    */
-  counterpartyKey(tokens: readonly string[]): string;
+  counterpartyKey: (tokens: readonly string[]) => string;
 }
 
 const HAS_QUOTE = /['’`]/;
@@ -165,9 +166,10 @@ export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
   // longest that fits wins.
   const byFirst = new Map<string, string[][]>();
   for (const p of [...transfers.keys()].map((x) => x.split(' ')).sort((a, b) => b.length - a.length)) {
-    const list = byFirst.get(p[0]!) ?? [];
+    const head = at(p, 0, 'word'); // split gives at least one
+    const list = byFirst.get(head) ?? [];
     list.push(p);
-    byFirst.set(p[0]!, list);
+    byFirst.set(head, list);
   }
   const clauses = formats.flatMap((f) => f.clauses ?? []);
   const leading = formats.flatMap((f) => (f.leadingTransfer ? [f.leadingTransfer.take] : []));
@@ -201,7 +203,7 @@ export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
     let again = true;
     while (again && start < tokens.length) {
       again = false;
-      for (const p of byFirst.get(tokens[start]!) ?? NONE) {
+      for (const p of byFirst.get(at(tokens, start, 'token')) ?? NONE) {
         if (start + p.length >= tokens.length) continue; // never strip everything
         let ok = true;
         for (let i = 0; i < p.length; i++)
@@ -218,11 +220,11 @@ export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
       }
     }
     let end = tokens.length;
-    while (end > start + 1 && isTrailingPlace(tokens[end - 1]!)) end--;
+    while (end > start + 1 && isTrailingPlace(at(tokens, end - 1, 'token'))) end--;
     let note = tokens.length;
     if (transfer)
       for (let i = start + 1; i < tokens.length; i++)
-        if (REFERENCE_MARKERS.has(tokens[i]!)) {
+        if (REFERENCE_MARKERS.has(at(tokens, i, 'token'))) {
           note = i;
           break;
         }
@@ -238,7 +240,7 @@ export function buildNormaliser(formats: readonly BankFormat[]): Normaliser {
     const t = named.filter((x) => !NOISE_TOKENS.has(x) && !HAS_DIGIT.test(x));
     if (t.length === 0) return stripped.join(' ');
     let end = t.length;
-    while (end > 1 && PLACE_TOKENS.has(t[end - 1]!)) end--;
+    while (end > 1 && PLACE_TOKENS.has(at(t, end - 1, 'token'))) end--;
     return t.slice(0, end).join(' ');
   };
 

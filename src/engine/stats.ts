@@ -1,4 +1,5 @@
 /** Small numeric helpers shared by the engine stages. */
+import { at } from '../lib/narrow.ts';
 
 export function sum(values: readonly number[]): number {
   let s = 0;
@@ -10,7 +11,7 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? at(s, mid) : (at(s, mid - 1) + at(s, mid)) / 2;
 }
 
 /** Coefficient of variation (population standard deviation / mean); 0 for fewer than two values. */

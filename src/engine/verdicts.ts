@@ -38,7 +38,7 @@ export function verdicts(
 ): (key: string, tokens: readonly string[], also?: readonly string[]) => MerchantMatch | undefined {
   const call = new Map<string, MerchantMatch | undefined>();
   let shared = SHARED.get(merchants);
-  if (!shared) SHARED.set(merchants, (shared = new Map()));
+  if (!shared) SHARED.set(merchants, (shared = new Map<string, MerchantMatch>()));
   const lru = shared;
   return (key, tokens, also) => {
     let m = call.get(key);
@@ -52,7 +52,8 @@ export function verdicts(
       m = also ? merchants.match(tokens, also) : merchants.match(tokens);
       if (m && m.entry.tier === 0 && shareable(tokens) && (!also || shareable(also))) {
         lru.set(key, m);
-        if (lru.size > SHARED_LIMIT) lru.delete(lru.keys().next().value!);
+        const oldest = lru.keys().next();
+        if (lru.size > SHARED_LIMIT && !oldest.done) lru.delete(oldest.value);
       }
     }
     if (call.size < CALL_LIMIT) call.set(key, m);

@@ -4,7 +4,7 @@
  * take the shape of the Veqtrx figures and the evidence record. No rule is applied here: every figure
  * arrives rounded to the penny, and is only written out.
  */
-import type { AssessmentFigures, Category } from '../model/assessment.ts';
+import { isCategory, type AssessmentFigures, type Category } from '../model/assessment.ts';
 import { toMajor } from '../model/money.ts';
 import { isoDate } from './calendar.ts';
 import type { Row } from './classify.ts';
@@ -194,7 +194,8 @@ function categoriesOf(
   figures: Partial<Record<Category, CategoryFigures>>,
 ): Partial<Record<Category, CategoryEvidence>> {
   const out: Partial<Record<Category, CategoryEvidence>> = {};
-  for (const [c, f] of Object.entries(figures) as [Category, CategoryFigures][]) {
+  for (const [c, f] of Object.entries(figures)) {
+    if (!isCategory(c)) continue; // the keys of a Record<Category, …>
     const ev: CategoryEvidence = {
       monthly_amount: toMajor(f.monthlyMinor),
       gross_monthly_amount: toMajor(f.grossMinor),

@@ -1,4 +1,5 @@
 /** The admin API (`/api/admin`): partners, keys, tiers, webhook secrets, production sign-off, assessments. */
+import { at } from '../lib/narrow.ts';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { badRequest, unauthorized } from '../lib/errors.ts';
@@ -77,7 +78,9 @@ export function adminRouter(d: {
   r.use(async (req, _res, next) => {
     const h = req.get('authorization');
     const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-    const c = m ? await checkAdminToken(d.adminSecret, m[1]!, d.adminTokenMaxTtlSeconds) : undefined;
+    const c = m
+      ? await checkAdminToken(d.adminSecret, at(m, 1, 'token group'), d.adminTokenMaxTtlSeconds)
+      : undefined;
     if (c?.ok === false && c.reason === 'lifetime_too_long') {
       return next(
         unauthorized(
@@ -97,12 +100,10 @@ export function adminRouter(d: {
 
   r.post('/partners', async (req, res) => {
     const body = parseOr400(CreatePartnerSchema, req.body);
-    res
-      .status(201)
-      .json({
-        ...(await d.partners.create(body)),
-        important: 'Save api_key and webhook_secret now — they will not be shown again.',
-      });
+    res.status(201).json({
+      ...(await d.partners.create(body)),
+      important: 'Save api_key and webhook_secret now — they will not be shown again.',
+    });
   });
   r.get('/partners', async (_req, res) => {
     res.json({ partners: await d.partners.list() });
@@ -119,12 +120,10 @@ export function adminRouter(d: {
     res.json(await d.partners.update(String(req.params.id), body));
   });
   r.post('/partners/:id/keys', async (req, res) => {
-    res
-      .status(201)
-      .json({
-        ...(await d.partners.newKey(String(req.params.id))),
-        important: 'Save api_key now — it will not be shown again. Older keys keep working until disabled.',
-      });
+    res.status(201).json({
+      ...(await d.partners.newKey(String(req.params.id))),
+      important: 'Save api_key now — it will not be shown again. Older keys keep working until disabled.',
+    });
   });
   r.delete('/partners/:id/keys/:key_id', async (req, res) => {
     res.json(await d.partners.disableKey(String(req.params.id), String(req.params.key_id)));

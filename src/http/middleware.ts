@@ -1,4 +1,5 @@
 /** Cross-cutting HTTP concerns: request ids, access logs and metrics, browser refusal, and one error shape. */
+import { isRecord } from '../lib/narrow.ts';
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import {
@@ -56,7 +57,8 @@ export function requestContext(log: Logger, metrics: Metrics): RequestHandler {
 
 /** The matched route pattern (bounded label cardinality), or "unmatched". */
 function routeOf(req: Request): string {
-  const r = (req as Request & { route?: { path?: string } }).route?.path;
+  const route: unknown = req.route;
+  const r = isRecord(route) && typeof route.path === 'string' ? route.path : undefined;
   return r ? `${req.baseUrl}${r}` : 'unmatched';
 }
 
@@ -83,22 +85,25 @@ assertType<Matches<ErrorCodeOf<'admin'>, Admin['schemas']['Error']['code'], 'adm
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let e: ApiError;
-    const type = (err as { type?: string }).type;
+    const type = isRecord(err) ? err.type : undefined;
+    const status = isRecord(err) ? err.status : undefined;
     if (err instanceof ApiError) e = err;
     else if (type === 'entity.parse.failed')
       e = new ApiError(400, 'Malformed JSON in request body', 'malformed_json');
     else if (type === 'entity.too.large') e = new ApiError(413, 'Request body too large', 'body_too_large');
     else if (type === 'encoding.unsupported' || type === 'charset.unsupported')
       e = new ApiError(415, 'Unsupported body encoding', 'unsupported_encoding');
-    else if (
-      typeof (err as { status?: number }).status === 'number' &&
-      (err as { status: number }).status >= 400 &&
-      (err as { status: number }).status < 500
-    ) {
-      e = new ApiError((err as { status: number }).status, 'Bad request', 'bad_request');
+    else if (typeof status === 'number' && status >= 400 && status < 500) {
+      e = new ApiError(status, 'Bad request', 'bad_request');
     } else {
       log.error(
-        { req_id: req.id, err: { message: (err as Error)?.message, stack: (err as Error)?.stack } },
+        {
+          req_id: req.id,
+          err: {
+            message: isRecord(err) ? err.message : undefined,
+            stack: isRecord(err) ? err.stack : undefined,
+          },
+        },
         'unhandled error',
       );
       e = new ApiError(

@@ -1,4 +1,5 @@
 /** The Veqtrx Partner API v1 (`/api/partner/v1`). Routes are thin: parse, call a service, shape the reply. */
+import { present } from '../lib/narrow.ts';
 import { Router, type RequestHandler, type Response } from 'express';
 import { notFound, unauthorized } from '../lib/errors.ts';
 import { ASSESSMENT_ID, DELIVERY_ID } from '../lib/ids.ts';
@@ -37,6 +38,8 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
   });
 
   // Everything below needs a partner key, and is never for browsers.
+  /** The partner each response is for, as the authenticating middleware found it. */
+  const authenticated = new WeakMap<Response, Partner>();
   r.use(refuseBrowsers);
   r.use(async (req, res, next) => {
     let verified;
@@ -49,10 +52,11 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     const partner = await d.partners.forRequest(verified.partnerId);
     if (!partner) return next(unauthorized());
     req.partnerId = partner.id;
-    res.locals.partner = partner;
+    authenticated.set(res, partner);
     next();
   });
-  const partnerOf = (res: Response): Partner => res.locals.partner as Partner;
+  // Every route below runs after the middleware above, which has set it or answered already.
+  const partnerOf = (res: Response): Partner => present(authenticated.get(res), 'the authenticated partner');
 
   r.post('/assess', ...d.raw, async (req, res) => {
     const partner = partnerOf(res);

@@ -3,6 +3,7 @@
  * Jobs are enqueued inside the caller's transaction (`enqueue(q, …)`), so a job exists if and only if
  * the rows it is about were committed.
  */
+import { errorMessage } from '../lib/narrow.ts';
 import PgBoss from 'pg-boss';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -32,7 +33,7 @@ export class Jobs {
       schema: SCHEMA,
       // Housekeeping is cheap, but on the embedded database every query waits its turn.
       maintenanceIntervalSeconds: 120,
-    } as unknown as PgBoss.ConstructorOptions);
+    });
     boss.on('error', (e: Error) => log.error({ err: { message: e.message } }, 'job queue error'));
     await boss.start();
     for (const name of Object.values(QUEUES)) {
@@ -49,7 +50,7 @@ export class Jobs {
       retryDelay: 5,
       expireInSeconds: o.expireInSeconds ?? 60,
       ...(o.startAfterSeconds ? { startAfter: o.startAfterSeconds } : {}),
-    } as PgBoss.SendOptions);
+    });
   }
 
   /**
@@ -75,7 +76,7 @@ export class Jobs {
           await handler(job.data, job.id);
         } catch (e) {
           this.log.error(
-            { queue, job: job.id, err: { message: (e as Error).message } },
+            { queue, job: job.id, err: { message: errorMessage(e) } },
             'job failed; pg-boss will retry it',
           );
           throw e;
@@ -91,6 +92,6 @@ export class Jobs {
       timeout: timeoutMs,
       close: false,
       wait: true,
-    } as PgBoss.StopOptions);
+    });
   }
 }

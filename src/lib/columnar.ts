@@ -15,6 +15,7 @@
  * holds for JSON's view of the rows: `JSON.stringify(fromColumns(toColumns(rows))) ===
  * JSON.stringify(rows)` (a property test holds it to that).
  */
+import { at as elementAt, isRecord } from './narrow.ts';
 
 export const COLUMNAR_FORMAT = 'columnar/1';
 
@@ -43,12 +44,7 @@ export interface Columns {
 }
 
 export function isColumns(v: unknown): v is Columns {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    (v as { format?: unknown }).format === COLUMNAR_FORMAT
-  );
+  return isRecord(v) && !Array.isArray(v) && v.format === COLUMNAR_FORMAT;
 }
 
 const isScalar = (v: unknown): v is Scalar =>
@@ -56,7 +52,7 @@ const isScalar = (v: unknown): v is Scalar =>
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
+  const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
 
@@ -66,8 +62,8 @@ function sequenceOf(values: readonly Scalar[]): { prefix: string; width: number;
   if (typeof first !== 'string') return undefined;
   const m = /^(.*?)(\d+)$/.exec(first);
   if (!m) return undefined;
-  const prefix = m[1]!;
-  const width = m[2]!.length;
+  const prefix = elementAt(m, 1, 'group');
+  const width = elementAt(m, 2, 'group').length;
   const start = Number(m[2]);
   if (!Number.isSafeInteger(start + values.length)) return undefined;
   for (let k = 0; k < values.length; k++) {
@@ -82,8 +78,8 @@ function encodeColumn(values: Scalar[]): Column {
   const index = new Map<Scalar, number>();
   const d: Scalar[] = [];
   const i: number[] = new Array<number>(values.length);
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k]!;
+  let k = 0;
+  for (const v of values) {
     let at = index.get(v);
     if (at === undefined) {
       // -0 and 0 share an entry: JSON writes both as 0.
@@ -93,7 +89,7 @@ function encodeColumn(values: Scalar[]): Column {
       // Mostly distinct values: the index would only add to them.
       if (d.length > 64 && d.length * 2 > values.length) return { v: values };
     }
-    i[k] = at;
+    i[k++] = at;
   }
   return { d, i };
 }
@@ -138,7 +134,7 @@ export function toColumns(rows: readonly unknown[]): Columns | undefined {
         step = { col, shape: -1, next: new Map(), path: [...node.path, col] };
         node.next.set(key, step);
       }
-      values[step.col]!.push(v);
+      elementAt(values, step.col, 'column').push(v);
       node = step;
     }
     if (node.shape < 0) {
@@ -160,8 +156,8 @@ export function toColumns(rows: readonly unknown[]): Columns | undefined {
 /** A column's values one after another. */
 function reader(c: Column): () => Scalar {
   let k = 0;
-  if ('v' in c) return () => c.v[k++]!;
-  if ('d' in c) return () => c.d[c.i[k++]!]!;
+  if ('v' in c) return () => elementAt(c.v, k++, 'value');
+  if ('d' in c) return () => elementAt(c.d, elementAt(c.i, k++, 'index'), 'value');
   const { prefix, width, start } = c.s;
   return () => prefix + String(start + k++).padStart(width, '0');
 }
@@ -172,7 +168,8 @@ export function fromColumns(c: Columns): Array<Record<string, Scalar>> {
   const rows = new Array<Record<string, Scalar>>(c.rows);
   for (let r = 0; r < c.rows; r++) {
     const row: Record<string, Scalar> = {};
-    for (const col of c.shapes[c.shape[r]!]!) row[c.names[col]!] = next[col]!();
+    for (const col of elementAt(c.shapes, elementAt(c.shape, r, 'shape'), 'shape'))
+      row[elementAt(c.names, col, 'name')] = elementAt(next, col, 'column')();
     rows[r] = row;
   }
   return rows;

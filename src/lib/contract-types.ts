@@ -57,7 +57,7 @@ type IsPlainObject<T> = T extends readonly unknown[]
         ? true
         : false;
 type HasIndex<T> = string extends keyof T ? true : false;
-type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T];
+type OptionalKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? K : never }[keyof T];
 type Key<K> = K extends string ? K : K extends number ? `${K}` : never;
 type Leaf<A, B, P extends string, M extends Mode> = Fits<A, B, M> extends true ? never : Drift<P, A, B>;
 

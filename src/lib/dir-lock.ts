@@ -8,6 +8,7 @@
  * kill -9), on another host (a replaced container on the same volume) when it has not been touched for
  * STALE_MS.
  */
+import { errorCode, isRecord } from './narrow.ts';
 import {
   closeSync,
   mkdirSync,
@@ -59,15 +60,20 @@ function alive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+    return errorCode(e) === 'EPERM'; // exists, owned by someone else
   }
 }
 
 function readHolder(file: string): LockHolder | undefined {
   try {
-    const h = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
-    if (typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.started === 'string')
-      return h as LockHolder;
+    const h: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (
+      isRecord(h) &&
+      typeof h.pid === 'number' &&
+      typeof h.host === 'string' &&
+      typeof h.started === 'string'
+    )
+      return { ...h, pid: h.pid, host: h.host, started: h.started };
   } catch {
     /* unreadable: being written, or damaged */
   }
@@ -103,7 +109,7 @@ function takeOver(file: string, stale: LockHolder | undefined): boolean {
   try {
     fd = openSync(guard, 'wx', 0o644);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    if (errorCode(e) !== 'EEXIST') throw e;
     try {
       // A guard left by a starter that died while taking over.
       if (Date.now() - statSync(guard).mtimeMs > STALE_MS) unlinkSync(guard);
@@ -145,7 +151,7 @@ export function lockDir(
     try {
       fd = openSync(file, 'wx', 0o644);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (errorCode(e) !== 'EEXIST') throw e;
       const holder = readHolder(file);
       const reason = staleReason(file, holder, Date.now());
       if (!reason || attempt >= 3) throw new DirLockedError(file, holder);

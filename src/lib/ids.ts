@@ -12,7 +12,7 @@ export function randomToken(length = 32): string {
   const out: string[] = [];
   while (out.length < length) {
     for (const b of randomBytes(length * 2)) {
-      if (b < 248 && out.length < length) out.push(alphabet[b % 62]!); // 248 = 4 × 62: no modulo bias
+      if (b < 248 && out.length < length) out.push(alphabet.charAt(b % 62)); // 248 = 4 × 62: no modulo bias
     }
   }
   return out.join('');

@@ -16,8 +16,8 @@ export function ownBuffer(bytes: Uint8Array): ArrayBuffer | undefined {
 
 /** Chunks as one Buffer (one chunk is viewed, not copied). */
 export function joinChunks(chunks: readonly Uint8Array[]): Buffer {
-  if (chunks.length === 1)
-    return Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength);
+  const only = chunks.length === 1 ? chunks[0] : undefined;
+  if (only) return Buffer.from(only.buffer, only.byteOffset, only.byteLength);
   return Buffer.concat(chunks);
 }
 

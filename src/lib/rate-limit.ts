@@ -5,6 +5,7 @@
  * up or fails a request: the in-process counters take over, with a warning in the log (at most one a
  * minute), and Redis is tried again 5 s later (or as soon as it reconnects, when it was disconnected).
  */
+import { at, errorMessage } from './narrow.ts';
 import ipaddr from 'ipaddr.js';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
@@ -43,7 +44,10 @@ export class LocalCounters {
 
   private sweep(t: number): void {
     for (const [k, v] of this.m) if (v.resetAt <= t) this.m.delete(k);
-    while (this.m.size >= this.maxEntries) this.m.delete(this.m.keys().next().value!);
+    for (const k of this.m.keys()) {
+      if (this.m.size < this.maxEntries) break;
+      this.m.delete(k); // oldest first
+    }
   }
 }
 
@@ -109,19 +113,20 @@ export class FailureLimiter {
   async take(keys: Array<[string, number]>): Promise<number> {
     const counts = await this.viaRedis(
       async (r) => {
-        const out = (await r.eval(
+        const out: unknown = await r.eval(
           TAKE_SCRIPT,
           keys.length,
           ...keys.map(([k]) => this.prefix + k),
           String(this.windowMs),
-        )) as number[];
+        );
+        if (!Array.isArray(out)) throw new Error('Redis answered the counter script with no list');
         return keys.map((_, i) => ({ n: Number(out[2 * i]), ttlMs: Math.max(0, Number(out[2 * i + 1])) }));
       },
       () => keys.map(([k]) => this.local.incr(k, this.windowMs)),
     );
     let wait = 0;
     keys.forEach(([, limit], i) => {
-      const c = counts[i]!;
+      const c = at(counts, i, 'count'); // one per key
       if (c.n > limit) wait = Math.max(wait, c.ttlMs || this.windowMs);
     });
     return wait;
@@ -161,7 +166,7 @@ export class FailureLimiter {
       // A Redis that errs or is slow is left alone for a few seconds, so that each attempt does not
       // wait for its timeout again.
       this.skipRedisUntil = this.now() + 5000;
-      this.warn(e as Error);
+      this.warn(e instanceof Error ? e : new Error(errorMessage(e)));
       return fallback();
     } finally {
       clearTimeout(timer);
@@ -183,9 +188,9 @@ export class FailureLimiter {
     return this.redis?.status === 'ready' && this.now() >= this.skipRedisUntil;
   }
 
-  async close(): Promise<void> {
-    if (!this.redis) return;
-    this.redis.disconnect();
+  close(): Promise<void> {
+    this.redis?.disconnect();
+    return Promise.resolve();
   }
 }
 
@@ -194,10 +199,9 @@ export function clientAddressKey(address: string | undefined): string {
   if (!address) return 'unknown';
   try {
     let a = ipaddr.parse(address);
-    if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress())
-      a = (a as ipaddr.IPv6).toIPv4Address();
-    if (a.kind() === 'ipv4') return a.toString();
-    const parts = (a as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+    if (a instanceof ipaddr.IPv6 && a.isIPv4MappedAddress()) a = a.toIPv4Address();
+    if (a instanceof ipaddr.IPv4) return a.toString();
+    const parts = a.parts.slice(0, 4).map((p) => p.toString(16));
     return `${parts.join(':')}::/64`;
   } catch {
     return 'unknown';

@@ -5,6 +5,7 @@
  * and loopback targets are allowed only when configured for local use; link-local and cloud metadata
  * addresses never are.
  */
+import { at } from './narrow.ts';
 import { isIP } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
@@ -36,8 +37,8 @@ function embeddedV4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
   // NAT64's well-known prefix 64:ff9b::/96 (RFC 6052): on an IPv6-only network with NAT64,
   // 64:ff9b::a9fe:a9fe reaches 169.254.169.254.
   if (p[0] === 0x64 && p[1] === 0xff9b && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0)
-    return v4(p[6]!, p[7]!);
-  if (ip.range() === '6to4') return v4(p[1]!, p[2]!); // 2002:AABB:CCDD::/48
+    return v4(at(p, 6), at(p, 7)); // an IPv6 address has eight parts
+  if (ip.range() === '6to4') return v4(at(p, 1), at(p, 2)); // 2002:AABB:CCDD::/48
   return undefined;
 }
 
@@ -50,8 +51,8 @@ function embeddedV4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
 export function classifyAddress(address: string): Verdict {
   if (!ipaddr.isValid(address)) return 'forbidden';
   const ip = ipaddr.process(address); // an IPv4-mapped IPv6 address becomes its IPv4 address
-  if (ip.kind() === 'ipv4') return classifyV4(ip as ipaddr.IPv4);
-  const v6 = ip as ipaddr.IPv6;
+  if (ip instanceof ipaddr.IPv4) return classifyV4(ip);
+  const v6 = ip;
   const inner = embeddedV4(v6);
   if (inner) return classifyV4(inner) === 'public' ? 'public' : 'forbidden';
   if (v6.toNormalizedString() === AWS_METADATA_V6) return 'forbidden'; // inside fc00::/7, so it would pass as private
@@ -101,7 +102,7 @@ export async function resolveSafeTarget(
   const url = checkUrlForm(raw);
   const host = hostOf(url);
   const addresses = isIP(host)
-    ? [{ address: host, family: isIP(host) as 4 | 6 }]
+    ? [{ address: host, family: isIP(host) }]
     : await lookup(host, { all: true, verbatim: true });
   if (addresses.length === 0) throw new UnsafeTargetError('the host did not resolve');
   for (const a of addresses) {
@@ -110,6 +111,6 @@ export async function resolveSafeTarget(
       throw new UnsafeTargetError('the host resolves to a private, loopback, link-local or reserved address');
     }
   }
-  const first = addresses[0]!;
-  return { url, address: first.address, family: first.family as 4 | 6 };
+  const first = at(addresses, 0, 'address'); // checked above: there is one
+  return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
 }

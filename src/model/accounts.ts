@@ -7,6 +7,7 @@
  * the customer's own day-to-day finances, and the lender should know. The gateway only warns: it never
  * guesses an account's nature from its transactions, and it never drops an account's transactions.
  */
+import { present } from '../lib/narrow.ts';
 
 /** The kind of account, as a source states it. `current` is a personal current (checking) account. */
 export const ACCOUNT_TYPES = [
@@ -113,14 +114,15 @@ export function accountWarnings(
   inTransactions: ReadonlySet<string>,
 ): AccountWarning[] {
   const out = facts.flatMap(warningsFor);
-  const typed = new Map(facts.filter((f) => f.type !== undefined).map((f) => [f.account_id, f.type!]));
+  const typed = new Map<string, NonNullable<AccountFacts['type']>>();
+  for (const f of facts) if (f.type !== undefined) typed.set(f.account_id, f.type);
   const used = [...inTransactions];
   if (
     used.length > 0 &&
     used.every((id) => typed.has(id)) &&
     !used.some((id) => typed.get(id) === 'current')
   ) {
-    const types = used.map((id) => typed.get(id)!);
+    const types = used.map((id) => present(typed.get(id), 'account type')); // every one is typed: checked above
     const savingsOnly = types.every((t) => t === 'savings');
     out.push({
       code: 'no_current_account',

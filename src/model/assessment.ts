@@ -22,6 +22,8 @@ export const CATEGORIES = [
   'Other',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
+const CATEGORY_NAMES: ReadonlySet<string> = new Set(CATEGORIES);
+export const isCategory = (c: string): c is Category => CATEGORY_NAMES.has(c);
 
 /** The engine's part of a Veqtrx assessment (the service adds ids, refs, created_at, processing_ms). */
 export interface AssessmentFigures {

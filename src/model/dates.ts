@@ -42,7 +42,8 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 export function daysInMonth(y: number, m: number): number {
-  return m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]!;
+  // NaN for a month outside 1–12: every comparison with it is false, so no day is in such a month.
+  return m === 2 && isLeap(y) ? 29 : (MONTH_DAYS[m - 1] ?? NaN);
 }
 
 /** Day number of a civil date (Hinnant's days-from-civil). */
@@ -71,7 +72,8 @@ export const DATE_TIME =
 
 export function isDateTime(s: string): boolean {
   const m = DATE_TIME.exec(s);
-  if (!m || !isRealIsoDate(m[1]!)) return false;
+  const date = m?.[1];
+  if (!m || date === undefined || !isRealIsoDate(date)) return false;
   if (m[2] !== undefined && (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59)) return false;
   return true;
 }
@@ -121,7 +123,8 @@ export function bookingDate(dateTime: string, zone: string): string {
  * The caller has checked the string with `isDateTime`.
  */
 export function instantOf(dateTime: string): number | undefined {
-  const m = DATE_TIME.exec(dateTime)!;
+  const m = DATE_TIME.exec(dateTime);
+  if (!m) throw new TypeError('instantOf: not a date-time (the caller checks with isDateTime)');
   if (m[5] === undefined) return undefined;
   const offset =
     m[5].toUpperCase() === 'Z' ? 'Z' : m[5].length === 5 ? `${m[5].slice(0, 3)}:${m[5].slice(3)}` : m[5];

@@ -50,7 +50,8 @@ export async function checkAdminToken(
     });
     if (payload.role !== 'admin') return { ok: false, reason: 'invalid' };
     const now = Math.floor(Date.now() / 1000);
-    const exp = payload.exp!;
+    const exp = payload.exp;
+    if (exp === undefined) return { ok: false, reason: 'invalid' }; // requiredClaims: jose has checked it
     if (exp - now > maxTtlSeconds + SKEW_S) return { ok: false, reason: 'lifetime_too_long' };
     if (typeof payload.iat === 'number' && exp - payload.iat > maxTtlSeconds)
       return { ok: false, reason: 'lifetime_too_long' };

@@ -10,6 +10,7 @@
  * of quota is refused before any work (services/quota.ts). Nothing is half-written: the assessment, its
  * unit, the idempotency record and the webhook job commit together or not at all.
  */
+import { isRecord } from '../lib/narrow.ts';
 import { createHash, webcrypto } from 'node:crypto';
 import { parseJsonBytes } from '../contract/assess-request.ts';
 import { joinChunks, type BodyChunks } from '../lib/owned-bytes.ts';
@@ -47,7 +48,7 @@ export interface AssessmentRequest {
 
 export interface SourceDeps {
   /** A partner's stored, decrypted credentials for a provider, or undefined. */
-  credentials(partnerId: string, provider: string): Promise<unknown | undefined>;
+  credentials(partnerId: string, provider: string): Promise<unknown>;
   runtime: ProviderRuntime;
 }
 
@@ -84,11 +85,11 @@ export function legacyRequestHash(body: Uint8Array): string | undefined {
   const canon = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(canon)
-      : v && typeof v === 'object'
+      : isRecord(v)
         ? Object.fromEntries(
             Object.keys(v)
               .sort()
-              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+              .map((k) => [k, canon(v[k])]),
           )
         : v;
   return createHash('sha256')

@@ -47,9 +47,7 @@ export const LARGE_JOB_TRANSACTIONS = 1_500;
 
 /** The bytes of a body given whole or in chunks. */
 export const bodyLength = (body: Uint8Array | readonly Uint8Array[]): number =>
-  Array.isArray(body)
-    ? (body as readonly Uint8Array[]).reduce((n, c) => n + c.byteLength, 0)
-    : (body as Uint8Array).byteLength;
+  body instanceof Uint8Array ? body.byteLength : body.reduce((n, c) => n + c.byteLength, 0);
 
 export function isLargeJob(job: AssessJob): boolean {
   if (job.kind === 'body') return bodyLength(job.body) > LARGE_JOB_BYTES;
@@ -63,7 +61,7 @@ export const LARGE_JOB_EVIDENCE_BYTES = 32 * 1024;
 /** The memory of the bytes a job hands over, when they can be moved (RunOptions.moveBytes). */
 function transferList(job: AssessJob): ArrayBuffer[] {
   const bytes = job.kind === 'body' ? job.body : job.kind === 'evidence' ? job.stored : [];
-  const list = Array.isArray(bytes) ? (bytes as readonly Uint8Array[]) : [bytes as Uint8Array];
+  const list = bytes instanceof Uint8Array ? [bytes] : bytes;
   const out: ArrayBuffer[] = [];
   for (const b of list) {
     const own = ownBuffer(b);

@@ -19,6 +19,7 @@
  *   hash is compared, so the time does not reveal whether a partner exists.
  * Concurrent first uses of one key share a single check.
  */
+import { at } from '../lib/narrow.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import bcrypt from 'bcrypt';
@@ -138,9 +139,11 @@ export class KeyVerifier {
     if (miss && miss > t) return undefined;
     let p = this.inflight.get(h);
     if (!p) {
-      p = (known ? this.renew(h, known) : this.check(raw, m[1]!, m[2]!, h, address)).finally(() =>
-        this.inflight.delete(h),
-      );
+      p = (
+        known
+          ? this.renew(h, known)
+          : this.check(raw, at(m, 1, 'key group'), at(m, 2, 'key group'), h, address)
+      ).finally(() => this.inflight.delete(h));
       this.inflight.set(h, p);
     }
     return p;
@@ -246,7 +249,8 @@ export class KeyVerifier {
       const t = this.now();
       // Known keys are kept past their TTL (they renew without bcrypt); wrong keys only until theirs.
       for (const [key, val] of map) if (typeof val === 'number' && val <= t) map.delete(key);
-      if (map.size >= this.maxEntries) map.delete(map.keys().next().value!);
+      const oldest = map.keys().next();
+      if (map.size >= this.maxEntries && !oldest.done) map.delete(oldest.value);
     }
     map.delete(k);
     map.set(k, v);

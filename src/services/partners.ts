@@ -1,6 +1,7 @@
 /** Provisioning and managing partners: creation (first key and webhook secret, shown once), keys, tiers, sign-off. */
 import { conflict, notFound } from '../lib/errors.ts';
 import type { SecretBox } from '../lib/secrets.ts';
+import { present } from '../lib/narrow.ts';
 import type { Db } from '../store/db.ts';
 import * as store from '../store/partners.ts';
 import type { PartnerRow, Tier } from '../store/partners.ts';
@@ -125,9 +126,7 @@ export class PartnerService {
     return p;
   }
 
-  async describe(
-    id: string,
-  ): Promise<
+  async describe(id: string): Promise<
     PartnerView & {
       keys: Array<{
         key_id: string;
@@ -191,7 +190,8 @@ export class PartnerService {
     const k = await store.disableKey(this.db, id, keyIdToDisable);
     if (!k) throw notFound(`key "${keyIdToDisable}" not found for partner "${id}"`);
     this.keys.evictKey(k.id);
-    return { key_id: k.id, disabled_at: k.disabled_at!.toISOString() };
+    // The statement sets disabled_at when it was null.
+    return { key_id: k.id, disabled_at: present(k.disabled_at, 'disabled_at').toISOString() };
   }
 
   /**

@@ -4,6 +4,7 @@
  * value cannot be moved to another partner), never returned by the API, never logged. Only the first
  * characters of the client id are shown back, so an administrator can tell which one is stored.
  */
+import { present } from '../lib/narrow.ts';
 import { z } from 'zod';
 import { PROVIDERS } from '../../adapters/registry.ts';
 import { VALIDIFI_ENVIRONMENTS } from '../../adapters/validifi/index.ts';
@@ -68,6 +69,9 @@ const view = (r: store.ProviderCredentialRow): CredentialView => ({
 
 const aad = (partnerId: string, provider: string) => `provider:${partnerId}:${provider}`;
 
+/** What `set` seals: the client's id and secret. */
+const StoredSecret = z.object({ client_id: z.string(), client_secret: z.string() });
+
 export class ProviderCredentials {
   constructor(
     private readonly db: Db,
@@ -79,15 +83,19 @@ export class ProviderCredentials {
   }
 
   private static provider(p: string): Provider {
-    if (!(PROVIDERS as readonly string[]).includes(p))
+    const provider = PROVIDERS.find((known) => known === p);
+    if (provider === undefined)
       throw badRequest(`Unknown provider "${p.slice(0, 40)}": one of ${PROVIDERS.join(', ')}`);
-    return p as Provider;
+    return provider;
   }
 
   async set(partnerId: string, providerName: string, input: SetValidifiCredentials): Promise<CredentialView> {
     const provider = ProviderCredentials.provider(providerName);
     await this.partner(partnerId);
-    const base = input.environment === 'custom' ? input.base_url! : VALIDIFI_ENVIRONMENTS[input.environment];
+    const base =
+      input.environment === 'custom'
+        ? present(input.base_url, 'base_url') // the schema requires it for custom
+        : VALIDIFI_ENVIRONMENTS[input.environment];
     const sealed = this.box.seal(
       JSON.stringify({ client_id: input.client_id, client_secret: input.client_secret }),
       aad(partnerId, provider),
@@ -124,10 +132,7 @@ export class ProviderCredentials {
   ): Promise<{ client_id: string; client_secret: string; base_url: string } | undefined> {
     const row = await store.getCredential(this.db, partnerId, provider);
     if (!row) return undefined;
-    const secret = JSON.parse(this.box.open(row.secret_enc, aad(partnerId, provider))) as {
-      client_id: string;
-      client_secret: string;
-    };
+    const secret = StoredSecret.parse(JSON.parse(this.box.open(row.secret_enc, aad(partnerId, provider))));
     return { ...secret, base_url: row.base_url };
   }
 }

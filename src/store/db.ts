@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { PGLITE_SHARED_BUFFERS } from '../config.ts';
 import { lockDir, type DirLock, type LockHolder } from '../lib/dir-lock.ts';
+import { errorCode, errorMessage, first } from '../lib/narrow.ts';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -54,6 +55,15 @@ async function withinTx<T>(q: Queryable, fn: (q: Queryable) => Promise<T>): Prom
   }
 }
 
+/**
+ * The one place rows from the database take the type the caller names: SQL results carry no static
+ * type, and each store module states the shape of the rows its own statements select.
+ */
+function typedRows<T>(rows: unknown[]): T[] {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a SQL result has no static type; the statement's author names its row type
+  return rows as T[];
+}
+
 // int8 (count(*), sums) as a JavaScript number: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
@@ -62,8 +72,8 @@ class PostgresDb implements Db {
   constructor(private readonly pool: pg.Pool) {}
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-    const r = await this.pool.query(sql, params as unknown[] | undefined);
-    return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    const r = await this.pool.query(sql, params ? [...params] : undefined);
+    return { rows: typedRows<T>(r.rows), rowCount: r.rowCount ?? 0 };
   }
 
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -72,8 +82,8 @@ class PostgresDb implements Db {
       await client.query('BEGIN');
       const q: Queryable = {
         query: async <R>(sql: string, params?: readonly unknown[]) => {
-          const r = await client.query(sql, params as unknown[] | undefined);
-          return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+          const r = await client.query(sql, params ? [...params] : undefined);
+          return { rows: typedRows<R>(r.rows), rowCount: r.rowCount ?? 0 };
         },
       };
       const out = await withinTx(q, fn);
@@ -129,7 +139,7 @@ class PgliteDb implements Db {
   ) {}
 
   private static wrap<T>(r: { rows: unknown[]; affectedRows?: number }): QueryResult<T> {
-    return { rows: r.rows as T[], rowCount: r.affectedRows ?? r.rows.length };
+    return { rows: typedRows<T>(r.rows), rowCount: r.affectedRows ?? r.rows.length };
   }
 
   /**
@@ -168,9 +178,10 @@ class PgliteDb implements Db {
 
   /** PostgreSQL's answers for a named statement that must be prepared again. */
   private static staleStatement(e: unknown): boolean {
-    const { code, message } = e as { code?: string; message?: string };
+    const code = errorCode(e);
     return (
-      code === '26000' || (code === '0A000' && /cached plan must not change result type/.test(message ?? ''))
+      code === '26000' ||
+      (code === '0A000' && e instanceof Error && /cached plan must not change result type/.test(e.message))
     );
   }
 
@@ -185,7 +196,8 @@ class PgliteDb implements Db {
       this.statements.delete(sql); // re-inserted below: the map's order is the order of use
     } else {
       const name = `gw_${++this.statementSeq}`;
-      if (this.statements.size >= this.statementCache) this.forget(this.statements.keys().next().value!);
+      const oldest = this.statements.keys().next();
+      if (this.statements.size >= this.statementCache && !oldest.done) this.forget(oldest.value);
       // Closing a statement that no longer exists is not an error.
       const prelude = this.toClose.splice(0).map((old) => serialize.close({ type: 'S', name: old }));
       const described = await this.lite.execProtocolStream(
@@ -209,8 +221,9 @@ class PgliteDb implements Db {
     const { serializers, parsers } = this.lite;
     const values = params.map((v, i) => {
       if (v === null || v === undefined) return null;
-      const serializer = serializers[st.paramTypes[i]!];
-      return serializer ? serializer(v) : String(v);
+      const type = st.paramTypes[i];
+      const serializer = type === undefined ? undefined : serializers[type];
+      return serializer ? serializer(v) : String(v); // eslint-disable-line @typescript-eslint/no-base-to-string -- as PGlite's own query does: a type without a serializer is sent as its text form
     });
     const out = await this.lite.execProtocolStream(
       Buffer.concat([
@@ -221,29 +234,48 @@ class PgliteDb implements Db {
       { syncToFs: outsideTx },
     );
     return PgliteDb.wrap<T>(
-      pgliteParse.parseResults(st.rowDescription ? [st.rowDescription, ...out] : out, parsers)[0]!,
+      first(
+        pgliteParse.parseResults(st.rowDescription ? [st.rowDescription, ...out] : out, parsers),
+        'result',
+      ),
     );
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     if (!params || params.length === 0) return PgliteDb.wrap<T>(await this.lite.query(sql));
-    await this.lite._checkReady();
-    // The locks PGlite's own `query` takes: no other statement, nor another caller's transaction, in between.
-    return this.lite._runExclusiveTransaction(() =>
-      this.lite._runExclusiveQuery(() => this.runPrepared<T>(sql, params, true)),
-    );
+    if (this.lite.closed) throw new Error('PGlite is closed');
+    // What PGlite's own `query` holds: no other caller's transaction (this.txTurn), nor another statement
+    // (`runExclusive`, PGlite's public query lock, which its execProtocol* methods leave to the caller).
+    return this.txTurn(() => this.lite.runExclusive(() => this.runPrepared<T>(sql, params, true)));
+  }
+
+  /** The end of the queue of transactions and statements outside any (see txTurn). */
+  private txQueue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs `fn` when every transaction, and every prepared statement outside one, queued before it is over:
+   * a statement from another caller must not land inside an open transaction, between its statements.
+   * PGlite's own transaction lock does this for its `query`, `exec` and `transaction`, but is private;
+   * this queue holds each `tx` for its whole length, and PGlite's lock still orders the rest against it.
+   */
+  private txTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const turn = this.txQueue.then(fn);
+    this.txQueue = turn.catch(() => undefined);
+    return turn;
   }
 
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    return this.lite.transaction(async (tx: PgliteTx) =>
-      withinTx(
-        {
-          query: async <R>(sql: string, params?: readonly unknown[]) =>
-            params && params.length > 0
-              ? this.lite._runExclusiveQuery(() => this.runPrepared<R>(sql, params, false))
-              : PgliteDb.wrap<R>(await tx.query(sql)),
-        },
-        fn,
+    return this.txTurn(() =>
+      this.lite.transaction(async (tx: PgliteTx) =>
+        withinTx(
+          {
+            query: async <R>(sql: string, params?: readonly unknown[]) =>
+              params && params.length > 0
+                ? this.lite.runExclusive(() => this.runPrepared<R>(sql, params, false))
+                : PgliteDb.wrap<R>(await tx.query(sql)),
+          },
+          fn,
+        ),
       ),
     );
   }
@@ -263,7 +295,7 @@ class PgliteDb implements Db {
         if (values && values.length > 0) return (q ?? this).query(text, values);
         if (q) return q.query(text);
         const results = await this.lite.exec(text);
-        return { rows: results.length ? results[results.length - 1]!.rows : [] };
+        return { rows: results.at(-1)?.rows ?? [] };
       },
     };
   }
@@ -286,7 +318,8 @@ const BYTEA = 17;
 const BINARY_BYTEA = {
   [BYTEA]: (v: unknown) => {
     if (!(v instanceof Uint8Array)) throw new TypeError('a bytea parameter must be a Uint8Array');
-    return v as unknown as string; // PGlite binds an ArrayBuffer view in binary format
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- PGlite's Serializer type says string, but its bind sends an ArrayBuffer view as binary (pglite's serialize.bind)
+    return v as unknown as string;
   },
 };
 
@@ -351,10 +384,10 @@ const TRANSIENT = new Set([
 ]);
 
 function transient(e: unknown): boolean {
-  const code = (e as { code?: string }).code;
+  const code = errorCode(e);
   if (code) return TRANSIENT.has(code);
   // node-postgres's own connection timeout, and a connection ended during the start-up handshake.
-  return /timeout|terminated|Connection ended/i.test((e as Error).message ?? '');
+  return /timeout|terminated|Connection ended/i.test(errorMessage(e));
 }
 
 /** Where a connection string points, without its password. */
@@ -389,8 +422,9 @@ async function waitForPostgres(
       await client.query('select 1');
       return;
     } catch (e) {
-      const err = e as Error & { code?: string };
-      const why = `${err.code ? `${err.code}: ` : ''}${err.message}`.replace(/\s+/g, ' ');
+      const err = e instanceof Error ? e : new Error(errorMessage(e));
+      const code = errorCode(e);
+      const why = `${code ? `${code}: ` : ''}${err.message}`.replace(/\s+/g, ' ');
       if (!transient(e))
         throw new DatabaseUnavailableError(
           `PostgreSQL at ${describeUrl(url)} refused the connection: ${why}`,
@@ -424,7 +458,7 @@ async function initDataDir(dataDir: string, startParams: string[]): Promise<void
   const killChild = () => child.kill('SIGKILL');
   process.once('exit', killChild);
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   try {
     const status = await new Promise<number | string>((resolve, reject) => {
       child.once('error', reject);

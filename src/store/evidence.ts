@@ -10,10 +10,11 @@
  */
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { fromColumns, isColumns, toColumns } from '../lib/columnar.ts';
+import { isRecord } from '../lib/narrow.ts';
 
 /** The evidence record → the bytes stored. */
 export function packEvidence(evidence: object): Buffer {
-  const rows = (evidence as { ledger?: unknown }).ledger;
+  const rows = 'ledger' in evidence ? evidence.ledger : undefined;
   const ledger = Array.isArray(rows) ? toColumns(rows) : undefined;
   const json = JSON.stringify(ledger ? { ...evidence, ledger } : evidence);
   // gzip from bytes: zlib reads a Buffer faster than it converts a string itself.
@@ -22,15 +23,8 @@ export function packEvidence(evidence: object): Buffer {
 
 /** The stored bytes → the evidence record, its ledger as rows. */
 export function unpackEvidence(gz: Uint8Array): unknown {
-  const evidence = JSON.parse(gunzipSync(gz).toString('utf8')) as unknown;
-  if (
-    typeof evidence === 'object' &&
-    evidence !== null &&
-    isColumns((evidence as { ledger?: unknown }).ledger)
-  ) {
-    const e = evidence as { ledger: unknown };
-    e.ledger = fromColumns(e.ledger as Parameters<typeof fromColumns>[0]);
-  }
+  const evidence: unknown = JSON.parse(gunzipSync(gz).toString('utf8'));
+  if (isRecord(evidence) && isColumns(evidence.ledger)) evidence.ledger = fromColumns(evidence.ledger);
   return evidence;
 }
 

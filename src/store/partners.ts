@@ -1,3 +1,4 @@
+import { first } from '../lib/narrow.ts';
 import type { Queryable } from './db.ts';
 
 export const TIERS = ['pilot', 'standard', 'enterprise'] as const;
@@ -29,6 +30,7 @@ export interface ApiKeyRow {
   last_used_at: Date | null;
 }
 
+/** The new partner's row, or undefined when a partner with that id already exists (nothing is written). */
 export async function insertPartner(
   q: Queryable,
   p: Omit<
@@ -40,13 +42,13 @@ export async function insertPartner(
     | 'webhook_secret_prev_enc'
     | 'webhook_secret_prev_expires_at'
   >,
-): Promise<PartnerRow> {
+): Promise<PartnerRow | undefined> {
   const { rows } = await q.query<PartnerRow>(
     `insert into partners (id, display_name, tier, monthly_quota, webhook_url, webhook_secret_enc)
      values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing returning *`,
     [p.id, p.display_name, p.tier, p.monthly_quota, p.webhook_url, p.webhook_secret_enc],
   );
-  return rows[0]!;
+  return rows[0];
 }
 
 export async function getPartner(q: Queryable, id: string): Promise<PartnerRow | undefined> {
@@ -113,7 +115,7 @@ export async function insertKey(
     'insert into api_keys (id, partner_id, display_prefix, key_hash) values ($1, $2, $3, $4) returning *',
     [k.id, k.partner_id, k.display_prefix, k.key_hash],
   );
-  return rows[0]!;
+  return first(rows); // an insert with no conflict clause returns its row or throws
 }
 
 export async function activeKeys(q: Queryable, partnerId: string): Promise<ApiKeyRow[]> {

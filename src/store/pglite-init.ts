@@ -9,6 +9,7 @@
  * the initialisation fails, and at once when its parent goes (the IPC channel closes).
  */
 import { PGlite } from '@electric-sql/pglite';
+import { errorMessage } from '../lib/narrow.ts';
 
 const [dataDir, params] = process.argv.slice(2);
 if (!dataDir || !params) {
@@ -17,10 +18,13 @@ if (!dataDir || !params) {
 }
 process.on('disconnect', () => process.exit(1));
 try {
-  const lite = await PGlite.create({ dataDir, startParams: JSON.parse(params) as string[] });
+  const startParams: unknown = JSON.parse(params);
+  if (!Array.isArray(startParams) || !startParams.every((p): p is string => typeof p === 'string'))
+    throw new Error('startParams must be a JSON array of strings');
+  const lite = await PGlite.create({ dataDir, startParams });
   await lite.close();
   process.exit(0);
 } catch (e) {
-  console.error((e as Error).message);
+  console.error(errorMessage(e));
   process.exit(1);
 }

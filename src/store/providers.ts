@@ -1,4 +1,5 @@
 /** Provider credentials (sealed), one row per partner and provider. */
+import { first } from '../lib/narrow.ts';
 import type { Queryable } from './db.ts';
 
 export interface ProviderCredentialRow {
@@ -25,7 +26,7 @@ export async function upsertCredential(
      returning *`,
     [r.partner_id, r.provider, r.environment, r.base_url, r.secret_enc, r.client_id_hint],
   );
-  return rows[0]!;
+  return first(rows); // an upsert returns its row or throws
 }
 
 export async function getCredential(

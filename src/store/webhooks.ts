@@ -1,3 +1,4 @@
+import { first } from '../lib/narrow.ts';
 import type { Queryable } from './db.ts';
 
 export interface DeliveryRow {
@@ -79,7 +80,7 @@ export async function beginAttempt(
     'select coalesce(max(attempt), 0)::int + 1 as n from webhook_attempts where delivery_id = $1',
     [id],
   );
-  const attempt = Math.max(n[0]!.n, d.attempts + 1);
+  const attempt = Math.max(first(n).n, d.attempts + 1);
   // No "on conflict do nothing": under the row lock a clash cannot happen, and if it did it must be loud.
   await q.query(
     `insert into webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, outcome) values ($1, $2, $3, null, null, null, 'in_flight')`,

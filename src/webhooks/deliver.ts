@@ -2,6 +2,7 @@
  * One HTTP attempt to deliver a webhook: connects to the SSRF-checked address, times out, reads at most
  * a little of the response, and says whether a retry can help (network errors, timeouts, 408, 429, 5xx).
  */
+import { errorCode } from '../lib/narrow.ts';
 import http from 'node:http';
 import https from 'node:https';
 import { resolveSafeTarget, UnsafeTargetError } from '../lib/ssrf.ts';
@@ -46,10 +47,7 @@ export async function sendWebhook(
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         // Connect to the address that was checked, never a second resolution.
         lookup: (_host, options, cb) => {
-          if ((options as { all?: boolean }).all)
-            (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
-              { address: target.address, family: target.family },
-            ]);
+          if (options.all) cb(null, [{ address: target.address, family: target.family }]);
           else cb(null, target.address, target.family);
         },
         timeout: opts.timeoutMs,
@@ -86,7 +84,7 @@ export async function sendWebhook(
           error:
             e.message === 'timeout'
               ? `timed out after ${opts.timeoutMs} ms`
-              : `network error: ${(e as NodeJS.ErrnoException).code ?? 'connection failed'}`,
+              : `network error: ${errorCode(e) ?? 'connection failed'}`,
           retryable: true,
         }),
       );

@@ -6,6 +6,7 @@
  * fields). Bytes going back (the packed evidence, the evidence JSON) are moved to the event loop's
  * thread, not copied.
  */
+import { errorMessage } from '../lib/narrow.ts';
 import { Piscina } from 'piscina';
 import { assess, EngineInputError } from '../engine/index.ts';
 import type { Evidence } from '../engine/types.ts';
@@ -63,9 +64,7 @@ export function runJob(job: AssessJob): AssessJobResult {
   if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
   let req: DecodedRequest;
   if (job.kind === 'body') {
-    const body = Array.isArray(job.body)
-      ? joinChunks(job.body as readonly Uint8Array[])
-      : (job.body as Uint8Array);
+    const body = job.body instanceof Uint8Array ? job.body : joinChunks(job.body);
     const d = decodeAssessBody(body, new Date(job.now));
     if (d.kind !== 'decoded') return d;
     req = d;
@@ -102,7 +101,7 @@ export function runJob(job: AssessJob): AssessJobResult {
   } catch (e) {
     if (e instanceof EngineInputError)
       return { kind: 'failed', status: 400, code: e.code, detail: e.message };
-    return { kind: 'failed', status: 500, code: 'engine_failure', detail: (e as Error).message };
+    return { kind: 'failed', status: 500, code: 'engine_failure', detail: errorMessage(e) };
   }
 }
 
@@ -114,5 +113,6 @@ export default function run(job: AssessJob): AssessJobResult {
   const own = bytes && ownBuffer(bytes);
   if (!own) return result;
   const movable = { [Piscina.transferableSymbol]: [own], [Piscina.valueSymbol]: result };
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- Piscina's typings want its own unique symbols as keys and return its wrapper; the pool hands the thread's caller the value inside, an AssessJobResult
   return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as AssessJobResult;
 }

@@ -37,6 +37,7 @@ function getFrom(
 ): Promise<{
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, read by chai assertions
   body: any;
   ms: number;
 }> {
@@ -163,7 +164,7 @@ describe('authentication under attack', function () {
         AUTH_FAILURES_PER_PREFIX: '4',
         AUTH_REFUSAL_DELAY_MS: '0',
       });
-      await waitFor(async () => a.gw.keys.sharedCounting && b.gw.keys.sharedCounting, {
+      await waitFor(() => a.gw.keys.sharedCounting && b.gw.keys.sharedCounting, {
         timeoutMs: 90_000,
         intervalMs: 100,
         what: 'both replicas connected to Redis',

@@ -46,7 +46,7 @@ async function holdingReceiver(passThrough = 0) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
     received,
     waitFor: (n: number) =>
-      waitFor(async () => (received.length >= n ? received : undefined), {
+      waitFor(() => (received.length >= n ? received : undefined), {
         timeoutMs: 60_000,
         what: `${n} webhook requests`,
       }),

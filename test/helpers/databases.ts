@@ -31,7 +31,7 @@ export interface ServerDatabase {
   db: Db;
   url: string;
   /** Closes the pool and drops the database. */
-  drop(): Promise<void>;
+  drop: () => Promise<void>;
 }
 
 /**
@@ -84,7 +84,7 @@ export async function serverDatabase(prefix: string, poolSize: number): Promise<
 export async function freshDatabase(
   kind: DbKind,
   prefix: string,
-): Promise<{ db: Db; drop(): Promise<void> } | undefined> {
+): Promise<{ db: Db; drop: () => Promise<void> } | undefined> {
   if (kind === 'pglite') {
     const db = await openDb({ dataDir: 'memory://' });
     return { db, drop: () => db.close() };

@@ -69,6 +69,7 @@ export async function startGateway(db: Db, over: Record<string, string> = {}): P
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, checked against the OpenAPI document here and read by chai assertions in the tests
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -77,6 +78,7 @@ export interface Reply<T = any> {
 }
 
 /** A client that checks every response against the OpenAPI documents. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Reply's
 export async function call<T = any>(
   base: string,
   method: string,

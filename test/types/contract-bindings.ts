@@ -26,34 +26,34 @@ type Spec = partner['schemas'];
 
 // A value type: a string where the spec has a number (what the old key-names-only check let through).
 assertType<Binds<typeof TransactionSchema, Spec['Transaction'], 'Transaction'>>();
-const StringAmount = TransactionSchema.extend({ amount: z.string() });
+export const StringAmount = TransactionSchema.extend({ amount: z.string() });
 // prettier-ignore
 // @ts-expect-error Drift<"Transaction.amount", string, number>
 assertType<Binds<typeof StringAmount, Spec['Transaction'], 'Transaction'>>();
 
 // Optionality: a required field made optional, and an optional one made required.
-const OptionalMerchant = TransactionSchema.extend({ merchant_name: z.string().optional() });
+export const OptionalMerchant = TransactionSchema.extend({ merchant_name: z.string().optional() });
 // prettier-ignore
 // @ts-expect-error Drift<"Transaction.merchant_name", "optional", "required">
 assertType<Binds<typeof OptionalMerchant, Spec['Transaction'], 'Transaction'>>();
-const RequiredDescription = TransactionSchema.extend({ description: z.string() });
+export const RequiredDescription = TransactionSchema.extend({ description: z.string() });
 // prettier-ignore
 // @ts-expect-error Drift<"Transaction.description", "required", "optional">
 assertType<Binds<typeof RequiredDescription, Spec['Transaction'], 'Transaction'>>();
 
 // Presence: a field the spec has that the schema dropped, and one the schema added.
-const NoBalance = TransactionSchema.omit({ balance: true });
+export const NoBalance = TransactionSchema.omit({ balance: true });
 // prettier-ignore
 // @ts-expect-error Drift<"Transaction.balance", "absent", "present">
 assertType<Binds<typeof NoBalance, Spec['Transaction'], 'Transaction'>>();
-const WithNote = TransactionSchema.extend({ note: z.string().optional() });
+export const WithNote = TransactionSchema.extend({ note: z.string().optional() });
 // prettier-ignore
 // @ts-expect-error Drift<"Transaction.note", "present", "absent">
 assertType<Binds<typeof WithNote, Spec['Transaction'], 'Transaction'>>();
 
 // An enum that lost (or gained) a member.
 assertType<Binds<typeof CircumstancesSchema, Spec['Circumstances'], 'Circumstances'>>();
-const FewerHousings = CircumstancesSchema.extend({
+export const FewerHousings = CircumstancesSchema.extend({
   housing: z.enum(['renter', 'homeowner_mortgage', 'homeowner_outright']).optional(),
 });
 // prettier-ignore
@@ -73,13 +73,13 @@ const DriftedSources = z.discriminatedUnion('type', [
 // prettier-ignore
 // @ts-expect-error Drift<"SourceInput<validifi>.start_date", number, string>
 assertType<Binds<typeof DriftedSources, Spec['SourceInput'], 'SourceInput'>>();
-const DriftedRequest = AssessRequestSchema.extend({ source: DriftedSources.optional() });
+export const DriftedRequest = AssessRequestSchema.extend({ source: DriftedSources.optional() });
 // prettier-ignore
 // @ts-expect-error Drift<"AssessRequest.source<validifi>.start_date", number, string>
 assertType<Binds<typeof DriftedRequest, Spec['AssessRequest'], 'AssessRequest'>>();
 
 // A default: a client may omit `time_zone` (the spec's default fills it); a schema that requires it drifts.
-const NoDefaultZone = ValidifiSourceSchema.extend({ time_zone: z.string() });
+export const NoDefaultZone = ValidifiSourceSchema.extend({ time_zone: z.string() });
 assertType<Binds<typeof ValidifiSourceSchema, Spec['ValidifiSource'], 'ValidifiSource'>>();
 // prettier-ignore
 // @ts-expect-error Drift<"ValidifiSource.time_zone", "required", "optional">
@@ -87,14 +87,14 @@ assertType<Binds<typeof NoDefaultZone, Spec['ValidifiSource'], 'ValidifiSource'>
 
 // null: the admin API's `webhook_url: null` clears the URL; a schema that no longer accepts null drifts.
 assertType<Binds<typeof UpdatePartnerSchema, admin['schemas']['UpdatePartner'], 'UpdatePartner'>>();
-const NoClear = UpdatePartnerSchema.extend({ webhook_url: z.string().optional() });
+export const NoClear = UpdatePartnerSchema.extend({ webhook_url: z.string().optional() });
 // prettier-ignore
 // @ts-expect-error Drift<"UpdatePartner.webhook_url", string, string | null>
 assertType<Binds<typeof NoClear, admin['schemas']['UpdatePartner'], 'UpdatePartner'>>();
 
 // A provider's answer: what the client reads from ValidiFI is what its spec describes.
 assertType<Binds<typeof WireHistory, validifi['schemas']['TransactionHistory'], 'TransactionHistory'>>();
-const BooleanChallenges = WireHistory.extend({ challenges: z.boolean().optional() });
+export const BooleanChallenges = WireHistory.extend({ challenges: z.boolean().optional() });
 // prettier-ignore
 // @ts-expect-error Drift<"TransactionHistory.challenges", boolean, unknown[]>
 assertType<Binds<typeof BooleanChallenges, validifi['schemas']['TransactionHistory'], 'TransactionHistory'>>();

@@ -6,6 +6,7 @@
  */
 import { assess } from '../../src/engine/index.ts';
 import { fromVeqtrx, toMinor } from '../../src/model/index.ts';
+import { isCategory } from '../../src/model/assessment.ts';
 import { generateAll } from './personas.ts';
 
 export interface PersonaAccuracy {
@@ -35,8 +36,8 @@ export function personaAccuracy(seeds: number): PersonaAccuracy {
       worstIncome = Math.max(worstIncome, inc);
       let bad = inc > 0.02;
       for (const c of new Set([...Object.keys(a.categories), ...Object.keys(p.truth.categories)])) {
-        const got = (a.categories as Record<string, number>)[c] ?? 0,
-          want = (p.truth.categories as Record<string, number>)[c] ?? 0;
+        const got = (isCategory(c) ? a.categories[c] : undefined) ?? 0,
+          want = (isCategory(c) ? p.truth.categories[c] : undefined) ?? 0;
         const off = want ? Math.abs(got - want) / want : got ? 1 : 0;
         worstCategory = Math.max(worstCategory, off);
         if (off > 0.05) {
@@ -52,7 +53,7 @@ export function personaAccuracy(seeds: number): PersonaAccuracy {
       ) {
         bad = true;
         lines.push(
-          `seed ${seed} ${p.id}: flags ${a.risk_flags} / ${detected} vs truth ${p.truth.risk_flags} / ${p.truth.detected_vulnerabilities}`,
+          `seed ${seed} ${p.id}: flags ${a.risk_flags.join(',')} / ${detected.join(',')} vs truth ${p.truth.risk_flags.join(',')} / ${p.truth.detected_vulnerabilities.join(',')}`,
         );
       }
       if (inc > 0.02)

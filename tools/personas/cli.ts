@@ -58,7 +58,7 @@ if (values.body !== undefined) {
     }),
   );
 } else {
-  const dir = resolve(values.out!);
+  const dir = resolve(values.out);
   mkdirSync(dir, { recursive: true });
   for (const p of personas) {
     const file = join(dir, `${p.id}.json`);

@@ -1,6 +1,7 @@
 /** Prints the engine's figures beside each persona's truth: `node --import tsx tools/personas/compare.ts [seed]`. */
 import { assess } from '../../src/engine/index.ts';
 import { fromVeqtrx, toMinor } from '../../src/model/index.ts';
+import { isCategory } from '../../src/model/assessment.ts';
 import { generateAll } from './personas.ts';
 
 const seed = Number(process.argv[2] ?? 1);
@@ -19,8 +20,8 @@ for (const p of generateAll(seed)) {
   );
   const cats = new Set([...Object.keys(a.categories), ...Object.keys(p.truth.categories)]);
   for (const c of cats) {
-    const got = (a.categories as Record<string, number>)[c] ?? 0,
-      want = (p.truth.categories as Record<string, number>)[c] ?? 0;
+    const got = (isCategory(c) ? a.categories[c] : undefined) ?? 0,
+      want = (isCategory(c) ? p.truth.categories[c] : undefined) ?? 0;
     const off = want ? ((got - want) / want) * 100 : got ? Infinity : 0;
     console.log(
       `  ${Math.abs(off) > 5 ? '!!' : '  '} ${c.padEnd(26)} ${String(got).padStart(9)} ${String(want).padStart(9)} ${off.toFixed(1)}%`,

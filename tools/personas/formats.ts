@@ -10,8 +10,9 @@ const byAccount = (txs: VeqtrxTransaction[]) => {
   const m = new Map<string, VeqtrxTransaction[]>();
   for (const t of txs) {
     const a = t.account_id ?? 'default';
-    if (!m.has(a)) m.set(a, []);
-    m.get(a)!.push(t);
+    let list = m.get(a);
+    if (!list) m.set(a, (list = []));
+    list.push(t);
   }
   return m;
 };

@@ -17,8 +17,8 @@
  *   npm run sim:validifi [-- --port 8091] [--now today|YYYY-MM-DD]   (client id sim-client, secret sim-secret;
  *   --now: the personas' histories moved by whole weeks to end just before that day, not on 2026-11-02)
  */
+import { at, isRecord } from '../../src/lib/narrow.ts';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PERSONA_IDS, generatePersona, shiftPersona, type PersonaId } from '../personas/personas.ts';
@@ -105,12 +105,8 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   const expired = new Set<string>();
   const faults: Array<{ status?: number; delayMs?: number; retryAfter?: number }> = [];
   let issued = 0;
-  const sim: Partial<ValidifiSimulator> = {
-    clientId,
-    clientSecret,
-    counts: { token: 0, history: 0, export: 0 },
-    windows: [],
-  };
+  const counts: ValidifiSimulator['counts'] = { token: 0, history: 0, export: 0 };
+  const windows: ValidifiSimulator['windows'] = [];
 
   const account = (token: string): SimAccount | undefined => {
     const known = accounts.get(token);
@@ -129,8 +125,9 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
         syncInstructions: 'The bank credentials changed; relaunch CONNECT',
       };
     const m = /^sim-([a-z_]+)-(\d{1,6})$/.exec(token);
-    if (m && (PERSONA_IDS as readonly string[]).includes(m[1]!)) {
-      const a = personaAccount(m[1] as PersonaId, Number(m[2]), 'GBP', o.now).account;
+    const persona = PERSONA_IDS.find((id) => id === m?.[1]);
+    if (m && persona) {
+      const a = personaAccount(persona, Number(m[2]), 'GBP', o.now).account;
       accounts.set(token, a);
       return a;
     }
@@ -165,9 +162,9 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     fault: (typeof faults)[number] | undefined,
   ): void {
     const url = new URL(req.url ?? '/', 'http://sim');
-    if (url.pathname === '/v4/token') sim.counts!.token++;
-    else if (url.pathname.startsWith('/v4/connect/transactions/')) sim.counts!.history++;
-    else if (/^\/v4\/accounts\/[^/]+\/export$/.test(url.pathname)) sim.counts!.export++;
+    if (url.pathname === '/v4/token') counts.token++;
+    else if (url.pathname.startsWith('/v4/connect/transactions/')) counts.history++;
+    else if (/^\/v4\/accounts\/[^/]+\/export$/.test(url.pathname)) counts.export++;
     if (fault?.status) return send(res, fault.status, { error: 'simulated failure' });
     if (fault?.retryAfter !== undefined)
       return send(res, 429, { error: 'too many requests' }, { 'retry-after': String(fault.retryAfter) });
@@ -175,7 +172,8 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     if (req.method === 'POST' && url.pathname === '/v4/token') {
       let b: Record<string, unknown> = {};
       try {
-        b = JSON.parse(body) as Record<string, unknown>;
+        const parsed: unknown = JSON.parse(body);
+        if (isRecord(parsed)) b = parsed;
       } catch {
         return send(res, 400, { error: 'invalid json' });
       }
@@ -196,14 +194,11 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
 
     let m = /^\/v4\/connect\/transactions\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && m) {
-      const a = account(decodeURIComponent(m[1]!));
+      const a = account(decodeURIComponent(at(m, 1, 'account id')));
       if (!a) return send(res, 404, { error: 'account not found' });
       const start = Date.parse(url.searchParams.get('startDateTime') ?? '') || Date.now() - 90 * DAY;
       const end = Date.parse(url.searchParams.get('endDateTime') ?? '') || Date.now();
-      sim.windows!.push([
-        url.searchParams.get('startDateTime') ?? '',
-        url.searchParams.get('endDateTime') ?? '',
-      ]);
+      windows.push([url.searchParams.get('startDateTime') ?? '', url.searchParams.get('endDateTime') ?? '']);
       if (end < start || end - start > 90 * DAY)
         return send(res, 400, { error: 'the date range must be at most 90 days' });
       const status = a.syncStatus ?? 'Synced';
@@ -225,7 +220,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     }
     m = /^\/v4\/accounts\/([^/]+)\/export$/.exec(url.pathname);
     if (req.method === 'GET' && m) {
-      const id = decodeURIComponent(m[1]!);
+      const id = decodeURIComponent(at(m, 1, 'account id'));
       if (expired.has(id)) return send(res, 404, { error: 'account not found' });
       const a = account(id);
       if (!a?.export) return send(res, 404, { error: 'account not found' });
@@ -235,31 +230,38 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   }
 
   await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r));
-  sim.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  sim.register = (token, a) => void accounts.set(token, a);
-  sim.failNext = (status, n = 1) => {
-    for (let i = 0; i < n; i++) faults.push({ status });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the simulator listens on no TCP port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    clientId,
+    clientSecret,
+    counts,
+    windows,
+    register: (token, a) => void accounts.set(token, a),
+    failNext: (status, n = 1) => {
+      for (let i = 0; i < n; i++) faults.push({ status });
+    },
+    delayNext: (ms, n = 1) => {
+      for (let i = 0; i < n; i++) faults.push({ delayMs: ms });
+    },
+    rateLimitNext: (s, n = 1) => {
+      for (let i = 0; i < n; i++) faults.push({ retryAfter: s });
+    },
+    expireExport: (token) => void expired.add(token),
+    revokeTokens: () => tokens.clear(),
+    reset: () => {
+      faults.length = 0;
+      expired.clear();
+      windows.length = 0;
+      counts.token = counts.history = counts.export = 0;
+    },
+    stop: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
-  sim.delayNext = (ms, n = 1) => {
-    for (let i = 0; i < n; i++) faults.push({ delayMs: ms });
-  };
-  sim.rateLimitNext = (s, n = 1) => {
-    for (let i = 0; i < n; i++) faults.push({ retryAfter: s });
-  };
-  sim.expireExport = (token) => void expired.add(token);
-  sim.revokeTokens = () => tokens.clear();
-  sim.reset = () => {
-    faults.length = 0;
-    expired.clear();
-    sim.windows!.length = 0;
-    sim.counts!.token = sim.counts!.history = sim.counts!.export = 0;
-  };
-  sim.stop = () =>
-    new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    });
-  return sim as ValidifiSimulator;
 }
 
 // No top-level await: test files import this module, and a module graph with one cannot be require()d.

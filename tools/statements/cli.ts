@@ -19,14 +19,14 @@ const { values } = parseArgs({
 });
 const personas = (values.persona ? [values.persona] : PERSONA_IDS) as PersonaId[];
 const banks = values.bank ? [values.bank] : BANK_LAYOUTS;
-mkdirSync(values.out!, { recursive: true });
+mkdirSync(values.out, { recursive: true });
 for (const persona of personas) {
   for (const bank of banks) {
     const statements = await personaStatements({ bank, persona, seed: Number(values.seed) });
     for (const s of statements) {
       const name = `${persona}-${bank}-${s.truth.period.start.slice(0, 7)}`;
-      writeFileSync(join(values.out!, `${name}.pdf`), s.pdf);
-      writeFileSync(join(values.out!, `${name}.json`), JSON.stringify(s.truth, null, 2));
+      writeFileSync(join(values.out, `${name}.pdf`), s.pdf);
+      writeFileSync(join(values.out, `${name}.json`), JSON.stringify(s.truth, null, 2));
     }
     console.log(`${persona} ${bank}: ${statements.length} statements`);
   }

@@ -4,6 +4,7 @@
  * Options make the faults the reader must notice: a corrupted balance, a printed total that does not
  * add up, an amount in another font, an editor's metadata, a password.
  */
+import { at, present } from '../../src/lib/narrow.ts';
 import PDFDocument from 'pdfkit';
 import { LAYOUTS, plain, pound, type GenColumn, type GenLayout } from './layouts.ts';
 
@@ -63,7 +64,6 @@ export interface Rendered {
   };
 }
 
-const PAGE = { w: 595.28, h: 841.89 };
 const BOTTOM = 760;
 
 function wrap(doc: PDFKit.PDFDocument, text: string, width: number): string[] {
@@ -94,7 +94,7 @@ interface Line {
 }
 
 export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
-  const layout = typeof spec.layout === 'string' ? LAYOUTS[spec.layout]! : spec.layout;
+  const layout = typeof spec.layout === 'string' ? present(LAYOUTS[spec.layout], 'layout') : spec.layout;
   const created = spec.created ?? new Date(Date.parse(`${spec.period.end}T18:00:00Z`) + 86_400_000);
   const info: PDFKit.DocumentInfo = {
     Title: `${layout.bank} statement`,
@@ -121,7 +121,7 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   const col = (k: GenColumn['key']) => layout.columns.find((c) => c.key === k);
-  const descCol = col('desc')!;
+  const descCol = present(col('desc'), 'the description column'); // every layout has one
   const lh = layout.size * 1.45;
   const money = layout.money ?? plain;
 
@@ -134,7 +134,7 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
     balances.push(bal);
   }
   const closing = bal;
-  const lastOfDay = spec.rows.map((r, i) => i === spec.rows.length - 1 || spec.rows[i + 1]!.date !== r.date);
+  const lastOfDay = spec.rows.map((r, i) => spec.rows[i + 1]?.date !== r.date); // the last row too
 
   // Lines of the table, one group per transaction (kept together on a page).
   doc.font(layout.font).fontSize(layout.size);
@@ -148,7 +148,7 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
     const showDate = !layout.datePerDay || r.date !== prevDate;
     prevDate = r.date;
     const showBalance = layout.balance === 'row' || lastOfDay[i];
-    let printed = balances[i]!;
+    let printed = at(balances, i, 'balance');
     if (spec.faults?.balance?.row === i) printed += spec.faults.balance.by;
     const amountCells: Line['cells'] = {};
     if (col('amount'))
@@ -161,13 +161,16 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
     const group: Line[] = lines.map((t) => ({ cells: { desc: t } }));
     const amountAt = layout.amountLine === 'first' ? 0 : group.length - 1;
     const balanceAt = layout.balanceOnLastLine ? group.length - 1 : amountAt;
-    Object.assign(group[amountAt]!.cells, amountCells);
-    if (showBalance) group[balanceAt]!.cells.balance = balanceText;
-    if (showDate) group[0]!.cells.date = layout.date(r.date);
-    if (code && hasTypeCol) group[0]!.cells.type = code;
+    const firstLine = at(group, 0, 'line'); // wrap gives one line at least
+    const amountLine = at(group, amountAt, 'line');
+    const balanceLine = at(group, balanceAt, 'line');
+    Object.assign(amountLine.cells, amountCells);
+    if (showBalance) balanceLine.cells.balance = balanceText;
+    if (showDate) firstLine.cells.date = layout.date(r.date);
+    if (code && hasTypeCol) firstLine.cells.type = code;
     if (spec.faults?.fontRow === i)
-      group[amountAt]!.font = { out: 'Times-Roman', in: 'Times-Roman', amount: 'Times-Roman' };
-    if (spec.faults?.overprint?.row === i) group[balanceAt]!.overprint = spec.faults.overprint.text;
+      amountLine.font = { out: 'Times-Roman', in: 'Times-Roman', amount: 'Times-Roman' };
+    if (spec.faults?.overprint?.row === i) balanceLine.overprint = spec.faults.overprint.text;
     groups.push(group);
     truth.push({
       date: r.date,
@@ -306,7 +309,7 @@ export async function renderStatement(spec: StatementSpec): Promise<Rendered> {
       if (layout.pageForward) fwd(layout.pageForward.bf, running);
     }
     for (const l of g) drawLine(l);
-    running = balances[i]!;
+    running = at(balances, i, 'balance');
     onPage++;
   });
   if (layout.closingRow) fwd(layout.closingRow, closing);

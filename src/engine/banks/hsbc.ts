@@ -26,7 +26,11 @@ export const HSBC: BankFormat = {
   leadingTransfer: {
     what: "`BP` (a bill payment sent) as the first of three or more words, unless the next is a number or one of BP's forecourt words",
     take: (tokens) =>
-      tokens.length > 2 && tokens[0] === 'BP' && !BP_OWN_WORDS.has(tokens[1]!) && !HAS_DIGIT.test(tokens[1]!)
+      tokens.length > 2 &&
+      tokens[0] === 'BP' &&
+      tokens[1] !== undefined &&
+      !BP_OWN_WORDS.has(tokens[1]) &&
+      !HAS_DIGIT.test(tokens[1])
         ? 1
         : 0,
   },

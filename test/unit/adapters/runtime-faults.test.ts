@@ -36,7 +36,7 @@ function recorder(): RuntimeLog & { lines: Array<{ level: string; msg: string; o
 /** Runs one quick call through the runtime; its outcome and how long it took. */
 async function timed(rt: ProviderRuntime, provider: string, deadlineMs = 5000) {
   const started = performance.now();
-  const value = await rt.run(provider, Date.now() + deadlineMs, async () => 'ok');
+  const value = await rt.run(provider, Date.now() + deadlineMs, () => Promise.resolve('ok'));
   return { value, ms: performance.now() - started };
 }
 
@@ -64,9 +64,9 @@ describe('provider limiter under Redis faults', function () {
     const started = performance.now();
     let error: unknown;
     try {
-      await rt.run('p', Date.now() + 200, async () => {
+      await rt.run('p', Date.now() + 200, () => {
         made = true;
-        return 'second';
+        return Promise.resolve('second');
       });
     } catch (e) {
       error = e;
@@ -76,7 +76,7 @@ describe('provider limiter under Redis faults', function () {
     expect(await holding).to.equal('first');
     expect(error).to.be.instanceOf(DeadlineExceeded);
     expect(ms).to.be.below(3000);
-    await rt.run('p', Date.now() + 5000, async () => 'after'); // the limiter has run the stale job (a no-op) by now
+    await rt.run('p', Date.now() + 5000, () => Promise.resolve('after')); // the limiter has run the stale job (a no-op) by now
     expect(made).to.equal(false);
   });
 

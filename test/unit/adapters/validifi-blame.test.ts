@@ -27,7 +27,7 @@ const runtime = (over: Partial<ConstructorParameters<typeof ProviderRuntime>[0]>
 const ctx = (rt = runtime()): FetchContext => ({
   partnerId: 'p1',
   now: NOW,
-  credentials: async () => CREDS,
+  credentials: () => Promise.resolve(CREDS),
   runtime: rt,
 });
 const input = (over: Record<string, unknown> = {}) =>

@@ -25,7 +25,7 @@ const runtime = (over: Partial<ConstructorParameters<typeof ProviderRuntime>[0]>
 const ctx = (rt = runtime(), creds: unknown = CREDS): FetchContext => ({
   partnerId: 'p1',
   now: NOW,
-  credentials: async () => creds,
+  credentials: () => Promise.resolve(creds),
   runtime: rt,
 });
 const input = (over: Record<string, unknown> = {}) =>
@@ -320,18 +320,16 @@ describe('ValidiFI source (nock)', function () {
       .get(HISTORY)
       .query(true)
       .reply(200, synced([tx('a', -1, '2026-10-01')]));
-    nock(BASE)
-      .get('/v4/accounts/acct-id-9/export')
-      .reply(200, {
-        institutionName: 'Fifth Third Bank',
-        accountType: 'Checking',
-        accountHolderName: 'John M Doe',
-        routingNumber: '042000314',
-        accountNumber: '1234567',
-        accountNickname: 'Johns Free Checking',
-        lastAvailableBalance: 1220,
-        lastCurrentBalance: 1220,
-      });
+    nock(BASE).get('/v4/accounts/acct-id-9/export').reply(200, {
+      institutionName: 'Fifth Third Bank',
+      accountType: 'Checking',
+      accountHolderName: 'John M Doe',
+      routingNumber: '042000314',
+      accountNumber: '1234567',
+      accountNickname: 'Johns Free Checking',
+      lastAvailableBalance: 1220,
+      lastCurrentBalance: 1220,
+    });
     const out = await validifi.fetch(
       input({ start_date: '2026-09-01', account_token_id: 'acct-id-9' }),
       ctx(),
@@ -346,7 +344,9 @@ describe('ValidiFI source (nock)', function () {
   });
 
   it('answers 422 when the partner has no ValidiFI credentials, before any call', async () => {
-    const e = await fails(validifi.fetch(input(), { ...ctx(), credentials: async () => undefined }));
+    const e = await fails(
+      validifi.fetch(input(), { ...ctx(), credentials: () => Promise.resolve(undefined) }),
+    );
     expect([e.status, e.code]).to.deep.equal([422, 'provider_not_configured']);
   });
 });

@@ -113,7 +113,7 @@ describe('documents: payslips', function () {
         slip(addWorkingDays(pay.date, 4), net),
         slip(pay.date, Math.round(net * 1.009)),
       ]);
-      const m = matchPayslips([far!, other!, late!, near!], transactions);
+      const m = matchPayslips([far, other, late, near], transactions);
       expect(m.map((x) => x.status)).to.deep.equal(['unmatched', 'unmatched', 'unmatched', 'matched']);
       expect(m[0]!.warning).to.match(/± 1%/);
       expect(m[1]!.warning).to.match(/Globex/);

@@ -107,7 +107,7 @@ describe('engine invariants (property-based)', () => {
       fc.property(input, ({ transactions, declared, housing }) => {
         const { assessment: a, evidence: e } = run(transactions, declared, housing);
         expect(pence(a.disposable_income)).to.equal(pence(a.monthly_income) - pence(a.monthly_expenditure));
-        const sum = Object.values(a.categories).reduce((x, y) => x + pence(y!), 0);
+        const sum = Object.values(a.categories).reduce((x, y) => x + pence(y), 0);
         expect(sum).to.equal(pence(a.monthly_expenditure));
         const held = e.affordable.adjustments.reduce((x, y) => x + pence(y.amount), 0);
         expect(pence(a.affordable_amount)).to.equal(Math.max(0, pence(a.disposable_income) - held));
@@ -136,7 +136,7 @@ describe('engine invariants (property-based)', () => {
           a.affordable_amount,
           ...Object.values(a.categories),
         ]) {
-          expect(hasAtMostTwoDecimals(v!), String(v)).to.equal(true);
+          expect(hasAtMostTwoDecimals(v), String(v)).to.equal(true);
         }
         expect(a.monthly_income).to.be.at.least(0);
         expect(a.monthly_expenditure).to.be.at.least(0);

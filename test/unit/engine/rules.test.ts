@@ -418,7 +418,7 @@ describe('engine rules', () => {
       expect(r.evidence.ledger.every((l) => l.treatment !== undefined)).to.equal(true);
       const categorised = r.evidence.ledger.filter((l) => l.treatment === 'expenditure');
       const byCat = Object.values(r.evidence.expenditure.categories).flatMap((c) =>
-        c!.lines.flatMap((l) => l.refs),
+        c.lines.flatMap((l) => l.refs),
       );
       expect(new Set(byCat)).to.deep.equal(new Set(categorised.map((l) => l.ref)));
     });

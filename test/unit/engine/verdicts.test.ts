@@ -12,7 +12,7 @@ function counting(): MerchantDictionary & { calls: number } {
     calls: 0,
     version: UK_MERCHANTS.version,
     entries: UK_MERCHANTS.entries,
-    scan: UK_MERCHANTS.scan,
+    scan: (...args: Parameters<MerchantDictionary['scan']>) => UK_MERCHANTS.scan(...args),
     match(tokens: readonly string[], also?: readonly string[]) {
       d.calls++;
       return UK_MERCHANTS.match(tokens, also);

@@ -122,7 +122,7 @@ describe('the /assess body reader', () => {
       headers: { 'content-type': 'application/json', 'idempotency-key': 'k' },
       body: stream,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(r.status).to.equal(200);
     expect(seen).to.deep.equal([{ body: large, ownsMemory: true, sha: sha(large) }]);
   });
@@ -159,7 +159,7 @@ describe('the /assess body reader', () => {
           headers: { 'content-type': 'application/json' },
           body: stream,
           duplex: 'half',
-        } as RequestInit)
+        })
       ).status,
     ).to.equal(413);
     expect((await post(json, { 'content-encoding': 'compress' })).status).to.equal(415);

@@ -66,8 +66,8 @@ describe('the assessment worker pool', () => {
         transactions: new Array(n),
       },
     });
-    expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS + 1) as never)).to.equal(true);
-    expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS) as never)).to.equal(false);
+    expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS + 1))).to.equal(true);
+    expect(isLargeJob(decoded(LARGE_JOB_TRANSACTIONS))).to.equal(false);
   });
 
   it("moves bytes it may move (the caller's copy is emptied), copies bytes that share their memory, and turns stored evidence into the route's JSON", async () => {

@@ -159,9 +159,9 @@ describe('key verifier under guessing', () => {
     (bcrypt as { compare: unknown }).compare = realCompare;
   });
   const db = {
-    query: async (sql: string, params: unknown[]) => {
+    query: (sql: string, params: unknown[]) => {
       if (sql.includes('from api_keys') && params[0] === 'acme')
-        return {
+        return Promise.resolve({
           rows: [
             {
               id: 'key_1',
@@ -172,8 +172,8 @@ describe('key verifier under guessing', () => {
             },
           ],
           rowCount: 1,
-        };
-      return { rows: [], rowCount: 0 };
+        });
+      return Promise.resolve({ rows: [], rowCount: 0 });
     },
   } as unknown as Db;
 

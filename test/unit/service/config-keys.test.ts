@@ -133,10 +133,10 @@ describe('API key verification', () => {
   let lookups = 0;
   let hash = '';
   const fakeDb = {
-    query: async (sql: string) => {
+    query: (sql: string) => {
       if (sql.includes('from api_keys')) {
         lookups++;
-        return {
+        return Promise.resolve({
           rows: [
             {
               id: 'key_1',
@@ -147,9 +147,9 @@ describe('API key verification', () => {
             },
           ],
           rowCount: 1,
-        };
+        });
       }
-      return { rows: [], rowCount: 0 };
+      return Promise.resolve({ rows: [], rowCount: 0 });
     },
   } as unknown as Db;
   before(async () => {

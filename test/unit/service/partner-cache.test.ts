@@ -9,9 +9,9 @@ describe('the partner row of the request path (PartnerService.forRequest)', () =
     let reads = 0;
     let quota = 10;
     const db = {
-      async query() {
+      query() {
         reads++;
-        return { rows: [{ id: 'bank', monthly_quota: quota }], rowCount: 1 };
+        return Promise.resolve({ rows: [{ id: 'bank', monthly_quota: quota }], rowCount: 1 });
       },
     } as unknown as Db;
     let now = new Date('2026-11-21T10:00:00Z');

@@ -7,9 +7,9 @@ import type { PartnerRow } from '../../../src/store/partners.ts';
 function fakeDb(used: () => number) {
   const asked: unknown[][] = [];
   const db = {
-    async query(_sql: string, params: unknown[] = []) {
+    query(_sql: string, params: unknown[] = []) {
       asked.push(params);
-      return { rows: [{ used: used() }], affectedRows: 0 };
+      return Promise.resolve({ rows: [{ used: used() }], affectedRows: 0 });
     },
   } as unknown as Queryable;
   return { db, asked };

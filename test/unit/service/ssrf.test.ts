@@ -7,7 +7,10 @@ import {
 } from '../../../src/lib/ssrf.ts';
 
 const fakeDns = (addresses: string[]) =>
-  (async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))) as never;
+  (() =>
+    Promise.resolve(
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    )) as never;
 
 describe('SSRF guard', () => {
   const refused = async (url: string, allowPrivate = false, dns?: string[]) => {
