@@ -137,7 +137,7 @@ const [w] = await personaStatements({
 if (w) {
   const pdf = new Uint8Array(await scanPdf(new Uint8Array(w.pdf), CONDITIONS.good));
   const t0 = performance.now();
-  const r = await readInWorker(pdf);
+  const r = await readInWorker(pdf, { ocr: {} });
   console.log(
     `readInWorker on a ${w.pages}-page good scan (barclays): ${(performance.now() - t0).toFixed(0)} ms, ${r.ok ? `${r.transactions.length}/${w.truth.transactions.length} rows, reconciles ${r.reconciliation.ok}` : `${r.reason}: ${r.detail}`}`,
   );

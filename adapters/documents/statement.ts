@@ -78,8 +78,9 @@ export async function readStatement(pdf: Uint8Array, opts: ReadOptions = {}): Pr
   });
   if (isFailure(doc)) return doc;
   const none = noTextFailure(doc, 'statement');
-  if (none?.reason === 'image_only' && opts.ocr !== false) {
-    // A scan: OCR (loaded now, never before a scan is met) gives positioned words to the same reader.
+  if (none?.reason === 'image_only' && opts.ocr) {
+    // A scan, and OCR asked for (off by default: README): OCR (loaded now, never before) gives positioned
+    // words to the same reader, so the same profiles, reconciliation and checks apply.
     const { ocrPdf } = await import('./ocr.ts');
     const scan = await ocrPdf(pdf, doc, {
       ...(opts.ocr || {}),
@@ -94,7 +95,10 @@ export async function readStatement(pdf: Uint8Array, opts: ReadOptions = {}): Pr
 /** The statement reader on a document whose text has been read (`readPdfText`), or OCR's words on a scan. */
 export function readStatementText(doc: PdfText, opts: ReadOptions = {}, scan?: OcrRead): StatementResult {
   const none = noTextFailure(doc, 'statement');
-  if (none) return scan ? fail('not_a_statement', 'OCR found no text on the scan') : none;
+  if (none)
+    return scan
+      ? fail('image_only', "the PDF's pages are images with no text layer, and OCR found no text on them")
+      : none;
   const pages = doc.pages.map(pageLines);
   const all = pages.flat();
   const text = all.map((l) => l.text).join('\n');
