@@ -127,12 +127,15 @@ export function wordsToItems(lines: OcrLine[], scale: number, w: number, h: numb
 }
 
 /**
- * The one misreading of a figure that is safe to undo: a decimal point read as a colon, semicolon or
- * comma before the last two digits (`2:97`, `1,234;56`, `12,34`) — a statement prints pence after a point,
- * and a comma before two digits is never a thousands separator. Nothing else is guessed: a figure OCR
+ * The misreadings that are safe to undo: a zero among letters (`£0ut`, a header's `£Out`); a decimal point
+ * read as a colon, semicolon or comma before the last two digits (`2:97`, `1,234;56`, `12,34`) — a
+ * statement prints pence after a point, and a comma before two digits is never a thousands separator.
+ * Nothing else is guessed: a figure OCR
  * gets wrong otherwise is left for the balance chain to catch.
  */
 export function fixFigure(s: string): string {
+  // A zero among letters is a capital O ("£0ut" is the "£Out" header); a word of digits stays as read.
+  if (/^[£(]?[A-Za-z]*0[A-Za-z]+\)?:?$|^[£(]?[A-Za-z]+0[A-Za-z]*\)?:?$/.test(s)) return s.replace(/0/g, 'O');
   const m = /^([-(£]*\d{1,3}(?:,\d{3})*|[-(£]*\d+)[:;,](\d{2}\)?(?:CR|DR)?)$/.exec(s);
   return m ? `${m[1]}.${m[2]}` : s;
 }
