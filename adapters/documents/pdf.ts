@@ -257,7 +257,7 @@ export function noTextFailure(doc: PdfText, what: string): DocumentFailure | nul
   if (doc.images > 0) {
     return fail(
       'image_only',
-      `the PDF's ${doc.pages.length === 1 ? 'page is an image' : 'pages are images'} with no text layer (a scan or a photo); text-layer PDFs only, as downloaded from the bank`,
+      `the PDF's ${doc.pages.length === 1 ? 'page is an image' : 'pages are images'} with no text layer (a scan or a photo): scans are not read by default, as OCR misreads enough figures that many scanned statements do not reconcile; send the PDF as downloaded from the bank or employer`,
     );
   }
   return fail(what === 'statement' ? 'not_a_statement' : 'not_a_payslip', 'the PDF has no text to read');

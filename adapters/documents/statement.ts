@@ -7,6 +7,7 @@ import { at, present } from '../../src/lib/narrow.ts';
 import { DEFAULT_ACCOUNT_ID, type Transaction } from '../../src/model/transaction.ts';
 import { detectBank, profileFor, type BankProfile } from './banks/index.ts';
 import { findAccount, findPeriod, findStatementDate, findSummary } from './facts.ts';
+import type { OcrRead } from './ocr.ts';
 import { isFailure, noTextFailure, readPdfText, type PdfText } from './pdf.ts';
 import { reconcileChain } from './reconcile.ts';
 import { readTables, vocabulary, type RawRow, type TableRead } from './table.ts';
@@ -77,13 +78,28 @@ export async function readStatement(pdf: Uint8Array, opts: ReadOptions = {}): Pr
     ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
   });
   if (isFailure(doc)) return doc;
+  const none = noTextFailure(doc, 'statement');
+  if (none?.reason === 'image_only' && opts.ocr) {
+    // A scan, and OCR asked for (off by default: README): OCR (loaded now, never before) gives positioned
+    // words to the same reader, so the same profiles, reconciliation and checks apply.
+    const { ocrPdf } = await import('./ocr.ts');
+    const scan = await ocrPdf(pdf, doc, {
+      ...(opts.ocr || {}),
+      ...(opts.onOcr ? { onStart: opts.onOcr } : {}),
+    });
+    if (isFailure(scan)) return scan;
+    return readStatementText(scan.text, opts, scan);
+  }
   return readStatementText(doc, opts);
 }
 
-/** The statement reader on a document whose text has been read (`readPdfText`). */
-export function readStatementText(doc: PdfText, opts: ReadOptions = {}): StatementResult {
+/** The statement reader on a document whose text has been read (`readPdfText`), or OCR's words on a scan. */
+export function readStatementText(doc: PdfText, opts: ReadOptions = {}, scan?: OcrRead): StatementResult {
   const none = noTextFailure(doc, 'statement');
-  if (none) return none;
+  if (none)
+    return scan
+      ? fail('image_only', "the PDF's pages are images with no text layer, and OCR found no text on them")
+      : none;
   const pages = doc.pages.map(pageLines);
   const all = pages.flat();
   const text = all.map((l) => l.text).join('\n');
@@ -250,18 +266,31 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
     return tx;
   });
 
-  const tamper = [
-    ...metadataSignals(doc),
-    ...fontSignals(rows, (r) => rows.indexOf(r)),
-    ...overlapSignals(all),
-    ...chainSignals(chain.isolated, (i) => at(rows, i).page),
-  ];
+  // On a scan, fonts and overlaps are OCR's, not the document's, and a figure that disagrees with the
+  // balances either side is more likely a misread digit than an edit: a warning, not a tamper signal.
+  const isolated = chainSignals(chain.isolated, (i) => at(rows, i).page);
+  const tamper = scan
+    ? metadataSignals(doc)
+    : [
+        ...metadataSignals(doc),
+        ...fontSignals(rows, (r) => rows.indexOf(r)),
+        ...overlapSignals(all),
+        ...isolated,
+      ];
+  if (scan) {
+    warnings.unshift(
+      `read by OCR from a scan (${doc.pages.length} page${doc.pages.length === 1 ? '' : 's'}, OCR word confidence ${Math.round(scan.confidence * 100)}%): descriptions may hold misread characters; amounts are checked by the balance chain`,
+    );
+    for (const s of isolated)
+      warnings.push(`${s.detail}: on a scan this is most likely an OCR misread of a digit`);
+  }
 
   let confidence = profile.id === 'generic' ? 0.85 : 0.97;
   if (rec.balances_checked === 0 && rec.totals_checked === 0) confidence *= 0.6;
   if (rec.opening_derived) confidence -= 0.05;
   if (!rec.ok) confidence = Math.min(confidence, 0.5) - 0.05 * Math.min(rec.breaks.length, 6);
   confidence -= 0.1 * tamper.length;
+  if (scan) confidence *= 0.9 * scan.confidence;
   confidence = Math.round(Math.max(0.05, Math.min(1, confidence)) * 100) / 100;
 
   return {
@@ -276,6 +305,18 @@ export function readStatementText(doc: PdfText, opts: ReadOptions = {}): Stateme
     transactions,
     reconciliation: rec,
     confidence,
+    ...(scan
+      ? {
+          ocr: true as const,
+          ocr_quality: {
+            pages: doc.pages.length,
+            word_confidence: scan.confidence,
+            doubtful_words: scan.doubtfulWords,
+            words: scan.words,
+            ms_per_page: scan.pageMs,
+          },
+        }
+      : {}),
     warnings,
     tamper_signals: tamper,
     pages: doc.pages.length,

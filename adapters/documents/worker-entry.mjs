@@ -17,8 +17,12 @@ else {
   reader = await import('./read.ts');
 }
 const run = async ({ kind, pdf, options }) => {
+  // A scan's OCR is slow: the parent extends the deadline by its pages when it starts.
+  const onOcr = (pages) => parentPort.postMessage({ ocr: pages });
   const result =
-    kind === 'payslip' ? await reader.readPayslip(pdf, options) : await reader.readStatement(pdf, options);
+    kind === 'payslip'
+      ? await reader.readPayslip(pdf, options)
+      : await reader.readStatement(pdf, { ...options, onOcr });
   parentPort.postMessage({ result });
 };
 if (workerData?.job) {

@@ -21,6 +21,11 @@ export interface WorkerLimits {
   maxYoungGenerationSizeMb?: number;
   /** Time allowed for a worker to start and load its code (not counted in `timeoutMs`). Default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * A scan read by OCR (slow: seconds a page) gets this much more time per page, from when its OCR
+   * starts, plus 15 s for OCR to load. Default: the read's `ocr.pageTimeoutMs`, else 30 s.
+   */
+  ocrPageTimeoutMs?: number;
 }
 
 export interface WorkerReadOptions extends ReadOptions, WorkerLimits {
@@ -42,6 +47,7 @@ const failure = (reason: DocumentFailure['reason'], detail: string): DocumentFai
 });
 
 const DEFAULTS = {
+  ocrPageTimeoutMs: 30_000,
   timeoutMs: 20_000,
   maxOldGenerationSizeMb: 256,
   maxYoungGenerationSizeMb: 32,
@@ -55,12 +61,14 @@ class Reader {
   private result: (r: Result) => void = () => undefined;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
+  private job: Job | undefined;
   readonly finished: Promise<Result>;
 
   constructor(
     private readonly limits: Required<WorkerLimits>,
     job?: Job,
   ) {
+    this.job = job;
     this.worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
       // The entry loads what it needs itself; the parent's loaders (tsx) would only slow pdf.js down.
       execArgv: [],
@@ -83,12 +91,18 @@ class Reader {
       limits.startTimeoutMs,
     );
     void this.finished.then((r) => readyResolve(r.ok ? null : r));
-    this.worker.on('message', (m: { ready?: boolean; result?: Result }) => {
+    this.worker.on('message', (m: { ready?: boolean; result?: Result; ocr?: number }) => {
       if (m.ready) {
         clearTimeout(this.timer);
         readyResolve(null);
         if (job) this.deadline();
       } else if (m.result) this.finish(m.result);
+      else if (typeof m.ocr === 'number' && !this.done) {
+        // A scan: OCR's time per page (its own per-page limit holds inside) on top of the deadline.
+        const perPage = this.job?.options.ocr ? this.job.options.ocr.pageTimeoutMs : undefined;
+        clearTimeout(this.timer);
+        this.deadline(15_000 + Math.min(m.ocr, 50) * (perPage ?? limits.ocrPageTimeoutMs));
+      }
     });
     this.worker.on('error', (e: Error & { code?: string }) => {
       if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
@@ -106,21 +120,20 @@ class Reader {
     );
   }
 
-  private deadline(): void {
+  private deadline(extra = 0): void {
+    const ms = this.limits.timeoutMs + extra;
     this.timer = setTimeout(
       () =>
         this.finish(
-          failure(
-            'timeout',
-            `reading took longer than ${this.limits.timeoutMs} ms; the document may be hostile or damaged`,
-          ),
+          failure('timeout', `reading took longer than ${ms} ms; the document may be hostile or damaged`),
         ),
-      this.limits.timeoutMs,
+      ms,
     );
   }
 
   /** Gives a ready worker its document. */
   send(job: Job): Promise<Result> {
+    this.job = job;
     this.worker.ref();
     this.worker.postMessage(job);
     this.deadline();
@@ -141,6 +154,7 @@ const limitsOf = (o: WorkerLimits): Required<WorkerLimits> => ({
   maxOldGenerationSizeMb: o.maxOldGenerationSizeMb ?? DEFAULTS.maxOldGenerationSizeMb,
   maxYoungGenerationSizeMb: o.maxYoungGenerationSizeMb ?? DEFAULTS.maxYoungGenerationSizeMb,
   startTimeoutMs: o.startTimeoutMs ?? DEFAULTS.startTimeoutMs,
+  ocrPageTimeoutMs: o.ocrPageTimeoutMs ?? DEFAULTS.ocrPageTimeoutMs,
 });
 
 const split = (opts: WorkerReadOptions) => {
@@ -149,10 +163,13 @@ const split = (opts: WorkerReadOptions) => {
     maxOldGenerationSizeMb,
     maxYoungGenerationSizeMb,
     startTimeoutMs,
+    ocrPageTimeoutMs,
     kind = 'statement',
+    onOcr,
     ...options
   } = opts;
-  void [timeoutMs, maxOldGenerationSizeMb, maxYoungGenerationSizeMb, startTimeoutMs];
+  // The worker reports a scan's OCR itself; a function cannot be sent to it.
+  void [timeoutMs, maxOldGenerationSizeMb, maxYoungGenerationSizeMb, startTimeoutMs, ocrPageTimeoutMs, onOcr];
   return { kind, options };
 };
 
