@@ -9,7 +9,7 @@ import type { Logger } from '../lib/logger.ts';
 
 const SCHEMA = 'pgboss';
 
-export const QUEUES = { webhook: 'webhook-deliver' } as const;
+export const QUEUES = { webhook: 'webhook-deliver', documents: 'document-assess' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobOptions {
@@ -64,12 +64,13 @@ export class Jobs {
     return rows[0]?.live === true;
   }
 
+  /** Starts a worker on `queue`; resolves to its id (for `notify`). */
   async work<T extends object>(
     queue: QueueName,
     handler: (data: T, jobId: string) => Promise<void>,
     pollingIntervalSeconds = 0.5,
-  ): Promise<void> {
-    await this.boss.work<T>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
+  ): Promise<string> {
+    return this.boss.work<T>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
       for (const job of jobs) {
         try {
           await handler(job.data, job.id);
@@ -82,6 +83,25 @@ export class Jobs {
         }
       }
     });
+  }
+
+  /** Wakes a worker of this process at once, rather than at its next poll (a job was just enqueued). */
+  notify(workerId: string): void {
+    this.boss.notifyWorker(workerId);
+  }
+
+  /**
+   * Ends, as failed, the jobs of `queue` still marked active: for the embedded database at start-up, where
+   * no other process can be running them (one process per data directory), so that what a killed process
+   * left in hand runs again now rather than when pg-boss's expiry notices it.
+   */
+  async failActive(queue: QueueName): Promise<number> {
+    return (
+      await this.db.query(
+        `update ${SCHEMA}.job set state = 'failed', completed_on = now() where name = $1 and state = 'active'`,
+        [queue],
+      )
+    ).rowCount;
   }
 
   /** Stops taking jobs and waits (up to `timeoutMs`) for the ones in hand. */

@@ -52,7 +52,7 @@ export const bodyLength = (body: Uint8Array | readonly Uint8Array[]): number =>
     : (body as Uint8Array).byteLength;
 
 export function isLargeJob(job: AssessJob): boolean {
-  if (job.kind === 'body') return bodyLength(job.body) > LARGE_JOB_BYTES;
+  if (job.kind === 'body' || job.kind === 'documents-body') return bodyLength(job.body) > LARGE_JOB_BYTES;
   if (job.kind === 'decoded') return job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
   return job.stored.byteLength > LARGE_JOB_EVIDENCE_BYTES;
 }
@@ -62,7 +62,12 @@ export const LARGE_JOB_EVIDENCE_BYTES = 32 * 1024;
 
 /** The memory of the bytes a job hands over, when they can be moved (RunOptions.moveBytes). */
 function transferList(job: AssessJob): ArrayBuffer[] {
-  const bytes = job.kind === 'body' ? job.body : job.kind === 'evidence' ? job.stored : [];
+  const bytes =
+    job.kind === 'body' || job.kind === 'documents-body'
+      ? job.body
+      : job.kind === 'evidence'
+        ? job.stored
+        : [];
   const list = Array.isArray(bytes) ? (bytes as readonly Uint8Array[]) : [bytes as Uint8Array];
   const out: ArrayBuffer[] = [];
   for (const b of list) {
