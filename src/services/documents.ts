@@ -256,6 +256,7 @@ export class DocumentService {
     const job = await store.getJob<StoredRequest, UploadedDocument>(this.db, jobId);
     if (!job || job.state !== 'processing') return;
     const started = performance.now();
+    this.log.info({ job: jobId, partner: job.partner_id }, 'document job started');
     let outcome: 'completed' | 'failed';
     try {
       outcome = await this.run(job);
