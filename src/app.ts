@@ -16,7 +16,7 @@ import {
 import { partnerRouter } from './http/partner-routes.ts';
 import type { AssessmentService } from './services/assessments.ts';
 import type { DocumentService } from './services/documents.ts';
-import { DOCUMENTS_JSON_LIMIT } from './contract/documents-request.ts';
+import { documentsBody } from './http/documents-body.ts';
 import type { KeyVerifier } from './services/keys.ts';
 import type { PartnerService } from './services/partners.ts';
 import type { ProviderCredentials } from './services/providers.ts';
@@ -82,8 +82,9 @@ export function createApp(d: AppDeps): express.Express {
       clock: d.clock,
       json,
       raw,
-      // The /assess/documents JSON body: up to 28 MB (20 MB of documents in base64), parsed in a worker.
-      documentsRaw: [requireJson, requireUtf8, readBody({ limit: DOCUMENTS_JSON_LIMIT })],
+      // The /assess/documents body: JSON up to 28 MB (20 MB of documents in base64, parsed in a worker) or
+      // multipart/form-data up to 21 MB (src/http/documents-body.ts).
+      documentsRaw: [documentsBody()],
     }),
   );
   app.get('/api/admin/openapi.json', (_req, res) => {

@@ -253,6 +253,129 @@ export function decodeDocumentsBody(bytes: Uint8Array): DecodedDocuments | Docum
   return { kind: 'documents', meta, documents, contents, requestHash: documentsRequestHash(meta, documents) };
 }
 
+/** A file part of a multipart request, as read (src/http/documents-body.ts). */
+export interface MultipartFile {
+  /** The part's name: `bank_statements`, `payslips`, `credit_report`, `id_document`, `rental_agreement`. */
+  part: string;
+  filename: string;
+  content: Uint8Array;
+  sha256: string;
+}
+
+const fieldFailure = (path: string, message: string): DocumentsFailure => ({
+  kind: 'failed',
+  status: 400,
+  code: 'validation_error',
+  detail: `Invalid request: ${path}: ${message}`,
+  errors: [{ path, message }],
+});
+
+/** The form fields given as JSON text (objects and arrays). */
+const JSON_FIELDS = new Set(['circumstances', 'payslip_periods']);
+const NUMBER_FIELDS = new Set(['declared_income']);
+
+/**
+ * A multipart request's fields and files → the request, as the JSON form gives it: the fields from the
+ * `request` part (JSON) or from form fields, never both; the files in the order they came, by part.
+ */
+export function decodeDocumentsParts(
+  formFields: ReadonlyMap<string, string>,
+  files: readonly MultipartFile[],
+): DecodedDocuments | DocumentsFailure {
+  let value: Record<string, unknown>;
+  const request = formFields.get('request');
+  if (request !== undefined) {
+    const others = [...formFields.keys()].filter((k) => k !== 'request');
+    if (others.length)
+      return fieldFailure(
+        others[0] ?? '',
+        'send the fields either in the `request` part or as form fields, not both',
+      );
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(request);
+    } catch {
+      return {
+        kind: 'failed',
+        status: 400,
+        code: 'malformed_json',
+        detail: 'Malformed JSON in the `request` part',
+      };
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      return fieldFailure('request', 'must be a JSON object');
+    value = { ...parsed };
+  } else {
+    value = {};
+    for (const [k, v] of formFields) {
+      if (JSON_FIELDS.has(k)) {
+        try {
+          value[k] = JSON.parse(v);
+        } catch {
+          return fieldFailure(k, 'must be JSON text');
+        }
+      } else if (NUMBER_FIELDS.has(k)) value[k] = v.trim() === '' ? v : Number(v);
+      else value[k] = v;
+    }
+  }
+  const bad = stringFailure(value);
+  if (bad)
+    return {
+      kind: 'failed',
+      status: 400,
+      code: 'invalid_string',
+      detail: `Invalid string: ${bad.path}: ${bad.message}`,
+      errors: [bad],
+    };
+  const r = DocumentsFieldsSchema.strict().safeParse(value);
+  if (!r.success)
+    return {
+      kind: 'failed',
+      status: 400,
+      code: 'validation_error',
+      ...zodFailure(r.error, 'request fields'),
+    };
+  const byPart = (p: string) => files.filter((f) => f.part === p);
+  const statements = byPart('bank_statements');
+  const payslips = byPart('payslips');
+  if (statements.length === 0)
+    return fieldFailure('bank_statements', 'is required (at least one bank statement file part)');
+  if (statements.length > MAX_STATEMENTS)
+    return fieldFailure('bank_statements', `must hold at most ${MAX_STATEMENTS} bank statements`);
+  if (payslips.length > MAX_PAYSLIPS)
+    return fieldFailure('payslips', `must hold at most ${MAX_PAYSLIPS} payslips`);
+  const periods = r.data.payslip_periods ?? [];
+  if (periods.length > payslips.length)
+    return fieldFailure('payslip_periods', `has ${periods.length} periods for ${payslips.length} payslips`);
+  const documents: UploadedDocument[] = [];
+  const contents: Uint8Array[] = [];
+  const add = (f: MultipartFile, doc: Omit<UploadedDocument, 'bytes' | 'sha256' | 'filename'>) => {
+    documents.push({ ...doc, filename: f.filename.slice(0, 255), bytes: f.content.length, sha256: f.sha256 });
+    contents.push(f.content);
+  };
+  statements.forEach((f, i) => add(f, { slot: 'bank_statement', path: `bank_statements[${i}]` }));
+  payslips.forEach((f, i) => {
+    const period = periods[i];
+    add(f, {
+      slot: 'payslip',
+      path: `supporting_documents.payslips[${i}]`,
+      ...(period !== undefined ? { period } : {}),
+    });
+  });
+  for (const slot of ['credit_report', 'id_document', 'rental_agreement'] as const) {
+    const these = byPart(slot);
+    if (these.length > 1) return fieldFailure(slot, 'must be one file');
+    const f = these[0];
+    if (f) add(f, { slot, path: `supporting_documents.${slot}` });
+  }
+  const empty = documents.find((d) => d.bytes === 0);
+  if (empty) return fieldFailure(empty.path, 'is an empty file');
+  const total = documents.reduce((n, d) => n + d.bytes, 0);
+  if (total > MAX_DOCUMENT_BYTES) return tooLarge(total);
+  const meta = metaOf(r.data);
+  return { kind: 'documents', meta, documents, contents, requestHash: documentsRequestHash(meta, documents) };
+}
+
 // Bound to the spec (src/lib/contract-types.ts): a field that drifts in type, optionality or presence is a
 // compile error naming it.
 type Spec = components['schemas'];

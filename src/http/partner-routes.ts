@@ -24,7 +24,10 @@ export interface PartnerRouteDeps {
   json: RequestHandler[];
   /** The `/assess` body as bytes (it is parsed in the assessment worker), run after authentication; hashed when it has an Idempotency-Key. */
   raw: RequestHandler[];
-  /** The `/assess/documents` JSON body as bytes (parsed and decoded in a worker), run after authentication. */
+  /**
+   * The `/assess/documents` body, run after authentication: JSON as bytes (parsed and decoded in a worker),
+   * or multipart decoded into `req.documents`.
+   */
   documentsRaw: RequestHandler[];
 }
 
@@ -82,7 +85,11 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
       rawKey === undefined
         ? undefined
         : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
-    const outcome = await d.documents.submit(partner, { kind: 'json', body: req.bodyChunks ?? EMPTY }, key);
+    const outcome = await d.documents.submit(
+      partner,
+      req.documents ?? { kind: 'json', body: req.bodyChunks ?? EMPTY },
+      key,
+    );
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(outcome.status).type('application/json').send(outcome.text);
   });

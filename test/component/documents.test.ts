@@ -6,7 +6,14 @@
  */
 import { expect } from 'chai';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
-import { call, createPartner, startGateway, type Running, type TestPartner } from '../helpers/gateway.ts';
+import {
+  call,
+  createPartner,
+  figures,
+  startGateway,
+  type Running,
+  type TestPartner,
+} from '../helpers/gateway.ts';
 import { startReceiver, waitFor, type Receiver } from '../helpers/receiver.ts';
 import { personaRows, personaStatements } from '../../tools/statements/personas.ts';
 import { renderPayslip } from '../../tools/statements/payslip.ts';
@@ -61,6 +68,19 @@ type Fixtures = Awaited<ReturnType<typeof fixtures>>;
 
 const statementFiles = (ss: Rendered[]) =>
   ss.map((s, i) => ({ document: b64(s.pdf), filename: `statement-${i + 1}.pdf` }));
+
+/** A multipart body as fetch would send it: its bytes and its Content-Type (with the boundary). */
+async function multipart(
+  parts: Array<[string, string] | [string, Uint8Array, string]>,
+): Promise<{ raw: Uint8Array; type: string }> {
+  const fd = new FormData();
+  for (const p of parts) {
+    if (p.length === 2) fd.append(p[0], p[1]);
+    else fd.append(p[0], new Blob([p[1]], { type: 'application/pdf' }), p[2]);
+  }
+  const req = new Request('http://127.0.0.1/', { method: 'POST', body: fd });
+  return { raw: new Uint8Array(await req.arrayBuffer()), type: req.headers.get('content-type') ?? '' };
+}
 
 /** A PDF with text that is not a statement (a payslip serves). */
 const notPdf = Buffer.from('this is not a PDF at all\n');
@@ -169,6 +189,94 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb)
       },
     );
     expect(JSON.parse(hook.body.toString())).to.deep.equal(assessment.body);
+  });
+
+  const submitMultipart = async (
+    key: string,
+    parts: Parameters<typeof multipart>[0],
+    headers: Record<string, string> = {},
+  ) => {
+    const m = await multipart(parts);
+    return call(g.url, 'POST', '/api/partner/v1/assess/documents', {
+      key,
+      raw: m.raw,
+      headers: { 'content-type': m.type, ...headers },
+    });
+  };
+
+  it('multipart/form-data: files as parts and a `request` JSON part give the same assessment as the JSON form; form fields work too', async function () {
+    this.timeout(300_000);
+    const fields = { customer_ref: 'mp-1', circumstances: { housing: 'renter', household_adults: 1 } };
+    const two = fx.statements.slice(0, 2);
+    const viaJson = await submit(a.key, {
+      ...fields,
+      bank_statements: statementFiles(two),
+      supporting_documents: {
+        payslips: [{ document: b64(fx.payslips[0]!), filename: 'p.pdf', period: '2026-07' }],
+      },
+    });
+    const viaParts = await submitMultipart(a.key, [
+      ['request', JSON.stringify({ ...fields, payslip_periods: ['2026-07'] })],
+      ['bank_statements', two[0]!.pdf, 'statement-1.pdf'],
+      ['bank_statements', two[1]!.pdf, 'statement-2.pdf'],
+      ['payslips', fx.payslips[0]!, 'p.pdf'],
+    ]);
+    expect(viaJson.status, viaJson.text).to.equal(202);
+    expect(viaParts.status, viaParts.text).to.equal(202);
+    const [j, m] = [await ended(a.key, viaJson.body.job_id), await ended(a.key, viaParts.body.job_id)];
+    expect([j.status, m.status]).to.deep.equal(['completed', 'completed']);
+    expect(m.documents).to.deep.equal(j.documents);
+    const get = async (id: string) =>
+      (await call(g.url, 'GET', `/api/partner/v1/assessment/${id}`, { key: a.key })).body;
+    expect(figures(await get(m.assessment_id))).to.deep.equal(figures(await get(j.assessment_id)));
+    // The fields as form fields (objects as JSON text).
+    const viaFields = await submitMultipart(a.key, [
+      ['customer_ref', 'mp-2'],
+      ['declared_income', '2100.50'],
+      ['circumstances', JSON.stringify({ housing: 'renter' })],
+      ['bank_statements', two[0]!.pdf, 'statement-1.pdf'],
+    ]);
+    expect(viaFields.status, viaFields.text).to.equal(202);
+    expect((await ended(a.key, viaFields.body.job_id)).status).to.equal('completed');
+  });
+
+  it('multipart refusals: an unknown part, no statement, both a request part and fields (400); the same Idempotency-Key across the two forms is the same request', async function () {
+    this.timeout(300_000);
+    const pdf = fx.statements[0]!.pdf;
+    const unknown = await submitMultipart(a.key, [
+      ['customer_ref', 'x'],
+      ['passport', pdf, 'p.pdf'],
+    ]);
+    expect(unknown.status).to.equal(400);
+    expect(unknown.body.detail).to.match(/Unknown file part "passport"/);
+    const none = await submitMultipart(a.key, [['customer_ref', 'x']]);
+    expect(none.status).to.equal(400);
+    expect(none.body.errors[0].path).to.equal('bank_statements');
+    const both = await submitMultipart(a.key, [
+      ['request', JSON.stringify({ customer_ref: 'x' })],
+      ['customer_ref', 'y'],
+      ['bank_statements', pdf, 's.pdf'],
+    ]);
+    expect(both.status).to.equal(400);
+    const headers = { 'idempotency-key': 'docs-idem-forms' };
+    const first = await submit(
+      a.key,
+      { customer_ref: 'forms', bank_statements: [{ document: b64(pdf), filename: 's.pdf' }] },
+      headers,
+    );
+    expect(first.status).to.equal(202);
+    const again = await submitMultipart(
+      a.key,
+      [
+        ['customer_ref', 'forms'],
+        ['bank_statements', pdf, 's.pdf'],
+      ],
+      headers,
+    );
+    expect(again.status).to.equal(202);
+    expect(again.headers.get('idempotent-replayed')).to.equal('true');
+    expect(again.body.job_id).to.equal(first.body.job_id);
+    await ended(a.key, first.body.job_id);
   });
 
   it('another partner cannot see the job (404), nor a malformed id', async function () {
@@ -358,6 +466,7 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb)
     });
     expect(huge.status).to.equal(413);
     expect(huge.body.code).to.equal('body_too_large');
+    expect(huge.body.detail).to.match(/at most 28 MB/);
     const text = await call(g.url, 'POST', '/api/partner/v1/assess/documents', {
       key: a.key,
       raw: 'hello',
