@@ -18,6 +18,19 @@ import { startReceiver, waitFor, type Receiver } from '../helpers/receiver.ts';
 import { personaRows, personaStatements } from '../../tools/statements/personas.ts';
 import { renderPayslip } from '../../tools/statements/payslip.ts';
 import type { Rendered } from '../../tools/statements/render.ts';
+import { pdfOf, png } from '../unit/documents/draw.ts';
+
+/** A PDF of `n` pages of text. */
+const pagesPdf = (n: number) =>
+  pdfOf((doc) => {
+    for (let i = 1; i <= n; i++) doc.addPage().text(`Page ${i} of a long document`);
+  });
+/** A scanned statement: a page that is an image, with no text layer. */
+const scanPdf = () =>
+  pdfOf((doc) => {
+    doc.addPage();
+    doc.image(png(600, 840), 0, 0, { width: 595 });
+  });
 
 const MONTHS = ['2026-07', '2026-08', '2026-09'];
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
@@ -61,7 +74,15 @@ async function fixtures() {
     months: ['2026-09'],
     faults: { totalOut: 500 },
   });
-  return { statements, payslips, salary, encrypted: encrypted!, broken: broken! };
+  return {
+    statements,
+    payslips,
+    salary,
+    encrypted: encrypted!,
+    broken: broken!,
+    pages51: await pagesPdf(51),
+    scan: await scanPdf(),
+  };
 }
 
 type Fixtures = Awaited<ReturnType<typeof fixtures>>;
@@ -299,6 +320,26 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb)
         body: { bank_statements: statementFiles([fx.statements[0]!, fx.encrypted]) },
         document: 'bank_statements[1]',
         reason: 'encrypted',
+      },
+      {
+        what: 'a scanned statement (image only)',
+        body: { bank_statements: [{ document: b64(fx.scan), filename: 'scan.pdf' }] },
+        document: 'bank_statements[0]',
+        reason: 'image_only',
+      },
+      {
+        what: 'a corrupt PDF (cut short)',
+        body: {
+          bank_statements: [{ document: b64(fx.statements[0]!.pdf.subarray(0, 600)), filename: 'cut.pdf' }],
+        },
+        document: 'bank_statements[0]',
+        reason: 'corrupt',
+      },
+      {
+        what: 'a statement of more than 50 pages',
+        body: { bank_statements: [{ document: b64(fx.pages51), filename: 'long.pdf' }] },
+        document: 'bank_statements[0]',
+        reason: 'too_many_pages',
       },
       {
         what: 'not a PDF',
