@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
 import {
+  adminToken,
   call,
   createPartner,
   figures,
@@ -201,6 +202,16 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb)
       meta.payslips.map((p: { matched_transaction: { date: string } }) => p.matched_transaction.date),
     ).to.deep.equal(fx.salary.map((s) => s.date));
     expect(meta.payslips.every((p: { income_verified: boolean }) => p.income_verified)).to.equal(true);
+    // A partner in test mode (every new one): stored as a test assessment, as /assess does.
+    const listed = await call(g.url, 'GET', `/api/admin/assessments?partner_id=${a.id}`, {
+      token: await adminToken(),
+    });
+    expect(
+      listed.body.assessments.find((x: { assessment_id: string }) => x.assessment_id === done.assessment_id),
+    ).to.include({
+      source: 'documents',
+      is_test_mode: true,
+    });
     // The standard webhook, with the assessment as its body.
     const hook = await waitFor(
       async () => rx.received.find((h) => h.body.toString().includes(String(done.assessment_id))),
