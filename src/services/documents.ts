@@ -48,7 +48,7 @@ import * as store from '../store/document-jobs.ts';
 import type { JobFailure } from '../store/document-jobs.ts';
 import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
-import { period } from '../store/usage.ts';
+import { period, usedThisMonth } from '../store/usage.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 import type { Assessor } from './assessor.ts';
 import { assessmentResponse, WEBHOOK_EVENT_ASSESSMENT } from './assessments.ts';
@@ -145,9 +145,12 @@ export class DocumentService {
           'idempotency_key_reused',
         );
     }
+    let filesOf: string | undefined;
     try {
-      // No check from memory first (as /assess has): the reservation below is one statement, made before
-      // the files are written, and a unit given back by a failed job counts at once.
+      // Read now, not remembered (as /assess's check is): a unit given back by a failed job counts at once.
+      // Only a first refusal, before the files are written; the reservation below is what holds.
+      if ((await usedThisMonth(this.db, partner.id, now)) >= partner.monthly_quota)
+        throw this.quotaExhausted();
       const id = documentJobId();
       const estimate = estimatedSeconds(decoded.documents.length);
       const view = {
@@ -158,21 +161,21 @@ export class DocumentService {
         created_at: now.toISOString(),
       };
       const text = JSON.stringify(view);
+      // The files first, a piece per statement (the embedded database runs each on the event loop), then
+      // the job, its unit, its pg-boss job and the key's answer in one transaction.
+      filesOf = id;
+      await store.writeJobFiles(this.db, id, decoded.contents, now);
       await this.db.tx(async (q) => {
-        const used = await store.insertReservedJob(
-          q,
-          {
-            id,
-            partner_id: partner.id,
-            period: period(now),
-            is_test: partner.is_test_mode,
-            request: { meta: decoded.meta } satisfies StoredRequest,
-            documents: decoded.documents,
-            estimated_seconds: estimate,
-            created_at: now,
-          },
-          decoded.contents,
-        );
+        const used = await store.insertReservedJob(q, {
+          id,
+          partner_id: partner.id,
+          period: period(now),
+          is_test: partner.is_test_mode,
+          request: { meta: decoded.meta } satisfies StoredRequest,
+          documents: decoded.documents,
+          estimated_seconds: estimate,
+          created_at: now,
+        });
         if (used === undefined) throw this.quotaExhausted();
         await this.jobs.enqueue(q, QUEUES.documents, { job_id: id }, JOB_OPTIONS);
         if (key) await idem.complete(q, partner.id, key, 202, text);
@@ -185,6 +188,7 @@ export class DocumentService {
       return { status: 202, text, replayed: false };
     } catch (e) {
       if (key) await idem.abandon(this.db, partner.id, key).catch(() => undefined);
+      if (filesOf) await this.deleteFiles(filesOf);
       throw e;
     }
   }
@@ -228,12 +232,14 @@ export class DocumentService {
   }
 
   /**
-   * Starts the worker. On the embedded database (one process per data directory) a job left active by a
-   * process that stopped is run again at once; jobs still `processing` without a live pg-boss job are
-   * queued again. On PostgreSQL, a job whose process died runs again when pg-boss's expiry notices it.
+   * Starts the worker, after deleting files left behind (store.leftoverFiles). On the embedded database
+   * (one process per data directory) a job left active by a process that stopped is run again at once;
+   * jobs still `processing` without a live pg-boss job are queued again. On PostgreSQL, a job whose process died runs again when pg-boss's expiry notices it.
    */
   async startWorker(): Promise<void> {
     if (this.db.kind === 'pglite') await this.jobs.failActive(QUEUES.documents);
+    for (const id of await store.leftoverFiles(this.db, new Date(this.clock().getTime() - 60 * 60 * 1000)))
+      await this.deleteFiles(id);
     for (const id of await store.processingJobs(this.db)) {
       if (!(await this.jobs.hasLiveJob(this.db, QUEUES.documents, 'job_id', id))) {
         this.log.warn({ job: id }, 'document job left in progress by a stopped process: queued again');
@@ -245,6 +251,18 @@ export class DocumentService {
       (data) => this.process(data.job_id),
       0.5,
     );
+  }
+
+  /** Deletes a job's files (best effort: what is left is deleted at the next start). */
+  private async deleteFiles(jobId: string): Promise<void> {
+    try {
+      await store.deleteJobFiles(this.db, jobId);
+    } catch (e) {
+      this.log.warn(
+        { job: jobId, err: { message: e instanceof Error ? e.message : String(e) } },
+        "document job's files not deleted; they will be at the next start",
+      );
+    }
   }
 
   async close(): Promise<void> {
@@ -282,6 +300,7 @@ export class DocumentService {
       );
       outcome = 'failed';
     }
+    await this.deleteFiles(jobId);
     this.metrics.assessments.inc({ source: 'documents', outcome: outcome === 'completed' ? 'ok' : 'error' });
     this.log.info(
       { job: jobId, partner: job.partner_id, outcome, ms: Math.round(performance.now() - started) },
@@ -305,9 +324,6 @@ export class DocumentService {
   private async run(job: Job): Promise<'completed' | 'failed'> {
     const { meta } = job.request;
     const documents = job.documents;
-    const contents = await store.jobFiles(this.db, job.id);
-    if (contents.length !== documents.length)
-      throw new Error(`job ${job.id}: ${contents.length} files for ${documents.length} documents`);
     const reader = this.readerOf();
     type Read = StatementResult | PayslipResult;
     const results: Read[] = new Array<Read>(documents.length);
@@ -315,8 +331,9 @@ export class DocumentService {
     const lane = async () => {
       for (let i = next++; i < documents.length; i = next++) {
         const d = documents[i];
-        const pdf = contents[i];
-        if (!d || !pdf) continue;
+        if (!d) continue;
+        const pdf = await store.jobFile(this.db, job.id, i);
+        if (!pdf) throw new Error(`job ${job.id}: no file ${i}`);
         results[i] =
           d.slot === 'payslip'
             ? await reader.read(pdf, { kind: 'payslip', currency: meta.currency })

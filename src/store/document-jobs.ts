@@ -36,8 +36,9 @@ export interface DocumentJobRow<Req = unknown, Doc = unknown> {
 }
 
 /**
- * Creates a job with its files and reserves its unit, in one statement: all or nothing. Returns the
- * month's count after the reservation, or undefined (nothing written) when the quota is used up.
+ * Creates a job (its files written before: writeJobFiles) and reserves its unit, in one statement: both
+ * or neither. Returns the month's count after the reservation, or undefined (nothing written) when the
+ * quota is used up.
  */
 export async function insertReservedJob(
   q: Queryable,
@@ -45,7 +46,6 @@ export async function insertReservedJob(
     DocumentJobRow,
     'id' | 'partner_id' | 'period' | 'is_test' | 'request' | 'documents' | 'estimated_seconds' | 'created_at'
   >,
-  contents: readonly Uint8Array[],
 ): Promise<number | undefined> {
   const { rows } = await q.query<{ used: number }>(
     `with ${chargeUnitCte(2, 3)},
@@ -65,11 +65,79 @@ export async function insertReservedJob(
       j.created_at,
     ],
   );
-  const used = rows[0]?.used;
-  if (used === undefined) return undefined;
-  for (const [i, c] of contents.entries())
-    await q.query('insert into document_job_files (job_id, idx, content) values ($1, $2, $3)', [j.id, i, c]);
-  return used;
+  return rows[0]?.used;
+}
+
+/** The size of a file's pieces. */
+export const PIECE_BYTES = 256 * 1024;
+
+/** Lets the event loop take other work between two statements (on the embedded database they run on it). */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** Writes a job's files, a piece per statement (before the job is created: see the migration). */
+export async function writeJobFiles(
+  q: Queryable,
+  id: string,
+  contents: readonly Uint8Array[],
+  at: Date,
+): Promise<void> {
+  for (const [idx, c] of contents.entries()) {
+    for (let part = 0, off = 0; off < c.length || part === 0; part++, off += PIECE_BYTES) {
+      await q.query(
+        'insert into document_job_files (job_id, idx, part, content, created_at) values ($1, $2, $3, $4, $5)',
+        [id, idx, part, c.subarray(off, off + PIECE_BYTES), at],
+      );
+      await turn();
+    }
+  }
+}
+
+/** One of a job's files, read a piece per statement; undefined when it has none. */
+export async function jobFile(q: Queryable, id: string, idx: number): Promise<Uint8Array | undefined> {
+  const { rows } = await q.query<{ n: number }>(
+    'select count(*)::int as n from document_job_files where job_id = $1 and idx = $2',
+    [id, idx],
+  );
+  const n = rows[0]?.n ?? 0;
+  if (n === 0) return undefined;
+  const pieces: Uint8Array[] = [];
+  for (let part = 0; part < n; part++) {
+    const r = await q.query<{ content: Uint8Array }>(
+      'select content from document_job_files where job_id = $1 and idx = $2 and part = $3',
+      [id, idx, part],
+    );
+    const c = r.rows[0]?.content;
+    if (!c) return undefined;
+    pieces.push(c);
+    await turn();
+  }
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+}
+
+/** Deletes a job's files, a file per statement. */
+export async function deleteJobFiles(q: Queryable, id: string): Promise<void> {
+  const { rows } = await q.query<{ idx: number }>(
+    'select distinct idx from document_job_files where job_id = $1',
+    [id],
+  );
+  for (const { idx } of rows) {
+    await q.query('delete from document_job_files where job_id = $1 and idx = $2', [id, idx]);
+    await turn();
+  }
+}
+
+/**
+ * Files left behind: of a job that has ended (its files are deleted after it ends, so a stop in between
+ * leaves them), or of no job at all, written more than `olderThan` ago (a process that died, or a
+ * refusal, between writing them and creating the job). Returns the jobs' ids whose files to delete.
+ */
+export async function leftoverFiles(q: Queryable, olderThan: Date): Promise<string[]> {
+  const { rows } = await q.query<{ job_id: string }>(
+    `select distinct f.job_id from document_job_files f left join document_jobs j on j.id = f.job_id
+      where (j.id is null and f.created_at < $1) or j.state <> 'processing'`,
+    [olderThan],
+  );
+  return rows.map((r) => r.job_id);
 }
 
 export async function getJob<Req = unknown, Doc = unknown>(
@@ -86,14 +154,6 @@ export async function getJob<Req = unknown, Doc = unknown>(
   return rows[0];
 }
 
-export async function jobFiles(q: Queryable, id: string): Promise<Uint8Array[]> {
-  const { rows } = await q.query<{ content: Uint8Array }>(
-    'select content from document_job_files where job_id = $1 order by idx',
-    [id],
-  );
-  return rows.map((r) => r.content);
-}
-
 /** Jobs still processing (for the restart's recovery). */
 export async function processingJobs(q: Queryable): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
@@ -103,8 +163,8 @@ export async function processingJobs(q: Queryable): Promise<string[]> {
 }
 
 /**
- * Marks the job completed (its unit stays charged) and deletes its files. False when it had already
- * ended: the caller's transaction must then write nothing else.
+ * Marks the job completed (its unit stays charged). False when it had already ended: the caller's
+ * transaction must then write nothing else. The files are deleted after (deleteJobFiles).
  */
 export async function completeJob(
   q: Queryable,
@@ -118,14 +178,12 @@ export async function completeJob(
       where id = $1 and state = 'processing' returning id`,
     [id, assessmentId, JSON.stringify(warnings), at],
   );
-  if (rows.length === 0) return false;
-  await q.query('delete from document_job_files where job_id = $1', [id]);
-  return true;
+  return rows.length === 1;
 }
 
 /**
- * Marks the job failed, gives its unit back and deletes its files, in one statement. False when it had
- * already ended.
+ * Marks the job failed and gives its unit back, in one statement. False when it had already ended. The
+ * files are deleted after (deleteJobFiles).
  */
 export async function failJob(
   q: Queryable,
@@ -140,8 +198,7 @@ export async function failJob(
         where id = $1 and state = 'processing' returning id, partner_id, period),
      released as (
        update usage_counters u set used = greatest(0, u.used - 1)
-         from failed f where u.partner_id = f.partner_id and u.period = f.period returning 1),
-     removed as (delete from document_job_files where job_id in (select id from failed) returning 1)
+         from failed f where u.partner_id = f.partner_id and u.period = f.period returning 1)
      select id from failed`,
     [id, JSON.stringify(failures), JSON.stringify(warnings), at],
   );

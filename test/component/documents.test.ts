@@ -399,6 +399,13 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb)
       expect(done.failures[0].detail, c.what).to.be.a('string').and.not.equal('');
     }
     expect(await used(a.key), 'failed jobs are not charged').to.equal(before);
+    // A job's files are deleted once it has ended.
+    await waitFor(
+      async () =>
+        (await g.gw.db.query<{ n: number }>('select count(*)::int as n from document_job_files')).rows[0]
+          ?.n === 0,
+      { timeoutMs: 60_000, what: "the ended jobs' files deleted" },
+    );
   });
 
   it('an unreadable ID document or rental agreement is a warning; a statement that does not reconcile is assessed with a warning and lower confidence', async function () {

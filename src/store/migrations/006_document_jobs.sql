@@ -20,9 +20,15 @@ create table document_jobs (
 );
 create index document_jobs_partner on document_jobs (partner_id, created_at desc);
 create index document_jobs_processing on document_jobs (created_at) where state = 'processing';
+-- A job's files, in pieces of at most 256 KB, each written and read in a statement of its own: on the
+-- embedded database a statement runs on the event loop, and 20 MB in one statement held it for over
+-- half a second. The pieces are written before the job (so no foreign key), and deleted after it ends;
+-- pieces of no job (a process that died while writing them) are deleted at the next start.
 create table document_job_files (
-  job_id text not null references document_jobs(id) on delete cascade,
+  job_id text not null,
   idx integer not null,
+  part integer not null,
   content bytea not null,
-  primary key (job_id, idx)
+  created_at timestamptz not null,
+  primary key (job_id, idx, part)
 );
