@@ -183,6 +183,7 @@ export async function createGateway(
       const started = Date.now();
       if (!(await assessments.drain(graceMs)))
         log.warn('shutdown: assessments still running after the grace period');
+      await documents.drain(Math.max(0, graceMs - (Date.now() - started)));
       await jobs.stop(Math.max(0, graceMs - (Date.now() - started)));
       await documents.close();
       await assessor.close();

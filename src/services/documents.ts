@@ -127,7 +127,34 @@ export class DocumentService {
     private readonly makeReader: () => DocumentReader = () => new DocumentWorkers({ spares: 1 }),
   ) {}
 
-  async submit(partner: PartnerRow, input: DocumentsInput, idempotencyKey?: string): Promise<SubmitOutcome> {
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  /** Accepts a job; tracked, so that shutdown lets a submission finish even if its client has gone. */
+  submit(partner: PartnerRow, input: DocumentsInput, idempotencyKey?: string): Promise<SubmitOutcome> {
+    const p = this.submitOnce(partner, input, idempotencyKey);
+    this.inflight.add(p);
+    const forget = () => this.inflight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  /** Resolves when every submission in flight has finished, or after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.inflight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    try {
+      await Promise.race([Promise.allSettled([...this.inflight]), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async submitOnce(
+    partner: PartnerRow,
+    input: DocumentsInput,
+    idempotencyKey?: string,
+  ): Promise<SubmitOutcome> {
     const now = this.clock();
     const decoded = input.kind === 'json' ? await this.decode(input.body) : input;
     const key = idempotencyKey;

@@ -272,7 +272,7 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb)
     expect((await ended(a.key, viaFields.body.job_id)).status).to.equal('completed');
   });
 
-  it('multipart refusals: an unknown part, no statement, both a request part and fields (400); the same Idempotency-Key across the two forms is the same request', async function () {
+  it('multipart refusals: an unknown part, no statement, both a request part and fields (400), over 20 MB of files or 21 MB of body (413); the same Idempotency-Key across the two forms is the same request', async function () {
     this.timeout(300_000);
     const pdf = fx.statements[0]!.pdf;
     const unknown = await submitMultipart(a.key, [
@@ -290,6 +290,22 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb)
       ['bank_statements', pdf, 's.pdf'],
     ]);
     expect(both.status).to.equal(400);
+    // Limits: over 20 MB of files (a body under 21 MB) is documents_too_large; a body over 21 MB is body_too_large.
+    const over = await submitMultipart(a.key, [
+      ['customer_ref', 'x'],
+      ['bank_statements', new Uint8Array(Math.round(10.3 * 1024 * 1024)), 'a.pdf'],
+      ['bank_statements', new Uint8Array(Math.round(10.3 * 1024 * 1024)), 'b.pdf'],
+    ]);
+    expect(over.status).to.equal(413);
+    expect(over.body.code).to.equal('documents_too_large');
+    expect(over.body.detail).to.match(/at most 20 MB of documents/);
+    const huge = await submitMultipart(a.key, [
+      ['customer_ref', 'x'],
+      ['bank_statements', new Uint8Array(22 * 1024 * 1024), 'a.pdf'],
+    ]);
+    expect(huge.status).to.equal(413);
+    expect(huge.body.code).to.equal('body_too_large');
+    expect(huge.body.detail).to.match(/at most 21 MB as multipart/);
     const headers = { 'idempotency-key': 'docs-idem-forms' };
     const first = await submit(
       a.key,
