@@ -92,6 +92,8 @@ interface StoredRequest {
 }
 
 type Job = store.DocumentJobRow<StoredRequest, UploadedDocument>;
+/** How a run of a job ended; `ended_elsewhere`: another run (a restart's, a replica's) ended it first. */
+type Outcome = 'completed' | 'failed' | 'ended_elsewhere';
 
 const POLL_BASE = '/api/partner/v1/jobs/';
 
@@ -302,7 +304,7 @@ export class DocumentService {
     if (!job || job.state !== 'processing') return;
     const started = performance.now();
     this.log.info({ job: jobId, partner: job.partner_id }, 'document job started');
-    let outcome: 'completed' | 'failed';
+    let outcome: Outcome;
     try {
       outcome = await this.run(job);
     } catch (e) {
@@ -328,7 +330,11 @@ export class DocumentService {
       outcome = 'failed';
     }
     await this.deleteFiles(jobId);
-    this.metrics.assessments.inc({ source: 'documents', outcome: outcome === 'completed' ? 'ok' : 'error' });
+    if (outcome !== 'ended_elsewhere')
+      this.metrics.assessments.inc({
+        source: 'documents',
+        outcome: outcome === 'completed' ? 'ok' : 'error',
+      });
     this.log.info(
       { job: jobId, partner: job.partner_id, outcome, ms: Math.round(performance.now() - started) },
       'document job ended',
@@ -348,7 +354,7 @@ export class DocumentService {
     return this.reader;
   }
 
-  private async run(job: Job): Promise<'completed' | 'failed'> {
+  private async run(job: Job): Promise<Outcome> {
     const { meta } = job.request;
     const documents = job.documents;
     const reader = this.readerOf();
@@ -547,7 +553,7 @@ export class DocumentService {
         });
       return true;
     });
-    return done ? 'completed' : 'failed';
+    return done ? 'completed' : 'ended_elsewhere';
   }
 
   private async partnerWebhook(partnerId: string): Promise<string | null> {
@@ -558,9 +564,10 @@ export class DocumentService {
     return rows[0]?.webhook_url ?? null;
   }
 
-  private async fail(job: Job, failures: JobFailure[], warnings: string[]): Promise<'failed'> {
-    await store.failJob(this.db, job.id, failures, warnings, this.clock());
-    return 'failed';
+  private async fail(job: Job, failures: JobFailure[], warnings: string[]): Promise<Outcome> {
+    return (await store.failJob(this.db, job.id, failures, warnings, this.clock()))
+      ? 'failed'
+      : 'ended_elsewhere';
   }
 }
 
