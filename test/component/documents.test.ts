@@ -20,6 +20,7 @@ import { personaRows, personaStatements } from '../../tools/statements/personas.
 import { renderPayslip } from '../../tools/statements/payslip.ts';
 import type { Rendered } from '../../tools/statements/render.ts';
 import { pdfOf, png } from '../unit/documents/draw.ts';
+import { textBomb } from '../unit/documents/hostile.ts';
 
 /** A PDF of `n` pages of text. */
 const pagesPdf = (n: number) =>
@@ -107,7 +108,7 @@ async function multipart(
 /** A PDF with text that is not a statement (a payslip serves). */
 const notPdf = Buffer.from('this is not a PDF at all\n');
 
-onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb) => {
+onEachDatabase('documents: POST /assess/documents and GET /jobs', (kind, getDb) => {
   let g: Running;
   let rx: Receiver;
   let fx: Fixtures;
@@ -422,6 +423,27 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (_kind, getDb)
           ?.n === 0,
       { timeoutMs: 60_000, what: "the ended jobs' files deleted" },
     );
+  });
+
+  it("a hostile PDF (a text bomb) fails its job on the reader's limits while the gateway keeps answering", async function () {
+    if (kind !== 'pglite') this.skip(); // the reader is the same on either database; 20 s is enough once
+    this.timeout(300_000);
+    const bomb = textBomb(1_000_000);
+    const r = await submit(a.key, {
+      customer_ref: 'bomb',
+      bank_statements: [{ document: b64(bomb), filename: 'bomb.pdf' }],
+    });
+    expect(r.status).to.equal(202);
+    // While it is being read, other requests are answered.
+    await waitFor(async () => (await job(a.key, r.body.job_id)).body.status === 'processing', {
+      what: 'the job in progress',
+    });
+    const health = await call(g.url, 'GET', '/api/partner/v1/health');
+    expect(health.status).to.equal(200);
+    const done = await ended(a.key, r.body.job_id);
+    expect(done.status).to.equal('failed');
+    expect(['timeout', 'out_of_memory']).to.include(done.failures[0].reason);
+    expect(done.failures[0].detail).to.match(/hostile or damaged/);
   });
 
   it('an unreadable ID document or rental agreement is a warning; a statement that does not reconcile is assessed with a warning and lower confidence', async function () {
