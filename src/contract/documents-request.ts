@@ -46,7 +46,10 @@ const filename = z.string({ error: 'is required' }).trim().min(1, 'must not be e
 /** Base64 (standard or URL-safe alphabet, padding optional, line breaks allowed). */
 const BASE64 = /^[A-Za-z0-9+/_\-\r\n]*={0,2}[\r\n]*$/;
 const base64 = z
-  .string({ error: 'is required (the file in base64)' })
+  .string({
+    error: (iss) =>
+      iss.input === undefined ? 'is required (the file in base64)' : 'must be a string (the file in base64)',
+  })
   .min(1, 'must not be empty')
   .regex(BASE64, 'must be the file in base64');
 const period = z.string().trim().min(1).max(50);
@@ -68,7 +71,12 @@ const fields = {
 export const DocumentsRequestSchema = z.object({
   ...fields,
   bank_statements: z
-    .array(DocumentFileSchema, { error: 'is required (at least one bank statement)' })
+    .array(DocumentFileSchema, {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'is required (at least one bank statement)'
+          : 'must be an array of {document, filename}',
+    })
     .min(1, 'must hold at least one bank statement')
     .max(MAX_STATEMENTS, `must hold at most ${MAX_STATEMENTS} bank statements`),
   supporting_documents: opt(
