@@ -104,6 +104,28 @@ export class Jobs {
     ).rowCount;
   }
 
+  /**
+   * Ends, as failed, the active jobs of `queue` whose data has `field` = `value` (a job whose process is
+   * known to have died: its own retry would wait for pg-boss's expiry).
+   */
+  async failActiveOf(queue: QueueName, field: string, value: string): Promise<number> {
+    return (
+      await this.db.query(
+        `update ${SCHEMA}.job set state = 'failed', completed_on = now() where name = $1 and state = 'active' and data->>$2 = $3`,
+        [queue, field, value],
+      )
+    ).rowCount;
+  }
+
+  /** Whether a job of `queue` whose data has `field` = `value` is waiting (created or due for a retry). */
+  async hasWaitingJob(q: Queryable, queue: QueueName, field: string, value: string): Promise<boolean> {
+    const { rows } = await q.query<{ waiting: boolean }>(
+      `select exists(select 1 from ${SCHEMA}.job where name = $1 and data->>$2 = $3 and state in ('created', 'retry')) as waiting`,
+      [queue, field, value],
+    );
+    return rows[0]?.waiting === true;
+  }
+
   /** Stops taking jobs and waits (up to `timeoutMs`) for the ones in hand. */
   async stop(timeoutMs: number): Promise<void> {
     await this.boss.stop({

@@ -116,6 +116,7 @@ export const estimatedSeconds = (documents: number) => 2 + documents;
 
 export class DocumentService {
   private workerId: string | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private reader: DocumentReader | undefined;
 
   constructor(
@@ -263,7 +264,9 @@ export class DocumentService {
   /**
    * Starts the worker, after deleting files left behind (store.leftoverFiles). On the embedded database
    * (one process per data directory) a job left active by a process that stopped is run again at once;
-   * jobs still `processing` without a live pg-boss job are queued again. On PostgreSQL, a job whose process died runs again when pg-boss's expiry notices it.
+   * jobs still `processing` without a live pg-boss job are queued again. Then, every SWEEP_MS, a job whose
+   * heartbeat has been silent for SILENT_S is run again (on PostgreSQL, where another replica may be
+   * running a job, that is how one whose process died is noticed; pg-boss's expiry would take 10 minutes).
    */
   async startWorker(): Promise<void> {
     if (this.db.kind === 'pglite') await this.jobs.failActive(QUEUES.documents);
@@ -275,6 +278,16 @@ export class DocumentService {
         await this.jobs.enqueue(this.db, QUEUES.documents, { job_id: id }, JOB_OPTIONS);
       }
     }
+    await this.sweep();
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((e: unknown) =>
+        this.log.warn(
+          { err: { message: e instanceof Error ? e.message : String(e) } },
+          'document job sweep failed',
+        ),
+      );
+    }, SWEEP_MS);
+    this.sweeper.unref();
     this.workerId = await this.jobs.work<{ job_id: string }>(
       QUEUES.documents,
       (data) => this.process(data.job_id),
@@ -294,7 +307,22 @@ export class DocumentService {
     }
   }
 
+  /**
+   * Runs again the jobs whose heartbeat has stopped (their process died; on PostgreSQL another replica's):
+   * their pg-boss job, still active, is ended and a new one queued — rather than wait for pg-boss's expiry.
+   * Two replicas sweeping at once may both queue one: the job still ends once.
+   */
+  private async sweep(): Promise<void> {
+    for (const id of await store.silentJobs(this.db, SILENT_S)) {
+      if (await this.jobs.hasWaitingJob(this.db, QUEUES.documents, 'job_id', id)) continue;
+      await this.jobs.failActiveOf(QUEUES.documents, 'job_id', id);
+      this.log.warn({ job: id }, 'document job left in progress by a stopped process: queued again');
+      await this.jobs.enqueue(this.db, QUEUES.documents, { job_id: id }, JOB_OPTIONS);
+    }
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     await this.reader?.close();
   }
 
@@ -305,6 +333,18 @@ export class DocumentService {
     const started = performance.now();
     this.log.info({ job: jobId, partner: job.partner_id }, 'document job started');
     let outcome: Outcome;
+    const beat = () =>
+      store
+        .heartbeat(this.db, jobId)
+        .catch((e: unknown) =>
+          this.log.warn(
+            { job: jobId, err: { message: e instanceof Error ? e.message : String(e) } },
+            'document job heartbeat failed',
+          ),
+        );
+    await beat();
+    const beating = setInterval(() => void beat(), HEARTBEAT_MS);
+    beating.unref();
     try {
       outcome = await this.run(job);
     } catch (e) {
@@ -329,6 +369,7 @@ export class DocumentService {
       );
       outcome = 'failed';
     }
+    clearInterval(beating);
     await this.deleteFiles(jobId);
     if (outcome !== 'ended_elsewhere')
       this.metrics.assessments.inc({
@@ -570,6 +611,11 @@ export class DocumentService {
       : 'ended_elsewhere';
   }
 }
+
+/** How often a running job's heartbeat is written, how long a silent job is left alone, how often to look. */
+const HEARTBEAT_MS = 5_000;
+const SILENT_S = 30;
+const SWEEP_MS = 10_000;
 
 /** A pg-boss retry only for a worker that died mid-job; a job may run up to 12 statements of 20 s each. */
 const JOB_OPTIONS = { retryLimit: 3, expireInSeconds: 600 };

@@ -154,6 +154,25 @@ export async function getJob<Req = unknown, Doc = unknown>(
   return rows[0];
 }
 
+/** The process running the job is alive (the database's clock). */
+export async function heartbeat(q: Queryable, id: string): Promise<void> {
+  await q.query(`update document_jobs set heartbeat_at = now() where id = $1 and state = 'processing'`, [id]);
+}
+
+/**
+ * Jobs still processing whose heartbeat (or, never started, whose creation) is older than `seconds` by
+ * the database's clock: left by a process that died, or waiting for a worker.
+ */
+export async function silentJobs(q: Queryable, seconds: number): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `select id from document_jobs
+      where state = 'processing' and coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1)
+      order by created_at`,
+    [seconds],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** Jobs still processing (for the restart's recovery). */
 export async function processingJobs(q: Queryable): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(

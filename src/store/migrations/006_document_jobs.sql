@@ -16,7 +16,10 @@ create table document_jobs (
   failures jsonb,
   warnings jsonb not null default '[]',
   created_at timestamptz not null,
-  finished_at timestamptz
+  finished_at timestamptz,
+  -- Touched every few seconds by the process running the job: a job whose heartbeat has stopped was left
+  -- by a process that died, and is run again (services/documents.ts).
+  heartbeat_at timestamptz
 );
 create index document_jobs_partner on document_jobs (partner_id, created_at desc);
 create index document_jobs_processing on document_jobs (created_at) where state = 'processing';
