@@ -5,7 +5,8 @@
  * runner will call it). The host reference is printed before and after, as the machine is shared.
  * Prints figures; never passes or fails.
  *
- *   npm run bench:documents
+ *   npm run bench:documents              (everything)
+ *   npm run bench:documents -- --http    (only the HTTP case: a 3-page statement to a completed assessment)
  */
 import { at } from '../src/lib/narrow.ts';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { DocumentWorkers, readInWorker, readStatement } from '../adapters/docume
 import { personaRows } from '../tools/statements/personas.ts';
 import { renderStatement, type StatementRow } from '../tools/statements/render.ts';
 import { describeReference, hostReference } from './host.ts';
+import { startBenchGateway } from '../test/helpers/gateway-process.ts';
 
 const pct = (xs: number[], p: number) =>
   at(
@@ -58,6 +60,71 @@ console.log(
   `documents benchmark — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load ${at(os.loadavg(), 0, 'load average').toFixed(1)}`,
 );
 console.log(describeReference(await hostReference()));
+
+/**
+ * Over HTTP: a 3-page statement to a completed assessment — POST /assess/documents (JSON, base64), then
+ * GET /jobs/{id} every 10 ms until the job has ended — against the gateway in its own process (its
+ * sources, as the tests run it) on a fresh embedded database.
+ */
+async function httpCase(): Promise<void> {
+  const s = await statementOf('barclays', 3);
+  const gw = await startBenchGateway();
+  try {
+    const created = await gw.admin<{ api_key: string }>('POST', '/partners', {
+      partner_id: 'benchdocs',
+      tier: 'enterprise',
+    });
+    const headers = { 'x-partner-key': created.api_key, 'content-type': 'application/json' };
+    const body = JSON.stringify({
+      customer_ref: 'bench',
+      bank_statements: [{ document: Buffer.from(s.pdf).toString('base64'), filename: 'statement.pdf' }],
+    });
+    const once = async () => {
+      const t = process.hrtime.bigint();
+      const res = await fetch(`${gw.base}/api/partner/v1/assess/documents`, {
+        method: 'POST',
+        headers,
+        body,
+      });
+      const accepted = (await res.json()) as { job_id: string };
+      if (res.status !== 202) throw new Error(`POST answered ${res.status} ${JSON.stringify(accepted)}`);
+      const at202 = ms(t);
+      for (;;) {
+        const job = (await (
+          await fetch(`${gw.base}/api/partner/v1/jobs/${accepted.job_id}`, { headers })
+        ).json()) as { status: string; failures: unknown[] };
+        if (job.status === 'completed') return { total: ms(t), at202 };
+        if (job.status !== 'processing')
+          throw new Error(`job ${job.status}: ${JSON.stringify(job.failures)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const first = await once();
+    console.log(
+      `\nover HTTP, a ${s.rows}-row 3-page statement to a completed assessment (POST /assess/documents → GET /jobs until completed)`,
+    );
+    console.log(`first job in the process (starts the reader's worker): ${first.total.toFixed(0)} ms`);
+    const totals: number[] = [];
+    const accepted: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const r = await once();
+      totals.push(r.total);
+      accepted.push(r.at202);
+    }
+    console.log(
+      `completed: p50 ${pct(totals, 0.5).toFixed(0)} ms, p95 ${pct(totals, 0.95).toFixed(0)} ms; the 202: p50 ${pct(accepted, 0.5).toFixed(0)} ms (15 jobs, one at a time)`,
+    );
+  } finally {
+    await gw.stop();
+  }
+}
+
+if (process.argv.includes('--http')) {
+  await httpCase();
+  console.log(describeReference(await hostReference()));
+  console.log('reproduce: npm run bench:documents -- --http');
+  process.exit(0);
+}
 
 const first = await statementOf('barclays', 3);
 let t0 = process.hrtime.bigint();
@@ -129,5 +196,6 @@ for (const pages of [1, 3, 10]) {
   );
 }
 await workers.close();
+await httpCase();
 console.log(describeReference(await hostReference()));
 console.log('reproduce: npm run bench:documents');

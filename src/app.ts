@@ -15,6 +15,8 @@ import {
 } from './http/middleware.ts';
 import { partnerRouter } from './http/partner-routes.ts';
 import type { AssessmentService } from './services/assessments.ts';
+import type { DocumentService } from './services/documents.ts';
+import { documentsBody } from './http/documents-body.ts';
 import type { KeyVerifier } from './services/keys.ts';
 import type { PartnerService } from './services/partners.ts';
 import type { ProviderCredentials } from './services/providers.ts';
@@ -28,6 +30,7 @@ export interface AppDeps {
   metrics: Metrics;
   keys: KeyVerifier;
   assessments: AssessmentService;
+  documents: DocumentService;
   partners: PartnerService;
   providerCredentials: ProviderCredentials;
   deliveries: DeliveryService;
@@ -74,10 +77,14 @@ export function createApp(d: AppDeps): express.Express {
       partners: d.partners,
       assessments: d.assessments,
       deliveries: d.deliveries,
+      documents: d.documents,
       openapi: d.openapi.partner,
       clock: d.clock,
       json,
       raw,
+      // The /assess/documents body: JSON up to 28 MB (20 MB of documents in base64, parsed in a worker) or
+      // multipart/form-data up to 21 MB (src/http/documents-body.ts).
+      documentsRaw: [documentsBody()],
     }),
   );
   app.get('/api/admin/openapi.json', (_req, res) => {

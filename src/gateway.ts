@@ -25,6 +25,7 @@ import { Webhooks } from './webhooks/service.ts';
 import type express from 'express';
 import { ProviderRuntime } from '../adapters/runtime.ts';
 import { ProviderCredentials } from './services/providers.ts';
+import { DocumentService } from './services/documents.ts';
 
 export interface Gateway {
   app: express.Express;
@@ -34,6 +35,7 @@ export interface Gateway {
   metrics: Metrics;
   partners: PartnerService;
   assessments: AssessmentService;
+  documents: DocumentService;
   webhooks: Webhooks;
   keys: KeyVerifier;
   providerCredentials: ProviderCredentials;
@@ -136,7 +138,11 @@ export async function createGateway(
     credentials: (p, provider) => providerCredentials.credentials(p, provider),
     runtime,
   });
-  if (cfg.RUN_WORKERS) await webhooks.startWorker();
+  const documents = new DocumentService(db, jobs, assessor, webhooks, metrics, log, clock);
+  if (cfg.RUN_WORKERS) {
+    await webhooks.startWorker();
+    await documents.startWorker();
+  }
   // Expired idempotency keys are forgotten lazily when reused; this keeps the table from growing.
   const purge = setInterval(
     () => {
@@ -153,6 +159,7 @@ export async function createGateway(
     metrics,
     keys,
     assessments,
+    documents,
     partners,
     clock,
     providerCredentials,
@@ -171,6 +178,7 @@ export async function createGateway(
     metrics,
     partners,
     assessments,
+    documents,
     webhooks,
     keys,
     providerCredentials,
@@ -181,7 +189,9 @@ export async function createGateway(
       const started = Date.now();
       if (!(await assessments.drain(graceMs)))
         log.warn('shutdown: assessments still running after the grace period');
+      await documents.drain(Math.max(0, graceMs - (Date.now() - started)));
       await jobs.stop(Math.max(0, graceMs - (Date.now() - started)));
+      await documents.close();
       await assessor.close();
       await runtime.close();
       await keys.close();

@@ -130,11 +130,12 @@ assertType<Binds<typeof AccountStatementSchema, Spec['AccountStatement'], 'Accou
 assertType<Binds<typeof SourceInputSchema, Spec['SourceInput'], 'SourceInput'>>();
 assertType<Matches<VeqtrxTransaction, Spec['Transaction'], 'VeqtrxTransaction'>>();
 assertType<Sends<AssessmentResponse, Spec['AssessmentResponse'], 'AssessmentResponse'>>();
-// The evidence's `source` (written by the worker from a SourceRecord): `transactions` or a source's `type`.
+// The evidence's `source` (written by the worker from a SourceRecord): `transactions`, `documents` (a
+// document job) or a source's `type`.
 type EvidenceSource = NonNullable<Spec['Evidence']['source']>;
 assertType<
   Matches<
-    'transactions' | z.output<typeof SourceInputSchema>['type'],
+    'transactions' | 'documents' | z.output<typeof SourceInputSchema>['type'],
     EvidenceSource['type'],
     'Evidence.source.type'
   >

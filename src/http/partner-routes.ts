@@ -2,7 +2,8 @@
 import { present } from '../lib/narrow.ts';
 import { Router, type RequestHandler, type Response } from 'express';
 import { notFound, unauthorized } from '../lib/errors.ts';
-import { ASSESSMENT_ID, DELIVERY_ID } from '../lib/ids.ts';
+import { ASSESSMENT_ID, DELIVERY_ID, DOCUMENT_JOB_ID } from '../lib/ids.ts';
+import type { DocumentService } from '../services/documents.ts';
 import type { AssessmentService } from '../services/assessments.ts';
 import { RetryLater, type KeyVerifier } from '../services/keys.ts';
 import type { DeliveryService } from '../services/deliveries.ts';
@@ -17,12 +18,18 @@ export interface PartnerRouteDeps {
   partners: PartnerService;
   assessments: AssessmentService;
   deliveries: DeliveryService;
+  documents: DocumentService;
   openapi: object;
   clock: () => Date;
   /** Body parsing, run after authentication. */
   json: RequestHandler[];
   /** The `/assess` body as bytes (it is parsed in the assessment worker), run after authentication; hashed when it has an Idempotency-Key. */
   raw: RequestHandler[];
+  /**
+   * The `/assess/documents` body, run after authentication: JSON as bytes (parsed and decoded in a worker),
+   * or multipart decoded into `req.documents`.
+   */
+  documentsRaw: RequestHandler[];
 }
 
 const EMPTY: BodyChunks = { chunks: [], length: 0 };
@@ -75,7 +82,30 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     res.status(outcome.status).type('application/json').send(outcome.text);
   });
 
+  r.post('/assess/documents', ...d.documentsRaw, async (req, res) => {
+    const partner = partnerOf(res);
+    const rawKey = req.get('idempotency-key');
+    const key =
+      rawKey === undefined
+        ? undefined
+        : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
+    const outcome = await d.documents.submit(
+      partner,
+      req.documents ?? { kind: 'json', body: req.bodyChunks ?? EMPTY },
+      key,
+    );
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.status).type('application/json').send(outcome.text);
+  });
+
   r.use(d.json);
+
+  r.get('/jobs/:job_id', async (req, res) => {
+    const id = String(req.params.job_id);
+    const job = DOCUMENT_JOB_ID.test(id) ? await d.documents.get(partnerOf(res).id, id) : undefined;
+    if (!job) throw notFound('Job not found');
+    res.json(job);
+  });
 
   r.get('/assessment/:assessment_id', async (req, res) => {
     const id = String(req.params.assessment_id);

@@ -10,7 +10,7 @@ import type { Logger } from '../lib/logger.ts';
 
 const SCHEMA = 'pgboss';
 
-export const QUEUES = { webhook: 'webhook-deliver' } as const;
+export const QUEUES = { webhook: 'webhook-deliver', documents: 'document-assess' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobOptions {
@@ -65,12 +65,13 @@ export class Jobs {
     return rows[0]?.live === true;
   }
 
+  /** Starts a worker on `queue`; resolves to its id (for `notify`). */
   async work<T extends object>(
     queue: QueueName,
     handler: (data: T, jobId: string) => Promise<void>,
     pollingIntervalSeconds = 0.5,
-  ): Promise<void> {
-    await this.boss.work<T>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
+  ): Promise<string> {
+    return this.boss.work<T>(queue, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
       for (const job of jobs) {
         try {
           await handler(job.data, job.id);
@@ -83,6 +84,47 @@ export class Jobs {
         }
       }
     });
+  }
+
+  /** Wakes a worker of this process at once, rather than at its next poll (a job was just enqueued). */
+  notify(workerId: string): void {
+    this.boss.notifyWorker(workerId);
+  }
+
+  /**
+   * Ends, as failed, the jobs of `queue` still marked active: for the embedded database at start-up, where
+   * no other process can be running them (one process per data directory), so that what a killed process
+   * left in hand runs again now rather than when pg-boss's expiry notices it.
+   */
+  async failActive(queue: QueueName): Promise<number> {
+    return (
+      await this.db.query(
+        `update ${SCHEMA}.job set state = 'failed', completed_on = now() where name = $1 and state = 'active'`,
+        [queue],
+      )
+    ).rowCount;
+  }
+
+  /**
+   * Ends, as failed, the active jobs of `queue` whose data has `field` = `value` (a job whose process is
+   * known to have died: its own retry would wait for pg-boss's expiry).
+   */
+  async failActiveOf(queue: QueueName, field: string, value: string): Promise<number> {
+    return (
+      await this.db.query(
+        `update ${SCHEMA}.job set state = 'failed', completed_on = now() where name = $1 and state = 'active' and data->>$2 = $3`,
+        [queue, field, value],
+      )
+    ).rowCount;
+  }
+
+  /** Whether a job of `queue` whose data has `field` = `value` is waiting (created or due for a retry). */
+  async hasWaitingJob(q: Queryable, queue: QueueName, field: string, value: string): Promise<boolean> {
+    const { rows } = await q.query<{ waiting: boolean }>(
+      `select exists(select 1 from ${SCHEMA}.job where name = $1 and data->>$2 = $3 and state in ('created', 'retry')) as waiting`,
+      [queue, field, value],
+    );
+    return rows[0]?.waiting === true;
   }
 
   /** Stops taking jobs and waits (up to `timeoutMs`) for the ones in hand. */

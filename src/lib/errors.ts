@@ -179,13 +179,20 @@ export const ERROR_CODES = {
     apis: BOTH,
     retry: false,
     meaning:
-      "The body is larger than the limit: `BODY_LIMIT` (8 MB) for `POST /assess`, 100 KB for every other JSON body (the admin API's included).",
+      "The body is larger than the limit: `BODY_LIMIT` (8 MB) for `POST /assess`, 28 MB (JSON) or 21 MB (multipart) for `POST /assess/documents`, 100 KB for every other JSON body (the admin API's included).",
+  },
+  documents_too_large: {
+    status: 413,
+    apis: PARTNER,
+    retry: false,
+    meaning: '`POST /assess/documents`: more than 20 MB of documents (decoded) in one request.',
   },
   unsupported_media_type: {
     status: 415,
     apis: BOTH,
     retry: false,
-    meaning: 'A body that is not `application/json`.',
+    meaning:
+      'A body that is not `application/json` (nor, for `POST /assess/documents`, `multipart/form-data`).',
   },
   unsupported_encoding: {
     status: 415,

@@ -20,3 +20,7 @@ export function randomToken(length = 32): string {
 
 export const ASSESSMENT_ID = /^AF-[0-9A-F]{12}$/;
 export const DELIVERY_ID = /^whd_[0-9a-f]{24}$/;
+
+/** A document job (`POST /assess/documents`): `job_` + 24 lower-case hex characters. */
+export const documentJobId = () => `job_${randomBytes(12).toString('hex')}`;
+export const DOCUMENT_JOB_ID = /^job_[0-9a-f]{24}$/;

@@ -51,6 +51,13 @@ export const ACCOUNT_WARNING_CODES = [
   'savings_account',
   'not_current_account',
   'no_current_account',
+  // Documents (POST /assess/documents): about the documents read, not an account.
+  'statement_not_reconciled',
+  'document_edit_signals',
+  'statement_gaps',
+  'payslip_unmatched',
+  'document_unreadable',
+  'rows_left_out',
 ] as const;
 export type AccountWarningCode = (typeof ACCOUNT_WARNING_CODES)[number];
 

@@ -50,7 +50,7 @@ export const bodyLength = (body: Uint8Array | readonly Uint8Array[]): number =>
   body instanceof Uint8Array ? body.byteLength : body.reduce((n, c) => n + c.byteLength, 0);
 
 export function isLargeJob(job: AssessJob): boolean {
-  if (job.kind === 'body') return bodyLength(job.body) > LARGE_JOB_BYTES;
+  if (job.kind === 'body' || job.kind === 'documents-body') return bodyLength(job.body) > LARGE_JOB_BYTES;
   if (job.kind === 'decoded') return job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
   return job.stored.byteLength > LARGE_JOB_EVIDENCE_BYTES;
 }
@@ -60,7 +60,12 @@ export const LARGE_JOB_EVIDENCE_BYTES = 32 * 1024;
 
 /** The memory of the bytes a job hands over, when they can be moved (RunOptions.moveBytes). */
 function transferList(job: AssessJob): ArrayBuffer[] {
-  const bytes = job.kind === 'body' ? job.body : job.kind === 'evidence' ? job.stored : [];
+  const bytes =
+    job.kind === 'body' || job.kind === 'documents-body'
+      ? job.body
+      : job.kind === 'evidence'
+        ? job.stored
+        : [];
   const list = bytes instanceof Uint8Array ? [bytes] : bytes;
   const out: ArrayBuffer[] = [];
   for (const b of list) {

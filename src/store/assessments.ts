@@ -44,6 +44,25 @@ export async function insertChargedAssessment(q: Queryable, a: AssessmentRow): P
   return rows[0]?.used;
 }
 
+/** Stores an assessment whose unit was already charged (a document job's reservation: store/document-jobs.ts). */
+export async function insertAssessment(q: Queryable, a: AssessmentRow): Promise<void> {
+  await q.query(
+    `insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      a.id,
+      a.partner_id,
+      a.customer_ref,
+      a.partner_ref,
+      a.source,
+      a.is_test,
+      a.response,
+      a.evidence,
+      a.created_at,
+    ],
+  );
+}
+
 /** The stored response text, scoped to the partner: another partner's id is simply not found. */
 export async function getResponse(q: Queryable, partnerId: string, id: string): Promise<string | undefined> {
   const { rows } = await q.query<{ response: string }>(

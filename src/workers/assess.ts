@@ -24,6 +24,11 @@ import type { AssessmentExtensions, AssessmentFigures } from '../model/assessmen
 import { DEFAULT_CURRENCY } from '../model/money.ts';
 import { evidenceJson, packEvidence } from '../store/evidence.ts';
 import { joinChunks, ownBuffer } from '../lib/owned-bytes.ts';
+import {
+  decodeDocumentsBody,
+  type DecodedDocuments,
+  type DocumentsFailure,
+} from '../contract/documents-request.ts';
 
 /**
  * What a worker is given: the `/assess` body as received (decoded in the worker; as one buffer or as the
@@ -34,7 +39,9 @@ import { joinChunks, ownBuffer } from '../lib/owned-bytes.ts';
 export type AssessJob =
   | { kind: 'body'; body: Uint8Array | readonly Uint8Array[]; now: number }
   | { kind: 'decoded'; request: DecodedRequest; now: number }
-  | { kind: 'evidence'; stored: Uint8Array };
+  | { kind: 'evidence'; stored: Uint8Array }
+  /** A `POST /assess/documents` JSON body: parsed, validated and its documents decoded from base64. */
+  | { kind: 'documents-body'; body: Uint8Array | readonly Uint8Array[] };
 
 export type AssessJobResult =
   | {
@@ -48,6 +55,8 @@ export type AssessJobResult =
   | { kind: 'evidence'; json: Uint8Array }
   | FetchNeeded
   | DecodeFailure
+  | DecodedDocuments
+  | DocumentsFailure
   | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };
 
 /** The response's extension fields, from the evidence and what the source says about its accounts. */
@@ -62,6 +71,8 @@ export function extensionsOf(req: DecodedRequest, evidence: Evidence): Assessmen
 
 export function runJob(job: AssessJob): AssessJobResult {
   if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
+  if (job.kind === 'documents-body')
+    return decodeDocumentsBody(job.body instanceof Uint8Array ? job.body : joinChunks(job.body));
   let req: DecodedRequest;
   if (job.kind === 'body') {
     const body = job.body instanceof Uint8Array ? job.body : joinChunks(job.body);
@@ -109,10 +120,16 @@ export function runJob(job: AssessJob): AssessJobResult {
 export default function run(job: AssessJob): AssessJobResult {
   const result = runJob(job);
   const bytes =
-    result.kind === 'evidence' ? result.json : result.kind === 'assessed' ? result.evidenceGz : undefined;
-  const own = bytes && ownBuffer(bytes);
-  if (!own) return result;
-  const movable = { [Piscina.transferableSymbol]: [own], [Piscina.valueSymbol]: result };
+    result.kind === 'evidence'
+      ? [result.json]
+      : result.kind === 'assessed'
+        ? [result.evidenceGz]
+        : result.kind === 'documents'
+          ? result.contents
+          : [];
+  const own = bytes.map(ownBuffer).filter((b): b is ArrayBuffer => b !== undefined);
+  if (!own.length) return result;
+  const movable = { [Piscina.transferableSymbol]: own, [Piscina.valueSymbol]: result };
   // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- Piscina's typings want its own unique symbols as keys and return its wrapper; the pool hands the thread's caller the value inside, an AssessJobResult
   return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as AssessJobResult;
 }

@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { generatePersona } from '../../tools/personas/personas.ts';
+import { personaStatements } from '../../tools/statements/personas.ts';
+import { waitFor } from '../helpers/receiver.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { adminCall, startCommand, waitHealthy } from '../helpers/gateway-process.ts';
 import { ADMIN_SECRET } from '../helpers/gateway.ts';
@@ -110,6 +112,32 @@ describe('the compiled gateway (dist/, as npm start runs it)', function () {
       });
       expect(evidence.status).to.equal(200);
       expect((await fetch(`${base}/api/partner/v1/openapi.json`)).status).to.equal(200);
+      // A document job: the reader's worker entry and its compiled code are found in dist/.
+      const [statement] = await personaStatements({
+        bank: 'lloyds',
+        persona: 'salaried_single_renter',
+        months: ['2026-09'],
+      });
+      const accepted = await fetch(`${base}/api/partner/v1/assess/documents`, {
+        method: 'POST',
+        headers: { 'x-partner-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          customer_ref: 'c-build-docs',
+          bank_statements: [{ document: statement!.pdf.toString('base64'), filename: 's.pdf' }],
+        }),
+      });
+      expect(accepted.status).to.equal(202);
+      const { job_id: jobId } = (await accepted.json()) as { job_id: string };
+      const job = await waitFor(
+        async () => {
+          const j = (await (
+            await fetch(`${base}/api/partner/v1/jobs/${jobId}`, { headers: { 'x-partner-key': key } })
+          ).json()) as { status: string; failures: unknown[] };
+          return j.status === 'processing' ? undefined : j;
+        },
+        { timeoutMs: 180_000, intervalMs: 100, what: 'the document job ended' },
+      );
+      expect(job, JSON.stringify(job)).to.include({ status: 'completed' });
       const { stdout } = await run(
         process.execPath,
         ['dist/src/cli/admin.js', 'list-partners', '--url', base],

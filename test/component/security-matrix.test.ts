@@ -73,6 +73,8 @@ interface Fixture {
   disabledKey: string;
   assessmentId: string;
   deliveryId: string;
+  /** A document job of A's. */
+  jobId: string;
 }
 
 interface Row {
@@ -96,6 +98,11 @@ const smallAssessment = {
     { date: '2026-10-02', amount: 600, merchant_name: 'RENT' },
   ],
 };
+/** Accepted (202) at once; its job then fails (not a statement) and gives its unit back. */
+const documentsRequest = {
+  customer_ref: 'matrix-docs',
+  bank_statements: [{ document: Buffer.from('%PDF-1.4 not really').toString('base64'), filename: 's.pdf' }],
+};
 let fresh = 0;
 
 /** One row per operation of every document. */
@@ -106,6 +113,18 @@ const ROWS: Record<string, Row> = {
     ok: 200,
     otherTenant: 200,
     isolation: (body, f) => expect(body.assessment_id).to.not.equal(f.assessmentId),
+  },
+  'partner POST /assess/documents': {
+    path: () => '/assess/documents',
+    body: () => documentsRequest,
+    ok: 202,
+    otherTenant: 202,
+    isolation: (body, f) => expect(body.job_id).to.not.equal(f.jobId),
+  },
+  'partner GET /jobs/{job_id}': {
+    path: (f) => `/jobs/${f.jobId}`,
+    ok: 200,
+    otherTenant: 404,
   },
   'partner GET /assessment/{assessment_id}': {
     path: (f) => `/assessment/${f.assessmentId}`,
@@ -330,7 +349,7 @@ onEachDatabase('security matrix', (_kind, getDb) => {
     const a = await createPartner(g.url, 'matrix-a', { webhook_url: rx.url });
     const b = await createPartner(g.url, 'matrix-b');
     const c = await createPartner(g.url, 'matrix-c');
-    f = { g, a, b, c, disabledKey: '', assessmentId: '', deliveryId: '' };
+    f = { g, a, b, c, disabledKey: '', assessmentId: '', deliveryId: '', jobId: '' };
     const spare = await admin(f, 'POST', `/partners/${a.id}/keys`);
     await admin(f, 'DELETE', `/partners/${a.id}/keys/${spare.body.key_id}`);
     f.disabledKey = spare.body.api_key;
@@ -341,6 +360,12 @@ onEachDatabase('security matrix', (_kind, getDb) => {
     if (assessed.status !== 200)
       throw new Error(`setup: /assess answered ${assessed.status} ${assessed.text}`);
     f.assessmentId = assessed.body.assessment_id;
+    const job = await call(g.url, 'POST', '/api/partner/v1/assess/documents', {
+      key: a.key,
+      body: documentsRequest,
+    });
+    if (job.status !== 202) throw new Error(`setup: /assess/documents answered ${job.status} ${job.text}`);
+    f.jobId = job.body.job_id;
     // Delivered first, so that redelivering it (the valid case) starts from a settled delivery.
     f.deliveryId = await waitFor(
       async () => {

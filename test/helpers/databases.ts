@@ -122,7 +122,7 @@ export async function reset(db: Db): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await db.exec(
-        `truncate webhook_attempts, webhook_deliveries, idempotency_keys, assessments, usage_counters, api_keys, partners restart identity cascade;
+        `truncate document_job_files, webhook_attempts, webhook_deliveries, idempotency_keys, assessments, usage_counters, api_keys, partners restart identity cascade;
          do $$ begin if to_regclass('pgboss.job') is not null then delete from pgboss.job; end if; end $$;`,
       );
       return;

@@ -42,6 +42,8 @@ const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'tools/build/build.
 const ASSETS = [
   ['src/store/migrations', (f) => f.endsWith('.sql')],
   ['openapi', (f) => f.endsWith('.yaml')],
+  // The document readers' worker-thread entry (plain JavaScript; it loads read.js, compiled beside it).
+  ['adapters/documents', (f) => f.endsWith('worker-entry.mjs')],
 ];
 
 function filesUnder(dir) {

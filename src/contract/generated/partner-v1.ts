@@ -32,6 +32,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assess/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assess from bank statement PDFs (and supporting documents), as a job
+         * @description Accepts up to 12 bank statement PDFs (at most 50 pages each) and supporting documents — payslips, a
+         *     credit report, an ID document, a rental agreement — with the customer's details, and answers **202**
+         *     with a job at once. The job reads the documents in isolated worker threads (a time and memory limit
+         *     per document), reconciles each statement's balances, joins the statements (overlaps once, gaps
+         *     reported), matches each payslip to the credit that paid it, and runs the same assessment as
+         *     `/assess`. Poll `poll_url` (`GET /jobs/{job_id}`); on completion the `assessment.completed` webhook
+         *     is sent as for `/assess` (to `webhook_url`, else the partner's webhook) and
+         *     `GET /assessment/{assessment_id}` returns the assessment, its evidence the documents.
+         *
+         *     **Two forms of body.** `application/json` (`DocumentsRequest`, each file in base64, up to 28 MB) or
+         *     `multipart/form-data` (each file a part, up to 21 MB): parts `bank_statements` (repeat for each
+         *     statement), `payslips` (repeat), `credit_report`, `id_document`, `rental_agreement`, each a PDF file;
+         *     and either a `request` part holding the other fields as JSON (`DocumentsFields`) or those fields as
+         *     form fields (`customer_ref`, `partner_ref`, `external_reference`, `currency_code`, `webhook_url`,
+         *     `declared_income`, `circumstances` as JSON text, `payslip_periods` as a JSON array of strings in the
+         *     order of the `payslips` parts).
+         *
+         *     **Quota.** One unit is reserved when the job is accepted (it counts as used from then on, so jobs in
+         *     progress cannot take more units than the quota has) and given back if the job fails: only a
+         *     completed assessment is charged.
+         *
+         *     **Failure model.** The job fails, at no charge, with a reason per document when a bank statement
+         *     cannot be read (`not_pdf`, `corrupt`, `encrypted`, `image_only` — scanned pages without text,
+         *     `too_many_pages`, `timeout`, `out_of_memory`, …) or is not a bank statement (`not_a_statement`), a
+         *     payslip cannot be read or is not a payslip (`not_a_payslip`), or a credit report is not a readable
+         *     PDF. An ID document or a rental agreement that is not a readable PDF is a warning only. The content
+         *     of credit reports, ID documents and rental agreements is not read: each is only opened as a PDF.
+         *     A statement that does not reconcile is assessed with a warning and a lower confidence; a payslip
+         *     matched to a credit verifies that income stream; an unmatched payslip is a warning.
+         *
+         *     **Order of checks.** Key (401/403), media type and size (415/413), the body (400, or 413 when the
+         *     documents are over 20 MB decoded), `Idempotency-Key` (409/422), quota (429).
+         */
+        post: operations["assessDocuments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A document job's state
+         * @description `processing`, then `completed` (with `assessment_id`) or `failed` (with `failures`, a reason per
+         *     document). 404 (not 403) for another partner's job. Not counted against the quota.
+         */
+        get: operations["getDocumentJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assessment/{assessment_id}": {
         parameters: {
             query?: never;
@@ -173,7 +245,7 @@ export interface components {
              *     meaning and whether the same request may succeed if sent again.
              * @enum {string}
              */
-            code?: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "too_deeply_nested" | "too_many_transactions" | "date_out_of_window" | "no_transactions_to_assess" | "mixed_currency" | "invalid_date" | "invalid_amount" | "invalid_source" | "no_transactions" | "validifi_account_not_found" | "unauthorized" | "browser_request_refused" | "not_found" | "idempotency_in_progress" | "delivery_pending" | "validifi_sync_in_progress" | "validifi_reconnect_required" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "idempotency_key_reused" | "provider_not_configured" | "quota_exhausted" | "auth_rate_limited" | "auth_busy" | "internal_error" | "validifi_bad_response" | "validifi_unreachable" | "validifi_rate_limited" | "validifi_credentials_refused" | "validifi_unauthorized" | "validifi_timeout";
+            code?: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "too_deeply_nested" | "too_many_transactions" | "date_out_of_window" | "no_transactions_to_assess" | "mixed_currency" | "invalid_date" | "invalid_amount" | "invalid_source" | "no_transactions" | "validifi_account_not_found" | "unauthorized" | "browser_request_refused" | "not_found" | "idempotency_in_progress" | "delivery_pending" | "validifi_sync_in_progress" | "validifi_reconnect_required" | "body_too_large" | "documents_too_large" | "unsupported_media_type" | "unsupported_encoding" | "idempotency_key_reused" | "provider_not_configured" | "quota_exhausted" | "auth_rate_limited" | "auth_busy" | "internal_error" | "validifi_bad_response" | "validifi_unreachable" | "validifi_rate_limited" | "validifi_credentials_refused" | "validifi_unauthorized" | "validifi_timeout";
             errors?: {
                 path: string;
                 message: string;
@@ -469,10 +541,117 @@ export interface components {
              *     states every one's type).
              * @enum {string}
              */
-            code: "business_account" | "attorney_account" | "third_party_account" | "savings_account" | "not_current_account" | "no_current_account";
+            code: "business_account" | "attorney_account" | "third_party_account" | "savings_account" | "not_current_account" | "no_current_account" | "statement_not_reconciled" | "document_edit_signals" | "statement_gaps" | "payslip_unmatched" | "document_unreadable" | "rows_left_out";
             detail: string;
             /** @description The account; null when the warning is about the whole assessment. */
             account_id: string | null;
+        };
+        DocumentFile: {
+            /** @description The PDF in base64 (standard or URL-safe alphabet; line breaks allowed). */
+            document: string;
+            filename: string;
+        };
+        PayslipFile: {
+            /** @description The PDF in base64. */
+            document: string;
+            filename: string;
+            /** @description The pay period as you know it (e.g. `2026-10`); kept in the evidence beside the period the payslip prints. */
+            period?: string;
+        };
+        SupportingDocuments: {
+            payslips?: components["schemas"]["PayslipFile"][];
+            /** @description Checked to be a readable PDF (its content is not read); one that is not fails the job. */
+            credit_report?: components["schemas"]["DocumentFile"];
+            /** @description Checked to be a readable PDF (its content is not read); one that is not is a warning. */
+            id_document?: components["schemas"]["DocumentFile"];
+            /** @description Checked to be a readable PDF (its content is not read); one that is not is a warning. */
+            rental_agreement?: components["schemas"]["DocumentFile"];
+        };
+        /** @description The fields of a documents request besides the files (the multipart `request` part). */
+        DocumentsFields: {
+            customer_ref: string;
+            partner_ref?: string;
+            /** @description Your reference for the request (the document API's name); the assessment's `partner_ref` when `partner_ref` is not sent. */
+            external_reference?: string;
+            circumstances?: components["schemas"]["Circumstances"];
+            /** @description Self-declared monthly income. */
+            declared_income?: number;
+            /** @description ISO 4217 code of the statements' amounts (default GBP). */
+            currency_code?: string;
+            /**
+             * Format: uri
+             * @description Where the `assessment.completed` webhook goes for this job, instead of the partner's (the same SSRF guard as `callback_url`).
+             */
+            webhook_url?: string;
+            /** @description Multipart only: each `payslips` part's stated period, in order. */
+            payslip_periods?: string[];
+        };
+        DocumentsRequest: {
+            customer_ref: string;
+            partner_ref?: string;
+            /** @description Your reference for the request; the assessment's `partner_ref` when `partner_ref` is not sent. */
+            external_reference?: string;
+            circumstances?: components["schemas"]["Circumstances"];
+            /** @description Self-declared monthly income. */
+            declared_income?: number;
+            /** @description ISO 4217 code of the statements' amounts (default GBP). */
+            currency_code?: string;
+            /**
+             * Format: uri
+             * @description Where the `assessment.completed` webhook goes for this job, instead of the partner's.
+             */
+            webhook_url?: string;
+            /** @description Bank statement PDFs, at most 50 pages each; in all, at most 20 MB of documents (decoded). */
+            bank_statements: components["schemas"]["DocumentFile"][];
+            supporting_documents?: components["schemas"]["SupportingDocuments"];
+        };
+        DocumentJobAccepted: {
+            job_id: string;
+            /** @enum {string} */
+            status: "processing";
+            /** @description The path of `GET /jobs/{job_id}`. */
+            poll_url: string;
+            /** @description Seconds the job is expected to take (about 2 s plus 1 s per document on a busy host). */
+            estimated_time: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        JobFailure: {
+            /** @description Where the document was in the request (`bank_statements[0]`, `supporting_documents.payslips[1]`, `supporting_documents.credit_report`); null for the job as a whole. */
+            document: string | null;
+            filename: string | null;
+            /**
+             * @description The document's: `not_pdf`, `corrupt`, `encrypted` (a password is needed), `image_only` (scanned
+             *     pages without a text layer), `not_a_statement`, `not_a_payslip`, `too_many_pages` (over 50),
+             *     `too_large`, `timeout`, `out_of_memory`, `worker_failed` (the reader's limits: a hostile or damaged
+             *     file). The job's: `no_transactions`, `internal_error`, or an assessment refusal's code
+             *     (`no_transactions_to_assess`, `mixed_currency`, …).
+             */
+            reason: string;
+            detail: string;
+        };
+        DocumentJob: {
+            job_id: string;
+            /** @enum {string} */
+            status: "processing" | "completed" | "failed";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            estimated_time: number;
+            poll_url: string;
+            /** @description When completed: the assessment (`GET /assessment/{assessment_id}`). */
+            assessment_id: string | null;
+            /** @description When failed: why, per document. */
+            failures: components["schemas"]["JobFailure"][];
+            warnings: string[];
+            documents: {
+                document: string;
+                /** @enum {string} */
+                kind: "bank_statement" | "payslip" | "credit_report" | "id_document" | "rental_agreement";
+                filename: string;
+                bytes: number;
+            }[];
         };
         Usage: {
             partner_id: string;
@@ -551,7 +730,7 @@ export interface components {
                  * @description `transactions` for the Veqtrx call's raw transactions; otherwise the `source` object's `type`.
                  * @enum {string}
                  */
-                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions";
+                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions" | "documents";
                 /** @description What the source says about the data: accounts, institution, counts (account numbers only as their last four digits). */
                 metadata: {
                     [key: string]: unknown;
@@ -626,7 +805,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body is not application/json */
+        /** @description The body is not application/json (nor, for `/assess/documents`, multipart/form-data) */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -753,6 +932,96 @@ export interface operations {
             500: components["responses"]["ServerError"];
             502: components["responses"]["BadGateway"];
             504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    assessDocuments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description As on `/assess`: the same key with the same request returns the first 202 (the same job, with
+                 *     `Idempotent-Replayed: true`); with a different request, 422; while the first is being accepted,
+                 *     409. "The same request" is the same fields and the same documents in the same places (whether sent
+                 *     as JSON or multipart). Keys live 24 hours.
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentsRequest"];
+                "multipart/form-data": {
+                    request?: components["schemas"]["DocumentsFields"];
+                    bank_statements: string[];
+                    payslips?: string[];
+                    /** Format: binary */
+                    credit_report?: string;
+                    /** Format: binary */
+                    id_document?: string;
+                    /** Format: binary */
+                    rental_agreement?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; the job is processing */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentJobAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            /** @description The body is over its limit (28 MB as JSON, 21 MB as multipart; `body_too_large`), or the documents are over 20 MB decoded (`documents_too_large`). The detail names the limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["QuotaExhausted"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    getDocumentJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentJob"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyFailedAttempts"];
+            500: components["responses"]["ServerError"];
         };
     };
     getAssessment: {
