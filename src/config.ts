@@ -68,6 +68,12 @@ export const EnvSchema = z.object({
   ADMIN_JWT_SECRET: z.string().min(32, 'ADMIN_JWT_SECRET must be at least 32 characters').optional(),
   /** 32 bytes, base64: seals webhook secrets and provider credentials at rest. */
   DATA_ENCRYPTION_KEY: z.string().optional(),
+  /**
+   * Scanned (image-only) bank statements in document jobs: `off` refuses them (`image_only`);
+   * `reconciled` reads them by OCR and accepts one only when every printed balance and total it holds
+   * reconciles with the rows read (README: Documents, the OCR figures).
+   */
+  DOCUMENTS_OCR: z.enum(['off', 'reconciled']).default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest request body; 10,000 transactions are about 1.5 MB. Checked here, not by the body parser at the first request. */
   BODY_LIMIT: z

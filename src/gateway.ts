@@ -138,7 +138,17 @@ export async function createGateway(
     credentials: (p, provider) => providerCredentials.credentials(p, provider),
     runtime,
   });
-  const documents = new DocumentService(db, jobs, assessor, webhooks, metrics, log, clock);
+  const documents = new DocumentService(
+    db,
+    jobs,
+    assessor,
+    webhooks,
+    metrics,
+    log,
+    clock,
+    undefined,
+    cfg.DOCUMENTS_OCR,
+  );
   if (cfg.RUN_WORKERS) {
     await webhooks.startWorker();
     await documents.startWorker();

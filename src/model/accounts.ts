@@ -58,6 +58,7 @@ export const ACCOUNT_WARNING_CODES = [
   'payslip_unmatched',
   'document_unreadable',
   'rows_left_out',
+  'statement_read_by_ocr',
 ] as const;
 export type AccountWarningCode = (typeof ACCOUNT_WARNING_CODES)[number];
 

@@ -114,6 +114,21 @@ const READ_CONCURRENCY = 2;
 /** A rough time to completion, for the 202: a worker's start, then about a second per document on a loaded 2-core host. */
 export const estimatedSeconds = (documents: number) => 2 + documents;
 
+/** A statement read by OCR stands only when its printed balances and totals check every figure read. */
+export function ocrChecked(r: StatementRead): StatementResult {
+  if (!r.ocr) return r;
+  const { ok, breaks, balances_checked } = r.reconciliation;
+  if (ok && balances_checked > 0) return r;
+  const why = !ok
+    ? `${breaks.length} printed balance(s) or total(s) disagree with the figures read (first on page ${breaks[0]?.page ?? '?'})`
+    : 'it prints no running balance to check the figures read against';
+  return {
+    ok: false,
+    reason: 'image_only',
+    detail: `a scanned statement, read by OCR, but ${why}: a misread figure cannot be ruled out. Send the bank's own PDF (downloaded from online banking), which has a text layer`,
+  };
+}
+
 export class DocumentService {
   private workerId: string | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -128,6 +143,7 @@ export class DocumentService {
     private readonly log: Logger,
     private readonly clock: () => Date,
     private readonly makeReader: () => DocumentReader = () => new DocumentWorkers({ spares: 1 }),
+    private readonly ocr: 'off' | 'reconciled' = 'off',
   ) {}
 
   private readonly inflight = new Set<Promise<unknown>>();
@@ -383,11 +399,18 @@ export class DocumentService {
   }
 
   /**
-   * Reads a bank statement. The one place where OCR would plug in: an `image_only` result would be given
-   * to it here, and its text layer read like any other.
+   * Reads a bank statement. A scan is refused (`image_only`) unless `DOCUMENTS_OCR=reconciled`; then it
+   * is read by OCR and kept only when its balances prove the figures read: OCR misreads a digit now and
+   * then, and a printed running balance or total that agrees with the rows is what rules that out.
    */
-  private readStatement(pdf: Uint8Array, currency: string): Promise<StatementResult> {
-    return this.readerOf().read(pdf, { kind: 'statement', currency, maxPages: MAX_STATEMENT_PAGES });
+  private async readStatement(pdf: Uint8Array, currency: string): Promise<StatementResult> {
+    const r = await this.readerOf().read(pdf, {
+      kind: 'statement',
+      currency,
+      maxPages: MAX_STATEMENT_PAGES,
+      ...(this.ocr === 'reconciled' ? { ocr: {} } : {}),
+    });
+    return 'transactions' in r ? ocrChecked(r) : r;
   }
 
   private readerOf(): DocumentReader {
@@ -488,6 +511,11 @@ export class DocumentService {
         warnings(),
       );
     for (const s of statements) {
+      if (s.read.ocr)
+        warn(
+          'statement_read_by_ocr',
+          `${s.doc.path} (${s.doc.filename}) is a scan, read by OCR: its figures are checked by its printed balances, which reconcile; descriptions may hold misread characters, and the assessment's confidence is lowered`,
+        );
       if (!s.read.reconciliation.ok)
         warn(
           'statement_not_reconciled',

@@ -65,7 +65,7 @@ export interface paths {
          *     completed assessment is charged.
          *
          *     **Failure model.** The job fails, at no charge, with a reason per document when a bank statement
-         *     cannot be read (`not_pdf`, `corrupt`, `encrypted`, `image_only` — scanned pages without text,
+         *     cannot be read (`not_pdf`, `corrupt`, `encrypted`, `image_only` — scanned pages without text, unless the gateway reads scans by OCR (`DOCUMENTS_OCR=reconciled`), and then a scan whose printed balances do not check the figures read,
          *     `too_many_pages`, `timeout`, `out_of_memory`, …) or is not a bank statement (`not_a_statement`), a
          *     payslip cannot be read or is not a payslip (`not_a_payslip`), or a credit report is not a readable
          *     PDF. An ID document or a rental agreement that is not a readable PDF is a warning only. The content
@@ -541,7 +541,7 @@ export interface components {
              *     states every one's type).
              * @enum {string}
              */
-            code: "business_account" | "attorney_account" | "third_party_account" | "savings_account" | "not_current_account" | "no_current_account" | "statement_not_reconciled" | "document_edit_signals" | "statement_gaps" | "payslip_unmatched" | "document_unreadable" | "rows_left_out";
+            code: "business_account" | "attorney_account" | "third_party_account" | "savings_account" | "not_current_account" | "no_current_account" | "statement_not_reconciled" | "document_edit_signals" | "statement_gaps" | "payslip_unmatched" | "document_unreadable" | "rows_left_out" | "statement_read_by_ocr";
             detail: string;
             /** @description The account; null when the warning is about the whole assessment. */
             account_id: string | null;
@@ -622,7 +622,8 @@ export interface components {
             filename: string | null;
             /**
              * @description The document's: `not_pdf`, `corrupt`, `encrypted` (a password is needed), `image_only` (scanned
-             *     pages without a text layer), `not_a_statement`, `not_a_payslip`, `too_many_pages` (over 50),
+             *     pages without a text layer; with `DOCUMENTS_OCR=reconciled`, a scan read by OCR whose printed balances
+             *     disagree with the figures read), `not_a_statement`, `not_a_payslip`, `too_many_pages` (over 50),
              *     `too_large`, `timeout`, `out_of_memory`, `worker_failed` (the reader's limits: a hostile or damaged
              *     file). The job's: `no_transactions`, `internal_error`, or an assessment refusal's code
              *     (`no_transactions_to_assess`, `mixed_currency`, …).

@@ -13,10 +13,10 @@
  */
 import { expect } from 'chai';
 import { readInWorker, readStatement } from '../../../adapters/documents/index.ts';
-import { isFailure, readPdfText } from '../../../adapters/documents/pdf.ts';
 import type { StatementRead } from '../../../adapters/documents/types.ts';
 import { personaStatements } from '../../../tools/statements/personas.ts';
-import { renderStatement, type Rendered, type TruthRow } from '../../../tools/statements/render.ts';
+import type { Rendered, TruthRow } from '../../../tools/statements/render.ts';
+import { eightRowStatement, SMUDGED_ROW, smudgedScan } from '../../helpers/scans.ts';
 import { scanPdf, type ScanOptions } from '../../../tools/statements/scan.ts';
 
 const SCAN: ScanOptions = { dpi: 300, skewDeg: 0.5, noise: 8, paper: 238, quality: 85 };
@@ -57,43 +57,9 @@ describe('documents: scanned (image-only) statements and OCR', function () {
     }
     // One page of eight rows, scanned clean and with a smudge over the first digit of row 2's amount
     // ("42.50" scans as "2.50", or as something that is no amount).
-    const few = await renderStatement({
-      layout: 'hsbc',
-      holder: 'MR J EXAMPLE',
-      sortCode: '20-45-77',
-      accountNumber: '41234567',
-      period: { start: '2026-05-01', end: '2026-05-31' },
-      opening_minor: 120_000,
-      rows: [
-        { date: '2026-05-02', description: 'CARD PAYMENT TO TESCO STORES', amount_minor: 1_899 },
-        { date: '2026-05-05', description: 'CARD PAYMENT TO BOOTS 1187', amount_minor: 715 },
-        { date: '2026-05-08', description: 'CARD PAYMENT TO NEXT RETAIL LTD', amount_minor: 4_250 },
-        { date: '2026-05-09', description: 'BGC ACME LOGISTICS LTD SALARY', amount_minor: -210_000 },
-        { date: '2026-05-12', description: 'CARD PAYMENT TO GREGGS PLC', amount_minor: 626 },
-        { date: '2026-05-15', description: 'DD OCTOPUS ENERGY', amount_minor: 9_500 },
-        { date: '2026-05-21', description: 'CARD PAYMENT TO ASDA STORES 4412', amount_minor: 3_318 },
-        { date: '2026-05-28', description: 'SO RENT FLAT 2', amount_minor: 85_000 },
-      ],
-    });
+    const few = await eightRowStatement();
     onePage = { truth: few, scan: new Uint8Array(await scanPdf(new Uint8Array(few.pdf), SCAN)) };
-    const doc = await readPdfText(new Uint8Array(few.pdf));
-    const item = isFailure(doc) ? undefined : doc.pages[0]?.items.find((it) => it.str === '42.50');
-    if (item) {
-      const erase = [
-        {
-          page: 1,
-          x: item.x - 1,
-          y: item.y - item.size,
-          width: item.width * 0.22 + 1,
-          height: item.size * 1.3,
-        },
-      ];
-      smudged = {
-        truth: few,
-        row: 2,
-        scan: new Uint8Array(await scanPdf(new Uint8Array(few.pdf), { ...SCAN, erase })),
-      };
-    }
+    smudged = { truth: few, row: SMUDGED_ROW, scan: await smudgedScan(few, SCAN) };
   });
 
   it('refuses a scan by default (image_only), saying why', async () => {
