@@ -1,6 +1,6 @@
 /** The Veqtrx Partner API v1 (`/api/partner/v1`). Routes are thin: parse, call a service, shape the reply. */
 import { present } from '../lib/narrow.ts';
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { notFound, unauthorized } from '../lib/errors.ts';
 import { ASSESSMENT_ID, DELIVERY_ID, DOCUMENT_JOB_ID } from '../lib/ids.ts';
 import type { DocumentService } from '../services/documents.ts';
@@ -65,37 +65,36 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
   // Every route below runs after the middleware above, which has set it or answered already.
   const partnerOf = (res: Response): Partner => present(authenticated.get(res), 'the authenticated partner');
 
+  /** The request's Idempotency-Key header, checked (400 when it is not a valid key). */
+  const idempotencyKeyOf = (req: Request): string | undefined => {
+    const raw = req.get('idempotency-key');
+    return raw === undefined
+      ? undefined
+      : parseOr400(IdempotencyKeySchema, raw, 'Idempotency-Key header', 'Idempotency-Key');
+  };
+  /** A service's answer, already JSON text, marked when it is a replay of a stored one. */
+  const send = (res: Response, outcome: { status: number; text: string; replayed?: boolean }) => {
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.status).type('application/json').send(outcome.text);
+  };
+
   r.post('/assess', ...d.raw, async (req, res) => {
-    const partner = partnerOf(res);
-    const rawKey = req.get('idempotency-key');
-    const key =
-      rawKey === undefined
-        ? undefined
-        : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
-    const outcome = await d.assessments.run(partner, {
+    const outcome = await d.assessments.run(partnerOf(res), {
       body: req.bodyChunks ?? EMPTY,
       bodySha256: req.bodySha256,
       receivedAt: req.started,
-      idempotencyKey: key,
+      idempotencyKey: idempotencyKeyOf(req),
     });
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(outcome.status).type('application/json').send(outcome.text);
+    send(res, outcome);
   });
 
   r.post('/assess/documents', ...d.documentsRaw, async (req, res) => {
-    const partner = partnerOf(res);
-    const rawKey = req.get('idempotency-key');
-    const key =
-      rawKey === undefined
-        ? undefined
-        : parseOr400(IdempotencyKeySchema, rawKey, 'Idempotency-Key header', 'Idempotency-Key');
     const outcome = await d.documents.submit(
-      partner,
+      partnerOf(res),
       req.documents ?? { kind: 'json', body: req.bodyChunks ?? EMPTY },
-      key,
+      idempotencyKeyOf(req),
     );
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(outcome.status).type('application/json').send(outcome.text);
+    send(res, outcome);
   });
 
   r.use(d.json);

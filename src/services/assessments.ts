@@ -15,7 +15,7 @@ import { createHash, webcrypto } from 'node:crypto';
 import { parseJsonBytes } from '../contract/assess-request.ts';
 import { joinChunks, type BodyChunks } from '../lib/owned-bytes.ts';
 import { nestingFailure } from '../contract/input-guards.ts';
-import { ApiError, badRequest, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
+import { ApiError, badRequest, tooManyRequests } from '../lib/errors.ts';
 import { assessmentId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
@@ -31,6 +31,7 @@ import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 import { keepInDateWindow } from './fetched-window.ts';
+import { claimKey } from './idempotency.ts';
 import { QuotaGate } from './quota.ts';
 
 export interface AssessmentRequest {
@@ -179,7 +180,7 @@ export class AssessmentService {
     if (key) {
       // "The same body" means the same bytes; the body is parsed and checked in the worker.
       const hash = req.bodySha256 ? `raw:${req.bodySha256}` : await requestHash(joinChunks(req.body.chunks));
-      const claim = await idem.begin(
+      const replay = await claimKey(
         this.db,
         partner.id,
         key,
@@ -187,17 +188,7 @@ export class AssessmentService {
         now,
         (stored) => !stored.startsWith('raw:') && stored === legacyRequestHash(joinChunks(req.body.chunks)),
       );
-      if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
-      if (claim.kind === 'in_progress')
-        throw conflict(
-          'A request with this Idempotency-Key is still being processed; retry shortly',
-          'idempotency_in_progress',
-        );
-      if (claim.kind === 'mismatch')
-        throw unprocessable(
-          'This Idempotency-Key was used with a different request body',
-          'idempotency_key_reused',
-        );
+      if (replay) return replay;
     }
     let source = 'unknown';
     try {

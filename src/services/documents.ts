@@ -19,7 +19,7 @@
  * one statement that only moves a job still `processing` — so however often it runs, it completes (one
  * assessment, one charge, one webhook chain) or fails once.
  */
-import { ApiError, conflict, tooManyRequests, unprocessable } from '../lib/errors.ts';
+import { ApiError, tooManyRequests } from '../lib/errors.ts';
 import { assessmentId, documentJobId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -51,6 +51,7 @@ import type { PartnerRow } from '../store/partners.ts';
 import { period, usedThisMonth } from '../store/usage.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 import type { Assessor } from './assessor.ts';
+import { claimKey } from './idempotency.ts';
 import { assessmentResponse, WEBHOOK_EVENT_ASSESSMENT } from './assessments.ts';
 import type { components } from '../contract/generated/partner-v1.ts';
 import { assertType, type Sends } from '../lib/contract-types.ts';
@@ -178,18 +179,8 @@ export class DocumentService {
     const decoded = input.kind === 'json' ? await this.decode(input.body) : input;
     const key = idempotencyKey;
     if (key) {
-      const claim = await idem.begin(this.db, partner.id, key, decoded.requestHash, now);
-      if (claim.kind === 'replay') return { status: claim.status, text: claim.response, replayed: true };
-      if (claim.kind === 'in_progress')
-        throw conflict(
-          'A request with this Idempotency-Key is still being processed; retry shortly',
-          'idempotency_in_progress',
-        );
-      if (claim.kind === 'mismatch')
-        throw unprocessable(
-          'This Idempotency-Key was used with a different request body',
-          'idempotency_key_reused',
-        );
+      const replay = await claimKey(this.db, partner.id, key, decoded.requestHash, now);
+      if (replay) return replay;
     }
     let filesOf: string | undefined;
     try {
