@@ -179,21 +179,28 @@ export function documentsRequestHash(meta: DocumentsMeta, documents: readonly Up
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** The 400 for a string or key that is ill-formed Unicode or holds a control character, naming its path. */
+function invalidString(value: unknown): DocumentsFailure | undefined {
+  const bad = stringFailure(value);
+  return bad
+    ? {
+        kind: 'failed',
+        status: 400,
+        code: 'invalid_string',
+        detail: `Invalid string: ${bad.path}: ${bad.message}`,
+        errors: [bad],
+      }
+    : undefined;
+}
+
 /** The JSON body's bytes → the request and its documents' bytes, or a 400/413. Runs in a worker thread. */
 export function decodeDocumentsBody(bytes: Uint8Array): DecodedDocuments | DocumentsFailure {
   const deep = nestingFailure(bytes);
   if (deep) return { kind: 'failed', status: 400, code: 'too_deeply_nested', detail: deep };
   const json = parseJsonBytes(bytes);
   if (!json.ok) return { kind: 'failed', status: 400, code: 'malformed_json', detail: MALFORMED_JSON };
-  const bad = stringFailure(json.value);
-  if (bad)
-    return {
-      kind: 'failed',
-      status: 400,
-      code: 'invalid_string',
-      detail: `Invalid string: ${bad.path}: ${bad.message}`,
-      errors: [bad],
-    };
+  const bad = invalidString(json.value);
+  if (bad) return bad;
   const r = DocumentsRequestSchema.safeParse(json.value);
   if (!r.success)
     return { kind: 'failed', status: 400, code: 'validation_error', ...zodFailure(r.error, 'request body') };
@@ -326,15 +333,8 @@ export function decodeDocumentsParts(
       else value[k] = v;
     }
   }
-  const bad = stringFailure(value);
-  if (bad)
-    return {
-      kind: 'failed',
-      status: 400,
-      code: 'invalid_string',
-      detail: `Invalid string: ${bad.path}: ${bad.message}`,
-      errors: [bad],
-    };
+  const bad = invalidString(value);
+  if (bad) return bad;
   const r = DocumentsFieldsSchema.strict().safeParse(value);
   if (!r.success)
     return {

@@ -28,18 +28,7 @@ export async function insertChargedAssessment(q: Queryable, a: AssessmentRow): P
        insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
        select $1, $2, $3, $4, $5, $6, $7, $8, $9 from charge)
      select used from charge`,
-    [
-      a.id,
-      a.partner_id,
-      a.customer_ref,
-      a.partner_ref,
-      a.source,
-      a.is_test,
-      a.response,
-      a.evidence,
-      a.created_at,
-      period(a.created_at),
-    ],
+    [...rowValues(a), period(a.created_at)],
   );
   return rows[0]?.used;
 }
@@ -49,19 +38,22 @@ export async function insertAssessment(q: Queryable, a: AssessmentRow): Promise<
   await q.query(
     `insert into assessments (id, partner_id, customer_ref, partner_ref, source, is_test, response, evidence, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      a.id,
-      a.partner_id,
-      a.customer_ref,
-      a.partner_ref,
-      a.source,
-      a.is_test,
-      a.response,
-      a.evidence,
-      a.created_at,
-    ],
+    rowValues(a),
   );
 }
+
+/** An assessment row's values in the order of the insert's columns ($1–$9). */
+const rowValues = (a: AssessmentRow) => [
+  a.id,
+  a.partner_id,
+  a.customer_ref,
+  a.partner_ref,
+  a.source,
+  a.is_test,
+  a.response,
+  a.evidence,
+  a.created_at,
+];
 
 /** The stored response text, scoped to the partner: another partner's id is simply not found. */
 export async function getResponse(q: Queryable, partnerId: string, id: string): Promise<string | undefined> {
