@@ -130,6 +130,25 @@ const fieldFailure = (code: ErrorCode, what: string, e: FieldError): DecodeFailu
   errors: [e],
 });
 
+/** The 400 for a string or key anywhere in `value` that is ill-formed Unicode or a control character, naming its path. */
+export function invalidStringFailure(value: unknown): DecodeFailure | undefined {
+  const bad = stringFailure(value);
+  return bad ? fieldFailure('invalid_string', 'Invalid string', bad) : undefined;
+}
+
+/**
+ * A JSON body's bytes → its value, after the refusals every JSON body of the partner API gets first, each
+ * before the work it spares: nesting depth (on the bytes, before parsing), malformed JSON, then ill-formed
+ * or control-character strings.
+ */
+export function parseGuardedJson(bytes: Uint8Array): { kind: 'parsed'; value: unknown } | DecodeFailure {
+  const deep = nestingFailure(bytes);
+  if (deep) return failure('too_deeply_nested', deep);
+  const json = parseJsonBytes(bytes);
+  if (!json.ok) return failure('malformed_json', MALFORMED_JSON);
+  return invalidStringFailure(json.value) ?? { kind: 'parsed', value: json.value };
+}
+
 /** The first date outside the accepted window (src/model/dates.ts), as a 400 naming its path. */
 export function dateWindowFailure(
   dates: Iterable<{ path: string; date: string }>,
@@ -168,12 +187,8 @@ export function nothingToAssess(transactions: readonly Transaction[], now: Date)
  * then the date window (`now`: the moment of the assessment).
  */
 export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
-  const deep = nestingFailure(bytes);
-  if (deep) return failure('too_deeply_nested', deep);
-  const json = parseJsonBytes(bytes);
-  if (!json.ok) return failure('malformed_json', MALFORMED_JSON);
-  const bad = stringFailure(json.value);
-  if (bad) return fieldFailure('invalid_string', 'Invalid string', bad);
+  const json = parseGuardedJson(bytes);
+  if (json.kind === 'failed') return json;
   const many = countFailure(json.value, {
     transactions: MAX_TRANSACTIONS,
     accounts: 50,

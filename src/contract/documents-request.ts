@@ -12,8 +12,7 @@ import { isoCurrency, money, opt } from '../../adapters/schema.ts';
 import type { ErrorCode, FieldError } from '../lib/errors.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import { DEFAULT_CURRENCY, toMinor } from '../model/money.ts';
-import { stringFailure, nestingFailure } from './input-guards.ts';
-import { parseJsonBytes, MALFORMED_JSON } from './assess-request.ts';
+import { invalidStringFailure, parseGuardedJson } from './assess-request.ts';
 import { CircumstancesSchema, WebhookUrlSchema } from './schemas.ts';
 import { zodFailure } from './validate.ts';
 import type { components } from './generated/partner-v1.ts';
@@ -179,28 +178,10 @@ export function documentsRequestHash(meta: DocumentsMeta, documents: readonly Up
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** The 400 for a string or key that is ill-formed Unicode or holds a control character, naming its path. */
-function invalidString(value: unknown): DocumentsFailure | undefined {
-  const bad = stringFailure(value);
-  return bad
-    ? {
-        kind: 'failed',
-        status: 400,
-        code: 'invalid_string',
-        detail: `Invalid string: ${bad.path}: ${bad.message}`,
-        errors: [bad],
-      }
-    : undefined;
-}
-
 /** The JSON body's bytes → the request and its documents' bytes, or a 400/413. Runs in a worker thread. */
 export function decodeDocumentsBody(bytes: Uint8Array): DecodedDocuments | DocumentsFailure {
-  const deep = nestingFailure(bytes);
-  if (deep) return { kind: 'failed', status: 400, code: 'too_deeply_nested', detail: deep };
-  const json = parseJsonBytes(bytes);
-  if (!json.ok) return { kind: 'failed', status: 400, code: 'malformed_json', detail: MALFORMED_JSON };
-  const bad = invalidString(json.value);
-  if (bad) return bad;
+  const json = parseGuardedJson(bytes);
+  if (json.kind === 'failed') return json;
   const r = DocumentsRequestSchema.safeParse(json.value);
   if (!r.success)
     return { kind: 'failed', status: 400, code: 'validation_error', ...zodFailure(r.error, 'request body') };
@@ -333,7 +314,7 @@ export function decodeDocumentsParts(
       else value[k] = v;
     }
   }
-  const bad = invalidString(value);
+  const bad = invalidStringFailure(value);
   if (bad) return bad;
   const r = DocumentsFieldsSchema.strict().safeParse(value);
   if (!r.success)

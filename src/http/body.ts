@@ -55,7 +55,7 @@ function decompressor(encoding: string): zlib.Gunzip | zlib.Inflate | zlib.Brotl
 }
 
 /** Reads off whatever is left of the request, then calls `done` (so an early answer does not cut the connection). */
-function dump(req: Request, done: () => void): void {
+export function dump(req: Request, done: () => void): void {
   if (req.complete || req.readableEnded) return done();
   finished(req, () => done());
   req.resume();

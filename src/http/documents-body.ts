@@ -27,7 +27,7 @@ import {
   type DocumentsFailure,
   type MultipartFile,
 } from '../contract/documents-request.ts';
-import { readBody } from './body.ts';
+import { dump, readBody } from './body.ts';
 import { requireUtf8 } from './middleware.ts';
 
 declare module 'express-serve-static-core' {
@@ -46,6 +46,14 @@ const FILE_PARTS = new Set([
   'rental_agreement',
 ]);
 const MAX_FIELDS_BYTES = 1 * MB;
+
+/** The 400 for a multipart body busboy cannot read (its header or its framing). */
+const malformed = (e: unknown) =>
+  badRequest(
+    `Malformed multipart body: ${e instanceof Error ? e.message : 'unreadable'}`,
+    undefined,
+    'bad_request',
+  );
 
 const failureError = (f: DocumentsFailure) => new ApiError(f.status, f.detail, f.code, f.errors);
 
@@ -87,7 +95,7 @@ function readMultipart(
   declared: number,
 ): void {
   if (declared > DOCUMENTS_MULTIPART_LIMIT)
-    return drain(req, () =>
+    return dump(req, () =>
       next(
         new ApiError(
           413,
@@ -109,15 +117,7 @@ function readMultipart(
       },
     });
   } catch (e) {
-    return drain(req, () =>
-      next(
-        badRequest(
-          `Malformed multipart body: ${e instanceof Error ? e.message : 'unreadable'}`,
-          undefined,
-          'bad_request',
-        ),
-      ),
-    );
+    return dump(req, () => next(malformed(e)));
   }
   const files: MultipartFile[] = [];
   const fields = new Map<string, string>();
@@ -127,7 +127,7 @@ function readMultipart(
     if (failed) return;
     failed = e;
     req.unpipe(bb);
-    drain(req, () => next(e));
+    dump(req, () => next(e));
   };
   bb.on('file', (name, stream, info) => {
     if (failed) return stream.resume();
@@ -185,15 +185,7 @@ function readMultipart(
   bb.on('filesLimit', limit('files (at most 12 statements, 12 payslips and 3 other documents)'));
   bb.on('fieldsLimit', limit('fields'));
   bb.on('partsLimit', limit('parts'));
-  bb.on('error', (e: unknown) =>
-    fail(
-      badRequest(
-        `Malformed multipart body: ${e instanceof Error ? e.message : 'unreadable'}`,
-        undefined,
-        'bad_request',
-      ),
-    ),
-  );
+  bb.on('error', (e: unknown) => fail(malformed(e)));
   bb.on('close', () => {
     if (failed) return;
     const r = decodeDocumentsParts(fields, files);
@@ -203,12 +195,4 @@ function readMultipart(
   });
   req.on('aborted', () => fail(badRequest('request aborted', undefined, 'bad_request')));
   req.pipe(bb);
-}
-
-/** Reads off what is left of the request before answering, so the connection stays usable. */
-function drain(req: Parameters<RequestHandler>[0], done: () => void): void {
-  if (req.complete || req.readableEnded) return done();
-  req.on('end', done);
-  req.on('error', done);
-  req.resume();
 }

@@ -20,6 +20,7 @@
  * assessment, one charge, one webhook chain) or fails once.
  */
 import { ApiError, tooManyRequests } from '../lib/errors.ts';
+import { errorMessage } from '../lib/narrow.ts';
 import { assessmentId, documentJobId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -288,10 +289,7 @@ export class DocumentService {
     await this.sweep();
     this.sweeper = setInterval(() => {
       this.sweep().catch((e: unknown) =>
-        this.log.warn(
-          { err: { message: e instanceof Error ? e.message : String(e) } },
-          'document job sweep failed',
-        ),
+        this.log.warn({ err: { message: errorMessage(e) } }, 'document job sweep failed'),
       );
     }, SWEEP_MS);
     this.sweeper.unref();
@@ -308,7 +306,7 @@ export class DocumentService {
       await store.deleteJobFiles(this.db, jobId);
     } catch (e) {
       this.log.warn(
-        { job: jobId, err: { message: e instanceof Error ? e.message : String(e) } },
+        { job: jobId, err: { message: errorMessage(e) } },
         "document job's files not deleted; they will be at the next start",
       );
     }
@@ -344,10 +342,7 @@ export class DocumentService {
       store
         .heartbeat(this.db, jobId)
         .catch((e: unknown) =>
-          this.log.warn(
-            { job: jobId, err: { message: e instanceof Error ? e.message : String(e) } },
-            'document job heartbeat failed',
-          ),
+          this.log.warn({ job: jobId, err: { message: errorMessage(e) } }, 'document job heartbeat failed'),
         );
     await beat();
     const beating = setInterval(() => void beat(), HEARTBEAT_MS);
@@ -356,10 +351,7 @@ export class DocumentService {
       outcome = await this.run(job);
     } catch (e) {
       // Not the documents' fault: the job fails at no charge rather than hold its unit for ever.
-      this.log.error(
-        { job: jobId, err: { message: e instanceof Error ? e.message : String(e) } },
-        'document job failed unexpectedly',
-      );
+      this.log.error({ job: jobId, err: { message: errorMessage(e) } }, 'document job failed unexpectedly');
       await store.failJob(
         this.db,
         jobId,
