@@ -16,6 +16,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { createHash } from 'node:crypto';
 import { DeadlineExceeded, outcomeOf, type ProviderRuntime } from '../runtime.ts';
 import { SourceError } from '../source.ts';
+import { retryAfterMs } from '../provider-http.ts';
 import type { components } from './generated.ts';
 
 export type TokenResponse = components['schemas']['TokenResponse'];
@@ -247,13 +248,4 @@ export class ValidifiClient {
       'validifi_timeout',
     );
   }
-}
-
-/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: unknown, now: number): number | undefined {
-  if (typeof header !== 'string' || header.trim() === '') return undefined;
-  const s = header.trim();
-  if (/^\d+$/.test(s)) return Number(s) * 1000;
-  const at = Date.parse(s);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

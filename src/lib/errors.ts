@@ -275,6 +275,52 @@ export const ERROR_CODES = {
     retry: true,
     meaning: 'ValidiFI did not answer in time; nothing was charged.',
   },
+  provider_bad_response: {
+    status: 502,
+    apis: PARTNER,
+    retry: true,
+    meaning: 'A third-party analysis provider failed or answered malformed data.',
+  },
+  provider_unreachable: {
+    status: 502,
+    apis: PARTNER,
+    retry: true,
+    meaning:
+      'A third-party analysis provider could not be reached, or kept answering 429 or 5xx, until the analysis deadline.',
+  },
+  provider_credentials_refused: {
+    status: 502,
+    apis: PARTNER,
+    retry: false,
+    meaning:
+      "A third-party analysis provider refused the partner's stored credentials: an administrator must fix them.",
+  },
+  provider_out_of_credits: {
+    status: 502,
+    apis: PARTNER,
+    retry: false,
+    meaning:
+      "A third-party analysis provider refused the analysis for lack of credits on the partner's account with it (HTTP 402).",
+  },
+  provider_request_refused: {
+    status: 502,
+    apis: PARTNER,
+    retry: false,
+    meaning:
+      'A third-party analysis provider refused the data submitted (HTTP 400 or 422); its reason is in the detail.',
+  },
+  analysis_failed: {
+    status: 502,
+    apis: PARTNER,
+    retry: false,
+    meaning: 'The provider ended the analysis without a result (its own failure model); nothing was charged.',
+  },
+  analysis_timeout: {
+    status: 504,
+    apis: PARTNER,
+    retry: true,
+    meaning: "The provider's analysis did not finish within its deadline; nothing was charged.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** Every `code` an error response can carry. */

@@ -1,0 +1,152 @@
+/**
+ * One HTTP call to a third-party analysis provider (adapters/analysis.ts), the way every such adapter
+ * makes it: in its turn on the provider's limiter (ProviderRuntime: bottleneck, Redis-shared with
+ * REDIS_URL), with the runtime's per-call timeout, no redirects followed (a bearer token is never sent
+ * wherever a redirect points), and the answer classified:
+ * - network error, timeout, 429 or 5xx → `ProviderUnavailable` (with the provider's `Retry-After`): the
+ *   polling mechanism asks again later, within the analysis deadline;
+ * - any other status → returned, for the adapter to read (a 2xx) or to turn into a `SourceError` (4xx).
+ * One call, no retry loop of its own: the durable job is the retry loop.
+ *
+ * Also the client-credentials token cache that ValidiFI and the decisioning API both need: per credential
+ * (hashed), single-flight, reused until shortly before it expires.
+ */
+import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import { createHash } from 'node:crypto';
+import { errorCode } from '../src/lib/narrow.ts';
+import { ProviderUnavailable } from './analysis.ts';
+import { DeadlineExceeded, outcomeOf, type ProviderRuntime } from './runtime.ts';
+
+export class ProviderHttp {
+  private readonly http: AxiosInstance;
+  /** Calls sent (tests and benchmarks read it). */
+  calls = 0;
+
+  constructor(
+    /** The limiter and metrics key (`document_api`…), and the name messages use ("the document API"). */
+    private readonly provider: { id: string; name: string },
+    baseUrl: string,
+    private readonly runtime: ProviderRuntime,
+  ) {
+    this.http = axios.create({
+      baseURL: baseUrl.replace(/\/+$/, ''),
+      validateStatus: () => true,
+      maxRedirects: 0,
+      headers: { 'user-agent': 'veqtrx-gateway', accept: 'application/json' },
+      transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+    });
+  }
+
+  /**
+   * Sends one request; `what` names it in messages ("the analysis status"). Returns any answer that is
+   * not 429/5xx; throws `ProviderUnavailable` otherwise. Never waits past the runtime's deadline for one
+   * step (`deadlineMs` from now) for the limiter.
+   */
+  async call(what: string, config: AxiosRequestConfig): Promise<AxiosResponse> {
+    const deadline = this.runtime.now() + this.runtime.options.deadlineMs;
+    let status: number | undefined;
+    let timedOut = false;
+    let sent = false;
+    const started = performance.now();
+    let res: AxiosResponse;
+    try {
+      res = await this.runtime.run(this.provider.id, deadline, () => {
+        sent = true;
+        this.calls++;
+        return this.http.request({
+          ...config,
+          timeout: Math.max(1, Math.min(this.runtime.options.timeoutMs, deadline - this.runtime.now())),
+        });
+      });
+      status = res.status;
+    } catch (e) {
+      if (e instanceof DeadlineExceeded)
+        throw new ProviderUnavailable(`${this.provider.name} is busy (its rate limit): ${what} was not sent`);
+      const code = errorCode(e);
+      timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
+      if (!axios.isAxiosError(e)) throw e;
+      throw new ProviderUnavailable(
+        timedOut
+          ? `${this.provider.name} did not answer in time for ${what}`
+          : `${this.provider.name} could not be reached for ${what}`,
+      );
+    } finally {
+      if (sent)
+        this.runtime.observe(
+          this.provider.id,
+          outcomeOf(status, timedOut),
+          (performance.now() - started) / 1000,
+        );
+    }
+    if (res.status === 429 || res.status >= 500) {
+      throw new ProviderUnavailable(
+        res.status === 429
+          ? `${this.provider.name} is rate-limiting requests for ${what} (HTTP 429)`
+          : `${this.provider.name} answered HTTP ${res.status} for ${what}`,
+        retryAfterMs(res.headers['retry-after'], Date.now()),
+      );
+    }
+    return res;
+  }
+}
+
+/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: unknown, now: number): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const s = header.trim();
+  if (/^\d+$/.test(s)) return Number(s) * 1000;
+  const at = Date.parse(s);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export interface BearerToken {
+  value: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** A token is used until this long before it expires. */
+export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
+
+/**
+ * Client-credentials tokens, per credential, process-wide: `get(parts, fetch)` returns the cached token
+ * while it has more than TOKEN_EXPIRY_MARGIN_MS to live, else the one being fetched, else fetches one.
+ * `parts` (base URL, client id, secret…) are hashed into the key, never kept.
+ */
+export class TokenCache {
+  private readonly slots = new Map<string, { cached?: BearerToken; inflight?: Promise<BearerToken> }>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  async get(parts: readonly string[], fetch: () => Promise<BearerToken>): Promise<string> {
+    const key = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = {};
+      this.slots.set(key, slot);
+    }
+    const c = slot.cached;
+    if (c && c.expiresAt - TOKEN_EXPIRY_MARGIN_MS > this.clock()) return c.value;
+    let pending = slot.inflight;
+    if (!pending) {
+      const s = slot;
+      const p = fetch()
+        .then((t) => (s.cached = t))
+        .finally(() => {
+          if (s.inflight === p) delete s.inflight;
+        });
+      s.inflight = pending = p;
+    }
+    return (await pending).value;
+  }
+
+  /** Forgets a token the provider refused (unless another call already replaced it). */
+  forget(parts: readonly string[], value: string): void {
+    const slot = this.slots.get(createHash('sha256').update(parts.join('\u0000')).digest('hex'));
+    if (slot?.cached?.value === value) delete slot.cached;
+  }
+
+  clear(): void {
+    this.slots.clear();
+  }
+}
