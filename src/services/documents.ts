@@ -280,7 +280,7 @@ export class DocumentService {
     if (this.db.kind === 'pglite') await this.jobs.failActive(QUEUES.documents);
     for (const id of await store.leftoverFiles(this.db, new Date(this.clock().getTime() - 60 * 60 * 1000)))
       await this.deleteFiles(id);
-    for (const id of await store.processingJobs(this.db)) {
+    for (const id of await store.processingJobs(this.db, 'documents')) {
       if (!(await this.jobs.hasLiveJob(this.db, QUEUES.documents, 'job_id', id))) {
         this.log.warn({ job: id }, 'document job left in progress by a stopped process: queued again');
         await this.jobs.enqueue(this.db, QUEUES.documents, { job_id: id }, JOB_OPTIONS);

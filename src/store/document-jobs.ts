@@ -9,6 +9,7 @@ import type { Queryable } from './db.ts';
 import { chargeUnitCte } from './usage.ts';
 
 export type DocumentJobState = 'processing' | 'completed' | 'failed';
+export type JobKind = 'documents' | 'analysis';
 
 export interface JobFailure {
   /** Where the document was in the request (`bank_statements[0]`), or null for the job as a whole. */
@@ -33,6 +34,15 @@ export interface DocumentJobRow<Req = unknown, Doc = unknown> {
   warnings: string[];
   created_at: Date;
   finished_at: Date | null;
+  kind: JobKind;
+  /** Analysis jobs: the provider, its ids once submitted, its status word at the last poll. */
+  provider: string | null;
+  analysis_ref: Record<string, string | number | boolean | null> | null;
+  provider_status: string | null;
+  /** Analysis jobs: polls scheduled so far (the current poll's number). */
+  polls: number;
+  deadline_at: Date | null;
+  next_poll_at: Date | null;
 }
 
 /**
@@ -45,13 +55,17 @@ export async function insertReservedJob(
   j: Pick<
     DocumentJobRow,
     'id' | 'partner_id' | 'period' | 'is_test' | 'request' | 'documents' | 'estimated_seconds' | 'created_at'
-  >,
+  > & {
+    /** A third-party analysis job (documents otherwise): its provider, sealed input and deadline. */
+    analysis?: { provider: string; input_sealed: string; deadline_at: Date };
+  },
 ): Promise<number | undefined> {
   const { rows } = await q.query<{ used: number }>(
     `with ${chargeUnitCte(2, 3)},
      job as (
-       insert into document_jobs (id, partner_id, state, period, is_test, request, documents, estimated_seconds, created_at)
-       select $1, $2, 'processing', $3, $4, $5, $6, $7, $8 from charge
+       insert into document_jobs (id, partner_id, state, period, is_test, request, documents, estimated_seconds,
+                                  created_at, kind, provider, input_sealed, deadline_at, next_poll_at)
+       select $1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $8 from charge
        returning id)
      select used from charge`,
     [
@@ -63,6 +77,10 @@ export async function insertReservedJob(
       JSON.stringify(j.documents),
       j.estimated_seconds,
       j.created_at,
+      j.analysis ? 'analysis' : 'documents',
+      j.analysis?.provider ?? null,
+      j.analysis?.input_sealed ?? null,
+      j.analysis?.deadline_at ?? null,
     ],
   );
   return rows[0]?.used;
@@ -147,7 +165,8 @@ export async function getJob<Req = unknown, Doc = unknown>(
 ): Promise<DocumentJobRow<Req, Doc> | undefined> {
   const { rows } = await q.query<DocumentJobRow<Req, Doc>>(
     `select id, partner_id, state, period, is_test, request, documents, estimated_seconds, assessment_id,
-            failures, warnings, created_at, finished_at
+            failures, warnings, created_at, finished_at, kind, provider, analysis_ref, provider_status, polls,
+            deadline_at, next_poll_at
        from document_jobs where id = $1 ${partnerId === undefined ? '' : 'and partner_id = $2'}`,
     partnerId === undefined ? [id] : [id, partnerId],
   );
@@ -166,17 +185,19 @@ export async function heartbeat(q: Queryable, id: string): Promise<void> {
 export async function silentJobs(q: Queryable, seconds: number): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
     `select id from document_jobs
-      where state = 'processing' and coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1)
+      where kind = 'documents' and state = 'processing'
+        and coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1)
       order by created_at`,
     [seconds],
   );
   return rows.map((r) => r.id);
 }
 
-/** Jobs still processing (for the restart's recovery). */
-export async function processingJobs(q: Queryable): Promise<string[]> {
+/** Jobs of a kind still processing (for the restart's recovery). */
+export async function processingJobs(q: Queryable, kind: JobKind): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
-    `select id from document_jobs where state = 'processing' order by created_at`,
+    `select id from document_jobs where kind = $1 and state = 'processing' order by created_at`,
+    [kind],
   );
   return rows.map((r) => r.id);
 }
@@ -193,7 +214,8 @@ export async function completeJob(
   at: Date,
 ): Promise<boolean> {
   const { rows } = await q.query<{ id: string }>(
-    `update document_jobs set state = 'completed', assessment_id = $2, warnings = $3, finished_at = $4
+    `update document_jobs set state = 'completed', assessment_id = $2, warnings = $3, finished_at = $4,
+            input_sealed = null, next_poll_at = null
       where id = $1 and state = 'processing' returning id`,
     [id, assessmentId, JSON.stringify(warnings), at],
   );
@@ -213,7 +235,8 @@ export async function failJob(
 ): Promise<boolean> {
   const { rows } = await q.query<{ id: string }>(
     `with failed as (
-       update document_jobs set state = 'failed', failures = $2, warnings = $3, finished_at = $4
+       update document_jobs set state = 'failed', failures = $2, warnings = $3, finished_at = $4,
+              input_sealed = null, next_poll_at = null
         where id = $1 and state = 'processing' returning id, partner_id, period),
      released as (
        update usage_counters u set used = greatest(0, u.used - 1)
@@ -222,4 +245,100 @@ export async function failJob(
     [id, JSON.stringify(failures), JSON.stringify(warnings), at],
   );
   return rows.length === 1;
+}
+
+/** An analysis job's sealed input (null once it has ended). */
+export async function sealedInput(q: Queryable, id: string): Promise<string | null> {
+  const { rows } = await q.query<{ input_sealed: string | null }>(
+    'select input_sealed from document_jobs where id = $1',
+    [id],
+  );
+  return rows[0]?.input_sealed ?? null;
+}
+
+/**
+ * Records the provider's ids for a job not yet submitted (false when another run recorded them first:
+ * read the job again and use those).
+ */
+export async function recordSubmission(
+  q: Queryable,
+  id: string,
+  ref: Record<string, string | number | boolean | null>,
+  providerStatus: string,
+): Promise<boolean> {
+  const { rows } = await q.query<{ id: string }>(
+    `update document_jobs set analysis_ref = $2, provider_status = $3
+      where id = $1 and state = 'processing' and analysis_ref is null returning id`,
+    [id, JSON.stringify(ref), providerStatus],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Moves a job from poll `from` to poll `from + 1`, due at `at`: false when the job has ended or another
+ * run already moved it (that run's chain goes on; this one stops). The caller enqueues poll `from + 1`
+ * in the same transaction.
+ */
+export async function advancePoll(
+  q: Queryable,
+  id: string,
+  from: number,
+  at: Date,
+  providerStatus: string | null,
+): Promise<boolean> {
+  const { rows } = await q.query<{ id: string }>(
+    `update document_jobs set polls = polls + 1, next_poll_at = $3, provider_status = coalesce($4, provider_status)
+      where id = $1 and state = 'processing' and polls = $2 returning id`,
+    [id, from, at, providerStatus],
+  );
+  return rows.length === 1;
+}
+
+/** Analysis jobs still processing whose next poll is overdue by `seconds` (their poll job was lost with a process). */
+export async function overdueAnalyses(
+  q: Queryable,
+  seconds: number,
+): Promise<Array<{ id: string; polls: number }>> {
+  const { rows } = await q.query<{ id: string; polls: number }>(
+    `select id, polls from document_jobs
+      where kind = 'analysis' and state = 'processing' and next_poll_at < now() - make_interval(secs => $1)
+      order by next_poll_at`,
+    [seconds],
+  );
+  return rows;
+}
+
+/** A file a provider produced for an assessment. */
+export async function insertAssessmentDocument(
+  q: Queryable,
+  d: {
+    assessment_id: string;
+    name: string;
+    content_type: string;
+    sha256: string;
+    content: Uint8Array;
+    created_at: Date;
+  },
+): Promise<void> {
+  await q.query(
+    `insert into assessment_documents (assessment_id, name, content_type, sha256, content, created_at)
+     values ($1, $2, $3, $4, $5, $6)`,
+    [d.assessment_id, d.name, d.content_type, d.sha256, d.content, d.created_at],
+  );
+}
+
+/** One of an assessment's files, only for its partner. */
+export async function assessmentDocument(
+  q: Queryable,
+  partnerId: string,
+  assessmentId: string,
+  name: string,
+): Promise<{ content_type: string; sha256: string; content: Uint8Array } | undefined> {
+  const { rows } = await q.query<{ content_type: string; sha256: string; content: Uint8Array }>(
+    `select d.content_type, d.sha256, d.content from assessment_documents d
+       join assessments a on a.id = d.assessment_id
+      where d.assessment_id = $1 and d.name = $2 and a.partner_id = $3`,
+    [assessmentId, name, partnerId],
+  );
+  return rows[0];
 }
