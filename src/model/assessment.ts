@@ -1,4 +1,5 @@
 import type { AccountFacts, AccountWarning } from './accounts.ts';
+import type { AnalysisProviderId, ThirdPartyFigures, ThirdPartyVerdict } from './third-party.ts';
 
 /**
  * The expenditure categories of an assessment. Names follow the Standard Financial Statement (SFS);
@@ -53,6 +54,21 @@ export interface AssessmentExtensions {
   exclusions: Array<{ reason: string; count: number }>;
   /** What the lender should know about the accounts (not the customer's own current account, …). */
   warnings: AccountWarning[];
+  /**
+   * For data analysed by a third-party provider: the provider's own figures beside ours (every figure
+   * of the response above is ours), and where the two disagree beyond the documented thresholds.
+   */
+  third_party?: ThirdPartySummary;
+}
+
+/** The response's `third_party` extension: which figures are the provider's, and the disagreements. */
+export interface ThirdPartySummary {
+  provider: AnalysisProviderId;
+  product: string;
+  version: string;
+  analysis_id: string;
+  figures: ThirdPartyFigures;
+  disagreements: string[];
 }
 
 /** The Veqtrx `/assess` response: the engine's figures plus what the service adds. */
@@ -73,4 +89,6 @@ export interface SourceRecord {
   warnings: string[];
   /** What the source (or the request's `accounts`) states about each account: kept in the evidence. */
   accounts?: AccountFacts[];
+  /** A third-party analysis provider's own verdict on the data (its figures are not ours). */
+  third_party?: ThirdPartyVerdict;
 }

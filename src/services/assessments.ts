@@ -131,6 +131,7 @@ export function assessmentResponse(
     currency: result.extensions.currency,
     exclusions: result.extensions.exclusions,
     warnings: result.extensions.warnings,
+    ...(result.extensions.third_party ? { third_party: result.extensions.third_party } : {}),
   };
 }
 

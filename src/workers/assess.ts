@@ -22,6 +22,7 @@ import {
 import { accountWarnings } from '../model/accounts.ts';
 import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
+import { compareThirdParty } from '../engine/third-party.ts';
 import { evidenceJson, packEvidence } from '../store/evidence.ts';
 import { joinChunks, ownBuffer } from '../lib/owned-bytes.ts';
 import {
@@ -107,7 +108,23 @@ export function runJob(job: AssessJob): AssessJobResult {
       };
     }
     const extensions = extensionsOf(req, evidence);
-    const evidenceGz = packEvidence({ ...evidence, source, warnings: extensions.warnings });
+    const verdict = source.third_party;
+    const comparison = verdict && compareThirdParty(assessment, extensions.currency, verdict);
+    if (verdict && comparison)
+      extensions.third_party = {
+        provider: verdict.provider,
+        product: verdict.product,
+        version: verdict.version,
+        analysis_id: verdict.analysis_id,
+        figures: verdict.mapped,
+        disagreements: comparison.disagreements,
+      };
+    const evidenceGz = packEvidence({
+      ...evidence,
+      source,
+      warnings: extensions.warnings,
+      ...(comparison ? { third_party_comparison: comparison } : {}),
+    });
     return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, extensions, evidenceGz };
   } catch (e) {
     if (e instanceof EngineInputError)

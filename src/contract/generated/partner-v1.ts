@@ -531,6 +531,48 @@ export interface components {
             }[];
             /** @description What you should know before relying on the figures — an account that a source (or your `accounts`) states is not the customer's own current account. */
             warnings?: components["schemas"]["AccountWarning"][];
+            /** @description Only for an assessment whose data a third-party analysis provider analysed (a `source` of type `document_api`, `decisioning_api`, `legacy_provider` or `validifi_insights`). Every figure above is the gateway's own; these are the provider's, with the figures where the two disagree beyond the documented thresholds (README, Third-party analyses). The evidence holds the provider's raw verdict and the comparison figure by figure (`source.third_party`, `third_party_comparison`). */
+            third_party?: components["schemas"]["ThirdPartySummary"];
+        };
+        ThirdPartySummary: {
+            /** @enum {string} */
+            provider: "document_api" | "decisioning_api" | "legacy_provider" | "validifi_insights";
+            /** @description The provider's product (`BankQUALIFY`, `AffordAI`, …). */
+            product: string;
+            /** @description The API or model version the provider states */
+            version: string;
+            /** @description The provider's id for the analysis. */
+            analysis_id: string;
+            figures: components["schemas"]["ThirdPartyFigures"];
+            /** @description Each of our figures that differs from the provider's beyond the thresholds: amounts by more than 10% of the larger and more than 50.00; scores, each on its own range, by more than 25 points of 100. */
+            disagreements: string[];
+        };
+        /** @description The provider's figures as the gateway reads them, each only where the provider states it. Amounts in minor units of `currency`. */
+        ThirdPartyFigures: {
+            currency?: string;
+            monthly_income_minor?: number;
+            monthly_expenditure_minor?: number;
+            disposable_income_minor?: number;
+            affordable_amount_minor?: number;
+            score?: {
+                value: number;
+                min: number;
+                max: number;
+                name?: string;
+            };
+            /** @enum {string} */
+            risk_level?: "low" | "medium" | "high";
+            indicators?: string[];
+        };
+        ThirdPartyVerdict: {
+            /** @enum {string} */
+            provider: "document_api" | "decisioning_api" | "legacy_provider" | "validifi_insights";
+            product: string;
+            version: string;
+            analysis_id: string;
+            /** @description The provider's verdict as it returned it (scores */
+            raw: unknown;
+            mapped: components["schemas"]["ThirdPartyFigures"];
         };
         AccountWarning: {
             /**
@@ -748,6 +790,33 @@ export interface components {
                     /** @description The source's own words for the type or holder. */
                     stated?: string;
                 }[];
+                /** @description A third-party analysis provider's own verdict on the data, as it returned it and as the gateway reads it. */
+                third_party?: components["schemas"]["ThirdPartyVerdict"];
+            };
+            /** @description For a third-party analysis: each figure both sides state, ours and theirs, the difference and whether it is a disagreement (rule `third_party.disagreement`, docs/engine.md). */
+            third_party_comparison?: {
+                provider: string;
+                product: string;
+                figures: {
+                    /** @enum {string} */
+                    figure: "monthly_income" | "monthly_expenditure" | "disposable_income" | "affordable_amount" | "score";
+                    ours: number;
+                    theirs: number;
+                    difference: number;
+                    disagrees: boolean;
+                }[];
+                disagreements: string[];
+                currency_mismatch?: {
+                    ours?: string;
+                    theirs?: string;
+                };
+                /** @enum {string} */
+                rule: "third_party.disagreement";
+                thresholds: {
+                    amount_pct?: number;
+                    amount_floor_minor?: number;
+                    score?: number;
+                };
             };
         };
     };
