@@ -21,7 +21,7 @@
  */
 import { ApiError, tooManyRequests } from '../lib/errors.ts';
 import { errorMessage } from '../lib/narrow.ts';
-import { assessmentId, documentJobId } from '../lib/ids.ts';
+import { documentJobId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { BodyChunks } from '../lib/owned-bytes.ts';
@@ -43,7 +43,6 @@ import {
 } from '../../adapters/documents/index.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import { QUEUES } from '../jobs/boss.ts';
-import { insertAssessment } from '../store/assessments.ts';
 import type { Db } from '../store/db.ts';
 import * as store from '../store/document-jobs.ts';
 import type { JobFailure } from '../store/document-jobs.ts';
@@ -53,7 +52,7 @@ import { period, usedThisMonth } from '../store/usage.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 import type { Assessor } from './assessor.ts';
 import { claimKey } from './idempotency.ts';
-import { assessmentResponse, WEBHOOK_EVENT_ASSESSMENT } from './assessments.ts';
+import { completeJob, failJob, type JobOutcome } from './job-completion.ts';
 import type { components } from '../contract/generated/partner-v1.ts';
 import { assertType, type Sends } from '../lib/contract-types.ts';
 
@@ -94,8 +93,7 @@ interface StoredRequest {
 }
 
 type Job = store.DocumentJobRow<StoredRequest, UploadedDocument>;
-/** How a run of a job ended; `ended_elsewhere`: another run (a restart's, a replica's) ended it first. */
-type Outcome = 'completed' | 'failed' | 'ended_elsewhere';
+type Outcome = JobOutcome;
 
 const POLL_BASE = '/api/partner/v1/jobs/';
 
@@ -137,13 +135,13 @@ export class DocumentService {
   private reader: DocumentReader | undefined;
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     private readonly jobs: Jobs,
     private readonly assessor: Assessor,
-    private readonly webhooks: Webhooks,
+    readonly webhooks: Webhooks,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    private readonly clock: () => Date,
+    readonly clock: () => Date,
     private readonly makeReader: () => DocumentReader = () => new DocumentWorkers({ spares: 1 }),
     private readonly ocr: 'off' | 'reconciled' = 'off',
   ) {}
@@ -575,51 +573,16 @@ export class DocumentService {
     const least = Math.min(1, ...statements.map((s) => s.read.confidence));
     result.assessment.confidence_score = Math.round(result.assessment.confidence_score * least * 100) / 100;
     result.extensions.warnings = [...result.extensions.warnings, ...warned];
-    const partner = await this.partnerWebhook(job.partner_id);
-    const id = assessmentId();
-    const body = assessmentResponse(id, result, job.created_at);
-    const finishedAt = this.clock();
-    body.processing_ms = Math.max(0, finishedAt.getTime() - job.created_at.getTime());
-    const text = JSON.stringify(body);
-    const webhookUrl = meta.webhook_url ?? partner;
-    const done = await this.db.tx(async (q) => {
-      if (!(await store.completeJob(q, job.id, id, warnings(), finishedAt))) return false;
-      await insertAssessment(q, {
-        id,
-        partner_id: job.partner_id,
-        customer_ref: meta.customer_ref,
-        partner_ref: body.partner_ref,
-        source: 'documents',
-        is_test: job.is_test,
-        response: text,
-        evidence: result.evidenceGz,
-        created_at: job.created_at,
-      });
-      if (webhookUrl)
-        await this.webhooks.create(q, {
-          partnerId: job.partner_id,
-          assessmentId: id,
-          event: WEBHOOK_EVENT_ASSESSMENT,
-          url: webhookUrl,
-          payload: text,
-        });
-      return true;
+    return completeJob(this, job, result, {
+      source: 'documents',
+      customerRef: meta.customer_ref,
+      webhookUrl: meta.webhook_url,
+      warnings: warnings(),
     });
-    return done ? 'completed' : 'ended_elsewhere';
   }
 
-  private async partnerWebhook(partnerId: string): Promise<string | null> {
-    const { rows } = await this.db.query<{ webhook_url: string | null }>(
-      'select webhook_url from partners where id = $1',
-      [partnerId],
-    );
-    return rows[0]?.webhook_url ?? null;
-  }
-
-  private async fail(job: Job, failures: JobFailure[], warnings: string[]): Promise<Outcome> {
-    return (await store.failJob(this.db, job.id, failures, warnings, this.clock()))
-      ? 'failed'
-      : 'ended_elsewhere';
+  private fail(job: Job, failures: JobFailure[], warnings: string[]): Promise<Outcome> {
+    return failJob(this, job.id, failures, warnings);
   }
 }
 
