@@ -16,11 +16,15 @@ import { z } from 'zod';
 import { ByodAccountsSchema, byodAccounts } from './byod_accounts/index.ts';
 import { LabelledTransactionsSchema, labelledTransactions } from './labelled_transactions/index.ts';
 import { PlaidTransactionsSchema, plaidTransactions } from './plaid_transactions/index.ts';
+import type { AnalysisProvider } from './analysis.ts';
 import type { SourceAdapter } from './source.ts';
 import { transactions } from './transactions/index.ts';
 import { ValidifiSourceSchema, validifi } from './validifi/index.ts';
 
 export { transactions };
+
+/** The third-party analysis providers (adapters/analysis.ts), each also a `source` variant below. */
+export const ANALYSES: readonly AnalysisProvider[] = [];
 
 /** The `source` variants, by `type`. */
 export const SOURCES = [validifi, labelledTransactions, byodAccounts, plaidTransactions] as const;

@@ -160,6 +160,36 @@ export const EnvSchema = z.object({
   PROVIDER_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1000).default(8),
   /** Minimum milliseconds between the starts of two calls to one provider. */
   PROVIDER_MIN_TIME_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /**
+   * Third-party analyses: the deadline of a whole analysis per provider, in seconds, as
+   * `provider=seconds,…` (e.g. `document_api=900,decisioning_api=600`); a provider not named keeps its
+   * default (README, Third-party analyses).
+   */
+  ANALYSIS_DEADLINES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const out: Record<string, number> = {};
+      for (const part of v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const m = /^([a-z_]+)=(\d{1,6})$/.exec(part);
+        if (!m?.[1] || !m[2] || Number(m[2]) < 10) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${part.slice(0, 60)}" is not provider=seconds (at least 10)`,
+          });
+          return z.NEVER;
+        }
+        out[m[1]] = Number(m[2]) * 1000;
+      }
+      return out;
+    }),
+  /** Multiplies every wait between two polls of a provider (a simulator that compresses time; 1 in production). */
+  ANALYSIS_POLL_SCALE: z.coerce.number().min(0.0001).max(10).default(1),
+  /** The gateway's public base URL (https://…): offered to providers as the callback that short-cuts polling. */
+  PUBLIC_URL: z.string().url().optional(),
   /** How long in-flight requests may take to finish on SIGTERM. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
 });

@@ -26,6 +26,9 @@ import type express from 'express';
 import { ProviderRuntime } from '../adapters/runtime.ts';
 import { ProviderCredentials } from './services/providers.ts';
 import { DocumentService } from './services/documents.ts';
+import { AnalysisService } from './services/analyses.ts';
+import { ANALYSES } from '../adapters/registry.ts';
+import type { AnalysisProvider } from '../adapters/analysis.ts';
 
 export interface Gateway {
   app: express.Express;
@@ -36,6 +39,7 @@ export interface Gateway {
   partners: PartnerService;
   assessments: AssessmentService;
   documents: DocumentService;
+  analyses: AnalysisService;
   webhooks: Webhooks;
   keys: KeyVerifier;
   providerCredentials: ProviderCredentials;
@@ -53,7 +57,14 @@ const spec = (name: string): object => {
 
 export async function createGateway(
   cfg: Config,
-  opts: { db?: Db; log?: Logger; clock?: () => Date; defaultMetrics?: boolean } = {},
+  opts: {
+    db?: Db;
+    log?: Logger;
+    clock?: () => Date;
+    defaultMetrics?: boolean;
+    /** The analysis providers (the registry's; a test may give others). */
+    analysisProviders?: readonly AnalysisProvider[];
+  } = {},
 ): Promise<Gateway> {
   const log = opts.log ?? createLogger(cfg.LOG_LEVEL);
   const clock = opts.clock ?? (() => new Date());
@@ -134,9 +145,31 @@ export async function createGateway(
     (provider, outcome, seconds) => metrics.providerCalls.observe({ provider, outcome }, seconds),
     log,
   );
+  const credentials = (p: string, provider: string) => providerCredentials.credentials(p, provider);
+  const analyses = new AnalysisService(
+    {
+      db,
+      jobs,
+      assessor,
+      webhooks,
+      metrics,
+      log,
+      clock,
+      box,
+      credentials,
+      runtime,
+      providers: opts.analysisProviders ?? ANALYSES,
+    },
+    {
+      deadlines: cfg.ANALYSIS_DEADLINES,
+      pollScale: cfg.ANALYSIS_POLL_SCALE,
+      ...(cfg.PUBLIC_URL ? { publicUrl: cfg.PUBLIC_URL } : {}),
+    },
+  );
   const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock, {
-    credentials: (p, provider) => providerCredentials.credentials(p, provider),
+    credentials,
     runtime,
+    analyses,
   });
   const documents = new DocumentService(
     db,
@@ -152,6 +185,7 @@ export async function createGateway(
   if (cfg.RUN_WORKERS) {
     await webhooks.startWorker();
     await documents.startWorker();
+    await analyses.startWorker();
   }
   // Expired idempotency keys are forgotten lazily when reused; this keeps the table from growing.
   const purge = setInterval(
@@ -189,6 +223,7 @@ export async function createGateway(
     partners,
     assessments,
     documents,
+    analyses,
     webhooks,
     keys,
     providerCredentials,
@@ -202,6 +237,7 @@ export async function createGateway(
       await documents.drain(Math.max(0, graceMs - (Date.now() - started)));
       await jobs.stop(Math.max(0, graceMs - (Date.now() - started)));
       await documents.close();
+      analyses.close();
       await assessor.close();
       await runtime.close();
       await keys.close();

@@ -10,7 +10,11 @@ import type { Logger } from '../lib/logger.ts';
 
 const SCHEMA = 'pgboss';
 
-export const QUEUES = { webhook: 'webhook-deliver', documents: 'document-assess' } as const;
+export const QUEUES = {
+  webhook: 'webhook-deliver',
+  documents: 'document-assess',
+  analysis: 'analysis-poll',
+} as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobOptions {

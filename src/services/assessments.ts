@@ -18,7 +18,6 @@ import { nestingFailure } from '../contract/input-guards.ts';
 import { ApiError, badRequest, tooManyRequests } from '../lib/errors.ts';
 import { assessmentId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { AssessmentResponse } from '../model/assessment.ts';
 import { sourceAdapter } from '../../adapters/registry.ts';
 import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
 import type { ProviderRuntime } from '../../adapters/runtime.ts';
@@ -32,6 +31,8 @@ import type { PartnerRow } from '../store/partners.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 import { keepInDateWindow } from './fetched-window.ts';
 import { claimKey } from './idempotency.ts';
+import { assessmentResponse, WEBHOOK_EVENT_ASSESSMENT } from './assessment-response.ts';
+import type { AnalysisService } from './analyses.ts';
 import { QuotaGate } from './quota.ts';
 
 export interface AssessmentRequest {
@@ -51,6 +52,8 @@ export interface SourceDeps {
   /** A partner's stored, decrypted credentials for a provider, or undefined. */
   credentials(partnerId: string, provider: string): Promise<unknown>;
   runtime: ProviderRuntime;
+  /** Sources whose provider analyses the data itself: submitted as jobs, answered 202. */
+  analyses: AnalysisService;
 }
 
 export interface AssessmentOutcome {
@@ -59,8 +62,6 @@ export interface AssessmentOutcome {
   text: string;
   replayed: boolean;
 }
-
-export const WEBHOOK_EVENT_ASSESSMENT = 'assessment.completed';
 
 /**
  * The hash of the request body's bytes, as received: "the same body" is the same bytes (a retry
@@ -96,43 +97,6 @@ export function legacyRequestHash(body: Uint8Array): string | undefined {
   return createHash('sha256')
     .update(JSON.stringify(canon(json.value)))
     .digest('hex');
-}
-
-/**
- * The response of an assessment the engine made (`processing_ms` 0, for the caller to set last), built in
- * the contract's field order: the response, the stored copy and the webhook are its JSON text.
- */
-export function assessmentResponse(
-  id: string,
-  result: Extract<AssessJobResult, { kind: 'assessed' }>,
-  createdAt: Date,
-): AssessmentResponse {
-  const { meta } = result;
-  const a = result.assessment;
-  return {
-    assessment_id: id,
-    partner_ref: meta.partner_ref ?? null,
-    customer_ref: meta.customer_ref,
-    created_at: createdAt.toISOString(),
-    monthly_income: a.monthly_income,
-    monthly_expenditure: a.monthly_expenditure,
-    disposable_income: a.disposable_income,
-    affordable_amount: a.affordable_amount,
-    affordability_score: a.affordability_score,
-    categories: a.categories,
-    fca_compliant: a.fca_compliant,
-    risk_flags: a.risk_flags,
-    vulnerability_flags: a.vulnerability_flags,
-    transactions_analyzed: a.transactions_analyzed,
-    confidence_score: a.confidence_score,
-    months_analyzed: a.months_analyzed,
-    processing_ms: 0,
-    // Extensions after every Veqtrx field.
-    currency: result.extensions.currency,
-    exclusions: result.extensions.exclusions,
-    warnings: result.extensions.warnings,
-    ...(result.extensions.third_party ? { third_party: result.extensions.third_party } : {}),
-  };
 }
 
 export class AssessmentService {
@@ -199,6 +163,16 @@ export class AssessmentService {
         { kind: 'body', body: req.body.chunks, now: now.getTime() },
         { moveBytes: true },
       );
+      if (result.kind === 'fetch' && this.sources.analyses.provider(result.source.type)) {
+        source = result.source.type;
+        const { text, used } = await this.sources.analyses.submit(partner, result, key, now);
+        if (used < 0) {
+          this.quota.exhausted(partner, now);
+          throw this.quotaExhausted();
+        }
+        this.quota.charged(partner, now, used);
+        return { status: 202, text, replayed: false };
+      }
       if (result.kind === 'fetch') {
         source = result.source.type;
         const out = await this.fetchSource(partner, result.source, now);

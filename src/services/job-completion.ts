@@ -13,7 +13,7 @@ import type { Db } from '../store/db.ts';
 import * as store from '../store/document-jobs.ts';
 import type { JobFailure } from '../store/document-jobs.ts';
 import type { Webhooks } from '../webhooks/service.ts';
-import { assessmentResponse, WEBHOOK_EVENT_ASSESSMENT } from './assessments.ts';
+import { assessmentResponse, WEBHOOK_EVENT_ASSESSMENT } from './assessment-response.ts';
 
 export interface JobEnd {
   db: Db;
