@@ -26,7 +26,7 @@ import type express from 'express';
 import { ProviderRuntime } from '../adapters/runtime.ts';
 import { ProviderCredentials } from './services/providers.ts';
 import { DocumentService } from './services/documents.ts';
-import { AnalysisService } from './services/analyses.ts';
+import { AnalysisService, credentialsOf } from './services/analyses.ts';
 import { ANALYSES } from '../adapters/registry.ts';
 import type { AnalysisProvider } from '../adapters/analysis.ts';
 
@@ -132,7 +132,12 @@ export async function createGateway(
     cfg.WEBHOOK_SECRET_OVERLAP_HOURS,
   );
   const assessor = createAssessor(cfg.ASSESS_THREADS);
-  const providerCredentials = new ProviderCredentials(db, box);
+  const analysisProviders = opts.analysisProviders ?? ANALYSES;
+  const providerCredentials = new ProviderCredentials(
+    db,
+    box,
+    analysisProviders.filter((a) => credentialsOf(a.id) === a.id),
+  );
   const runtime = new ProviderRuntime(
     {
       timeoutMs: cfg.PROVIDER_TIMEOUT_MS,
@@ -158,7 +163,7 @@ export async function createGateway(
       box,
       credentials,
       runtime,
-      providers: opts.analysisProviders ?? ANALYSES,
+      providers: analysisProviders,
     },
     {
       deadlines: cfg.ANALYSIS_DEADLINES,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { badRequest, unauthorized } from '../lib/errors.ts';
 import { ADMIN_TOKEN_AUDIENCE, ADMIN_TOKEN_ISSUER, checkAdminToken } from '../services/admin-token.ts';
 import { TIERS, type PartnerService } from '../services/partners.ts';
-import { SetValidifiCredentialsSchema, type ProviderCredentials } from '../services/providers.ts';
+import type { ProviderCredentials, SetValidifiCredentialsSchema } from '../services/providers.ts';
 import type { AssessmentListing } from '../services/assessment-listing.ts';
 import type { components } from '../contract/generated/admin-v1.ts';
 import { WebhookUrlSchema } from '../contract/schemas.ts';
@@ -145,8 +145,7 @@ export function adminRouter(d: {
     res.json({ providers: await d.providers.list(String(req.params.id)) });
   });
   r.put('/partners/:id/providers/:provider', async (req, res) => {
-    const body = parseOr400(SetValidifiCredentialsSchema, req.body);
-    res.json(await d.providers.set(String(req.params.id), String(req.params.provider), body));
+    res.json(await d.providers.set(String(req.params.id), String(req.params.provider), req.body));
   });
   r.delete('/partners/:id/providers/:provider', async (req, res) => {
     await d.providers.remove(String(req.params.id), String(req.params.provider));

@@ -4,11 +4,12 @@
  * value cannot be moved to another partner), never returned by the API, never logged. Only the first
  * characters of the client id are shown back, so an administrator can tell which one is stored.
  */
-import { present } from '../lib/narrow.ts';
+import { isRecord, present } from '../lib/narrow.ts';
 import { z } from 'zod';
 import { PROVIDERS } from '../../adapters/registry.ts';
 import { VALIDIFI_ENVIRONMENTS } from '../../adapters/validifi/index.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
+import { parseOr400 } from '../contract/validate.ts';
 import type { SecretBox } from '../lib/secrets.ts';
 import type { Db } from '../store/db.ts';
 import { getPartner } from '../store/partners.ts';
@@ -17,7 +18,7 @@ import * as store from '../store/providers.ts';
 export { PROVIDERS };
 export type Provider = (typeof PROVIDERS)[number];
 
-const baseUrl = z
+export const baseUrl = z
   .string()
   .max(500)
   .url('must be an absolute URL')
@@ -69,14 +70,29 @@ const view = (r: store.ProviderCredentialRow): CredentialView => ({
 
 const aad = (partnerId: string, provider: string) => `provider:${partnerId}:${provider}`;
 
-/** What `set` seals: the client's id and secret. */
+/** What `set` seals for ValidiFI: the client's id and secret. */
 const StoredSecret = z.object({ client_id: z.string(), client_secret: z.string() });
 
+/** The credentials an analysis provider takes (its adapter's schema), and whose they are. */
+export interface CredentialSchemaOf {
+  id: string;
+  credentials: z.ZodType;
+}
+
+/** The first characters of an identifier, so an administrator can tell which credential is stored. */
+const hintOf = (id: string) => (id.length > 8 ? `${id.slice(0, 4)}…` : '…');
+
 export class ProviderCredentials {
+  private readonly analyses: ReadonlyMap<string, z.ZodType>;
+
   constructor(
     private readonly db: Db,
     private readonly box: SecretBox,
-  ) {}
+    /** The analysis providers whose credentials are stored under their own id (not ValidiFI's). */
+    analyses: readonly CredentialSchemaOf[] = [],
+  ) {
+    this.analyses = new Map(analyses.map((a) => [a.id, a.credentials]));
+  }
 
   private async partner(id: string): Promise<void> {
     if (!(await getPartner(this.db, id))) throw notFound(`partner "${id}" not found`);
@@ -89,8 +105,36 @@ export class ProviderCredentials {
     return provider;
   }
 
-  async set(partnerId: string, providerName: string, input: SetValidifiCredentials): Promise<CredentialView> {
+  /**
+   * Validates and stores a `PUT …/providers/{provider}` body (400 naming each path when it is not right):
+   * ValidiFI's client credentials and environment, or an analysis provider's own credentials (its
+   * adapter's schema), whose `base_url` must be https (http only on loopback, for a simulator).
+   */
+  async set(partnerId: string, providerName: string, body: unknown): Promise<CredentialView> {
     const provider = ProviderCredentials.provider(providerName);
+    if (provider === 'validifi')
+      return this.setValidifi(partnerId, parseOr400(SetValidifiCredentialsSchema, body));
+    const schema = this.analyses.get(provider);
+    if (!schema) throw badRequest(`Provider "${provider}" takes no stored credentials`);
+    const input = parseOr400(schema, body);
+    if (!isRecord(input)) throw new Error(`the ${provider} credentials schema parses to a non-object`);
+    const { base_url } = parseOr400(z.object({ base_url: baseUrl }), { base_url: input.base_url });
+    await this.partner(partnerId);
+    const id = [input.client_id, input.api_key, input.username].find((v) => typeof v === 'string');
+    return view(
+      await store.upsertCredential(this.db, {
+        partner_id: partnerId,
+        provider,
+        environment: 'custom',
+        base_url,
+        secret_enc: this.box.seal(JSON.stringify(input), aad(partnerId, provider)),
+        client_id_hint: typeof id === 'string' ? hintOf(id) : '…',
+      }),
+    );
+  }
+
+  private async setValidifi(partnerId: string, input: SetValidifiCredentials): Promise<CredentialView> {
+    const provider = 'validifi';
     await this.partner(partnerId);
     const base =
       input.environment === 'custom'
@@ -100,7 +144,6 @@ export class ProviderCredentials {
       JSON.stringify({ client_id: input.client_id, client_secret: input.client_secret }),
       aad(partnerId, provider),
     );
-    const hint = input.client_id.length > 8 ? `${input.client_id.slice(0, 4)}…` : '…';
     return view(
       await store.upsertCredential(this.db, {
         partner_id: partnerId,
@@ -108,7 +151,7 @@ export class ProviderCredentials {
         environment: input.environment,
         base_url: base,
         secret_enc: sealed,
-        client_id_hint: hint,
+        client_id_hint: hintOf(input.client_id),
       }),
     );
   }
@@ -125,13 +168,14 @@ export class ProviderCredentials {
       throw notFound(`partner "${partnerId}" has no ${provider} credentials`);
   }
 
-  /** Decrypted credentials for a fetching source, or undefined when none are stored. */
-  async credentials(
-    partnerId: string,
-    provider: string,
-  ): Promise<{ client_id: string; client_secret: string; base_url: string } | undefined> {
+  /**
+   * Decrypted credentials for a provider, or undefined when none are stored: ValidiFI's client id, secret
+   * and base URL; an analysis provider's object as its schema parsed it.
+   */
+  async credentials(partnerId: string, provider: string): Promise<unknown> {
     const row = await store.getCredential(this.db, partnerId, provider);
     if (!row) return undefined;
+    if (provider !== 'validifi') return JSON.parse(this.box.open(row.secret_enc, aad(partnerId, provider)));
     const secret = StoredSecret.parse(JSON.parse(this.box.open(row.secret_enc, aad(partnerId, provider))));
     return { ...secret, base_url: row.base_url };
   }
