@@ -52,7 +52,7 @@ export function clearTokenCache(): void {
 }
 
 /** An upper-case-first message: the provider's name starts most of them. */
-const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+export const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The provider's own reason from an error body (`message`, else `code`), printable and short; '' when none. */
 export function providerReason(body: unknown): string {

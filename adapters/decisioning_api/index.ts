@@ -22,10 +22,11 @@
  * points its analysis_completed / analysis_failed subscription at the gateway stores its secret as
  * `webhook_secret`, and the gateway verifies `X-Hub-Signature` (webhook.ts). `ctx.callbackUrl` is not sent.
  */
-import { SourceError } from '../source.ts';
+import { MAX_TRANSACTIONS } from '../schema.ts';
+import { SourceError, SourceInputError } from '../source.ts';
 import { retryAfterMs } from '../provider-http.ts';
 import { type AnalysisProvider, type AnalysisRef } from '../analysis.ts';
-import { DecisioningClient } from './client.ts';
+import { DecisioningClient, sentence } from './client.ts';
 import {
   DecisioningCredentialsSchema,
   DecisioningSourceSchema,
@@ -145,7 +146,7 @@ export const decisioningApi: AnalysisProvider<
         return {
           state: 'failed',
           providerStatus: analysis.status,
-          reason: `${DECISIONING_PROVIDER.name} ended the analysis with an error${why ? ` (${why})` : ' and gave no reason'}`,
+          reason: `${sentence(DECISIONING_PROVIDER.name)} ended the analysis with an error${why ? ` (${why})` : ' and gave no reason'}`,
         };
       }
       case 'COMPLETED':
@@ -153,9 +154,17 @@ export const decisioningApi: AnalysisProvider<
         if (analysis.scores === undefined && analysis.creditInsights === undefined)
           throw new SourceError(
             502,
-            `${DECISIONING_PROVIDER.name} said the analysis is COMPLETED but returned neither scores nor creditInsights; retry later, and tell support if it persists`,
+            `${sentence(DECISIONING_PROVIDER.name)} said the analysis is COMPLETED but returned neither scores nor creditInsights; retry later, and tell support if it persists`,
             'provider_bad_response',
           );
+        {
+          // An analysis the lender started may hold more than one assessment takes.
+          const rows = (analysis.accounts ?? []).reduce((k, a) => k + (a.transactions?.length ?? 0), 0);
+          if (rows > MAX_TRANSACTIONS)
+            throw new SourceInputError(
+              `the analysis holds ${rows.toLocaleString('en-GB')} transactions; at most ${MAX_TRANSACTIONS.toLocaleString('en-GB')} in one assessment`,
+            );
+        }
         return { state: 'done', providerStatus: analysis.status, result: { analysis, raw: got.raw } };
     }
   },

@@ -621,7 +621,7 @@ describe('decisioning_api adapter (nock)', function () {
         state: 'failed',
         providerStatus: 'ERROR',
         reason:
-          'the credit-decisioning API ended the analysis with an error (NOT_ENOUGH_DATA: At least one CHECKING account with 20 transactions)',
+          'The credit-decisioning API ended the analysis with an error (NOT_ENOUGH_DATA: At least one CHECKING account with 20 transactions)',
       });
     });
 
@@ -660,6 +660,19 @@ describe('decisioning_api adapter (nock)', function () {
       nock(BASE).get(ANALYSIS_PATH).replyWithError('socket hang up');
       u = await unavailable(decisioningApi.poll(REF_SUBMITTED, ctx()));
       expect(u.message).to.match(/could not be reached for the analysis/);
+    });
+
+    it('an analysis holding more transactions than one assessment takes is refused as the source', async () => {
+      const big = completedAnalysis();
+      const row = big.accounts[0]!.transactions[0]!;
+      big.accounts[0]!.transactions = Array.from({ length: MAX_TRANSACTIONS + 1 }, (_, i) => ({
+        ...row,
+        id: `t${i}`,
+      }));
+      nock(BASE).get(ANALYSIS_PATH).reply(200, big);
+      const e = await sourceError(decisioningApi.poll(REF_SUBMITTED, ctx()));
+      expect(e.code).to.equal('invalid_source');
+      expect(e.message).to.equal('the analysis holds 10,001 transactions; at most 10,000 in one assessment');
     });
 
     it('a 404 on an analysis the gateway started says so', async () => {

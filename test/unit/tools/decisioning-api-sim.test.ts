@@ -146,7 +146,7 @@ describe('decisioning_api against its simulator', function () {
       state: 'failed',
       providerStatus: 'ERROR',
       reason:
-        'the credit-decisioning API ended the analysis with an error (ANALYSIS_FAILED: the categorisation engine failed)',
+        'The credit-decisioning API ended the analysis with an error (ANALYSIS_FAILED: the categorisation engine failed)',
     });
 
     const few = DecisioningSourceSchema.parse({
