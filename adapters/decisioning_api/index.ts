@@ -25,7 +25,7 @@
 import { MAX_TRANSACTIONS } from '../schema.ts';
 import { SourceError, SourceInputError } from '../source.ts';
 import { retryAfterMs } from '../provider-http.ts';
-import { type AnalysisProvider, type AnalysisRef } from '../analysis.ts';
+import type { AnalysisContext, AnalysisProvider, AnalysisRef } from '../analysis.ts';
 import { DecisioningClient, sentence } from './client.ts';
 import {
   DecisioningCredentialsSchema,
@@ -62,10 +62,9 @@ const refString = (ref: AnalysisRef, key: string): string => {
   return v;
 };
 
-const clientFor = (
-  credentials: unknown,
-  ctx: { runtime: ConstructorParameters<typeof DecisioningClient>[1] },
-) => new DecisioningClient(DecisioningCredentialsSchema.parse(credentials), ctx.runtime);
+/** A client for one call of the mechanism, with the partner's stored credentials. */
+const clientFor = (ctx: AnalysisContext) =>
+  new DecisioningClient(DecisioningCredentialsSchema.parse(ctx.credentials), ctx.runtime);
 
 /** An earlier analysis of this submission on an existing customer, if there is one (see the file's doc). */
 async function earlierAnalysis(
@@ -99,7 +98,7 @@ export const decisioningApi: AnalysisProvider<
   pollBaseMs: POLL_BASE_MS,
 
   async submit(input, ctx) {
-    const client = clientFor(ctx.credentials, ctx);
+    const client = clientFor(ctx);
     if (isAttach(input)) {
       // The lender's ids: refused now (404) rather than at the first poll when they name nothing.
       const { analysis } = await client.getAnalysis(input.customer_id, input.analysis_id, true);
@@ -123,7 +122,7 @@ export const decisioningApi: AnalysisProvider<
   },
 
   async poll(ref, ctx) {
-    const client = clientFor(ctx.credentials, ctx);
+    const client = clientFor(ctx);
     const got = await client.getAnalysis(
       refString(ref, 'customer_id'),
       refString(ref, 'analysis_id'),
