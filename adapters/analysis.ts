@@ -118,6 +118,11 @@ export interface AnalysisProvider<I = unknown, C = unknown, R = unknown> {
   readonly schema: z.ZodType<I>;
   /** The credentials a partner stores for this provider (sealed at rest, never returned). */
   readonly credentials: z.ZodType<C>;
+  /**
+   * The dates of the input that the accepted date window applies to (as `SourceAdapter.dates`): the
+   * request decoder refuses the request (400 naming the path) when one is outside.
+   */
+  dates?(input: I): Iterable<{ path: string; date: string }>;
   /** The whole analysis must end within this (submission to result), unless the partner configures another. */
   readonly deadlineMs: number;
   /** How long to wait before the first poll, and the base of the backoff between polls. */

@@ -20,19 +20,32 @@ import type { AnalysisProvider } from './analysis.ts';
 import type { SourceAdapter } from './source.ts';
 import { transactions } from './transactions/index.ts';
 import { ValidifiSourceSchema, validifi } from './validifi/index.ts';
+import { DecisioningSourceSchema, decisioningApi } from './decisioning_api/index.ts';
 
 export { transactions };
 
 /** The third-party analysis providers (adapters/analysis.ts), each also a `source` variant below. */
-export const ANALYSES: readonly AnalysisProvider[] = [];
+export const ANALYSES = [decisioningApi] as const;
 
 /** The `source` variants, by `type`. */
-export const SOURCES = [validifi, labelledTransactions, byodAccounts, plaidTransactions] as const;
+export const SOURCES = [
+  validifi,
+  labelledTransactions,
+  byodAccounts,
+  plaidTransactions,
+  ...ANALYSES,
+] as const;
 
 export type SourceType = (typeof SOURCES)[number]['id'];
 
-/** The providers a partner can store credentials for: the fetching sources, by id. */
-export const PROVIDERS = SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id);
+/**
+ * The providers a partner can store credentials for: the fetching sources, and the analysis providers
+ * that have credentials of their own (ValidiFI INSIGHTS uses the partner's ValidiFI credentials).
+ */
+export const PROVIDERS = [
+  ...SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id),
+  ...ANALYSES.map((a) => a.id).filter((id) => id !== 'validifi_insights'),
+];
 
 const byId = new Map<string, SourceAdapter<unknown>>(
   SOURCES.map((s) => [
@@ -51,7 +64,13 @@ export function sourceAdapter(id: string): SourceAdapter<unknown> {
 /** The `source` object of `POST /assess`: one of the variants, chosen by `type`. */
 export const SourceInputSchema = z.discriminatedUnion(
   'type',
-  [ValidifiSourceSchema, LabelledTransactionsSchema, ByodAccountsSchema, PlaidTransactionsSchema],
+  [
+    ValidifiSourceSchema,
+    LabelledTransactionsSchema,
+    ByodAccountsSchema,
+    PlaidTransactionsSchema,
+    DecisioningSourceSchema,
+  ],
   {
     error: (iss) =>
       iss.code === 'invalid_union' ? `type must be one of ${SOURCES.map((s) => s.id).join(', ')}` : undefined,

@@ -20,6 +20,7 @@ import type { AccountFacts } from '../src/model/accounts.ts';
 import type { Transaction } from '../src/model/transaction.ts';
 import type { ProviderRuntime } from './runtime.ts';
 import type { ErrorCode } from '../src/lib/errors.ts';
+import type { AnalysisProvider } from './analysis.ts';
 
 export interface SourceOutput {
   transactions: Transaction[];
@@ -69,7 +70,8 @@ export interface FetchingSource<I = unknown> extends Declared<I> {
   fetch(input: I, ctx: FetchContext): Promise<SourceOutput>;
 }
 
-export type SourceAdapter<I = unknown> = MappingSource<I> | FetchingSource<I>;
+/** Every kind of source: mapped in the worker, fetched on the event loop, or analysed by a third party (a job). */
+export type SourceAdapter<I = unknown> = MappingSource<I> | FetchingSource<I> | AnalysisProvider<I>;
 
 /**
  * A source could not give transactions, with the HTTP status the partner should see: 400/422 their

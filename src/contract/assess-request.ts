@@ -230,7 +230,8 @@ export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
     const outside = dateWindowFailure(prefixed(adapter.dates(b.source)), now);
     if (outside) return outside;
   }
-  if (adapter.kind === 'fetching')
+  // A source that needs the network (fetched now, or analysed by a third party as a job).
+  if (adapter.kind !== 'mapping')
     return { kind: 'fetch', meta, source: { type: adapter.id, input: b.source } };
   try {
     const out = adapter.map(b.source);
