@@ -200,7 +200,7 @@ export interface components {
                 }[];
             };
             disposable_income: {
-                /** @description Income less expenses */
+                /** @description Income less expenses, per month (negative when expenses exceed income). */
                 monthly_average: components["schemas"]["Money"];
             };
             affordability: {
