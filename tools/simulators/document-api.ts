@@ -129,6 +129,11 @@ export interface DocumentApiSimulator {
   neverFinish(jobId: string): void;
   /** Resolves when the job has ended (completed or failed), or rejects after `timeoutMs`. */
   settled(jobId: string, timeoutMs?: number): Promise<SimJob>;
+  /**
+   * Resolves when the job's processing time is over and its documents are read — when it ends, or would
+   * have ended were it not held by `neverFinish` — or rejects after `timeoutMs`.
+   */
+  due(jobId: string, timeoutMs?: number): Promise<SimJob>;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -568,6 +573,23 @@ export async function startDocumentApiSimulator(
   const faults: Fault[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Map<string, Array<() => void>>();
+  const due = new Map<string, Array<() => void>>();
+  const wait = (on: Map<string, Array<() => void>>, id: string, what: string, timeoutMs: number) =>
+    new Promise<SimJob>((resolve, reject) => {
+      const j = jobs.get(id);
+      if (!j) return reject(new Error(`no job ${id}`));
+      const t = setTimeout(
+        () => reject(new Error(`job ${id} did not ${what} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const list = on.get(id) ?? [];
+      list.push(() => {
+        clearTimeout(t);
+        resolve(j);
+      });
+      on.set(id, list);
+      finish(j);
+    });
   const deliveries: Delivery[] = [];
   const counts = { submit: 0, poll: 0 };
 
@@ -623,7 +645,10 @@ export async function startDocumentApiSimulator(
 
   /** Ends the job when both its processing time is over and its analysis is done (and not held back). */
   const finish = (j: SimJob) => {
-    if (j.status !== 'processing' || !j.outcome || Date.now() < j.readyAt || never.has(j.job_id)) return;
+    if (j.status !== 'processing' || !j.outcome || Date.now() < j.readyAt) return;
+    for (const w of due.get(j.job_id) ?? []) w();
+    due.delete(j.job_id);
+    if (never.has(j.job_id)) return;
     j.status = j.outcome.error ? 'failed' : 'completed';
     j.error = j.outcome.error;
     j.result = j.outcome.result;
@@ -802,22 +827,16 @@ export async function startDocumentApiSimulator(
     hangNext: (n = 1, h = {}) => push(n, { hang: true, process: h.process ?? false }),
     malformedNext: (n = 1) => push(n, { malformed: true }),
     neverFinish: (id) => void never.add(id),
-    settled: (id, timeoutMs = 60_000) =>
-      new Promise<SimJob>((resolve, reject) => {
-        const j = jobs.get(id);
-        if (!j) return reject(new Error(`no job ${id}`));
-        if (j.status !== 'processing') return resolve(j);
-        const t = setTimeout(
-          () => reject(new Error(`job ${id} did not end within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        const list = waiters.get(id) ?? [];
-        list.push(() => {
-          clearTimeout(t);
-          resolve(j);
-        });
-        waiters.set(id, list);
-      }),
+    settled: (id, timeoutMs = 60_000) => {
+      const j = jobs.get(id);
+      return j && j.status !== 'processing' ? Promise.resolve(j) : wait(waiters, id, 'end', timeoutMs);
+    },
+    due: (id, timeoutMs = 60_000) => {
+      const j = jobs.get(id);
+      return j && (j.status !== 'processing' || (j.outcome && Date.now() >= j.readyAt))
+        ? Promise.resolve(j)
+        : wait(due, id, 'come due', timeoutMs);
+    },
     reset: () => {
       faults.length = 0;
       never.clear();
