@@ -404,6 +404,17 @@ describe('document API adapter (nock)', function () {
       const e = await sourceError(documentApi.submit(parse(), ctx()), 'provider_request_refused');
       expect(e.message).to.include('bank_statements[0].document: is not a PDF');
       expect(e.message).to.include('[api key]');
+      // A key of another shape (a test key, a rotated format) is blanked all the same.
+      const other = 'sk_test_Zq81-other-shape';
+      nock(BASE)
+        .post('/api/v1/assess')
+        .reply(400, { error: 'validation_error', message: `Bearer ${other} has no access to this product` });
+      const o = await sourceError(
+        documentApi.submit(parse(), ctx({ credentials: { ...CREDS, api_key: other } })),
+        'provider_request_refused',
+      );
+      expect(o.message).not.to.include(other);
+      expect(o.message).to.include('Bearer [api key] has no access');
     });
 
     it('429 → ProviderUnavailable with its Retry-After (seconds, or an HTTP date)', async () => {
