@@ -21,7 +21,8 @@
  * default `external_reference`, and assumes (the spec marks it) that the provider answers a repeated key
  * with the first job. The residual risk: a provider that ignores the header, asked again after a crash
  * between its answer and the gateway's commit, starts a second job, which it charges if it succeeds. The
- * second job's `external_reference` is the same analysis id, so the lender can find and dispute it.
+ * second job carries the same `external_reference` (the lender's, else the analysis id), so the lender
+ * can find and dispute it.
  *
  * **Limits of the input**: at most 12 bank statements and 12 payslips, each document valid base64 (the
  * standard alphabet, padded), bank statements and the credit report PDFs (`%PDF-` within the first
