@@ -218,6 +218,7 @@ export interface components {
                 severity: "low" | "medium" | "high";
                 description?: string;
             }[];
+            /** @description The provider's score on its own range, higher meaning more affordable (lower risk); `risk_band` is its word for the same. */
             score: {
                 value: number;
                 min: number;

@@ -11,6 +11,8 @@
  * - **Direction**: a transaction's `amount` is unsigned and its `type` (`debit` = money out, `credit` =
  *   money in) decides; the model's sign is positive = money out.
  * - **Dates**: `YYYY-MM-DD` as printed on the statement (no time zone to apply).
+ * - **Score**: `value` on the stated `min`–`max`, higher meaning more affordable (lower risk), as the
+ *   gateway's comparison reads every provider's score (src/engine/third-party.ts).
  * - **Accounts**: the statement's masked account number (its last four digits) names the account;
  *   rows of a statement that prints none are on the `default` account.
  */
