@@ -191,7 +191,10 @@ export const FATAL_DOCUMENTS: ReadonlySet<DocumentOutcome['type']> = new Set([
   'credit_report',
 ]);
 
-/** A failed job, said for the partner: the provider's reason and every document that failed. */
+/**
+ * A failed job, said for the partner: the provider's reason and every document that failed, in its words
+ * (the gateway's message around it names the provider and says nothing was charged).
+ */
 export function failureReason(job: Job): string {
   const parts: string[] = [];
   if (job.error) parts.push(`${quote(job.error.code, 60)}: ${quote(job.error.message)}`);
@@ -200,8 +203,9 @@ export function failureReason(job: Job): string {
     const why = d.error ? `${quote(d.error.code, 60)} (${quote(d.error.message, 200)})` : 'failed';
     parts.push(`${documentName(d)}: ${why}`);
   }
-  const said = parts.length ? parts.join('; ') : 'it gave no reason';
-  return `The document API could not assess the documents — ${said}. As its failure model says, nothing was charged by the document API; fix or replace the documents named and submit again`;
+  return parts.length
+    ? `${parts.join('; ')}; fix or replace the documents named and submit again`
+    : 'the document API gave no reason';
 }
 
 /** The provider's risk word on our three-level scale (its own word stays in `raw`). */

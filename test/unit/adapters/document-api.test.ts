@@ -572,7 +572,9 @@ describe('document API adapter (nock)', function () {
       expect(step.reason).to.include('bank_statement_failed: A bank statement could not be processed');
       expect(step.reason).to.include('bank statement 2 ("feb.pdf"): not_pdf (the document is not a PDF)');
       expect(step.reason).not.to.include('jan.pdf');
-      expect(step.reason).to.include('nothing was charged');
+      expect(step.reason).to.equal(
+        'bank_statement_failed: A bank statement could not be processed; bank statement 2 ("feb.pdf"): not_pdf (the document is not a PDF); fix or replace the documents named and submit again',
+      );
     });
 
     it('completed → done, with the job and its result', async () => {
