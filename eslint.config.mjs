@@ -14,6 +14,7 @@ export default tseslint.config(
       'src/contract/generated/',
       'adapters/validifi/generated.ts',
       'adapters/decisioning_api/generated.ts',
+      'adapters/document_api/generated.ts',
       // Corpora: data laid out as tables, written apart from the code they grade.
       'test/fixtures/narratives/',
     ],
