@@ -21,11 +21,12 @@ import type { SourceAdapter } from './source.ts';
 import { transactions } from './transactions/index.ts';
 import { ValidifiSourceSchema, validifi } from './validifi/index.ts';
 import { DecisioningSourceSchema, decisioningApi } from './decisioning_api/index.ts';
+import { DocumentApiSourceSchema, documentApi } from './document_api/index.ts';
 
 export { transactions };
 
 /** The third-party analysis providers (adapters/analysis.ts), each also a `source` variant below. */
-export const ANALYSES = [decisioningApi] as const;
+export const ANALYSES = [decisioningApi, documentApi] as const;
 
 /** The `source` variants, by `type`. */
 export const SOURCES = [
@@ -70,6 +71,7 @@ export const SourceInputSchema = z.discriminatedUnion(
     ByodAccountsSchema,
     PlaidTransactionsSchema,
     DecisioningSourceSchema,
+    DocumentApiSourceSchema,
   ],
   {
     error: (iss) =>

@@ -16,6 +16,7 @@ import {
 import { partnerRouter } from './http/partner-routes.ts';
 import type { AssessmentService } from './services/assessments.ts';
 import type { DocumentService } from './services/documents.ts';
+import type { AnalysisService } from './services/analyses.ts';
 import { documentsBody } from './http/documents-body.ts';
 import type { KeyVerifier } from './services/keys.ts';
 import type { PartnerService } from './services/partners.ts';
@@ -31,6 +32,7 @@ export interface AppDeps {
   keys: KeyVerifier;
   assessments: AssessmentService;
   documents: DocumentService;
+  analyses: AnalysisService;
   partners: PartnerService;
   providerCredentials: ProviderCredentials;
   deliveries: DeliveryService;
@@ -86,6 +88,26 @@ export function createApp(d: AppDeps): express.Express {
       // multipart/form-data up to 21 MB (src/http/documents-body.ts).
       documentsRaw: [documentsBody()],
     }),
+  );
+  // Third-party analysis providers' webhooks (verified by the provider's signature with the partner's
+  // stored secret): they short-cut the wait for an analysis. The raw bytes, as signed.
+  app.post(
+    '/hooks/analyses/:provider/:partner_id',
+    express.raw({ type: () => true, limit: '256kb' }),
+    async (req, res) => {
+      const body: unknown = req.body;
+      const bytes = body instanceof Uint8Array ? body : new Uint8Array();
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const status = await d.analyses.callback(
+        String(req.params.provider),
+        String(req.params.partner_id),
+        headers,
+        bytes,
+      );
+      if (status === 204) res.status(204).end();
+      else res.status(status).json({ detail: status === 401 ? 'Signature not valid' : 'Not found' });
+    },
   );
   app.get('/api/admin/openapi.json', (_req, res) => {
     res.json(d.openapi.admin);

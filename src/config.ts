@@ -187,7 +187,7 @@ export const EnvSchema = z.object({
       return out;
     }),
   /** Multiplies every wait between two polls of a provider (a simulator that compresses time; 1 in production). */
-  ANALYSIS_POLL_SCALE: z.coerce.number().min(0.0001).max(10).default(1),
+  ANALYSIS_POLL_SCALE: z.coerce.number().min(0.0001).max(100).default(1),
   /** The gateway's public base URL (https://…): offered to providers as the callback that short-cuts polling. */
   PUBLIC_URL: z.string().url().optional(),
   /** How long in-flight requests may take to finish on SIGTERM. */

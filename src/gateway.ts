@@ -209,6 +209,7 @@ export async function createGateway(
     keys,
     assessments,
     documents,
+    analyses,
     partners,
     clock,
     providerCredentials,

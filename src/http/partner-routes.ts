@@ -34,6 +34,9 @@ export interface PartnerRouteDeps {
 
 const EMPTY: BodyChunks = { chunks: [], length: 0 };
 
+/** The names a provider's files are kept under (adapters/analysis.ts AnalysisDocument). */
+const DOCUMENT_NAME = /^[a-z0-9-]{1,80}\.(pdf|json)$/;
+
 export function partnerRouter(d: PartnerRouteDeps): Router {
   const r = Router();
 
@@ -121,6 +124,25 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
     res
       .set('Content-Type', 'application/json; charset=utf-8')
       .send(Buffer.from(e.buffer, e.byteOffset, e.byteLength));
+  });
+
+  r.get('/assessment/:assessment_id/documents/:name', async (req, res) => {
+    const id = String(req.params.assessment_id);
+    const name = String(req.params.name);
+    const doc =
+      ASSESSMENT_ID.test(id) && DOCUMENT_NAME.test(name)
+        ? await d.assessments.document(partnerOf(res).id, id, name)
+        : undefined;
+    if (!doc) throw notFound('Document not found');
+    res
+      .set({
+        'Content-Type': doc.content_type,
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'private, no-store',
+        ETag: `"${doc.sha256}"`,
+      })
+      .send(Buffer.from(doc.content.buffer, doc.content.byteOffset, doc.content.byteLength));
   });
 
   r.get('/usage', async (_req, res) => {

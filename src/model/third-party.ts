@@ -3,7 +3,13 @@
  * its own figures: in the evidence as `third_party`, and compared with ours (src/engine/third-party.ts).
  */
 
-export type AnalysisProviderId = 'document_api' | 'decisioning_api' | 'legacy_provider' | 'validifi_insights';
+export const ANALYSIS_PROVIDER_IDS = [
+  'document_api',
+  'decisioning_api',
+  'legacy_provider',
+  'validifi_insights',
+] as const;
+export type AnalysisProviderId = (typeof ANALYSIS_PROVIDER_IDS)[number];
 
 /** The provider's own verdict, kept beside ours in the evidence as `third_party`. */
 export interface ThirdPartyVerdict {

@@ -133,7 +133,7 @@ export class AnalysisService {
         'provider_not_configured',
       );
     const id = documentJobId();
-    const deadlineMs = this.o.deadlines?.[provider.id] ?? provider.deadlineMs;
+    const deadlineMs = this.deadlineMs(provider);
     const estimate = Math.ceil(provider.pollBaseMs / 1000);
     const text = JSON.stringify({
       job_id: id,
@@ -174,6 +174,10 @@ export class AnalysisService {
     return { text, used };
   }
 
+  private deadlineMs(provider: AnalysisProvider): number {
+    return this.o.deadlines?.[provider.id] ?? provider.deadlineMs;
+  }
+
   /** Starts the poll worker, after queueing again what a stopped process left behind. */
   async startWorker(): Promise<void> {
     if (this.d.db.kind === 'pglite') await this.d.jobs.failActive(QUEUES.analysis);
@@ -209,27 +213,30 @@ export class AnalysisService {
   }
 
   /**
-   * A provider's webhook for job `jobId`: verified with the partner's stored secret, about this job's
-   * analysis, it moves the job to its next poll now. Returns what to answer: 204 (taken), 401 (not
-   * genuine), 404 (no such job in progress).
+   * A provider's webhook for one of the partner's analyses (`POST /hooks/analyses/{provider}/{partner}`):
+   * verified with the partner's stored secret (constant-time, in the adapter), it moves the job of the
+   * analysis it names to its next poll now. Answers 204 when genuine (whether or not a job in progress
+   * matches: the provider needs no more), 401 when not (or the partner stores no secret for it), 404 for a
+   * provider without webhooks.
    */
   async callback(
-    jobId: string,
+    providerId: string,
+    partnerId: string,
     headers: Readonly<Record<string, string | undefined>>,
     body: Uint8Array,
   ): Promise<204 | 401 | 404> {
-    const job = await this.job(jobId);
-    if (!job || job.kind !== 'analysis' || job.state !== 'processing' || !job.provider) return 404;
-    const provider = this.byId.get(job.provider);
+    const provider = this.byId.get(providerId);
     if (!provider?.webhook) return 404;
-    const creds = await this.credentialsFor(job.partner_id, provider);
+    const creds = await this.credentialsFor(partnerId, provider).catch(() => undefined);
     if (creds === undefined) return 401;
     const named = provider.webhook.verify(headers, body, creds);
     if (named === undefined) return 401;
-    const ids = Object.values(job.analysis_ref ?? {}).map(String);
-    // Not (yet) this job's analysis: nothing to short-cut, and nothing to tell the caller either.
-    if (!ids.includes(named)) return 204;
-    await this.schedule(job, 0, null, 'callback');
+    const jobId = await store.analysisJobNamed(this.d.db, partnerId, provider.id, named);
+    const job = jobId ? await this.job(jobId) : undefined;
+    if (job) {
+      this.d.log.info({ job: job.id, provider: provider.id }, 'analysis callback: polling now');
+      await this.schedule(job, 0, null, 'callback');
+    }
     return 204;
   }
 
@@ -287,7 +294,7 @@ export class AnalysisService {
       return this.fail(
         job,
         'analysis_timeout',
-        `${provider.provider.name} did not finish the analysis within ${Math.round((job.deadline_at.getTime() - job.created_at.getTime()) / 1000)} s (last status: ${job.provider_status ?? 'not submitted'}); nothing was charged. Submit again, or attach to the provider's analysis by its id once it has finished.`,
+        `${provider.provider.name} did not finish the analysis within ${Math.round(this.deadlineMs(provider) / 1000)} s (last status: ${job.provider_status ?? 'not submitted'}); nothing was charged. Submit again, or attach to the provider's analysis by its id once it has finished.`,
       );
     const sealed = await store.sealedInput(this.d.db, job.id);
     if (sealed === null) return 'ended_elsewhere';
@@ -306,7 +313,9 @@ export class AnalysisService {
       runtime: this.d.runtime,
       reference: job.id,
       ...(this.o.publicUrl
-        ? { callbackUrl: `${this.o.publicUrl.replace(/\/+$/, '')}/hooks/analyses/${job.id}` }
+        ? {
+            callbackUrl: `${this.o.publicUrl.replace(/\/+$/, '')}/hooks/analyses/${provider.id}/${encodeURIComponent(job.partner_id)}`,
+          }
         : {}),
     };
     try {
@@ -327,6 +336,7 @@ export class AnalysisService {
         );
         return 'pending';
       }
+      await store.setProviderStatus(this.d.db, job.id, step.providerStatus);
       if (step.state === 'failed')
         return this.fail(
           job,

@@ -27,6 +27,7 @@ import { getResponse, getStoredEvidence, insertChargedAssessment } from '../stor
 import type { AssessJobResult, Assessor } from './assessor.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import * as idem from '../store/idempotency.ts';
+import { assessmentDocument } from '../store/document-jobs.ts';
 import type { PartnerRow } from '../store/partners.ts';
 import type { Webhooks } from '../webhooks/service.ts';
 import { keepInDateWindow } from './fetched-window.ts';
@@ -321,5 +322,14 @@ export class AssessmentService {
     const result = await this.assessor.run({ kind: 'evidence', stored }, { moveBytes: true });
     if (result.kind !== 'evidence') throw new Error(`unexpected evidence result ${result.kind}`);
     return result.json;
+  }
+
+  /** A file kept with one of the partner's assessments (a provider's report), or undefined. */
+  document(
+    partnerId: string,
+    id: string,
+    name: string,
+  ): Promise<{ content_type: string; sha256: string; content: Uint8Array } | undefined> {
+    return assessmentDocument(this.db, partnerId, id, name);
   }
 }

@@ -54,6 +54,7 @@ import type { Assessor } from './assessor.ts';
 import { claimKey } from './idempotency.ts';
 import { completeJob, failJob, type JobOutcome } from './job-completion.ts';
 import type { components } from '../contract/generated/partner-v1.ts';
+import { ANALYSIS_PROVIDER_IDS, type AnalysisProviderId } from '../model/third-party.ts';
 import { assertType, type Sends } from '../lib/contract-types.ts';
 
 /** Reads one document in isolation (DocumentWorkers; a test may give another). */
@@ -77,6 +78,9 @@ export interface SubmitOutcome {
 /** `GET /jobs/{job_id}`'s answer. */
 export interface JobView {
   job_id: string;
+  kind: store.JobKind;
+  provider?: AnalysisProviderId;
+  provider_status?: string | null;
   status: store.DocumentJobState;
   created_at: string;
   finished_at: string | null;
@@ -248,8 +252,11 @@ export class DocumentService {
     const j = await store.getJob<StoredRequest, UploadedDocument>(this.db, id, partnerId);
     if (!j) return undefined;
     const documents = j.documents;
+    const provider = ANALYSIS_PROVIDER_IDS.find((p) => p === j.provider);
     return {
       job_id: j.id,
+      kind: j.kind,
+      ...(provider ? { provider, provider_status: j.provider_status } : {}),
       status: j.state,
       created_at: j.created_at.toISOString(),
       finished_at: j.finished_at ? j.finished_at.toISOString() : null,

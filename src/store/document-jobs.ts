@@ -294,6 +294,14 @@ export async function advancePoll(
   return rows.length === 1;
 }
 
+/** Records the provider's status word of a job still processing (the poll that saw it ends the job next). */
+export async function setProviderStatus(q: Queryable, id: string, status: string): Promise<void> {
+  await q.query(`update document_jobs set provider_status = $2 where id = $1 and state = 'processing'`, [
+    id,
+    status,
+  ]);
+}
+
 /** Analysis jobs still processing whose next poll is overdue by `seconds` (their poll job was lost with a process). */
 export async function overdueAnalyses(
   q: Queryable,
@@ -306,6 +314,23 @@ export async function overdueAnalyses(
     [seconds],
   );
   return rows;
+}
+
+/** The partner's analysis job in progress at `provider` whose provider ids include `analysisId`. */
+export async function analysisJobNamed(
+  q: Queryable,
+  partnerId: string,
+  provider: string,
+  analysisId: string,
+): Promise<string | undefined> {
+  const { rows } = await q.query<{ id: string }>(
+    `select id from document_jobs
+      where partner_id = $1 and provider = $2 and kind = 'analysis' and state = 'processing'
+        and exists (select 1 from jsonb_each_text(analysis_ref) e where e.value = $3)
+      order by created_at desc limit 1`,
+    [partnerId, provider, analysisId],
+  );
+  return rows[0]?.id;
 }
 
 /** A file a provider produced for an assessment. */

@@ -338,7 +338,89 @@ export interface components {
          *     The evidence of the assessment
          *     (`GET /assessment/{id}/evidence`) keeps the source's metadata and any warnings.
          */
-        SourceInput: components["schemas"]["ValidifiSource"] | components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"];
+        SourceInput: components["schemas"]["ValidifiSource"] | components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"] | components["schemas"]["DecisioningApiSource"] | components["schemas"]["DocumentApiSource"];
+        /**
+         * @description A third-party analysis by the credit-decisioning open-banking API (README, Third-party analyses):
+         *     either the customer's `transactions` to submit — the gateway creates the customer there, uploads the
+         *     accounts and transactions, and polls the analysis until it is COMPLETED — or `customer_id` and
+         *     `analysis_id` of an analysis you already started there. The answer is **202** with a job
+         *     (`GET /jobs/{job_id}`); the assessment follows, with the provider's scores and Credit Insights beside
+         *     ours (`third_party`). 422 when the partner has no `decisioning_api` credentials (admin API).
+         */
+        DecisioningApiSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "decisioning_api";
+            /** @description The transactions to submit (the Veqtrx format). Each account needs a balance, its own (`accounts[].balance`) or a transaction's running `balance`. */
+            transactions?: components["schemas"]["Transaction"][];
+            accounts?: {
+                /** @description The `account_id` its transactions carry (`default` for those that carry none). */
+                id: string;
+                /** @enum {string} */
+                type?: "current" | "savings" | "credit_card" | "loan" | "other";
+                /** @enum {string} */
+                usage?: "personal" | "business";
+                /** @description The balance at `balance_date` */
+                balance?: number;
+                /** Format: date */
+                balance_date?: string;
+                currency?: string;
+                holder_name?: string;
+            }[];
+            /** @description Your identifier for the customer at the provider (by default the gateway's job id). */
+            customer_identifier?: string;
+            /** @description With `analysis_id`: an analysis already started at the provider, to attach to. */
+            customer_id?: string;
+            analysis_id?: string;
+            /**
+             * @description IANA time zone in which the provider's date-times are booked.
+             * @default Europe/London
+             */
+            time_zone?: string;
+        };
+        /**
+         * @description A third-party analysis by the document-based assessment API (README, Third-party analyses): either
+         *     bank statements (base64 PDFs) and supporting documents to submit, in that API's own request shape, or
+         *     `job_id` of a job you already started there. At most 12 statements and 6,000,000 bytes of documents
+         *     (decoded) through `/assess`; larger sets go through `POST /assess/documents`, which reads them here.
+         *     The answer is **202** with a job (`GET /jobs/{job_id}`). 422 when the partner has no `document_api`
+         *     credentials (admin API).
+         */
+        DocumentApiSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "document_api";
+            /** @description A job already started at the provider */
+            job_id?: string;
+            bank_statements?: components["schemas"]["ProviderPdf"][];
+            supporting_documents?: {
+                payslips?: {
+                    /** Format: byte */
+                    document: string;
+                    filename?: string;
+                    period?: string;
+                }[];
+                credit_report?: components["schemas"]["ProviderPdf"];
+                id_document?: components["schemas"]["ProviderPdf"];
+                rental_agreement?: components["schemas"]["ProviderPdf"];
+            };
+            /** @description The statements' currency, as the provider takes it (its default: ZAR). */
+            currency_code?: string;
+            /** @description Echoed by the provider (by default the gateway's job id). */
+            external_reference?: string;
+        };
+        ProviderPdf: {
+            /**
+             * Format: byte
+             * @description The file in base64 (standard alphabet
+             */
+            document: string;
+            filename?: string;
+        };
         /**
          * @description A ValidiFI / Ribbit CONNECT account token. The gateway fetches the account's history with the
          *     partner's stored ValidiFI credentials (admin API), in windows of at most 90 days, de-duplicated.
@@ -539,7 +621,7 @@ export interface components {
             provider: "document_api" | "decisioning_api" | "legacy_provider" | "validifi_insights";
             /** @description The provider's product (`BankQUALIFY`, `AffordAI`, …). */
             product: string;
-            /** @description The API or model version the provider states */
+            /** @description The API or model version the provider states, else the version of its API the gateway speaks. */
             version: string;
             /** @description The provider's id for the analysis. */
             analysis_id: string;
@@ -570,7 +652,7 @@ export interface components {
             product: string;
             version: string;
             analysis_id: string;
-            /** @description The provider's verdict as it returned it (scores */
+            /** @description The provider's verdict as it returned it (scores, insights, figures). */
             raw: unknown;
             mapped: components["schemas"]["ThirdPartyFigures"];
         };
@@ -657,6 +739,11 @@ export interface components {
             estimated_time: number;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description Analysis jobs: the provider analysing the data.
+             * @enum {string}
+             */
+            provider?: "document_api" | "decisioning_api" | "legacy_provider" | "validifi_insights";
         };
         JobFailure: {
             /** @description Where the document was in the request (`bank_statements[0]`, `supporting_documents.payslips[1]`, `supporting_documents.credit_report`); null for the job as a whole. */
@@ -673,8 +760,23 @@ export interface components {
             reason: string;
             detail: string;
         };
+        /**
+         * @description An asynchronous assessment: a document job (`POST /assess/documents`, `kind: documents`) or a
+         *     third-party analysis (`POST /assess` with a `source` whose provider analyses the data, `kind:
+         *     analysis`). It holds one unit of quota while `processing`; the unit is the assessment's when it
+         *     `completed`, and is given back when it `failed`.
+         */
         DocumentJob: {
             job_id: string;
+            /** @enum {string} */
+            kind: "documents" | "analysis";
+            /**
+             * @description Analysis jobs: the provider.
+             * @enum {string}
+             */
+            provider?: "document_api" | "decisioning_api" | "legacy_provider" | "validifi_insights";
+            /** @description Analysis jobs: the provider's own status word at the last look (`submitted` once the gateway has submitted; null before). */
+            provider_status?: string | null;
             /** @enum {string} */
             status: "processing" | "completed" | "failed";
             /** Format: date-time */
@@ -773,7 +875,7 @@ export interface components {
                  * @description `transactions` for the Veqtrx call's raw transactions; otherwise the `source` object's `type`.
                  * @enum {string}
                  */
-                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions" | "documents";
+                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions" | "documents" | "decisioning_api" | "document_api";
                 /** @description What the source says about the data: accounts, institution, counts (account numbers only as their last four digits). */
                 metadata: {
                     [key: string]: unknown;
@@ -989,6 +1091,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssessmentResponse"];
+                };
+            };
+            /**
+             * @description Only for a `source` whose provider analyses the data itself (`decisioning_api`, `document_api`, …:
+             *     README, Third-party analyses): the analysis is a job, polled until the provider is done — follow
+             *     `poll_url` (`GET /jobs/{job_id}`), or wait for the `assessment.completed` webhook. One unit of
+             *     quota is reserved now, kept when the job completes, given back when it fails.
+             */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentJobAccepted"];
                 };
             };
             400: components["responses"]["BadRequest"];
