@@ -22,7 +22,7 @@
  * renders a real PDF (pdfkit). `GET /v4/INSIGHTS/{productId}/{inquiryId}` and `GET /v4/AffordAI/{reportId}`
  * read them. A repeated INSIGHTS request (same referenceId, product and account, `refresh` false) answers
  * the earlier inquiry. `sim-mfa` fails BankLOGIN+ (statusCode 4). Their faults: `neverFinish()` (nothing
- * analysing or rendering ever finishes), `malformedNext(n)` (the next INSIGHTS or AffordAI answers are not
+ * analysing or rendering ever finishes), `holdReports()` (no report finishes rendering), `malformedNext(n)` (the next INSIGHTS or AffordAI answers are not
  * the described shape), `failReportNext(errorCode)` (the next report ends with that error), and the faults above.
  *
  *   npm run sim:validifi [-- --port 8091] [--now today|YYYY-MM-DD] [--time-scale 1]   (client id sim-client, secret sim-secret;
@@ -78,6 +78,8 @@ export interface ValidifiSimulator {
   insightCounts: { insights: number; insightsGet: number; affordai: number; affordaiGet: number };
   /** Nothing analysing or rendering ever finishes (or, with false, finishes as usual again). */
   neverFinish(on?: boolean): void;
+  /** No AffordAI report finishes rendering (inquiries do), until called with false. */
+  holdReports(on?: boolean): void;
   /** The next `n` INSIGHTS or AffordAI answers are not the described shape. */
   malformedNext(n?: number): void;
   /** The next report requested ends with this AffordAI error code once rendered. */
@@ -169,10 +171,13 @@ interface SimInquiry {
 interface SimReport {
   reportId: string;
   referenceId: string;
-  inquiry: SimInquiry;
+  /** Absent for a simulated report (`simulate`), which stands for no inquiry. */
+  inquiry?: SimInquiry;
   readyAt: number;
   cautions: number[];
   failure?: number;
+  /** A simulated report: its file is not a full base64 report (the page: "does not return a full base64 string"). */
+  simulated?: boolean;
 }
 
 const RESULT_KEY = {
@@ -317,13 +322,14 @@ function affordaiPdf(report: SimReport): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const r = report.inquiry.result ?? {};
+  const r = report.inquiry?.result ?? {};
   doc.fontSize(18).text('AffordAI Affordability Report');
   doc
     .moveDown()
     .fontSize(10)
     .text(`Report ${report.reportId} — reference ${report.referenceId || '(none)'}`);
-  doc.text(`BankLOGIN+ inquiry ${report.inquiry.inquiryId} of ${report.inquiry.inquiryDate}`);
+  if (report.inquiry)
+    doc.text(`BankLOGIN+ inquiry ${report.inquiry.inquiryId} of ${report.inquiry.inquiryDate}`);
   doc.moveDown().fontSize(12).text('Summary');
   for (const k of [
     'monthlyIncome',
@@ -366,6 +372,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   const reports = new Map<string, SimReport>();
   const pdfs = new Map<string, Promise<Buffer>>();
   let never = false;
+  let held = false;
   let malformed = 0;
   let failReport: number | undefined;
 
@@ -570,17 +577,15 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       if (typeof b.simulate === 'number') {
         const code = b.simulate;
         if (code !== 0 && !CAUTIONS.has(code)) return error(code);
-        return send(res, 200, {
+        const simulated: SimReport = {
           reportId: randomUUID().toUpperCase(),
           referenceId,
-          status: {
-            statusCode: code === 0 ? 1 : 2,
-            status: AFFORDAI_STATUS[code === 0 ? 1 : 2],
-            errors: code === 0 ? null : [{ errorCode: code, description: AFFORDAI_ERRORS[code] }],
-          },
-          // "does not return a full base64 string"
-          fileData: { fileExtension: 'pdf', reportName: reportName(referenceId), report: 'U0lNVUxBVEVE' },
-        });
+          readyAt: Date.now(),
+          cautions: code === 0 ? [] : [code],
+          simulated: true,
+        };
+        reports.set(simulated.reportId, simulated);
+        return answerReport(res, simulated);
       }
       if (typeof blp !== 'string' || blp === '') return error(1);
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(blp)) return error(2);
@@ -643,7 +648,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
 
   function answerReport(res: http.ServerResponse, report: SimReport): void {
     const envelope = { reportId: report.reportId, referenceId: report.referenceId };
-    if (never || Date.now() < report.readyAt)
+    if (never || held || Date.now() < report.readyAt)
       return send(
         res,
         202,
@@ -665,6 +670,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
         fileData: null,
       });
     let pdf = pdfs.get(report.reportId);
+    if (report.simulated) pdf = Promise.resolve(Buffer.from('SIMULATED'));
     if (!pdf) {
       pdf = affordaiPdf(report);
       pdfs.set(report.reportId, pdf);
@@ -703,6 +709,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     windows,
     insightCounts,
     neverFinish: (on = true) => void (never = on),
+    holdReports: (on = true) => void (held = on),
     malformedNext: (n = 1) => void (malformed += n),
     failReportNext: (code) => void (failReport = code),
     register: (token, a) => void accounts.set(token, a),
@@ -728,6 +735,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
         insightCounts.affordaiGet =
           0;
       never = false;
+      held = false;
       malformed = 0;
       failReport = undefined;
     },
