@@ -13,6 +13,7 @@ export default tseslint.config(
       'dist/',
       'src/contract/generated/',
       'adapters/validifi/generated.ts',
+      'adapters/legacy_provider/generated.ts',
       // Corpora: data laid out as tables, written apart from the code they grade.
       'test/fixtures/narratives/',
     ],

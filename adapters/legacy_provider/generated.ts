@@ -4,915 +4,915 @@
  */
 
 export interface paths {
-  '/token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A bearer token for the organisation's username and password (OAuth2 password flow) */
+        post: operations["token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** A bearer token for the organisation's username and password (OAuth2 password flow) */
-    post: operations['token'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's applications, a page at a time */
+        get: operations["listApplications"];
+        put?: never;
+        /** Creates an application for an applicant, with the organisation's application config */
+        post: operations["createApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The organisation's applications, a page at a time */
-    get: operations['listApplications'];
-    put?: never;
-    /** Creates an application for an applicant, with the organisation's application config */
-    post: operations['createApplication'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One application */
+        get: operations["getApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One application */
-    get: operations['getApplication'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}/personal-info': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}/personal-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prefills the applicant's personal information */
+        post: operations["prefillPersonalInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Prefills the applicant's personal information */
-    post: operations['prefillPersonalInfo'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}/byod': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}/byod": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Uploads the applicant's accounts and transactions (bring your own data) */
+        post: operations["byod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Uploads the applicant's accounts and transactions (bring your own data) */
-    post: operations['byod'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}/statements': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A summary of the application's accounts (used to find out whether data was already uploaded) */
+        get: operations["getStatements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A summary of the application's accounts (used to find out whether data was already uploaded) */
-    get: operations['getStatements'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}/labelled-transactions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}/labelled-transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The application's transactions, labelled */
+        get: operations["getLabelledTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The application's transactions, labelled */
-    get: operations['getLabelledTransactions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}/affordability': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}/affordability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly affordability */
+        get: operations["getAffordability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Monthly affordability */
-    get: operations['getAffordability'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}/income-analysis': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}/income-analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Income consistency, longevity and regularity */
+        get: operations["getIncomeAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Income consistency, longevity and regularity */
-    get: operations['getIncomeAnalysis'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}/risk-insights': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}/risk-insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gambling, overdraft, returned debit orders, cash, saver/spender and social security insights */
+        get: operations["getRiskInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Gambling, overdraft, returned debit orders, cash, saver/spender and social security insights */
-    get: operations['getRiskInsights'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{application_id}/expense-insights': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/applications/{application_id}/expense-insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Top expenses and the discretionary split */
+        get: operations["getExpenseInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Top expenses and the discretionary split */
-    get: operations['getExpenseInsights'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    TokenRequest: {
-      /** @enum {string} */
-      grant_type?: 'password';
-      username: string;
-      password: string;
-    };
-    TokenResponse: {
-      access_token: string;
-      /** @example bearer */
-      token_type: string;
-      /** @description Seconds (x-assumption; 15 minutes when absent) */
-      expires_in?: number;
-    };
-    Application: {
-      /** @example 5eb7cf5a86d9755df3a6c593 */
-      id: string;
-      /** @example 5eb7cf5a86d9755df3a6c593 */
-      applicant: string;
-      proxy_id?: string;
-    };
-    CreateApplication: {
-      application_config_id?: string | null;
-      applicant_id: string;
-      /** Format: uri */
-      redirect_url: string;
-      /** Format: date-time */
-      expiry?: string | null;
-    };
-    PersonalInfo: {
-      first_names: string;
-      last_names: string;
-      /** Format: date */
-      date_of_birth: string;
-      nationality: string;
-      id_type: string;
-      id_country: string;
-      /** Format: email */
-      email: string;
-      phone?: string | null;
-      gov_id: string;
-    };
-    ByodRequest: {
-      accounts: components['schemas']['ByodAccount'][];
-    };
-    ByodAccount: {
-      /** @description Set by the provider in its answer */
-      id?: string;
-      account_number?: string;
-      account_name?: string;
-      account_type?: string;
-      balance?: number;
-      /** @example ZAR */
-      currency?: string;
-      bank_slug?: string;
-      account_holder_name?: string;
-      transactions: components['schemas']['ByodTransaction'][];
-    };
-    ByodTransaction: {
-      /** @description Set by the provider in its answer */
-      id?: string;
-      /** Format: date-time */
-      datetime: string;
-      /** @description Major units; negative = a debit (x-assumption: the page gives no sign) */
-      amount: number;
-      balance?: number;
-      description?: string;
-      reference?: string;
-      /** @example ZAR */
-      currency?: string;
-    };
-    Statements: {
-      accounts_summary?: {
-        account?: string;
-        account_type?: string;
-        bank?: string;
-        is_manual_upload?: boolean;
-        total_transactions?: number;
-      }[];
-      primary_income?: number;
-    };
-    LabelledAccount: {
-      account: string;
-      transactions: components['schemas']['LabelledTransaction'][];
-    };
-    LabelledTransaction: {
-      id?: string;
-      /** Format: date-time */
-      datetime: string;
-      amount: number;
-      description?: string;
-      reference?: string;
-      currency: string;
-      label?: string;
-      balance?: number;
-      bank_slug?: string;
-    };
-    MonthlyAffordability: {
-      year: number;
-      month: number;
-      primary_income?: number;
-      secondary_income?: number;
-      non_discretionary_expenses?: number;
-      discretionary_expenses?: number;
-      affordability_amount?: number;
-      full_month?: boolean;
-    };
-    AffordabilityResponse: {
-      bank_connection?: string;
-      affordability: {
-        monthly_affordability?: components['schemas']['MonthlyAffordability'][];
-        average_full_month_primary_income?: number;
-        average_full_month_secondary_income?: number;
-        average_full_month_discretionary_expenses?: number;
-        average_full_month_non_discretionary_expenses?: number;
-        average_full_month_affordability?: number;
-      };
-    };
-    IncomeAnalysisResponse: {
-      bank_connection?: string;
-      income_analysis: {
-        consistency_score?: number;
-        longevity_score?: number;
-        regularity_score?: number;
-        income_month_breaks?: number;
-        income_indicator?: number;
-        months_back?: number;
-        income_heatmap?: {
-          [key: string]: number;
+    schemas: {
+        TokenRequest: {
+            /** @enum {string} */
+            grant_type?: "password";
+            username: string;
+            password: string;
         };
-        strike_date?: number;
-      };
-    };
-    RiskInsightsResponse: {
-      bank_connection?: string;
-      risk_insights: {
-        begin_date?: string;
-        end_date?: string;
-        risk_insights?: {
-          gambling_insights?: {
-            monthly_gambling_analysis?: Record<string, never>[];
-            monthly_average_gambling_spend?: number;
-            monthly_average_gambling_proportion?: number;
-          };
-          overdraft_insights?: {
-            total_days_in_overdraft?: number;
-            total_proportion_of_days_in_overdraft?: number;
-            unique_months?: number;
-            monthly_average_days_in_overdraft?: number;
-            monthly_overdraft_analysis?: Record<string, never>[];
-          };
-          returned_debit_orders_insights?: {
-            last_month_count?: number;
-            last_3_months_count?: number;
-            last_6_months_count?: number;
-            last_12_months_count?: number;
-            monthly_average_debit_order_value?: number;
-          };
-          atm_and_cash_insights?: {
-            monthly_atm_and_cash_spend_analysis?: Record<string, never>[];
-            atm_and_cash_average_amount?: number;
-            average_withdrawal_proportion?: number;
-          };
-          net_saver_spender_insights?: {
-            net_saver_spender?: string;
-          };
-          ssi_insights?: {
-            monthly_ssi_analysis?: Record<string, never>[];
-            monthly_average_ssi?: number;
-          };
+        TokenResponse: {
+            access_token: string;
+            /** @example bearer */
+            token_type: string;
+            /** @description Seconds (x-assumption; 15 minutes when absent) */
+            expires_in?: number;
         };
-      };
-    };
-    ExpenseInsightsResponse: {
-      bank_connection?: string;
-      expenses_insights: {
-        top_expense_amounts?: {
-          label?: string;
-          amount?: number;
-          average_monthly_spend?: number;
-          percentage_of_total_spend?: number;
-        }[];
-        unique_months?: number;
-        spend_split?: {
-          discretionary_spend_percentage?: number;
-          non_discretionary_spend_percentage?: number;
+        Application: {
+            /** @example 5eb7cf5a86d9755df3a6c593 */
+            id: string;
+            /** @example 5eb7cf5a86d9755df3a6c593 */
+            applicant: string;
+            proxy_id?: string;
         };
-      };
+        CreateApplication: {
+            application_config_id?: string | null;
+            applicant_id: string;
+            /** Format: uri */
+            redirect_url: string;
+            /** Format: date-time */
+            expiry?: string | null;
+        };
+        PersonalInfo: {
+            first_names: string;
+            last_names: string;
+            /** Format: date */
+            date_of_birth: string;
+            nationality: string;
+            id_type: string;
+            id_country: string;
+            /** Format: email */
+            email: string;
+            phone?: string | null;
+            gov_id: string;
+        };
+        ByodRequest: {
+            accounts: components["schemas"]["ByodAccount"][];
+        };
+        ByodAccount: {
+            /** @description Set by the provider in its answer */
+            id?: string;
+            account_number?: string;
+            account_name?: string;
+            account_type?: string;
+            balance?: number;
+            /** @example ZAR */
+            currency?: string;
+            bank_slug?: string;
+            account_holder_name?: string;
+            transactions: components["schemas"]["ByodTransaction"][];
+        };
+        ByodTransaction: {
+            /** @description Set by the provider in its answer */
+            id?: string;
+            /** Format: date-time */
+            datetime: string;
+            /** @description Major units; negative = a debit (x-assumption: the page gives no sign) */
+            amount: number;
+            balance?: number;
+            description?: string;
+            reference?: string;
+            /** @example ZAR */
+            currency?: string;
+        };
+        Statements: {
+            accounts_summary?: {
+                account?: string;
+                account_type?: string;
+                bank?: string;
+                is_manual_upload?: boolean;
+                total_transactions?: number;
+            }[];
+            primary_income?: number;
+        };
+        LabelledAccount: {
+            account: string;
+            transactions: components["schemas"]["LabelledTransaction"][];
+        };
+        LabelledTransaction: {
+            id?: string;
+            /** Format: date-time */
+            datetime: string;
+            amount: number;
+            description?: string;
+            reference?: string;
+            currency: string;
+            label?: string;
+            balance?: number;
+            bank_slug?: string;
+        };
+        MonthlyAffordability: {
+            year: number;
+            month: number;
+            primary_income?: number;
+            secondary_income?: number;
+            non_discretionary_expenses?: number;
+            discretionary_expenses?: number;
+            affordability_amount?: number;
+            full_month?: boolean;
+        };
+        AffordabilityResponse: {
+            bank_connection?: string;
+            affordability: {
+                monthly_affordability?: components["schemas"]["MonthlyAffordability"][];
+                average_full_month_primary_income?: number;
+                average_full_month_secondary_income?: number;
+                average_full_month_discretionary_expenses?: number;
+                average_full_month_non_discretionary_expenses?: number;
+                average_full_month_affordability?: number;
+            };
+        };
+        IncomeAnalysisResponse: {
+            bank_connection?: string;
+            income_analysis: {
+                consistency_score?: number;
+                longevity_score?: number;
+                regularity_score?: number;
+                income_month_breaks?: number;
+                income_indicator?: number;
+                months_back?: number;
+                income_heatmap?: {
+                    [key: string]: number;
+                };
+                strike_date?: number;
+            };
+        };
+        RiskInsightsResponse: {
+            bank_connection?: string;
+            risk_insights: {
+                begin_date?: string;
+                end_date?: string;
+                risk_insights?: {
+                    gambling_insights?: {
+                        monthly_gambling_analysis?: Record<string, never>[];
+                        monthly_average_gambling_spend?: number;
+                        monthly_average_gambling_proportion?: number;
+                    };
+                    overdraft_insights?: {
+                        total_days_in_overdraft?: number;
+                        total_proportion_of_days_in_overdraft?: number;
+                        unique_months?: number;
+                        monthly_average_days_in_overdraft?: number;
+                        monthly_overdraft_analysis?: Record<string, never>[];
+                    };
+                    returned_debit_orders_insights?: {
+                        last_month_count?: number;
+                        last_3_months_count?: number;
+                        last_6_months_count?: number;
+                        last_12_months_count?: number;
+                        monthly_average_debit_order_value?: number;
+                    };
+                    atm_and_cash_insights?: {
+                        monthly_atm_and_cash_spend_analysis?: Record<string, never>[];
+                        atm_and_cash_average_amount?: number;
+                        average_withdrawal_proportion?: number;
+                    };
+                    net_saver_spender_insights?: {
+                        net_saver_spender?: string;
+                    };
+                    ssi_insights?: {
+                        monthly_ssi_analysis?: Record<string, never>[];
+                        monthly_average_ssi?: number;
+                    };
+                };
+            };
+        };
+        ExpenseInsightsResponse: {
+            bank_connection?: string;
+            expenses_insights: {
+                top_expense_amounts?: {
+                    label?: string;
+                    amount?: number;
+                    average_monthly_spend?: number;
+                    percentage_of_total_spend?: number;
+                }[];
+                unique_months?: number;
+                spend_split?: {
+                    discretionary_spend_percentage?: number;
+                    non_discretionary_spend_percentage?: number;
+                };
+            };
+        };
+        ErrorDetail: {
+            /** @description A message, or FastAPI's list of validation errors */
+            detail?: unknown;
+        };
+        HTTPValidationError: {
+            detail?: {
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
+        };
     };
-    ErrorDetail: {
-      /** @description A message, or FastAPI's list of validation errors */
-      detail?: unknown;
+    responses: {
+        /** @description The analysis is still being computed (x-assumption): ask again, after Retry-After when present. */
+        NotReady: {
+            headers: {
+                /** @description Seconds, or an HTTP date */
+                "Retry-After"?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The provider will not produce this result for the application (e.g. no usable data): final (x-assumption). */
+        Refused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
     };
-    HTTPValidationError: {
-      detail?: {
-        loc: (string | number)[];
-        msg: string;
-        type: string;
-      }[];
+    parameters: {
+        ApplicationId: string;
     };
-  };
-  responses: {
-    /** @description The analysis is still being computed (x-assumption): ask again, after Retry-After when present. */
-    NotReady: {
-      headers: {
-        /** @description Seconds, or an HTTP date */
-        'Retry-After'?: string;
-        [name: string]: unknown;
-      };
-      content?: never;
-    };
-    /** @description The provider will not produce this result for the application (e.g. no usable data): final (x-assumption). */
-    Refused: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['ErrorDetail'];
-      };
-    };
-  };
-  parameters: {
-    ApplicationId: string;
-  };
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  token: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The username or password was refused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form was malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/x-www-form-urlencoded': components['schemas']['TokenRequest'];
-      };
+    listApplications: {
+        parameters: {
+            query?: {
+                skip?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of applications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"][];
+                };
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
-    responses: {
-      /** @description The token */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    createApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['TokenResponse'];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApplication"];
+            };
         };
-      };
-      /** @description The username or password was refused */
-      401: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description The application */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credits left for a new application (x-assumption) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The application config does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request was malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
-        content?: never;
-      };
-      /** @description The form was malformed */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
     };
-  };
-  listApplications: {
-    parameters: {
-      query?: {
-        skip?: number;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No application with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed id */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description A page of applications */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    prefillPersonalInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Application'][];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalInfo"];
+            };
         };
-      };
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description The personal connection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not this organisation's application */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No application with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The personal information was malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
-        content?: never;
-      };
-      /** @description Malformed parameters */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
     };
-  };
-  createApplication: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    byod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ByodRequest"];
+            };
+        };
+        responses: {
+            /** @description The accounts as stored, with their ids */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ByodRequest"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No application with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The upload was malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateApplication'];
-      };
+    getStatements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accounts' summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statements"];
+                };
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No data for this application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
-    responses: {
-      /** @description The application */
-      201: {
-        headers: {
-          [name: string]: unknown;
+    getLabelledTransactions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Application'];
+        requestBody?: never;
+        responses: {
+            /** @description The labelled transactions, by account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelledAccount"][];
+                };
+            };
+            202: components["responses"]["NotReady"];
+            400: components["responses"]["Refused"];
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotReady"];
+            409: components["responses"]["NotReady"];
         };
-      };
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No credits left for a new application (x-assumption) */
-      402: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The application config does not exist */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request was malformed */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HTTPValidationError'];
-        };
-      };
     };
-  };
-  getApplication: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
+    getAffordability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The affordability analysis */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffordabilityResponse"];
+                };
+            };
+            202: components["responses"]["NotReady"];
+            400: components["responses"]["Refused"];
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotReady"];
+            409: components["responses"]["NotReady"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description The application */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    getIncomeAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Application'];
+        requestBody?: never;
+        responses: {
+            /** @description The income analysis */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncomeAnalysisResponse"];
+                };
+            };
+            202: components["responses"]["NotReady"];
+            400: components["responses"]["Refused"];
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotReady"];
+            409: components["responses"]["NotReady"];
         };
-      };
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No application with this id */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Malformed id */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
     };
-  };
-  prefillPersonalInfo: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
+    getRiskInsights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The risk insights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskInsightsResponse"];
+                };
+            };
+            202: components["responses"]["NotReady"];
+            400: components["responses"]["Refused"];
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotReady"];
+            409: components["responses"]["NotReady"];
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PersonalInfo'];
-      };
+    getExpenseInsights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The expense insights */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseInsightsResponse"];
+                };
+            };
+            202: components["responses"]["NotReady"];
+            400: components["responses"]["Refused"];
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotReady"];
+            409: components["responses"]["NotReady"];
+        };
     };
-    responses: {
-      /** @description The personal connection */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Refused */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Not this organisation's application */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No application with this id */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The personal information was malformed */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HTTPValidationError'];
-        };
-      };
-    };
-  };
-  byod: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ByodRequest'];
-      };
-    };
-    responses: {
-      /** @description The accounts as stored, with their ids */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ByodRequest'];
-        };
-      };
-      /** @description Refused */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No application with this id */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The upload was malformed */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HTTPValidationError'];
-        };
-      };
-    };
-  };
-  getStatements: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The accounts' summary */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Statements'];
-        };
-      };
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No data for this application */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  getLabelledTransactions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The labelled transactions, by account */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LabelledAccount'][];
-        };
-      };
-      202: components['responses']['NotReady'];
-      400: components['responses']['Refused'];
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      404: components['responses']['NotReady'];
-      409: components['responses']['NotReady'];
-    };
-  };
-  getAffordability: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The affordability analysis */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AffordabilityResponse'];
-        };
-      };
-      202: components['responses']['NotReady'];
-      400: components['responses']['Refused'];
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      404: components['responses']['NotReady'];
-      409: components['responses']['NotReady'];
-    };
-  };
-  getIncomeAnalysis: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The income analysis */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IncomeAnalysisResponse'];
-        };
-      };
-      202: components['responses']['NotReady'];
-      400: components['responses']['Refused'];
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      404: components['responses']['NotReady'];
-      409: components['responses']['NotReady'];
-    };
-  };
-  getRiskInsights: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The risk insights */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RiskInsightsResponse'];
-        };
-      };
-      202: components['responses']['NotReady'];
-      400: components['responses']['Refused'];
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      404: components['responses']['NotReady'];
-      409: components['responses']['NotReady'];
-    };
-  };
-  getExpenseInsights: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        application_id: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The expense insights */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ExpenseInsightsResponse'];
-        };
-      };
-      202: components['responses']['NotReady'];
-      400: components['responses']['Refused'];
-      /** @description The bearer token is missing or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      404: components['responses']['NotReady'];
-      409: components['responses']['NotReady'];
-    };
-  };
 }
