@@ -368,173 +368,201 @@ export const validifiInsights: AnalysisProvider<
   pollBaseMs: 3_000,
 
   async submit(input, ctx): Promise<AnalysisRef> {
-    const client = new InsightsClient(credentialsOf(ctx), ctx);
-    const simulated = input.affordai_simulate !== undefined;
-    if (input.report_id !== undefined) {
-      const res = await client.request('the AffordAI report', {
-        method: 'GET',
-        url: reportUrl(input.report_id),
-      });
-      if (res.status === 404)
-        throw new SourceError(
-          400,
-          'ValidiFI has no AffordAI report with this report_id; send the reportId its AffordAI answer held',
-          'invalid_source',
-        );
-      if (![200, 202, 400].includes(res.status))
-        throw refusal(PROVIDER, 'the AffordAI report', res.status, res.data, CREDENTIALS_HINT);
-      parseReport(res.data, 'the AffordAI report');
-      return {
-        product_id: PRODUCTS['BankLOGIN+'],
-        inquiry_id: input.inquiry_id ?? null,
-        report_id: input.report_id,
-        simulated: false,
-        attached: true,
-      };
+    try {
+      return await submitInsights(input, ctx);
+    } catch (e) {
+      throw scrub(e, input.account_token);
     }
-    const product = input.product ?? 'BankLOGIN+'; // the schema requires it here
-    const productId = PRODUCTS[product];
-    let inquiryId: string;
-    let inquiry: Insights | undefined;
-    let finished: boolean;
-    if (input.inquiry_id !== undefined) {
-      const res = await client.request(`the ${product} inquiry`, {
-        method: 'GET',
-        url: insightsUrl(productId, input.inquiry_id),
-      });
-      if (res.status === 404)
-        throw new SourceError(
-          400,
-          `ValidiFI has no ${product} inquiry with this inquiry_id; send the inquiryId its INSIGHTS answer held, with its product`,
-          'invalid_source',
-        );
-      if (res.status !== 200 && res.status !== 202)
-        throw refusal(PROVIDER, `the ${product} inquiry`, res.status, res.data, CREDENTIALS_HINT);
-      inquiry = parseInsights(res.data, `the ${product} inquiry`);
-      inquiryId = input.inquiry_id;
-      finished = res.status === 200;
-    } else {
-      ({ inquiry, finished } = await runInsights(client, input, product, ctx.reference));
-      inquiryId = inquiry.inquiryId ?? '';
-    }
-    let reportId: string | null = null;
-    if (input.affordai) {
-      if (!finished)
-        throw new ProviderUnavailable(
-          `ValidiFI is still analysing the ${product} inquiry; the AffordAI report is requested when it is done`,
-        );
-      if (!succeeded(inquiry)) throw refusedWithStatus(`the ${product} inquiry`, 200, inquiry.status);
-      reportId = await requestReport(client, input, inquiryId, ctx.reference);
-    }
-    return {
-      product_id: productId,
-      inquiry_id: inquiryId,
-      report_id: reportId,
-      simulated: simulated && reportId !== null,
-      attached: input.inquiry_id !== undefined,
-    };
   },
 
   async poll(ref, ctx): Promise<PollStep<InsightsAnalysis>> {
-    const client = new InsightsClient(credentialsOf(ctx), ctx);
-    const productId = typeof ref.product_id === 'number' ? ref.product_id : PRODUCTS['BankLOGIN+'];
-    const inquiryId = stringOf(ref, 'inquiry_id');
-    const reportId = stringOf(ref, 'report_id');
-    let inquiry: Insights | null = null;
-    let rawInquiry: unknown = null;
-    if (inquiryId) {
-      const res = await client.request('the INSIGHTS inquiry', {
-        method: 'GET',
-        url: insightsUrl(productId, inquiryId),
-      });
-      if (res.status === 202) {
-        const after = retryAfterMs(res.headers['retry-after'], Date.now());
-        return {
-          state: 'pending',
-          providerStatus: 'INSIGHTS inquiry analysing (HTTP 202)',
-          ...(after !== undefined ? { retryAfterMs: after } : {}),
-        };
-      }
-      if (res.status === 404)
-        throw new SourceError(
-          502,
-          'ValidiFI no longer finds the INSIGHTS inquiry it started; retry, and tell support if it persists',
-          PROVIDER.badResponse,
-        );
-      if (res.status !== 200)
-        throw refusal(PROVIDER, 'the INSIGHTS inquiry', res.status, res.data, CREDENTIALS_HINT);
-      inquiry = parseInsights(res.data, 'the INSIGHTS inquiry');
-      rawInquiry = res.data;
-      if (!succeeded(inquiry))
-        return {
-          state: 'failed',
-          providerStatus: `INSIGHTS ${statusWord(inquiry.status)}`,
-          reason: `ValidiFI ended the inquiry without a result (${statusWord(inquiry.status)})${errorsOf(inquiry.status).length ? `: ${errorsOf(inquiry.status).join('; ')}` : ''}`,
-        };
-      if (!resultOf(inquiry)) throw malformed(PROVIDER, 'the INSIGHTS inquiry (no result)');
-    }
-    let report: InsightsAnalysis['report'] = null;
-    if (reportId) {
-      const res = await client.request('the AffordAI report', { method: 'GET', url: reportUrl(reportId) });
-      if (res.status === 404)
-        throw new SourceError(
-          502,
-          'ValidiFI no longer finds the AffordAI report; retry, and tell support if it persists',
-          PROVIDER.badResponse,
-        );
-      if (![200, 202, 400].includes(res.status))
-        throw refusal(PROVIDER, 'the AffordAI report', res.status, res.data, CREDENTIALS_HINT);
-      const r = parseReport(res.data, 'the AffordAI report');
-      if (res.status === 202 || !r.status) {
-        const after = retryAfterMs(res.headers['retry-after'], Date.now());
-        return {
-          state: 'pending',
-          providerStatus: 'AffordAI report rendering (HTTP 202)',
-          ...(after !== undefined ? { retryAfterMs: after } : {}),
-        };
-      }
-      if (r.status.statusCode >= 3)
-        return {
-          state: 'failed',
-          providerStatus: `AffordAI ${statusWord(r.status)}`,
-          reason: `ValidiFI could not make the AffordAI report (${statusWord(r.status)})${errorsOf(r.status).length ? `: ${errorsOf(r.status).join('; ')}` : ''}`,
-        };
-      report = {
-        reportId,
-        referenceId: r.referenceId,
-        status: r.status,
-        reportName: r.fileData?.reportName,
-      };
-    }
-    return {
-      state: 'done',
-      providerStatus: report
-        ? `AffordAI ${statusWord(report.status)}`
-        : `INSIGHTS ${statusWord(inquiry?.status)}`,
-      result: { productId, inquiry, rawInquiry, report, simulated: ref.simulated === true },
-    };
+    return pollInsights(ref, ctx);
   },
 
   async collect(ref, result, ctx): Promise<AnalysisDocument[]> {
-    if (!result.report || result.simulated) return [];
-    const client = new InsightsClient(credentialsOf(ctx), ctx);
-    const res = await client.request('the AffordAI report file', {
-      method: 'GET',
-      url: reportUrl(result.report.reportId),
-    });
-    if (res.status !== 200)
-      throw refusal(PROVIDER, 'the AffordAI report file', res.status, res.data, CREDENTIALS_HINT);
-    const r = parseReport(res.data, 'the AffordAI report file');
-    const b64 = r.fileData?.report;
-    if (!b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64.replace(/\s+/g, '')))
-      throw malformed(PROVIDER, 'the AffordAI report file (no base64 report)');
-    const bytes = new Uint8Array(Buffer.from(b64, 'base64'));
-    if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-')
-      throw malformed(PROVIDER, 'the AffordAI report file (not a PDF)');
-    return [{ name: AFFORDAI_DOCUMENT, content_type: 'application/pdf', bytes }];
+    return collectReport(result, ctx);
   },
 
   normalise(result, input) {
     return normaliseInsights(result, input.affordai || input.report_id !== undefined);
   },
 };
+
+/**
+ * The error with the account token taken out of its message: ValidiFI's own words (its status module's
+ * descriptions) are passed on to the partner, and a provider may echo what it was sent.
+ */
+function scrub(e: unknown, secret: string | undefined): unknown {
+  if (!secret || !(e instanceof Error) || !e.message.includes(secret)) return e;
+  const message = e.message.split(secret).join('[account token]');
+  if (e instanceof SourceError) return new SourceError(e.status, message, e.code);
+  if (e instanceof ProviderUnavailable) return new ProviderUnavailable(message, e.retryAfterMs);
+  return new Error(message);
+}
+
+async function submitInsights(input: ValidifiInsightsInput, ctx: AnalysisContext): Promise<AnalysisRef> {
+  const client = new InsightsClient(credentialsOf(ctx), ctx);
+  const simulated = input.affordai_simulate !== undefined;
+  if (input.report_id !== undefined) {
+    const res = await client.request('the AffordAI report', {
+      method: 'GET',
+      url: reportUrl(input.report_id),
+    });
+    if (res.status === 404)
+      throw new SourceError(
+        400,
+        'ValidiFI has no AffordAI report with this report_id; send the reportId its AffordAI answer held',
+        'invalid_source',
+      );
+    if (![200, 202, 400].includes(res.status))
+      throw refusal(PROVIDER, 'the AffordAI report', res.status, res.data, CREDENTIALS_HINT);
+    parseReport(res.data, 'the AffordAI report');
+    return {
+      product_id: PRODUCTS['BankLOGIN+'],
+      inquiry_id: input.inquiry_id ?? null,
+      report_id: input.report_id,
+      simulated: false,
+      attached: true,
+    };
+  }
+  const product = input.product ?? 'BankLOGIN+'; // the schema requires it here
+  const productId = PRODUCTS[product];
+  let inquiryId: string;
+  let inquiry: Insights | undefined;
+  let finished: boolean;
+  if (input.inquiry_id !== undefined) {
+    const res = await client.request(`the ${product} inquiry`, {
+      method: 'GET',
+      url: insightsUrl(productId, input.inquiry_id),
+    });
+    if (res.status === 404)
+      throw new SourceError(
+        400,
+        `ValidiFI has no ${product} inquiry with this inquiry_id; send the inquiryId its INSIGHTS answer held, with its product`,
+        'invalid_source',
+      );
+    if (res.status !== 200 && res.status !== 202)
+      throw refusal(PROVIDER, `the ${product} inquiry`, res.status, res.data, CREDENTIALS_HINT);
+    inquiry = parseInsights(res.data, `the ${product} inquiry`);
+    inquiryId = input.inquiry_id;
+    finished = res.status === 200;
+  } else {
+    ({ inquiry, finished } = await runInsights(client, input, product, ctx.reference));
+    inquiryId = inquiry.inquiryId ?? '';
+  }
+  let reportId: string | null = null;
+  if (input.affordai) {
+    if (!finished)
+      throw new ProviderUnavailable(
+        `ValidiFI is still analysing the ${product} inquiry; the AffordAI report is requested when it is done`,
+      );
+    if (!succeeded(inquiry)) throw refusedWithStatus(`the ${product} inquiry`, 200, inquiry.status);
+    reportId = await requestReport(client, input, inquiryId, ctx.reference);
+  }
+  return {
+    product_id: productId,
+    inquiry_id: inquiryId,
+    report_id: reportId,
+    simulated: simulated && reportId !== null,
+    attached: input.inquiry_id !== undefined,
+  };
+}
+
+async function pollInsights(ref: AnalysisRef, ctx: AnalysisContext): Promise<PollStep<InsightsAnalysis>> {
+  const client = new InsightsClient(credentialsOf(ctx), ctx);
+  const productId = typeof ref.product_id === 'number' ? ref.product_id : PRODUCTS['BankLOGIN+'];
+  const inquiryId = stringOf(ref, 'inquiry_id');
+  const reportId = stringOf(ref, 'report_id');
+  let inquiry: Insights | null = null;
+  let rawInquiry: unknown = null;
+  if (inquiryId) {
+    const res = await client.request('the INSIGHTS inquiry', {
+      method: 'GET',
+      url: insightsUrl(productId, inquiryId),
+    });
+    if (res.status === 202) {
+      const after = retryAfterMs(res.headers['retry-after'], Date.now());
+      return {
+        state: 'pending',
+        providerStatus: 'INSIGHTS inquiry analysing (HTTP 202)',
+        ...(after !== undefined ? { retryAfterMs: after } : {}),
+      };
+    }
+    if (res.status === 404)
+      throw new SourceError(
+        502,
+        'ValidiFI no longer finds the INSIGHTS inquiry it started; retry, and tell support if it persists',
+        PROVIDER.badResponse,
+      );
+    if (res.status !== 200)
+      throw refusal(PROVIDER, 'the INSIGHTS inquiry', res.status, res.data, CREDENTIALS_HINT);
+    inquiry = parseInsights(res.data, 'the INSIGHTS inquiry');
+    rawInquiry = res.data;
+    if (!succeeded(inquiry))
+      return {
+        state: 'failed',
+        providerStatus: `INSIGHTS ${statusWord(inquiry.status)}`,
+        reason: `ValidiFI ended the inquiry without a result (${statusWord(inquiry.status)})${errorsOf(inquiry.status).length ? `: ${errorsOf(inquiry.status).join('; ')}` : ''}`,
+      };
+    if (!resultOf(inquiry)) throw malformed(PROVIDER, 'the INSIGHTS inquiry (no result)');
+  }
+  let report: InsightsAnalysis['report'] = null;
+  if (reportId) {
+    const res = await client.request('the AffordAI report', { method: 'GET', url: reportUrl(reportId) });
+    if (res.status === 404)
+      throw new SourceError(
+        502,
+        'ValidiFI no longer finds the AffordAI report; retry, and tell support if it persists',
+        PROVIDER.badResponse,
+      );
+    if (![200, 202, 400].includes(res.status))
+      throw refusal(PROVIDER, 'the AffordAI report', res.status, res.data, CREDENTIALS_HINT);
+    const r = parseReport(res.data, 'the AffordAI report');
+    if (res.status === 202 || !r.status) {
+      const after = retryAfterMs(res.headers['retry-after'], Date.now());
+      return {
+        state: 'pending',
+        providerStatus: 'AffordAI report rendering (HTTP 202)',
+        ...(after !== undefined ? { retryAfterMs: after } : {}),
+      };
+    }
+    if (r.status.statusCode >= 3)
+      return {
+        state: 'failed',
+        providerStatus: `AffordAI ${statusWord(r.status)}`,
+        reason: `ValidiFI could not make the AffordAI report (${statusWord(r.status)})${errorsOf(r.status).length ? `: ${errorsOf(r.status).join('; ')}` : ''}`,
+      };
+    report = {
+      reportId,
+      referenceId: r.referenceId,
+      status: r.status,
+      reportName: r.fileData?.reportName,
+    };
+  }
+  return {
+    state: 'done',
+    providerStatus: report
+      ? `AffordAI ${statusWord(report.status)}`
+      : `INSIGHTS ${statusWord(inquiry?.status)}`,
+    result: { productId, inquiry, rawInquiry, report, simulated: ref.simulated === true },
+  };
+}
+
+async function collectReport(result: InsightsAnalysis, ctx: AnalysisContext): Promise<AnalysisDocument[]> {
+  if (!result.report || result.simulated) return [];
+  const client = new InsightsClient(credentialsOf(ctx), ctx);
+  const res = await client.request('the AffordAI report file', {
+    method: 'GET',
+    url: reportUrl(result.report.reportId),
+  });
+  if (res.status !== 200)
+    throw refusal(PROVIDER, 'the AffordAI report file', res.status, res.data, CREDENTIALS_HINT);
+  const r = parseReport(res.data, 'the AffordAI report file');
+  const b64 = r.fileData?.report;
+  if (!b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64.replace(/\s+/g, '')))
+    throw malformed(PROVIDER, 'the AffordAI report file (no base64 report)');
+  const bytes = new Uint8Array(Buffer.from(b64, 'base64'));
+  if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-')
+    throw malformed(PROVIDER, 'the AffordAI report file (not a PDF)');
+  return [{ name: AFFORDAI_DOCUMENT, content_type: 'application/pdf', bytes }];
+}

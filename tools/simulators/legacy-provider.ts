@@ -6,9 +6,10 @@
  * persona's transactions (tools/personas/) go in and the provider's figures come out, to compare with the
  * gateway's own assessment.
  *
- * Timing: the analysis takes `processingMs` (20 s, as a real provider might) after the upload, multiplied
- * by `timeScale` (tests use 0.01 or less). While it works the analyses answer 202 and the labelled
- * transactions 409, with `Retry-After`; before any upload every result answers 404.
+ * Timing: each answer takes `latencyMs` (300 ms) and the analysis `processingMs` (20 s, as a real provider
+ * might) after the upload, both multiplied by `timeScale` (tests use 0.01 or less). While it works the
+ * analyses answer 202 and the labelled transactions 409, with `Retry-After`; before any upload every
+ * result answers 404.
  * Faults for tests: `failNext(status, n)` (any request), `rateLimitNext(retryAfterSeconds, n)` (429),
  * `hangNext(n)` (the request is read and never answered), `neverFinish()` (no analysis ever completes),
  * `malformedNext(n)` (the next result answers 200 with a body that is not the described one),
@@ -34,6 +35,8 @@ export interface LegacySimulatorOptions {
   timeScale?: number;
   /** How long an analysis takes after the upload, before timeScale. */
   processingMs?: number;
+  /** How long each answer takes, before timeScale (a FastAPI service behind a network: 300 ms). */
+  latencyMs?: number;
   /** Lifetime of a token, seconds (sent as expires_in). */
   tokenTtlSeconds?: number;
 }
@@ -387,6 +390,7 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
   const apiKey = o.apiKey ?? 'sim-api-key';
   const scale = o.timeScale ?? 1;
   const processingMs = o.processingMs ?? 20_000;
+  const latencyMs = (o.latencyMs ?? 300) * scale;
   const ttl = o.tokenTtlSeconds ?? 900;
   const defaultConfigId = '5eb7cf5a86d9755df3a6c500';
   const tokens = new Map<string, number>();
@@ -423,7 +427,9 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
     req.on('end', () => {
       const fault = faults.shift();
       if (fault?.kind === 'hang') return; // read, never answered (the client's timeout ends it)
-      handle(req, Buffer.concat(chunks).toString('utf8'), res, fault);
+      const go = () => handle(req, Buffer.concat(chunks).toString('utf8'), res, fault);
+      if (latencyMs >= 1) setTimeout(go, latencyMs);
+      else go();
     });
   });
 

@@ -307,6 +307,20 @@ describe('validifi_insights analysis adapter (nock)', function () {
       expect(c.message).to.include('allow-list');
     });
 
+    it('ValidiFI words that echo the account token are passed on without it', async () => {
+      token();
+      nock(BASE)
+        .post('/v4/INSIGHTS')
+        .reply(400, {
+          status: {
+            statusCode: 3,
+            errors: [{ errorCode: 0, description: `account ${ACCOUNT_TOKEN} is closed` }],
+          },
+        });
+      const e = await rejects(validifiInsights.submit(bq(), ctx()));
+      expect(e.message).to.include('account [account token] is closed');
+    });
+
     it('a refused token is refreshed once; refused again it is validifi_unauthorized', async () => {
       token();
       nock(BASE).post('/v4/INSIGHTS').reply(401, {});
