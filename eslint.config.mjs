@@ -15,6 +15,7 @@ export default tseslint.config(
       'adapters/validifi/generated.ts',
       'adapters/decisioning_api/generated.ts',
       'adapters/document_api/generated.ts',
+      'adapters/legacy_provider/generated.ts',
       // Corpora: data laid out as tables, written apart from the code they grade.
       'test/fixtures/narratives/',
     ],

@@ -58,6 +58,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v4/INSIGHTS": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs an INSIGHTS product (BankQUALIFY, BankVERIFY+ or BankLOGIN+) on an account */
+        post: operations["runInsights"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v4/INSIGHTS/{productId}/{inquiryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The result of an earlier INSIGHTS inquiry */
+        get: operations["getInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v4/AffordAI": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Requests the AffordAI PDF report of a successful BankLOGIN+ (2.0 or above) inquiry
+         * @description The path (the AffordAI guide names POST /v3/AffordAI for API v3). `simulate` returns the given error code (0: a full success without a full base64 report).
+         */
+        post: operations["runAffordAI"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v4/AffordAI/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An AffordAI report by its id (its status, and the file once rendered) */
+        get: operations["getAffordAI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -124,6 +195,147 @@ export interface components {
             accountNickname?: string;
             lastAvailableBalance?: number;
             lastCurrentBalance?: number;
+        };
+        InsightsRequest: {
+            /**
+             * Format: int32
+             * @description 1 BankQUALIFY, 2 BankVERIFY+, 3 BankLOGIN+
+             */
+            productId: number;
+            /** @description The unique application or customer id in the caller's system */
+            referenceId?: string;
+            /** @description ValidiFI's InquiryId */
+            inquiryId?: string | null;
+            account?: components["schemas"]["InsightAccount"];
+            /**
+             * Format: double
+             * @description The total amount of the loan or offer (an estimate or the median when unknown)
+             */
+            offerAmount?: number;
+            /** @enum {string} */
+            terms?: "daily_oblig" | "weekly_oblig" | "biweekly_oblig" | "monthly_oblig";
+            /**
+             * Format: double
+             * @description The amount of each payment
+             */
+            paymentAmount?: number;
+            /** @default false */
+            refresh?: boolean;
+            consumer?: components["schemas"]["InsightsConsumer"];
+            /** @description Not used by the gateway (business applicants) */
+            business?: null;
+            blp?: components["schemas"]["InsightsBLP"];
+        };
+        InsightAccount: {
+            /** @description The CONNECT account token of an account ValidiFI holds (a credential: never logged) */
+            accountToken: string;
+        };
+        InsightsConsumer: {
+            firstName: string;
+            lastName: string;
+            email?: string;
+            phone?: string;
+            /** Format: date */
+            dateOfBirth?: string;
+            address?: components["schemas"]["InsightsAddress"];
+        };
+        InsightsAddress: {
+            addressLine1: string;
+            addressLine2?: string;
+            city: string;
+            state: string;
+            zip: string;
+        };
+        InsightsBLP: {
+            /**
+             * @description The BankLOGIN+ version; AffordAI needs 2.0 or above
+             * @example 2.0
+             */
+            version?: string;
+            /**
+             * @description The account's CONNECT data
+             * @enum {string}
+             */
+            dataSource?: "CONNECT";
+        };
+        StatusModule: {
+            /** @description 1 Success, 2 Success with non-fatal errors, 3 Fatal error from request format, 4 Fatal error from dependency */
+            statusCode: number;
+            status?: string;
+            errors?: components["schemas"]["StatusError"][] | null;
+        };
+        StatusError: {
+            errorCode: number;
+            description?: string;
+        };
+        InsightsResponse: {
+            inquiryId?: string;
+            /** Format: date-time */
+            inquiryDate?: string;
+            status?: components["schemas"]["StatusModule"];
+            bqAccountAnalyticsResult?: components["schemas"]["InsightsResult"];
+            bvpAccountAnalyticsResult?: components["schemas"]["InsightsResult"];
+            blpAccountAnalyticsResult?: components["schemas"]["InsightsResult"];
+        };
+        InsightsResult: {
+            /** @description The product version (BankLOGIN+: 2.0 and above) */
+            version?: string;
+            /** @enum {string} */
+            accountOwnership?: "Match" | "PartialMatch" | "NoMatch" | "Unknown";
+            /** @description Open, Closed, … */
+            accountStatus?: string;
+            /** @enum {string} */
+            fraudRisk?: "Low" | "Medium" | "High";
+            /** @enum {string} */
+            affordabilityRisk?: "Low" | "Medium" | "High";
+            /** @description Higher is riskier */
+            riskScore?: number;
+            /** @enum {string} */
+            recommendedAction?: "Approve" | "Review" | "Decline";
+            reasonCodes?: string[];
+            /** @description ISO 4217; USD when absent */
+            currencyCode?: string;
+            monthlyIncome?: number;
+            monthlyExpenses?: number;
+            /** @description Average monthly income left after expenses */
+            excessCash?: number;
+            recommendedPaymentAmount?: number;
+            /** @enum {string} */
+            recommendedPaymentFrequency?: "daily_oblig" | "weekly_oblig" | "biweekly_oblig" | "monthly_oblig";
+            nsfCount90Days?: number;
+            overdraftCount90Days?: number;
+        };
+        AffordAIRequest: {
+            /** @description The InquiryId of a BankLOGIN+ result */
+            blpInquiryId: string;
+            /** @description The customer id in the caller's system (the BankLOGIN+ inquiry's is used when they differ: caution 8) */
+            referenceId?: string;
+            /**
+             * Format: int32
+             * @description Simulates this error code (0: a full success, without a full base64 report)
+             */
+            simulate?: number | null;
+            customization?: components["schemas"]["AffordAICustomization"];
+        };
+        AffordAICustomization: {
+            /** @description false redacts the consumer's name, address, phone and email on the PDF */
+            showPII?: boolean;
+        };
+        AffordAIResponse: {
+            reportId?: string;
+            referenceId?: string;
+            /** @description null while the report is rendering (x-assumed) */
+            status?: components["schemas"]["StatusModule"] | null;
+            /** @description Present with statusCode 1 or 2 */
+            fileData?: components["schemas"]["AffordAIFile"] | null;
+        };
+        AffordAIFile: {
+            /** @example pdf */
+            fileExtension?: string;
+            /** @example AffordAI_[referenceId]_[date]_[time] */
+            reportName?: string;
+            /** @description The PDF, base64 */
+            report?: string;
         };
     };
     responses: never;
@@ -240,6 +452,239 @@ export interface operations {
             };
             /** @description No account with this token id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    runInsights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InsightsRequest"];
+            };
+        };
+        responses: {
+            /** @description The inquiry and its result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightsResponse"];
+                };
+            };
+            /** @description A BankLOGIN+ inquiry still analysing; read it with GET /v4/INSIGHTS/{productId}/{inquiryId} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightsResponse"];
+                };
+            };
+            /** @description The request was refused (its status module says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightsResponse"];
+                };
+            };
+            /** @description The bearer token is missing or expired (or the caller's IP is not white-listed) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credits left for this product */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests; honour Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInsights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: number;
+                inquiryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inquiry and its result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightsResponse"];
+                };
+            };
+            /** @description Still analysing */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightsResponse"];
+                };
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No inquiry with this id for this product */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests; honour Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    runAffordAI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AffordAIRequest"];
+            };
+        };
+        responses: {
+            /** @description statusCode 1 (Success) or 2 (Success with non-fatal errors), with the report in fileData */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffordAIResponse"];
+                };
+            };
+            /** @description The report is being rendered; read it with GET /v4/AffordAI/{reportId} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffordAIResponse"];
+                };
+            };
+            /** @description statusCode 3 (Fatal error from request format) or 4 (Fatal error from dependency), with status.errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffordAIResponse"];
+                };
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests; honour Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAffordAI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description statusCode 1 or 2, with the report in fileData */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffordAIResponse"];
+                };
+            };
+            /** @description Still rendering */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffordAIResponse"];
+                };
+            };
+            /** @description statusCode 3 or 4, with status.errors */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffordAIResponse"];
+                };
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No report with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests; honour Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,11 +14,24 @@
  * Faults for tests: `failNext(status, n)`, `delayNext(ms, n)`, `rateLimitNext(retryAfterSeconds, n)`,
  * `expireExport(token)` (the export is past its 24 hours: 404).
  *
- *   npm run sim:validifi [-- --port 8091] [--now today|YYYY-MM-DD]   (client id sim-client, secret sim-secret;
+ * INSIGHTS and AffordAI (openapi/providers/validifi-v4.yaml, with its `x-assumed` shapes): `POST /v4/INSIGHTS`
+ * runs BankQUALIFY (1), BankVERIFY+ (2) or BankLOGIN+ (3) on an account above, its figures computed from the
+ * account's history (the persona's); BankLOGIN+ analyses for `insightsMs` (3 s) and AffordAI renders for
+ * `reportMs` (8 s), both × `timeScale`, answering 202 meanwhile. `POST /v4/AffordAI` checks the request as the
+ * page's error codes 1–5 say, honours `simulate` (every listed code; 0 a success without a full report), and
+ * renders a real PDF (pdfkit). `GET /v4/INSIGHTS/{productId}/{inquiryId}` and `GET /v4/AffordAI/{reportId}`
+ * read them. A repeated INSIGHTS request (same referenceId, product and account, `refresh` false) answers
+ * the earlier inquiry. `sim-mfa` fails BankLOGIN+ (statusCode 4). Their faults: `neverFinish()` (nothing
+ * analysing or rendering ever finishes), `holdReports()` (no report finishes rendering), `malformedNext(n)` (the next INSIGHTS or AffordAI answers are not
+ * the described shape), `failReportNext(errorCode)` (the next report ends with that error), and the faults above.
+ *
+ *   npm run sim:validifi [-- --port 8091] [--now today|YYYY-MM-DD] [--time-scale 1]   (client id sim-client, secret sim-secret;
  *   --now: the personas' histories moved by whole weeks to end just before that day, not on 2026-11-02)
  */
 import { at, isRecord } from '../../src/lib/narrow.ts';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import PDFDocument from 'pdfkit';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PERSONA_IDS, generatePersona, shiftPersona, type PersonaId } from '../personas/personas.ts';
@@ -45,6 +58,12 @@ export interface SimulatorOptions {
   tokenTtlSeconds?: number;
   /** Serve the personas' histories moved by whole weeks to end just before this date (shiftPersona), not on 2026-11-02. */
   now?: Date;
+  /** Multiplies the INSIGHTS and AffordAI delays (1 = real time; tests use 0.01 or 0). */
+  timeScale?: number;
+  /** How long a BankLOGIN+ inquiry analyses, before timeScale. */
+  insightsMs?: number;
+  /** How long an AffordAI report renders, before timeScale. */
+  reportMs?: number;
 }
 
 export interface ValidifiSimulator {
@@ -55,6 +74,16 @@ export interface ValidifiSimulator {
   counts: { token: number; history: number; export: number };
   /** The windows asked for, as [startDateTime, endDateTime]. */
   windows: Array<[string, string]>;
+  /** INSIGHTS and AffordAI requests received. */
+  insightCounts: { insights: number; insightsGet: number; affordai: number; affordaiGet: number };
+  /** Nothing analysing or rendering ever finishes (or, with false, finishes as usual again). */
+  neverFinish(on?: boolean): void;
+  /** No AffordAI report finishes rendering (inquiries do), until called with false. */
+  holdReports(on?: boolean): void;
+  /** The next `n` INSIGHTS or AffordAI answers are not the described shape. */
+  malformedNext(n?: number): void;
+  /** The next report requested ends with this AffordAI error code once rendered. */
+  failReportNext(errorCode: number): void;
   register(token: string, account: SimAccount): void;
   /** Answer the next `n` requests (any endpoint) with `status`. */
   failNext(status: number, n?: number): void;
@@ -96,6 +125,228 @@ export function personaAccount(
 
 const DAY = 86_400_000;
 
+/** The AffordAI status codes and error codes, as ValidiFI's page lists them. */
+const AFFORDAI_STATUS: Record<number, string> = {
+  1: 'Success',
+  2: 'Success with non-fatal errors',
+  3: 'Fatal error from request format',
+  4: 'Fatal error from dependency',
+};
+const AFFORDAI_ERRORS: Record<number, string> = {
+  1: 'Fatal: blpInquiryId could not be found in the request body',
+  2: 'Fatal: blpInquiryId was not in the correct format',
+  3: 'Fatal: This blpInquiryId does not exist or you are not authorized to access this request',
+  4: 'Fatal: This blpInquiryId is not supported. AffordAI requires BankLOGIN+ 2.0 or above',
+  5: 'Fatal: This blpInquiryId was not a successful BankLOGIN+ inquiry',
+  6: 'Fatal: Could not connect to BankLOGIN+',
+  7: 'Caution: Limited data available',
+  8: 'Caution: blpInquiryId was found but ReferenceId does not match',
+  9: 'Fatal: Could not connect to Microsoft Power BI',
+  10: 'Fatal: Microsoft Power BI did not recognize the requested report',
+  11: 'Fatal: Microsoft Power BI failed to return the requested report',
+  12: 'Caution: Microsoft Power BI was successful but took longer than expected',
+  13: 'Fatal: Could not parse this blpInquiryId',
+  15: 'Fatal: Database error',
+};
+/** Errors of ValidiFI's dependencies (statusCode 4); the other fatal ones are the request's (3). */
+const FATAL_DEPENDENCY = new Set([6, 9, 10, 11, 15]);
+const CAUTIONS = new Set([7, 8, 12]);
+
+interface SimInquiry {
+  inquiryId: string;
+  productId: 1 | 2 | 3;
+  referenceId: string;
+  token: string;
+  inquiryDate: string;
+  readyAt: number;
+  transactions: number;
+  status: {
+    statusCode: number;
+    status: string;
+    errors: Array<{ errorCode: number; description: string }> | null;
+  };
+  result?: Record<string, unknown>;
+}
+
+interface SimReport {
+  reportId: string;
+  referenceId: string;
+  /** Absent for a simulated report (`simulate`), which stands for no inquiry. */
+  inquiry?: SimInquiry;
+  readyAt: number;
+  cautions: number[];
+  failure?: number;
+  /** A simulated report: its file is not a full base64 report (the page: "does not return a full base64 string"). */
+  simulated?: boolean;
+}
+
+const RESULT_KEY = {
+  1: 'bqAccountAnalyticsResult',
+  2: 'bvpAccountAnalyticsResult',
+  3: 'blpAccountAnalyticsResult',
+} as const;
+
+function inquiryBody(inq: SimInquiry, ready: boolean): Record<string, unknown> {
+  if (!ready)
+    return {
+      inquiryId: inq.inquiryId,
+      inquiryDate: inq.inquiryDate,
+      status: { statusCode: 0, status: 'Pending', errors: null },
+    };
+  return {
+    inquiryId: inq.inquiryId,
+    inquiryDate: inq.inquiryDate,
+    status: inq.status,
+    ...(inq.result ? { [RESULT_KEY[inq.productId]]: inq.result } : {}),
+  };
+}
+
+const reportName = (referenceId: string) => {
+  const now = new Date().toISOString();
+  return `AffordAI_${referenceId || 'none'}_${now.slice(0, 10).replace(/-/g, '')}_${now.slice(11, 19).replace(/:/g, '')}`;
+};
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const PER_MONTH: Record<string, number> = {
+  monthly_oblig: 1,
+  biweekly_oblig: 26 / 12,
+  weekly_oblig: 52 / 12,
+  daily_oblig: 365 / 12,
+};
+
+/** A product's answer for an account, computed from its history (the persona's). */
+function insightsOf(
+  productId: 1 | 2 | 3,
+  a: SimAccount,
+  consumer: Record<string, unknown> | undefined,
+  offer: { paymentAmount: number | undefined; terms: string | undefined },
+): Pick<SimInquiry, 'status' | 'result'> {
+  if ((a.syncStatus ?? 'Synced') !== 'Synced' && productId === 3)
+    return {
+      status: {
+        statusCode: 4,
+        status: 'Fatal error from dependency',
+        errors: [
+          {
+            errorCode: 0,
+            description: `The account cannot be read (syncStatus ${a.syncStatus ?? ''}): relaunch CONNECT`,
+          },
+        ],
+      },
+    };
+  const txs = a.transactions;
+  const dates = txs.map((t) => Date.parse(t.postedDate)).sort((x, y) => x - y);
+  const first = dates[0] ?? Date.now();
+  const last = dates.at(-1) ?? Date.now();
+  const months = Math.max(1, (last - first) / (30.44 * DAY));
+  const credits = txs
+    .filter((t) => t.transactionType === 'Credit')
+    .reduce((s, t) => s + Math.abs(t.amount), 0);
+  const debits = txs.filter((t) => t.transactionType === 'Debit').reduce((s, t) => s + Math.abs(t.amount), 0);
+  const income = round2(credits / months);
+  const expenses = round2(debits / months);
+  const excess = round2(income - expenses);
+  const recent = txs.filter((t) => Date.parse(t.postedDate) >= last - 90 * DAY);
+  const nsf = recent.filter((t) => /UNPAID|RETURNED|NSF/i.test(`${t.description} ${t.merchantName}`)).length;
+  const overdraft = recent.filter((t) => (t.runningBalance ?? 0) < 0).length;
+  const gambling = recent.filter((t) => /BET|POKER|CASINO|GAMING|PADDY POWER/i.test(t.merchantName)).length;
+  const payment =
+    offer.paymentAmount !== undefined
+      ? offer.paymentAmount * (PER_MONTH[offer.terms ?? 'monthly_oblig'] ?? 1)
+      : 0;
+  const headroom = excess - payment;
+  const affordabilityRisk = headroom <= 0 ? 'High' : headroom < income * 0.1 ? 'Medium' : 'Low';
+  const riskScore = Math.max(
+    1,
+    Math.min(
+      999,
+      Math.round(500 - (headroom / Math.max(1, income)) * 400 + nsf * 60 + overdraft * 5 + gambling * 10),
+    ),
+  );
+  const holder = typeof a.export?.accountHolderName === 'string' ? a.export.accountHolderName : '';
+  const lastName = typeof consumer?.lastName === 'string' ? consumer.lastName : undefined;
+  const ownership =
+    lastName === undefined
+      ? 'Unknown'
+      : holder.toLowerCase().includes(lastName.toLowerCase())
+        ? 'Match'
+        : 'NoMatch';
+  const reasonCodes = [
+    ...(nsf ? ['NSF_RETURNS_90D'] : []),
+    ...(overdraft ? ['OVERDRAFT_90D'] : []),
+    ...(gambling ? ['GAMBLING_90D'] : []),
+    ...(headroom <= 0 ? ['NO_EXCESS_CASH'] : []),
+  ];
+  const common = {
+    accountOwnership: ownership,
+    accountStatus: 'Open',
+    fraudRisk: ownership === 'NoMatch' ? 'High' : 'Low',
+    affordabilityRisk,
+    riskScore,
+    recommendedAction:
+      affordabilityRisk === 'High' || ownership === 'NoMatch'
+        ? 'Decline'
+        : affordabilityRisk === 'Medium'
+          ? 'Review'
+          : 'Approve',
+    reasonCodes,
+  };
+  const result =
+    productId === 3
+      ? {
+          version: '2.0',
+          ...common,
+          currencyCode: txs[0]?.currencyCode ?? 'USD',
+          monthlyIncome: income,
+          monthlyExpenses: expenses,
+          excessCash: excess,
+          recommendedPaymentAmount: Math.max(0, round2(excess * 0.35)),
+          recommendedPaymentFrequency: 'monthly_oblig',
+          nsfCount90Days: nsf,
+          overdraftCount90Days: overdraft,
+        }
+      : { version: productId === 1 ? '1.0' : '2.1', ...common };
+  return { status: { statusCode: 1, status: 'Success', errors: null }, result };
+}
+
+/** A small real AffordAI-like PDF: the report's summary (the real one has six sections and three tables). */
+function affordaiPdf(report: SimReport): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: { Title: 'AffordAI Affordability Report', Producer: 'ValidiFI simulator' },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const r = report.inquiry?.result ?? {};
+  doc.fontSize(18).text('AffordAI Affordability Report');
+  doc
+    .moveDown()
+    .fontSize(10)
+    .text(`Report ${report.reportId} — reference ${report.referenceId || '(none)'}`);
+  if (report.inquiry)
+    doc.text(`BankLOGIN+ inquiry ${report.inquiry.inquiryId} of ${report.inquiry.inquiryDate}`);
+  doc.moveDown().fontSize(12).text('Summary');
+  for (const k of [
+    'monthlyIncome',
+    'monthlyExpenses',
+    'excessCash',
+    'recommendedPaymentAmount',
+    'riskScore',
+    'affordabilityRisk',
+    'recommendedAction',
+  ]) {
+    const v = r[k];
+    if (typeof v === 'number' || typeof v === 'string') doc.fontSize(10).text(`${k}: ${v}`);
+  }
+  doc.end();
+  return done;
+}
+
 export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<ValidifiSimulator> {
   const clientId = o.clientId ?? 'sim-client';
   const clientSecret = o.clientSecret ?? 'sim-secret';
@@ -107,6 +358,23 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   let issued = 0;
   const counts: ValidifiSimulator['counts'] = { token: 0, history: 0, export: 0 };
   const windows: ValidifiSimulator['windows'] = [];
+  const insightCounts: ValidifiSimulator['insightCounts'] = {
+    insights: 0,
+    insightsGet: 0,
+    affordai: 0,
+    affordaiGet: 0,
+  };
+  const scale = o.timeScale ?? 1;
+  const insightsMs = o.insightsMs ?? 3000;
+  const reportMs = o.reportMs ?? 8000;
+  const inquiries = new Map<string, SimInquiry>();
+  const byReference = new Map<string, string>();
+  const reports = new Map<string, SimReport>();
+  const pdfs = new Map<string, Promise<Buffer>>();
+  let never = false;
+  let held = false;
+  let malformed = 0;
+  let failReport: number | undefined;
 
   const account = (token: string): SimAccount | undefined => {
     const known = accounts.get(token);
@@ -226,7 +494,208 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       if (!a?.export) return send(res, 404, { error: 'account not found' });
       return send(res, 200, a.export);
     }
+    if (
+      url.pathname === '/v4/INSIGHTS' ||
+      url.pathname.startsWith('/v4/INSIGHTS/') ||
+      url.pathname.startsWith('/v4/AffordAI')
+    )
+      return insightsRoutes(req, url, body, res);
     return send(res, 404, { error: 'no such endpoint' });
+  }
+
+  function insightsRoutes(req: http.IncomingMessage, url: URL, body: string, res: http.ServerResponse): void {
+    const refused = (
+      statusCode: 3 | 4,
+      errors: Array<{ errorCode: number; description: string }>,
+      extra = {},
+    ) => send(res, 400, { ...extra, status: { statusCode, status: AFFORDAI_STATUS[statusCode], errors } });
+    const malformedNow = () => {
+      if (malformed <= 0) return false;
+      malformed--;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"inquiryId": 42, "status": "fine", "fileData": [');
+      return true;
+    };
+    let b: Record<string, unknown> = {};
+    if (req.method === 'POST') {
+      try {
+        const parsed: unknown = JSON.parse(body);
+        if (isRecord(parsed)) b = parsed;
+      } catch {
+        return refused(3, [{ errorCode: 0, description: 'The request body is not JSON' }]);
+      }
+    }
+    const later = (readyAt: number) => ({
+      'retry-after': String(Math.max(1, Math.ceil((readyAt - Date.now()) / 1000))),
+    });
+
+    if (req.method === 'POST' && url.pathname === '/v4/INSIGHTS') {
+      insightCounts.insights++;
+      if (malformedNow()) return;
+      const productId = b.productId;
+      if (productId !== 1 && productId !== 2 && productId !== 3)
+        return refused(3, [{ errorCode: 0, description: 'productId must be 1, 2 or 3' }]);
+      const accountToken =
+        isRecord(b.account) && typeof b.account.accountToken === 'string' ? b.account.accountToken : '';
+      const a = account(accountToken);
+      if (!a) return refused(3, [{ errorCode: 0, description: 'account.accountToken was not found' }]);
+      const referenceId = typeof b.referenceId === 'string' ? b.referenceId : '';
+      const key = `${productId}\u0000${referenceId}\u0000${accountToken}`;
+      const earlier = referenceId && b.refresh !== true ? byReference.get(key) : undefined;
+      const known = earlier ? inquiries.get(earlier) : undefined;
+      const inq =
+        known ??
+        newInquiry(productId, referenceId, accountToken, a, isRecord(b.consumer) ? b.consumer : undefined, b);
+      if (!known && referenceId) byReference.set(key, inq.inquiryId);
+      const ready = !never && Date.now() >= inq.readyAt;
+      return send(res, ready ? 200 : 202, inquiryBody(inq, ready), ready ? {} : later(inq.readyAt));
+    }
+    let m = /^\/v4\/INSIGHTS\/(\d+)\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && m) {
+      insightCounts.insightsGet++;
+      if (malformedNow()) return;
+      const inq = inquiries.get(decodeURIComponent(m[2] ?? ''));
+      if (!inq || String(inq.productId) !== m[1]) return send(res, 404, { error: 'inquiry not found' });
+      const ready = !never && Date.now() >= inq.readyAt;
+      return send(res, ready ? 200 : 202, inquiryBody(inq, ready), ready ? {} : later(inq.readyAt));
+    }
+    if (req.method === 'POST' && url.pathname === '/v4/AffordAI') {
+      insightCounts.affordai++;
+      if (malformedNow()) return;
+      const referenceId = typeof b.referenceId === 'string' ? b.referenceId.slice(0, 100) : '';
+      const error = (code: number) =>
+        refused(
+          FATAL_DEPENDENCY.has(code) ? 4 : 3,
+          [{ errorCode: code, description: AFFORDAI_ERRORS[code] ?? 'Unknown error' }],
+          {
+            reportId: randomUUID().toUpperCase(),
+            referenceId,
+            fileData: null,
+          },
+        );
+      const blp = b.blpInquiryId;
+      if (typeof b.simulate === 'number') {
+        const code = b.simulate;
+        if (code !== 0 && !CAUTIONS.has(code)) return error(code);
+        const simulated: SimReport = {
+          reportId: randomUUID().toUpperCase(),
+          referenceId,
+          readyAt: Date.now(),
+          cautions: code === 0 ? [] : [code],
+          simulated: true,
+        };
+        reports.set(simulated.reportId, simulated);
+        return answerReport(res, simulated);
+      }
+      if (typeof blp !== 'string' || blp === '') return error(1);
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(blp)) return error(2);
+      const inq = inquiries.get(blp);
+      if (!inq) return error(3);
+      if (inq.productId !== 3) return error(4);
+      if (never || Date.now() < inq.readyAt || inq.status.statusCode > 2) return error(5);
+      const cautions: number[] = [];
+      if (inq.transactions < 60) cautions.push(7);
+      if (referenceId && referenceId !== inq.referenceId) cautions.push(8);
+      const report: SimReport = {
+        reportId: randomUUID().toUpperCase(),
+        referenceId: referenceId || inq.referenceId,
+        inquiry: inq,
+        readyAt: Date.now() + reportMs * scale,
+        cautions,
+        ...(failReport !== undefined ? { failure: failReport } : {}),
+      };
+      failReport = undefined;
+      reports.set(report.reportId, report);
+      return answerReport(res, report);
+    }
+    m = /^\/v4\/AffordAI\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && m) {
+      insightCounts.affordaiGet++;
+      if (malformedNow()) return;
+      const report = reports.get(decodeURIComponent(m[1] ?? ''));
+      if (!report) return send(res, 404, { error: 'report not found' });
+      return answerReport(res, report);
+    }
+    return send(res, 404, { error: 'no such endpoint' });
+  }
+
+  function newInquiry(
+    productId: 1 | 2 | 3,
+    referenceId: string,
+    token: string,
+    a: SimAccount,
+    consumer: Record<string, unknown> | undefined,
+    b: Record<string, unknown>,
+  ): SimInquiry {
+    const inquiryId = randomUUID();
+    const analysis = insightsOf(productId, a, consumer, {
+      paymentAmount: typeof b.paymentAmount === 'number' ? b.paymentAmount : undefined,
+      terms: typeof b.terms === 'string' ? b.terms : undefined,
+    });
+    const inq: SimInquiry = {
+      inquiryId,
+      productId,
+      referenceId,
+      token,
+      inquiryDate: new Date().toISOString(),
+      readyAt: Date.now() + (productId === 3 ? insightsMs * scale : 0),
+      transactions: a.transactions.length,
+      ...analysis,
+    };
+    inquiries.set(inquiryId, inq);
+    return inq;
+  }
+
+  function answerReport(res: http.ServerResponse, report: SimReport): void {
+    const envelope = { reportId: report.reportId, referenceId: report.referenceId };
+    if (never || held || Date.now() < report.readyAt)
+      return send(
+        res,
+        202,
+        { ...envelope, status: null, fileData: null },
+        {
+          'retry-after': String(Math.max(1, Math.ceil((report.readyAt - Date.now()) / 1000))),
+        },
+      );
+    if (report.failure !== undefined)
+      return send(res, 400, {
+        ...envelope,
+        status: {
+          statusCode: FATAL_DEPENDENCY.has(report.failure) ? 4 : 3,
+          status: AFFORDAI_STATUS[FATAL_DEPENDENCY.has(report.failure) ? 4 : 3],
+          errors: [
+            { errorCode: report.failure, description: AFFORDAI_ERRORS[report.failure] ?? 'Unknown error' },
+          ],
+        },
+        fileData: null,
+      });
+    let pdf = pdfs.get(report.reportId);
+    if (report.simulated) pdf = Promise.resolve(Buffer.from('SIMULATED'));
+    if (!pdf) {
+      pdf = affordaiPdf(report);
+      pdfs.set(report.reportId, pdf);
+    }
+    pdf.then(
+      (bytes) => {
+        const code = report.cautions.length ? 2 : 1;
+        send(res, 200, {
+          ...envelope,
+          status: {
+            statusCode: code,
+            status: AFFORDAI_STATUS[code],
+            errors: report.cautions.length
+              ? report.cautions.map((c) => ({ errorCode: c, description: AFFORDAI_ERRORS[c] }))
+              : null,
+          },
+          fileData: {
+            fileExtension: 'pdf',
+            reportName: reportName(report.referenceId),
+            report: bytes.toString('base64'),
+          },
+        });
+      },
+      () => send(res, 500, { error: 'the report could not be drawn' }),
+    );
   }
 
   await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r));
@@ -238,6 +707,11 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     clientSecret,
     counts,
     windows,
+    insightCounts,
+    neverFinish: (on = true) => void (never = on),
+    holdReports: (on = true) => void (held = on),
+    malformedNext: (n = 1) => void (malformed += n),
+    failReportNext: (code) => void (failReport = code),
     register: (token, a) => void accounts.set(token, a),
     failNext: (status, n = 1) => {
       for (let i = 0; i < n; i++) faults.push({ status });
@@ -255,6 +729,15 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       expired.clear();
       windows.length = 0;
       counts.token = counts.history = counts.export = 0;
+      insightCounts.insights =
+        insightCounts.insightsGet =
+        insightCounts.affordai =
+        insightCounts.affordaiGet =
+          0;
+      never = false;
+      held = false;
+      malformed = 0;
+      failReport = undefined;
     },
     stop: () =>
       new Promise<void>((r) => {
@@ -267,7 +750,11 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
 // No top-level await: test files import this module, and a module graph with one cannot be require()d.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '8091' }, now: { type: 'string' } },
+    options: {
+      port: { type: 'string', default: '8091' },
+      now: { type: 'string' },
+      'time-scale': { type: 'string', default: '1' },
+    },
   });
   const port = Number(values.port);
   const now =
@@ -276,14 +763,21 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       : values.now === 'today'
         ? new Date()
         : new Date(`${values.now}T12:00:00Z`);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || (now && Number.isNaN(now.getTime()))) {
-    console.error('usage: npm run sim:validifi -- [--port 8091] [--now today|YYYY-MM-DD]');
+  const timeScale = Number(values['time-scale']);
+  if (
+    !Number.isInteger(port) ||
+    port < 0 ||
+    port > 65535 ||
+    (now && Number.isNaN(now.getTime())) ||
+    !(timeScale >= 0)
+  ) {
+    console.error('usage: npm run sim:validifi -- [--port 8091] [--now today|YYYY-MM-DD] [--time-scale 1]');
     process.exit(2);
   }
-  startValidifiSimulator({ port, ...(now ? { now } : {}) }).then(
+  startValidifiSimulator({ port, timeScale, ...(now ? { now } : {}) }).then(
     (sim) =>
       console.log(
-        `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ` +
+        `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ; INSIGHTS (BankLOGIN+ ${3 * timeScale} s) and AffordAI (${8 * timeScale} s); ` +
           `histories to ${now ? `the week before ${now.toISOString().slice(0, 10)}` : '2026-11-02 (--now today for current ones)'}. Ctrl-C stops it.`,
       ),
     (e: Error) => {
