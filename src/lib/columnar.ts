@@ -14,12 +14,15 @@
  * null (undefined is left out, as JSON.stringify leaves it out), or a key `__proto__`. The round trip
  * holds for JSON's view of the rows: `JSON.stringify(fromColumns(toColumns(rows))) ===
  * JSON.stringify(rows)` (a property test holds it to that).
+ *
+ * A RecordLayout makes the same columns without making the rows, for records whose fields it describes
+ * (a property test holds its columns to toColumns's).
  */
 import { at as elementAt, isRecord } from './narrow.ts';
 
 export const COLUMNAR_FORMAT = 'columnar/1';
 
-type Scalar = string | number | boolean | null;
+export type Scalar = string | number | boolean | null;
 
 /** One column: the values of the rows that have its key, in row order, in one of three forms. */
 export type Column =
@@ -173,4 +176,81 @@ export function fromColumns(c: Columns): Array<Record<string, Scalar>> {
     rows[r] = row;
   }
   return rows;
+}
+
+/**
+ * How to read each field of a record R from an item T, written in the order of R's keys (undefined: the
+ * record has no such key). Every key of R must be there: a field added to R and not described here does
+ * not compile.
+ */
+export type Fields<T, R> = { readonly [K in keyof R]-?: (item: T) => R[K] };
+
+/**
+ * Records of one layout: `record(item)` builds an item's record (its keys in the order of `fields`, those
+ * read as undefined left out), and `columns(items)` gives the columnar form of `items.map(record)` without
+ * building the records — the same columns, names and shapes, in the same order, as toColumns.
+ */
+export class RecordLayout<T, R extends { [K in keyof R]: Scalar | undefined }> {
+  private readonly fields: ReadonlyArray<{ key: string; read: (item: T) => Scalar | undefined; bit: number }>;
+
+  constructor(fields: Fields<T, R>) {
+    const entries: Array<[string, (item: T) => Scalar | undefined]> = Object.entries(fields);
+    if (entries.length > 30) throw new RangeError('at most 30 fields');
+    for (const [key] of entries)
+      // JSON lists integer-like keys first, whatever their order; __proto__ is not an own key.
+      if (key === '__proto__' || /^(0|[1-9]\d*)$/.test(key))
+        throw new RangeError(`field ${JSON.stringify(key)} would not keep its place in a record`);
+    this.fields = entries.map(([key, read], f) => ({ key, read, bit: 1 << f }));
+  }
+
+  record(item: T): R {
+    const out: Record<string, Scalar> = {};
+    for (const { key, read } of this.fields) {
+      const v = read(item);
+      if (v !== undefined) out[key] = v;
+    }
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- each key of R was read by its own field's function, typed R[K]
+    return out as R;
+  }
+
+  columns(items: readonly T[]): Columns {
+    const cols = this.fields.map((f) => ({ ...f, values: new Array<Scalar>(), column: -1 }));
+    // A record's shape is the set of its keys (a bit each), in the fields' order.
+    const shapeOfMask = new Map<number, number>();
+    const masks: number[] = [];
+    const shape = new Array<number>(items.length);
+    // Columns are numbered as toColumns numbers them: in the order their keys are first met.
+    const names: string[] = [];
+    let seen = 0;
+    let r = 0;
+    for (const item of items) {
+      let mask = 0;
+      for (const c of cols) {
+        const v = c.read(item);
+        if (v === undefined) continue;
+        c.values.push(v);
+        mask |= c.bit;
+      }
+      if ((mask & ~seen) !== 0) {
+        for (const c of cols)
+          if (mask & ~seen & c.bit) {
+            c.column = names.length;
+            names.push(c.key);
+          }
+        seen |= mask;
+      }
+      let s = shapeOfMask.get(mask);
+      if (s === undefined) {
+        s = masks.length;
+        shapeOfMask.set(mask, s);
+        masks.push(mask);
+      }
+      shape[r++] = s;
+    }
+    const met = cols.filter((c) => c.column >= 0);
+    const columns = new Array<Column>(met.length);
+    for (const c of met) columns[c.column] = encodeColumn(c.values);
+    const shapes = masks.map((mask) => cols.filter((c) => mask & c.bit).map((c) => c.column));
+    return { format: COLUMNAR_FORMAT, rows: items.length, names, columns, shapes, shape };
+  }
 }

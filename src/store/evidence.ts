@@ -12,7 +12,10 @@ import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { fromColumns, isColumns, toColumns } from '../lib/columnar.ts';
 import { isRecord } from '../lib/narrow.ts';
 
-/** The evidence record → the bytes stored. */
+/**
+ * The evidence record → the bytes stored. Its ledger may come as rows, or already in columns (the
+ * assessment workers have the engine make it so: src/engine/assess.ts assessColumnar): the same bytes.
+ */
 export function packEvidence(evidence: object): Buffer {
   const rows = 'ledger' in evidence ? evidence.ledger : undefined;
   const ledger = Array.isArray(rows) ? toColumns(rows) : undefined;

@@ -6,9 +6,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { fromColumns, isColumns, toColumns } from '../../../src/lib/columnar.ts';
+import { fromColumns, isColumns, RecordLayout, toColumns, type Scalar } from '../../../src/lib/columnar.ts';
 import { evidenceJson, packEvidence, unpackEvidence } from '../../../src/store/evidence.ts';
-import { assess } from '../../../src/engine/index.ts';
+import { assess, assessColumnar } from '../../../src/engine/index.ts';
 import { fromVeqtrx } from '../../../src/model/index.ts';
 import { benchmarkHistory } from '../../../tools/personas/personas.ts';
 import { NOW } from '../../helpers/engine.ts';
@@ -94,6 +94,45 @@ describe('the evidence as stored', () => {
       expect(roundTrip(wide)).to.equal(JSON.stringify(wide));
     });
 
+    it('of a record layout are what toColumns makes of its records, without the records being built', () => {
+      // Items are arrays of values; field f reads item[f] (undefined: the record has no such key).
+      const keys = fc.uniqueArray(
+        fc.oneof(
+          fc.constantFrom('ref', 'amount', 'constructor', 'toString', '', 'a b', '\ud800'),
+          fc.string().filter((k) => k !== '__proto__' && !/^(0|[1-9]\d*)$/.test(k)),
+        ),
+        { minLength: 1, maxLength: 8 },
+      );
+      fc.assert(
+        fc.property(
+          keys,
+          fc.array(fc.array(scalar, { minLength: 8, maxLength: 8 }), { maxLength: 80 }),
+          (ks, items) => {
+            const fields: Record<string, (item: Array<Scalar | undefined>) => Scalar | undefined> = {};
+            ks.forEach((k, f) => (fields[k] = (item) => item[f]));
+            const layout = new RecordLayout<Array<Scalar | undefined>, Record<string, Scalar | undefined>>(
+              fields,
+            );
+            const records = items.map((i) => layout.record(i));
+            expect(records.map((r) => Object.keys(r))).to.deep.equal(
+              items.map((i) => ks.filter((_, f) => i[f] !== undefined)),
+            );
+            expect(layout.columns(items)).to.deep.equal(toColumns(records));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it('of a record layout refuse keys that would not keep their place: an array index, __proto__', () => {
+      const read = () => 1;
+      expect(() => new RecordLayout({ a: read, 1: read })).to.throw(RangeError, '"1"');
+      expect(() => new RecordLayout(JSON.parse('{"__proto__": 1}') as Record<string, () => 1>)).to.throw(
+        RangeError,
+      );
+      expect(() => new RecordLayout({ a: read, '01': read, '-1': read })).to.not.throw();
+    });
+
     it('refuse what they could not bring back exactly: nested values, non-plain rows, a __proto__ key', () => {
       expect(toColumns([{ a: 1 }, { a: { b: 2 } }])).to.equal(undefined);
       expect(toColumns([{ a: [1] }])).to.equal(undefined);
@@ -130,6 +169,9 @@ describe('the evidence as stored', () => {
         expect(isColumns(stored.ledger), 'the ledger is stored in columns').to.equal(true);
         expect((stored.ledger as { rows: number }).rows).to.equal(evidence.ledger.length);
         if (n >= 412) expect(now.length).to.be.lessThan(before.length);
+        // What the workers store: the engine's ledger made in columns straight away, the same bytes.
+        const columnar = assessColumnar({ transactions, now: NOW, declared_income_minor: 250_000 }).evidence;
+        expect(packEvidence({ ...columnar, source: record.source, warnings: [] }).equals(now)).to.equal(true);
       });
     }
   });
