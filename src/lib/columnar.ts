@@ -214,43 +214,43 @@ export class RecordLayout<T, R extends { [K in keyof R]: Scalar | undefined }> {
   }
 
   columns(items: readonly T[]): Columns {
-    const cols = this.fields.map((f) => ({ ...f, values: new Array<Scalar>(), column: -1 }));
-    // A record's shape is the set of its keys (a bit each), in the fields' order.
+    // A column at a time: each field's values, and in each record's mask the bits of the keys it has.
+    const masks = new Int32Array(items.length);
+    const cols = this.fields.map(({ key, read, bit }) => {
+      const values: Scalar[] = [];
+      let first = -1;
+      let r = 0;
+      for (const item of items) {
+        const v = read(item);
+        if (v !== undefined) {
+          if (first < 0) first = r;
+          values.push(v);
+          masks[r] = (masks[r] ?? 0) | bit;
+        }
+        r++;
+      }
+      return { key, bit, values, first, column: -1 };
+    });
+    // Columns are numbered as toColumns numbers them: in the order their keys are first met (a record's
+    // keys in the fields' order).
+    const met = cols.filter((c) => c.first >= 0).sort((a, b) => a.first - b.first || a.bit - b.bit);
+    met.forEach((c, k) => (c.column = k));
+    const names = met.map((c) => c.key);
+    const columns = met.map((c) => encodeColumn(c.values));
+    // A record's shape is the set of its keys, numbered in the order first met.
     const shapeOfMask = new Map<number, number>();
-    const masks: number[] = [];
+    const shapes: number[][] = [];
     const shape = new Array<number>(items.length);
-    // Columns are numbered as toColumns numbers them: in the order their keys are first met.
-    const names: string[] = [];
-    let seen = 0;
     let r = 0;
-    for (const item of items) {
-      let mask = 0;
-      for (const c of cols) {
-        const v = c.read(item);
-        if (v === undefined) continue;
-        c.values.push(v);
-        mask |= c.bit;
-      }
-      if ((mask & ~seen) !== 0) {
-        for (const c of cols)
-          if (mask & ~seen & c.bit) {
-            c.column = names.length;
-            names.push(c.key);
-          }
-        seen |= mask;
-      }
+    for (const mask of masks) {
       let s = shapeOfMask.get(mask);
       if (s === undefined) {
-        s = masks.length;
+        s = shapes.length;
         shapeOfMask.set(mask, s);
-        masks.push(mask);
+        shapes.push(cols.filter((c) => mask & c.bit).map((c) => c.column));
       }
       shape[r++] = s;
     }
-    const met = cols.filter((c) => c.column >= 0);
-    const columns = new Array<Column>(met.length);
-    for (const c of met) columns[c.column] = encodeColumn(c.values);
-    const shapes = masks.map((mask) => cols.filter((c) => mask & c.bit).map((c) => c.column));
     return { format: COLUMNAR_FORMAT, rows: items.length, names, columns, shapes, shape };
   }
 }
