@@ -7,7 +7,7 @@
  * prefix, a width and a start); any other is the values as they are. Each row keeps its shape — which
  * keys it has, in its own order — as an index into a list of shapes, so objects come back with their keys
  * in the order they had. The ledger of a 10,000-transaction assessment is 2.8 MB of JSON as rows and
- * about a tenth of that in this form, which is what JSON, gzip and the database then handle.
+ * about a tenth of that in this form, which is what JSON, compression and the database then handle.
  *
  * `toColumns(rows)` gives undefined — the rows are then kept as they are — for anything it cannot bring
  * back exactly: a row that is not a plain object, a value that is not a string, a number, a boolean or

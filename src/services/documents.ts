@@ -592,7 +592,7 @@ export class DocumentService {
         source: 'documents',
         is_test: job.is_test,
         response: text,
-        evidence: result.evidenceGz,
+        evidence: result.evidencePacked,
         created_at: job.created_at,
       });
       if (webhookUrl)

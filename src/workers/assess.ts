@@ -51,7 +51,7 @@ export type AssessJobResult =
       source: string;
       assessment: AssessmentFigures;
       extensions: AssessmentExtensions;
-      evidenceGz: Uint8Array;
+      evidencePacked: Uint8Array;
     }
   | { kind: 'evidence'; json: Uint8Array }
   | FetchNeeded
@@ -111,8 +111,15 @@ export function runJob(job: AssessJob): AssessJobResult {
       };
     }
     const extensions = extensionsOf(req, evidence);
-    const evidenceGz = packEvidence({ ...evidence, source, warnings: extensions.warnings });
-    return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, extensions, evidenceGz };
+    const evidencePacked = packEvidence({ ...evidence, source, warnings: extensions.warnings });
+    return {
+      kind: 'assessed',
+      meta: req.meta,
+      source: req.source.type,
+      assessment,
+      extensions,
+      evidencePacked,
+    };
   } catch (e) {
     if (e instanceof EngineInputError)
       return { kind: 'failed', status: 400, code: e.code, detail: e.message };
@@ -127,7 +134,7 @@ export default function run(job: AssessJob): AssessJobResult {
     result.kind === 'evidence'
       ? [result.json]
       : result.kind === 'assessed'
-        ? [result.evidenceGz]
+        ? [result.evidencePacked]
         : result.kind === 'documents'
           ? result.contents
           : [];
