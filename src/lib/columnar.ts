@@ -82,7 +82,15 @@ function encodeColumn(values: Scalar[]): Column {
   const d: Scalar[] = [];
   const i: number[] = new Array<number>(values.length);
   let k = 0;
+  // Rows come in runs (a day's, an account's): a value equal to the last one needs no lookup. (=== and the
+  // Map agree on every value but NaN, which is looked up.)
+  let last: Scalar | undefined;
+  let lastAt = 0;
   for (const v of values) {
+    if (v === last) {
+      i[k++] = lastAt;
+      continue;
+    }
     let at = index.get(v);
     if (at === undefined) {
       // -0 and 0 share an entry: JSON writes both as 0.
@@ -92,6 +100,8 @@ function encodeColumn(values: Scalar[]): Column {
       // Mostly distinct values: the index would only add to them.
       if (d.length > 64 && d.length * 2 > values.length) return { v: values };
     }
+    last = v;
+    lastAt = at;
     i[k++] = at;
   }
   return { d, i };
@@ -208,6 +218,34 @@ function compileRecord<T, R>(
 }
 
 /**
+ * The function that reads every field of every item into columns (RecordLayout.columns), written out field
+ * by field as compileRecord's is, for the same reason: one call site per field. Made from the number of
+ * fields only; the functions that read values are passed in.
+ */
+function compileReadAll<T>(
+  entries: ReadonlyArray<[string, (item: T) => Scalar | undefined]>,
+): (items: readonly T[], values: Scalar[][], masks: Int32Array) => void {
+  const fields = entries.map((_, f) => f);
+  const body = [
+    ...fields.map((f) => `const c${f} = values[${f}];`),
+    'let r = 0;',
+    'for (const item of items) {',
+    'let m = 0, v;',
+    ...fields.map((f) => `v = read[${f}](item); if (v !== undefined) { c${f}.push(v); m |= ${1 << f}; }`),
+    'masks[r++] = m;',
+    '}',
+  ].join('\n');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- made from the number of fields only, not from data; see above for why
+  const make = new Function('read', `return function readAll(items, values, masks) { ${body} };`);
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions, @typescript-eslint/no-unsafe-call -- the function above takes the readers and returns the reader of all fields, as typed
+  return make(entries.map(([, read]) => read)) as (
+    items: readonly T[],
+    values: Scalar[][],
+    masks: Int32Array,
+  ) => void;
+}
+
+/**
  * Records of one layout: `record(item)` builds an item's record (its keys in the order of `fields`, those
  * read as undefined left out), and `columns(items)` gives the columnar form of `items.map(record)` without
  * building the records — the same columns, names and shapes, in the same order, as toColumns.
@@ -224,49 +262,53 @@ export class RecordLayout<T, R extends { [K in keyof R]: Scalar | undefined }> {
         throw new RangeError(`field ${JSON.stringify(key)} would not keep its place in a record`);
     this.fields = entries.map(([key, read], f) => ({ key, read, bit: 1 << f }));
     this.record = compileRecord<T, R>(entries);
+    this.readAll = compileReadAll<T>(entries);
   }
+
+  /** Reads every field of every item: its value onto the field's list, its bit into the item's mask. */
+  private readonly readAll: (items: readonly T[], values: Scalar[][], masks: Int32Array) => void;
 
   /** An item's record: its keys in the order of the fields, those read as undefined left out. */
   readonly record: (item: T) => R;
 
   columns(items: readonly T[]): Columns {
-    // A column at a time: each field's values, and in each record's mask the bits of the keys it has.
+    // Each field's values, and per record the bits of the keys it has.
+    const values = this.fields.map(() => new Array<Scalar>());
     const masks = new Int32Array(items.length);
-    const cols = this.fields.map(({ key, read, bit }) => {
-      const values: Scalar[] = [];
-      let first = -1;
-      let r = 0;
-      for (const item of items) {
-        const v = read(item);
-        if (v !== undefined) {
-          if (first < 0) first = r;
-          values.push(v);
-          masks[r] = (masks[r] ?? 0) | bit;
-        }
-        r++;
-      }
-      return { key, bit, values, first, column: -1 };
-    });
-    // Columns are numbered as toColumns numbers them: in the order their keys are first met (a record's
-    // keys in the fields' order).
-    const met = cols.filter((c) => c.first >= 0).sort((a, b) => a.first - b.first || a.bit - b.bit);
-    met.forEach((c, k) => (c.column = k));
-    const names = met.map((c) => c.key);
-    const columns = met.map((c) => encodeColumn(c.values));
-    // A record's shape is the set of its keys, numbered in the order first met.
+    this.readAll(items, values, masks);
+    // A record's shape is the set of its keys; shapes and columns are numbered as toColumns numbers them,
+    // in the order first met (a record's new keys in the fields' order).
+    const cols = this.fields.map(({ key, bit }, f) => ({
+      key,
+      bit,
+      values: elementAt(values, f, 'column'),
+      column: -1,
+    }));
+    const names: string[] = [];
+    const met: typeof cols = [];
     const shapeOfMask = new Map<number, number>();
     const shapes: number[][] = [];
     const shape = new Array<number>(items.length);
+    let seen = 0;
     let r = 0;
     for (const mask of masks) {
       let s = shapeOfMask.get(mask);
       if (s === undefined) {
+        if (mask & ~seen)
+          for (const c of cols)
+            if (mask & ~seen & c.bit) {
+              c.column = names.length;
+              names.push(c.key);
+              met.push(c);
+            }
+        seen |= mask;
         s = shapes.length;
         shapeOfMask.set(mask, s);
         shapes.push(cols.filter((c) => mask & c.bit).map((c) => c.column));
       }
       shape[r++] = s;
     }
+    const columns = met.map((c) => encodeColumn(c.values));
     return { format: COLUMNAR_FORMAT, rows: items.length, names, columns, shapes, shape };
   }
 }
