@@ -15,8 +15,8 @@ import { UK_MERCHANTS } from './merchants.ts';
 import { periodOf } from './period.ts';
 import { clamp, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
-import type { EngineInput, EngineResult } from './types.ts';
-import { toWire, type Adjustment, type Assessed } from './wire.ts';
+import type { ColumnarEngineResult, EngineInput, EngineResult } from './types.ts';
+import { toWire, toWireColumnar, type Adjustment, type Assessed } from './wire.ts';
 
 export const ENGINE_VERSION = '1.0.0';
 
@@ -35,6 +35,14 @@ function ukToday(now: Date): number {
 
 export function assess(input: EngineInput): EngineResult {
   return toWire(assessMinor(input));
+}
+
+/**
+ * The same assessment, its evidence's ledger in the columnar form it is stored in (src/store/evidence.ts),
+ * made without building the ledger's rows: what the assessment workers run.
+ */
+export function assessColumnar(input: EngineInput): ColumnarEngineResult {
+  return toWireColumnar(assessMinor(input));
 }
 
 /** Every rule applied, every figure in pence. */

@@ -1,4 +1,4 @@
-export { assess, ENGINE_VERSION } from './assess.ts';
+export { assess, assessColumnar, ENGINE_VERSION } from './assess.ts';
 export { EngineInputError } from './classify.ts';
 export { UK_MERCHANTS, buildDictionary, type MerchantDictionary } from './merchants.ts';
 export { THRESHOLDS } from './thresholds.ts';

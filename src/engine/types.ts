@@ -1,3 +1,4 @@
+import type { Columns } from '../lib/columnar.ts';
 import type { Category, AssessmentFigures } from '../model/assessment.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import type { Transaction } from '../model/transaction.ts';
@@ -231,4 +232,14 @@ export interface Evidence {
 export interface EngineResult {
   assessment: AssessmentFigures;
   evidence: Evidence;
+}
+
+/** The evidence with its ledger in the columnar form it is stored in (src/lib/columnar.ts). */
+export interface ColumnarEvidence extends Omit<Evidence, 'ledger'> {
+  ledger: Columns;
+}
+
+export interface ColumnarEngineResult {
+  assessment: AssessmentFigures;
+  evidence: ColumnarEvidence;
 }

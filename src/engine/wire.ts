@@ -11,8 +11,10 @@ import type { Row } from './classify.ts';
 import type { ExpenditureResult } from './expenditure.ts';
 import type { IncomeResult } from './income.ts';
 import type { Period } from './period.ts';
+import { RecordLayout } from '../lib/columnar.ts';
 import type {
   CategoryEvidence,
+  ColumnarEngineResult,
   CategoryFigures,
   EngineResult,
   Evidence,
@@ -69,6 +71,18 @@ export interface Assessed {
 }
 
 export function toWire(a: Assessed): EngineResult {
+  return wire(a, (rows) => rows.map((r) => LEDGER.record(r)));
+}
+
+/** The same, the evidence's ledger in the columnar form it is stored in: its rows are never built. */
+export function toWireColumnar(a: Assessed): ColumnarEngineResult {
+  return wire(a, (rows) => LEDGER.columns(rows));
+}
+
+function wire<L>(
+  a: Assessed,
+  ledger: (rows: readonly Row[]) => L,
+): { assessment: AssessmentFigures; evidence: Omit<Evidence, 'ledger'> & { ledger: L } } {
   const { rows, period, expenditure: exp } = a;
   const categories: Partial<Record<Category, number>> = {};
   for (const [c, minor] of exp.categoriesMinor) categories[c] = toMajor(minor);
@@ -98,7 +112,7 @@ export function toWire(a: Assessed): EngineResult {
   const tally = new Map<Row['treatment'], number>();
   for (const r of rows) tally.set(r.treatment, (tally.get(r.treatment) ?? 0) + 1);
   const count = (t: Row['treatment']) => tally.get(t) ?? 0;
-  const evidence: Evidence = {
+  const evidence: Omit<Evidence, 'ledger'> & { ledger: L } = {
     engine_version: a.engineVersion,
     dictionary_version: a.dictionaryVersion,
     assessed_at: a.now.toISOString(),
@@ -164,7 +178,7 @@ export function toWire(a: Assessed): EngineResult {
     vulnerability: { declared: a.declaredVulnerabilities, detected: a.detected, by_driver: byDriver },
     confidence: a.confidence,
     fca: a.fca,
-    ledger: rows.map(ledgerRow),
+    ledger: ledger(rows),
   };
   return { assessment, evidence };
 }
@@ -271,28 +285,27 @@ function exclusionsOf(rows: readonly Row[], today: number): ExclusionEvidence[] 
     .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
 
-function ledgerRow(r: Row): LedgerRow {
-  const l: LedgerRow = {
-    ref: r.ref,
-    date: r.tx.date,
-    amount: toMajor(r.tx.amount_minor),
-    account_id: r.tx.account_id,
-    merchant_name: r.tx.merchant_name,
-    rule: r.rule,
-    treatment: r.treatment ?? 'excluded',
-  };
-  if (r.tx.source_ref) l.source_ref = r.tx.source_ref;
-  if (r.match) l.matched_merchant = r.match.entry.name;
-  if (r.kind) l.kind = r.kind;
-  if (r.treatment === 'expenditure' || r.treatment === 'refund') {
-    l.category = r.category;
-    l.class = r.cls;
-  }
-  if (r.treatment === 'savings') {
-    l.category = 'Savings';
-    l.class = 'savings';
-  }
-  if (r.stream) l.stream = r.stream;
-  if (r.reason) l.reason = r.reason;
-  return l;
-}
+/**
+ * A ledger row — what the engine decided about one transaction, and why — read from the engine's row, in
+ * the order of its keys in the evidence. The same rule gives the rows (`record`) and, for storing, their
+ * columnar form without building them (`columns`).
+ */
+export const LEDGER = new RecordLayout<Row, LedgerRow>({
+  ref: (r) => r.ref,
+  date: (r) => r.tx.date,
+  amount: (r) => toMajor(r.tx.amount_minor),
+  account_id: (r) => r.tx.account_id,
+  merchant_name: (r) => r.tx.merchant_name,
+  rule: (r) => r.rule,
+  treatment: (r) => r.treatment ?? 'excluded',
+  source_ref: (r) => r.tx.source_ref || undefined,
+  matched_merchant: (r) => r.match?.entry.name,
+  kind: (r) => r.kind || undefined,
+  category: (r) => (spends(r) ? r.category : r.treatment === 'savings' ? 'Savings' : undefined),
+  class: (r) => (spends(r) ? r.cls : r.treatment === 'savings' ? 'savings' : undefined),
+  stream: (r) => r.stream || undefined,
+  reason: (r) => r.reason || undefined,
+});
+
+/** A row whose category and class the ledger gives: spending, or a refund netted against it. */
+const spends = (r: Row) => r.treatment === 'expenditure' || r.treatment === 'refund';

@@ -277,7 +277,7 @@ export class AssessmentService {
       source: result.source,
       is_test: partner.is_test_mode,
       response: text,
-      evidence: result.evidenceGz,
+      evidence: result.evidencePacked,
       created_at: now,
     };
     const charge = async (q: Queryable) => {

@@ -69,7 +69,7 @@ export async function completeJob(
       source: o.source,
       is_test: job.is_test,
       response: text,
-      evidence: result.evidenceGz,
+      evidence: result.evidencePacked,
       created_at: job.created_at,
     });
     for (const d of o.documents ?? [])

@@ -1,6 +1,7 @@
 /**
  * Worker-thread entry: decodes the request (JSON parse, validation, mapping onto the one transaction
- * model), runs the pure engine and packs the evidence (src/store/evidence.ts), so that all the CPU of an
+ * model), runs the pure engine — its evidence's ledger made straight in the columnar form it is stored in —
+ * and packs the evidence (src/store/evidence.ts), so that all the CPU of an
  * assessment is spent off the event loop that serves HTTP and the embedded database; and turns stored
  * evidence back into the evidence route's JSON. Errors come back as values (a cloned Error loses its
  * fields). Bytes going back (the packed evidence, the evidence JSON) are moved to the event loop's
@@ -8,7 +9,7 @@
  */
 import { errorMessage } from '../lib/narrow.ts';
 import { Piscina } from 'piscina';
-import { assess, EngineInputError } from '../engine/index.ts';
+import { assessColumnar, EngineInputError } from '../engine/index.ts';
 import type { Evidence } from '../engine/types.ts';
 import {
   currencyMismatch,
@@ -51,7 +52,7 @@ export type AssessJobResult =
       source: string;
       assessment: AssessmentFigures;
       extensions: AssessmentExtensions;
-      evidenceGz: Uint8Array;
+      evidencePacked: Uint8Array;
     }
   | { kind: 'evidence'; json: Uint8Array }
   | FetchNeeded
@@ -61,7 +62,10 @@ export type AssessJobResult =
   | { kind: 'failed'; status: 500; code: 'engine_failure'; detail: string };
 
 /** The response's extension fields, from the evidence and what the source says about its accounts. */
-export function extensionsOf(req: DecodedRequest, evidence: Evidence): AssessmentExtensions {
+export function extensionsOf(
+  req: DecodedRequest,
+  evidence: Pick<Evidence, 'currency' | 'exclusions'>,
+): AssessmentExtensions {
   const used = new Set(req.transactions.map((t) => t.account_id));
   return {
     currency: evidence.currency ?? req.meta.currency ?? DEFAULT_CURRENCY,
@@ -89,7 +93,7 @@ export function runJob(job: AssessJob): AssessJobResult {
     if (future) return future;
   }
   try {
-    const { assessment, evidence } = assess({
+    const { assessment, evidence } = assessColumnar({
       transactions: req.transactions,
       now: new Date(job.now),
       ...(req.meta.circumstances ? { circumstances: req.meta.circumstances } : {}),
@@ -119,13 +123,20 @@ export function runJob(job: AssessJob): AssessJobResult {
         figures: verdict.mapped,
         disagreements: comparison.disagreements,
       };
-    const evidenceGz = packEvidence({
+    const evidencePacked = packEvidence({
       ...evidence,
       source,
       warnings: extensions.warnings,
       ...(comparison ? { third_party_comparison: comparison } : {}),
     });
-    return { kind: 'assessed', meta: req.meta, source: req.source.type, assessment, extensions, evidenceGz };
+    return {
+      kind: 'assessed',
+      meta: req.meta,
+      source: req.source.type,
+      assessment,
+      extensions,
+      evidencePacked,
+    };
   } catch (e) {
     if (e instanceof EngineInputError)
       return { kind: 'failed', status: 400, code: e.code, detail: e.message };
@@ -140,7 +151,7 @@ export default function run(job: AssessJob): AssessJobResult {
     result.kind === 'evidence'
       ? [result.json]
       : result.kind === 'assessed'
-        ? [result.evidenceGz]
+        ? [result.evidencePacked]
         : result.kind === 'documents'
           ? result.contents
           : [];

@@ -1,8 +1,11 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
-import { assessMinor } from '../../../src/engine/assess.ts';
+import { assess, assessColumnar, assessMinor } from '../../../src/engine/assess.ts';
 import { toWire } from '../../../src/engine/wire.ts';
-import { baseline, NOW } from '../../helpers/engine.ts';
+import { fromColumns, toColumns } from '../../../src/lib/columnar.ts';
+import { fromVeqtrx } from '../../../src/model/index.ts';
+import { benchmarkHistory } from '../../../tools/personas/personas.ts';
+import { baseline, NOW, run, tx } from '../../helpers/engine.ts';
 
 describe('the wire (src/engine/wire.ts)', () => {
   it('is the one place in the engine where pence become pounds', () => {
@@ -35,4 +38,38 @@ describe('the wire (src/engine/wire.ts)', () => {
       a.rows.map((r) => r.tx.amount_minor),
     );
   });
+
+  it('writes a ledger row per transaction, its keys in the order the evidence has always given them', () => {
+    const t = [
+      ...baseline(),
+      tx('2026-10-03', 250, 'MONZO SAVINGS POT', { source_ref: 'src-1' }),
+      tx('2026-12-01', 12, 'TESCO'),
+    ];
+    const text = run(t).evidence.ledger.map((l) => JSON.stringify(l));
+    // One of each shape: spending, income, savings with the provider's id, an exclusion (as stored until now).
+    expect(text).to.include.members([
+      '{"ref":"T01","date":"2026-05-01","amount":30,"account_id":"default","merchant_name":"TESCO STORES 3297","rule":"merchant_dictionary","treatment":"expenditure","matched_merchant":"Tesco","kind":"supermarket","category":"Food & Housekeeping","class":"essential"}',
+      '{"ref":"T11","date":"2026-05-25","amount":-2200,"account_id":"default","merchant_name":"ACME LTD","rule":"unmatched","treatment":"income","stream":"employment:ACME"}',
+      '{"ref":"T68","date":"2026-10-03","amount":250,"account_id":"default","merchant_name":"MONZO SAVINGS POT","rule":"merchant_dictionary","treatment":"savings","source_ref":"src-1","matched_merchant":"Savings transfer","kind":"savings","category":"Savings","class":"savings"}',
+      '{"ref":"T81","date":"2026-12-01","amount":12,"account_id":"default","merchant_name":"TESCO","rule":"merchant_dictionary","treatment":"excluded","matched_merchant":"Tesco","kind":"supermarket","reason":"future_dated"}',
+    ]);
+  });
+
+  for (const n of [1, 412, 2_000]) {
+    it(`${n} transactions: the columnar assessment is the same assessment, its ledger the columns of the same rows`, () => {
+      const input = {
+        transactions: benchmarkHistory(n).map((t) => fromVeqtrx(t)),
+        now: NOW,
+        declared_income_minor: 250_000,
+      };
+      const rows = assess(input);
+      const cols = assessColumnar(input);
+      expect(cols.assessment).to.deep.equal(rows.assessment);
+      expect(cols.evidence).to.deep.equal({ ...rows.evidence, ledger: toColumns(rows.evidence.ledger) });
+      expect(JSON.stringify(fromColumns(cols.evidence.ledger))).to.equal(
+        JSON.stringify(rows.evidence.ledger),
+      );
+      expect(Object.keys(cols.evidence)).to.deep.equal(Object.keys(rows.evidence));
+    });
+  }
 });

@@ -106,7 +106,7 @@ describe('the assessment worker pool', () => {
         chunks.map((c) => c.byteLength),
         'moved, not copied',
       ).to.deep.equal([0, 0, 0]);
-      const stored = (r as Extract<AssessJobResult, { kind: 'assessed' }>).evidenceGz;
+      const stored = (r as Extract<AssessJobResult, { kind: 'assessed' }>).evidencePacked;
       const e = await pool.run({ kind: 'evidence', stored }, { moveBytes: true });
       expect(e.kind).to.equal('evidence');
       const evidence = JSON.parse(

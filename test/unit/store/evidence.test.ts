@@ -1,14 +1,15 @@
 /**
- * The evidence as stored (src/store/evidence.ts): the ledger in columnar form (src/lib/columnar.ts). What
- * the evidence route answers must be the same JSON, byte for byte, as when the ledger was stored as rows —
- * for any rows the codec accepts (a property test), for real assessments, and for records stored before.
+ * The evidence as stored (src/store/evidence.ts): the ledger in columnar form (src/lib/columnar.ts),
+ * Brotli-compressed. What the evidence route answers must be the same JSON, byte for byte, as when the
+ * ledger was stored as rows — for any rows the codec accepts (a property test), for real assessments, and
+ * for records stored before in either earlier form (gzip, the ledger as rows or in columns).
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { fromColumns, isColumns, toColumns } from '../../../src/lib/columnar.ts';
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
+import { fromColumns, isColumns, RecordLayout, toColumns, type Scalar } from '../../../src/lib/columnar.ts';
 import { evidenceJson, packEvidence, unpackEvidence } from '../../../src/store/evidence.ts';
-import { assess } from '../../../src/engine/index.ts';
+import { assess, assessColumnar } from '../../../src/engine/index.ts';
 import { fromVeqtrx } from '../../../src/model/index.ts';
 import { benchmarkHistory } from '../../../tools/personas/personas.ts';
 import { NOW } from '../../helpers/engine.ts';
@@ -94,6 +95,45 @@ describe('the evidence as stored', () => {
       expect(roundTrip(wide)).to.equal(JSON.stringify(wide));
     });
 
+    it('of a record layout are what toColumns makes of its records, without the records being built', () => {
+      // Items are arrays of values; field f reads item[f] (undefined: the record has no such key).
+      const keys = fc.uniqueArray(
+        fc.oneof(
+          fc.constantFrom('ref', 'amount', 'constructor', 'toString', '', 'a b', '\ud800'),
+          fc.string().filter((k) => k !== '__proto__' && !/^(0|[1-9]\d*)$/.test(k)),
+        ),
+        { minLength: 1, maxLength: 8 },
+      );
+      fc.assert(
+        fc.property(
+          keys,
+          fc.array(fc.array(scalar, { minLength: 8, maxLength: 8 }), { maxLength: 80 }),
+          (ks, items) => {
+            const fields: Record<string, (item: Array<Scalar | undefined>) => Scalar | undefined> = {};
+            ks.forEach((k, f) => (fields[k] = (item) => item[f]));
+            const layout = new RecordLayout<Array<Scalar | undefined>, Record<string, Scalar | undefined>>(
+              fields,
+            );
+            const records = items.map((i) => layout.record(i));
+            expect(records.map((r) => Object.keys(r))).to.deep.equal(
+              items.map((i) => ks.filter((_, f) => i[f] !== undefined)),
+            );
+            expect(layout.columns(items)).to.deep.equal(toColumns(records));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it('of a record layout refuse keys that would not keep their place: an array index, __proto__', () => {
+      const read = () => 1;
+      expect(() => new RecordLayout({ a: read, 1: read })).to.throw(RangeError, '"1"');
+      expect(() => new RecordLayout(JSON.parse('{"__proto__": 1}') as Record<string, () => 1>)).to.throw(
+        RangeError,
+      );
+      expect(() => new RecordLayout({ a: read, '01': read, '-1': read })).to.not.throw();
+    });
+
     it('refuse what they could not bring back exactly: nested values, non-plain rows, a __proto__ key', () => {
       expect(toColumns([{ a: 1 }, { a: { b: 2 } }])).to.equal(undefined);
       expect(toColumns([{ a: [1] }])).to.equal(undefined);
@@ -109,7 +149,7 @@ describe('the evidence as stored', () => {
 
   describe('a real assessment', () => {
     for (const n of [1, 412, 2_000]) {
-      it(`${n} transactions: the evidence route's JSON is the same bytes as before; the ledger is stored in columns, smaller`, () => {
+      it(`${n} transactions: the evidence route's JSON is the same bytes whichever form the record was stored in; the ledger is stored in columns, smaller`, () => {
         const transactions = benchmarkHistory(n).map((t) => fromVeqtrx(t));
         const { evidence } = assess({ transactions, now: NOW, declared_income_minor: 250_000 });
         const record = {
@@ -117,20 +157,48 @@ describe('the evidence as stored', () => {
           source: { type: 'transactions', metadata: {}, warnings: [] },
           warnings: [],
         };
-        const before = gzipSync(Buffer.from(JSON.stringify(record))); // how it was stored until now
+        const json = JSON.stringify(record);
+        const rowsGzip = gzipSync(Buffer.from(json)); // stored so at first: the ledger as rows, gzip
+        // Then the ledger in columns, gzip (what packEvidence wrote until the Brotli form).
+        const columnsGzip = gzipSync(
+          Buffer.from(JSON.stringify({ ...record, ledger: toColumns(record.ledger) })),
+          { level: 1 },
+        );
         const now = packEvidence(record);
         // What the route answered: res.json of the parsed record.
-        const answered = JSON.stringify(JSON.parse(JSON.stringify(record)));
+        const answered = JSON.stringify(JSON.parse(json));
         expect(evidenceJson(now).toString('utf8')).to.equal(answered);
-        expect(evidenceJson(before).toString('utf8'), 'a record stored before reads as it did').to.equal(
-          answered,
-        );
+        for (const [form, before] of [
+          ['the ledger as rows, gzip', rowsGzip],
+          ['the ledger in columns, gzip', columnsGzip],
+        ] as const)
+          expect(
+            evidenceJson(before).toString('utf8'),
+            `a record stored before (${form}) reads as it did`,
+          ).to.equal(answered);
         expect(unpackEvidence(now)).to.deep.equal(JSON.parse(answered));
-        const stored = JSON.parse(gunzipSync(now).toString('utf8')) as { ledger: unknown };
+        expect(unpackEvidence(columnsGzip)).to.deep.equal(JSON.parse(answered));
+        // The form written now: its mark, then Brotli; inside, the ledger in columns.
+        expect(now.subarray(0, 4).toString('latin1')).to.equal('VQX2');
+        const stored = JSON.parse(brotliDecompressSync(now.subarray(4)).toString('utf8')) as {
+          ledger: unknown;
+        };
         expect(isColumns(stored.ledger), 'the ledger is stored in columns').to.equal(true);
         expect((stored.ledger as { rows: number }).rows).to.equal(evidence.ledger.length);
-        if (n >= 412) expect(now.length).to.be.lessThan(before.length);
+        if (n >= 412) expect(now.length).to.be.lessThan(columnsGzip.length).and.lessThan(rowsGzip.length);
+        // What the workers store: the engine's ledger made in columns straight away, the same bytes.
+        const columnar = assessColumnar({ transactions, now: NOW, declared_income_minor: 250_000 }).evidence;
+        expect(packEvidence({ ...columnar, source: record.source, warnings: [] }).equals(now)).to.equal(true);
       });
     }
+
+    it('a record stored in a Node Buffer shared with others (a slice) reads by its own bytes only', () => {
+      const packed = packEvidence({ a: 1, ledger: [{ ref: 'T1' }] });
+      const pool = Buffer.concat([Buffer.from('xxxx'), packed, Buffer.from('yy')]);
+      expect(unpackEvidence(pool.subarray(4, 4 + packed.length))).to.deep.equal({
+        a: 1,
+        ledger: [{ ref: 'T1' }],
+      });
+    });
   });
 });
