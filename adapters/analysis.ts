@@ -133,6 +133,12 @@ export interface AnalysisProvider<I = unknown, C = unknown, R = unknown> {
   /** Fetches what the result refers to but does not hold (the AffordAI PDF), once the poll said done. */
   collect?(ref: AnalysisRef, result: R, ctx: AnalysisContext): Promise<AnalysisDocument[]>;
   normalise(result: R, input: I, ref: AnalysisRef): AnalysisOutput;
+  /**
+   * For a provider that returns figures only: a fetching source (its `type` and `source` object) the
+   * gateway reads the customer's transactions from itself, so that the assessment has figures of its
+   * own beside the provider's (ValidiFI INSIGHTS → the account's CONNECT history).
+   */
+  transactionsFrom?(input: I): { type: string; input: unknown } | undefined;
   readonly webhook?: AnalysisWebhook<C>;
 }
 

@@ -16,17 +16,18 @@ import { z } from 'zod';
 import { ByodAccountsSchema, byodAccounts } from './byod_accounts/index.ts';
 import { LabelledTransactionsSchema, labelledTransactions } from './labelled_transactions/index.ts';
 import { PlaidTransactionsSchema, plaidTransactions } from './plaid_transactions/index.ts';
-import type { AnalysisProvider } from './analysis.ts';
 import type { SourceAdapter } from './source.ts';
 import { transactions } from './transactions/index.ts';
 import { ValidifiSourceSchema, validifi } from './validifi/index.ts';
 import { DecisioningSourceSchema, decisioningApi } from './decisioning_api/index.ts';
 import { DocumentApiSourceSchema, documentApi } from './document_api/index.ts';
+import { LegacyProviderSourceSchema, legacyProvider } from './legacy_provider/index.ts';
+import { ValidifiInsightsSourceSchema, validifiInsights } from './validifi_insights/index.ts';
 
 export { transactions };
 
 /** The third-party analysis providers (adapters/analysis.ts), each also a `source` variant below. */
-export const ANALYSES = [decisioningApi, documentApi] as const;
+export const ANALYSES = [decisioningApi, documentApi, legacyProvider, validifiInsights] as const;
 
 /** The `source` variants, by `type`. */
 export const SOURCES = [
@@ -72,6 +73,8 @@ export const SourceInputSchema = z.discriminatedUnion(
     PlaidTransactionsSchema,
     DecisioningSourceSchema,
     DocumentApiSourceSchema,
+    LegacyProviderSourceSchema,
+    ValidifiInsightsSourceSchema,
   ],
   {
     error: (iss) =>

@@ -43,6 +43,7 @@ import { ProviderHttp, TokenCache, retryAfterMs, type BearerToken } from '../pro
 import { PRINTABLE, isoDate, money, opt, printableToken } from '../schema.ts';
 import { SourceError } from '../source.ts';
 import type { ValidifiCredentials } from '../validifi/client.ts';
+import { ValidifiSourceSchema } from '../validifi/index.ts';
 import type { components } from '../validifi/generated.ts';
 import {
   PRODUCTS,
@@ -381,6 +382,16 @@ export const validifiInsights: AnalysisProvider<
 
   async collect(ref, result, ctx): Promise<AnalysisDocument[]> {
     return collectReport(result, ctx);
+  },
+
+  transactionsFrom(input) {
+    // The products return figures only: the gateway's own come from the account's CONNECT history.
+    return input.account_token === undefined
+      ? undefined
+      : {
+          type: 'validifi',
+          input: ValidifiSourceSchema.parse({ type: 'validifi', account_token: input.account_token }),
+        };
   },
 
   normalise(result, input) {

@@ -22,7 +22,13 @@
  * job ends in one statement that only moves a job still `processing`: one assessment, one charge (the
  * unit reserved at submission; given back on failure), one webhook chain.
  */
-import { ProviderUnavailable, type AnalysisContext, type AnalysisProvider } from '../../adapters/analysis.ts';
+import {
+  ProviderUnavailable,
+  type AnalysisContext,
+  type AnalysisOutput,
+  type AnalysisProvider,
+} from '../../adapters/analysis.ts';
+import { sourceAdapter } from '../../adapters/registry.ts';
 import type { ProviderRuntime } from '../../adapters/runtime.ts';
 import { SourceError } from '../../adapters/source.ts';
 import type { RequestMeta, SourceRecord } from '../contract/assess-request.ts';
@@ -344,7 +350,12 @@ export class AnalysisService {
           `${provider.provider.name} ended the analysis without a result (status ${step.providerStatus}): ${step.reason}; nothing was charged`,
         );
       const documents = provider.collect ? await provider.collect(ref, step.result, ctx) : [];
-      const out = provider.normalise(step.result, input, ref);
+      const out = await this.withOwnTransactions(
+        job,
+        provider,
+        input,
+        provider.normalise(step.result, input, ref),
+      );
       return await this.assess(job, provider, meta, out, [...(out.documents ?? []), ...documents]);
     } catch (e) {
       if (e instanceof ProviderUnavailable) {
@@ -364,6 +375,36 @@ export class AnalysisService {
       }
       throw e;
     }
+  }
+
+  /**
+   * A provider that returned no transactions, but names a source the gateway can read them from itself
+   * (`transactionsFrom`): those, so that the assessment has figures of its own beside the provider's.
+   * A `SourceError` of that fetch fails the job like the provider's own refusals.
+   */
+  private async withOwnTransactions(
+    job: Job,
+    provider: AnalysisProvider,
+    input: unknown,
+    out: AnalysisOutput,
+  ): Promise<AnalysisOutput> {
+    const from = out.transactions.length === 0 ? provider.transactionsFrom?.(input) : undefined;
+    if (!from) return out;
+    const adapter = sourceAdapter(from.type);
+    if (adapter.kind !== 'fetching') throw new Error(`${provider.id}: ${from.type} is not a fetching source`);
+    const fetched = await adapter.fetch(from.input, {
+      partnerId: job.partner_id,
+      now: job.created_at,
+      credentials: (p) => this.d.credentials(job.partner_id, p),
+      runtime: this.d.runtime,
+    });
+    return {
+      ...out,
+      transactions: fetched.transactions,
+      ...(fetched.accounts?.length ? { accounts: fetched.accounts } : {}),
+      metadata: { ...out.metadata, transactions_from: { source: from.type, ...fetched.metadata } },
+      warnings: [...out.warnings, ...fetched.warnings],
+    };
   }
 
   /** The wait before poll n+1: the provider's Retry-After when it gave one, else base × 1.5ⁿ, capped, ±20% jitter. */

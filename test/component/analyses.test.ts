@@ -23,6 +23,7 @@ import {
   type DecisioningSimulator,
 } from '../../tools/simulators/decisioning-api.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
+import { startValidifiSimulator, type ValidifiSimulator } from '../../tools/simulators/validifi.ts';
 
 const NOW = new Date(generatePersona('salaried_single_renter', 1).now);
 // One encryption key for every gateway of the suite: a restarted gateway reads what the first sealed.
@@ -317,6 +318,101 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
       expect(forged.status).to.equal(401);
       expect(((await forged.json()) as { detail: string }).detail).to.equal('Signature not valid');
     }).finally(() => slow.stop());
+  });
+});
+
+onEachDatabase('third-party analyses (validifi_insights with AffordAI)', (_kind, getDb) => {
+  let g: Running;
+  let sim: ValidifiSimulator;
+  let p: TestPartner;
+  let n = 0;
+  before(async function () {
+    this.timeout(60_000);
+    g = await startGateway(getDb(), FAST);
+    g.clock.now = NOW;
+  });
+  after(async () => g?.stop());
+  beforeEach(async function () {
+    this.timeout(30_000);
+    await reset(getDb());
+    sim = await startValidifiSimulator({ timeScale: 0.02 });
+    p = await createPartner(g.url, `vi-${++n}`);
+    const r = await call(g.url, 'PUT', `/api/admin/partners/${p.id}/providers/validifi`, {
+      token: await adminToken(),
+      body: {
+        client_id: sim.clientId,
+        client_secret: sim.clientSecret,
+        environment: 'custom',
+        base_url: sim.url,
+      },
+    });
+    expect(r.status, r.text).to.equal(200);
+  });
+  afterEach(async () => sim.stop());
+
+  it('runs BankLOGIN+ on the account token, assesses its CONNECT history, and serves the AffordAI PDF to its partner only', async function () {
+    this.timeout(90_000);
+    const r = await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: {
+        customer_ref: 'cust-vi',
+        source: {
+          type: 'validifi_insights',
+          product: 'BankLOGIN+',
+          account_token: 'sim-couple_two_children_mortgage-1',
+          affordai: true,
+        },
+      },
+    });
+    expect(r.status, r.text).to.equal(202);
+    const j = await waitFor(
+      async () => {
+        const v = (await call(g.url, 'GET', r.body.poll_url, { key: p.key })).body;
+        return v.status !== 'processing' && v;
+      },
+      { timeoutMs: 60_000, intervalMs: 50, what: 'the insights job to end' },
+    );
+    expect(j.status, JSON.stringify(j)).to.equal('completed');
+    const a = await call(g.url, 'GET', `/api/partner/v1/assessment/${j.assessment_id}`, { key: p.key });
+    expect(a.body.third_party).to.include({
+      provider: 'validifi_insights',
+      product: 'BankLOGIN+ + AffordAI',
+    });
+    expect(a.body.transactions_analyzed, 'our figures come from the CONNECT history').to.be.greaterThan(100);
+    const ev = (
+      await call(g.url, 'GET', `/api/partner/v1/assessment/${j.assessment_id}/evidence`, { key: p.key })
+    ).body;
+    expect(ev.source.metadata.transactions_from.source).to.equal('validifi');
+    expect(JSON.stringify(ev)).not.to.include('sim-couple_two_children_mortgage-1');
+
+    const pdf = await fetch(
+      `${g.url}/api/partner/v1/assessment/${j.assessment_id}/documents/affordai-report.pdf`,
+      {
+        headers: { 'x-partner-key': p.key },
+      },
+    );
+    expect(pdf.status).to.equal(200);
+    expect(pdf.headers.get('content-type')).to.equal('application/pdf');
+    expect(pdf.headers.get('etag')).to.match(/^"[0-9a-f]{64}"$/);
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).to.equal('%PDF-');
+    const other = await createPartner(g.url, `vi-other-${n}`);
+    const theirs = await call(
+      g.url,
+      'GET',
+      `/api/partner/v1/assessment/${j.assessment_id}/documents/affordai-report.pdf`,
+      { key: other.key },
+    );
+    expect(theirs.status).to.equal(404);
+    const missing = await call(
+      g.url,
+      'GET',
+      `/api/partner/v1/assessment/${j.assessment_id}/documents/nothing.pdf`,
+      {
+        key: p.key,
+      },
+    );
+    expect(missing.status).to.equal(404);
   });
 });
 

@@ -146,6 +146,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assessment/{assessment_id}/documents/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file a third-party provider produced for the assessment (the AffordAI PDF report)
+         * @description Kept with the assessment when its analysis completed (README, Third-party analyses), e.g.
+         *     `affordai-report.pdf` for a `validifi_insights` source with `affordai: true`. Served as stored, with
+         *     its SHA-256 as the `ETag`, never cached by intermediaries. 404 for another partner's assessment or a
+         *     name the assessment does not have.
+         */
+        get: operations["getAssessmentDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/usage": {
         parameters: {
             query?: never;
@@ -338,7 +361,107 @@ export interface components {
          *     The evidence of the assessment
          *     (`GET /assessment/{id}/evidence`) keeps the source's metadata and any warnings.
          */
-        SourceInput: components["schemas"]["ValidifiSource"] | components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"] | components["schemas"]["DecisioningApiSource"] | components["schemas"]["DocumentApiSource"];
+        SourceInput: components["schemas"]["ValidifiSource"] | components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"] | components["schemas"]["DecisioningApiSource"] | components["schemas"]["DocumentApiSource"] | components["schemas"]["LegacyProviderSource"] | components["schemas"]["ValidifiInsightsSource"];
+        /**
+         * @description A third-party analysis by the legacy affordability provider (README, Third-party analyses): either the
+         *     customer's `transactions` to submit — the gateway creates an application there, uploads them as
+         *     BYOD accounts and reads its affordability, income, risk and expense analyses when they are ready — or
+         *     `application_id` of an application you already have there. **202** with a job. Its market is South
+         *     Africa: `currency` defaults to ZAR. 422 when the partner has no `legacy_provider` credentials.
+         */
+        LegacyProviderSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "legacy_provider";
+            /** @description An application already at the provider, to attach to. */
+            application_id?: string;
+            transactions?: components["schemas"]["Transaction"][];
+            /** @default ZAR */
+            currency?: string;
+            /** @description The provider's application configuration (else the partner's stored default). */
+            application_config_id?: string;
+            /**
+             * Format: uri
+             * @description The URL the provider requires on an application (else the partner's stored default).
+             */
+            redirect_url?: string;
+            personal_info?: {
+                first_names: string;
+                last_names: string;
+                /** Format: date */
+                date_of_birth: string;
+                nationality: string;
+                id_type: string;
+                id_country: string;
+                /** Format: email */
+                email: string;
+                phone?: string;
+                gov_id: string;
+            };
+            accounts?: {
+                account_id: string;
+                account_number?: string;
+                account_name?: string;
+                account_type?: string;
+                bank_slug?: string;
+                account_holder_name?: string;
+                balance?: number;
+            }[];
+            /** @default Africa/Johannesburg */
+            time_zone?: string;
+        };
+        /**
+         * @description A ValidiFI INSIGHTS product (BankQUALIFY, BankVERIFY+ or BankLOGIN+) run on a CONNECT account token,
+         *     and optionally the AffordAI PDF report (BankLOGIN+), with the partner's stored ValidiFI credentials
+         *     (README, Third-party analyses). The gateway's own figures come from the account's CONNECT history
+         *     (as the `validifi` source reads it); ValidiFI's verdict is kept beside them, and the AffordAI PDF is
+         *     served as `GET /assessment/{id}/documents/affordai-report.pdf`. Or attach to an `inquiry_id` or
+         *     `report_id` you already have. **202** with a job.
+         */
+        ValidifiInsightsSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validifi_insights";
+            /** @enum {string} */
+            product?: "BankQUALIFY" | "BankVERIFY+" | "BankLOGIN+";
+            /** @description The CONNECT account token. Never stored beyond the job, never logged. */
+            account_token?: string;
+            inquiry_id?: string;
+            report_id?: string;
+            offer_amount?: number;
+            payment_amount?: number;
+            /** @enum {string} */
+            terms?: "daily_oblig" | "weekly_oblig" | "biweekly_oblig" | "monthly_oblig";
+            consumer?: {
+                first_name: string;
+                last_name: string;
+                /** Format: email */
+                email?: string;
+                phone?: string;
+                /** Format: date */
+                date_of_birth?: string;
+                address?: {
+                    line1: string;
+                    line2?: string;
+                    city: string;
+                    state: string;
+                    zip: string;
+                };
+            };
+            /**
+             * @description Also request the AffordAI PDF report (BankLOGIN+ only).
+             * @default false
+             */
+            affordai?: boolean;
+            /** @description ValidiFI's `simulate` (sandbox): the AffordAI error code to simulate. */
+            affordai_simulate?: number;
+            /** @description False redacts the consumer's name, address, phone and email on the PDF. */
+            show_pii?: boolean;
+        };
         /**
          * @description A third-party analysis by the credit-decisioning open-banking API (README, Third-party analyses):
          *     either the customer's `transactions` to submit — the gateway creates the customer there, uploads the
@@ -362,7 +485,7 @@ export interface components {
                 type?: "current" | "savings" | "credit_card" | "loan" | "other";
                 /** @enum {string} */
                 usage?: "personal" | "business";
-                /** @description The balance at `balance_date` */
+                /** @description The balance at `balance_date`, major units. */
                 balance?: number;
                 /** Format: date */
                 balance_date?: string;
@@ -394,7 +517,7 @@ export interface components {
              * @enum {string}
              */
             type: "document_api";
-            /** @description A job already started at the provider */
+            /** @description A job already started at the provider, to attach to. */
             job_id?: string;
             bank_statements?: components["schemas"]["ProviderPdf"][];
             supporting_documents?: {
@@ -416,7 +539,7 @@ export interface components {
         ProviderPdf: {
             /**
              * Format: byte
-             * @description The file in base64 (standard alphabet
+             * @description The file in base64 (standard alphabet, padded).
              */
             document: string;
             filename?: string;
@@ -875,7 +998,7 @@ export interface components {
                  * @description `transactions` for the Veqtrx call's raw transactions; otherwise the `source` object's `type`.
                  * @enum {string}
                  */
-                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions" | "documents" | "decisioning_api" | "document_api";
+                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions" | "documents" | "decisioning_api" | "document_api" | "legacy_provider" | "validifi_insights";
                 /** @description What the source says about the data: accounts, institution, counts (account numbers only as their last four digits). */
                 metadata: {
                     [key: string]: unknown;
@@ -1258,6 +1381,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Evidence"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyFailedAttempts"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    getAssessmentDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: components["parameters"]["AssessmentId"];
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    /** @description The SHA-256 of the file, quoted. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/json": Record<string, never>;
                 };
             };
             401: components["responses"]["Unauthorized"];
