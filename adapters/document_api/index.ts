@@ -52,8 +52,8 @@ export const MAX_STATEMENTS = 12;
 export const MAX_PAYSLIPS = 12;
 /** All the documents of one submission, decoded. */
 export const MAX_DECODED_BYTES = 6_000_000;
-/** The whole analysis, submission to result: four times the provider's "2–5 minutes", for its busy hours. */
-export const DEADLINE_MS = 20 * 60_000;
+/** The whole analysis, submission to result: three times the provider's "2–5 minutes", for its busy hours. */
+export const DEADLINE_MS = 15 * 60_000;
 /** The first poll, and the base of the backoff between polls. */
 export const POLL_BASE_MS = 30_000;
 /** A pending poll's wait, from the provider's estimate, is kept within these. */

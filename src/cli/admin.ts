@@ -11,7 +11,8 @@
  *   npm run admin -- issue-key <id> | disable-key <id> <key_id> | rotate-webhook-secret <id> [--previous-hours H] | sign-off <id>
  *   npm run admin -- assessments [--partner id] [--test | --live] [--limit N]
  *   PROVIDER_CLIENT_SECRET=… npm run admin -- provider-set <id> validifi --client-id C --environment sandbox|production|custom [--base-url U]
- *   npm run admin -- provider-list <id> | provider-delete <id> validifi
+ *   npm run admin -- provider-set <id> document_api|decisioning_api|legacy_provider --credentials-stdin < creds.json
+ *   npm run admin -- provider-list <id> | provider-delete <id> <provider>
  *   options: --url http://127.0.0.1:8080 (default: http://127.0.0.1:$PORT)
  */
 import { errorCode, errorMessage, isRecord } from '../lib/narrow.ts';
@@ -32,8 +33,10 @@ const USAGE = `usage: npm run admin -- <command> [args]
   assessments [--partner ID] [--test | --live] [--limit N]
   provider-set <id> validifi --client-id ID --environment sandbox|production|custom [--base-url URL]
       [--client-secret-stdin]  (the client secret from PROVIDER_CLIENT_SECRET, or piped on stdin — never an argument)
+  provider-set <id> document_api|decisioning_api|legacy_provider --credentials-stdin
+      (the provider's credentials as a JSON object on stdin, e.g. {"api_key": …, "base_url": …})
   provider-list <id>
-  provider-delete <id> validifi
+  provider-delete <id> <provider>
 options: --url URL of the gateway (default http://127.0.0.1:$PORT, PORT defaulting to 8080)`;
 
 function fail(msg: string, code = 2): never {
@@ -57,6 +60,7 @@ const OPTIONS = {
   environment: { type: 'string' },
   'base-url': { type: 'string' },
   'client-secret-stdin': { type: 'boolean' },
+  'credentials-stdin': { type: 'boolean' },
   'previous-hours': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -184,6 +188,24 @@ async function main(): Promise<void> {
     }
     case 'provider-set': {
       need(2);
+      if (arg(1) !== 'validifi') {
+        // An analysis provider's credentials: its JSON object, piped on stdin (secrets never in an argument).
+        if (!o['credentials-stdin'])
+          fail(
+            `provider-set ${arg(1)} reads the credentials as a JSON object on stdin: add --credentials-stdin (README, Third-party analyses)`,
+          );
+        let body: unknown;
+        try {
+          body = JSON.parse(await readStdin());
+        } catch {
+          fail('the credentials on stdin are not JSON');
+        }
+        return call(
+          'PUT',
+          `/partners/${encodeURIComponent(arg(0))}/providers/${encodeURIComponent(arg(1))}`,
+          body,
+        );
+      }
       if (!o['client-id'] || !o.environment)
         fail('provider-set needs --client-id and --environment sandbox|production|custom');
       const secret = o['client-secret-stdin']

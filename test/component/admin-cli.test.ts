@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -102,6 +102,52 @@ describe('admin CLI', function () {
     expect(listed.out + set.out).not.to.include('cli-secret-value-xyz');
     expect((await cli('provider-delete', 'vfibank', 'validifi')).code).to.equal(0);
     expect(JSON.parse((await cli('provider-list', 'vfibank')).out).providers).to.deep.equal([]);
+  });
+
+  it("stores an analysis provider's credentials from JSON on stdin, and refuses them as an argument or malformed", async () => {
+    expect((await cli('create-partner', 'dabank', '--tier', 'pilot')).code).to.equal(0);
+    const withStdin = (input: string, ...args: string[]) =>
+      new Promise<{ code: number | null; out: string; all: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', 'src/cli/admin.ts', ...args, '--url', g.url],
+          {
+            env: { ...process.env, ADMIN_JWT_SECRET: ADMIN_SECRET },
+          },
+        );
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+        child.on('close', (code) => resolve({ code, out, all: out + err }));
+        child.stdin.end(input);
+      });
+    const creds = { api_key: 'ckiq_live_cli_secret_987', base_url: 'https://api.example.com' };
+    const set = await withStdin(
+      JSON.stringify(creds),
+      'provider-set',
+      'dabank',
+      'document_api',
+      '--credentials-stdin',
+    );
+    expect(set.code, set.all).to.equal(0);
+    expect(JSON.parse(set.out)).to.include({ provider: 'document_api', base_url: 'https://api.example.com' });
+    expect(set.all).not.to.include('ckiq_live_cli_secret_987');
+    const noFlag = await cli('provider-set', 'dabank', 'document_api');
+    expect(noFlag.code).to.equal(2);
+    expect(noFlag.out).to.match(/--credentials-stdin/);
+    const bad = await withStdin('{not json', 'provider-set', 'dabank', 'document_api', '--credentials-stdin');
+    expect(bad.code).to.not.equal(0);
+    expect(bad.all).to.match(/not JSON/);
+    const refused = await withStdin(
+      JSON.stringify({ api_key: 'k', base_url: 'http://10.0.0.1' }),
+      'provider-set',
+      'dabank',
+      'document_api',
+      '--credentials-stdin',
+    );
+    expect(refused.code).to.not.equal(0);
+    expect(refused.all).to.match(/base_url/);
   });
 
   it('reports API errors and usage mistakes with a non-zero exit', async () => {

@@ -38,6 +38,7 @@
  *
  *   npm run sim:decisioning-api [-- --port 8092] [--time-scale 0.1] [--webhook URL --webhook-secret S]
  *   npm run sim:decisioning-api -- --sample risky|good     (prints the upload of a sample profile)
+ *   npm run sim:decisioning-api -- --source risky|good     (prints the gateway's `source` for it, dated to today)
  *   (client id sim-client, secret sim-secret)
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -755,8 +756,19 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       webhook: { type: 'string' },
       'webhook-secret': { type: 'string' },
       sample: { type: 'string' },
+      source: { type: 'string' },
     },
   });
+  // The gateway's `source` object for a sample profile, dated to end this week (for POST /assess).
+  const profile = values.source;
+  if (profile !== undefined) {
+    if (profile !== 'risky' && profile !== 'good') {
+      console.error('usage: npm run sim:decisioning-api -- --source risky|good');
+      process.exit(2);
+    }
+    console.log(JSON.stringify(sampleSource(profile, 1, new Date())));
+    process.exit(0);
+  }
   const sample = values.sample;
   if (sample !== undefined) {
     if (sample !== 'risky' && sample !== 'good') {

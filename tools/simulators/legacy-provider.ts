@@ -15,7 +15,7 @@
  * `malformedNext(n)` (the next result answers 200 with a body that is not the described one),
  * `refuseAnalysis(applicationId)` (its results answer 400: no usable data).
  *
- *   npm run sim:legacy-provider [-- --port 8092] [--time-scale 1]   (username sim-user, password sim-pass,
+ *   npm run sim:legacy-provider [-- --port 8094] [--time-scale 1]   (username sim-user, password sim-pass,
  *   or the API key sim-api-key)
  */
 import { randomBytes } from 'node:crypto';
@@ -652,12 +652,12 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
 // No top-level await: test files import this module.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '8092' }, 'time-scale': { type: 'string', default: '1' } },
+    options: { port: { type: 'string', default: '8094' }, 'time-scale': { type: 'string', default: '1' } },
   });
   const port = Number(values.port);
   const timeScale = Number(values['time-scale']);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || !(timeScale >= 0)) {
-    console.error('usage: npm run sim:legacy-provider -- [--port 8092] [--time-scale 1]');
+    console.error('usage: npm run sim:legacy-provider -- [--port 8094] [--time-scale 1]');
     process.exit(2);
   }
   startLegacyProviderSimulator({ port, timeScale }).then(
