@@ -90,10 +90,11 @@ type Job = store.DocumentJobRow<{ provider: string }, never>;
 /** Whose credentials a provider uses: ValidiFI INSIGHTS runs on the partner's ValidiFI credentials. */
 export const credentialsOf = (provider: string) => (provider === 'validifi_insights' ? 'validifi' : provider);
 
-const JOB_OPTIONS = { retryLimit: 3, expireInSeconds: 300 };
+/** A poll is one provider call (or the final assessment): one still active after a minute was lost with its process. */
+const JOB_OPTIONS = { retryLimit: 3, expireInSeconds: 60 };
 const SWEEP_MS = 15_000;
-/** A poll this late (its pg-boss job lost with a process) is queued again by the sweep. */
-const OVERDUE_S = 60;
+/** A poll this late (its pg-boss job lost with a process, or left active by one that died) is queued again. */
+const OVERDUE_S = 45;
 
 const aad = (jobId: string) => `analysis:${jobId}`;
 
@@ -187,7 +188,9 @@ export class AnalysisService {
   /** Starts the poll worker, after queueing again what a stopped process left behind. */
   async startWorker(): Promise<void> {
     if (this.d.db.kind === 'pglite') await this.d.jobs.failActive(QUEUES.analysis);
-    await this.sweep(0);
+    // One process per embedded database: whatever is overdue now was left by a stopped one. On PostgreSQL
+    // another replica may be polling right now: only what is overdue by OVERDUE_S.
+    await this.sweep(this.d.db.kind === 'pglite' ? 0 : OVERDUE_S);
     this.sweeper = setInterval(() => {
       this.sweep(OVERDUE_S).catch((e: unknown) =>
         this.d.log.warn({ err: { message: errorMessage(e) } }, 'analysis sweep failed'),
@@ -206,13 +209,16 @@ export class AnalysisService {
   }
 
   /**
-   * Jobs still processing whose poll is overdue by `seconds` and has no live pg-boss job (lost with a
-   * process, or a queue wiped): their current poll is queued again. Two replicas sweeping at once may both
-   * queue it; the guarded move to the next poll keeps one chain.
+   * Jobs still processing whose poll is overdue by `seconds`: their poll was lost with a process (no live
+   * pg-boss job), or is still marked active by a process that died (on PostgreSQL pg-boss would notice
+   * only at its expiry and next maintenance, minutes later). Such a poll is ended and queued again. Two
+   * replicas sweeping at once may both queue it, and a poll slow rather than dead may run twice: the
+   * guarded move to the next poll keeps one chain either way.
    */
   private async sweep(seconds: number): Promise<void> {
     for (const { id, polls } of await store.overdueAnalyses(this.d.db, seconds)) {
-      if (await this.d.jobs.hasLiveJob(this.d.db, QUEUES.analysis, 'job_id', id)) continue;
+      if (await this.d.jobs.hasWaitingJob(this.d.db, QUEUES.analysis, 'job_id', id)) continue;
+      await this.d.jobs.failActiveOf(QUEUES.analysis, 'job_id', id);
       this.d.log.warn({ job: id, poll: polls }, 'analysis job without a live poll: queued again');
       await this.d.jobs.enqueue(this.d.db, QUEUES.analysis, { job_id: id, poll: polls }, JOB_OPTIONS);
     }
