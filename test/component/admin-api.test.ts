@@ -161,9 +161,10 @@ onEachDatabase('admin API', (_kind, getDb) => {
     const { parse } = await import('yaml');
     const { readFileSync } = await import('node:fs');
     const ops = parse(readFileSync(new URL('../../openapi/ops-v1.yaml', import.meta.url), 'utf8')) as {
-      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+      paths: Record<string, { get?: { responses: Record<string, { content: Record<string, unknown> }> } }>;
     };
     for (const [path, item] of Object.entries(ops.paths)) {
+      if (!item.get) continue; // the providers' webhook: test/component/analyses.test.ts
       const res = await fetch(`${g.url}${path}`);
       const documented = item.get.responses[String(res.status)];
       expect(documented, `${path} answered ${res.status}`).to.not.equal(undefined);

@@ -136,6 +136,19 @@ const ROWS: Record<string, Row> = {
     ok: 200,
     otherTenant: 404,
   },
+  'partner GET /assessment/{assessment_id}/documents/{name}': {
+    // A file kept with A's assessment (as a provider's report is).
+    path: async (f) => {
+      await f.g.gw.db.query(
+        `insert into assessment_documents (assessment_id, name, content_type, sha256, content, created_at)
+         values ($1, 'matrix-report.pdf', 'application/pdf', $2, $3, now()) on conflict do nothing`,
+        [f.assessmentId, '0'.repeat(64), Buffer.from('%PDF-1.4 matrix')],
+      );
+      return `/assessment/${f.assessmentId}/documents/matrix-report.pdf`;
+    },
+    ok: 200,
+    otherTenant: 404,
+  },
   'partner GET /usage': {
     path: () => '/usage',
     ok: 200,
@@ -198,6 +211,12 @@ const ROWS: Record<string, Row> = {
 
   'ops GET /metrics': { path: () => '/metrics', ok: 200 },
   'ops GET /docs': { path: () => '/docs', ok: 200 },
+  // Verified by the provider's signature, not by a key: an unsigned call is refused whatever else it carries.
+  'ops POST /hooks/analyses/{provider}/{partner_id}': {
+    path: (f) => `/hooks/analyses/decisioning_api/${f.a.id}`,
+    body: () => ({ eventName: 'analysis_completed', payload: { analysisId: 'x' } }),
+    ok: 401,
+  },
 };
 
 const validifiCredentials = {

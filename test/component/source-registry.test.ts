@@ -1,4 +1,4 @@
-/** The providers a partner can store credentials for are the registry's fetching sources, and the database's check agrees. */
+/** The providers a partner can store credentials for are the registry's fetching sources and analysis providers, and the database's check agrees. */
 import { expect } from 'chai';
 import { PROVIDERS, SOURCES } from '../../adapters/registry.ts';
 import { embedded } from '../helpers/databases.ts';
@@ -8,7 +8,11 @@ describe('the source registry and the database', function () {
   this.timeout(180_000);
 
   it('the providers whose credentials can be stored are the fetching sources, and the database accepts exactly those', async () => {
-    expect(PROVIDERS).to.deep.equal(SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id));
+    expect(PROVIDERS).to.deep.equal([
+      ...SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id),
+      // The analysis providers with credentials of their own (ValidiFI INSIGHTS uses ValidiFI's).
+      ...SOURCES.filter((s) => s.kind === 'analysis' && s.id !== 'validifi_insights').map((s) => s.id),
+    ]);
     const db = await embedded();
     const { rows } = await db.query<{ def: string }>(
       `select pg_get_constraintdef(c.oid) as def from pg_constraint c join pg_class t on t.oid = c.conrelid
