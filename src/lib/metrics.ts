@@ -35,6 +35,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly analysisDuration = new Histogram({
+    name: 'analysis_duration_seconds',
+    help: 'Third-party analyses from submission to their end, by provider and outcome (completed, failed)',
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800],
+    registers: [this.registry],
+  });
+
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry });
   }

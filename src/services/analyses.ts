@@ -283,6 +283,10 @@ export class AnalysisService {
       );
     }
     if (outcome === 'completed' || outcome === 'failed') {
+      this.d.metrics.analysisDuration.observe(
+        { provider: job.provider ?? 'unknown', outcome },
+        Math.max(0, this.d.clock().getTime() - job.created_at.getTime()) / 1000,
+      );
       this.d.metrics.assessments.inc({
         source: job.provider ?? 'analysis',
         outcome: outcome === 'completed' ? 'ok' : 'error',
@@ -443,7 +447,12 @@ export class AnalysisService {
       );
       return true;
     });
-    if (moved && seconds === 0 && this.workerId) this.d.jobs.notify(this.workerId);
+    // A poll due sooner than the worker's next look at the queue (every 0.5 s) is woken when due.
+    const worker = this.workerId;
+    if (moved && worker && wait < 1_000) {
+      if (wait <= 0) this.d.jobs.notify(worker);
+      else setTimeout(() => this.d.jobs.notify(worker), wait).unref();
+    }
     if (moved)
       this.d.log.debug(
         { job: job.id, poll: job.polls + 1, why, wait_ms: Math.round(wait) },

@@ -52,6 +52,11 @@ export async function startGateway(db: Db, over: Record<string, string> = {}): P
     clock: () => clock.now ?? new Date(),
   });
   const server = gw.app.listen(0, '127.0.0.1');
+  // As src/main.ts: idle connections outlive the client's own keep-alive (undici's 4 s), so a request
+  // is never sent on a socket the server is closing at that moment (Node's default is 5 s: on a busy
+  // machine a large upload then met a reset).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
