@@ -108,7 +108,7 @@ export function adminRouter(d: {
   json: RequestHandler[];
 }): Router {
   const r = Router();
-  r.use(async (req, _res, next) => {
+  r.use(async (req, res, next) => {
     const h = req.get('authorization');
     const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     const c = m
@@ -127,6 +127,8 @@ export function adminRouter(d: {
           `Missing, invalid or expired admin token (an HS256 JWT signed with ADMIN_JWT_SECRET, with role "admin", iss "${ADMIN_TOKEN_ISSUER}", aud "${ADMIN_TOKEN_AUDIENCE}" and exp)`,
         ),
       );
+    // Who acts (the token's `sub`), for the operations that record it.
+    res.locals.adminSubject = c.subject;
     next();
   });
   r.use(d.json);
@@ -209,7 +211,8 @@ export function adminRouter(d: {
     });
   });
   r.post('/jobs/:job_id/cancel', async (req, res) => {
-    res.json(await d.jobs.cancel(String(req.params.job_id)));
+    const by: unknown = res.locals.adminSubject;
+    res.json(await d.jobs.cancel(String(req.params.job_id), typeof by === 'string' ? by : 'admin'));
   });
   return r;
 }

@@ -48,8 +48,11 @@ export class JobAdmin {
     return rows.map(view);
   }
 
-  /** Cancels a job still processing; 404 for an unknown job, 409 `job_not_processing` for one that has ended. */
-  async cancel(id: string) {
+  /**
+   * Cancels a job still processing (`by`: who, the admin token's subject, logged); 404 for an unknown
+   * job, 409 `job_not_processing` for one that has ended.
+   */
+  async cancel(id: string, by: string) {
     const job = await store.getJob(this.db, id);
     if (!job) throw notFound(`No job "${id}"`);
     const ended = await store.failJob(this.db, id, [CANCELLED], job.warnings, this.clock());
@@ -60,7 +63,7 @@ export class JobAdmin {
         'job_not_processing',
       );
     }
-    this.log.info({ job: id, partner: job.partner_id, kind: job.kind }, 'job cancelled by an operator');
+    this.log.info({ job: id, partner: job.partner_id, kind: job.kind, by }, 'job cancelled by an operator');
     // The files of an ended job are deleted after it ends (as the job's own end does).
     if (job.kind === 'documents') await store.deleteJobFiles(this.db, id);
     const [row] = await store.listJobs(this.db, { id, limit: 1 });

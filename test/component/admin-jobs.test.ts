@@ -7,6 +7,7 @@ import {
   adminToken,
   call,
   createPartner,
+  logLines,
   startGateway,
   type Running,
   type TestPartner,
@@ -213,6 +214,15 @@ onEachDatabase('admin jobs', (_kind, getDb) => {
       stuck: false,
     });
     expect(r.body.finished_at).to.be.a('string');
+    // Who cancelled it is logged (the admin token's subject).
+    const logged = logLines.find((l) => l.includes('job cancelled by an operator') && l.includes(id));
+    expect(logged, 'the cancellation logged').to.be.a('string');
+    expect(JSON.parse(logged ?? '{}')).to.include({
+      job: id,
+      partner: 'acme',
+      kind: 'analysis',
+      by: 'admin-cli',
+    });
     expect(await usage(acme)).to.equal(1);
     expect(await usage(beta)).to.equal(0);
 

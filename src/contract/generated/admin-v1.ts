@@ -229,7 +229,7 @@ export interface paths {
          * @description Ends the job as `failed` with the failure `{"document": null, "filename": null, "reason":
          *     "cancelled", "detail": "Cancelled by an operator; nothing was charged."}` and gives the unit of
          *     quota it reserved back, in one statement; the partner sees `status: failed` with that failure in
-         *     `GET /jobs/{job_id}`, and no webhook is sent. A document job's files are deleted. An analysis the
+         *     `GET /jobs/{job_id}`, no webhook is sent, and the log records who cancelled it (the token's `sub`). A document job's files are deleted. An analysis the
          *     provider is still running is not withdrawn from the provider: the gateway stops polling it (its next
          *     poll finds the job ended) and never stores its result. 409 `job_not_processing` when the job had
          *     already ended (completed, failed or cancelled).
