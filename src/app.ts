@@ -22,6 +22,7 @@ import type { KeyVerifier } from './services/keys.ts';
 import type { PartnerService } from './services/partners.ts';
 import type { ProviderCredentials } from './services/providers.ts';
 import type { AssessmentListing } from './services/assessment-listing.ts';
+import type { JobAdmin } from './services/job-admin.ts';
 import type { DeliveryService } from './services/deliveries.ts';
 import { docsPage } from './http/docs.ts';
 import { readBody } from './http/body.ts';
@@ -37,6 +38,7 @@ export interface AppDeps {
   providerCredentials: ProviderCredentials;
   deliveries: DeliveryService;
   listing: AssessmentListing;
+  jobAdmin: JobAdmin;
   openapi: { partner: object; admin: object };
   adminSecret: string;
   adminTokenMaxTtlSeconds: number;
@@ -116,6 +118,7 @@ export function createApp(d: AppDeps): express.Express {
     '/api/admin',
     adminRouter({
       assessments: d.listing,
+      jobs: d.jobAdmin,
       partners: d.partners,
       providers: d.providerCredentials,
       adminSecret: d.adminSecret,

@@ -14,6 +14,7 @@ import { SecretBox } from './lib/secrets.ts';
 import { Metrics } from './lib/metrics.ts';
 import { AssessmentService } from './services/assessments.ts';
 import { AssessmentListing } from './services/assessment-listing.ts';
+import { JobAdmin } from './services/job-admin.ts';
 import { createAssessor } from './services/assessor.ts';
 import { DeliveryService } from './services/deliveries.ts';
 import { KeyVerifier } from './services/keys.ts';
@@ -215,6 +216,7 @@ export async function createGateway(
     providerCredentials,
     deliveries: new DeliveryService(db, webhooks),
     listing: new AssessmentListing(db),
+    jobAdmin: new JobAdmin(db, clock, log),
     openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
     adminSecret: cfg.ADMIN_JWT_SECRET,
     adminTokenMaxTtlSeconds: cfg.ADMIN_TOKEN_MAX_TTL_S,

@@ -10,6 +10,8 @@
  *   npm run admin -- update-partner <id> [--tier T] [--quota Q] [--name N] [--webhook-url U | --clear-webhook]
  *   npm run admin -- issue-key <id> | disable-key <id> <key_id> | rotate-webhook-secret <id> [--previous-hours H] | sign-off <id>
  *   npm run admin -- assessments [--partner id] [--test | --live] [--limit N]
+ *   npm run admin -- jobs [--partner ID] [--kind documents|analysis] [--state processing|completed|failed] [--stuck] [--limit N]
+ *   npm run admin -- cancel-job <job_id>
  *   PROVIDER_CLIENT_SECRET=… npm run admin -- provider-set <id> validifi --client-id C --environment sandbox|production|custom [--base-url U]
  *   npm run admin -- provider-set <id> document_api|decisioning_api|legacy_provider --credentials-stdin < creds.json
  *   npm run admin -- provider-list <id> | provider-delete <id> <provider>
@@ -31,6 +33,9 @@ const USAGE = `usage: npm run admin -- <command> [args]
   rotate-webhook-secret <id> [--previous-hours H]  (the old secret also signs for H hours; default 24, 0 = not at all)
   sign-off <id>
   assessments [--partner ID] [--test | --live] [--limit N]
+  jobs [--partner ID] [--kind documents|analysis] [--state processing|completed|failed] [--stuck] [--limit N]
+      (asynchronous jobs, newest first; --stuck: only those processing without progress for over 2 minutes)
+  cancel-job <job_id>  (a job still processing fails as cancelled and its unit of quota is given back)
   provider-set <id> validifi --client-id ID --environment sandbox|production|custom [--base-url URL]
       [--client-secret-stdin]  (the client secret from PROVIDER_CLIENT_SECRET, or piped on stdin — never an argument)
   provider-set <id> document_api|decisioning_api|legacy_provider --credentials-stdin
@@ -56,6 +61,9 @@ const OPTIONS = {
   test: { type: 'boolean' },
   live: { type: 'boolean' },
   limit: { type: 'string' },
+  kind: { type: 'string' },
+  state: { type: 'string' },
+  stuck: { type: 'boolean' },
   'client-id': { type: 'string' },
   environment: { type: 'string' },
   'base-url': { type: 'string' },
@@ -186,6 +194,18 @@ async function main(): Promise<void> {
       if (o.limit) q.set('limit', String(int(o.limit, '--limit')));
       return call('GET', `/assessments${q.size ? `?${q.toString()}` : ''}`);
     }
+    case 'jobs': {
+      const q = new URLSearchParams();
+      if (o.partner) q.set('partner_id', o.partner);
+      if (o.kind) q.set('kind', o.kind);
+      if (o.state) q.set('state', o.state);
+      if (o.stuck) q.set('stuck', 'true');
+      if (o.limit) q.set('limit', String(int(o.limit, '--limit')));
+      return call('GET', `/jobs${q.size ? `?${q.toString()}` : ''}`);
+    }
+    case 'cancel-job':
+      need(1);
+      return call('POST', `/jobs/${encodeURIComponent(arg(0))}/cancel`);
     case 'provider-set': {
       need(2);
       if (arg(1) !== 'validifi') {

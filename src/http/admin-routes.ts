@@ -1,4 +1,4 @@
-/** The admin API (`/api/admin`): partners, keys, tiers, webhook secrets, production sign-off, assessments. */
+/** The admin API (`/api/admin`): partners, keys, tiers, webhook secrets, production sign-off, assessments, jobs. */
 import { at } from '../lib/narrow.ts';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
@@ -7,9 +7,10 @@ import { ADMIN_TOKEN_AUDIENCE, ADMIN_TOKEN_ISSUER, checkAdminToken } from '../se
 import { TIERS, type PartnerService } from '../services/partners.ts';
 import type { ProviderCredentials, SetValidifiCredentialsSchema } from '../services/providers.ts';
 import type { AssessmentListing } from '../services/assessment-listing.ts';
-import type { components } from '../contract/generated/admin-v1.ts';
+import type { JobAdmin } from '../services/job-admin.ts';
+import type { components, operations } from '../contract/generated/admin-v1.ts';
 import { WebhookUrlSchema } from '../contract/schemas.ts';
-import { assertType, type Binds } from '../lib/contract-types.ts';
+import { assertType, type Binds, type Matches, type Sends } from '../lib/contract-types.ts';
 import { parseOr400 } from '../contract/validate.ts';
 
 const slug = z
@@ -51,6 +52,20 @@ const ListAssessmentsSchema = z.object({
     .transform((s) => new Date(s))
     .optional(),
 });
+const ListJobsSchema = z.object({
+  partner_id: slug.optional(),
+  kind: z.enum(['documents', 'analysis']).optional(),
+  state: z.enum(['processing', 'completed', 'failed']).optional(),
+  stuck: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .optional(),
+});
 
 // Bound to the spec (src/lib/contract-types.ts): a field that drifts is a compile error naming it.
 assertType<Binds<typeof CreatePartnerSchema, components['schemas']['CreatePartner'], 'CreatePartner'>>();
@@ -66,8 +81,26 @@ assertType<
   >
 >();
 
+// The jobs listing's query: the parameters' names, the enums' members, and each item sent.
+type ListJobsQuery = NonNullable<operations['listJobs']['parameters']['query']>;
+assertType<Matches<keyof z.input<typeof ListJobsSchema>, keyof ListJobsQuery, 'listJobs query'>>();
+assertType<
+  Matches<NonNullable<z.output<typeof ListJobsSchema>['kind']>, NonNullable<ListJobsQuery['kind']>>
+>();
+assertType<
+  Matches<NonNullable<z.output<typeof ListJobsSchema>['state']>, NonNullable<ListJobsQuery['state']>>
+>();
+assertType<
+  Matches<NonNullable<z.input<typeof ListJobsSchema>['stuck']>, NonNullable<ListJobsQuery['stuck']>>
+>();
+assertType<Sends<Awaited<ReturnType<JobAdmin['cancel']>>, components['schemas']['AdminJob'], 'AdminJob'>>();
+assertType<
+  Sends<Awaited<ReturnType<JobAdmin['list']>>[number], components['schemas']['AdminJob'], 'AdminJob'>
+>();
+
 export function adminRouter(d: {
   assessments: AssessmentListing;
+  jobs: JobAdmin;
   partners: PartnerService;
   providers: ProviderCredentials;
   adminSecret: string;
@@ -75,7 +108,7 @@ export function adminRouter(d: {
   json: RequestHandler[];
 }): Router {
   const r = Router();
-  r.use(async (req, _res, next) => {
+  r.use(async (req, res, next) => {
     const h = req.get('authorization');
     const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     const c = m
@@ -94,6 +127,8 @@ export function adminRouter(d: {
           `Missing, invalid or expired admin token (an HS256 JWT signed with ADMIN_JWT_SECRET, with role "admin", iss "${ADMIN_TOKEN_ISSUER}", aud "${ADMIN_TOKEN_AUDIENCE}" and exp)`,
         ),
       );
+    // Who acts (the token's `sub`), for the operations that record it.
+    res.locals.adminSubject = c.subject;
     next();
   });
   r.use(d.json);
@@ -161,6 +196,23 @@ export function adminRouter(d: {
         before: q.before,
       }),
     });
+  });
+  r.get('/jobs', async (req, res) => {
+    const q = parseOr400(ListJobsSchema, req.query, 'query');
+    res.json({
+      jobs: await d.jobs.list({
+        limit: q.limit,
+        partnerId: q.partner_id,
+        kind: q.kind,
+        state: q.state,
+        stuck: q.stuck,
+        before: q.before,
+      }),
+    });
+  });
+  r.post('/jobs/:job_id/cancel', async (req, res) => {
+    const by: unknown = res.locals.adminSubject;
+    res.json(await d.jobs.cancel(String(req.params.job_id), typeof by === 'string' ? by : 'admin'));
   });
   return r;
 }

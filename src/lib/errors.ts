@@ -174,6 +174,13 @@ export const ERROR_CODES = {
     retry: false,
     meaning: 'A partner with this `partner_id` already exists.',
   },
+  job_not_processing: {
+    status: 409,
+    apis: ADMIN,
+    retry: false,
+    meaning:
+      'The job has already ended (completed, failed or cancelled): only a job still processing can be cancelled.',
+  },
   body_too_large: {
     status: 413,
     apis: BOTH,

@@ -367,3 +367,70 @@ export async function assessmentDocument(
   );
   return rows[0];
 }
+
+/** How long a job may go without a sign of progress before the admin listing calls it stuck. */
+export const STUCK_SECONDS = 120;
+
+/** A job as the admin API lists it (never its sealed input, request or files). */
+export interface JobListItem {
+  id: string;
+  partner_id: string;
+  kind: JobKind;
+  state: DocumentJobState;
+  provider: string | null;
+  provider_status: string | null;
+  polls: number;
+  is_test: boolean;
+  created_at: Date;
+  finished_at: Date | null;
+  deadline_at: Date | null;
+  next_poll_at: Date | null;
+  assessment_id: string | null;
+  failures: JobFailure[] | null;
+  /**
+   * Processing, and by the database's clock: an analysis whose next poll is more than STUCK_SECONDS
+   * overdue (overdueAnalyses), or a document job whose heartbeat — or, never started, whose creation — is
+   * more than STUCK_SECONDS old (silentJobs).
+   */
+  stuck: boolean;
+}
+
+const STUCK_SQL = `(state = 'processing' and (
+     (kind = 'analysis' and coalesce(next_poll_at < now() - make_interval(secs => ${STUCK_SECONDS}), false))
+  or (kind = 'documents' and coalesce(heartbeat_at, created_at) < now() - make_interval(secs => ${STUCK_SECONDS}))))`;
+
+/** Jobs across partners, newest first (paged by `before`, a created_at), for the admin API. */
+export async function listJobs(
+  q: Queryable,
+  f: {
+    id?: string;
+    partnerId?: string;
+    kind?: JobKind;
+    state?: DocumentJobState;
+    stuck?: boolean;
+    before?: Date;
+    limit: number;
+  },
+): Promise<JobListItem[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (column: string, v: unknown) => {
+    values.push(v);
+    where.push(`${column} $${values.length}`);
+  };
+  if (f.id !== undefined) add('id =', f.id);
+  if (f.partnerId !== undefined) add('partner_id =', f.partnerId);
+  if (f.kind !== undefined) add('kind =', f.kind);
+  if (f.state !== undefined) add('state =', f.state);
+  if (f.before !== undefined) add('created_at <', f.before);
+  if (f.stuck !== undefined) where.push(f.stuck ? STUCK_SQL : `not ${STUCK_SQL}`);
+  values.push(f.limit);
+  const { rows } = await q.query<JobListItem>(
+    `select id, partner_id, kind, state, provider, provider_status, polls, is_test, created_at, finished_at,
+            deadline_at, next_poll_at, assessment_id, failures, ${STUCK_SQL} as stuck
+       from document_jobs ${where.length ? 'where ' + where.join(' and ') : ''}
+      order by created_at desc, id desc limit $${values.length}`,
+    values,
+  );
+  return rows;
+}

@@ -27,6 +27,9 @@ import {
 } from '../helpers/gateway.ts';
 import { startReceiver, waitFor, type Receiver } from '../helpers/receiver.ts';
 import { mintAdminToken } from '../../src/services/admin-token.ts';
+import { documentJobId } from '../../src/lib/ids.ts';
+import { insertReservedJob } from '../../src/store/document-jobs.ts';
+import { period } from '../../src/store/usage.ts';
 
 type Operation = { security?: unknown[]; responses: Record<string, unknown> };
 type Document = {
@@ -208,6 +211,25 @@ const ROWS: Record<string, Row> = {
     ok: 204,
   },
   'admin GET /assessments': { path: (f) => `/assessments?partner_id=${f.a.id}`, ok: 200 },
+  'admin GET /jobs': { path: (f) => `/jobs?partner_id=${f.a.id}`, ok: 200 },
+  'admin POST /jobs/{job_id}/cancel': {
+    // A job of C's still processing, made for this request (its unit reserved), so that every request has one to cancel.
+    path: async (f) => {
+      const id = documentJobId();
+      await insertReservedJob(f.g.gw.db, {
+        id,
+        partner_id: f.c.id,
+        period: period(new Date()),
+        is_test: true,
+        request: {},
+        documents: [],
+        estimated_seconds: 5,
+        created_at: new Date(),
+      });
+      return `/jobs/${id}/cancel`;
+    },
+    ok: 200,
+  },
 
   'ops GET /metrics': { path: () => '/metrics', ok: 200 },
   'ops GET /docs': { path: () => '/docs', ok: 200 },

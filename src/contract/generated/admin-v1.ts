@@ -188,6 +188,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Asynchronous jobs (document jobs and third-party analyses), newest first, the stuck ones flagged
+         * @description Every partner's jobs unless `partner_id` says which. A job is `stuck` when it is still processing
+         *     and, by the database's clock, either an analysis whose next poll is more than 2 minutes overdue (its
+         *     poll was lost with a process; the gateway queues it again) or a document job whose last heartbeat
+         *     — or, never started, its creation — is more than 2 minutes old (its process died, or no worker has
+         *     taken it). Never the job's input, request or files. Page back with `before` set to the last
+         *     item's `created_at`.
+         */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a job still processing (it fails, and its unit of quota is given back)
+         * @description Ends the job as `failed` with the failure `{"document": null, "filename": null, "reason":
+         *     "cancelled", "detail": "Cancelled by an operator; nothing was charged."}` and gives the unit of
+         *     quota it reserved back, in one statement; the partner sees `status: failed` with that failure in
+         *     `GET /jobs/{job_id}`, no webhook is sent, and the log records who cancelled it (the token's `sub`). A document job's files are deleted. An analysis the
+         *     provider is still running is not withdrawn from the provider: the gateway stops polling it (its next
+         *     poll finds the job ended) and never stores its result. 409 `job_not_processing` when the job had
+         *     already ended (completed, failed or cancelled).
+         */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -198,7 +251,7 @@ export interface components {
              * @description A stable code from the gateway's one closed list (the README's "Error codes" table); these are the ones the admin API sends.
              * @enum {string}
              */
-            code: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "unauthorized" | "not_found" | "partner_exists" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "internal_error";
+            code: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "unauthorized" | "not_found" | "partner_exists" | "job_not_processing" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "internal_error";
             /** @description For a 400, the failing paths (`(body)` for the body as a whole). */
             errors?: {
                 path: string;
@@ -207,6 +260,50 @@ export interface components {
         };
         /** @enum {string} */
         Tier: "pilot" | "standard" | "enterprise";
+        /** @description An asynchronous job as operators see it (never its input, request or files). */
+        AdminJob: {
+            job_id: string;
+            partner_id: string;
+            /**
+             * @description `documents`: `POST /assess/documents`; `analysis`: a third-party analysis the gateway polls.
+             * @enum {string}
+             */
+            kind: "documents" | "analysis";
+            /** @enum {string} */
+            state: "processing" | "completed" | "failed";
+            /** @description Analyses: the provider analysing the data; null for document jobs. */
+            provider: string | null;
+            /** @description Analyses: the provider's status word at the last poll (null before the first). */
+            provider_status: string | null;
+            /** @description Analyses: polls scheduled so far. */
+            polls: number;
+            is_test: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            /**
+             * Format: date-time
+             * @description Analyses: when the gateway gives up on the provider's answer.
+             */
+            deadline_at: string | null;
+            /**
+             * Format: date-time
+             * @description Analyses still processing: when the next poll is due (null once ended).
+             */
+            next_poll_at: string | null;
+            /** @description When completed: the assessment. */
+            assessment_id: string | null;
+            /** @description When failed: why (`reason: cancelled` for a job an operator cancelled). */
+            failures: {
+                document: string | null;
+                filename: string | null;
+                reason: string;
+                detail: string;
+            }[];
+            /** @description Processing without progress for over 2 minutes (see `GET /jobs`). */
+            stuck: boolean;
+        };
         CreatePartner: {
             /** @description The slug in the partner's keys (prt_<slug>_…). */
             partner_id: string;
@@ -699,6 +796,64 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                partner_id?: string;
+                kind?: "documents" | "analysis";
+                state?: "processing" | "completed" | "failed";
+                /** @description `true`: only the stuck jobs; `false`: only the others. */
+                stuck?: "true" | "false";
+                limit?: number;
+                /** @description Page back from this created_at */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobs: components["schemas"]["AdminJob"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminJob"];
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
         };
     };
 }

@@ -877,8 +877,9 @@ export interface components {
              *     pages without a text layer; with `DOCUMENTS_OCR=reconciled`, a scan read by OCR whose printed balances
              *     disagree with the figures read), `not_a_statement`, `not_a_payslip`, `too_many_pages` (over 50),
              *     `too_large`, `timeout`, `out_of_memory`, `worker_failed` (the reader's limits: a hostile or damaged
-             *     file). The job's: `no_transactions`, `internal_error`, or an assessment refusal's code
-             *     (`no_transactions_to_assess`, `mixed_currency`, …).
+             *     file). The job's: `no_transactions`, `internal_error`, `cancelled` (an operator cancelled the
+             *     job; nothing was charged), or an assessment refusal's code (`no_transactions_to_assess`,
+             *     `mixed_currency`, …).
              */
             reason: string;
             detail: string;
