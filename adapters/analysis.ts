@@ -78,7 +78,7 @@ export type PollStep<R> =
 
 /** A file the provider produced (the AffordAI PDF), stored and served as `GET /assessment/{id}/documents/{name}`. */
 export interface AnalysisDocument {
-  /** `[a-z0-9-]+\.(pdf|json)` */
+  /** `[a-z0-9-]{1,80}\.pdf` (the route serves PDFs only) */
   name: string;
   content_type: string;
   bytes: Uint8Array;

@@ -35,7 +35,7 @@ export interface PartnerRouteDeps {
 const EMPTY: BodyChunks = { chunks: [], length: 0 };
 
 /** The names a provider's files are kept under (adapters/analysis.ts AnalysisDocument). */
-const DOCUMENT_NAME = /^[a-z0-9-]{1,80}\.(pdf|json)$/;
+const DOCUMENT_NAME = /^[a-z0-9-]{1,80}\.pdf$/;
 
 export function partnerRouter(d: PartnerRouteDeps): Router {
   const r = Router();

@@ -1412,7 +1412,6 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
-                    "application/json": Record<string, never>;
                 };
             };
             401: components["responses"]["Unauthorized"];
