@@ -6,7 +6,6 @@
  * simulator of the credit-decisioning API, in this process, so it outlives the gateway.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,22 +14,8 @@ import { ADMIN_SECRET } from '../helpers/gateway.ts';
 import { postgres, postgresUrl } from '../helpers/databases.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { adminCall, startFlags, waitHealthy } from '../helpers/gateway-process.ts';
+import { adminCall, exited, startSourceProcess, waitHealthy } from '../helpers/gateway-process.ts';
 import { sampleSource, startDecisioningSimulator } from '../../tools/simulators/decisioning-api.ts';
-
-function startProcess(env: Record<string, string>): { child: ChildProcess; out: string[] } {
-  const child = spawn(process.execPath, [...startFlags(), 'src/main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out: string[] = [];
-  child.stdout?.on('data', (c: Buffer) => out.push(String(c)));
-  child.stderr?.on('data', (c: Buffer) => out.push(String(c)));
-  return { child, out };
-}
-
-const exited = (c: ChildProcess) =>
-  new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)));
 
 for (const kind of ['pglite', 'postgres'] as const)
   describe(`third-party analyses across a crash [${kind}]`, function () {
@@ -70,7 +55,7 @@ for (const kind of ['pglite', 'postgres'] as const)
           LOG_LEVEL: 'info',
           ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         };
-        let p = startProcess(env);
+        let p = startSourceProcess(env);
         try {
           await waitHealthy(base, p.child);
           const created = await adminCall<{ api_key: string }>(base, ADMIN_SECRET, 'POST', '/partners', {
@@ -107,7 +92,7 @@ for (const kind of ['pglite', 'postgres'] as const)
           await exited(p.child);
           expect(p.out.join(''), 'the job ended before the kill').to.not.include('analysis job ended');
 
-          p = startProcess(env);
+          p = startSourceProcess(env);
           await waitHealthy(base, p.child);
           const job = await waitFor(
             async () => {

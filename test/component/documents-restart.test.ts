@@ -5,7 +5,6 @@
  * is run again once its heartbeat has been silent for 30 s.)
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,21 +13,10 @@ import { ADMIN_SECRET } from '../helpers/gateway.ts';
 import { postgres, postgresUrl } from '../helpers/databases.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { adminCall, startFlags, waitHealthy } from '../helpers/gateway-process.ts';
+import { adminCall, exited, startSourceProcess, waitHealthy } from '../helpers/gateway-process.ts';
 import { personaStatements } from '../../tools/statements/personas.ts';
 
-function startProcess(env: Record<string, string>): { child: ChildProcess; out: string[] } {
-  const child = spawn(process.execPath, [...startFlags(), 'src/main.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out: string[] = [];
-  child.stdout?.on('data', (c: Buffer) => out.push(String(c)));
-  child.stderr?.on('data', (c: Buffer) => out.push(String(c)));
-  return { child, out };
-}
-
-const said = (p: { child: ChildProcess; out: string[] }, text: string, what: string) =>
+const said = (p: ReturnType<typeof startSourceProcess>, text: string, what: string) =>
   waitFor(
     () => {
       if (p.out.join('').includes(text)) return true;
@@ -69,7 +57,7 @@ for (const kind of ['pglite', 'postgres'] as const)
       };
       // Six months of statements: long enough to read that the kill lands mid-job.
       const statements = await personaStatements({ bank: 'hsbc', persona: 'couple_two_children_mortgage' });
-      let p = startProcess(env);
+      let p = startSourceProcess(env);
       try {
         await waitHealthy(base, p.child);
         const created = await adminCall<{ api_key: string }>(base, ADMIN_SECRET, 'POST', '/partners', {
@@ -93,12 +81,10 @@ for (const kind of ['pglite', 'postgres'] as const)
         const { job_id } = (await accepted.json()) as { job_id: string };
         await said(p, 'document job started', 'the job started');
         p.child.kill('SIGKILL');
-        await new Promise((r) =>
-          p.child.exitCode !== null || p.child.signalCode !== null ? r(null) : p.child.once('exit', r),
-        );
+        await exited(p.child);
         expect(p.out.join(''), 'the job ended before the kill').to.not.include('document job ended');
 
-        p = startProcess(env);
+        p = startSourceProcess(env);
         await waitHealthy(base, p.child);
         await said(p, 'left in progress by a stopped process', 'the job queued again');
         const job = await waitFor(
@@ -136,9 +122,7 @@ for (const kind of ['pglite', 'postgres'] as const)
         expect(admin.assessments, 'one assessment').to.have.length(1);
       } finally {
         p.child.kill('SIGTERM');
-        await new Promise((r) =>
-          p.child.exitCode !== null || p.child.signalCode !== null ? r(null) : p.child.once('exit', r),
-        );
+        await exited(p.child);
         await rx.close();
       }
     });

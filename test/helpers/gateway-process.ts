@@ -159,3 +159,19 @@ export async function startBenchGateway(
     stop,
   };
 }
+
+/** The gateway from source (`npm run start:ts`'s flags) in its own process, its output kept: restart and crash tests. */
+export function startSourceProcess(env: Record<string, string>): { child: ChildProcess; out: string[] } {
+  const child = spawn(process.execPath, [...startFlags(), 'src/main.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: string[] = [];
+  child.stdout?.on('data', (c: Buffer) => out.push(String(c)));
+  child.stderr?.on('data', (c: Buffer) => out.push(String(c)));
+  return { child, out };
+}
+
+/** Resolves when the process has exited (at once if it has). */
+export const exited = (c: ChildProcess) =>
+  new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)));

@@ -29,6 +29,7 @@
  *   --now: the personas' histories moved by whole weeks to end just before that day, not on 2026-11-02)
  */
 import { at, isRecord } from '../../src/lib/narrow.ts';
+import { AFFORDAI_ERRORS } from '../../adapters/validifi_insights/map.ts';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import PDFDocument from 'pdfkit';
@@ -132,22 +133,7 @@ const AFFORDAI_STATUS: Record<number, string> = {
   3: 'Fatal error from request format',
   4: 'Fatal error from dependency',
 };
-const AFFORDAI_ERRORS: Record<number, string> = {
-  1: 'Fatal: blpInquiryId could not be found in the request body',
-  2: 'Fatal: blpInquiryId was not in the correct format',
-  3: 'Fatal: This blpInquiryId does not exist or you are not authorized to access this request',
-  4: 'Fatal: This blpInquiryId is not supported. AffordAI requires BankLOGIN+ 2.0 or above',
-  5: 'Fatal: This blpInquiryId was not a successful BankLOGIN+ inquiry',
-  6: 'Fatal: Could not connect to BankLOGIN+',
-  7: 'Caution: Limited data available',
-  8: 'Caution: blpInquiryId was found but ReferenceId does not match',
-  9: 'Fatal: Could not connect to Microsoft Power BI',
-  10: 'Fatal: Microsoft Power BI did not recognize the requested report',
-  11: 'Fatal: Microsoft Power BI failed to return the requested report',
-  12: 'Caution: Microsoft Power BI was successful but took longer than expected',
-  13: 'Fatal: Could not parse this blpInquiryId',
-  15: 'Fatal: Database error',
-};
+// The AffordAI error codes as ValidiFI's page lists them: one table, the adapter's.
 /** Errors of ValidiFI's dependencies (statusCode 4); the other fatal ones are the request's (3). */
 const FATAL_DEPENDENCY = new Set([6, 9, 10, 11, 15]);
 const CAUTIONS = new Set([7, 8, 12]);
