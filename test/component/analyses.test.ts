@@ -91,6 +91,14 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
       },
       { timeoutMs, intervalMs: 50, what: `job ${id} to end` },
     );
+  /** The assessments of the partner's webhook deliveries (one per completed job: written with it). */
+  const deliveries = async (gw: Running) =>
+    (
+      (await call(gw.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body
+        .deliveries as Array<{
+        assessment_id: string;
+      }>
+    ).map((d) => d.assessment_id);
   const usage = async (gw: Running = g) =>
     (await call(gw.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body.current_usage as number;
 
@@ -129,8 +137,8 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
     expect(hook!.body.toString()).to.equal(a.text);
     expect(await usage(), 'one unit, charged once').to.equal(1);
     expect(sim.counts.analysisCreate).to.equal(1);
-    // Nothing more happens: no second webhook, no second analysis.
-    await new Promise((res) => setTimeout(res, 300));
+    // One webhook chain: its delivery is written with the assessment, so a second would already be listed.
+    expect(await deliveries(g)).to.deep.equal([j.assessment_id]);
     expect(rx.received).to.have.length(1);
   });
 
@@ -193,13 +201,16 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
       sim.neverFinish(1);
       const r = await assess(patient, sampleSource('good', 1, NOW));
       const id: string = r.body.job_id;
-      await waitFor(async () => (await job(patient, id)).provider_status === 'submitted', {
-        what: 'the submission',
-      });
-      const polls = async () =>
-        (await getDb().query<{ polls: number }>('select polls from document_jobs where id = $1', [id]))
+      const polls = async (jobId = id) =>
+        (await getDb().query<{ polls: number }>('select polls from document_jobs where id = $1', [jobId]))
           .rows[0]!.polls;
-      expect(await polls()).to.equal(1);
+      // Submitted and moved to poll 1 (the submission is recorded, then the next poll scheduled: wait for both).
+      await waitFor(
+        async () => (await job(patient, id)).provider_status === 'submitted' && (await polls()) === 1,
+        {
+          what: 'the submission',
+        },
+      );
       // Ten runs of poll 1 at once: every one asks the provider, one moves the job on, the rest find it moved.
       await Promise.all(Array.from({ length: 10 }, () => patient.gw.analyses.poll(id, 1)));
       const after = await job(patient, id);
@@ -219,9 +230,12 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
       // Ten runs of the poll that finds the analysis done: one assessment, one webhook, one unit.
       const r2 = await assess(patient, sampleSource('good', 2, NOW));
       const id2: string = r2.body.job_id;
-      await waitFor(async () => (await job(patient, id2)).provider_status === 'submitted', {
-        what: 'the second submission',
-      });
+      await waitFor(
+        async () => (await job(patient, id2)).provider_status === 'submitted' && (await polls(id2)) === 1,
+        {
+          what: 'the second submission',
+        },
+      );
       await waitFor(() => sim.analyses().some((a) => a.status === 'COMPLETED'), {
         what: 'the provider to finish the second analysis',
       });
@@ -233,7 +247,7 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
       );
       expect(stored.rows[0]!.n).to.equal(1);
       await rx.waitFor(1);
-      await new Promise((res) => setTimeout(res, 300));
+      expect(await deliveries(patient)).to.deep.equal([done.assessment_id]);
       expect(rx.received).to.have.length(1);
       expect(await usage(patient), 'the second job completed, the first still holds its unit').to.equal(2);
     });
@@ -278,7 +292,7 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
         expect(slow.counts.analysisCreate).to.equal(1);
         expect(await usage(second)).to.equal(1);
         await rx.waitFor(1);
-        await new Promise((res) => setTimeout(res, 300));
+        expect(await deliveries(second)).to.deep.equal([j.assessment_id]);
         expect(rx.received).to.have.length(1);
       } finally {
         await second.stop();
