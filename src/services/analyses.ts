@@ -12,7 +12,10 @@
  *               provider's ids · else ask the provider: pending → poll n+1 after a backoff with jitter
  *               (its `Retry-After` when it gives one), failed → fail (`analysis_failed`), done → normalise,
  *               assess, complete (services/job-completion.ts) · provider unavailable (429, 5xx, timeout)
- *               → poll n+1 after its Retry-After or the backoff · a refusal (4xx) → fail with its code
+ *               → poll n+1 after its Retry-After or the backoff · an answer the adapter cannot use yet
+ *               (a refusal whose code is retryable: a malformed body, a sync in progress) → poll n+1
+ *               after the backoff, up to MAX_RETRIED_ANSWERS times in a row · any other refusal (4xx)
+ *               → fail with its code
  *   callback:   the provider's webhook, verified with the partner's stored secret → poll n+1 now
  *
  * Exactly once: moving a job from poll n to n+1 is one guarded update (`polls = n`) in the transaction
@@ -32,7 +35,7 @@ import { sourceAdapter } from '../../adapters/registry.ts';
 import type { ProviderRuntime } from '../../adapters/runtime.ts';
 import { SourceError } from '../../adapters/source.ts';
 import type { RequestMeta, SourceRecord } from '../contract/assess-request.ts';
-import { ApiError, type ErrorCode } from '../lib/errors.ts';
+import { ApiError, ERROR_CODES, type ErrorCode } from '../lib/errors.ts';
 import { documentJobId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -95,6 +98,13 @@ const JOB_OPTIONS = { retryLimit: 3, expireInSeconds: 60 };
 const SWEEP_MS = 15_000;
 /** A poll this late (its pg-boss job lost with a process, or left active by one that died) is queued again. */
 const OVERDUE_S = 45;
+/**
+ * A provider answer the adapter could not use but that may be passing (a malformed body, a sync still in
+ * progress: an error code whose `retry` is true) is polled again, with the same backoff, this many times in
+ * a row; then the job fails with that code. Submitting again is safe: each adapter finds the analysis it
+ * already started for the job's reference.
+ */
+const MAX_RETRIED_ANSWERS = 4;
 
 const aad = (jobId: string) => `analysis:${jobId}`;
 
@@ -197,9 +207,9 @@ export class AnalysisService {
       );
     }, SWEEP_MS);
     this.sweeper.unref();
-    this.workerId = await this.d.jobs.work<{ job_id: string; poll: number }>(
+    this.workerId = await this.d.jobs.work<{ job_id: string; poll: number; retried?: number }>(
       QUEUES.analysis,
-      (data) => this.poll(data.job_id, data.poll),
+      (data) => this.poll(data.job_id, data.poll, data.retried ?? 0),
       0.5,
     );
   }
@@ -264,15 +274,18 @@ export class AnalysisService {
     return store.getJob<{ provider: string }, never>(this.d.db, id);
   }
 
-  /** Runs poll `n` of a job (nothing when the job has ended or moved past it). */
-  async poll(jobId: string, n: number): Promise<void> {
+  /**
+   * Runs poll `n` of a job (nothing when the job has ended or moved past it); `retried`: how many polls in
+   * a row before it met a retryable refusal.
+   */
+  async poll(jobId: string, n: number, retried = 0): Promise<void> {
     const job = await this.job(jobId);
     if (!job || job.state !== 'processing' || job.kind !== 'analysis' || job.polls !== n) return;
     const provider = job.provider ? this.byId.get(job.provider) : undefined;
     const started = performance.now();
     let outcome: JobOutcome | 'pending';
     try {
-      outcome = await this.step(job, provider);
+      outcome = await this.step(job, provider, retried);
     } catch (e) {
       // Not the provider's answer nor the partner's input: the job fails at no charge rather than hold its unit.
       this.d.log.error({ job: jobId, err: { message: errorMessage(e) } }, 'analysis job failed unexpectedly');
@@ -303,7 +316,11 @@ export class AnalysisService {
     }
   }
 
-  private async step(job: Job, provider: AnalysisProvider | undefined): Promise<JobOutcome | 'pending'> {
+  private async step(
+    job: Job,
+    provider: AnalysisProvider | undefined,
+    retried: number,
+  ): Promise<JobOutcome | 'pending'> {
     if (!provider)
       return this.fail(job, 'internal_error', `The provider "${job.provider ?? ''}" is no longer offered.`);
     if (job.deadline_at && this.d.runtime.now() >= job.deadline_at.getTime())
@@ -373,7 +390,21 @@ export class AnalysisService {
           { job: job.id, provider: provider.id, reason: e.message },
           'analysis provider unavailable',
         );
-        await this.schedule(job, this.backoff(provider, job.polls, e.retryAfterMs), null, 'unavailable');
+        await this.schedule(
+          job,
+          this.backoff(provider, job.polls, e.retryAfterMs),
+          null,
+          'unavailable',
+          retried,
+        );
+        return 'pending';
+      }
+      if (e instanceof SourceError && ERROR_CODES[e.code].retry && retried < MAX_RETRIED_ANSWERS) {
+        this.d.log.warn(
+          { job: job.id, provider: provider.id, code: e.code, reason: e.message, retried: retried + 1 },
+          'analysis provider answer unusable: polling again',
+        );
+        await this.schedule(job, this.backoff(provider, job.polls), null, 'retry', retried + 1);
         return 'pending';
       }
       if (e instanceof SourceError) {
@@ -432,7 +463,13 @@ export class AnalysisService {
    * by more than a moment: the poll then ends the job), and enqueues it — in one transaction, or not at all
    * when another run already moved it.
    */
-  private async schedule(job: Job, waitMs: number, status: string | null, why: string): Promise<void> {
+  private async schedule(
+    job: Job,
+    waitMs: number,
+    status: string | null,
+    why: string,
+    retried = 0,
+  ): Promise<void> {
     let wait = waitMs * (this.o.pollScale ?? 1);
     if (job.deadline_at)
       wait = Math.min(wait, Math.max(0, job.deadline_at.getTime() - this.d.runtime.now()) + 50);
@@ -442,7 +479,7 @@ export class AnalysisService {
       await this.d.jobs.enqueue(
         q,
         QUEUES.analysis,
-        { job_id: job.id, poll: job.polls + 1 },
+        { job_id: job.id, poll: job.polls + 1, ...(retried > 0 ? { retried } : {}) },
         { ...JOB_OPTIONS, ...(seconds > 0 ? { startAfterSeconds: Math.round(seconds * 1000) / 1000 } : {}) },
       );
       return true;

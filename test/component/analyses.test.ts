@@ -168,6 +168,35 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
     expect(await usage()).to.equal(1);
   });
 
+  it('polls again after malformed answers (a retryable refusal), without starting a second analysis', async function () {
+    this.timeout(60_000);
+    const r = await assess(g, sampleSource('good', 1, NOW));
+    expect(r.status, r.text).to.equal(202);
+    await waitFor(() => sim.counts.token + sim.counts.customerCreate > 0, { what: 'the first call' });
+    sim.malformedNext(3);
+    const j = await ended(g, r.body.job_id);
+    expect(j.status, JSON.stringify(j)).to.equal('completed');
+    expect(sim.counts.analysisCreate, 'one analysis at the provider').to.equal(1);
+    expect(await usage()).to.equal(1);
+    expect(await deliveries(g)).to.deep.equal([j.assessment_id]);
+  });
+
+  it('fails with provider_bad_response at no charge when the answers stay malformed', async function () {
+    this.timeout(90_000);
+    const r = await assess(g, sampleSource('good', 1, NOW));
+    expect(r.status, r.text).to.equal(202);
+    await waitFor(async () => (await job(g, r.body.job_id)).provider_status !== null, {
+      timeoutMs: 30_000,
+      what: 'the analysis submitted',
+    });
+    sim.malformedNext(1_000);
+    const j = await ended(g, r.body.job_id);
+    expect(j.status, JSON.stringify(j)).to.equal('failed');
+    expect(j.failures[0]).to.include({ reason: 'provider_bad_response' });
+    expect(await usage()).to.equal(0);
+    expect(rx.received).to.have.length(0);
+  });
+
   it('refuses with 422 and charges nothing when the partner has no credentials for the provider', async () => {
     const other = await createPartner(g.url, `tp-nocred-${n}`);
     const r = await call(g.url, 'POST', '/api/partner/v1/assess', {
