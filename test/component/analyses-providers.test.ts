@@ -1,11 +1,15 @@
 /**
  * Each third-party analysis provider end to end against its local simulator (the decisioning API has its
  * own, longer suite: analyses.test.ts): `POST /assess` → 202 → the job polled to an assessment with the
- * provider's verdict beside ours and one unit charged; the provider's failure or refusal → the job failed
- * with its code and nothing charged; an analysis that never finishes → `analysis_timeout` at the deadline.
+ * provider's verdict beside ours, one unit charged and one webhook; the provider's failure or refusal →
+ * the job failed with its code, nothing charged and no webhook; an analysis that never finishes →
+ * `analysis_timeout` at the deadline. Each provider's own failure model too: the document API failing a
+ * corrupt bank statement (the job fails) or a rental agreement that is not a PDF (it only warns), the
+ * legacy provider refusing to analyse an application's data.
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { simCredentials, simSource } from '../helpers/analysis-sims.ts';
 import { onEachDatabase, reset } from '../helpers/databases.ts';
 import {
   adminToken,
@@ -15,52 +19,90 @@ import {
   type Running,
   type TestPartner,
 } from '../helpers/gateway.ts';
-import { waitFor } from '../helpers/receiver.ts';
+import { startReceiver, waitFor, type Receiver } from '../helpers/receiver.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
-import {
-  personaDocuments,
-  SIM_API_KEY,
-  SIM_NO_CREDIT_KEY,
-  startDocumentApiSimulator,
-} from '../../tools/simulators/document-api.ts';
-import { personaSource, startLegacyProviderSimulator } from '../../tools/simulators/legacy-provider.ts';
+import { SIM_NO_CREDIT_KEY, startDocumentApiSimulator } from '../../tools/simulators/document-api.ts';
+import { startLegacyProviderSimulator } from '../../tools/simulators/legacy-provider.ts';
 import { startValidifiSimulator } from '../../tools/simulators/validifi.ts';
 
 const NOW = new Date(generatePersona('salaried_single_renter', 1).now);
 const KEY = randomBytes(32).toString('base64');
 
+interface Sim {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** An outcome of the provider's own failure model. */
+interface ModelCase {
+  title: string;
+  /** The simulator, with the fault that makes this outcome (else the case's). */
+  start?: () => Promise<Sim>;
+  /** The source (else the case's). */
+  source?: () => Promise<Record<string, unknown>>;
+  /** The job failed with this reason, its detail matching; or completed, a warning matching. */
+  outcome: { status: 'failed'; reason: string; detail: RegExp } | { status: 'completed'; warning: RegExp };
+}
+
 interface Case {
   provider: 'document_api' | 'legacy_provider' | 'validifi_insights';
   /** Starts the simulator; `never`: at the provider's real pace, its analyses never finishing (the deadline). */
-  start(never: boolean): Promise<{ url: string; stop(): Promise<void> }>;
-  credentials(url: string, broken: boolean): { provider: string; body: Record<string, unknown> };
-  source(failing: boolean): Promise<Record<string, unknown>>;
-  /** The failure code when `source(true)` or `credentials(…, true)` is used. */
+  start(never: boolean): Promise<Sim>;
+  /** What replaces the stored credentials' fields to make the provider refuse them. */
+  broken?: Record<string, unknown>;
+  /** A source the provider fails (when the credentials are not what fails). */
+  failing?: () => Promise<Record<string, unknown>>;
+  /** The failure code of the broken credentials or the failing source. */
   failure: string;
-  failWith: 'source' | 'credentials';
+  model: ModelCase[];
 }
+
+/** The persona's three statements as the document API's source, the second replaced by `second`. */
+async function documentSource(second: { document: string; filename: string }) {
+  const source = await simSource('document_api');
+  const statements = source.bank_statements as Array<{ document: string; filename: string }>;
+  return { ...source, bank_statements: [statements[0], second, statements[2]] };
+}
+
+/** A file that starts as a PDF and is none: the provider's reader cannot open it. */
+const CORRUPT_PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nnot a statement\n%%EOF\n');
 
 const CASES: Case[] = [
   {
     provider: 'document_api',
     // At its real pace the provider takes 2–5 minutes: past a 10 s deadline.
     start: (never) => startDocumentApiSimulator({ timeScale: never ? 1 : 0.005 }),
-    credentials: (url, broken) => ({
-      provider: 'document_api',
-      body: { api_key: broken ? SIM_NO_CREDIT_KEY : SIM_API_KEY, base_url: url },
-    }),
-    source: async () => {
-      const docs = await personaDocuments('salaried_single_renter', {
-        months: ['2026-08', '2026-09', '2026-10'],
-      });
-      return {
-        type: 'document_api',
-        currency_code: 'GBP',
-        bank_statements: docs.map((d) => ({ document: d.document, filename: d.filename })),
-      };
-    },
+    broken: { api_key: SIM_NO_CREDIT_KEY },
     failure: 'provider_out_of_credits',
-    failWith: 'credentials',
+    model: [
+      {
+        title: 'a bank statement it cannot read fails the analysis',
+        source: () =>
+          documentSource({ document: CORRUPT_PDF.toString('base64'), filename: 'statement-2.pdf' }),
+        outcome: {
+          status: 'failed',
+          reason: 'analysis_failed',
+          // The provider's reason for the job and for the document, with the document named.
+          detail: /bank_statement_failed.*bank statement 2 \("statement-2\.pdf"\): corrupt/,
+        },
+      },
+      {
+        title: 'a rental agreement that is not a PDF only warns: the assessment goes on without it',
+        source: async () => ({
+          ...(await simSource('document_api')),
+          supporting_documents: {
+            rental_agreement: {
+              document: Buffer.from('a tenancy agreement, typed').toString('base64'),
+              filename: 'tenancy.txt',
+            },
+          },
+        }),
+        outcome: {
+          status: 'completed',
+          warning: /could not process the rental agreement.*continued without it/,
+        },
+      },
+    ],
   },
   {
     provider: 'legacy_provider',
@@ -69,18 +111,23 @@ const CASES: Case[] = [
       sim.neverFinish(never);
       return sim;
     },
-    credentials: (url, broken) => ({
-      provider: 'legacy_provider',
-      body: {
-        username: 'sim-user',
-        password: broken ? 'wrong-pass' : 'sim-pass',
-        base_url: url,
-        redirect_url: 'https://lender.example/done',
-      },
-    }),
-    source: () => Promise.resolve({ type: 'legacy_provider', ...personaSource('salaried_single_renter') }),
+    broken: { password: 'wrong-pass' },
     failure: 'provider_credentials_refused',
-    failWith: 'credentials',
+    model: [
+      {
+        title: 'its refusal to analyse the uploaded data fails the analysis',
+        start: async () => {
+          const sim = await startLegacyProviderSimulator({ timeScale: 0.01 });
+          sim.refuseNextAnalyses();
+          return sim;
+        },
+        outcome: {
+          status: 'failed',
+          reason: 'analysis_failed',
+          detail: /would not produce the affordability.*Insufficient transaction data to analyse/,
+        },
+      },
+    ],
   },
   {
     provider: 'validifi_insights',
@@ -89,18 +136,9 @@ const CASES: Case[] = [
       sim.neverFinish(never);
       return sim;
     },
-    credentials: (url) => ({
-      provider: 'validifi',
-      body: { client_id: 'sim-client', client_secret: 'sim-secret', environment: 'custom', base_url: url },
-    }),
-    source: (failing) =>
-      Promise.resolve({
-        type: 'validifi_insights',
-        product: 'BankLOGIN+',
-        account_token: failing ? 'sim-mfa' : 'sim-salaried_single_renter-1',
-      }),
+    failing: async () => ({ ...(await simSource('validifi_insights')), account_token: 'sim-mfa' }),
     failure: 'analysis_failed',
-    failWith: 'source',
+    model: [],
   },
 ];
 
@@ -108,6 +146,7 @@ for (const c of CASES)
   onEachDatabase(`third-party analyses: ${c.provider} against its simulator`, (kind, getDb) => {
     let g: Running;
     let p: TestPartner;
+    let rx: Receiver;
     let n = 0;
     const start = async (over: Record<string, string> = {}) => {
       const r = await startGateway(getDb(), {
@@ -121,17 +160,21 @@ for (const c of CASES)
     };
     before(async function () {
       this.timeout(60_000);
+      rx = await startReceiver();
       g = await start();
     });
-    after(async () => g?.stop());
+    after(async () => {
+      await g?.stop();
+      await rx?.close();
+    });
     beforeEach(async function () {
       this.timeout(30_000);
       await reset(getDb());
-      p = await createPartner(g.url, `${c.provider.replace(/_/g, '-')}-${++n}`);
+      p = await createPartner(g.url, `${c.provider.replace(/_/g, '-')}-${++n}`, { webhook_url: rx.url });
     });
 
     const setCredentials = async (gw: Running, url: string, broken = false) => {
-      const { provider, body } = c.credentials(url, broken);
+      const { provider, body } = simCredentials(c.provider, url, broken ? c.broken : {});
       const r = await call(gw.url, 'PUT', `/api/admin/partners/${p.id}/providers/${provider}`, {
         token: await adminToken(),
         body,
@@ -154,13 +197,19 @@ for (const c of CASES)
     };
     const usage = async (gw: Running) =>
       (await call(gw.url, 'GET', '/api/partner/v1/usage', { key: p.key })).body.current_usage as number;
+    /** The assessments the partner's webhooks were queued for (in the transaction that ends a job). */
+    const webhooks = async (gw: Running) =>
+      (
+        (await call(gw.url, 'GET', '/api/partner/v1/webhooks/deliveries', { key: p.key })).body
+          .deliveries as Array<{ assessment_id: string }>
+      ).map((d) => d.assessment_id);
 
-    it('completes: one assessment with the provider beside us, one unit', async function () {
+    it('completes: one assessment with the provider beside us, one unit, one webhook', async function () {
       this.timeout(120_000);
       const sim = await c.start(false);
       try {
         await setCredentials(g, sim.url);
-        const j = await run(g, await c.source(false));
+        const j = await run(g, await simSource(c.provider));
         expect(j.status, JSON.stringify(j)).to.equal('completed');
         const a = await call(g.url, 'GET', `/api/partner/v1/assessment/${j.assessment_id}`, { key: p.key });
         expect(a.body.third_party.provider).to.equal(c.provider);
@@ -171,6 +220,7 @@ for (const c of CASES)
         expect(ev.source.type).to.equal(c.provider);
         expect(ev.third_party_comparison.provider).to.equal(c.provider);
         expect(await usage(g)).to.equal(1);
+        expect(await webhooks(g)).to.deep.equal([j.assessment_id]);
       } finally {
         await sim.stop();
       }
@@ -180,16 +230,45 @@ for (const c of CASES)
       this.timeout(120_000);
       const sim = await c.start(false);
       try {
-        await setCredentials(g, sim.url, c.failWith === 'credentials');
-        const j = await run(g, await c.source(c.failWith === 'source'));
+        await setCredentials(g, sim.url, c.broken !== undefined);
+        const j = await run(g, await (c.failing ?? (() => simSource(c.provider)))());
         expect(j.status, JSON.stringify(j)).to.equal('failed');
         expect(j.failures[0].reason).to.equal(c.failure);
         expect(j.failures[0].detail).to.be.a('string').and.not.include('sim-pass');
         expect(await usage(g)).to.equal(0);
+        expect(await webhooks(g)).to.deep.equal([]);
       } finally {
         await sim.stop();
       }
     });
+
+    for (const m of c.model)
+      it(`its failure model: ${m.title}`, async function () {
+        this.timeout(120_000);
+        const sim = await (m.start ?? (() => c.start(false)))();
+        try {
+          await setCredentials(g, sim.url);
+          const j = await run(g, await (m.source ?? (() => simSource(c.provider)))());
+          const o = m.outcome;
+          expect(j.status, JSON.stringify(j)).to.equal(o.status);
+          if (o.status === 'failed') {
+            expect(j.failures.map((f: { reason: string }) => f.reason)).to.deep.equal([o.reason]);
+            expect(j.failures[0].detail).to.match(o.detail);
+            expect(j.assessment_id).to.equal(null);
+            expect(await usage(g)).to.equal(0);
+            expect(await webhooks(g)).to.deep.equal([]);
+          } else {
+            expect(
+              j.warnings.some((w: string) => o.warning.test(w)),
+              JSON.stringify(j.warnings),
+            ).to.equal(true);
+            expect(await usage(g)).to.equal(1);
+            expect(await webhooks(g)).to.deep.equal([j.assessment_id]);
+          }
+        } finally {
+          await sim.stop();
+        }
+      });
 
     if (kind === 'pglite')
       it('fails with analysis_timeout at its deadline, and charges nothing', async function () {
@@ -199,7 +278,7 @@ for (const c of CASES)
         const short = await start({ ANALYSIS_DEADLINES: `${c.provider}=10` });
         try {
           await setCredentials(short, sim.url);
-          const j = await run(short, await c.source(false), 60_000);
+          const j = await run(short, await simSource(c.provider), 60_000);
           expect(j.status, JSON.stringify(j)).to.equal('failed');
           expect(j.failures[0].reason).to.equal('analysis_timeout');
           expect(await usage(short)).to.equal(0);

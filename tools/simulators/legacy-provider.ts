@@ -13,7 +13,8 @@
  * Faults for tests: `failNext(status, n)` (any request), `rateLimitNext(retryAfterSeconds, n)` (429),
  * `hangNext(n)` (the request is read and never answered), `neverFinish()` (no analysis ever completes),
  * `malformedNext(n)` (the next result answers 200 with a body that is not the described one),
- * `refuseAnalysis(applicationId)` (its results answer 400: no usable data).
+ * `refuseAnalysis(applicationId)` (its results answer 400: no usable data), `refuseNextAnalyses(n)` (the
+ * next `n` applications created are refused so, once their data is uploaded).
  *
  *   npm run sim:legacy-provider [-- --port 8094] [--time-scale 1]   (username sim-user, password sim-pass,
  *   or the API key sim-api-key)
@@ -99,6 +100,8 @@ export interface LegacySimulator {
   malformedNext(n?: number): void;
   neverFinish(on?: boolean): void;
   refuseAnalysis(applicationId: string): void;
+  /** The next `n` applications created: their results answer 400 (no usable data), as `refuseAnalysis`. */
+  refuseNextAnalyses(n?: number): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -398,6 +401,7 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
   const faults: Fault[] = [];
   let malformed = 0;
   let never = false;
+  let refuseNew = 0;
   const counts: LegacySimulator['counts'] = {
     token: 0,
     list: 0,
@@ -495,7 +499,9 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
         application_config_id: typeof config === 'string' ? config : null,
         redirect_url: b.redirect_url,
         accounts: [],
+        ...(refuseNew > 0 ? { refused: true } : {}),
       };
+      if (refuseNew > 0) refuseNew--;
       applications.set(app.id, app);
       return send(res, 201, { id: app.id, applicant: app.applicant, proxy_id: app.proxy_id });
     }
@@ -635,10 +641,12 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
       const a = applications.get(id);
       if (a) a.refused = true;
     },
+    refuseNextAnalyses: (n = 1) => void (refuseNew += n),
     reset: () => {
       faults.length = 0;
       malformed = 0;
       never = false;
+      refuseNew = 0;
       for (const k of Object.keys(counts)) counts[k as keyof typeof counts] = 0;
     },
     stop: () =>

@@ -77,6 +77,8 @@ export interface ValidifiSimulator {
   windows: Array<[string, string]>;
   /** INSIGHTS and AffordAI requests received. */
   insightCounts: { insights: number; insightsGet: number; affordai: number; affordaiGet: number };
+  /** INSIGHTS inquiries and AffordAI reports created (a repeated request answered with an earlier one is not counted). */
+  created: { inquiries: number; reports: number };
   /** Nothing analysing or rendering ever finishes (or, with false, finishes as usual again). */
   neverFinish(on?: boolean): void;
   /** No AffordAI report finishes rendering (inquiries do), until called with false. */
@@ -350,6 +352,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     affordai: 0,
     affordaiGet: 0,
   };
+  const created: ValidifiSimulator['created'] = { inquiries: 0, reports: 0 };
   const scale = o.timeScale ?? 1;
   const insightsMs = o.insightsMs ?? 3000;
   const reportMs = o.reportMs ?? 8000;
@@ -571,6 +574,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
           simulated: true,
         };
         reports.set(simulated.reportId, simulated);
+        created.reports++;
         return answerReport(res, simulated);
       }
       if (typeof blp !== 'string' || blp === '') return error(1);
@@ -592,6 +596,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       };
       failReport = undefined;
       reports.set(report.reportId, report);
+      created.reports++;
       return answerReport(res, report);
     }
     m = /^\/v4\/AffordAI\/([^/]+)$/.exec(url.pathname);
@@ -629,6 +634,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       ...analysis,
     };
     inquiries.set(inquiryId, inq);
+    created.inquiries++;
     return inq;
   }
 
@@ -694,6 +700,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     counts,
     windows,
     insightCounts,
+    created,
     neverFinish: (on = true) => void (never = on),
     holdReports: (on = true) => void (held = on),
     malformedNext: (n = 1) => void (malformed += n),
@@ -719,6 +726,8 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
         insightCounts.insightsGet =
         insightCounts.affordai =
         insightCounts.affordaiGet =
+        created.inquiries =
+        created.reports =
           0;
       never = false;
       held = false;

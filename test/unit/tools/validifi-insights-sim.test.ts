@@ -94,6 +94,8 @@ describe('validifi_insights against the ValidiFI simulator', function () {
     );
     expect(out.third_party.mapped.score?.max).to.equal(999);
     expect(out.third_party.mapped.risk_level).to.be.oneOf(['low', 'medium', 'high']);
+    // The submission tried again while the inquiry analysed: one inquiry, one report.
+    expect(sim.created).to.deep.equal({ inquiries: 1, reports: 1 });
   });
 
   it('submitting twice for one reference finds the same inquiry', async () => {
@@ -103,6 +105,7 @@ describe('validifi_insights against the ValidiFI simulator', function () {
     expect(b.inquiry_id).to.equal(a.inquiry_id);
     const other = await submitUntilAccepted(input, ctx({ reference: 'job-else' }));
     expect(other.inquiry_id).not.to.equal(a.inquiry_id);
+    expect(sim.created).to.deep.equal({ inquiries: 2, reports: 0 });
   });
 
   it('BankQUALIFY answers at once; the account holder name decides ownership', async () => {
