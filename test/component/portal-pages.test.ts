@@ -254,7 +254,7 @@ onEachDatabase('portal pages', (_kind, getDb) => {
     await g.gw.portal.complete(used.session_id, a.body.assessment_id);
     const tries = [
       `/p/nosuchbank?t=${valid.token}`,
-      `/p/yourbank?t=${valid.token.slice(0, -1)}A`,
+      `/p/yourbank?t=${valid.token.slice(0, -1)}${valid.token.endsWith('A') ? 'B' : 'A'}`, // one character off
       `/p/yourbank?t=short`,
       `/p/yourbank?t=${'x'.repeat(5000)}`,
       '/p/yourbank',
