@@ -18,19 +18,10 @@ export interface PortalRow {
 }
 
 /** The columns a settings change writes (the logo's bytes with its type and hash, or all null). */
-export interface PortalWrite {
-  portal_enabled: boolean;
-  primary_color: string | null;
-  accent_color: string | null;
-  display_name: string | null;
-  hide_veqtrx_branding: boolean;
-  allowed_redirect_domains: string[];
-  logo_url: string | null;
-  logo_content_type: ImageType | null;
-  logo_sha256: string | null;
+export type PortalWrite = Omit<PortalRow, 'partner_id' | 'created_at' | 'updated_at'> & {
   /** Undefined: keep the stored bytes (the logo did not change). */
   logo_bytes: Uint8Array | null | undefined;
-}
+};
 
 const COLUMNS =
   'partner_id, portal_enabled, primary_color, accent_color, display_name, hide_veqtrx_branding, allowed_redirect_domains, logo_url, logo_content_type, logo_sha256, created_at, updated_at';
