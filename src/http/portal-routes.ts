@@ -16,9 +16,9 @@ import { isRecord } from '../lib/narrow.ts';
 import { PORTAL_COOKIE, type PortalContext, type PortalService } from '../services/portal.ts';
 import { field, formBody, htmlHeaders, readCookie, render, setCookie, type Views } from './html.ts';
 
-/** What the consent page says about keeping the data: what the gateway does today (nothing is deleted by it). */
+/** What the consent page says about keeping the data: what the gateway does today (it deletes none of it by itself; there is no retention setting yet). */
 const RETENTION = (partner: string) =>
-  `Your name and email address are kept with this request until you finish or the link expires. The result, and the transactions it was worked out from, are kept by ${partner} as part of its records of your application, for as long as ${partner} keeps those records; they are not used for anything else.`;
+  `Your name and email address are kept, encrypted, with this request. They, the result and the transactions it was worked out from are kept for ${partner}'s records of your application, for as long as ${partner} keeps those records, and are not used for anything else.`;
 
 const NameSchema = z
   .string()
