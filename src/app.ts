@@ -26,6 +26,9 @@ import type { JobAdmin } from './services/job-admin.ts';
 import type { DeliveryService } from './services/deliveries.ts';
 import { docsPage } from './http/docs.ts';
 import { readBody } from './http/body.ts';
+import type { PortalService } from './services/portal.ts';
+import { logoRouter, portalRouter } from './http/portal-routes.ts';
+import { assetsRouter, createViews } from './http/html.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -37,6 +40,7 @@ export interface AppDeps {
   partners: PartnerService;
   providerCredentials: ProviderCredentials;
   deliveries: DeliveryService;
+  portal: PortalService;
   listing: AssessmentListing;
   jobAdmin: JobAdmin;
   openapi: { partner: object; admin: object };
@@ -121,11 +125,17 @@ export function createApp(d: AppDeps): express.Express {
       jobs: d.jobAdmin,
       partners: d.partners,
       providers: d.providerCredentials,
+      portal: d.portal,
       adminSecret: d.adminSecret,
       adminTokenMaxTtlSeconds: d.adminTokenMaxTtlSeconds,
       json,
     }),
   );
+  // Server-rendered pages: the hosted portal (Architecture B), its stylesheet and partners' logos.
+  const views = createViews();
+  app.use('/assets/logo', logoRouter(d.portal));
+  app.use('/assets', assetsRouter());
+  app.use('/p', portalRouter({ portal: d.portal, views, log: d.log }));
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage());
   });

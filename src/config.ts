@@ -111,6 +111,9 @@ export const EnvSchema = z.object({
     .default(Math.max(1, Math.min(2, Math.floor(availableParallelism() / 2)))),
   /** bcrypt comparisons waiting for a slot; beyond this a verification is refused with 429 at once. */
   AUTH_BCRYPT_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
+  /** Portal link tokens that open nothing, allowed per client address per PORTAL_TOKEN_FAILURE_WINDOW_S (then 429). */
+  PORTAL_TOKEN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  PORTAL_TOKEN_FAILURE_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Longest lifetime (exp − iat) of an admin token the gateway accepts and the admin CLI mints. */
   ADMIN_TOKEN_MAX_TTL_S: z.coerce
     .number()

@@ -30,6 +30,7 @@ import { DocumentService } from './services/documents.ts';
 import { AnalysisService, credentialsOf } from './services/analyses.ts';
 import { ANALYSES } from '../adapters/registry.ts';
 import type { AnalysisProvider } from '../adapters/analysis.ts';
+import { PortalService } from './services/portal.ts';
 
 export interface Gateway {
   app: express.Express;
@@ -44,6 +45,7 @@ export interface Gateway {
   webhooks: Webhooks;
   keys: KeyVerifier;
   providerCredentials: ProviderCredentials;
+  portal: PortalService;
   /** Stops the workers (waiting up to `graceMs` for jobs in hand) and, unless the db was given, closes it. */
   close(graceMs?: number): Promise<void>;
 }
@@ -188,6 +190,22 @@ export async function createGateway(
     undefined,
     cfg.DOCUMENTS_OCR,
   );
+  const portal = new PortalService(
+    db,
+    box,
+    webhooks,
+    {
+      dataKey: cfg.DATA_ENCRYPTION_KEY,
+      allowPrivateFetch: cfg.ALLOW_PRIVATE_WEBHOOKS,
+      logoTimeoutMs: 10_000,
+      publicUrl: cfg.PUBLIC_URL,
+      failuresPerAddress: cfg.PORTAL_TOKEN_FAILURES_PER_ADDRESS,
+      failureWindowMs: cfg.PORTAL_TOKEN_FAILURE_WINDOW_S * 1000,
+      redisUrl: cfg.REDIS_URL,
+    },
+    log,
+    clock,
+  );
   if (cfg.RUN_WORKERS) {
     await webhooks.startWorker();
     await documents.startWorker();
@@ -215,6 +233,7 @@ export async function createGateway(
     clock,
     providerCredentials,
     deliveries: new DeliveryService(db, webhooks),
+    portal,
     listing: new AssessmentListing(db),
     jobAdmin: new JobAdmin(db, clock, log),
     openapi: { partner: spec('partner-v1.yaml'), admin: spec('admin-v1.yaml') },
@@ -235,6 +254,7 @@ export async function createGateway(
     webhooks,
     keys,
     providerCredentials,
+    portal,
     async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
       clearInterval(purge);
       // Requests whose clients have gone (their sockets closed, so the server did not wait for them)
@@ -249,6 +269,7 @@ export async function createGateway(
       await assessor.close();
       await runtime.close();
       await keys.close();
+      await portal.close();
       if (!opts.db) await db.close();
     },
   };

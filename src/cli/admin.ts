@@ -15,6 +15,10 @@
  *   PROVIDER_CLIENT_SECRET=… npm run admin -- provider-set <id> validifi --client-id C --environment sandbox|production|custom [--base-url U]
  *   npm run admin -- provider-set <id> document_api|decisioning_api|legacy_provider --credentials-stdin < creds.json
  *   npm run admin -- provider-list <id> | provider-delete <id> <provider>
+ *   npm run admin -- portal-set <id> [--enable | --disable] [--primary-color C] [--accent-color C] [--logo-url U | --clear-logo]
+ *       [--display-name N] [--hide-veqtrx-branding | --show-veqtrx-branding] [--redirect-domain H …]
+ *   npm run admin -- portal-show <id> | portal-link <id> --customer-ref R [--prefilled-name N] [--prefilled-email E]
+ *       [--redirect-url U] [--ttl-hours H] | portal-links <id> [--limit N] | portal-revoke <id> <session_id>
  *   options: --url http://127.0.0.1:8080 (default: http://127.0.0.1:$PORT)
  */
 import { errorCode, errorMessage, isRecord } from '../lib/narrow.ts';
@@ -42,6 +46,15 @@ const USAGE = `usage: npm run admin -- <command> [args]
       (the provider's credentials as a JSON object on stdin, e.g. {"api_key": …, "base_url": …})
   provider-list <id>
   provider-delete <id> <provider>
+  portal-set <id> [--enable | --disable] [--primary-color #rgb|#rrggbb] [--accent-color C]
+      [--logo-url https://… | --clear-logo] [--display-name NAME] [--hide-veqtrx-branding | --show-veqtrx-branding]
+      [--redirect-domain HOST …]  (the hosted portal's settings; each --redirect-domain adds to the list
+      sent, which replaces the stored one; fields not given are kept)
+  portal-show <id>
+  portal-link <id> --customer-ref REF [--prefilled-name NAME] [--prefilled-email EMAIL] [--redirect-url URL]
+      [--ttl-hours H]  (a link for one customer: its url and token are shown once; default 24 h, at most 720)
+  portal-links <id> [--limit N]
+  portal-revoke <id> <session_id>
 options: --url URL of the gateway (default http://127.0.0.1:$PORT, PORT defaulting to 8080)`;
 
 function fail(msg: string, code = 2): never {
@@ -70,6 +83,21 @@ const OPTIONS = {
   'client-secret-stdin': { type: 'boolean' },
   'credentials-stdin': { type: 'boolean' },
   'previous-hours': { type: 'string' },
+  enable: { type: 'boolean' },
+  disable: { type: 'boolean' },
+  'primary-color': { type: 'string' },
+  'accent-color': { type: 'string' },
+  'logo-url': { type: 'string' },
+  'clear-logo': { type: 'boolean' },
+  'display-name': { type: 'string' },
+  'hide-veqtrx-branding': { type: 'boolean' },
+  'show-veqtrx-branding': { type: 'boolean' },
+  'redirect-domain': { type: 'string', multiple: true },
+  'customer-ref': { type: 'string' },
+  'prefilled-name': { type: 'string' },
+  'prefilled-email': { type: 'string' },
+  'redirect-url': { type: 'string' },
+  'ttl-hours': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -250,6 +278,51 @@ async function main(): Promise<void> {
       return call(
         'DELETE',
         `/partners/${encodeURIComponent(arg(0))}/providers/${encodeURIComponent(arg(1))}`,
+      );
+    case 'portal-set': {
+      need(1);
+      if (o.enable && o.disable) fail('portal-set: --enable or --disable, not both');
+      const body = {
+        ...(o.enable ? { portal_enabled: true } : {}),
+        ...(o.disable ? { portal_enabled: false } : {}),
+        ...(o['primary-color'] ? { primary_color: o['primary-color'] } : {}),
+        ...(o['accent-color'] ? { accent_color: o['accent-color'] } : {}),
+        ...(o['logo-url'] ? { logo_url: o['logo-url'] } : {}),
+        ...(o['clear-logo'] ? { logo_url: null } : {}),
+        ...(o['display-name'] ? { display_name: o['display-name'] } : {}),
+        ...(o['hide-veqtrx-branding'] ? { hide_veqtrx_branding: true } : {}),
+        ...(o['show-veqtrx-branding'] ? { hide_veqtrx_branding: false } : {}),
+        ...(o['redirect-domain'] ? { allowed_redirect_domains: o['redirect-domain'] } : {}),
+      };
+      return call('PUT', `/partners/${encodeURIComponent(arg(0))}/portal`, body);
+    }
+    case 'portal-show':
+      need(1);
+      return call('GET', `/partners/${encodeURIComponent(arg(0))}/portal`);
+    case 'portal-link': {
+      need(1);
+      if (!o['customer-ref']) fail('portal-link needs --customer-ref');
+      const ttl = o['ttl-hours'] === undefined ? undefined : Number(o['ttl-hours']);
+      if (ttl !== undefined && !(ttl > 0 && ttl <= 720))
+        fail('--ttl-hours must be a number of hours, above 0 and at most 720');
+      return call('POST', `/partners/${encodeURIComponent(arg(0))}/portal/links`, {
+        customer_ref: o['customer-ref'],
+        ...(o['prefilled-name'] ? { prefilled_name: o['prefilled-name'] } : {}),
+        ...(o['prefilled-email'] ? { prefilled_email: o['prefilled-email'] } : {}),
+        ...(o['redirect-url'] ? { redirect_url: o['redirect-url'] } : {}),
+        ...(ttl !== undefined ? { ttl_hours: ttl } : {}),
+      });
+    }
+    case 'portal-links': {
+      need(1);
+      const q = o.limit ? `?limit=${int(o.limit, '--limit')}` : '';
+      return call('GET', `/partners/${encodeURIComponent(arg(0))}/portal/links${q}`);
+    }
+    case 'portal-revoke':
+      need(2);
+      return call(
+        'DELETE',
+        `/partners/${encodeURIComponent(arg(0))}/portal/links/${encodeURIComponent(arg(1))}`,
       );
     default:
       fail(`unknown command "${command}"\n${USAGE}`);

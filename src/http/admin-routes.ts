@@ -12,6 +12,7 @@ import type { components, operations } from '../contract/generated/admin-v1.ts';
 import { WebhookUrlSchema } from '../contract/schemas.ts';
 import { assertType, type Binds, type Matches, type Sends } from '../lib/contract-types.ts';
 import { parseOr400 } from '../contract/validate.ts';
+import { MAX_TTL_HOURS, type PortalService } from '../services/portal.ts';
 
 const slug = z
   .string()
@@ -67,6 +68,42 @@ const ListJobsSchema = z.object({
     .optional(),
 });
 
+const color = z
+  .string()
+  .regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be a colour as #rgb or #rrggbb')
+  .transform((c) => c.toLowerCase());
+export const SetPortalSettingsSchema = z
+  .object({
+    portal_enabled: z.boolean().optional(),
+    primary_color: color.nullable().optional(),
+    accent_color: color.nullable().optional(),
+    logo_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .nullable()
+      .optional(),
+    display_name: z.string().trim().min(1).max(200).nullable().optional(),
+    hide_veqtrx_branding: z.boolean().optional(),
+    allowed_redirect_domains: z.array(z.string().trim().max(253)).max(50).optional(),
+  })
+  .strict();
+export const CreatePortalLinkSchema = z
+  .object({
+    customer_ref: z.string().trim().min(1).max(200),
+    prefilled_name: z.string().trim().min(1).max(200).optional(),
+    prefilled_email: z.email().max(254).optional(),
+    redirect_url: z.string().max(2000).optional(),
+    ttl_hours: z.number().positive().max(MAX_TTL_HOURS).default(24),
+  })
+  .strict();
+const ListLinksSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .optional(),
+});
+
 // Bound to the spec (src/lib/contract-types.ts): a field that drifts is a compile error naming it.
 assertType<Binds<typeof CreatePartnerSchema, components['schemas']['CreatePartner'], 'CreatePartner'>>();
 assertType<Binds<typeof UpdatePartnerSchema, components['schemas']['UpdatePartner'], 'UpdatePartner'>>();
@@ -79,6 +116,13 @@ assertType<
     components['schemas']['SetProviderCredentials'],
     'SetProviderCredentials'
   >
+>();
+
+assertType<
+  Binds<typeof SetPortalSettingsSchema, components['schemas']['SetPortalSettings'], 'SetPortalSettings'>
+>();
+assertType<
+  Binds<typeof CreatePortalLinkSchema, components['schemas']['CreatePortalLink'], 'CreatePortalLink'>
 >();
 
 // The jobs listing's query: the parameters' names, the enums' members, and each item sent.
@@ -103,6 +147,7 @@ export function adminRouter(d: {
   jobs: JobAdmin;
   partners: PartnerService;
   providers: ProviderCredentials;
+  portal: PortalService;
   adminSecret: string;
   adminTokenMaxTtlSeconds: number;
   json: RequestHandler[];
@@ -185,6 +230,26 @@ export function adminRouter(d: {
   r.delete('/partners/:id/providers/:provider', async (req, res) => {
     await d.providers.remove(String(req.params.id), String(req.params.provider));
     res.status(204).end();
+  });
+  r.get('/partners/:id/portal', async (req, res) => {
+    res.json(await d.portal.settings(String(req.params.id)));
+  });
+  r.put('/partners/:id/portal', async (req, res) => {
+    const body = parseOr400(SetPortalSettingsSchema, req.body);
+    res.json(await d.portal.setSettings(String(req.params.id), body));
+  });
+  r.post('/partners/:id/portal/links', async (req, res) => {
+    const body = parseOr400(CreatePortalLinkSchema, req.body);
+    // Without PUBLIC_URL, the link is on the origin this request reached (an authenticated operator's).
+    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    res.status(201).json(await d.portal.mintLink(String(req.params.id), body, origin));
+  });
+  r.get('/partners/:id/portal/links', async (req, res) => {
+    const q = parseOr400(ListLinksSchema, req.query, 'query');
+    res.json({ links: await d.portal.listLinks(String(req.params.id), q.limit, q.before) });
+  });
+  r.delete('/partners/:id/portal/links/:session_id', async (req, res) => {
+    res.json(await d.portal.revokeLink(String(req.params.id), String(req.params.session_id)));
   });
   r.get('/assessments', async (req, res) => {
     const q = parseOr400(ListAssessmentsSchema, req.query, 'query');

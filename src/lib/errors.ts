@@ -181,6 +181,20 @@ export const ERROR_CODES = {
     meaning:
       'The job has already ended (completed, failed or cancelled): only a job still processing can be cancelled.',
   },
+  portal_not_enabled: {
+    status: 409,
+    apis: ADMIN,
+    retry: false,
+    meaning:
+      "The partner's portal is not enabled (`PUT /partners/{partner_id}/portal` with `portal_enabled: true`): no link can be minted.",
+  },
+  logo_refused: {
+    status: 422,
+    apis: ADMIN,
+    retry: false,
+    meaning:
+      'The portal `logo_url` could not be used: not reachable through the SSRF guard, not a PNG, JPEG or WebP image (SVG is refused), or over 256 KB.',
+  },
   body_too_large: {
     status: 413,
     apis: BOTH,

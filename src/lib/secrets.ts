@@ -2,7 +2,15 @@
  * Secrets at rest (webhook secrets, provider credentials) are sealed with AES-256-GCM under a key from
  * the environment. Sealed form: `v1.<iv b64url>.<tag b64url>.<ciphertext b64url>`.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export class SecretBox {
   private readonly key: Buffer;
@@ -46,3 +54,15 @@ export function safeEqual(a: string, b: string): boolean {
   }
   return timingSafeEqual(ab, bb);
 }
+
+/**
+ * A key for one purpose derived from DATA_ENCRYPTION_KEY (HKDF-SHA256, the purpose as `info`): one
+ * secret to configure, and a key that signs or hashes one kind of thing never does another's job.
+ */
+export function deriveKey(keyBase64: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(keyBase64, 'base64'), Buffer.alloc(0), purpose, 32));
+}
+
+/** HMAC-SHA256 of `value` under `key`, base64url. */
+export const hmac = (key: Buffer, value: string): string =>
+  createHmac('sha256', key).update(value).digest('base64url');

@@ -41,6 +41,20 @@ const OPERATIONS = [
     bad: '{"client_id":"client@","client_secret":"s3cret","environment":"sandbox"}',
     field: 'client_id',
   },
+  {
+    method: 'PUT',
+    path: '/partners/bodybank/portal',
+    ok: '{"display_name":"Body Bank Portal","primary_color":"#123456"}',
+    bad: '{"display_name":"Body@Portal"}',
+    field: 'display_name',
+  },
+  {
+    method: 'POST',
+    path: '/partners/bodybank/portal/links',
+    ok: '{"customer_ref":"cust-1","prefilled_name":"Alex Customer"}',
+    bad: '{"customer_ref":"cust-1","prefilled_name":"Alex@Customer"}',
+    field: 'prefilled_name',
+  },
 ] as const;
 
 /** JSON escapes for the bad strings (the JSON text stays ASCII) and what each becomes once parsed. */
@@ -62,15 +76,20 @@ onEachDatabase('admin body refusals', (_kind, getDb) => {
   beforeEach(async () => {
     await reset(getDb());
     await createPartner(g.url, 'bodybank', { display_name: 'Body Bank' });
+    // Its portal enabled, so that links can be minted.
+    await call(g.url, 'PUT', '/api/admin/partners/bodybank/portal', {
+      token: await adminToken(),
+      body: { portal_enabled: true },
+    });
   });
   const send = async (method: string, path: string, raw: string, headers: Record<string, string> = {}) =>
     call(g.url, method, `/api/admin${path}`, { token: await adminToken(), raw, headers });
-  /** What the operations could have changed: the partners, bodybank's secrets and its provider credentials. */
+  /** What the operations could have changed: the partners, bodybank's secrets, provider credentials, portal settings and links. */
   const state = async () =>
     JSON.stringify(
       (
         await getDb().query(
-          'select p.id, p.display_name, p.webhook_secret_enc, p.updated_at, (select count(*) from provider_credentials c where c.partner_id = p.id)::int as providers from partners p order by p.id',
+          'select p.id, p.display_name, p.webhook_secret_enc, p.updated_at, (select count(*) from provider_credentials c where c.partner_id = p.id)::int as providers, (select row_to_json(x) from partner_portals x where x.partner_id = p.id) as portal, (select count(*) from portal_sessions s where s.partner_id = p.id)::int as links from partners p order by p.id',
         )
       ).rows,
     );

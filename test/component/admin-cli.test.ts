@@ -150,6 +150,54 @@ describe('admin CLI', function () {
     expect(refused.all).to.match(/base_url/);
   });
 
+  it('sets up the hosted portal and mints, lists and revokes a link', async () => {
+    expect((await cli('create-partner', 'portalcli', '--tier', 'pilot')).code).to.equal(0);
+    const refused = await cli('portal-link', 'portalcli', '--customer-ref', 'c-1');
+    expect(refused.code).to.equal(1);
+    expect(refused.out).to.match(/409: the portal of partner "portalcli" is not enabled/);
+    const set = await cli(
+      'portal-set',
+      'portalcli',
+      '--enable',
+      '--primary-color',
+      '#123ABC',
+      '--display-name',
+      'Portal CLI Bank',
+      '--redirect-domain',
+      'bank.example.com',
+      '--redirect-domain',
+      'www.bank.example.com',
+    );
+    expect(set.code, set.out).to.equal(0);
+    expect(JSON.parse(set.out)).to.deep.include({
+      portal_enabled: true,
+      primary_color: '#123abc',
+      display_name: 'Portal CLI Bank',
+      allowed_redirect_domains: ['bank.example.com', 'www.bank.example.com'],
+    });
+    const link = await cli(
+      'portal-link',
+      'portalcli',
+      '--customer-ref',
+      'c-1',
+      '--redirect-url',
+      'https://bank.example.com/back',
+      '--ttl-hours',
+      '2',
+    );
+    expect(link.code, link.out).to.equal(0);
+    const minted = JSON.parse(link.out);
+    expect(minted.url).to.equal(`${g.url}/p/portalcli?t=${minted.token}`);
+    const listed = JSON.parse((await cli('portal-links', 'portalcli')).out);
+    expect(listed.links[0]).to.include({ session_id: minted.session_id, status: 'created' });
+    const revoked = JSON.parse((await cli('portal-revoke', 'portalcli', minted.session_id)).out);
+    expect(revoked.status).to.equal('revoked');
+    expect((await cli('portal-link', 'portalcli')).out).to.match(/needs --customer-ref/);
+    expect(
+      (await cli('portal-link', 'portalcli', '--customer-ref', 'c', '--ttl-hours', '721')).code,
+    ).to.equal(2);
+  });
+
   it('reports API errors and usage mistakes with a non-zero exit', async () => {
     const dup = await cli('create-partner', 'dupbank', '--tier', 'pilot');
     expect(dup.code).to.equal(0);

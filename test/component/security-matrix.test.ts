@@ -210,6 +210,36 @@ const ROWS: Record<string, Row> = {
     },
     ok: 204,
   },
+  'admin GET /partners/{partner_id}/portal': { path: (f) => `/partners/${f.c.id}/portal`, ok: 200 },
+  'admin PUT /partners/{partner_id}/portal': {
+    path: (f) => `/partners/${f.c.id}/portal`,
+    body: () => ({ portal_enabled: true, allowed_redirect_domains: ['bank.example.com'] }),
+    ok: 200,
+  },
+  'admin POST /partners/{partner_id}/portal/links': {
+    // C's portal enabled for this request, so that a link can be minted.
+    path: async (f) => {
+      await admin(f, 'PUT', `/partners/${f.c.id}/portal`, { portal_enabled: true });
+      return `/partners/${f.c.id}/portal/links`;
+    },
+    body: () => ({ customer_ref: 'matrix-portal' }),
+    ok: 201,
+  },
+  'admin GET /partners/{partner_id}/portal/links': {
+    path: (f) => `/partners/${f.c.id}/portal/links`,
+    ok: 200,
+  },
+  'admin DELETE /partners/{partner_id}/portal/links/{session_id}': {
+    // A link of C's minted for this request, so that every request has one to revoke.
+    path: async (f) => {
+      await admin(f, 'PUT', `/partners/${f.c.id}/portal`, { portal_enabled: true });
+      const link = await admin(f, 'POST', `/partners/${f.c.id}/portal/links`, {
+        customer_ref: 'matrix-revoke',
+      });
+      return `/partners/${f.c.id}/portal/links/${link.body.session_id}`;
+    },
+    ok: 200,
+  },
   'admin GET /assessments': { path: (f) => `/assessments?partner_id=${f.a.id}`, ok: 200 },
   'admin GET /jobs': { path: (f) => `/jobs?partner_id=${f.a.id}`, ok: 200 },
   'admin POST /jobs/{job_id}/cancel': {

@@ -42,6 +42,9 @@ const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'tools/build/build.
 const ASSETS = [
   ['src/store/migrations', (f) => f.endsWith('.sql')],
   ['openapi', (f) => f.endsWith('.yaml')],
+  // The HTML pages' templates and stylesheet (src/http/html.ts).
+  ['src/http/views', (f) => f.endsWith('.eta')],
+  ['src/http/assets', (f) => f.endsWith('.css')],
   // The document readers' worker-thread entry (plain JavaScript; it loads read.js, compiled beside it).
   ['adapters/documents', (f) => f.endsWith('worker-entry.mjs')],
 ];

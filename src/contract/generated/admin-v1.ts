@@ -171,6 +171,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/partners/{partner_id}/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        /** The partner's hosted-portal settings (Architecture B) */
+        get: operations["getPortalSettings"];
+        /**
+         * Enable the hosted portal and set its branding and redirect allow-list
+         * @description Each field given replaces the stored one (`null` clears it); fields left out keep their value.
+         *     Colours are `#rgb` or `#rrggbb` and are applied as CSS variables on the portal's pages. A `logo_url`
+         *     (https) is fetched once, now, through the SSRF guard (no private, loopback, link-local or metadata
+         *     address; no redirect followed; 10 s), must be a PNG, JPEG or WebP image of at most 256 KB (SVG is
+         *     refused: it can carry script), and is served from the gateway at `logo.path` — never hot-linked. To
+         *     take a changed file, send the URL again. `allowed_redirect_domains` are host names (no addresses, no
+         *     local names such as `localhost` or `*.internal`); a link's `redirect_url` must be on one of them.
+         */
+        put: operations["setPortalSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partners/{partner_id}/portal/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        /** The partner's portal links, newest first (never a token, a name or an email) */
+        get: operations["listPortalLinks"];
+        put?: never;
+        /**
+         * Mint a portal link for one customer (the token is shown exactly once)
+         * @description The token (256 random bits) is stored only as a keyed hash (HMAC-SHA256 under a key derived from
+         *     DATA_ENCRYPTION_KEY): it cannot be shown again — mint a new link instead. `redirect_url` is checked
+         *     now against the partner's `allowed_redirect_domains`; a private, loopback, link-local or metadata
+         *     address, a local host name and any scheme but http(s) are refused whatever the allow-list says. The
+         *     prefilled name and email are sealed at rest (AES-256-GCM). `url` is on PUBLIC_URL when it is set,
+         *     else on the origin this request was sent to.
+         */
+        post: operations["createPortalLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partners/{partner_id}/portal/links/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a link not yet completed (its token and any browser it was opened in stop working) */
+        delete: operations["revokePortalLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assessments": {
         parameters: {
             query?: never;
@@ -251,7 +328,7 @@ export interface components {
              * @description A stable code from the gateway's one closed list (the README's "Error codes" table); these are the ones the admin API sends.
              * @enum {string}
              */
-            code: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "unauthorized" | "not_found" | "partner_exists" | "job_not_processing" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "internal_error";
+            code: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "unauthorized" | "not_found" | "partner_exists" | "job_not_processing" | "portal_not_enabled" | "logo_refused" | "body_too_large" | "unsupported_media_type" | "unsupported_encoding" | "internal_error";
             /** @description For a 400, the failing paths (`(body)` for the body as a whole). */
             errors?: {
                 path: string;
@@ -388,6 +465,96 @@ export interface components {
             /** @example prt_acmebank_ */
             api_key_prefix: string;
             important: string;
+        };
+        SetPortalSettings: {
+            /** @description Links can be minted only while true. */
+            portal_enabled?: boolean;
+            /** @description CSS variable --brand-primary (stored lower-case). */
+            primary_color?: string | null;
+            /** @description CSS variable --brand-accent (stored lower-case). */
+            accent_color?: string | null;
+            /**
+             * Format: uri
+             * @description https; fetched once now (see the operation).
+             */
+            logo_url?: string | null;
+            /** @description The name the portal shows; the partner's display_name when null. */
+            display_name?: string | null;
+            /** @description Hides the "Powered by Veqtrx" footer. */
+            hide_veqtrx_branding?: boolean;
+            /** @description Host names a redirect_url may point at (exact match, case-insensitive). */
+            allowed_redirect_domains?: string[];
+        };
+        PortalSettings: {
+            partner_id: string;
+            portal_enabled: boolean;
+            primary_color: string | null;
+            accent_color: string | null;
+            /** @description The URL the logo was fetched from. */
+            logo_url: string | null;
+            /** @description The logo as the gateway serves it (null when none). */
+            logo: null | {
+                /** @description Where the gateway serves it: /assets/logo/<sha256>. */
+                path: string;
+                /** @enum {string} */
+                content_type: "image/png" | "image/jpeg" | "image/webp";
+                sha256: string;
+            };
+            display_name: string | null;
+            hide_veqtrx_branding: boolean;
+            allowed_redirect_domains: string[];
+            /**
+             * Format: date-time
+             * @description Null when never set.
+             */
+            updated_at: string | null;
+        };
+        CreatePortalLink: {
+            /** @description The partner's reference for the customer; in the webhook. */
+            customer_ref: string;
+            prefilled_name?: string;
+            /** Format: email */
+            prefilled_email?: string;
+            /**
+             * Format: uri
+             * @description Where the customer is sent when done (else a generic thanks page): http(s), on one of the partner's allowed_redirect_domains.
+             */
+            redirect_url?: string;
+            /** @default 24 */
+            ttl_hours?: number;
+        };
+        MintedPortalLink: {
+            /** Format: uuid */
+            session_id: string;
+            partner_id: string;
+            /** @description <base>/p/<partner_id>?t=<token> */
+            url: string;
+            /** @description Shown once; stored only as a keyed hash. */
+            token: string;
+            /** Format: date-time */
+            expires_at: string;
+            important: string;
+        };
+        PortalLink: {
+            /** Format: uuid */
+            session_id: string;
+            partner_id: string;
+            customer_ref: string;
+            /**
+             * @description `started`: opened at least once; `expired`: not completed before expires_at.
+             * @enum {string}
+             */
+            status: "created" | "started" | "completed" | "expired" | "revoked";
+            redirect_url: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            assessment_id: string | null;
         };
         CreatedPartner: components["schemas"]["Partner"] & {
             key_id: string;
@@ -752,6 +919,166 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    getPortalSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (defaults, portal disabled, when never set) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSettings"];
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    setPortalSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPortalSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSettings"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description `logo_refused`: the logo could not be fetched through the SSRF guard, is not a PNG, JPEG or WebP image, or is over 256 KB. Nothing is changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPortalLinks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only links created before this instant (paging: the last `created_at` seen). */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Links */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        links: components["schemas"]["PortalLink"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    createPortalLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePortalLink"];
+            };
+        };
+        responses: {
+            /** @description The link, returned exactly once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MintedPortalLink"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description `portal_not_enabled`: the partner's portal is not enabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    revokePortalLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link now (`revoked`, or as it was when it had already ended) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLink"];
+                };
+            };
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };
