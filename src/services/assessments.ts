@@ -160,9 +160,10 @@ export class AssessmentService {
     try {
       if (!(await this.quota.hasRoom(partner, now))) throw this.quotaExhausted();
       // The body is not read here again: its chunks are moved to the worker, not copied.
+      // Alone: no other assessment is in flight (this one is counted in `inflight` by now).
       let result = await this.assessor.run(
         { kind: 'body', body: req.body.chunks, now: now.getTime() },
-        { moveBytes: true },
+        { moveBytes: true, alone: this.inflight.size <= 1 },
       );
       if (result.kind === 'fetch' && this.sources.analyses.provider(result.source.type)) {
         source = result.source.type;
