@@ -134,7 +134,7 @@ export async function createGateway(
     clock,
     cfg.WEBHOOK_SECRET_OVERLAP_HOURS,
   );
-  const assessor = createAssessor(cfg.ASSESS_THREADS);
+  const assessor = createAssessor(cfg.ASSESS_THREADS, { inlineWhenIdle: cfg.ASSESS_INLINE_WHEN_IDLE });
   const analysisProviders = opts.analysisProviders ?? ANALYSES;
   const providerCredentials = new ProviderCredentials(
     db,

@@ -23,13 +23,20 @@ declare module 'express-serve-static-core' {
     id: string;
     started: number;
     partnerId?: string;
+    /** Requests this server has in progress now (this one included), from arrival to the response's end. */
+    inProgress: () => number;
   }
 }
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function requestContext(log: Logger, metrics: Metrics): RequestHandler {
+  let open = 0;
+  const inProgress = () => open;
   return (req, res, next) => {
+    open++;
+    res.once('close', () => open--);
+    req.inProgress = inProgress;
     const incoming = req.get('x-request-id');
     req.id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
     req.started = performance.now();

@@ -87,6 +87,7 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
       bodySha256: req.bodySha256,
       receivedAt: req.started,
       idempotencyKey: idempotencyKeyOf(req),
+      otherRequests: req.inProgress() - 1,
     });
     send(res, outcome);
   });

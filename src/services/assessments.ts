@@ -47,6 +47,8 @@ export interface AssessmentRequest {
   /** When the request arrived (`performance.now()`; processing_ms is measured from here). */
   receivedAt: number;
   idempotencyKey?: string | undefined;
+  /** Other HTTP requests the server had in progress when this one reached the service, if known. */
+  otherRequests?: number;
 }
 
 export interface SourceDeps {
@@ -160,9 +162,11 @@ export class AssessmentService {
     try {
       if (!(await this.quota.hasRoom(partner, now))) throw this.quotaExhausted();
       // The body is not read here again: its chunks are moved to the worker, not copied.
+      // Alone: no other assessment in flight (this one is counted in `inflight` by now) and no other
+      // request being received or answered.
       let result = await this.assessor.run(
         { kind: 'body', body: req.body.chunks, now: now.getTime() },
-        { moveBytes: true },
+        { moveBytes: true, alone: this.inflight.size <= 1 && (req.otherRequests ?? 0) === 0 },
       );
       if (result.kind === 'fetch' && this.sources.analyses.provider(result.source.type)) {
         source = result.source.type;

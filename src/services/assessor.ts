@@ -1,7 +1,8 @@
 /**
  * Where the engine runs: a pool of worker threads (piscina) by default, so that assessments use the
  * machine's other cores and the event loop stays free for HTTP and the database; or inline
- * (ASSESS_THREADS=0). Both give identical results: the engine is pure.
+ * (ASSESS_THREADS=0). Both give identical results: the engine is pure. With the pool, a small job that
+ * finds no other job in the pool runs on the event loop all the same (see PooledAssessor).
  */
 import { Piscina } from 'piscina';
 import type { AssessJob, AssessJobResult } from '../workers/assess.ts';
@@ -16,6 +17,11 @@ export interface RunOptions {
    * their memory with others (small Buffers from Node's pool) are copied all the same.
    */
   moveBytes?: boolean;
+  /**
+   * The caller has no other job in hand (e.g. the only assessment in flight): a small job may then run on
+   * the event loop (PoolOptions.inlineWhenIdle).
+   */
+  alone?: boolean;
 }
 
 export interface Assessor {
@@ -58,6 +64,17 @@ export function isLargeJob(job: AssessJob): boolean {
 /** Stored evidence over this many bytes (about 2,000 transactions) is a large job too. */
 export const LARGE_JOB_EVIDENCE_BYTES = 32 * 1024;
 
+/**
+ * A job is small when it is at most half a large one by each measure: a body of at most 128 KB (about
+ * 750 transactions), at most 750 fetched transactions, stored evidence of at most 16 KB.
+ */
+export function isSmallJob(job: AssessJob): boolean {
+  if (job.kind === 'body' || job.kind === 'documents-body')
+    return bodyLength(job.body) <= LARGE_JOB_BYTES / 2;
+  if (job.kind === 'decoded') return job.request.transactions.length <= LARGE_JOB_TRANSACTIONS / 2;
+  return job.stored.byteLength <= LARGE_JOB_EVIDENCE_BYTES / 2;
+}
+
 /** The memory of the bytes a job hands over, when they can be moved (RunOptions.moveBytes). */
 function transferList(job: AssessJob): ArrayBuffer[] {
   const bytes =
@@ -97,12 +114,27 @@ export function pickThread<W extends { currentUsage: number }>(
   return best;
 }
 
+export interface PoolOptions {
+  /**
+   * Run a small job (isSmallJob) on the event loop when its caller has nothing else in hand
+   * (RunOptions.alone) and the pool has no job queued or running: the thread that would wait for the
+   * worker does the work itself, and the two hand-overs between threads are saved (waking a sleeping
+   * worker, then the event loop for its answer). Under load there are other jobs in hand, so the work
+   * goes to the other cores as before.
+   */
+  inlineWhenIdle?: boolean;
+}
+
 export class PooledAssessor implements Assessor {
   private readonly pool: Piscina;
   /** Large jobs queued or running. */
   private large = 0;
+  /** Jobs given to the pool, queued or running. */
+  private inPool = 0;
+  private readonly inline: InlineAssessor | undefined;
 
-  constructor(threads: number) {
+  constructor(threads: number, opts: PoolOptions = {}) {
+    this.inline = opts.inlineWhenIdle ? new InlineAssessor() : undefined;
     // The worker's entry beside this module and in its form: assess.ts when the process runs the sources
     // (tsx; workers inherit the process's execArgv, so they load TypeScript the same way), assess.js when
     // it runs the build (dist/).
@@ -129,10 +161,15 @@ export class PooledAssessor implements Assessor {
   }
 
   run(job: AssessJob, opts: RunOptions = {}): Promise<AssessJobResult> {
+    if (this.inline && opts.alone && this.inPool === 0 && isSmallJob(job)) return this.inline.run(job);
     const options = opts.moveBytes ? { transferList: transferList(job) } : {};
-    if (!isLargeJob(job)) return this.pool.run(job, options);
-    this.large++;
-    return this.pool.run(job, options).finally(() => this.large--);
+    const large = isLargeJob(job);
+    if (large) this.large++;
+    this.inPool++;
+    return this.pool.run(job, options).finally(() => {
+      this.inPool--;
+      if (large) this.large--;
+    });
   }
 
   async close(): Promise<void> {
@@ -140,6 +177,6 @@ export class PooledAssessor implements Assessor {
   }
 }
 
-export function createAssessor(threads: number): Assessor {
-  return threads > 0 ? new PooledAssessor(threads) : new InlineAssessor();
+export function createAssessor(threads: number, opts: PoolOptions = {}): Assessor {
+  return threads > 0 ? new PooledAssessor(threads, opts) : new InlineAssessor();
 }

@@ -25,7 +25,7 @@ import type { AssessmentExtensions, AssessmentFigures } from '../model/assessmen
 import { DEFAULT_CURRENCY } from '../model/money.ts';
 import { compareThirdParty } from '../engine/third-party.ts';
 import { evidenceJson, packEvidence } from '../store/evidence.ts';
-import { joinChunks, ownBuffer } from '../lib/owned-bytes.ts';
+import { joinChunks, ownBuffer, Scratch } from '../lib/owned-bytes.ts';
 import {
   decodeDocumentsBody,
   type DecodedDocuments,
@@ -74,13 +74,19 @@ export function extensionsOf(
   };
 }
 
+/**
+ * This thread's buffer for a body's chunks, joined to be decoded (the decoded request keeps none of its
+ * bytes): reused rather than a fresh 1.6 MB for a 10,000-transaction body. Up to 32 MB.
+ */
+const bodyScratch = new Scratch(32 * 1024 * 1024);
+
 export function runJob(job: AssessJob): AssessJobResult {
   if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
   if (job.kind === 'documents-body')
     return decodeDocumentsBody(job.body instanceof Uint8Array ? job.body : joinChunks(job.body));
   let req: DecodedRequest;
   if (job.kind === 'body') {
-    const body = job.body instanceof Uint8Array ? job.body : joinChunks(job.body);
+    const body = job.body instanceof Uint8Array ? job.body : bodyScratch.join(job.body);
     const d = decodeAssessBody(body, new Date(job.now));
     if (d.kind !== 'decoded') return d;
     req = d;

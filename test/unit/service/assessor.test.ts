@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   isLargeJob,
+  isSmallJob,
   LARGE_JOB_BYTES,
   LARGE_JOB_TRANSACTIONS,
   pickThread,
@@ -151,4 +152,50 @@ describe('the assessment worker pool', () => {
       }
     });
   }
+
+  it('runs a small job on the event loop when its caller has nothing else in hand and the pool is idle; else in the pool; the same bytes either way', async () => {
+    const pool = new PooledAssessor(1, { inlineWhenIdle: true });
+    try {
+      const now = Date.parse('2026-11-01T00:00:00Z');
+      const text = JSON.stringify({ customer_ref: 'idle', transactions: benchmarkHistory(412) });
+      const fresh = () => new Uint8Array(Buffer.from(text));
+      expect(isSmallJob({ kind: 'body', body: fresh(), now })).to.equal(true);
+      const packed = (r: AssessJobResult) =>
+        Buffer.from((r as Extract<AssessJobResult, { kind: 'assessed' }>).evidencePacked);
+
+      const alone = fresh();
+      const inline = await pool.run({ kind: 'body', body: alone, now }, { moveBytes: true, alone: true });
+      expect(alone.byteLength, 'run where it was: not moved').to.equal(text.length);
+
+      const notAlone = fresh();
+      const pooled = await pool.run({ kind: 'body', body: notAlone, now }, { moveBytes: true });
+      expect(notAlone.byteLength, 'moved to the worker').to.equal(0);
+      expect(packed(inline).equals(packed(pooled)), 'the same evidence bytes').to.equal(true);
+      const withoutBytes = (r: AssessJobResult) => ({ ...r, evidencePacked: undefined });
+      expect(withoutBytes(inline)).to.deep.equal(withoutBytes(pooled));
+
+      // While the pool has a job in hand, a caller alone goes to the pool too.
+      const large = new TextEncoder().encode(
+        JSON.stringify({ customer_ref: 'large', transactions: benchmarkHistory(2_000) }),
+      );
+      expect(isSmallJob({ kind: 'body', body: large, now })).to.equal(false);
+      const running = pool.run({ kind: 'body', body: large, now });
+      const behind = fresh();
+      const queued = pool.run({ kind: 'body', body: behind, now }, { moveBytes: true, alone: true });
+      expect((await queued).kind).to.equal('assessed');
+      expect(behind.byteLength, 'moved to the pool').to.equal(0);
+      expect((await running).kind).to.equal('assessed');
+
+      // A large job never runs on the event loop.
+      const big = new TextEncoder().encode(
+        JSON.stringify({ customer_ref: 'large', transactions: benchmarkHistory(2_000) }),
+      );
+      expect(
+        (await pool.run({ kind: 'body', body: big, now }, { moveBytes: true, alone: true })).kind,
+      ).to.equal('assessed');
+      expect(big.byteLength, 'moved to the pool').to.equal(0);
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { brotliDecompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gzipSync } from 'node:zlib';
 import { fromColumns, isColumns, RecordLayout, toColumns, type Scalar } from '../../../src/lib/columnar.ts';
 import { evidenceJson, packEvidence, unpackEvidence } from '../../../src/store/evidence.ts';
 import { assess, assessColumnar } from '../../../src/engine/index.ts';
@@ -191,6 +191,35 @@ describe('the evidence as stored', () => {
         expect(packEvidence({ ...columnar, source: record.source, warnings: [] }).equals(now)).to.equal(true);
       });
     }
+
+    it("packs each record to its own JSON's bytes, Brotli at quality 1, whatever was packed before it on the thread (any text, any size)", () => {
+      const expected = (record: object) => {
+        const json = Buffer.from(JSON.stringify(record));
+        return Buffer.concat([
+          Buffer.from('VQX2', 'latin1'),
+          brotliCompressSync(json, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: 1,
+              [constants.BROTLI_PARAM_LGWIN]: 16,
+              [constants.BROTLI_PARAM_SIZE_HINT]: json.length,
+            },
+          }),
+        ]);
+      };
+      const big = { note: 'x'.repeat(300_000), ledger: { format: 'not rows' } };
+      const records = [
+        big,
+        { a: 1 },
+        { text: 'Café £12 – ’quoted’ 😀 and a lone \ud800 surrogate', ledger: { n: 1 } },
+        { note: '€'.repeat(100_000) }, // three bytes each: past what the last record needed
+        { a: 1 },
+        big,
+      ];
+      for (const record of records) expect(packEvidence(record).equals(expected(record))).to.equal(true);
+      const first = packEvidence({ a: 1 });
+      packEvidence(big);
+      expect(first.equals(expected({ a: 1 })), 'an earlier record is not overwritten').to.equal(true);
+    });
 
     it('a record stored in a Node Buffer shared with others (a slice) reads by its own bytes only', () => {
       const packed = packEvidence({ a: 1, ledger: [{ ref: 'T1' }] });
