@@ -8,23 +8,42 @@ import { isRecord } from '../src/lib/narrow.ts';
 import { SourceError } from './source.ts';
 import type { ErrorCode } from '../src/lib/errors.ts';
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/**
+ * The hosts a provider base URL may name over plain http: this machine, where a local simulator
+ * (tools/simulators/) listens. `localhost`, any address of 127.0.0.0/8 (all of it is loopback, RFC 1122
+ * 3.2.1.3) and `[::1]`, as `URL.hostname` writes them — lower case, IPv4 in dotted decimal (`127.1` is
+ * read as 127.0.0.1), IPv6 compressed in brackets (`[0:0:0:0:0:0:0:1]` is `[::1]`). Not `*.localhost`
+ * nor IPv4-mapped IPv6 (`[::ffff:127.0.0.1]`): no simulator needs them.
+ */
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/** The longest base URL a partner may store. */
+export const MAX_BASE_URL_LENGTH = 500;
 
 /**
- * A provider's base URL as a partner stores it: https, or plain http only on this machine (a simulator);
- * no user name or password in it (they belong in the credentials, which are never logged).
+ * The one rule for a provider's base URL (every provider's stored credentials, and the admin API that
+ * stores them): an absolute https URL, or plain http only on a loopback host (LOOPBACK: a simulator);
+ * no user name or password (they belong in the credentials, which are never logged), no query and no
+ * fragment (the API's paths are appended to it), no white space or control characters.
  */
+export function isProviderBaseUrl(s: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u0020\u007f]/.test(s) || !URL.canParse(s)) return false;
+  const u = new URL(s);
+  // `href` keeps a `?` or `#` even when what follows is empty (`search` and `hash` are '' then).
+  if (u.username || u.password || u.href.includes('?') || u.href.includes('#')) return false;
+  return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname));
+}
+
+/** `isProviderBaseUrl` as a credentials field: surrounding white space trimmed, at most 500 characters. */
 export const providerBaseUrl = z
   .string()
-  .url()
-  .refine((s) => {
-    const u = new URL(s);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname));
-  }, 'must be an https URL (plain http only on 127.0.0.1 or localhost)')
-  .refine((s) => {
-    const u = new URL(s);
-    return u.username === '' && u.password === '';
-  }, 'must not hold a user name or password');
+  .trim()
+  .max(MAX_BASE_URL_LENGTH)
+  .refine(
+    isProviderBaseUrl,
+    'must be an https URL without credentials, query or fragment (plain http only on localhost, 127.x.x.x or [::1], for a simulator)',
+  );
 
 /** Control characters and long runs of whitespace out, at most `max` characters. */
 const clean = (s: string, max: number) =>

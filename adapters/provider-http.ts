@@ -1,12 +1,15 @@
 /**
- * One HTTP call to a third-party analysis provider (adapters/analysis.ts), the way every such adapter
- * makes it: in its turn on the provider's limiter (ProviderRuntime: bottleneck, Redis-shared with
- * REDIS_URL), with the runtime's per-call timeout, no redirects followed (a bearer token is never sent
- * wherever a redirect points), and the answer classified:
- * - network error, timeout, 429 or 5xx → `ProviderUnavailable` (with the provider's `Retry-After`): the
- *   polling mechanism asks again later, within the analysis deadline;
+ * HTTP calls to a third-party provider, the way every adapter makes them: in its turn on the provider's
+ * limiter (ProviderRuntime: bottleneck, Redis-shared with REDIS_URL), with the runtime's per-call
+ * timeout, never past the deadline, no redirects followed (a bearer token is never sent wherever a
+ * redirect points), and the answer classified:
+ * - network error, timeout, 429 or 5xx → `ProviderCallUnavailable` (a `ProviderUnavailable`, with the
+ *   provider's `Retry-After` and why);
  * - any other status → returned, for the adapter to read (a 2xx) or to turn into a `SourceError` (4xx).
- * One call, no retry loop of its own: the durable job is the retry loop.
+ *
+ * `call` is one call, with no retry loop of its own: for an analysis provider (adapters/analysis.ts) the
+ * durable job is the retry loop, asking again later within the analysis deadline. `callRetrying` is the
+ * same call tried again with backoff, for a source fetched while the partner waits (ValidiFI CONNECT).
  *
  * Also the client-credentials token cache that ValidiFI and the decisioning API both need: per credential
  * (hashed), single-flight, reused until shortly before it expires.
@@ -16,6 +19,25 @@ import { createHash } from 'node:crypto';
 import { errorCode } from '../src/lib/narrow.ts';
 import { ProviderUnavailable } from './analysis.ts';
 import { DeadlineExceeded, outcomeOf, type ProviderRuntime } from './runtime.ts';
+
+/**
+ * Why a call got no answer to read: `not_sent`, the deadline passed before it could be sent (while it
+ * waited for the limiter); `timeout`, sent and not answered in time; `unreachable`, any other network
+ * error; `rate_limited`, a 429; `status`, a 5xx.
+ */
+export type CallFailure =
+  { reason: 'not_sent' | 'timeout' | 'unreachable' } | { reason: 'rate_limited' | 'status'; status: number };
+
+/** What `ProviderHttp` throws when a call got no answer to read, and why. */
+export class ProviderCallUnavailable extends ProviderUnavailable {
+  constructor(
+    message: string,
+    readonly failure: CallFailure,
+    retryAfterMs?: number,
+  ) {
+    super(message, retryAfterMs);
+  }
+}
 
 export class ProviderHttp {
   private readonly http: AxiosInstance;
@@ -39,11 +61,15 @@ export class ProviderHttp {
 
   /**
    * Sends one request; `what` names it in messages ("the analysis status"). Returns any answer that is
-   * not 429/5xx; throws `ProviderUnavailable` otherwise. Never waits past the runtime's deadline for one
-   * step (`deadlineMs` from now) for the limiter.
+   * not 429/5xx; throws `ProviderCallUnavailable` otherwise. Never waits past `deadline` (epoch ms on the
+   * runtime's clock; by default the runtime's deadline for one step, `deadlineMs` from now) for the
+   * limiter, and its timeout never runs past it either.
    */
-  async call(what: string, config: AxiosRequestConfig): Promise<AxiosResponse> {
-    const deadline = this.runtime.now() + this.runtime.options.deadlineMs;
+  async call(
+    what: string,
+    config: AxiosRequestConfig,
+    deadline = this.runtime.now() + this.runtime.options.deadlineMs,
+  ): Promise<AxiosResponse> {
     let status: number | undefined;
     let timedOut = false;
     let sent = false;
@@ -61,14 +87,18 @@ export class ProviderHttp {
       status = res.status;
     } catch (e) {
       if (e instanceof DeadlineExceeded)
-        throw new ProviderUnavailable(`${this.provider.name} is busy (its rate limit): ${what} was not sent`);
+        throw new ProviderCallUnavailable(
+          `${this.provider.name} is busy (its rate limit): ${what} was not sent`,
+          { reason: 'not_sent' },
+        );
       const code = errorCode(e);
       timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
       if (!axios.isAxiosError(e)) throw e;
-      throw new ProviderUnavailable(
+      throw new ProviderCallUnavailable(
         timedOut
           ? `${this.provider.name} did not answer in time for ${what}`
           : `${this.provider.name} could not be reached for ${what}`,
+        { reason: timedOut ? 'timeout' : 'unreachable' },
       );
     } finally {
       if (sent)
@@ -79,14 +109,42 @@ export class ProviderHttp {
         );
     }
     if (res.status === 429 || res.status >= 500) {
-      throw new ProviderUnavailable(
-        res.status === 429
-          ? `${this.provider.name} is rate-limiting requests for ${what} (HTTP 429)`
-          : `${this.provider.name} answered HTTP ${res.status} for ${what}`,
-        retryAfterMs(res.headers['retry-after'], Date.now()),
-      );
+      const after = retryAfterMs(res.headers['retry-after'], Date.now());
+      throw res.status === 429
+        ? new ProviderCallUnavailable(
+            `${this.provider.name} is rate-limiting requests for ${what} (HTTP 429)`,
+            { reason: 'rate_limited', status: 429 },
+            after,
+          )
+        : new ProviderCallUnavailable(
+            `${this.provider.name} answered HTTP ${res.status} for ${what}`,
+            { reason: 'status', status: res.status },
+            after,
+          );
     }
     return res;
+  }
+
+  /**
+   * `call`, tried again when it throws `ProviderCallUnavailable` — a network error, a timeout, 429, 5xx —
+   * after an exponential backoff (the runtime's `backoffMs`, doubling each time, jittered ×0.5–1.5; a
+   * 429's `Retry-After` instead, when it has one), at most the runtime's `retries` more times, and never
+   * past `deadline`: when the next try could not start before it, the last failure is thrown. A call the
+   * limiter could not send before the deadline (`not_sent`) is thrown at once.
+   */
+  async callRetrying(what: string, config: AxiosRequestConfig, deadline: number): Promise<AxiosResponse> {
+    const { retries, backoffMs } = this.runtime.options;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.call(what, config, deadline);
+      } catch (e) {
+        if (!(e instanceof ProviderCallUnavailable) || e.failure.reason === 'not_sent') throw e;
+        const after = e.failure.reason === 'rate_limited' ? e.retryAfterMs : undefined;
+        const wait = after ?? backoffMs * 2 ** attempt * (0.5 + Math.random());
+        if (attempt >= retries || this.runtime.now() + wait >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   }
 }
 
@@ -118,7 +176,12 @@ export class TokenCache {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  async get(parts: readonly string[], fetch: () => Promise<BearerToken>): Promise<string> {
+  async get(
+    parts: readonly string[],
+    fetch: () => Promise<BearerToken>,
+    /** Now, to judge the cached token's expiry by (the cache's clock when not given). */
+    now = this.clock(),
+  ): Promise<string> {
     const key = createHash('sha256').update(parts.join('\u0000')).digest('hex');
     let slot = this.slots.get(key);
     if (!slot) {
@@ -126,7 +189,7 @@ export class TokenCache {
       this.slots.set(key, slot);
     }
     const c = slot.cached;
-    if (c && c.expiresAt - TOKEN_EXPIRY_MARGIN_MS > this.clock()) return c.value;
+    if (c && c.expiresAt - TOKEN_EXPIRY_MARGIN_MS > now) return c.value;
     let pending = slot.inflight;
     if (!pending) {
       const s = slot;

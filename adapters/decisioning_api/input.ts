@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { DEFAULT_CURRENCY } from '../../src/model/money.ts';
 import { DEFAULT_ACCOUNT_ID } from '../../src/model/transaction.ts';
+import { providerBaseUrl } from '../provider-common.ts';
 import { isoCurrency, isoDate, money, opt, printableToken, timeZone } from '../schema.ts';
 import { TransactionsSchema } from '../transactions/index.ts';
 
@@ -159,33 +160,11 @@ export function accountCurrencies(
   return out;
 }
 
-/** https anywhere; http only on the loopback interface (a local simulator). */
-export function isAllowedBaseUrl(v: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return false;
-  }
-  if (u.username || u.password || u.search || u.hash) return false;
-  if (u.protocol === 'https:') return true;
-  return (
-    u.protocol === 'http:' &&
-    (u.hostname === 'localhost' || u.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(u.hostname))
-  );
-}
-
 /** What the admin API stores for a partner (sealed at rest, never returned). */
 export const DecisioningCredentialsSchema = z.strictObject({
   client_id: z.string().min(1).max(200),
   client_secret: z.string().min(1).max(1000),
-  base_url: z
-    .string()
-    .max(500)
-    .refine(
-      isAllowedBaseUrl,
-      'must be an https URL without credentials, query or fragment (http only on 127.0.0.1, localhost or [::1], for a simulator)',
-    ),
+  base_url: providerBaseUrl,
   /** The secret of the partner's webhook subscription at the provider (X-Hub-Signature); without it, webhooks are ignored. */
   webhook_secret: opt(z.string().min(1).max(1000)),
 });

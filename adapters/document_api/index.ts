@@ -34,6 +34,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { isRecord } from '../../src/lib/narrow.ts';
 import type { AnalysisContext, AnalysisProvider, AnalysisRef, PollStep } from '../analysis.ts';
+import { providerBaseUrl } from '../provider-common.ts';
 import { isoCurrency, opt } from '../schema.ts';
 import { SourceError } from '../source.ts';
 import {
@@ -163,8 +164,6 @@ export const DocumentApiSourceSchema = z
 
 export type DocumentApiSourceInput = z.output<typeof DocumentApiSourceSchema>;
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** What an administrator stores for a partner (sealed at rest, never returned). */
 export const DocumentApiCredentialsSchema = z.strictObject({
   api_key: z
@@ -172,12 +171,7 @@ export const DocumentApiCredentialsSchema = z.strictObject({
     .min(1)
     .max(500)
     .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces'),
-  base_url: z.string().refine((u) => {
-    if (!URL.canParse(u)) return false;
-    const url = new URL(u);
-    if (url.username || url.password || url.search || url.hash) return false;
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-  }, 'must be an https URL without credentials, query or fragment (http only on a loopback address, for a simulator)'),
+  base_url: providerBaseUrl,
   webhook_secret: opt(z.string().min(1).max(500)),
 });
 

@@ -1,22 +1,22 @@
 /**
  * ValidiFI v4 over HTTP, and nothing else (no mapping): the bearer token, the CONNECT transaction
- * history, the account export. Every call goes through the provider's limiter, has a timeout, and is
- * retried with exponential backoff on network errors, 5xx and 429 (honouring `Retry-After`) within the
- * fetch's deadline. A 401 on a data call refreshes the token once and retries.
+ * history, the account export. Every call is `ProviderHttp.callRetrying` (adapters/provider-http.ts):
+ * through the provider's limiter, with a timeout, and retried with exponential backoff on network
+ * errors, 5xx and 429 (honouring `Retry-After`) within the fetch's deadline. A 401 on a data call
+ * refreshes the token once and retries.
  *
  * Tokens are cached per credential (base URL + client id + secret, hashed) until shortly before
- * `expiresOn`, process-wide, and fetched single-flight: any number of concurrent assessments for one
- * partner share one token request.
+ * `expiresOn`, process-wide, and fetched single-flight (`TokenCache`): any number of concurrent
+ * assessments for one partner share one token request.
  *
  * Failures are `SourceError`s whose messages name ValidiFI and what to do, and never hold a secret,
  * a token or an account number.
  */
-import { errorCode, isRecord } from '../../src/lib/narrow.ts';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { createHash } from 'node:crypto';
-import { DeadlineExceeded, outcomeOf, type ProviderRuntime } from '../runtime.ts';
+import { isRecord } from '../../src/lib/narrow.ts';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { ProviderRuntime } from '../runtime.ts';
 import { SourceError } from '../source.ts';
-import { retryAfterMs } from '../provider-http.ts';
+import { ProviderCallUnavailable, ProviderHttp, TokenCache, type BearerToken } from '../provider-http.ts';
 import type { components } from './generated.ts';
 
 export type TokenResponse = components['schemas']['TokenResponse'];
@@ -33,76 +33,45 @@ export const VALIDIFI_ENVIRONMENTS = {
   production: 'https://prod.ribbit.ai',
 } as const;
 
-/** A token is used until this long before its `expiresOn`. */
-export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
-
-interface CachedToken {
-  value: string;
-  expiresAt: number;
-}
-
-interface TokenSlot {
-  cached?: CachedToken;
-  inflight?: Promise<CachedToken>;
-}
-
-const tokenSlots = new Map<string, TokenSlot>();
+const tokens = new TokenCache();
 
 /** Forgets every cached token (tests; a credential change also changes the cache key). */
 export function clearTokenCache(): void {
-  tokenSlots.clear();
+  tokens.clear();
 }
 
 const PROVIDER = 'ValidiFI';
+/** The limiter and metrics key, shared with ValidiFI INSIGHTS (adapters/validifi_insights). */
+const VALIDIFI = { id: 'validifi', name: PROVIDER } as const;
 
 export class ValidifiClient {
-  private readonly http: AxiosInstance;
-  private readonly slot: TokenSlot;
-  /** Upstream HTTP requests made by this client (token, history, export, retries included). */
-  calls = 0;
+  private readonly http: ProviderHttp;
+  /** What identifies the credential in the token cache (hashed there, never kept). */
+  private readonly parts: readonly string[];
 
   constructor(
     private readonly creds: ValidifiCredentials,
-    private readonly runtime: ProviderRuntime,
-    /** Epoch ms by which everything this client does must have finished. */
+    runtime: ProviderRuntime,
+    /** Epoch ms (on the runtime's clock) by which everything this client does must have finished. */
     private readonly deadline: number,
+    /** Now, for the cached token's expiry. */
     private readonly clock: () => number = Date.now,
   ) {
-    this.http = axios.create({
-      baseURL: creds.base_url.replace(/\/+$/, ''),
-      timeout: runtime.options.timeoutMs,
-      validateStatus: () => true,
-      headers: { 'user-agent': 'veqtrx-gateway', accept: 'application/json' },
-      // Never follow a redirect with a bearer token to wherever it points.
-      maxRedirects: 0,
-      // Responses are parsed by the callers (a malformed body is a 502, not an exception here).
-      transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
-    });
-    const key = createHash('sha256')
-      .update(`${this.http.defaults.baseURL}\u0000${creds.client_id}\u0000${creds.client_secret}`)
-      .digest('hex');
-    let slot = tokenSlots.get(key);
-    if (!slot) {
-      slot = {};
-      tokenSlots.set(key, slot);
-    }
-    this.slot = slot;
+    this.http = new ProviderHttp(VALIDIFI, creds.base_url, runtime);
+    this.parts = [creds.base_url.replace(/\/+$/, ''), creds.client_id, creds.client_secret];
+  }
+
+  /** Upstream HTTP requests made by this client (token, history, export, retries included). */
+  get calls(): number {
+    return this.http.calls;
   }
 
   /** A valid bearer token: the cached one, the one being fetched, or a new one. */
-  async token(): Promise<string> {
-    const c = this.slot.cached;
-    if (c && c.expiresAt - TOKEN_EXPIRY_MARGIN_MS > this.clock()) return c.value;
-    if (!this.slot.inflight) {
-      const p = this.fetchToken().finally(() => {
-        if (this.slot.inflight === p) delete this.slot.inflight;
-      });
-      this.slot.inflight = p;
-    }
-    return (await this.slot.inflight).value;
+  token(): Promise<string> {
+    return tokens.get(this.parts, () => this.fetchToken(), this.clock());
   }
 
-  private async fetchToken(): Promise<CachedToken> {
+  private async fetchToken(): Promise<BearerToken> {
     const res = await this.request('the token', {
       method: 'POST',
       url: '/v4/token',
@@ -138,9 +107,7 @@ export class ValidifiClient {
         'validifi_bad_response',
       );
     }
-    const token = { value: accessToken, expiresAt };
-    this.slot.cached = token;
-    return token;
+    return { value: accessToken, expiresAt };
   }
 
   /** GET a data endpoint with the bearer token; on a 401, one refresh and one more try. */
@@ -155,7 +122,7 @@ export class ValidifiClient {
       });
       if (res.status !== 401) return res;
       // The token was refused (expired early, revoked): forget it — unless another call already has.
-      if (this.slot.cached?.value === token) delete this.slot.cached;
+      tokens.forget(this.parts, token);
       if (refreshed)
         throw new SourceError(
           502,
@@ -166,70 +133,35 @@ export class ValidifiClient {
   }
 
   /**
-   * One logical call: scheduled on the provider's limiter, retried on network errors, 5xx and 429
-   * (Retry-After honoured) with exponential backoff, never past the deadline. Returns the final response
-   * for any other status; throws a SourceError (502, or 504 for a timeout) when it gives up.
+   * One logical call (`ProviderHttp.callRetrying`: retried on network errors, 5xx and 429, never past
+   * the deadline). Returns the final response for any other status; throws a SourceError (502, or 504
+   * for a timeout) when it gives up.
    */
-  private async request(
-    what: string,
-    config: Parameters<AxiosInstance['request']>[0],
-  ): Promise<AxiosResponse> {
-    const { retries, backoffMs } = this.runtime.options;
-    for (let attempt = 0; ; attempt++) {
-      const remaining = this.deadline - this.clock();
-      if (remaining <= 0) throw this.timedOut(what);
-      let res: AxiosResponse | undefined;
-      let timedOut = false;
-      let sent = false;
-      const started = performance.now();
-      try {
-        // The wait for the limiter is inside the deadline too; the call's timeout is what is left of it then.
-        res = await this.runtime.run('validifi', this.deadline, () => {
-          sent = true;
-          this.calls++;
-          return this.http.request({
-            ...config,
-            timeout: Math.max(1, Math.min(this.runtime.options.timeoutMs, this.deadline - this.clock())),
-          });
-        });
-      } catch (e) {
-        if (e instanceof DeadlineExceeded) throw this.timedOut(what);
-        const code = errorCode(e);
-        timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
-        if (!axios.isAxiosError(e) || e.response) throw e;
-      } finally {
-        if (sent)
-          this.runtime.observe(
-            'validifi',
-            outcomeOf(res?.status, timedOut),
-            (performance.now() - started) / 1000,
+  private async request(what: string, config: AxiosRequestConfig): Promise<AxiosResponse> {
+    try {
+      return await this.http.callRetrying(what, config, this.deadline);
+    } catch (e) {
+      if (!(e instanceof ProviderCallUnavailable)) throw e;
+      const failure = e.failure;
+      switch (failure.reason) {
+        case 'not_sent':
+        case 'timeout':
+          throw this.timedOut(what);
+        case 'unreachable':
+          throw new SourceError(
+            502,
+            `${PROVIDER} could not be reached for ${what}; retry later`,
+            'validifi_unreachable',
           );
-      }
-      if (res !== undefined && res.status !== 429 && res.status < 500) return res; // not worth another try
-      let wait = backoffMs * 2 ** attempt * (0.5 + Math.random());
-      if (res?.status === 429) {
-        const after = retryAfterMs(res.headers['retry-after'], this.clock());
-        if (after !== undefined) wait = after;
-      }
-      const last = attempt >= retries || this.clock() + wait >= this.deadline;
-      if (last) {
-        if (res === undefined)
-          throw timedOut
-            ? this.timedOut(what)
-            : new SourceError(
-                502,
-                `${PROVIDER} could not be reached for ${what}; retry later`,
-                'validifi_unreachable',
-              );
-        if (res.status === 429)
+        case 'rate_limited':
           throw new SourceError(
             502,
             `${PROVIDER} is rate-limiting requests for ${what}; retry later`,
             'validifi_rate_limited',
           );
-        throw this.badStatus(what, res.status);
+        case 'status':
+          throw this.badStatus(what, failure.status);
       }
-      await new Promise((r) => setTimeout(r, wait));
     }
   }
 

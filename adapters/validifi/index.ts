@@ -17,6 +17,7 @@
  */
 import { at } from '../../src/lib/narrow.ts';
 import { z } from 'zod';
+import { providerBaseUrl } from '../provider-common.ts';
 import { PRINTABLE, isoDate, opt, printableToken, timeZone } from '../schema.ts';
 import { SourceError, SourceInputError, type FetchingSource } from '../source.ts';
 import { ValidifiClient, type ValidifiCredentials } from './client.ts';
@@ -61,12 +62,12 @@ export const ValidifiSourceSchema = z
 
 export type ValidifiSourceInput = z.output<typeof ValidifiSourceSchema>;
 
-/** What the admin API stores for a partner (encrypted at rest). */
+/** What the admin API stores for a partner (encrypted at rest); ValidiFI INSIGHTS uses them too. */
 export const ValidifiCredentialsSchema = z.object({
   client_id: z.string().min(1),
   client_secret: z.string().min(1),
-  base_url: z.string().url(),
-});
+  base_url: providerBaseUrl,
+}) satisfies z.ZodType<ValidifiCredentials>;
 
 /** The period: the lender's dates, or the six months to today (UTC). End never after today. */
 export function periodOf(

@@ -38,12 +38,12 @@ import {
   type AnalysisRef,
   type PollStep,
 } from '../analysis.ts';
-import { malformed, providerBaseUrl, refusal } from '../provider-common.ts';
+import { malformed, refusal } from '../provider-common.ts';
 import { ProviderHttp, TokenCache, retryAfterMs, type BearerToken } from '../provider-http.ts';
 import { PRINTABLE, isoDate, money, opt, printableToken } from '../schema.ts';
 import { SourceError } from '../source.ts';
 import type { ValidifiCredentials } from '../validifi/client.ts';
-import { ValidifiSourceSchema } from '../validifi/index.ts';
+import { ValidifiCredentialsSchema, ValidifiSourceSchema } from '../validifi/index.ts';
 import type { components } from '../validifi/generated.ts';
 import {
   PRODUCTS,
@@ -150,11 +150,7 @@ export const ValidifiInsightsSourceSchema = z
 export type ValidifiInsightsInput = z.output<typeof ValidifiInsightsSourceSchema>;
 
 /** The ValidiFI client credentials the gateway already stores for the partner (ValidifiCredentials). */
-export const ValidifiInsightsCredentialsSchema = z.object({
-  client_id: z.string().min(1),
-  client_secret: z.string().min(1),
-  base_url: providerBaseUrl,
-}) satisfies z.ZodType<ValidifiCredentials>;
+export const ValidifiInsightsCredentialsSchema = ValidifiCredentialsSchema;
 
 const tokens = new TokenCache();
 /** Forgets every cached token (tests). */

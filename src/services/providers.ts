@@ -7,6 +7,7 @@
 import { isRecord, present } from '../lib/narrow.ts';
 import { z } from 'zod';
 import { PROVIDERS } from '../../adapters/registry.ts';
+import { providerBaseUrl } from '../../adapters/provider-common.ts';
 import { VALIDIFI_ENVIRONMENTS } from '../../adapters/validifi/index.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { parseOr400 } from '../contract/validate.ts';
@@ -18,23 +19,12 @@ import * as store from '../store/providers.ts';
 export { PROVIDERS };
 export type Provider = (typeof PROVIDERS)[number];
 
-export const baseUrl = z
-  .string()
-  .max(500)
-  .url('must be an absolute URL')
-  .refine((u) => {
-    const url = new URL(u);
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
-  }, 'must be https (http only on this machine, for a simulator)')
-  .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry credentials');
-
 export const SetValidifiCredentialsSchema = z
   .object({
     client_id: z.string().trim().min(1).max(500),
     client_secret: z.string().min(1).max(2000),
     environment: z.enum(['sandbox', 'production', 'custom']),
-    base_url: baseUrl.optional(),
+    base_url: providerBaseUrl.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -108,7 +98,8 @@ export class ProviderCredentials {
   /**
    * Validates and stores a `PUT …/providers/{provider}` body (400 naming each path when it is not right):
    * ValidiFI's client credentials and environment, or an analysis provider's own credentials (its
-   * adapter's schema), whose `base_url` must be https (http only on loopback, for a simulator).
+   * adapter's schema), whose `base_url` must be a provider base URL (adapters/provider-common.ts: https,
+   * http only on loopback for a simulator) whatever that schema says.
    */
   async set(partnerId: string, providerName: string, body: unknown): Promise<CredentialView> {
     const provider = ProviderCredentials.provider(providerName);
@@ -118,7 +109,7 @@ export class ProviderCredentials {
     if (!schema) throw badRequest(`Provider "${provider}" takes no stored credentials`);
     const input = parseOr400(schema, body);
     if (!isRecord(input)) throw new Error(`the ${provider} credentials schema parses to a non-object`);
-    const { base_url } = parseOr400(z.object({ base_url: baseUrl }), { base_url: input.base_url });
+    const { base_url } = parseOr400(z.object({ base_url: providerBaseUrl }), { base_url: input.base_url });
     await this.partner(partnerId);
     const id = [input.client_id, input.api_key, input.username].find((v) => typeof v === 'string');
     return view(

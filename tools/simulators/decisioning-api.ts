@@ -43,8 +43,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { isMain, serve, simulatorCli } from './cli.ts';
+import { listenOnLoopback, sendJson, stopServer } from './server.ts';
 import { isRecord } from '../../src/lib/narrow.ts';
 import { generatePersona, shiftPersona, type PersonaId } from '../personas/personas.ts';
 import { toUpload } from '../../adapters/decisioning_api/map.ts';
@@ -519,20 +519,13 @@ export async function startDecisioningSimulator(
     );
   };
 
+  // An answer marked malformed goes out cut in half (`delete` says whether it was marked).
   const send = (
     res: http.ServerResponse,
     status: number,
     body: unknown,
     headers: Record<string, string> = {},
-  ) => {
-    let text = JSON.stringify(body);
-    if (malformedNow.has(res)) {
-      malformedNow.delete(res);
-      text = text.slice(0, Math.floor(text.length / 2));
-    }
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(text);
-  };
+  ) => sendJson(res, status, body, headers, malformedNow.delete(res));
   const malformedNow = new Set<http.ServerResponse>();
 
   const server = http.createServer((req, res) => {
@@ -696,14 +689,12 @@ export async function startDecisioningSimulator(
     return send(res, 404, { code: 'NOT_FOUND', message: 'no such endpoint' });
   }
 
-  await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the simulator listens on no TCP port');
+  const url = await listenOnLoopback(server, o.port);
   const push = (f: Fault, n: number) => {
     for (let i = 0; i < n; i++) faults.push(f);
   };
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     clientId,
     clientSecret,
     counts,
@@ -733,14 +724,12 @@ export async function startDecisioningSimulator(
       deliveries.length = 0;
       for (const k of Object.keys(counts)) counts[k as keyof typeof counts] = 0;
     },
-    stop: () =>
-      new Promise<void>((r) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        for (const res of hanging) res.destroy();
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
+    stop: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const res of hanging) res.destroy();
+      return stopServer(server);
+    },
   };
 }
 
@@ -748,65 +737,51 @@ export async function startDecisioningSimulator(
 const digest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 12);
 
 // No top-level await: test files import this module, and a module graph with one cannot be require()d.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '8092' },
-      'time-scale': { type: 'string', default: '1' },
-      webhook: { type: 'string' },
-      'webhook-secret': { type: 'string' },
-      sample: { type: 'string' },
-      source: { type: 'string' },
-    },
+if (isMain(import.meta.url)) {
+  const { port, timeScale, values, fail } = simulatorCli({
+    script: 'sim:decisioning-api',
+    about: 'The credit-decisioning API simulator (openapi/providers/decisioning-api-v2.yaml) on 127.0.0.1.',
+    port: 8092,
+    timeScale: { help: 'every delay (an analysis takes 8 s)', zero: false },
+    options: [
+      { name: 'webhook', value: 'URL', help: 'where analysis webhooks go (with --webhook-secret)' },
+      {
+        name: 'webhook-secret',
+        value: 'SECRET',
+        help: 'what they are signed with (X-Hub-Signature; with --webhook)',
+      },
+      { name: 'sample', value: 'risky|good', help: "prints that sample profile's upload, and exits" },
+      {
+        name: 'source',
+        value: 'risky|good',
+        help: "prints the gateway's source object for that profile, dated to end this week (for POST /assess), and exits",
+      },
+    ],
   });
+  const profileOf = (v: string, option: string): SampleProfile =>
+    v === 'risky' || v === 'good' ? v : fail(`--${option} must be risky or good`);
   // The gateway's `source` object for a sample profile, dated to end this week (for POST /assess).
-  const profile = values.source;
-  if (profile !== undefined) {
-    if (profile !== 'risky' && profile !== 'good') {
-      console.error('usage: npm run sim:decisioning-api -- --source risky|good');
-      process.exit(2);
-    }
-    console.log(JSON.stringify(sampleSource(profile, 1, new Date())));
+  if (values.source !== undefined) {
+    console.log(JSON.stringify(sampleSource(profileOf(values.source, 'source'), 1, new Date())));
     process.exit(0);
   }
-  const sample = values.sample;
-  if (sample !== undefined) {
-    if (sample !== 'risky' && sample !== 'good') {
-      console.error('usage: npm run sim:decisioning-api -- --sample risky|good');
-      process.exit(2);
-    }
-    console.log(JSON.stringify(sampleUpload(sample), null, 2));
+  if (values.sample !== undefined) {
+    console.log(JSON.stringify(sampleUpload(profileOf(values.sample, 'sample')), null, 2));
     process.exit(0);
   }
-  const port = Number(values.port);
-  const timeScale = Number(values['time-scale']);
   const hook = values.webhook;
   const hookSecret = values['webhook-secret'];
-  if (
-    !Number.isInteger(port) ||
-    port < 0 ||
-    port > 65535 ||
-    !(timeScale > 0) ||
-    (hook === undefined) !== (hookSecret === undefined)
-  ) {
-    console.error(
-      'usage: npm run sim:decisioning-api -- [--port 8092] [--time-scale 1] [--webhook URL --webhook-secret SECRET] | --sample risky|good',
-    );
-    process.exit(2);
-  }
-  startDecisioningSimulator({
-    port,
-    timeScale,
-    ...(hook !== undefined && hookSecret !== undefined ? { webhook: { url: hook, secret: hookSecret } } : {}),
-  }).then(
+  if ((hook === undefined) !== (hookSecret === undefined)) fail('--webhook and --webhook-secret go together');
+  serve(
+    startDecisioningSimulator({
+      port,
+      timeScale,
+      ...(hook !== undefined && hookSecret !== undefined
+        ? { webhook: { url: hook, secret: hookSecret } }
+        : {}),
+    }),
     (sim) =>
-      console.log(
-        `Credit-decisioning API simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; ` +
-          `analyses complete in ${(8 * timeScale).toFixed(1)} s; sample uploads: --sample risky (${digest(sampleUpload('risky'))}), --sample good (${digest(sampleUpload('good'))}). Ctrl-C stops it.`,
-      ),
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    },
+      `Credit-decisioning API simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; ` +
+      `analyses complete in ${(8 * timeScale).toFixed(1)} s; sample uploads: --sample risky (${digest(sampleUpload('risky'))}), --sample good (${digest(sampleUpload('good'))}). Ctrl-C stops it.`,
   );
 }

@@ -36,8 +36,8 @@
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { isMain, serve, simulatorCli } from './cli.ts';
+import { listenOnLoopback, sendJson, stopServer } from './server.ts';
 import { readPayslip, readStatement, reconcileStatements } from '../../adapters/documents/index.ts';
 import type { StatementRead, StatementResult } from '../../adapters/documents/types.ts';
 import { isRecord } from '../../src/lib/narrow.ts';
@@ -603,10 +603,7 @@ export async function startDocumentApiSimulator(
     (res: http.ServerResponse): Reply =>
     (status, body, headers = {}) =>
       // Realistic latency, compressed like processing: 150 ms for an answer with a body of results.
-      later(status === 200 || status === 202 ? 150 * scale : 0, () => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(body));
-      });
+      later(status === 200 || status === 202 ? 150 * scale : 0, () => sendJson(res, status, body, headers));
   const lost: Reply = () => undefined;
   const error = (
     reply: Reply,
@@ -804,14 +801,12 @@ export async function startDocumentApiSimulator(
     });
   });
 
-  await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the simulator listens on no TCP port');
+  const url = await listenOnLoopback(server, o.port);
   const push = (n: number, f: Fault) => {
     for (let i = 0; i < n; i++) faults.push(f);
   };
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     apiKey: Object.keys(o.keys ?? { [SIM_API_KEY]: 0 })[0] ?? SIM_API_KEY,
     webhookSecret: secret,
     counts,
@@ -840,48 +835,36 @@ export async function startDocumentApiSimulator(
       deliveries.length = 0;
       counts.submit = counts.poll = 0;
     },
-    stop: () =>
-      new Promise<void>((r) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
+    stop: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      return stopServer(server);
+    },
   };
 }
 
 // No top-level await: test files import this module, and a module graph with one cannot be require()d.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '8093' },
-      'time-scale': { type: 'string', default: '1' },
-      credits: { type: 'string', default: '100' },
-    },
+if (isMain(import.meta.url)) {
+  const { port, timeScale, values, fail } = simulatorCli({
+    script: 'sim:document-api',
+    about: 'The document assessment API simulator (openapi/providers/document-api-v1.yaml) on 127.0.0.1.',
+    port: 8093,
+    timeScale: { help: "the processing time (2–5 minutes) and every answer's latency", zero: false },
+    options: [
+      {
+        name: 'credits',
+        value: 'N',
+        help: `the credits of the API key ${SIM_API_KEY}; ${SIM_NO_CREDIT_KEY} has none`,
+        default: '100',
+      },
+    ],
   });
-  const port = Number(values.port);
-  const timeScale = Number(values['time-scale']);
   const n = Number(values.credits);
-  if (
-    !Number.isInteger(port) ||
-    port < 0 ||
-    port > 65535 ||
-    !(timeScale > 0) ||
-    !Number.isInteger(n) ||
-    n < 0
-  ) {
-    console.error('usage: npm run sim:document-api -- [--port 8093] [--time-scale 1] [--credits 100]');
-    process.exit(2);
-  }
-  startDocumentApiSimulator({ port, timeScale, keys: { [SIM_API_KEY]: n, [SIM_NO_CREDIT_KEY]: 0 } }).then(
+  if (!Number.isInteger(n) || n < 0) fail('--credits must be a whole number of 0 or more');
+  serve(
+    startDocumentApiSimulator({ port, timeScale, keys: { [SIM_API_KEY]: n, [SIM_NO_CREDIT_KEY]: 0 } }),
     (sim) =>
-      console.log(
-        `Document API simulator on ${sim.url} — API key ${SIM_API_KEY} (${n} credits), ${SIM_NO_CREDIT_KEY} (none); webhook secret ${sim.webhookSecret}; ` +
-          `processing ${Math.round(120 * timeScale)}–${Math.round(300 * timeScale)} s. Ctrl-C stops it.`,
-      ),
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    },
+      `Document API simulator on ${sim.url} — API key ${SIM_API_KEY} (${n} credits), ${SIM_NO_CREDIT_KEY} (none); webhook secret ${sim.webhookSecret}; ` +
+      `processing ${Math.round(120 * timeScale)}–${Math.round(300 * timeScale)} s. Ctrl-C stops it.`,
   );
 }

@@ -21,8 +21,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { isMain, serve, simulatorCli } from './cli.ts';
+import { listenOnLoopback, sendJson as send, stopServer } from './server.ts';
 import { isRecord } from '../../src/lib/narrow.ts';
 import type { VeqtrxTransaction } from '../../src/model/veqtrx.ts';
 import { generatePersona, type PersonaId } from '../personas/personas.ts';
@@ -413,15 +413,6 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
     results: 0,
   };
 
-  const send = (
-    res: http.ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
-  };
   const invalid = (res: http.ServerResponse, loc: string[], msg: string) =>
     send(res, 422, { detail: [{ loc, msg, type: 'value_error' }] });
 
@@ -615,11 +606,9 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
     return send(res, 404, { detail: 'Not Found' });
   }
 
-  await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the simulator listens on no TCP port');
+  const url = await listenOnLoopback(server, o.port);
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     username,
     password,
     apiKey,
@@ -649,33 +638,21 @@ export async function startLegacyProviderSimulator(o: LegacySimulatorOptions = {
       refuseNew = 0;
       for (const k of Object.keys(counts)) counts[k as keyof typeof counts] = 0;
     },
-    stop: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
+    stop: () => stopServer(server),
   };
 }
 
 // No top-level await: test files import this module.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
-    options: { port: { type: 'string', default: '8094' }, 'time-scale': { type: 'string', default: '1' } },
+if (isMain(import.meta.url)) {
+  const { port, timeScale } = simulatorCli({
+    script: 'sim:legacy-provider',
+    about: 'The legacy provider simulator (openapi/providers/legacy-provider.yaml) on 127.0.0.1.',
+    port: 8094,
+    timeScale: { help: 'the time an analysis takes (20 s) and every delay', zero: true },
   });
-  const port = Number(values.port);
-  const timeScale = Number(values['time-scale']);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || !(timeScale >= 0)) {
-    console.error('usage: npm run sim:legacy-provider -- [--port 8094] [--time-scale 1]');
-    process.exit(2);
-  }
-  startLegacyProviderSimulator({ port, timeScale }).then(
+  serve(
+    startLegacyProviderSimulator({ port, timeScale }),
     (sim) =>
-      console.log(
-        `Legacy provider simulator on ${sim.url} — username ${sim.username}, password ${sim.password} (or API key ${sim.apiKey}); application config ${sim.defaultConfigId}; analyses finish ${20 * timeScale} s after the upload. Ctrl-C stops it.`,
-      ),
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    },
+      `Legacy provider simulator on ${sim.url} — username ${sim.username}, password ${sim.password} (or API key ${sim.apiKey}); application config ${sim.defaultConfigId}; analyses finish ${20 * timeScale} s after the upload. Ctrl-C stops it.`,
   );
 }

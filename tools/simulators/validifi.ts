@@ -32,9 +32,9 @@ import { at, isRecord } from '../../src/lib/narrow.ts';
 import { AFFORDAI_ERRORS } from '../../adapters/validifi_insights/map.ts';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { isMain, serve, simulatorCli } from './cli.ts';
+import { listenOnLoopback, sendJson as send, stopServer } from './server.ts';
 import PDFDocument from 'pdfkit';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { PERSONA_IDS, generatePersona, shiftPersona, type PersonaId } from '../personas/personas.ts';
 import { toValidifi } from '../personas/formats.ts';
 import type { VeqtrxTransaction } from '../../src/model/veqtrx.ts';
@@ -391,16 +391,6 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     return undefined;
   };
 
-  const send = (
-    res: http.ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
-  };
-
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -690,11 +680,9 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     );
   }
 
-  await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the simulator listens on no TCP port');
+  const url = await listenOnLoopback(server, o.port);
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     clientId,
     clientSecret,
     counts,
@@ -734,50 +722,37 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       malformed = 0;
       failReport = undefined;
     },
-    stop: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
+    stop: () => stopServer(server),
   };
 }
 
 // No top-level await: test files import this module, and a module graph with one cannot be require()d.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '8091' },
-      now: { type: 'string' },
-      'time-scale': { type: 'string', default: '1' },
-    },
+if (isMain(import.meta.url)) {
+  const { port, timeScale, values, fail } = simulatorCli({
+    script: 'sim:validifi',
+    about:
+      'The ValidiFI simulator (openapi/providers/validifi-v4.yaml: CONNECT histories, INSIGHTS, AffordAI) on 127.0.0.1.',
+    port: 8091,
+    timeScale: { help: 'the INSIGHTS (3 s) and AffordAI (8 s) delays', zero: true },
+    options: [
+      {
+        name: 'now',
+        value: 'today|YYYY-MM-DD',
+        help: "moves the personas' histories by whole weeks to end just before that day (else they end on 2026-11-02)",
+      },
+    ],
   });
-  const port = Number(values.port);
   const now =
     values.now === undefined
       ? undefined
       : values.now === 'today'
         ? new Date()
         : new Date(`${values.now}T12:00:00Z`);
-  const timeScale = Number(values['time-scale']);
-  if (
-    !Number.isInteger(port) ||
-    port < 0 ||
-    port > 65535 ||
-    (now && Number.isNaN(now.getTime())) ||
-    !(timeScale >= 0)
-  ) {
-    console.error('usage: npm run sim:validifi -- [--port 8091] [--now today|YYYY-MM-DD] [--time-scale 1]');
-    process.exit(2);
-  }
-  startValidifiSimulator({ port, timeScale, ...(now ? { now } : {}) }).then(
+  if (now && Number.isNaN(now.getTime())) fail('--now must be today or a date YYYY-MM-DD');
+  serve(
+    startValidifiSimulator({ port, timeScale, ...(now ? { now } : {}) }),
     (sim) =>
-      console.log(
-        `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ; INSIGHTS (BankLOGIN+ ${3 * timeScale} s) and AffordAI (${8 * timeScale} s); ` +
-          `histories to ${now ? `the week before ${now.toISOString().slice(0, 10)}` : '2026-11-02 (--now today for current ones)'}. Ctrl-C stops it.`,
-      ),
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    },
+      `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ; INSIGHTS (BankLOGIN+ ${3 * timeScale} s) and AffordAI (${8 * timeScale} s); ` +
+      `histories to ${now ? `the week before ${now.toISOString().slice(0, 10)}` : '2026-11-02 (--now today for current ones)'}. Ctrl-C stops it.`,
   );
 }

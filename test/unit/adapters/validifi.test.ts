@@ -277,6 +277,22 @@ describe('ValidiFI source (nock)', function () {
     expect([e.status, e.code]).to.deep.equal([502, 'validifi_bad_response']);
   });
 
+  it('gives up with 502 validifi_rate_limited when every try is a 429', async () => {
+    nock(BASE).post('/v4/token').reply(200, tokenReply());
+    const limited = nock(BASE).get(HISTORY).query(true).times(3).reply(429, {});
+    const e = await fails(validifi.fetch(input({ start_date: '2026-09-01' }), ctx()));
+    expect([e.status, e.code]).to.deep.equal([502, 'validifi_rate_limited']);
+    expect(limited.isDone(), 'the first try and both retries were sent').to.equal(true);
+  });
+
+  it('gives up with 502 validifi_unreachable when ValidiFI cannot be reached', async () => {
+    nock(BASE).post('/v4/token').reply(200, tokenReply());
+    const refused = nock(BASE).get(HISTORY).query(true).times(3).replyWithError('socket hang up');
+    const e = await fails(validifi.fetch(input({ start_date: '2026-09-01' }), ctx()));
+    expect([e.status, e.code]).to.deep.equal([502, 'validifi_unreachable']);
+    expect(refused.isDone(), 'the first try and both retries were sent').to.equal(true);
+  });
+
   it('answers 504 when ValidiFI does not answer in time', async () => {
     nock(BASE).post('/v4/token').reply(200, tokenReply());
     nock(BASE).get(HISTORY).query(true).times(2).delay(1500).reply(200, synced());
