@@ -23,6 +23,8 @@ import { DecisioningSourceSchema, decisioningApi } from './decisioning_api/index
 import { DocumentApiSourceSchema, documentApi } from './document_api/index.ts';
 import { LegacyProviderSourceSchema, legacyProvider } from './legacy_provider/index.ts';
 import { ValidifiInsightsSourceSchema, validifiInsights } from './validifi_insights/index.ts';
+import type { ConnectProvider } from './connect.ts';
+import { validifiConnect } from './validifi/connect.ts';
 
 export { transactions };
 
@@ -48,6 +50,17 @@ export const PROVIDERS = [
   ...SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id),
   ...ANALYSES.map((a) => a.id).filter((id) => id !== 'validifi_insights'),
 ];
+
+/**
+ * The connect providers (adapters/connect.ts): the aggregators whose hosted flow links a customer's bank
+ * account, each ending in one of the fetching sources above. Each uses the partner's stored credentials
+ * for its own id.
+ */
+export const CONNECT_PROVIDERS: readonly ConnectProvider[] = [validifiConnect];
+
+export function connectProvider(id: string): ConnectProvider | undefined {
+  return CONNECT_PROVIDERS.find((c) => c.id === id);
+}
 
 const byId = new Map<string, SourceAdapter<unknown>>(
   SOURCES.map((s) => [

@@ -28,6 +28,7 @@ import { ProviderRuntime } from '../adapters/runtime.ts';
 import { ProviderCredentials } from './services/providers.ts';
 import { DocumentService } from './services/documents.ts';
 import { AnalysisService, credentialsOf } from './services/analyses.ts';
+import { ConnectService } from './services/connect.ts';
 import { ANALYSES } from '../adapters/registry.ts';
 import type { AnalysisProvider } from '../adapters/analysis.ts';
 
@@ -44,6 +45,8 @@ export interface Gateway {
   webhooks: Webhooks;
   keys: KeyVerifier;
   providerCredentials: ProviderCredentials;
+  /** The customer portal's connect step: a connect provider's hosted flow, ending in a source to assess. */
+  connect: ConnectService;
   /** Stops the workers (waiting up to `graceMs` for jobs in hand) and, unless the db was given, closes it. */
   close(graceMs?: number): Promise<void>;
 }
@@ -172,6 +175,7 @@ export async function createGateway(
       ...(cfg.PUBLIC_URL ? { publicUrl: cfg.PUBLIC_URL } : {}),
     },
   );
+  const connect = new ConnectService({ credentials, runtime, clock, log });
   const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock, {
     credentials,
     runtime,
@@ -235,6 +239,7 @@ export async function createGateway(
     webhooks,
     keys,
     providerCredentials,
+    connect,
     async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
       clearInterval(purge);
       // Requests whose clients have gone (their sockets closed, so the server did not wait for them)
