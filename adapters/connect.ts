@@ -27,6 +27,8 @@ export interface ConnectStart {
   completionUrl: string;
   /** The caller's unique id for this connection (the portal session): the provider's customer / user id. */
   reference: string;
+  /** The name the provider shows the customer, where it shows one (Plaid's `client_name`): the partner's brand. */
+  brandName?: string;
 }
 
 export interface ConnectSession {

@@ -10,7 +10,7 @@
  *   (test/unit/adapters/registry.test.ts).
  * Adding a source: a folder with its adapter, its line here and in the union, its variant in
  * openapi/partner-v1.yaml (`SourceInput`), and a README section; for a fetching source, a migration
- * widening that check.
+ * widening that check (and, unless its credentials are ValidiFI's form, its line in SOURCE_CREDENTIALS).
  */
 import { z } from 'zod';
 import { ByodAccountsSchema, byodAccounts } from './byod_accounts/index.ts';
@@ -25,6 +25,8 @@ import { LegacyProviderSourceSchema, legacyProvider } from './legacy_provider/in
 import { ValidifiInsightsSourceSchema, validifiInsights } from './validifi_insights/index.ts';
 import type { ConnectProvider } from './connect.ts';
 import { validifiConnect } from './validifi/connect.ts';
+import { PlaidCredentialsSchema, PlaidSourceSchema, plaid } from './plaid/index.ts';
+import { plaidLink } from './plaid/connect.ts';
 
 export { transactions };
 
@@ -37,6 +39,7 @@ export const SOURCES = [
   labelledTransactions,
   byodAccounts,
   plaidTransactions,
+  plaid,
   ...ANALYSES,
 ] as const;
 
@@ -56,7 +59,15 @@ export const PROVIDERS = [
  * account, each ending in one of the fetching sources above. Each uses the partner's stored credentials
  * for its own id.
  */
-export const CONNECT_PROVIDERS: readonly ConnectProvider[] = [validifiConnect];
+export const CONNECT_PROVIDERS: readonly ConnectProvider[] = [validifiConnect, plaidLink];
+
+/**
+ * The fetching sources whose credentials are stored as their own object, validated by their schema (the
+ * admin API's `PUT …/providers/{id}`): Plaid's. (ValidiFI's have their own form: environment, CONNECT.)
+ */
+export const SOURCE_CREDENTIALS: ReadonlyArray<{ id: string; credentials: z.ZodType }> = [
+  { id: plaid.id, credentials: PlaidCredentialsSchema },
+];
 
 export function connectProvider(id: string): ConnectProvider | undefined {
   return CONNECT_PROVIDERS.find((c) => c.id === id);
@@ -84,6 +95,7 @@ export const SourceInputSchema = z.discriminatedUnion(
     LabelledTransactionsSchema,
     ByodAccountsSchema,
     PlaidTransactionsSchema,
+    PlaidSourceSchema,
     DecisioningSourceSchema,
     DocumentApiSourceSchema,
     LegacyProviderSourceSchema,

@@ -29,7 +29,7 @@ import { ProviderCredentials } from './services/providers.ts';
 import { DocumentService } from './services/documents.ts';
 import { AnalysisService, credentialsOf } from './services/analyses.ts';
 import { ConnectService } from './services/connect.ts';
-import { ANALYSES } from '../adapters/registry.ts';
+import { ANALYSES, SOURCE_CREDENTIALS } from '../adapters/registry.ts';
 import type { AnalysisProvider } from '../adapters/analysis.ts';
 
 export interface Gateway {
@@ -137,11 +137,10 @@ export async function createGateway(
   );
   const assessor = createAssessor(cfg.ASSESS_THREADS);
   const analysisProviders = opts.analysisProviders ?? ANALYSES;
-  const providerCredentials = new ProviderCredentials(
-    db,
-    box,
-    analysisProviders.filter((a) => credentialsOf(a.id) === a.id),
-  );
+  const providerCredentials = new ProviderCredentials(db, box, [
+    ...SOURCE_CREDENTIALS,
+    ...analysisProviders.filter((a) => credentialsOf(a.id) === a.id),
+  ]);
   const runtime = new ProviderRuntime(
     {
       timeoutMs: cfg.PROVIDER_TIMEOUT_MS,

@@ -19,6 +19,7 @@ import { open, queryOf, submit, type Page } from '../helpers/browser.ts';
 import { clearTokenCache } from '../../adapters/validifi/index.ts';
 import { generatePersona } from '../../tools/personas/personas.ts';
 import { startValidifiSimulator, type ValidifiSimulator } from '../../tools/simulators/validifi.ts';
+import { startPlaidSimulator, type PlaidSimulator } from '../../tools/simulators/plaid.ts';
 
 const persona = generatePersona('couple_two_children_mortgage', 1);
 const COMPLETION = 'http://127.0.0.1:9/portal/connect/done?portal_session=ps-1';
@@ -38,11 +39,13 @@ async function refusal(p: Promise<unknown>): Promise<ApiError> {
 onEachDatabase('connect providers: the hosted flow on the simulators, then an assessment', (_kind, getDb) => {
   let g: Running;
   let vfi: ValidifiSimulator;
+  let pl: PlaidSimulator;
   let p: TestPartner;
   let n = 0;
   before(async function () {
     this.timeout(60_000);
     vfi = await startValidifiSimulator();
+    pl = await startPlaidSimulator();
     g = await startGateway(getDb(), { PROVIDER_BACKOFF_MS: '20', PROVIDER_RETRIES: '2' });
     // The simulators' histories end on the persona's day.
     g.clock.now = new Date(persona.now);
@@ -50,12 +53,14 @@ onEachDatabase('connect providers: the hosted flow on the simulators, then an as
   after(async () => {
     await g?.stop();
     await vfi?.stop();
+    await pl?.stop();
   });
   beforeEach(async function () {
     this.timeout(60_000);
     await reset(getDb());
     clearTokenCache();
     vfi.reset();
+    pl.reset();
     p = await createPartner(g.url, `connect-${++n}`);
     const set = await call(g.url, 'PUT', `/api/admin/partners/${p.id}/providers/validifi`, {
       token: await adminToken(),
@@ -71,6 +76,12 @@ onEachDatabase('connect providers: the hosted flow on the simulators, then an as
     // A setup error, not a check: the tests check what they are about.
     if (set.status !== 200)
       throw new Error(`setup: storing the ValidiFI credentials answered ${set.status} ${set.text}`);
+    const plaidSet = await call(g.url, 'PUT', `/api/admin/partners/${p.id}/providers/plaid`, {
+      token: await adminToken(),
+      body: { client_id: pl.clientId, secret: pl.secret, base_url: pl.url },
+    });
+    if (plaidSet.status !== 200)
+      throw new Error(`setup: storing the Plaid credentials answered ${plaidSet.status} ${plaidSet.text}`);
   });
 
   const assess = (source: unknown) =>
@@ -174,6 +185,82 @@ onEachDatabase('connect providers: the hosted flow on the simulators, then an as
       expect(page.html).to.include('expired');
       const e = await refusal(g.gw.connect.complete(p.id, 'validifi', early.sessionRef, {}));
       expect([e.status, e.code]).to.deep.equal([409, 'connect_session_expired']);
+    });
+  });
+  describe('Plaid Hosted Link', () => {
+    const startPlaid = () =>
+      g.gw.connect.start(p.id, 'plaid', {
+        customer,
+        completionUrl: COMPLETION,
+        reference: `ps-${n}`,
+        brandName: 'Acme Lending',
+      });
+
+    it('institution, wrong password, login, accounts, consent → redirect to the completion URL → a plaid source → one assessment with sensible income', async function () {
+      this.timeout(60_000);
+      const session = await startPlaid();
+      expect(session.url.startsWith(`${pl.url}/hl/`)).to.equal(true);
+      const banks = await open(session.url);
+      expect(banks.status).to.equal(200);
+      const login = await submit(banks, 'Continue');
+      expect(login.html).to.include('Log in to Sandbox Bank UK');
+      const wrong = await submit(login, 'Submit', { username: 'user_good', password: 'pass_bad' });
+      expect(wrong.html).to.match(/role="alert">The username or password provided were not correct/);
+      const accounts = await submit(wrong, 'Submit', { username: 'user_good', password: 'pass_good' });
+      expect(accounts.html).to.include('Choose the accounts to share');
+      const consent = await submit(accounts, 'Continue');
+      expect(consent.html).to.include('Acme Lending uses Plaid');
+      const unticked = await submit(consent, 'Connect');
+      expect(unticked.html).to.include('Agree to share');
+      const done = await submit(unticked, 'Connect', { consent: 'yes' });
+      expect(done.status).to.equal(303);
+      expect(done.location).to.equal(COMPLETION);
+
+      const source = await g.gw.connect.complete(
+        p.id,
+        'plaid',
+        session.sessionRef,
+        queryOf(done.location ?? ''),
+      );
+      expect(source.type).to.equal('plaid');
+      const r = await assess(source.input);
+      expect(r.status, r.text).to.equal(200);
+      expect(r.body.monthly_income).to.be.within(
+        persona.declared_income * 0.8,
+        persona.declared_income * 1.2,
+      );
+      expect(r.body.months_analyzed).to.be.at.least(5);
+      const ev = (
+        await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, {
+          key: p.key,
+        })
+      ).body;
+      expect(ev.source.type).to.equal('plaid');
+      expect(ev.source.warnings.join(' ')).to.match(/pending transactions were left out/);
+      expect(JSON.stringify(ev)).not.to.include((source.input as { access_token: string }).access_token);
+      expect(pl.counts).to.deep.include({ linkCreate: 1, linkGet: 1, exchange: 1 });
+      expect(pl.counts.sync).to.be.at.least(1);
+
+      // The bank then wants the customer to log in again: the same source is a 409 telling them to reconnect.
+      pl.resetLogin((source.input as { access_token: string }).access_token);
+      const again = await assess(source.input);
+      expect([again.status, again.body.code]).to.deep.equal([409, 'plaid_reconnect_required']);
+    });
+
+    it('"Cancel" sends the browser back, and completing is connect_cancelled (409); an expired link is connect_session_expired', async function () {
+      this.timeout(60_000);
+      const session = await startPlaid();
+      const login = await submit(await open(session.url), 'Continue');
+      const back = await submit(login, 'Cancel');
+      expect([back.status, back.location]).to.deep.equal([303, COMPLETION]);
+      const e = await refusal(g.gw.connect.complete(p.id, 'plaid', session.sessionRef, {}));
+      expect([e.status, e.code]).to.deep.equal([409, 'connect_cancelled']);
+
+      const late = await startPlaid();
+      pl.expireLinkToken(late.sessionRef);
+      expect((await open(late.url)).status).to.equal(410);
+      const x = await refusal(g.gw.connect.complete(p.id, 'plaid', late.sessionRef, {}));
+      expect([x.status, x.code]).to.deep.equal([409, 'connect_session_expired']);
     });
   });
 });
