@@ -16,6 +16,7 @@ export default tseslint.config(
       'adapters/decisioning_api/generated.ts',
       'adapters/document_api/generated.ts',
       'adapters/legacy_provider/generated.ts',
+      'adapters/plaid/generated.ts',
       // Corpora: data laid out as tables, written apart from the code they grade.
       'test/fixtures/narratives/',
     ],

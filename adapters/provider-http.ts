@@ -213,3 +213,30 @@ export class TokenCache {
     this.slots.clear();
   }
 }
+
+/**
+ * One logical call to a provider that answers at once (a fetching source, a connect provider — not a
+ * polled analysis, whose job retries): `http.call`, tried again on `ProviderUnavailable` (network error,
+ * timeout, 429, 5xx) after the provider's `Retry-After` or an exponential backoff with jitter, at most
+ * `runtime.options.retries` more times and never past `deadline` (epoch ms on the runtime's clock). The last
+ * `ProviderUnavailable` is thrown when it gives up; any other answer is returned for the caller to read.
+ */
+export async function callWithRetries(
+  http: ProviderHttp,
+  runtime: ProviderRuntime,
+  deadline: number,
+  what: string,
+  config: AxiosRequestConfig,
+): Promise<AxiosResponse> {
+  const { retries, backoffMs } = runtime.options;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await http.call(what, config);
+    } catch (e) {
+      if (!(e instanceof ProviderUnavailable)) throw e;
+      const wait = e.retryAfterMs ?? backoffMs * 2 ** attempt * (0.5 + Math.random());
+      if (attempt >= retries || runtime.now() + wait >= deadline) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

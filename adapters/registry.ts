@@ -10,7 +10,7 @@
  *   (test/unit/adapters/registry.test.ts).
  * Adding a source: a folder with its adapter, its line here and in the union, its variant in
  * openapi/partner-v1.yaml (`SourceInput`), and a README section; for a fetching source, a migration
- * widening that check.
+ * widening that check (and, unless its credentials are ValidiFI's form, its line in SOURCE_CREDENTIALS).
  */
 import { z } from 'zod';
 import { ByodAccountsSchema, byodAccounts } from './byod_accounts/index.ts';
@@ -23,6 +23,10 @@ import { DecisioningSourceSchema, decisioningApi } from './decisioning_api/index
 import { DocumentApiSourceSchema, documentApi } from './document_api/index.ts';
 import { LegacyProviderSourceSchema, legacyProvider } from './legacy_provider/index.ts';
 import { ValidifiInsightsSourceSchema, validifiInsights } from './validifi_insights/index.ts';
+import type { ConnectProvider } from './connect.ts';
+import { validifiConnect } from './validifi/connect.ts';
+import { PlaidCredentialsSchema, PlaidSourceSchema, plaid } from './plaid/index.ts';
+import { plaidLink } from './plaid/connect.ts';
 
 export { transactions };
 
@@ -35,6 +39,7 @@ export const SOURCES = [
   labelledTransactions,
   byodAccounts,
   plaidTransactions,
+  plaid,
   ...ANALYSES,
 ] as const;
 
@@ -48,6 +53,25 @@ export const PROVIDERS = [
   ...SOURCES.filter((s) => s.kind === 'fetching').map((s) => s.id),
   ...ANALYSES.map((a) => a.id).filter((id) => id !== 'validifi_insights'),
 ];
+
+/**
+ * The connect providers (adapters/connect.ts): the aggregators whose hosted flow links a customer's bank
+ * account, each ending in one of the fetching sources above. Each uses the partner's stored credentials
+ * for its own id.
+ */
+export const CONNECT_PROVIDERS: readonly ConnectProvider[] = [validifiConnect, plaidLink];
+
+/**
+ * The fetching sources whose credentials are stored as their own object, validated by their schema (the
+ * admin API's `PUT …/providers/{id}`): Plaid's. (ValidiFI's have their own form: environment, CONNECT.)
+ */
+export const SOURCE_CREDENTIALS: ReadonlyArray<{ id: string; credentials: z.ZodType }> = [
+  { id: plaid.id, credentials: PlaidCredentialsSchema },
+];
+
+export function connectProvider(id: string): ConnectProvider | undefined {
+  return CONNECT_PROVIDERS.find((c) => c.id === id);
+}
 
 const byId = new Map<string, SourceAdapter<unknown>>(
   SOURCES.map((s) => [
@@ -71,6 +95,7 @@ export const SourceInputSchema = z.discriminatedUnion(
     LabelledTransactionsSchema,
     ByodAccountsSchema,
     PlaidTransactionsSchema,
+    PlaidSourceSchema,
     DecisioningSourceSchema,
     DocumentApiSourceSchema,
     LegacyProviderSourceSchema,

@@ -28,7 +28,8 @@ import { ProviderRuntime } from '../adapters/runtime.ts';
 import { ProviderCredentials } from './services/providers.ts';
 import { DocumentService } from './services/documents.ts';
 import { AnalysisService, credentialsOf } from './services/analyses.ts';
-import { ANALYSES } from '../adapters/registry.ts';
+import { ConnectService } from './services/connect.ts';
+import { ANALYSES, SOURCE_CREDENTIALS } from '../adapters/registry.ts';
 import type { AnalysisProvider } from '../adapters/analysis.ts';
 import { PortalService } from './services/portal.ts';
 
@@ -46,6 +47,8 @@ export interface Gateway {
   keys: KeyVerifier;
   providerCredentials: ProviderCredentials;
   portal: PortalService;
+  /** The customer portal's connect step: a connect provider's hosted flow, ending in a source to assess. */
+  connect: ConnectService;
   /** Stops the workers (waiting up to `graceMs` for jobs in hand) and, unless the db was given, closes it. */
   close(graceMs?: number): Promise<void>;
 }
@@ -136,11 +139,10 @@ export async function createGateway(
   );
   const assessor = createAssessor(cfg.ASSESS_THREADS, { inlineWhenIdle: cfg.ASSESS_INLINE_WHEN_IDLE });
   const analysisProviders = opts.analysisProviders ?? ANALYSES;
-  const providerCredentials = new ProviderCredentials(
-    db,
-    box,
-    analysisProviders.filter((a) => credentialsOf(a.id) === a.id),
-  );
+  const providerCredentials = new ProviderCredentials(db, box, [
+    ...SOURCE_CREDENTIALS,
+    ...analysisProviders.filter((a) => credentialsOf(a.id) === a.id),
+  ]);
   const runtime = new ProviderRuntime(
     {
       timeoutMs: cfg.PROVIDER_TIMEOUT_MS,
@@ -174,6 +176,7 @@ export async function createGateway(
       ...(cfg.PUBLIC_URL ? { publicUrl: cfg.PUBLIC_URL } : {}),
     },
   );
+  const connect = new ConnectService({ credentials, runtime, clock, log });
   const assessments = new AssessmentService(db, assessor, webhooks, metrics, log, clock, {
     credentials,
     runtime,
@@ -255,6 +258,7 @@ export async function createGateway(
     keys,
     providerCredentials,
     portal,
+    connect,
     async close(graceMs = cfg.SHUTDOWN_GRACE_MS) {
       clearInterval(purge);
       // Requests whose clients have gone (their sockets closed, so the server did not wait for them)

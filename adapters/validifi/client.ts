@@ -26,6 +26,9 @@ export interface ValidifiCredentials {
   client_secret: string;
   /** https://sandbox.ribbit.ai, https://prod.ribbit.ai, or another base URL (a simulator). */
   base_url: string;
+  /** The CONNECT client id and secret (Ribbit: "different from your API credentials"), for CONNECT sessions. */
+  connect_client_id?: string | undefined;
+  connect_client_secret?: string | undefined;
 }
 
 export const VALIDIFI_ENVIRONMENTS = {
@@ -108,6 +111,14 @@ export class ValidifiClient {
       );
     }
     return { value: accessToken, expiresAt };
+  }
+
+  /**
+   * POST to an endpoint that takes no bearer token (its credentials are in `body`, as the CONNECT session's
+   * are): the same limiter, timeout, retries and Retry-After as every other call; the final answer is returned.
+   */
+  async postUnauthenticated(what: string, url: string, body: unknown): Promise<AxiosResponse> {
+    return this.request(what, { method: 'POST', url, data: body });
   }
 
   /** GET a data endpoint with the bearer token; on a 401, one refresh and one more try. */

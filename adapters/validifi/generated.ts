@@ -24,6 +24,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v4/CONNECT/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new CONNECT session (required before each CONNECT launch); its url can be given to the customer until it expires
+         * @description The CONNECT client id and secret are in the body (`token`); this call needs no bearer token.
+         */
+        post: operations["newConnectSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v4/CONNECT/session/{sessionToken}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a CONNECT session stands, with the complete event's account once the customer has linked one */
+        get: operations["getConnectSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v4/connect/transactions/{accountToken}": {
         parameters: {
             query?: never;
@@ -148,6 +185,89 @@ export interface components {
              * @example 2023-12-15T17:38:30.0860591+00:00
              */
             expiresOn: string;
+        };
+        ConnectSessionRequest: {
+            token: components["schemas"]["ConnectCredentials"];
+            customer: components["schemas"]["ConnectCustomer"];
+            terms?: {
+                fullAmount?: number;
+                amount?: number;
+                /** @enum {string} */
+                loanTerms?: "daily_oblig" | "weekly_oblig" | "biweekly_oblig" | "monthly_oblig";
+            };
+            settings?: components["schemas"]["ConnectSettings"];
+            /**
+             * Format: int32
+             * @description 0 none (the caller gives the customer the url), 1 e-mail, 2 SMS
+             * @enum {integer}
+             */
+            notificationType?: 0 | 1 | 2;
+        };
+        ConnectCredentials: {
+            /** @description The CONNECT client id (not the API's) */
+            clientId: string;
+            /** @description The CONNECT client secret; never logged */
+            clientSecret: string;
+        };
+        ConnectCustomer: {
+            /** @description The unique customer id in the caller's system */
+            customerId: string;
+            firstName?: string;
+            lastName?: string;
+            emailAddress?: string;
+            phoneNumber?: string;
+        };
+        ConnectSettings: {
+            /** @description Where launch and complete events are sent (optional) */
+            webhookURL?: string;
+            /** @description Start CONNECT at this bank */
+            bankId?: string;
+            /** @description How many days of history to collect */
+            transactionHistoryDays?: number;
+            /** @description Where the hosted page sends the browser when the flow ends, with sessionToken, eventName (complete or exit) and connectComplete in the query. */
+            redirectUrl?: string;
+        };
+        ConnectSession: {
+            /** @description Initialises the widget; also the session's id */
+            sessionToken: string;
+            customerId?: string;
+            /** @description The hosted CONNECT page for this session */
+            url: string;
+            /** Format: date-time */
+            expiration: string;
+        };
+        ConnectSessionStatus: {
+            sessionToken: string;
+            customerId?: string;
+            /**
+             * @description Pending: not finished (or not opened); Complete: an account was linked (`account`); Exited: the customer left without linking one; Expired: not finished before `expiration`.
+             * @enum {string}
+             */
+            status: "Pending" | "Complete" | "Exited" | "Expired";
+            /** Format: date-time */
+            expiration?: string;
+            /**
+             * Format: date-time
+             * @description When the last event (complete or exit) happened
+             */
+            eventDate?: string;
+            connectComplete?: boolean;
+            /** @example BankLOGIN */
+            connectType?: string;
+            /** @description What the customer or the bank said when the flow was left (status Exited) */
+            exitReason?: string;
+            account?: components["schemas"]["ConnectAccount"];
+        };
+        ConnectAccount: {
+            bankId?: number;
+            bankName?: string;
+            accountNickname?: string;
+            accountType?: string;
+            /** @description The account's token for the transaction history (a credential; never logged) */
+            accountToken: string;
+            /** @description The id for the account export (GET /v4/accounts/{accountTokenId}/export), when it differs from accountToken */
+            accountTokenId?: string;
+            last4Digits?: string;
         };
         TransactionHistory: {
             userId?: string;
@@ -370,6 +490,94 @@ export interface operations {
             };
             /** @description The credentials were refused */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    newConnectSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectSession"];
+                };
+            };
+            /** @description The request was refused (a missing or malformed field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The CONNECT credentials were refused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests; honour Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getConnectSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionToken: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectSessionStatus"];
+                };
+            };
+            /** @description The bearer token is missing or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No session with this token (or it ended too long ago) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests; honour Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -67,6 +67,9 @@ export const ValidifiCredentialsSchema = z.object({
   client_id: z.string().min(1),
   client_secret: z.string().min(1),
   base_url: providerBaseUrl,
+  /** For CONNECT sessions only (adapters/validifi/connect.ts). */
+  connect_client_id: z.string().min(1).optional(),
+  connect_client_secret: z.string().min(1).optional(),
 }) satisfies z.ZodType<ValidifiCredentials>;
 
 /** The period: the lender's dates, or the six months to today (UTC). End never after today. */

@@ -13,7 +13,7 @@
  *   npm run admin -- jobs [--partner ID] [--kind documents|analysis] [--state processing|completed|failed] [--stuck] [--limit N]
  *   npm run admin -- cancel-job <job_id>
  *   PROVIDER_CLIENT_SECRET=… npm run admin -- provider-set <id> validifi --client-id C --environment sandbox|production|custom [--base-url U]
- *   npm run admin -- provider-set <id> document_api|decisioning_api|legacy_provider --credentials-stdin < creds.json
+ *   npm run admin -- provider-set <id> document_api|decisioning_api|legacy_provider|plaid --credentials-stdin < creds.json
  *   npm run admin -- provider-list <id> | provider-delete <id> <provider>
  *   npm run admin -- portal-set <id> [--enable | --disable] [--primary-color C] [--accent-color C] [--logo-url U | --clear-logo]
  *       [--display-name N] [--hide-veqtrx-branding | --show-veqtrx-branding] [--redirect-domain H …]
@@ -42,7 +42,7 @@ const USAGE = `usage: npm run admin -- <command> [args]
   cancel-job <job_id>  (a job still processing fails as cancelled and its unit of quota is given back)
   provider-set <id> validifi --client-id ID --environment sandbox|production|custom [--base-url URL]
       [--client-secret-stdin]  (the client secret from PROVIDER_CLIENT_SECRET, or piped on stdin — never an argument)
-  provider-set <id> document_api|decisioning_api|legacy_provider --credentials-stdin
+  provider-set <id> document_api|decisioning_api|legacy_provider|plaid --credentials-stdin
       (the provider's credentials as a JSON object on stdin, e.g. {"api_key": …, "base_url": …})
   provider-list <id>
   provider-delete <id> <provider>

@@ -123,6 +123,20 @@ export const ERROR_CODES = {
     retry: false,
     meaning: 'ValidiFI has no account with this `account_token`.',
   },
+  plaid_item_not_found: {
+    status: 400,
+    apis: PARTNER,
+    retry: false,
+    meaning:
+      'Plaid does not know this `access_token` (invalid, or its Item was removed): send the token `/item/public_token/exchange` returned, or connect the customer again.',
+  },
+  connect_session_mismatch: {
+    status: 400,
+    apis: PARTNER,
+    retry: false,
+    meaning:
+      'A connect completion names another session than the one the connection started: start a new connection.',
+  },
   unauthorized: {
     status: 401,
     apis: BOTH,
@@ -167,6 +181,34 @@ export const ERROR_CODES = {
     retry: false,
     meaning:
       'The customer must go through ValidiFI CONNECT again (MFA, re-authentication) before a retry can succeed.',
+  },
+  plaid_reconnect_required: {
+    status: 409,
+    apis: PARTNER,
+    retry: false,
+    meaning:
+      'The customer must go through Plaid Link again (update mode: the bank wants a new login or MFA) before a retry can succeed.',
+  },
+  connect_cancelled: {
+    status: 409,
+    apis: PARTNER,
+    retry: false,
+    meaning:
+      "The customer left the aggregator's connect flow (Plaid Link, ValidiFI CONNECT) without linking an account: start a new connection.",
+  },
+  connect_session_expired: {
+    status: 409,
+    apis: PARTNER,
+    retry: false,
+    meaning:
+      'The connect session expired (or the provider no longer knows it) before an account was linked: start a new connection.',
+  },
+  connect_not_completed: {
+    status: 409,
+    apis: PARTNER,
+    retry: true,
+    meaning:
+      'The connect provider has no linked account for the session yet (the customer has not finished, or the completion did not come from the provider): complete again once the flow is done.',
   },
   partner_exists: {
     status: 409,
@@ -300,21 +342,22 @@ export const ERROR_CODES = {
     status: 502,
     apis: PARTNER,
     retry: true,
-    meaning: 'A third-party analysis provider failed or answered malformed data.',
+    meaning:
+      'A third-party analysis provider, Plaid or a connect provider failed or answered malformed data.',
   },
   provider_unreachable: {
     status: 502,
     apis: PARTNER,
     retry: true,
     meaning:
-      'A third-party analysis provider could not be reached, or kept answering 429 or 5xx, until the analysis deadline.',
+      'A third-party analysis provider, Plaid or a connect provider could not be reached, or kept answering 429 or 5xx, until the deadline (the analysis deadline for an analysis).',
   },
   provider_credentials_refused: {
     status: 502,
     apis: PARTNER,
     retry: false,
     meaning:
-      "A third-party analysis provider refused the partner's stored credentials: an administrator must fix them.",
+      "A third-party analysis provider, Plaid or a connect provider refused the partner's stored credentials: an administrator must fix them.",
   },
   provider_out_of_credits: {
     status: 502,

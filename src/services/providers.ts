@@ -25,6 +25,9 @@ export const SetValidifiCredentialsSchema = z
     client_secret: z.string().min(1).max(2000),
     environment: z.enum(['sandbox', 'production', 'custom']),
     base_url: providerBaseUrl.optional(),
+    /** The CONNECT client id and secret (Ribbit's are not the API's), for the portal's CONNECT sessions. */
+    connect_client_id: z.string().trim().min(1).max(500).optional(),
+    connect_client_secret: z.string().min(1).max(2000).optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -35,6 +38,13 @@ export const SetValidifiCredentialsSchema = z
         code: 'custom',
         path: ['base_url'],
         message: 'is only for environment custom (sandbox and production have fixed URLs)',
+      });
+    if ((b.connect_client_id === undefined) !== (b.connect_client_secret === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [b.connect_client_id === undefined ? 'connect_client_id' : 'connect_client_secret'],
+        message:
+          'is required with the other CONNECT credential (connect_client_id and connect_client_secret go together)',
       });
   });
 
@@ -60,8 +70,13 @@ const view = (r: store.ProviderCredentialRow): CredentialView => ({
 
 const aad = (partnerId: string, provider: string) => `provider:${partnerId}:${provider}`;
 
-/** What `set` seals for ValidiFI: the client's id and secret. */
-const StoredSecret = z.object({ client_id: z.string(), client_secret: z.string() });
+/** What `set` seals for ValidiFI: the client's id and secret, and the CONNECT client's when given. */
+const StoredSecret = z.object({
+  client_id: z.string(),
+  client_secret: z.string(),
+  connect_client_id: z.string().optional(),
+  connect_client_secret: z.string().optional(),
+});
 
 /** The credentials an analysis provider takes (its adapter's schema), and whose they are. */
 export interface CredentialSchemaOf {
@@ -132,7 +147,13 @@ export class ProviderCredentials {
         ? present(input.base_url, 'base_url') // the schema requires it for custom
         : VALIDIFI_ENVIRONMENTS[input.environment];
     const sealed = this.box.seal(
-      JSON.stringify({ client_id: input.client_id, client_secret: input.client_secret }),
+      JSON.stringify({
+        client_id: input.client_id,
+        client_secret: input.client_secret,
+        ...(input.connect_client_id !== undefined
+          ? { connect_client_id: input.connect_client_id, connect_client_secret: input.connect_client_secret }
+          : {}),
+      }),
       aad(partnerId, provider),
     );
     return view(
@@ -161,7 +182,8 @@ export class ProviderCredentials {
 
   /**
    * Decrypted credentials for a provider, or undefined when none are stored: ValidiFI's client id, secret
-   * and base URL; an analysis provider's object as its schema parsed it.
+   * and base URL (and CONNECT client id and secret when stored); another provider's object as its schema
+   * parsed it.
    */
   async credentials(partnerId: string, provider: string): Promise<unknown> {
     const row = await store.getCredential(this.db, partnerId, provider);

@@ -53,5 +53,18 @@ for (const kind of ['pglite', 'postgres'] as const) {
       );
       expect(rows[0]!.attstorage).to.equal('e');
     });
+
+    it('010 lets a partner store Plaid credentials beside the others, and still refuses an unknown provider', async () => {
+      const row = (provider: string) =>
+        db.query(
+          `insert into provider_credentials (partner_id, provider, environment, base_url, secret_enc, client_id_hint)
+           values ('oldbank', $1, 'custom', 'https://sandbox.plaid.com', 'sealed', '…')`,
+          [provider],
+        );
+      await row('plaid');
+      let refused: unknown;
+      await row('nope').catch((e: unknown) => (refused = e));
+      expect(String(refused)).to.match(/provider_credentials_provider_check/);
+    });
   });
 }

@@ -25,6 +25,16 @@
  * analysing or rendering ever finishes), `holdReports()` (no report finishes rendering), `malformedNext(n)` (the next INSIGHTS or AffordAI answers are not
  * the described shape), `failReportNext(errorCode)` (the next report ends with that error), and the faults above.
  *
+ * CONNECT (openapi/providers/validifi-v4.yaml, its `x-assumed` session endpoints): `POST /v4/CONNECT/session`
+ * (the CONNECT client id and secret in `token`: sim-connect-client / sim-connect-secret) answers a session
+ * whose `url` is the simulator's hosted widget: plain HTML forms — pick a bank, log in with the sandbox
+ * credentials `ribbit_good` / `pass_good` (a wrong password shows an error; `ribbit_mfa` links an account
+ * that needs MFA, `sim-mfa`), consent — then a 303 to the session's `settings.redirectUrl` with
+ * `sessionToken`, `eventName=complete` and `connectComplete=true`; "Cancel" sends `eventName=exit`.
+ * `GET /v4/CONNECT/session/{sessionToken}` (bearer) reads the outcome: the linked account's token (a new
+ * `sim-connect-…` token serving `connectPersona`'s history). Sessions expire after `connectTtlSeconds`
+ * (30 minutes), or at once with `expireConnectSession(token)`. The hosted pages take no faults.
+ *
  *   npm run sim:validifi [-- --port 8091] [--now today|YYYY-MM-DD] [--time-scale 1]   (client id sim-client, secret sim-secret;
  *   --now: the personas' histories moved by whole weeks to end just before that day, not on 2026-11-02)
  */
@@ -37,6 +47,7 @@ import { listenOnLoopback, sendJson as send, stopServer } from './server.ts';
 import PDFDocument from 'pdfkit';
 import { PERSONA_IDS, generatePersona, shiftPersona, type PersonaId } from '../personas/personas.ts';
 import { toValidifi } from '../personas/formats.ts';
+import { esc, page, readForm, redirectTo, sendHtml } from './hosted-page.ts';
 import type { VeqtrxTransaction } from '../../src/model/veqtrx.ts';
 
 export interface SimAccount {
@@ -57,6 +68,13 @@ export interface SimulatorOptions {
   clientSecret?: string;
   /** Lifetime of a token (the real API: 20 minutes). */
   tokenTtlSeconds?: number;
+  /** The CONNECT client's id and secret (Ribbit's are not the API's). */
+  connectClientId?: string;
+  connectClientSecret?: string;
+  /** Lifetime of a CONNECT session (30 minutes). */
+  connectTtlSeconds?: number;
+  /** Whose history an account linked through the hosted CONNECT page serves (couple_two_children_mortgage, seed 1). */
+  connectPersona?: { id: PersonaId; seed: number };
   /** Serve the personas' histories moved by whole weeks to end just before this date (shiftPersona), not on 2026-11-02. */
   now?: Date;
   /** Multiplies the INSIGHTS and AffordAI delays (1 = real time; tests use 0.01 or 0). */
@@ -71,6 +89,12 @@ export interface ValidifiSimulator {
   url: string;
   clientId: string;
   clientSecret: string;
+  connectClientId: string;
+  connectClientSecret: string;
+  /** CONNECT session requests received: created (POST) and read (GET). */
+  connectCounts: { session: number; status: number };
+  /** The CONNECT session is past its expiration (its page and its status say so). */
+  expireConnectSession(sessionToken: string): void;
   /** Requests received, by endpoint. */
   counts: { token: number; history: number; export: number };
   /** The windows asked for, as [startDateTime, endDateTime]. */
@@ -83,7 +107,7 @@ export interface ValidifiSimulator {
   neverFinish(on?: boolean): void;
   /** No AffordAI report finishes rendering (inquiries do), until called with false. */
   holdReports(on?: boolean): void;
-  /** The next `n` INSIGHTS or AffordAI answers are not the described shape. */
+  /** The next `n` INSIGHTS, AffordAI or CONNECT-session answers are not the described shape. */
   malformedNext(n?: number): void;
   /** The next report requested ends with this AffordAI error code once rendered. */
   failReportNext(errorCode: number): void;
@@ -127,6 +151,33 @@ export function personaAccount(
 }
 
 const DAY = 86_400_000;
+
+/** The banks the hosted CONNECT page offers. */
+const SIM_BANKS = [
+  { bankId: 101, bankName: 'Simulated Bank' },
+  { bankId: 102, bankName: 'Sandbox Building Society' },
+];
+
+interface SimConnectSession {
+  sessionToken: string;
+  customerId: string;
+  redirectUrl?: string;
+  expiresAt: number;
+  status: 'Pending' | 'Complete' | 'Exited';
+  bankId?: number;
+  loggedIn: boolean;
+  mfa?: boolean;
+  eventDate?: string;
+  exitReason?: string;
+  account?: {
+    bankId: number;
+    bankName: string;
+    accountNickname: string;
+    accountType: string;
+    accountToken: string;
+    last4Digits: string;
+  };
+}
 
 /** The AffordAI status codes and error codes, as ValidiFI's page lists them. */
 const AFFORDAI_STATUS: Record<number, string> = {
@@ -365,6 +416,14 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   let malformed = 0;
   let failReport: number | undefined;
 
+  const connectClientId = o.connectClientId ?? 'sim-connect-client';
+  const connectClientSecret = o.connectClientSecret ?? 'sim-connect-secret';
+  const connectTtl = (o.connectTtlSeconds ?? 1800) * 1000;
+  const connectPersona = o.connectPersona ?? { id: 'couple_two_children_mortgage', seed: 1 };
+  const sessions = new Map<string, SimConnectSession>();
+  const connectCounts: ValidifiSimulator['connectCounts'] = { session: 0, status: 0 };
+  let selfUrl = '';
+
   const account = (token: string): SimAccount | undefined => {
     const known = accounts.get(token);
     if (known) return known;
@@ -395,6 +454,9 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // The hosted CONNECT page is the customer's browser's, not the API: no faults there.
+      if ((req.url ?? '').startsWith('/connect/'))
+        return connectPage(req, Buffer.concat(chunks).toString('utf8'), res);
       const fault = faults.shift();
       const go = () => handle(req, Buffer.concat(chunks).toString('utf8'), res, fault);
       if (fault?.delayMs) setTimeout(go, fault.delayMs);
@@ -435,9 +497,12 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
         expiresOn: new Date(expires).toISOString().replace('Z', '+00:00'),
       });
     }
+    if (req.method === 'POST' && url.pathname === '/v4/CONNECT/session') return newSession(body, res);
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const exp = bearer ? tokens.get(bearer) : undefined;
     if (!exp || exp < Date.now()) return send(res, 401, { error: 'unauthorized' });
+    const sm = /^\/v4\/CONNECT\/session\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && sm) return sessionStatus(decodeURIComponent(sm[1] ?? ''), res);
 
     let m = /^\/v4\/connect\/transactions\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && m) {
@@ -480,6 +545,197 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
     )
       return insightsRoutes(req, url, body, res);
     return send(res, 404, { error: 'no such endpoint' });
+  }
+
+  function malformedConnect(res: http.ServerResponse): boolean {
+    if (malformed <= 0) return false;
+    malformed--;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"sessionToken": 7, "status": "unknown", "url": [');
+    return true;
+  }
+
+  function newSession(body: string, res: http.ServerResponse): void {
+    connectCounts.session++;
+    if (malformedConnect(res)) return;
+    let b: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (isRecord(parsed)) b = parsed;
+    } catch {
+      return send(res, 400, { error: 'invalid json' });
+    }
+    const t = isRecord(b.token) ? b.token : {};
+    if (t.clientId !== connectClientId || t.clientSecret !== connectClientSecret)
+      return send(res, 401, { error: 'invalid CONNECT client' });
+    const customer = isRecord(b.customer) ? b.customer : {};
+    if (typeof customer.customerId !== 'string' || customer.customerId === '')
+      return send(res, 400, { error: 'customer.customerId is required' });
+    const settings = isRecord(b.settings) ? b.settings : {};
+    const redirectUrl = typeof settings.redirectUrl === 'string' ? settings.redirectUrl : undefined;
+    if (redirectUrl !== undefined && !URL.canParse(redirectUrl))
+      return send(res, 400, { error: 'settings.redirectUrl is not a URL' });
+    const sessionToken = randomUUID().toUpperCase();
+    const session: SimConnectSession = {
+      sessionToken,
+      customerId: customer.customerId,
+      ...(redirectUrl ? { redirectUrl } : {}),
+      expiresAt: Date.now() + connectTtl,
+      status: 'Pending',
+      loggedIn: false,
+    };
+    sessions.set(sessionToken, session);
+    return send(res, 200, {
+      sessionToken,
+      customerId: session.customerId,
+      url: `${selfUrl}/connect/${sessionToken}`,
+      expiration: new Date(session.expiresAt).toISOString(),
+    });
+  }
+
+  const statusOf = (s: SimConnectSession) =>
+    s.status === 'Pending' && Date.now() >= s.expiresAt ? 'Expired' : s.status;
+
+  function sessionStatus(token: string, res: http.ServerResponse): void {
+    connectCounts.status++;
+    if (malformedConnect(res)) return;
+    const s = sessions.get(token);
+    if (!s) return send(res, 404, { error: 'session not found' });
+    return send(res, 200, {
+      sessionToken: s.sessionToken,
+      customerId: s.customerId,
+      status: statusOf(s),
+      expiration: new Date(s.expiresAt).toISOString(),
+      ...(s.eventDate ? { eventDate: s.eventDate } : {}),
+      ...(s.status === 'Complete' ? { connectComplete: true, connectType: 'BankLOGIN' } : {}),
+      ...(s.status === 'Exited'
+        ? { connectComplete: false, exitReason: s.exitReason ?? 'The customer closed CONNECT' }
+        : {}),
+      ...(s.account ? { account: s.account } : {}),
+    });
+  }
+
+  /** The hosted CONNECT widget: GET the bank list, then POST bank → login → consent (or exit). */
+  function connectPage(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const m = /^\/connect\/([^/]+)(?:\/(bank|login|consent|exit))?$/.exec(url.pathname);
+    const s = m ? sessions.get(decodeURIComponent(m[1] ?? '')) : undefined;
+    if (!m || !s) return sendHtml(res, 404, page('CONNECT', '<p>This CONNECT link is not valid.</p>'));
+    const step = m[2];
+    if (statusOf(s) === 'Expired')
+      return sendHtml(
+        res,
+        410,
+        page('CONNECT', '<p>This CONNECT session has expired. Ask for a new link.</p>'),
+      );
+    if (s.status !== 'Pending')
+      return sendHtml(res, 409, page('CONNECT', '<p>This CONNECT session has already ended.</p>'));
+    const action = (to: string) => `/connect/${encodeURIComponent(s.sessionToken)}/${to}`;
+    const cancel = `<form method="post" action="${action('exit')}"><button type="submit" name="exit" value="1">Cancel</button></form>`;
+    const form = readForm(body);
+    const bank = SIM_BANKS.find((b) => String(b.bankId) === (form.get('bankId') ?? String(s.bankId ?? '')));
+    const finish = (eventName: 'complete' | 'exit') => {
+      s.eventDate = new Date().toISOString();
+      if (!s.redirectUrl)
+        return sendHtml(res, 200, page('CONNECT', '<p>Done. You can close this window.</p>'));
+      return redirectTo(res, s.redirectUrl, {
+        sessionToken: s.sessionToken,
+        eventName,
+        connectComplete: String(eventName === 'complete'),
+      });
+    };
+    const loginPage = (error?: string) =>
+      sendHtml(
+        res,
+        200,
+        page(
+          `Log in to ${bank?.bankName ?? 'your bank'}`,
+          `<form method="post" action="${action('login')}">
+<input type="hidden" name="bankId" value="${esc(String(bank?.bankId ?? ''))}">
+<label>User name <input name="username" autocomplete="username"></label>
+<label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<p>Sandbox: ribbit_good / pass_good</p>
+<button type="submit">Log in</button></form>${cancel}`,
+          error,
+        ),
+      );
+    if (req.method === 'GET' && step === undefined) {
+      const options = SIM_BANKS.map(
+        (b, i) =>
+          `<label><input type="radio" name="bankId" value="${b.bankId}"${i === 0 ? ' checked' : ''}> ${esc(b.bankName)}</label>`,
+      ).join('\n');
+      return sendHtml(
+        res,
+        200,
+        page(
+          'Connect your bank account',
+          `<form method="post" action="${action('bank')}">${options}<button type="submit">Continue</button></form>${cancel}`,
+        ),
+      );
+    }
+    if (req.method !== 'POST') return sendHtml(res, 405, page('CONNECT', '<p>Not allowed.</p>'));
+    if (step === 'exit') {
+      s.status = 'Exited';
+      s.exitReason = 'The customer closed CONNECT';
+      return finish('exit');
+    }
+    if (step === 'bank') {
+      if (!bank) return sendHtml(res, 400, page('CONNECT', '<p>Choose a bank.</p>'));
+      s.bankId = bank.bankId;
+      return loginPage();
+    }
+    if (step === 'login') {
+      if (!bank) return sendHtml(res, 400, page('CONNECT', '<p>Choose a bank.</p>'));
+      const user = form.get('username') ?? '';
+      if (!['ribbit_good', 'ribbit_mfa'].includes(user) || form.get('password') !== 'pass_good')
+        return loginPage('The user name or password is not right. Try again.');
+      s.bankId = bank.bankId;
+      s.loggedIn = true;
+      s.mfa = user === 'ribbit_mfa';
+      return sendHtml(
+        res,
+        200,
+        page(
+          'Share your account',
+          `<form method="post" action="${action('consent')}">
+<label><input type="radio" name="account" value="checking" checked> Checking ••4321</label>
+<label><input type="checkbox" name="consent" value="yes"> I allow ${esc(bank.bankName)} to share this account's details and transactions through ValidiFI</label>
+<button type="submit">Link account</button></form>${cancel}`,
+        ),
+      );
+    }
+    if (step === 'consent') {
+      if (!s.loggedIn || !bank) return sendHtml(res, 400, page('CONNECT', '<p>Log in first.</p>'));
+      if (form.get('consent') !== 'yes')
+        return sendHtml(
+          res,
+          200,
+          page(
+            'Share your account',
+            `<form method="post" action="${action('consent')}">
+<label><input type="checkbox" name="consent" value="yes"> I allow ${esc(bank.bankName)} to share this account's details and transactions through ValidiFI</label>
+<button type="submit">Link account</button></form>${cancel}`,
+            'Tick the box to allow sharing, or cancel.',
+          ),
+        );
+      let token = 'sim-mfa';
+      if (!s.mfa) {
+        token = `sim-connect-${randomUUID()}`;
+        const a = personaAccount(connectPersona.id, connectPersona.seed, 'GBP', o.now).account;
+        accounts.set(token, { ...a, export: { ...a.export, institutionName: bank.bankName } });
+      }
+      s.status = 'Complete';
+      s.account = {
+        bankId: bank.bankId,
+        bankName: bank.bankName,
+        accountNickname: 'Checking x4321',
+        accountType: 'Checking',
+        accountToken: token,
+        last4Digits: '4321',
+      };
+      return finish('complete');
+    }
+    return sendHtml(res, 404, page('CONNECT', '<p>No such page.</p>'));
   }
 
   function insightsRoutes(req: http.IncomingMessage, url: URL, body: string, res: http.ServerResponse): void {
@@ -681,10 +937,18 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   }
 
   const url = await listenOnLoopback(server, o.port);
+  selfUrl = url;
   return {
     url,
     clientId,
     clientSecret,
+    connectClientId,
+    connectClientSecret,
+    connectCounts,
+    expireConnectSession: (t) => {
+      const session = sessions.get(t);
+      if (session) session.expiresAt = Date.now() - 1;
+    },
     counts,
     windows,
     insightCounts,
@@ -710,6 +974,7 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       expired.clear();
       windows.length = 0;
       counts.token = counts.history = counts.export = 0;
+      connectCounts.session = connectCounts.status = 0;
       insightCounts.insights =
         insightCounts.insightsGet =
         insightCounts.affordai =
@@ -752,7 +1017,7 @@ if (isMain(import.meta.url)) {
   serve(
     startValidifiSimulator({ port, timeScale, ...(now ? { now } : {}) }),
     (sim) =>
-      `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ; INSIGHTS (BankLOGIN+ ${3 * timeScale} s) and AffordAI (${8 * timeScale} s); ` +
+      `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; CONNECT client ${sim.connectClientId} / ${sim.connectClientSecret} (hosted page login ribbit_good / pass_good); account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ; INSIGHTS (BankLOGIN+ ${3 * timeScale} s) and AffordAI (${8 * timeScale} s); ` +
       `histories to ${now ? `the week before ${now.toISOString().slice(0, 10)}` : '2026-11-02 (--now today for current ones)'}. Ctrl-C stops it.`,
   );
 }

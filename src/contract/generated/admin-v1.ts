@@ -408,6 +408,10 @@ export interface components {
              * @description Only (and required) for environment custom.
              */
             base_url?: string;
+            /** @description ValidiFI only: the CONNECT client id (Ribbit's CONNECT credentials are not its API credentials), for customer portal CONNECT sessions. With connect_client_secret. */
+            connect_client_id?: string;
+            /** @description ValidiFI only: the CONNECT client secret. With connect_client_id. */
+            connect_client_secret?: string;
         };
         ProviderCredentials: {
             provider: string;

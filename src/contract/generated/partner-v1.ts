@@ -268,7 +268,7 @@ export interface components {
              *     meaning and whether the same request may succeed if sent again.
              * @enum {string}
              */
-            code?: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "too_deeply_nested" | "too_many_transactions" | "date_out_of_window" | "no_transactions_to_assess" | "mixed_currency" | "invalid_date" | "invalid_amount" | "invalid_source" | "no_transactions" | "validifi_account_not_found" | "unauthorized" | "browser_request_refused" | "not_found" | "idempotency_in_progress" | "delivery_pending" | "validifi_sync_in_progress" | "validifi_reconnect_required" | "body_too_large" | "documents_too_large" | "unsupported_media_type" | "unsupported_encoding" | "idempotency_key_reused" | "provider_not_configured" | "quota_exhausted" | "auth_rate_limited" | "auth_busy" | "internal_error" | "validifi_bad_response" | "validifi_unreachable" | "validifi_rate_limited" | "validifi_credentials_refused" | "validifi_unauthorized" | "validifi_timeout" | "provider_bad_response" | "provider_unreachable" | "provider_credentials_refused" | "provider_out_of_credits" | "provider_request_refused" | "analysis_failed" | "analysis_timeout";
+            code?: "validation_error" | "malformed_json" | "invalid_string" | "bad_request" | "too_deeply_nested" | "too_many_transactions" | "date_out_of_window" | "no_transactions_to_assess" | "mixed_currency" | "invalid_date" | "invalid_amount" | "invalid_source" | "no_transactions" | "validifi_account_not_found" | "plaid_item_not_found" | "connect_session_mismatch" | "unauthorized" | "browser_request_refused" | "not_found" | "idempotency_in_progress" | "delivery_pending" | "validifi_sync_in_progress" | "validifi_reconnect_required" | "plaid_reconnect_required" | "connect_cancelled" | "connect_session_expired" | "connect_not_completed" | "body_too_large" | "documents_too_large" | "unsupported_media_type" | "unsupported_encoding" | "idempotency_key_reused" | "provider_not_configured" | "quota_exhausted" | "auth_rate_limited" | "auth_busy" | "internal_error" | "validifi_bad_response" | "validifi_unreachable" | "validifi_rate_limited" | "validifi_credentials_refused" | "validifi_unauthorized" | "validifi_timeout" | "provider_bad_response" | "provider_unreachable" | "provider_credentials_refused" | "provider_out_of_credits" | "provider_request_refused" | "analysis_failed" | "analysis_timeout";
             errors?: {
                 path: string;
                 message: string;
@@ -361,7 +361,7 @@ export interface components {
          *     The evidence of the assessment
          *     (`GET /assessment/{id}/evidence`) keeps the source's metadata and any warnings.
          */
-        SourceInput: components["schemas"]["ValidifiSource"] | components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"] | components["schemas"]["DecisioningApiSource"] | components["schemas"]["DocumentApiSource"] | components["schemas"]["LegacyProviderSource"] | components["schemas"]["ValidifiInsightsSource"];
+        SourceInput: components["schemas"]["ValidifiSource"] | components["schemas"]["LabelledTransactionsSource"] | components["schemas"]["ByodAccountsSource"] | components["schemas"]["PlaidTransactionsSource"] | components["schemas"]["PlaidSource"] | components["schemas"]["DecisioningApiSource"] | components["schemas"]["DocumentApiSource"] | components["schemas"]["LegacyProviderSource"] | components["schemas"]["ValidifiInsightsSource"];
         /**
          * @description A third-party analysis by the legacy affordability provider (README, Third-party analyses): either the
          *     customer's `transactions` to submit — the gateway creates an application there, uploads them as
@@ -543,6 +543,34 @@ export interface components {
              */
             document: string;
             filename?: string;
+        };
+        /**
+         * @description A Plaid Item's access token (from Plaid Link — the customer portal's connect step — or one you hold).
+         *     The gateway reads the Item's history with the partner's stored Plaid credentials through
+         *     `/transactions/sync` (every page), keeps the period, and maps it as `plaid_transactions` does (Plaid's
+         *     sign, pending left out, `personal_finance_category` as the category hint). 409
+         *     `plaid_reconnect_required` when the customer must log in to their bank again through Link; 400
+         *     `plaid_item_not_found` for a token Plaid does not know; 422 when the partner has no Plaid credentials;
+         *     502/504 when Plaid fails or is too slow (nothing is charged).
+         */
+        PlaidSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "plaid";
+            /** @description The Item's access token (/item/public_token/exchange). Never stored or logged. */
+            access_token: string;
+            /**
+             * Format: date
+             * @description Default six months before end_date. At most 400 days.
+             */
+            start_date?: string;
+            /**
+             * Format: date
+             * @description Default today (UTC); not in the future.
+             */
+            end_date?: string;
         };
         /**
          * @description A ValidiFI / Ribbit CONNECT account token. The gateway fetches the account's history with the
@@ -999,7 +1027,7 @@ export interface components {
                  * @description `transactions` for the Veqtrx call's raw transactions; otherwise the `source` object's `type`.
                  * @enum {string}
                  */
-                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions" | "documents" | "decisioning_api" | "document_api" | "legacy_provider" | "validifi_insights";
+                type: "transactions" | "validifi" | "labelled_transactions" | "byod_accounts" | "plaid_transactions" | "plaid" | "documents" | "decisioning_api" | "document_api" | "legacy_provider" | "validifi_insights";
                 /** @description What the source says about the data: accounts, institution, counts (account numbers only as their last four digits). */
                 metadata: {
                     [key: string]: unknown;
