@@ -25,7 +25,8 @@ export interface CliSpec<K extends string> {
   about: string;
   /** --port's default. */
   port: number;
-  timeScale: {
+  /** Absent for a simulator without delays: no --time-scale, and 1. */
+  timeScale?: {
     /** What --time-scale multiplies, for --help (1 is always the provider's own pace). */
     help: string;
     /** Whether 0 (everything at once) is allowed; otherwise it must be above 0. */
@@ -46,7 +47,9 @@ export interface SimArgs<K extends string> {
 export class CliUsageError extends Error {}
 
 const usageOf = (spec: CliSpec<string>) =>
-  `usage: npm run ${spec.script} -- [--port ${spec.port}] [--time-scale 1]${(spec.options ?? [])
+  `usage: npm run ${spec.script} -- [--port ${spec.port}]${spec.timeScale ? ' [--time-scale 1]' : ''}${(
+    spec.options ?? []
+  )
     .map((o) => ` [--${o.name} ${o.default ?? o.value}]`)
     .join('')} | --help`;
 
@@ -54,10 +57,14 @@ const usageOf = (spec: CliSpec<string>) =>
 export function helpOf(spec: CliSpec<string>): string {
   const rows: Array<[string, string]> = [
     ['--port N', `the TCP port on 127.0.0.1 (default ${spec.port}; 0 for any free port)`],
-    [
-      '--time-scale S',
-      `multiplies ${spec.timeScale.help}: 1 is the provider's real pace (default 1; ${spec.timeScale.zero ? '0 or more' : 'above 0'})`,
-    ],
+    ...(spec.timeScale
+      ? [
+          [
+            '--time-scale S',
+            `multiplies ${spec.timeScale.help}: 1 is the provider's real pace (default 1; ${spec.timeScale.zero ? '0 or more' : 'above 0'})`,
+          ] satisfies [string, string],
+        ]
+      : []),
     ...(spec.options ?? []).map((o): [string, string] => [
       `--${o.name} ${o.value}`,
       o.default === undefined ? o.help : `${o.help} (default ${o.default})`,
@@ -89,7 +96,7 @@ export function parseSimulatorArgs<K extends string>(
       args: [...argv],
       options: {
         port: { type: 'string', default: String(spec.port) },
-        'time-scale': { type: 'string', default: '1' },
+        ...(spec.timeScale ? { 'time-scale': { type: 'string', default: '1' } } : {}),
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(
           extra.map((o) => [
@@ -106,8 +113,8 @@ export function parseSimulatorArgs<K extends string>(
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliUsageError('--port must be a whole number from 0 to 65535');
-  const timeScale = Number(values['time-scale']);
-  if (spec.timeScale.zero ? !(timeScale >= 0) : !(timeScale > 0))
+  const timeScale = spec.timeScale ? Number(values['time-scale']) : 1;
+  if (spec.timeScale && (spec.timeScale.zero ? !(timeScale >= 0) : !(timeScale > 0)))
     throw new CliUsageError(
       `--time-scale must be a number ${spec.timeScale.zero ? 'of 0 or more' : 'above 0'}`,
     );
@@ -161,3 +168,21 @@ export function serve<S>(started: Promise<S>, banner: (sim: S) => string): void 
     },
   );
 }
+
+/** The `--now` option of the simulators that serve personas' histories (ValidiFI, Plaid). */
+export const NOW_OPTION = {
+  name: 'now',
+  value: 'today|YYYY-MM-DD',
+  help: "moves the personas' histories by whole weeks to end just before that day (else they end on 2026-11-02)",
+} as const;
+
+/** `--now`'s value as a date (undefined when not given); `fail` when it is neither today nor a date. */
+export function nowOf(value: string | undefined, fail: (problem: string) => never): Date | undefined {
+  if (value === undefined) return undefined;
+  const now = value === 'today' ? new Date() : new Date(`${value}T12:00:00Z`);
+  return Number.isNaN(now.getTime()) ? fail('--now must be today or a date YYYY-MM-DD') : now;
+}
+
+/** The banner's words on where the personas' histories end. */
+export const historiesTo = (now: Date | undefined): string =>
+  `histories to ${now ? `the week before ${now.toISOString().slice(0, 10)}` : '2026-11-02 (--now today for current ones)'}`;

@@ -25,10 +25,9 @@
  *   npm run sim:plaid [-- --port 8095] [--now today|YYYY-MM-DD]   (client id sim-plaid-client, secret sim-plaid-secret;
  *   --now: the persona's history moved by whole weeks to end just before that day, not on 2026-11-02)
  */
+import { historiesTo, isMain, NOW_OPTION, nowOf, serve, simulatorCli } from './cli.ts';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { isRecord } from '../../src/lib/narrow.ts';
 import { generatePersona, shiftPersona, type PersonaId } from '../personas/personas.ts';
 import { toPlaidGet } from '../personas/formats.ts';
@@ -642,30 +641,19 @@ export async function startPlaidSimulator(o: PlaidSimulatorOptions = {}): Promis
 }
 
 // No top-level await: test files import this module, and a module graph with one cannot be require()d.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
-    options: { port: { type: 'string', default: '8095' }, now: { type: 'string' } },
+if (isMain(import.meta.url)) {
+  const { port, values, fail } = simulatorCli({
+    script: 'sim:plaid',
+    about:
+      'A Plaid sandbox (openapi/providers/plaid.yaml) on 127.0.0.1: Hosted Link, token exchange, /transactions/sync, /accounts/get.',
+    port: 8095,
+    options: [NOW_OPTION],
   });
-  const port = Number(values.port);
-  const now =
-    values.now === undefined
-      ? undefined
-      : values.now === 'today'
-        ? new Date()
-        : new Date(`${values.now}T12:00:00Z`);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || (now && Number.isNaN(now.getTime()))) {
-    console.error('usage: npm run sim:plaid -- [--port 8095] [--now today|YYYY-MM-DD]');
-    process.exit(2);
-  }
-  startPlaidSimulator({ port, ...(now ? { now } : {}) }).then(
+  const now = nowOf(values.now, fail);
+  serve(
+    startPlaidSimulator({ port, ...(now ? { now } : {}) }),
     (sim) =>
-      console.log(
-        `Plaid simulator on ${sim.url} — client_id ${sim.clientId}, secret ${sim.secret}; Hosted Link login user_good / pass_good; ` +
-          `histories to ${now ? `the week before ${now.toISOString().slice(0, 10)}` : '2026-11-02 (--now today for current ones)'}. Ctrl-C stops it.`,
-      ),
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
-    },
+      `Plaid simulator on ${sim.url} — client_id ${sim.clientId}, secret ${sim.secret}; Hosted Link login user_good / pass_good; ` +
+      `${historiesTo(now)}. Ctrl-C stops it.`,
   );
 }

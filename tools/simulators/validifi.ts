@@ -42,7 +42,7 @@ import { at, isRecord } from '../../src/lib/narrow.ts';
 import { AFFORDAI_ERRORS } from '../../adapters/validifi_insights/map.ts';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { isMain, serve, simulatorCli } from './cli.ts';
+import { isMain, serve, simulatorCli, NOW_OPTION, nowOf, historiesTo } from './cli.ts';
 import { listenOnLoopback, sendJson as send, stopServer } from './server.ts';
 import PDFDocument from 'pdfkit';
 import { PERSONA_IDS, generatePersona, shiftPersona, type PersonaId } from '../personas/personas.ts';
@@ -999,25 +999,13 @@ if (isMain(import.meta.url)) {
       'The ValidiFI simulator (openapi/providers/validifi-v4.yaml: CONNECT histories, INSIGHTS, AffordAI) on 127.0.0.1.',
     port: 8091,
     timeScale: { help: 'the INSIGHTS (3 s) and AffordAI (8 s) delays', zero: true },
-    options: [
-      {
-        name: 'now',
-        value: 'today|YYYY-MM-DD',
-        help: "moves the personas' histories by whole weeks to end just before that day (else they end on 2026-11-02)",
-      },
-    ],
+    options: [NOW_OPTION],
   });
-  const now =
-    values.now === undefined
-      ? undefined
-      : values.now === 'today'
-        ? new Date()
-        : new Date(`${values.now}T12:00:00Z`);
-  if (now && Number.isNaN(now.getTime())) fail('--now must be today or a date YYYY-MM-DD');
+  const now = nowOf(values.now, fail);
   serve(
     startValidifiSimulator({ port, timeScale, ...(now ? { now } : {}) }),
     (sim) =>
       `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; CONNECT client ${sim.connectClientId} / ${sim.connectClientSecret} (hosted page login ribbit_good / pass_good); account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ; INSIGHTS (BankLOGIN+ ${3 * timeScale} s) and AffordAI (${8 * timeScale} s); ` +
-      `histories to ${now ? `the week before ${now.toISOString().slice(0, 10)}` : '2026-11-02 (--now today for current ones)'}. Ctrl-C stops it.`,
+      `${historiesTo(now)}. Ctrl-C stops it.`,
   );
 }

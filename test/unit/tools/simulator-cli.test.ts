@@ -5,7 +5,13 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CliUsageError, helpOf, parseSimulatorArgs, type CliSpec } from '../../../tools/simulators/cli.ts';
+import {
+  CliUsageError,
+  helpOf,
+  nowOf,
+  parseSimulatorArgs,
+  type CliSpec,
+} from '../../../tools/simulators/cli.ts';
 
 const run = promisify(execFile);
 
@@ -72,6 +78,24 @@ describe('the simulators’ command line (tools/simulators/cli.ts)', () => {
     expect(help).to.match(/--webhook URL +where webhooks go$/m);
   });
 
+  it('a simulator without delays has no --time-scale (and runs at 1)', () => {
+    const { timeScale: _, ...plain } = SPEC;
+    expect(helpOf(plain)).to.include('usage: npm run sim:example -- [--port 8099] [--credits 100]');
+    expect(helpOf(plain)).not.to.include('--time-scale');
+    expect(parseSimulatorArgs(plain, [])).to.include({ timeScale: 1 });
+    expect(() => parseSimulatorArgs(plain, ['--time-scale', '2'])).to.throw(CliUsageError, /time-scale/);
+  });
+
+  it('--now is today or a date', () => {
+    const fail = (p: string): never => {
+      throw new Error(p);
+    };
+    expect(nowOf(undefined, fail)).to.equal(undefined);
+    expect(nowOf('2026-11-02', fail)?.toISOString()).to.equal('2026-11-02T12:00:00.000Z');
+    expect(Math.abs(nowOf('today', fail)!.getTime() - Date.now())).to.be.below(60_000);
+    expect(() => nowOf('soon', fail)).to.throw(/--now must be today or a date/);
+  });
+
   describe('each simulator’s --help (its own process)', function () {
     // Four `node --import tsx` start-ups on a shared machine: generous.
     this.timeout(120_000);
@@ -83,6 +107,7 @@ describe('the simulators’ command line (tools/simulators/cli.ts)', () => {
       ],
       ['document-api', ['--port', '--time-scale', '--credits']],
       ['legacy-provider', ['--port', '--time-scale']],
+      ['plaid', ['--port', '--now']],
     ] as const) {
       it(`sim:${file} lists ${options.join(', ')}, and refuses an unknown option with exit code 2`, async () => {
         const script = `tools/simulators/${file}.ts`;
