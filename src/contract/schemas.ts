@@ -10,6 +10,7 @@ import { isoCurrency, money, opt, printableToken } from '../../adapters/schema.t
 import { ACCOUNT_HOLDERS, ACCOUNT_TYPES } from '../model/accounts.ts';
 import { TransactionSchema, TransactionsSchema } from '../../adapters/transactions/index.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
+import type { MonthlySeries } from '../engine/types.ts';
 import type { SourceRecord } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
 import { DEFAULT_ACCOUNT_ID } from '../model/transaction.ts';
@@ -130,6 +131,7 @@ assertType<Binds<typeof AccountStatementSchema, Spec['AccountStatement'], 'Accou
 assertType<Binds<typeof SourceInputSchema, Spec['SourceInput'], 'SourceInput'>>();
 assertType<Matches<VeqtrxTransaction, Spec['Transaction'], 'VeqtrxTransaction'>>();
 assertType<Sends<AssessmentResponse, Spec['AssessmentResponse'], 'AssessmentResponse'>>();
+assertType<Sends<MonthlySeries, Spec['MonthlySeries'], 'MonthlySeries'>>();
 // The evidence's `source` (written by the worker from a SourceRecord): `transactions`, `documents` (a
 // document job) or a source's `type`.
 type EvidenceSource = NonNullable<Spec['Evidence']['source']>;

@@ -13,6 +13,7 @@ import { riskFlags, vulnerabilityIndicators } from './flags.ts';
 import { findIncome, incomeUsed } from './income.ts';
 import { UK_MERCHANTS } from './merchants.ts';
 import { periodOf } from './period.ts';
+import { monthlySeries, reconcile } from './series.ts';
 import { clamp, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
 import type { ColumnarEngineResult, EngineInput, EngineResult } from './types.ts';
@@ -132,6 +133,9 @@ export function assessMinor(input: EngineInput): Assessed {
     circumstances: input.circumstances,
   });
 
+  const series = monthlySeries(rows, period, income, exp);
+  const reconciliation = reconcile(series, p.averagingMonths, income, exp, expenditureMinor);
+
   const declaredVulnerabilities = dedupe(input.circumstances?.vulnerabilities ?? []);
   return {
     engineVersion: ENGINE_VERSION,
@@ -161,6 +165,8 @@ export function assessMinor(input: EngineInput): Assessed {
     confidence: conf,
     fca,
     guidelinesSource: input.guidelines?.source ?? null,
+    series,
+    reconciliation,
   };
 }
 

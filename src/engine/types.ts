@@ -164,6 +164,77 @@ export interface ExclusionEvidence {
   refs: string[];
 }
 
+export type SeriesTrendId = 'income_slope' | 'spending_slope' | 'gambling_share' | 'cash_share';
+
+/** One calendar month of the history (docs/engine.md § Monthly series). Amounts are sums of ledger rows. */
+export interface SeriesMonth {
+  /** `YYYY-MM`. */
+  month: string;
+  /** Days of the month inside the history. */
+  days: number;
+  /** The whole month is inside the history (trends use only these). */
+  complete: boolean;
+  /** Income of the month: each active stream's payments (the streams of `income.streams`). */
+  income: { total: number; streams: Record<string, number> };
+  /** Payments of streams that have ended (not income: excluded as `income_stream_ended`), by stream. */
+  ended_income: Record<string, number>;
+  /** Spending of the month, net of refunds (and gambling of winnings), by category and by class. */
+  spending: {
+    total: number;
+    categories: Partial<Record<Category, number>>;
+    committed: number;
+    essential: number;
+    discretionary: number;
+    refunds: number;
+  };
+  savings: number;
+  /** Gross gambling stakes of the month. */
+  gambling_gross: number;
+  /** Gross gambling stakes ÷ the month's income (rule `series.gambling_share`); null with no income. */
+  gambling_share: number | null;
+  /** Cash withdrawals ÷ the month's spending (rule `series.cash_share`); null with no spending. */
+  cash_share: number | null;
+  /** The sum of `end_balances`; null when no account reports running balances (rule `series.end_balance`). */
+  end_balance: number | null;
+  end_balances: Array<{ account_id: string; balance: number; date: string }>;
+  /** Days of the month that ended overdrawn in any account (rule `series.overdraft_days`); null without balances. */
+  overdraft_days: number | null;
+}
+
+export interface SeriesTrend {
+  id: SeriesTrendId;
+  /** The rule that computed it (docs/engine.md § Monthly series). */
+  rule: string;
+  /** Least-squares slope per month over the complete months: an amount for the slopes, a share (0..1) for the shares; null with fewer than 3 months. */
+  value: number | null;
+  unit: 'amount_per_month' | 'share_per_month';
+  /** The slope as a fraction of the months' mean (income and spending); null otherwise. */
+  relative: number | null;
+  /** The months the slope was read from. */
+  months: string[];
+}
+
+export interface SeriesReconciliation {
+  figure: 'monthly_income' | 'monthly_expenditure';
+  /** The months' sum ÷ `averaging_months`, to the penny. */
+  observed_average: number;
+  /** The assessment's figure (verified monthly income; monthly expenditure). */
+  assessment: number;
+  difference: number;
+  /** The rules that make the figure differ from the average of the months (empty: they are equal). */
+  rules: string[];
+}
+
+/** The monthly series of an assessment: in the evidence, and `GET /assessment/{id}/series`. */
+export interface MonthlySeries {
+  rule: 'series.months';
+  currency: string | null;
+  averaging_months: number;
+  months: SeriesMonth[];
+  trends: SeriesTrend[];
+  reconciliation: SeriesReconciliation[];
+}
+
 export interface Evidence {
   engine_version: string;
   dictionary_version: string;
@@ -226,6 +297,7 @@ export interface Evidence {
     weights: Record<string, number>;
   };
   fca: { compliant: boolean; checks: Array<{ check: string; passed: boolean; detail: string }> };
+  series: MonthlySeries;
   ledger: LedgerRow[];
 }
 

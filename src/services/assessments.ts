@@ -324,6 +324,22 @@ export class AssessmentService {
     return result.json;
   }
 
+  /**
+   * The monthly series of one of the partner's assessments (`GET /assessment/{id}/series`), JSON as UTF-8
+   * bytes, read from its evidence in an assessment worker; undefined when there is no such assessment, or
+   * it was assessed before the series existed.
+   */
+  async series(partnerId: string, id: string): Promise<Uint8Array | undefined> {
+    const stored = await getStoredEvidence(this.db, partnerId, id);
+    if (!stored) return undefined;
+    const result = await this.assessor.run(
+      { kind: 'evidence-part', stored, part: 'series', assessmentId: id },
+      { moveBytes: true },
+    );
+    if (result.kind !== 'evidence-part') throw new Error(`unexpected series result ${result.kind}`);
+    return result.json;
+  }
+
   /** A file kept with one of the partner's assessments (a provider's report), or undefined. */
   document(
     partnerId: string,

@@ -24,7 +24,7 @@ import { accountWarnings } from '../model/accounts.ts';
 import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
 import { compareThirdParty } from '../engine/third-party.ts';
-import { evidenceJson, packEvidence } from '../store/evidence.ts';
+import { evidenceJson, evidencePartJson, packEvidence } from '../store/evidence.ts';
 import { joinChunks, ownBuffer } from '../lib/owned-bytes.ts';
 import {
   decodeDocumentsBody,
@@ -42,6 +42,8 @@ export type AssessJob =
   | { kind: 'body'; body: Uint8Array | readonly Uint8Array[]; now: number }
   | { kind: 'decoded'; request: DecodedRequest; now: number }
   | { kind: 'evidence'; stored: Uint8Array }
+  /** One part of an assessment's stored evidence (its monthly series), as the route's JSON. */
+  | { kind: 'evidence-part'; stored: Uint8Array; part: 'series'; assessmentId: string }
   /** A `POST /assess/documents` JSON body: parsed, validated and its documents decoded from base64. */
   | { kind: 'documents-body'; body: Uint8Array | readonly Uint8Array[] };
 
@@ -55,6 +57,7 @@ export type AssessJobResult =
       evidencePacked: Uint8Array;
     }
   | { kind: 'evidence'; json: Uint8Array }
+  | { kind: 'evidence-part'; json: Uint8Array | undefined }
   | FetchNeeded
   | DecodeFailure
   | DecodedDocuments
@@ -76,6 +79,8 @@ export function extensionsOf(
 
 export function runJob(job: AssessJob): AssessJobResult {
   if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
+  if (job.kind === 'evidence-part')
+    return { kind: 'evidence-part', json: evidencePartJson(job.stored, job.part, job.assessmentId) };
   if (job.kind === 'documents-body')
     return decodeDocumentsBody(job.body instanceof Uint8Array ? job.body : joinChunks(job.body));
   let req: DecodedRequest;
@@ -150,11 +155,15 @@ export default function run(job: AssessJob): AssessJobResult {
   const bytes =
     result.kind === 'evidence'
       ? [result.json]
-      : result.kind === 'assessed'
-        ? [result.evidencePacked]
-        : result.kind === 'documents'
-          ? result.contents
-          : [];
+      : result.kind === 'evidence-part'
+        ? result.json
+          ? [result.json]
+          : []
+        : result.kind === 'assessed'
+          ? [result.evidencePacked]
+          : result.kind === 'documents'
+            ? result.contents
+            : [];
   const own = bytes.map(ownBuffer).filter((b): b is ArrayBuffer => b !== undefined);
   if (!own.length) return result;
   const movable = { [Piscina.transferableSymbol]: own, [Piscina.valueSymbol]: result };

@@ -379,6 +379,27 @@ onEachDatabase('partner API', (_kind, getDb) => {
     });
   });
 
+  describe('GET /assessment/{id}/series', () => {
+    it("returns the evidence's monthly series with the assessment's id, and 404 for another partner or none", async () => {
+      const a = await assess(assessBody());
+      const id = String(a.body.assessment_id);
+      const s = await call(g.url, 'GET', `/api/partner/v1/assessment/${id}/series`, { key: acme.key });
+      expect(s.status).to.equal(200);
+      expect(s.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${id}/evidence`, { key: acme.key });
+      expect(s.body).to.deep.equal({ assessment_id: id, ...e.body.series });
+      expect(s.body.months.length).to.be.greaterThan(5);
+      expect(s.body.months[0].income.total).to.be.greaterThan(0);
+      const theirs = await call(g.url, 'GET', `/api/partner/v1/assessment/${id}/series`, { key: other.key });
+      expect(theirs.status).to.equal(404);
+      expect(theirs.body.detail).to.be.a('string');
+      const none = await call(g.url, 'GET', '/api/partner/v1/assessment/AF-000000000000/series', {
+        key: acme.key,
+      });
+      expect(none.status).to.equal(404);
+    });
+  });
+
   describe('GET /usage', () => {
     it("has the page's shape, counts successful assessments only, and is not itself counted", async () => {
       await assess(assessBody());

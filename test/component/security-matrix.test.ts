@@ -139,6 +139,11 @@ const ROWS: Record<string, Row> = {
     ok: 200,
     otherTenant: 404,
   },
+  'partner GET /assessment/{assessment_id}/series': {
+    path: (f) => `/assessment/${f.assessmentId}/series`,
+    ok: 200,
+    otherTenant: 404,
+  },
   'partner GET /assessment/{assessment_id}/documents/{name}': {
     // A file kept with A's assessment (as a provider's report is).
     path: async (f) => {

@@ -146,6 +146,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assessment/{assessment_id}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The assessment's monthly series and trends
+         * @description Per calendar month of the history: income by stream, spending by category and by class
+         *     (committed, essential, discretionary), savings, gambling and cash shares, the end-of-month balance
+         *     where the transactions carry running balances, and days ending overdrawn; the income and spending
+         *     slopes and the trends of the gambling and cash shares, each with the rule that computed it; and how
+         *     the months' average compares with the assessment's figures (docs/engine.md § Monthly series). The
+         *     same object is the evidence's `series`. 404 for another partner's id, and for an assessment made
+         *     before series were kept. Does not count against quota.
+         */
+        get: operations["getAssessmentSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assessment/{assessment_id}/documents/{name}": {
         parameters: {
             query?: never;
@@ -968,6 +994,88 @@ export interface components {
             last_status_code: number | null;
             attempt_log: components["schemas"]["WebhookAttempt"][];
         };
+        /** @description The monthly series (docs/engine.md § Monthly series). Every monthly amount is a sum of ledger rows; amounts are in the assessment's currency. */
+        MonthlySeries: {
+            /** @enum {string} */
+            rule: "series.months";
+            currency: string | null;
+            /** @description The divisor of the engine's monthly averages (the history's span in months, at least 1), to 3 decimals. */
+            averaging_months: number;
+            months: components["schemas"]["SeriesMonth"][];
+            trends: {
+                /** @enum {string} */
+                id: "income_slope" | "spending_slope" | "gambling_share" | "cash_share";
+                /** @description The rule that computed it: `series.income_slope`, `series.spending_slope`, `series.gambling_share`, `series.cash_share`. */
+                rule: string;
+                /** @description Least-squares slope per month over the complete months (an amount for the slopes, a share 0..1 for the shares); null with fewer than 3 complete months. */
+                value: number | null;
+                /** @enum {string} */
+                unit: "amount_per_month" | "share_per_month";
+                /** @description Income and spending: the slope as a fraction of the months' mean. */
+                relative: number | null;
+                months: string[];
+            }[];
+            /** @description The months' sum ÷ `averaging_months` beside the assessment's figure, and the rules that account for a difference (`income.schedule`, `expenditure.schedule`, `expenditure.guideline`, `expenditure.floor`). */
+            reconciliation: {
+                /** @enum {string} */
+                figure: "monthly_income" | "monthly_expenditure";
+                observed_average: number;
+                assessment: number;
+                difference: number;
+                rules: string[];
+            }[];
+        };
+        SeriesMonth: {
+            month: string;
+            /** @description Days of the month inside the history. */
+            days: number;
+            /** @description The whole month is inside the history (trends read only these). */
+            complete: boolean;
+            income: {
+                total: number;
+                /** @description By income stream id (`evidence.income.streams[].id`). */
+                streams: {
+                    [key: string]: number;
+                };
+            };
+            /** @description Payments of streams that have ended (not counted as income). */
+            ended_income: {
+                [key: string]: number;
+            };
+            spending: {
+                total: number;
+                /** @description Net of refunds (and Gambling of winnings): a month can be negative. */
+                categories: {
+                    [key: string]: number;
+                };
+                committed: number;
+                essential: number;
+                discretionary: number;
+                refunds: number;
+            };
+            savings: number;
+            gambling_gross: number;
+            /** @description Gross gambling stakes ÷ the month's income; null with no income. */
+            gambling_share: number | null;
+            /** @description Cash withdrawals ÷ the month's spending; null with no spending. */
+            cash_share: number | null;
+            /** @description The sum of `end_balances`; null when no account reports running balances. */
+            end_balance: number | null;
+            end_balances: {
+                account_id: string;
+                balance: number;
+                /**
+                 * Format: date
+                 * @description The day the balance is from (the last on or before the month's end).
+                 */
+                date: string;
+            }[];
+            /** @description Days of the month ending overdrawn in any account; null without running balances. */
+            overdraft_days: number | null;
+        };
+        AssessmentSeries: {
+            assessment_id: string;
+        } & components["schemas"]["MonthlySeries"];
         /** @description The engine's evidence record; docs/engine.md § Evidence describes every field. */
         Evidence: {
             engine_version: string;
@@ -992,6 +1100,8 @@ export interface components {
             vulnerability: Record<string, never>;
             confidence: Record<string, never>;
             fca: Record<string, never>;
+            /** @description The monthly series and trends (`GET /assessment/{id}/series`). Absent from evidence recorded before it was added. */
+            series?: components["schemas"]["MonthlySeries"];
             ledger: Record<string, never>[];
             /** @description Where the transactions came from, and what the source said about them (README, Sources). */
             source?: {
@@ -1382,6 +1492,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Evidence"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyFailedAttempts"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    getAssessmentSeries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: components["parameters"]["AssessmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The monthly series */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentSeries"];
                 };
             };
             401: components["responses"]["Unauthorized"];
