@@ -15,9 +15,14 @@
  *   PROVIDER_CLIENT_SECRET=… npm run admin -- provider-set <id> validifi --client-id C --environment sandbox|production|custom [--base-url U]
  *   npm run admin -- provider-set <id> document_api|decisioning_api|legacy_provider --credentials-stdin < creds.json
  *   npm run admin -- provider-list <id> | provider-delete <id> <provider>
+ *   npm run admin -- assessment-settings <id>
+ *   npm run admin -- set-assessment-settings <id> [--income-fall PCT] [--rate-rise POINTS] [--essential-rise PCT]
+ *       [--variable-kinds K,K] [--assumed-rate PCT] [--assumed-term MONTHS] [--minimum-buffer AMOUNT] [--default-stress]
+ *       [--guidelines-file FILE | --clear-guidelines]
  *   options: --url http://127.0.0.1:8080 (default: http://127.0.0.1:$PORT)
  */
 import { errorCode, errorMessage, isRecord } from '../lib/narrow.ts';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, findAdminSecret } from '../config.ts';
 import { mintAdminToken } from '../services/admin-token.ts';
@@ -42,6 +47,11 @@ const USAGE = `usage: npm run admin -- <command> [args]
       (the provider's credentials as a JSON object on stdin, e.g. {"api_key": …, "base_url": …})
   provider-list <id>
   provider-delete <id> <provider>
+  assessment-settings <id>  (the stress parameters in effect and the spending guidelines)
+  set-assessment-settings <id> [--income-fall PCT] [--rate-rise POINTS] [--essential-rise PCT]
+      [--variable-kinds mortgage,credit_card,…] [--assumed-rate PCT] [--assumed-term MONTHS] [--minimum-buffer AMOUNT]
+      (the stress parameters given; the others take their defaults) | --default-stress (back to the defaults)
+      [--guidelines-file FILE.json | --clear-guidelines]  (spending guidelines: {"source": …, "households": […]})
 options: --url URL of the gateway (default http://127.0.0.1:$PORT, PORT defaulting to 8080)`;
 
 function fail(msg: string, code = 2): never {
@@ -70,6 +80,16 @@ const OPTIONS = {
   'client-secret-stdin': { type: 'boolean' },
   'credentials-stdin': { type: 'boolean' },
   'previous-hours': { type: 'string' },
+  'income-fall': { type: 'string' },
+  'rate-rise': { type: 'string' },
+  'essential-rise': { type: 'string' },
+  'variable-kinds': { type: 'string' },
+  'assumed-rate': { type: 'string' },
+  'assumed-term': { type: 'string' },
+  'minimum-buffer': { type: 'string' },
+  'default-stress': { type: 'boolean' },
+  'guidelines-file': { type: 'string' },
+  'clear-guidelines': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -251,6 +271,60 @@ async function main(): Promise<void> {
         'DELETE',
         `/partners/${encodeURIComponent(arg(0))}/providers/${encodeURIComponent(arg(1))}`,
       );
+    case 'assessment-settings':
+      need(1);
+      return call('GET', `/partners/${encodeURIComponent(arg(0))}/assessment-settings`);
+    case 'set-assessment-settings': {
+      need(1);
+      const num = (v: string | undefined, what: string) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n)) fail(`${what} must be a number`);
+        return n;
+      };
+      const given = {
+        income_fall_pct: num(o['income-fall'], '--income-fall'),
+        rate_rise_points: num(o['rate-rise'], '--rate-rise'),
+        essential_costs_rise_pct: num(o['essential-rise'], '--essential-rise'),
+        variable_rate_kinds:
+          o['variable-kinds'] === undefined
+            ? undefined
+            : o['variable-kinds']
+                .split(',')
+                .map((k) => k.trim())
+                .filter(Boolean),
+        assumed_variable_rate_pct: num(o['assumed-rate'], '--assumed-rate'),
+        assumed_remaining_term_months: num(o['assumed-term'], '--assumed-term'),
+        minimum_buffer: num(o['minimum-buffer'], '--minimum-buffer'),
+      };
+      const stress = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+      if (o['default-stress'] && Object.keys(stress).length)
+        fail('--default-stress goes back to the defaults: send it without stress parameters');
+      if (o['clear-guidelines'] && o['guidelines-file'])
+        fail('send --guidelines-file or --clear-guidelines, not both');
+      const body: Record<string, unknown> = {};
+      if (o['default-stress']) body.stress = null;
+      else if (Object.keys(stress).length) body.stress = stress;
+      if (o['clear-guidelines']) body.spending_guidelines = null;
+      if (o['guidelines-file']) {
+        let text: string;
+        try {
+          text = readFileSync(o['guidelines-file'], 'utf8');
+        } catch (e) {
+          fail(`cannot read ${o['guidelines-file']}: ${errorMessage(e)}`);
+        }
+        try {
+          body.spending_guidelines = JSON.parse(text);
+        } catch {
+          fail(`${o['guidelines-file']} is not JSON`);
+        }
+      }
+      if (!Object.keys(body).length)
+        fail(
+          `set-assessment-settings needs a stress parameter, --default-stress, --guidelines-file or --clear-guidelines\n${USAGE}`,
+        );
+      return call('PUT', `/partners/${encodeURIComponent(arg(0))}/assessment-settings`, body);
+    }
     default:
       fail(`unknown command "${command}"\n${USAGE}`);
   }

@@ -9,7 +9,8 @@ import { dayNumber } from './calendar.ts';
 import { classify, EngineInputError, excludeInvalid, pairOwnAccountTransfers } from './classify.ts';
 import { confidence, fcaChecks } from './confidence.ts';
 import { assessExpenditure, payeeCategories } from './expenditure.ts';
-import { riskFlags, vulnerabilityIndicators } from './flags.ts';
+import { assessCredit } from './credit.ts';
+import { incomeVolatility, riskFlags, vulnerabilityIndicators } from './flags.ts';
 import { findIncome, incomeUsed } from './income.ts';
 import { UK_MERCHANTS } from './merchants.ts';
 import { periodOf } from './period.ts';
@@ -133,6 +134,19 @@ export function assessMinor(input: EngineInput): Assessed {
     circumstances: input.circumstances,
   });
 
+  const credit =
+    input.proposed_credit &&
+    assessCredit({
+      proposal: input.proposed_credit,
+      parameters: input.stress,
+      incomeMinor,
+      verifiedMinor,
+      expenditureMinor,
+      exp,
+      volatility: incomeVolatility(income.streams),
+      fcaCompliant: fca.compliant,
+      money,
+    });
   const series = monthlySeries(rows, period, income, exp);
   const reconciliation = reconcile(series, p.averagingMonths, income, exp, expenditureMinor);
 
@@ -167,6 +181,7 @@ export function assessMinor(input: EngineInput): Assessed {
     guidelinesSource: input.guidelines?.source ?? null,
     series,
     reconciliation,
+    ...(credit ? { credit } : {}),
   };
 }
 

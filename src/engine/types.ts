@@ -20,7 +20,59 @@ export interface SpendingGuidelines {
   }>;
 }
 
+/** A partner's settings the engine applies (admin API: assessment settings), in the engine's units. */
+/** The credit a lender proposes (POST /assess `proposed_credit`), in the engine's units. */
+export interface ProposedCredit {
+  amountMinor: number;
+  termMonths: number;
+  /** Annual percentage rate as a fraction (0.069 = 6.9% APR); exactly one of this and `repaymentMinor`. */
+  apr?: number;
+  /** The monthly repayment the lender states, pence. */
+  repaymentMinor?: number;
+}
+
+/** How hard each stress pushes (a partner may set its own: the admin API's assessment settings). */
+export interface StressParameters {
+  /** Income falls by this fraction — or by the measured income volatility, when that is worse. */
+  incomeFall: number;
+  /** Variable-rate commitments' interest rises by this many percentage points. */
+  rateRisePoints: number;
+  /** Essential costs rise by this fraction. */
+  essentialCostsRise: number;
+  /** The kinds of commitment whose rate is taken as variable. */
+  variableRateKinds: readonly string[];
+  /** The rate (APR, a fraction) a variable-rate commitment is taken to pay before the rise. */
+  assumedVariableRate: number;
+  /** The remaining term (months) a variable-rate commitment is taken to have. */
+  assumedRemainingTermMonths: number;
+  /** What must be left each month, in every scenario, pence (0: not less than nothing). */
+  minimumBufferMinor: number;
+}
+
+/** Stress parameters as the API and the evidence write them: percentages, and money in major units. */
+export interface StressParametersWire {
+  income_fall_pct: number;
+  rate_rise_points: number;
+  essential_costs_rise_pct: number;
+  variable_rate_kinds: string[];
+  assumed_variable_rate_pct: number;
+  assumed_remaining_term_months: number;
+  minimum_buffer: number;
+}
+
+export type CreditVerdict = 'affordable' | 'affordable_with_warnings' | 'not_affordable';
+export type Scenario = 'base' | 'income' | 'rate' | 'essential_costs' | 'combined';
+
+export interface EngineSettings {
+  stress?: StressParameters;
+  guidelines?: SpendingGuidelines;
+}
+
 export interface EngineInput {
+  /** A credit the lender proposes: its repayment, the disposable income after it, and the stresses (credit.ts). */
+  proposed_credit?: ProposedCredit;
+  /** The partner's stress parameters; the defaults (credit.ts DEFAULT_STRESS) otherwise. */
+  stress?: StressParameters;
   transactions: readonly Transaction[];
   circumstances?: Circumstances;
   /** Self-declared monthly income, pence. */
@@ -235,6 +287,49 @@ export interface MonthlySeries {
   reconciliation: SeriesReconciliation[];
 }
 
+export interface CreditScenario {
+  scenario: Scenario;
+  rule: string;
+  monthly_income: number;
+  monthly_expenditure: number;
+  monthly_repayment: number;
+  /** Income − expenditure − the repayment. */
+  disposable_after_repayment: number;
+  /** At least the minimum buffer is left. */
+  passes: boolean;
+  detail: string;
+}
+
+/** A proposed credit as the evidence records it (docs/engine.md § Proposed credit). */
+export interface ProposedCreditEvidence {
+  amount: number;
+  term_months: number;
+  /** APR in percent (6.9 = 6.9%): as stated, or implied by a stated repayment. */
+  apr: number;
+  apr_basis: 'stated' | 'implied';
+  monthly_repayment: number;
+  repayment_basis: 'amortised' | 'stated';
+  /** The monthly rate (a fraction): (1 + APR)^(1/12) − 1. */
+  monthly_rate: number;
+  total_payable: number;
+  rule: 'credit.repayment';
+  formula: string;
+  disposable_income: number;
+  disposable_after_repayment: number;
+  stress: {
+    parameters: StressParametersWire;
+    source: 'default' | 'partner';
+    measured_income_volatility: number;
+    variable_rate_commitments: number;
+    variable_rate_factor: number;
+    essential_costs: number;
+  };
+  scenarios: CreditScenario[];
+  verdict: CreditVerdict;
+  /** Rule ids: why the verdict is not `affordable` (empty when it is). */
+  reasons: string[];
+}
+
 export interface Evidence {
   engine_version: string;
   dictionary_version: string;
@@ -298,6 +393,8 @@ export interface Evidence {
   };
   fca: { compliant: boolean; checks: Array<{ check: string; passed: boolean; detail: string }> };
   series: MonthlySeries;
+  /** Only when the request proposed a credit. */
+  proposed_credit?: ProposedCreditEvidence;
   ledger: LedgerRow[];
 }
 

@@ -11,6 +11,7 @@ import type { Row } from './classify.ts';
 import type { ExpenditureResult } from './expenditure.ts';
 import type { IncomeResult } from './income.ts';
 import type { Period } from './period.ts';
+import { fractionToPercent, stressToWire, type CreditMinor } from './credit.ts';
 import {
   cashShareOf,
   gamblingShareOf,
@@ -35,6 +36,7 @@ import type {
   LedgerRow,
   Line,
   MonthlySeries,
+  ProposedCreditEvidence,
   SeriesMonth,
   RiskFlagEvidence,
   Stream,
@@ -82,6 +84,7 @@ export interface Assessed {
   guidelinesSource: string | null;
   series: SeriesMinor;
   reconciliation: ReconciliationMinor[];
+  credit?: CreditMinor;
 }
 
 export function toWire(a: Assessed): EngineResult {
@@ -193,6 +196,7 @@ function wire<L>(
     confidence: a.confidence,
     fca: a.fca,
     series: seriesOf(a),
+    ...(a.credit ? { proposed_credit: creditOf(a.credit, a.disposableMinor) } : {}),
     ledger: ledger(rows),
   };
   return { assessment, evidence };
@@ -267,6 +271,46 @@ function seriesOf(a: Assessed): MonthlySeries {
       difference: toMajor(r.assessmentMinor - r.observedMinor),
       rules: r.rules,
     })),
+  };
+}
+
+function creditOf(c: CreditMinor, disposableMinor: number): ProposedCreditEvidence {
+  return {
+    amount: toMajor(c.amountMinor),
+    term_months: c.termMonths,
+    apr: fractionToPercent(c.apr),
+    apr_basis: c.aprBasis,
+    monthly_repayment: toMajor(c.repaymentMinor),
+    repayment_basis: c.repaymentBasis,
+    monthly_rate: Math.round(c.monthlyRate * 1e8) / 1e8,
+    total_payable: toMajor(c.totalPayableMinor),
+    rule: 'credit.repayment',
+    formula:
+      c.repaymentBasis === 'amortised'
+        ? 'repayment = amount × r ÷ (1 − (1 + r)^−term_months), r = (1 + APR)^(1/12) − 1, to the penny (amount ÷ term_months at 0%)'
+        : 'the repayment as stated; APR implied: the rate at which the repayments repay the amount over the term',
+    disposable_income: toMajor(disposableMinor),
+    disposable_after_repayment: toMajor(disposableMinor - c.repaymentMinor),
+    stress: {
+      parameters: stressToWire(c.parameters),
+      source: c.parametersSource,
+      measured_income_volatility: Math.round(c.volatility * 1000) / 1000,
+      variable_rate_commitments: toMajor(c.variableMinor),
+      variable_rate_factor: Math.round(c.rateFactor * 10_000) / 10_000,
+      essential_costs: toMajor(c.essentialMinor),
+    },
+    scenarios: c.scenarios.map((s) => ({
+      scenario: s.scenario,
+      rule: s.rule,
+      monthly_income: toMajor(s.incomeMinor),
+      monthly_expenditure: toMajor(s.expenditureMinor),
+      monthly_repayment: toMajor(s.repaymentMinor),
+      disposable_after_repayment: toMajor(s.afterMinor),
+      passes: s.passes,
+      detail: s.detail,
+    })),
+    verdict: c.verdict,
+    reasons: c.reasons,
   };
 }
 

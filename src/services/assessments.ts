@@ -35,6 +35,7 @@ import { claimKey } from './idempotency.ts';
 import { assessmentResponse, WEBHOOK_EVENT_ASSESSMENT } from './assessment-response.ts';
 import type { AnalysisService } from './analyses.ts';
 import { QuotaGate } from './quota.ts';
+import { engineSettingsOf } from '../contract/assessment-settings.ts';
 
 export interface AssessmentRequest {
   /**
@@ -160,8 +161,9 @@ export class AssessmentService {
     try {
       if (!(await this.quota.hasRoom(partner, now))) throw this.quotaExhausted();
       // The body is not read here again: its chunks are moved to the worker, not copied.
+      const settings = engineSettingsOf(partner);
       let result = await this.assessor.run(
-        { kind: 'body', body: req.body.chunks, now: now.getTime() },
+        { kind: 'body', body: req.body.chunks, now: now.getTime(), settings },
         { moveBytes: true },
       );
       if (result.kind === 'fetch' && this.sources.analyses.provider(result.source.type)) {
@@ -187,6 +189,7 @@ export class AssessmentService {
           kind: 'decoded',
           request: { meta: result.meta, source: record, transactions: out.transactions },
           now: now.getTime(),
+          settings,
         });
       }
       if (result.kind === 'failed') {

@@ -10,7 +10,7 @@
 import { errorMessage } from '../lib/narrow.ts';
 import { Piscina } from 'piscina';
 import { assessColumnar, EngineInputError } from '../engine/index.ts';
-import type { Evidence } from '../engine/types.ts';
+import type { EngineSettings, Evidence } from '../engine/types.ts';
 import {
   currencyMismatch,
   decodeAssessBody,
@@ -39,8 +39,8 @@ import {
  * evidence route's JSON.
  */
 export type AssessJob =
-  | { kind: 'body'; body: Uint8Array | readonly Uint8Array[]; now: number }
-  | { kind: 'decoded'; request: DecodedRequest; now: number }
+  | { kind: 'body'; body: Uint8Array | readonly Uint8Array[]; now: number; settings?: EngineSettings }
+  | { kind: 'decoded'; request: DecodedRequest; now: number; settings?: EngineSettings }
   | { kind: 'evidence'; stored: Uint8Array }
   /** One part of an assessment's stored evidence (its monthly series), as the route's JSON. */
   | { kind: 'evidence-part'; stored: Uint8Array; part: 'series'; assessmentId: string }
@@ -67,14 +67,26 @@ export type AssessJobResult =
 /** The response's extension fields, from the evidence and what the source says about its accounts. */
 export function extensionsOf(
   req: DecodedRequest,
-  evidence: Pick<Evidence, 'currency' | 'exclusions'>,
+  evidence: Pick<Evidence, 'currency' | 'exclusions' | 'proposed_credit'>,
 ): AssessmentExtensions {
   const used = new Set(req.transactions.map((t) => t.account_id));
-  return {
+  const out: AssessmentExtensions = {
     currency: evidence.currency ?? req.meta.currency ?? DEFAULT_CURRENCY,
     exclusions: evidence.exclusions.map((e) => ({ reason: e.reason, count: e.count })),
     warnings: accountWarnings(req.source.accounts ?? [], used),
   };
+  const c = evidence.proposed_credit;
+  if (c)
+    out.proposed_credit = {
+      amount: c.amount,
+      term_months: c.term_months,
+      apr: c.apr,
+      monthly_repayment: c.monthly_repayment,
+      disposable_after_repayment: c.disposable_after_repayment,
+      verdict: c.verdict,
+      reasons: c.reasons,
+    };
+  return out;
 }
 
 export function runJob(job: AssessJob): AssessJobResult {
@@ -105,6 +117,9 @@ export function runJob(job: AssessJob): AssessJobResult {
       ...(req.meta.declared_income_minor !== undefined
         ? { declared_income_minor: req.meta.declared_income_minor }
         : {}),
+      ...(req.meta.proposed_credit ? { proposed_credit: req.meta.proposed_credit } : {}),
+      ...(job.settings?.stress ? { stress: job.settings.stress } : {}),
+      ...(job.settings?.guidelines ? { guidelines: job.settings.guidelines } : {}),
     });
     let source = req.source;
     if (evidence.currency && evidence.currency !== 'GBP') {

@@ -200,6 +200,15 @@ const ROWS: Record<string, Row> = {
     path: (f) => `/partners/${f.c.id}/webhook-secret`,
     ok: 200,
   },
+  'admin GET /partners/{partner_id}/assessment-settings': {
+    path: (f) => `/partners/${f.c.id}/assessment-settings`,
+    ok: 200,
+  },
+  'admin PUT /partners/{partner_id}/assessment-settings': {
+    path: (f) => `/partners/${f.c.id}/assessment-settings`,
+    body: () => ({ stress: { income_fall_pct: 15 } }),
+    ok: 200,
+  },
   'admin POST /partners/{partner_id}/production': { path: (f) => `/partners/${f.c.id}/production`, ok: 200 },
   'admin GET /partners/{partner_id}/providers': { path: (f) => `/partners/${f.c.id}/providers`, ok: 200 },
   'admin PUT /partners/{partner_id}/providers/{provider}': {

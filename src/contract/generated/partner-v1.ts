@@ -57,8 +57,8 @@ export interface paths {
          *     statement), `payslips` (repeat), `credit_report`, `id_document`, `rental_agreement`, each a PDF file;
          *     and either a `request` part holding the other fields as JSON (`DocumentsFields`) or those fields as
          *     form fields (`customer_ref`, `partner_ref`, `external_reference`, `currency_code`, `webhook_url`,
-         *     `declared_income`, `circumstances` as JSON text, `payslip_periods` as a JSON array of strings in the
-         *     order of the `payslips` parts).
+         *     `declared_income`, `circumstances` and `proposed_credit` as JSON text, `payslip_periods` as a JSON array
+         *     of strings in the order of the `payslips` parts).
          *
          *     **Quota.** One unit is reserved when the job is accepted (it counts as used from then on, so jobs in
          *     progress cannot take more units than the quota has) and given back if the job fails: only a
@@ -366,6 +366,40 @@ export interface components {
              *     The response's `warnings` say when an account is not the customer's own current account.
              */
             accounts?: components["schemas"]["AccountStatement"][];
+            proposed_credit?: components["schemas"]["ProposedCredit"];
+        };
+        /**
+         * @description The credit this assessment is for. The engine works out its monthly repayment (amortised from `apr`
+         *     with the standard annuity formula, the APR read as the annual effective rate UK consumer credit
+         *     law defines: monthly rate (1 + APR)^(1/12) − 1), the disposable income left after it, the same
+         *     under stresses — income −10% or the measured income volatility if worse, +3 points on variable-rate
+         *     commitments (mortgages), essential costs +10%, and all three together; a partner may set its own
+         *     (admin API, assessment settings) — and a verdict with its reasons (docs/engine.md § Proposed
+         *     credit). The response's `proposed_credit` gives the verdict; the evidence's, the whole stress table.
+         *     Send exactly one of `apr` and `monthly_repayment` (400 otherwise).
+         */
+        ProposedCredit: {
+            /** @description The amount of credit, in the assessment's currency (at most 2 decimals). */
+            amount: number;
+            term_months: number;
+            /** @description The APR in percent (6.9 is 6.9%). */
+            apr?: number;
+            /** @description The monthly repayment, when you state it instead of the APR (× term_months at least `amount`); the evidence states the APR it implies. */
+            monthly_repayment?: number;
+        };
+        /** @description The proposed credit's verdict (the evidence's `proposed_credit` has the stress table behind it). */
+        ProposedCreditResult: {
+            amount: number;
+            term_months: number;
+            /** @description In percent: as sent, or implied by a stated `monthly_repayment`. */
+            apr: number;
+            monthly_repayment: number;
+            /** @description `disposable_income` less the repayment. */
+            disposable_after_repayment: number;
+            /** @enum {string} */
+            verdict: "affordable" | "affordable_with_warnings" | "not_affordable";
+            /** @description Rule ids, each explained in docs/engine.md § Proposed credit: `credit.base`, `credit.no_verified_income` (not affordable); `credit.stress.income`, `credit.stress.rate`, `credit.stress.essential_costs`, `credit.stress.combined`, `credit.fca_minimum_not_met` (warnings). */
+            reasons: string[];
         };
         AccountStatement: {
             /** @description An `account_id` the transactions use. */
@@ -764,6 +798,8 @@ export interface components {
             warnings?: components["schemas"]["AccountWarning"][];
             /** @description Only for an assessment whose data a third-party analysis provider analysed (a `source` of type `document_api`, `decisioning_api`, `legacy_provider` or `validifi_insights`). Every figure above is the gateway's own; these are the provider's, with the figures where the two disagree beyond the documented thresholds (README, Third-party analyses). The evidence holds the provider's raw verdict and the comparison figure by figure (`source.third_party`, `third_party_comparison`). */
             third_party?: components["schemas"]["ThirdPartySummary"];
+            /** @description Only when the request sent `proposed_credit` (on `/assess`, `/assess/documents` or a third-party analysis source). */
+            proposed_credit?: components["schemas"]["ProposedCreditResult"];
         };
         ThirdPartySummary: {
             /** @enum {string} */
@@ -858,6 +894,7 @@ export interface components {
             webhook_url?: string;
             /** @description Multipart only: each `payslips` part's stated period, in order. */
             payslip_periods?: string[];
+            proposed_credit?: components["schemas"]["ProposedCredit"];
         };
         DocumentsRequest: {
             customer_ref: string;
@@ -877,6 +914,7 @@ export interface components {
             /** @description Bank statement PDFs, at most 50 pages each; in all, at most 20 MB of documents (decoded). */
             bank_statements: components["schemas"]["DocumentFile"][];
             supporting_documents?: components["schemas"]["SupportingDocuments"];
+            proposed_credit?: components["schemas"]["ProposedCredit"];
         };
         DocumentJobAccepted: {
             job_id: string;
@@ -994,6 +1032,27 @@ export interface components {
             last_status_code: number | null;
             attempt_log: components["schemas"]["WebhookAttempt"][];
         };
+        /** @description The stresses a proposed credit is tested under (the partner's, or the defaults shown). */
+        StressParameters: {
+            /** @default 10 */
+            income_fall_pct: number;
+            /** @default 3 */
+            rate_rise_points: number;
+            /** @default 10 */
+            essential_costs_rise_pct: number;
+            /**
+             * @default [
+             *       "mortgage"
+             *     ]
+             */
+            variable_rate_kinds: string[];
+            /** @default 5 */
+            assumed_variable_rate_pct: number;
+            /** @default 300 */
+            assumed_remaining_term_months: number;
+            /** @default 0 */
+            minimum_buffer: number;
+        };
         /** @description The monthly series (docs/engine.md § Monthly series). Every monthly amount is a sum of ledger rows; amounts are in the assessment's currency. */
         MonthlySeries: {
             /** @enum {string} */
@@ -1102,6 +1161,47 @@ export interface components {
             fca: Record<string, never>;
             /** @description The monthly series and trends (`GET /assessment/{id}/series`). Absent from evidence recorded before it was added. */
             series?: components["schemas"]["MonthlySeries"];
+            /** @description Only when a credit was proposed: the repayment and how it was computed, the stress parameters used (`stress.source`: `default` or `partner`), the stress table (`scenarios`, each with its rule) and the verdict with its reasons (docs/engine.md § Proposed credit). */
+            proposed_credit?: {
+                amount: number;
+                term_months: number;
+                apr: number;
+                /** @enum {string} */
+                apr_basis?: "stated" | "implied";
+                monthly_repayment: number;
+                /** @enum {string} */
+                repayment_basis?: "amortised" | "stated";
+                monthly_rate?: number;
+                total_payable?: number;
+                /** @enum {string} */
+                rule: "credit.repayment";
+                formula: string;
+                disposable_income: number;
+                disposable_after_repayment: number;
+                stress: {
+                    parameters: components["schemas"]["StressParameters"];
+                    /** @enum {string} */
+                    source: "default" | "partner";
+                    measured_income_volatility?: number;
+                    variable_rate_commitments?: number;
+                    variable_rate_factor?: number;
+                    essential_costs?: number;
+                };
+                scenarios: {
+                    /** @enum {string} */
+                    scenario: "base" | "income" | "rate" | "essential_costs" | "combined";
+                    rule: string;
+                    monthly_income: number;
+                    monthly_expenditure: number;
+                    monthly_repayment: number;
+                    disposable_after_repayment: number;
+                    passes: boolean;
+                    detail: string;
+                }[];
+                /** @enum {string} */
+                verdict: "affordable" | "affordable_with_warnings" | "not_affordable";
+                reasons: string[];
+            };
             ledger: Record<string, never>[];
             /** @description Where the transactions came from, and what the source said about them (README, Sources). */
             source?: {
