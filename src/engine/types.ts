@@ -330,6 +330,16 @@ export interface ProposedCreditEvidence {
   reasons: string[];
 }
 
+/** A flag, indicator or reason in plain English, citing its rule (explanations.ts). */
+export interface Explanation {
+  /** A short heading. */
+  title: string;
+  /** One or two sentences in plain English. */
+  text: string;
+  /** The rule in docs/engine.md: `docs/engine.md#<anchor>`. */
+  doc: string;
+}
+
 export interface Evidence {
   engine_version: string;
   dictionary_version: string;
@@ -395,6 +405,8 @@ export interface Evidence {
   series: MonthlySeries;
   /** Only when the request proposed a credit. */
   proposed_credit?: ProposedCreditEvidence;
+  /** Each risk flag, detected vulnerability indicator and credit reason of this assessment, in plain English. */
+  explanations: Record<string, Explanation>;
   ledger: LedgerRow[];
 }
 

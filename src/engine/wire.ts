@@ -12,6 +12,7 @@ import type { ExpenditureResult } from './expenditure.ts';
 import type { IncomeResult } from './income.ts';
 import type { Period } from './period.ts';
 import { fractionToPercent, stressToWire, type CreditMinor } from './credit.ts';
+import { explanationsOf } from './explanations.ts';
 import {
   cashShareOf,
   gamblingShareOf,
@@ -197,6 +198,11 @@ function wire<L>(
     fca: a.fca,
     series: seriesOf(a),
     ...(a.credit ? { proposed_credit: creditOf(a.credit, a.disposableMinor) } : {}),
+    explanations: explanationsOf([
+      ...a.risk.map((r) => r.code),
+      ...a.detected.map((d) => d.code),
+      ...(a.credit?.reasons ?? []),
+    ]),
     ledger: ledger(rows),
   };
   return { assessment, evidence };

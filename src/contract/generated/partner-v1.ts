@@ -1202,6 +1202,15 @@ export interface components {
                 verdict: "affordable" | "affordable_with_warnings" | "not_affordable";
                 reasons: string[];
             };
+            /** @description Each risk flag, detected vulnerability indicator and proposed-credit reason of this assessment, keyed by its code, in plain English, with its rule's anchor in docs/engine.md (src/engine/explanations.ts). Absent from evidence recorded before it was added. */
+            explanations?: {
+                [key: string]: {
+                    title: string;
+                    text: string;
+                    /** @description `docs/engine.md#<anchor>`. */
+                    doc: string;
+                };
+            };
             ledger: Record<string, never>[];
             /** @description Where the transactions came from, and what the source said about them (README, Sources). */
             source?: {
