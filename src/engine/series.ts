@@ -105,7 +105,8 @@ export function monthlySeries(
   if (!period) return { months: [], trends: trendsOf([]) };
   const complete = new Set(period.completeMonths);
   const months: MonthMinor[] = [];
-  const byIndex = new Map<number, MonthMinor>();
+  /** The month of each day of the history, by its offset from the first (rows are many, days few). */
+  const monthOfDay: MonthMinor[] = [];
   for (let i = monthIndex(period.first); i <= monthIndex(period.last); i++) {
     const y = Math.floor((i - 1) / 12),
       mo = i - y * 12;
@@ -113,11 +114,11 @@ export function monthlySeries(
     const end = Math.min(fromYmd(y, mo, daysInMonth(y, mo)), period.last);
     const m = emptyMonth(i, end - start + 1, complete.has(i));
     months.push(m);
-    byIndex.set(i, m);
+    for (let d = start; d <= end; d++) monthOfDay[d - period.first] = m;
   }
   const ended = new Set(income.streams.filter((s) => s.status === 'ended').map((s) => s.id));
   for (const r of rows) {
-    const m = byIndex.get(monthIndex(r.day));
+    const m = monthOfDay[r.day - period.first];
     if (!m) continue; // future-dated
     if (r.treatment === 'income' && r.stream) add(m.incomeByStream, r.stream, r.abs);
     else if (r.reason === 'income_stream_ended' && r.stream && ended.has(r.stream))
@@ -162,27 +163,36 @@ export const cashShareOf = (m: MonthMinor): number | undefined => {
  * not single one out, the last in canonical order.
  */
 function endOfDay(rows: readonly Row[]): Map<string, Array<{ day: number; minor: number }>> {
-  const byAccount = new Map<string, Map<number, Row[]>>();
+  // Rows come in canonical order, by day first: each account's rows are in day order.
+  const byAccount = new Map<string, Row[]>();
   for (const r of rows) {
     if (r.tx.balance_minor === undefined) continue;
-    const days = byAccount.get(r.tx.account_id) ?? new Map<number, Row[]>();
-    const list = days.get(r.day);
+    const list = byAccount.get(r.tx.account_id);
     if (list) list.push(r);
-    else days.set(r.day, [r]);
-    byAccount.set(r.tx.account_id, days);
+    else byAccount.set(r.tx.account_id, [r]);
   }
   const out = new Map<string, Array<{ day: number; minor: number }>>();
-  for (const [account, days] of byAccount) {
+  for (const [account, list] of byAccount) {
     const eod: Array<{ day: number; minor: number }> = [];
-    for (const [day, list] of [...days].sort((a, b) => a[0] - b[0])) {
-      const before = new Set(list.map((r) => (r.tx.balance_minor ?? 0) + r.tx.amount_minor));
-      const last = list.filter((r) => !before.has(r.tx.balance_minor ?? 0));
-      const pick = (last.length === 1 ? last[0] : list[list.length - 1]) ?? list[0];
-      if (pick?.tx.balance_minor !== undefined) eod.push({ day, minor: pick.tx.balance_minor });
+    for (let i = 0; i < list.length;) {
+      const day = list[i]?.day;
+      let j = i + 1;
+      while (j < list.length && list[j]?.day === day) j++;
+      const pick = j - i === 1 ? list[i] : lastOfDay(list.slice(i, j));
+      if (day !== undefined && pick?.tx.balance_minor !== undefined)
+        eod.push({ day, minor: pick.tx.balance_minor });
+      i = j;
     }
     out.set(account, eod);
   }
   return out;
+}
+
+/** Of one account's rows of one day, the one that ends the day (see endOfDay). */
+function lastOfDay(day: readonly Row[]): Row | undefined {
+  const before = new Set(day.map((r) => (r.tx.balance_minor ?? 0) + r.tx.amount_minor));
+  const last = day.filter((r) => !before.has(r.tx.balance_minor ?? 0));
+  return last.length === 1 ? last[0] : day[day.length - 1];
 }
 
 /**
