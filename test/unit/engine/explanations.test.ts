@@ -8,7 +8,9 @@ import {
   INDICATOR_EXPLANATIONS,
   RISK_FLAG_CODES,
   RISK_FLAG_EXPLANATIONS,
+  ruleDoc,
 } from '../../../src/engine/explanations.ts';
+import { SERIES_RULES } from '../../../src/engine/series.ts';
 import { assess } from '../../../src/engine/index.ts';
 import { fromVeqtrx, toMinor } from '../../../src/model/index.ts';
 import { generatePersona, PERSONA_IDS } from '../../../tools/personas/personas.ts';
@@ -52,6 +54,9 @@ describe('explanations (explanations.ts)', () => {
     }
     for (const [code, e] of Object.entries(INDICATOR_EXPLANATIONS))
       expect(code.startsWith(e.driver), code).to.equal(true);
+    // The rule ids the series and the proposed credit give (each a `rule` in the evidence) have anchors too.
+    for (const rule of [...Object.values(SERIES_RULES), ...Object.values(CREDIT_RULES)])
+      expect(anchors, rule).to.include(ruleDoc(rule).split('#')[1]);
   });
 
   it('gives every flag, indicator and credit reason of each seeded persona its explanation in the evidence', () => {
