@@ -19,9 +19,14 @@
  *       [--display-name N] [--hide-veqtrx-branding | --show-veqtrx-branding] [--redirect-domain H …]
  *   npm run admin -- portal-show <id> | portal-link <id> --customer-ref R [--prefilled-name N] [--prefilled-email E]
  *       [--redirect-url U] [--ttl-hours H] | portal-links <id> [--limit N] | portal-revoke <id> <session_id>
+ *   npm run admin -- assessment-settings <id>
+ *   npm run admin -- set-assessment-settings <id> [--income-fall PCT] [--rate-rise POINTS] [--essential-rise PCT]
+ *       [--variable-kinds K,K] [--assumed-rate PCT] [--assumed-term MONTHS] [--minimum-buffer AMOUNT] [--default-stress]
+ *       [--guidelines-file FILE | --clear-guidelines]
  *   options: --url http://127.0.0.1:8080 (default: http://127.0.0.1:$PORT)
  */
 import { errorCode, errorMessage, isRecord } from '../lib/narrow.ts';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, findAdminSecret } from '../config.ts';
 import { mintAdminToken } from '../services/admin-token.ts';
@@ -55,6 +60,11 @@ const USAGE = `usage: npm run admin -- <command> [args]
       [--ttl-hours H]  (a link for one customer: its url and token are shown once; default 24 h, at most 720)
   portal-links <id> [--limit N]
   portal-revoke <id> <session_id>
+  assessment-settings <id>  (the stress parameters in effect and the spending guidelines)
+  set-assessment-settings <id> [--income-fall PCT] [--rate-rise POINTS] [--essential-rise PCT]
+      [--variable-kinds mortgage,credit_card,…] [--assumed-rate PCT] [--assumed-term MONTHS] [--minimum-buffer AMOUNT]
+      (the stress parameters given; the others take their defaults) | --default-stress (back to the defaults)
+      [--guidelines-file FILE.json | --clear-guidelines]  (spending guidelines: {"source": …, "households": […]})
 options: --url URL of the gateway (default http://127.0.0.1:$PORT, PORT defaulting to 8080)`;
 
 function fail(msg: string, code = 2): never {
@@ -98,6 +108,16 @@ const OPTIONS = {
   'prefilled-email': { type: 'string' },
   'redirect-url': { type: 'string' },
   'ttl-hours': { type: 'string' },
+  'income-fall': { type: 'string' },
+  'rate-rise': { type: 'string' },
+  'essential-rise': { type: 'string' },
+  'variable-kinds': { type: 'string' },
+  'assumed-rate': { type: 'string' },
+  'assumed-term': { type: 'string' },
+  'minimum-buffer': { type: 'string' },
+  'default-stress': { type: 'boolean' },
+  'guidelines-file': { type: 'string' },
+  'clear-guidelines': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -324,6 +344,60 @@ async function main(): Promise<void> {
         'DELETE',
         `/partners/${encodeURIComponent(arg(0))}/portal/links/${encodeURIComponent(arg(1))}`,
       );
+    case 'assessment-settings':
+      need(1);
+      return call('GET', `/partners/${encodeURIComponent(arg(0))}/assessment-settings`);
+    case 'set-assessment-settings': {
+      need(1);
+      const num = (v: string | undefined, what: string) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n)) fail(`${what} must be a number`);
+        return n;
+      };
+      const given = {
+        income_fall_pct: num(o['income-fall'], '--income-fall'),
+        rate_rise_points: num(o['rate-rise'], '--rate-rise'),
+        essential_costs_rise_pct: num(o['essential-rise'], '--essential-rise'),
+        variable_rate_kinds:
+          o['variable-kinds'] === undefined
+            ? undefined
+            : o['variable-kinds']
+                .split(',')
+                .map((k) => k.trim())
+                .filter(Boolean),
+        assumed_variable_rate_pct: num(o['assumed-rate'], '--assumed-rate'),
+        assumed_remaining_term_months: num(o['assumed-term'], '--assumed-term'),
+        minimum_buffer: num(o['minimum-buffer'], '--minimum-buffer'),
+      };
+      const stress = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+      if (o['default-stress'] && Object.keys(stress).length)
+        fail('--default-stress goes back to the defaults: send it without stress parameters');
+      if (o['clear-guidelines'] && o['guidelines-file'])
+        fail('send --guidelines-file or --clear-guidelines, not both');
+      const body: Record<string, unknown> = {};
+      if (o['default-stress']) body.stress = null;
+      else if (Object.keys(stress).length) body.stress = stress;
+      if (o['clear-guidelines']) body.spending_guidelines = null;
+      if (o['guidelines-file']) {
+        let text: string;
+        try {
+          text = readFileSync(o['guidelines-file'], 'utf8');
+        } catch (e) {
+          fail(`cannot read ${o['guidelines-file']}: ${errorMessage(e)}`);
+        }
+        try {
+          body.spending_guidelines = JSON.parse(text);
+        } catch {
+          fail(`${o['guidelines-file']} is not JSON`);
+        }
+      }
+      if (!Object.keys(body).length)
+        fail(
+          `set-assessment-settings needs a stress parameter, --default-stress, --guidelines-file or --clear-guidelines\n${USAGE}`,
+        );
+      return call('PUT', `/partners/${encodeURIComponent(arg(0))}/assessment-settings`, body);
+    }
     default:
       fail(`unknown command "${command}"\n${USAGE}`);
   }

@@ -15,7 +15,8 @@ import { mapTransactions } from '../../adapters/transactions/index.ts';
 import { SourceInputError } from '../../adapters/source.ts';
 import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
 import { dateWindow, outsideDateWindow } from '../model/dates.ts';
-import { AssessRequestSchema } from './schemas.ts';
+import { AssessRequestSchema, proposedCreditOf } from './schemas.ts';
+import type { ProposedCredit } from '../engine/credit.ts';
 import { countFailure, nestingFailure, stringFailure } from './input-guards.ts';
 import { zodFailure } from './validate.ts';
 
@@ -36,6 +37,8 @@ export interface RequestMeta {
   currency?: string;
   /** Whether `currency` is the default rather than sent (for the wording of a refusal). */
   currency_defaulted?: boolean;
+  /** Extension: the credit the assessment is for, in the engine's units. */
+  proposed_credit?: ProposedCredit;
 }
 
 export interface DecodedRequest {
@@ -205,6 +208,7 @@ export function decodeAssessBody(bytes: Uint8Array, now: Date): Decoded {
   if (b.circumstances !== undefined) meta.circumstances = b.circumstances;
   if (b.declared_income !== undefined) meta.declared_income_minor = toMinor(b.declared_income);
   if (b.currency !== undefined) meta.currency = b.currency;
+  if (b.proposed_credit !== undefined) meta.proposed_credit = proposedCreditOf(b.proposed_credit);
   if (!b.source) {
     const given = present(b.transactions, 'transactions'); // the schema asks for one of source and transactions
     const outside = dateWindowFailure(

@@ -13,7 +13,8 @@ import type { ErrorCode, FieldError } from '../lib/errors.ts';
 import type { Circumstances } from '../model/circumstances.ts';
 import { DEFAULT_CURRENCY, toMinor } from '../model/money.ts';
 import { invalidStringFailure, parseGuardedJson } from './assess-request.ts';
-import { CircumstancesSchema, WebhookUrlSchema } from './schemas.ts';
+import { CircumstancesSchema, ProposedCreditSchema, proposedCreditOf, WebhookUrlSchema } from './schemas.ts';
+import type { ProposedCredit } from '../engine/credit.ts';
 import { zodFailure } from './validate.ts';
 import type { components } from './generated/partner-v1.ts';
 import { assertType, type Binds } from '../lib/contract-types.ts';
@@ -65,6 +66,7 @@ const fields = {
   declared_income: opt(money(0, 10_000_000)),
   currency_code: opt(isoCurrency),
   webhook_url: opt(WebhookUrlSchema),
+  proposed_credit: opt(ProposedCreditSchema),
 };
 
 export const DocumentsRequestSchema = z.object({
@@ -105,6 +107,8 @@ export interface DocumentsMeta {
   declared_income_minor?: number;
   currency: string;
   webhook_url?: string;
+  /** The credit the assessment is for, in the engine's units. */
+  proposed_credit?: ProposedCredit;
 }
 
 /** One uploaded document, described (its bytes travel beside it). */
@@ -155,6 +159,7 @@ export function metaOf(b: z.output<typeof DocumentsFieldsSchema>): DocumentsMeta
   if (b.circumstances !== undefined) meta.circumstances = b.circumstances;
   if (b.declared_income !== undefined) meta.declared_income_minor = toMinor(b.declared_income);
   if (b.webhook_url !== undefined) meta.webhook_url = b.webhook_url;
+  if (b.proposed_credit !== undefined) meta.proposed_credit = proposedCreditOf(b.proposed_credit);
   return meta;
 }
 
@@ -267,7 +272,7 @@ const fieldFailure = (path: string, message: string): DocumentsFailure => ({
 });
 
 /** The form fields given as JSON text (objects and arrays). */
-const JSON_FIELDS = new Set(['circumstances', 'payslip_periods']);
+const JSON_FIELDS = new Set(['circumstances', 'payslip_periods', 'proposed_credit']);
 const NUMBER_FIELDS = new Set(['declared_income']);
 
 /**

@@ -10,8 +10,11 @@ import { isoCurrency, money, opt, printableToken } from '../../adapters/schema.t
 import { ACCOUNT_HOLDERS, ACCOUNT_TYPES } from '../model/accounts.ts';
 import { TransactionSchema, TransactionsSchema } from '../../adapters/transactions/index.ts';
 import type { AssessmentResponse } from '../model/assessment.ts';
+import type { MonthlySeries } from '../engine/types.ts';
 import type { SourceRecord } from '../model/assessment.ts';
 import { HOUSING_TYPES } from '../model/circumstances.ts';
+import { toMinor } from '../model/money.ts';
+import { percentToFraction, type ProposedCredit } from '../engine/credit.ts';
 import { DEFAULT_ACCOUNT_ID } from '../model/transaction.ts';
 import type { VeqtrxTransaction } from '../model/veqtrx.ts';
 import { checkUrlForm } from '../lib/ssrf.ts';
@@ -50,6 +53,56 @@ export const AccountStatementSchema = z.object({
 });
 
 /**
+ * Extension: the credit the assessment is for. `apr` (in percent: 6.9 is 6.9%) or `monthly_repayment`,
+ * exactly one; the engine amortises the repayment from the APR (docs/engine.md § Proposed credit).
+ */
+export const ProposedCreditSchema = z
+  .object({
+    amount: money(0.01, 10_000_000),
+    term_months: z
+      .number({ error: 'must be a whole number of months' })
+      .int('must be a whole number of months')
+      .min(1, 'must be at least 1')
+      .max(600, 'must be at most 600 (50 years)'),
+    apr: opt(
+      z
+        .number({ error: 'must be a number (a percentage: 6.9 is 6.9% APR)' })
+        .finite()
+        .min(0, 'must be at least 0')
+        .max(10_000, 'must be at most 10,000 (a percentage)'),
+    ),
+    monthly_repayment: opt(money(0.01, 10_000_000)),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.apr === undefined) === (c.monthly_repayment === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: c.apr === undefined ? ['apr'] : ['monthly_repayment'],
+        message:
+          c.apr === undefined
+            ? 'send apr or monthly_repayment (exactly one of them)'
+            : 'cannot be sent with apr: send apr or monthly_repayment, not both',
+      });
+    else if (
+      c.monthly_repayment !== undefined &&
+      toMinor(c.monthly_repayment) * c.term_months < toMinor(c.amount)
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monthly_repayment'],
+        message: `× term_months (${c.term_months}) is less than amount: the repayments would not repay the credit`,
+      });
+  });
+
+/** The request's `proposed_credit` in the engine's units (pence, the APR as a fraction). */
+export function proposedCreditOf(c: z.output<typeof ProposedCreditSchema>): ProposedCredit {
+  const out: ProposedCredit = { amountMinor: toMinor(c.amount), termMonths: c.term_months };
+  if (c.apr !== undefined) out.apr = percentToFraction(c.apr);
+  if (c.monthly_repayment !== undefined) out.repaymentMinor = toMinor(c.monthly_repayment);
+  return out;
+}
+
+/**
  * `transactions` (the Veqtrx field) or, as an extension, `source` (another place the data comes
  * from: adapters/registry.ts) — exactly one of the two.
  */
@@ -64,6 +117,7 @@ export const AssessRequestSchema = z
     callback_url: opt(WebhookUrlSchema),
     currency: opt(isoCurrency),
     accounts: opt(z.array(AccountStatementSchema).max(50, 'must hold at most 50 accounts')),
+    proposed_credit: opt(ProposedCreditSchema),
   })
   .superRefine((b, ctx) => {
     if (b.transactions === undefined && b.source === undefined)
@@ -127,9 +181,11 @@ assertType<Binds<typeof AssessRequestSchema, Spec['AssessRequest'], 'AssessReque
 assertType<Binds<typeof TransactionSchema, Spec['Transaction'], 'Transaction'>>();
 assertType<Binds<typeof CircumstancesSchema, Spec['Circumstances'], 'Circumstances'>>();
 assertType<Binds<typeof AccountStatementSchema, Spec['AccountStatement'], 'AccountStatement'>>();
+assertType<Binds<typeof ProposedCreditSchema, Spec['ProposedCredit'], 'ProposedCredit'>>();
 assertType<Binds<typeof SourceInputSchema, Spec['SourceInput'], 'SourceInput'>>();
 assertType<Matches<VeqtrxTransaction, Spec['Transaction'], 'VeqtrxTransaction'>>();
 assertType<Sends<AssessmentResponse, Spec['AssessmentResponse'], 'AssessmentResponse'>>();
+assertType<Sends<MonthlySeries, Spec['MonthlySeries'], 'MonthlySeries'>>();
 // The evidence's `source` (written by the worker from a SourceRecord): `transactions`, `documents` (a
 // document job) or a source's `type`.
 type EvidenceSource = NonNullable<Spec['Evidence']['source']>;

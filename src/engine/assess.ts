@@ -9,10 +9,12 @@ import { dayNumber } from './calendar.ts';
 import { classify, EngineInputError, excludeInvalid, pairOwnAccountTransfers } from './classify.ts';
 import { confidence, fcaChecks } from './confidence.ts';
 import { assessExpenditure, payeeCategories } from './expenditure.ts';
-import { riskFlags, vulnerabilityIndicators } from './flags.ts';
+import { assessCredit } from './credit.ts';
+import { incomeVolatility, riskFlags, vulnerabilityIndicators } from './flags.ts';
 import { findIncome, incomeUsed } from './income.ts';
 import { UK_MERCHANTS } from './merchants.ts';
 import { periodOf } from './period.ts';
+import { monthlySeries, reconcile } from './series.ts';
 import { clamp, sum } from './stats.ts';
 import { THRESHOLDS } from './thresholds.ts';
 import type { ColumnarEngineResult, EngineInput, EngineResult } from './types.ts';
@@ -132,6 +134,22 @@ export function assessMinor(input: EngineInput): Assessed {
     circumstances: input.circumstances,
   });
 
+  const credit =
+    input.proposed_credit &&
+    assessCredit({
+      proposal: input.proposed_credit,
+      parameters: input.stress,
+      incomeMinor,
+      verifiedMinor,
+      expenditureMinor,
+      exp,
+      volatility: incomeVolatility(income.streams),
+      fcaCompliant: fca.compliant,
+      money,
+    });
+  const series = monthlySeries(rows, period, income, exp);
+  const reconciliation = reconcile(series, p.averagingMonths, income, exp, expenditureMinor);
+
   const declaredVulnerabilities = dedupe(input.circumstances?.vulnerabilities ?? []);
   return {
     engineVersion: ENGINE_VERSION,
@@ -161,6 +179,9 @@ export function assessMinor(input: EngineInput): Assessed {
     confidence: conf,
     fca,
     guidelinesSource: input.guidelines?.source ?? null,
+    series,
+    reconciliation,
+    ...(credit ? { credit } : {}),
   };
 }
 

@@ -11,6 +11,18 @@ import type { Row } from './classify.ts';
 import type { ExpenditureResult } from './expenditure.ts';
 import type { IncomeResult } from './income.ts';
 import type { Period } from './period.ts';
+import { fractionToPercent, stressToWire, type CreditMinor } from './credit.ts';
+import { explanationsOf } from './explanations.ts';
+import {
+  cashShareOf,
+  gamblingShareOf,
+  incomeOf,
+  monthLabel,
+  spendingOf,
+  type MonthMinor,
+  type ReconciliationMinor,
+  type SeriesMinor,
+} from './series.ts';
 import { RecordLayout } from '../lib/columnar.ts';
 import type {
   CategoryEvidence,
@@ -24,6 +36,9 @@ import type {
   IncomeStream,
   LedgerRow,
   Line,
+  MonthlySeries,
+  ProposedCreditEvidence,
+  SeriesMonth,
   RiskFlagEvidence,
   Stream,
   VulnerabilityDriver,
@@ -68,6 +83,9 @@ export interface Assessed {
   confidence: Evidence['confidence'];
   fca: Evidence['fca'];
   guidelinesSource: string | null;
+  series: SeriesMinor;
+  reconciliation: ReconciliationMinor[];
+  credit?: CreditMinor;
 }
 
 export function toWire(a: Assessed): EngineResult {
@@ -178,9 +196,128 @@ function wire<L>(
     vulnerability: { declared: a.declaredVulnerabilities, detected: a.detected, by_driver: byDriver },
     confidence: a.confidence,
     fca: a.fca,
+    series: seriesOf(a),
+    ...(a.credit ? { proposed_credit: creditOf(a.credit, a.disposableMinor) } : {}),
+    explanations: explanationsOf([
+      ...a.risk.map((r) => r.code),
+      ...a.detected.map((d) => d.code),
+      ...(a.credit?.reasons ?? []),
+    ]),
     ledger: ledger(rows),
   };
   return { assessment, evidence };
+}
+
+const share = (x: number | undefined): number | null =>
+  x === undefined ? null : Math.round(x * 10_000) / 10_000;
+
+/** A map of pence in pounds, its keys in order. */
+function majorOf(m: ReadonlyMap<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out[k] = toMajor(v);
+  return out;
+}
+
+function categoriesMajor(m: ReadonlyMap<Category, number>): Partial<Record<Category, number>> {
+  const out: Partial<Record<Category, number>> = {};
+  for (const [k, v] of [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out[k] = toMajor(v);
+  return out;
+}
+
+function monthOf(m: MonthMinor): SeriesMonth {
+  return {
+    month: monthLabel(m.index),
+    days: m.days,
+    complete: m.complete,
+    income: { total: toMajor(incomeOf(m)), streams: majorOf(m.incomeByStream) },
+    ended_income: majorOf(m.endedByStream),
+    spending: {
+      total: toMajor(spendingOf(m)),
+      categories: categoriesMajor(m.byCategory),
+      committed: toMajor(m.byClass.committed),
+      essential: toMajor(m.byClass.essential),
+      discretionary: toMajor(m.byClass.discretionary),
+      refunds: toMajor(m.refunds),
+    },
+    savings: toMajor(m.savings),
+    gambling_gross: toMajor(m.gamblingGross),
+    gambling_share: share(gamblingShareOf(m)),
+    cash_share: share(cashShareOf(m)),
+    end_balance: m.balances.length ? toMajor(m.balances.reduce((t, b) => t + b.minor, 0)) : null,
+    end_balances: m.balances.map((b) => ({
+      account_id: b.account,
+      balance: toMajor(b.minor),
+      date: isoDate(b.day),
+    })),
+    overdraft_days: m.overdraftDays ?? null,
+  };
+}
+
+function seriesOf(a: Assessed): MonthlySeries {
+  return {
+    rule: 'series.months',
+    currency: a.currency,
+    averaging_months: Math.round(a.averagingMonths * 1000) / 1000,
+    months: a.series.months.map(monthOf),
+    trends: a.series.trends.map((t) => {
+      const amount = t.id === 'income_slope' || t.id === 'spending_slope';
+      return {
+        id: t.id,
+        rule: t.rule,
+        value: t.slope === undefined ? null : amount ? toMajor(Math.round(t.slope)) : share(t.slope),
+        unit: amount ? 'amount_per_month' : 'share_per_month',
+        relative: share(t.relative),
+        months: t.months.map(monthLabel),
+      };
+    }),
+    reconciliation: a.reconciliation.map((r) => ({
+      figure: r.figure,
+      observed_average: toMajor(r.observedMinor),
+      assessment: toMajor(r.assessmentMinor),
+      difference: toMajor(r.assessmentMinor - r.observedMinor),
+      rules: r.rules,
+    })),
+  };
+}
+
+function creditOf(c: CreditMinor, disposableMinor: number): ProposedCreditEvidence {
+  return {
+    amount: toMajor(c.amountMinor),
+    term_months: c.termMonths,
+    apr: fractionToPercent(c.apr),
+    apr_basis: c.aprBasis,
+    monthly_repayment: toMajor(c.repaymentMinor),
+    repayment_basis: c.repaymentBasis,
+    monthly_rate: Math.round(c.monthlyRate * 1e8) / 1e8,
+    total_payable: toMajor(c.totalPayableMinor),
+    rule: 'credit.repayment',
+    formula:
+      c.repaymentBasis === 'amortised'
+        ? 'repayment = amount × r ÷ (1 − (1 + r)^−term_months), r = (1 + APR)^(1/12) − 1, to the penny (amount ÷ term_months at 0%)'
+        : 'the repayment as stated; APR implied: the rate at which the repayments repay the amount over the term',
+    disposable_income: toMajor(disposableMinor),
+    disposable_after_repayment: toMajor(disposableMinor - c.repaymentMinor),
+    stress: {
+      parameters: stressToWire(c.parameters),
+      source: c.parametersSource,
+      measured_income_volatility: Math.round(c.volatility * 1000) / 1000,
+      variable_rate_commitments: toMajor(c.variableMinor),
+      variable_rate_factor: Math.round(c.rateFactor * 10_000) / 10_000,
+      essential_costs: toMajor(c.essentialMinor),
+    },
+    scenarios: c.scenarios.map((s) => ({
+      scenario: s.scenario,
+      rule: s.rule,
+      monthly_income: toMajor(s.incomeMinor),
+      monthly_expenditure: toMajor(s.expenditureMinor),
+      monthly_repayment: toMajor(s.repaymentMinor),
+      disposable_after_repayment: toMajor(s.afterMinor),
+      passes: s.passes,
+      detail: s.detail,
+    })),
+    verdict: c.verdict,
+    reasons: c.reasons,
+  };
 }
 
 function streamOf(s: Stream): IncomeStream {

@@ -10,6 +10,7 @@ import type { AssessmentListing } from '../services/assessment-listing.ts';
 import type { JobAdmin } from '../services/job-admin.ts';
 import type { components, operations } from '../contract/generated/admin-v1.ts';
 import { WebhookUrlSchema } from '../contract/schemas.ts';
+import { SetAssessmentSettingsSchema, type AssessmentSettingsView } from '../contract/assessment-settings.ts';
 import { assertType, type Binds, type Matches, type Sends } from '../lib/contract-types.ts';
 import { parseOr400 } from '../contract/validate.ts';
 import { MAX_TTL_HOURS, type PortalService } from '../services/portal.ts';
@@ -139,6 +140,16 @@ assertType<
 >();
 assertType<Sends<Awaited<ReturnType<JobAdmin['cancel']>>, components['schemas']['AdminJob'], 'AdminJob'>>();
 assertType<
+  Binds<
+    typeof SetAssessmentSettingsSchema,
+    components['schemas']['SetAssessmentSettings'],
+    'SetAssessmentSettings'
+  >
+>();
+assertType<
+  Sends<AssessmentSettingsView, components['schemas']['AssessmentSettings'], 'AssessmentSettings'>
+>();
+assertType<
   Sends<Awaited<ReturnType<JobAdmin['list']>>[number], components['schemas']['AdminJob'], 'AdminJob'>
 >();
 
@@ -217,6 +228,15 @@ export function adminRouter(d: {
         ? `Save webhook_secret now — it will not be shown again. Deliveries are signed with it from now on, and also with the previous secret until ${r.previous_secret_expires_at} (a second signature), so switch your receiver before then.`
         : 'Save webhook_secret now — it will not be shown again. Deliveries are signed with it alone from now on.',
     });
+  });
+  r.get('/partners/:id/assessment-settings', async (req, res) => {
+    res.json(await d.partners.assessmentSettings(String(req.params.id)));
+  });
+  r.put('/partners/:id/assessment-settings', async (req, res) => {
+    const body = parseOr400(SetAssessmentSettingsSchema, req.body);
+    if (body.stress === undefined && body.spending_guidelines === undefined)
+      throw badRequest('Nothing to set: send stress, spending_guidelines or both (null clears one)');
+    res.json(await d.partners.setAssessmentSettings(String(req.params.id), body));
   });
   r.post('/partners/:id/production', async (req, res) => {
     res.json(await d.partners.signOff(String(req.params.id)));

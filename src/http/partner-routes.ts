@@ -127,6 +127,15 @@ export function partnerRouter(d: PartnerRouteDeps): Router {
       .send(Buffer.from(e.buffer, e.byteOffset, e.byteLength));
   });
 
+  r.get('/assessment/:assessment_id/series', async (req, res) => {
+    const id = String(req.params.assessment_id);
+    const s = ASSESSMENT_ID.test(id) ? await d.assessments.series(partnerOf(res).id, id) : undefined;
+    if (!s) throw notFound('Assessment not found, or assessed before monthly series were kept');
+    res
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(Buffer.from(s.buffer, s.byteOffset, s.byteLength));
+  });
+
   r.get('/assessment/:assessment_id/documents/:name', async (req, res) => {
     const id = String(req.params.assessment_id);
     const name = String(req.params.name);

@@ -59,6 +59,20 @@ export interface AssessmentExtensions {
    * of the response above is ours), and where the two disagree beyond the documented thresholds.
    */
   third_party?: ThirdPartySummary;
+  /** The verdict on the credit the request proposed (the evidence has its stress table). */
+  proposed_credit?: ProposedCreditResult;
+}
+
+/** The response's `proposed_credit` extension. */
+export interface ProposedCreditResult {
+  amount: number;
+  term_months: number;
+  /** In percent. */
+  apr: number;
+  monthly_repayment: number;
+  disposable_after_repayment: number;
+  verdict: 'affordable' | 'affordable_with_warnings' | 'not_affordable';
+  reasons: string[];
 }
 
 /** The response's `third_party` extension: which figures are the provider's, and the disagreements. */

@@ -45,6 +45,7 @@ import { MAX_TRANSACTIONS } from '../../adapters/schema.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import { QUEUES } from '../jobs/boss.ts';
 import type { Db, Queryable } from '../store/db.ts';
+import { engineSettingsFor } from './partners.ts';
 import * as store from '../store/document-jobs.ts';
 import * as idem from '../store/idempotency.ts';
 import type { PartnerRow } from '../store/partners.ts';
@@ -534,6 +535,7 @@ export class AnalysisService {
       kind: 'decoded',
       request: { meta, source, transactions: kept.transactions },
       now: job.created_at.getTime(),
+      settings: await engineSettingsFor(this.d.db, job.partner_id),
     });
     if (result.kind === 'failed') {
       if (result.status === 500) throw new Error(`engine failure: ${result.detail}`);

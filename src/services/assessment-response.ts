@@ -38,5 +38,6 @@ export function assessmentResponse(
     exclusions: result.extensions.exclusions,
     warnings: result.extensions.warnings,
     ...(result.extensions.third_party ? { third_party: result.extensions.third_party } : {}),
+    ...(result.extensions.proposed_credit ? { proposed_credit: result.extensions.proposed_credit } : {}),
   };
 }

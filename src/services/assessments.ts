@@ -35,6 +35,7 @@ import { claimKey } from './idempotency.ts';
 import { assessmentResponse, WEBHOOK_EVENT_ASSESSMENT } from './assessment-response.ts';
 import type { AnalysisService } from './analyses.ts';
 import { QuotaGate } from './quota.ts';
+import { engineSettingsOf } from '../contract/assessment-settings.ts';
 
 export interface AssessmentRequest {
   /**
@@ -164,8 +165,9 @@ export class AssessmentService {
       // The body is not read here again: its chunks are moved to the worker, not copied.
       // Alone: no other assessment in flight (this one is counted in `inflight` by now) and no other
       // request being received or answered.
+      const settings = engineSettingsOf(partner);
       let result = await this.assessor.run(
-        { kind: 'body', body: req.body.chunks, now: now.getTime() },
+        { kind: 'body', body: req.body.chunks, now: now.getTime(), settings },
         { moveBytes: true, alone: this.inflight.size <= 1 && (req.otherRequests ?? 0) === 0 },
       );
       if (result.kind === 'fetch' && this.sources.analyses.provider(result.source.type)) {
@@ -191,6 +193,7 @@ export class AssessmentService {
           kind: 'decoded',
           request: { meta: result.meta, source: record, transactions: out.transactions },
           now: now.getTime(),
+          settings,
         });
       }
       if (result.kind === 'failed') {
@@ -325,6 +328,22 @@ export class AssessmentService {
     if (!stored) return undefined;
     const result = await this.assessor.run({ kind: 'evidence', stored }, { moveBytes: true });
     if (result.kind !== 'evidence') throw new Error(`unexpected evidence result ${result.kind}`);
+    return result.json;
+  }
+
+  /**
+   * The monthly series of one of the partner's assessments (`GET /assessment/{id}/series`), JSON as UTF-8
+   * bytes, read from its evidence in an assessment worker; undefined when there is no such assessment, or
+   * it was assessed before the series existed.
+   */
+  async series(partnerId: string, id: string): Promise<Uint8Array | undefined> {
+    const stored = await getStoredEvidence(this.db, partnerId, id);
+    if (!stored) return undefined;
+    const result = await this.assessor.run(
+      { kind: 'evidence-part', stored, part: 'series', assessmentId: id },
+      { moveBytes: true },
+    );
+    if (result.kind !== 'evidence-part') throw new Error(`unexpected series result ${result.kind}`);
     return result.json;
   }
 

@@ -58,7 +58,7 @@ export const bodyLength = (body: Uint8Array | readonly Uint8Array[]): number =>
 export function isLargeJob(job: AssessJob): boolean {
   if (job.kind === 'body' || job.kind === 'documents-body') return bodyLength(job.body) > LARGE_JOB_BYTES;
   if (job.kind === 'decoded') return job.request.transactions.length > LARGE_JOB_TRANSACTIONS;
-  return job.stored.byteLength > LARGE_JOB_EVIDENCE_BYTES;
+  return job.stored.byteLength > LARGE_JOB_EVIDENCE_BYTES; // the evidence, or a part of it
 }
 
 /** Stored evidence over this many bytes (about 2,000 transactions) is a large job too. */
@@ -80,7 +80,7 @@ function transferList(job: AssessJob): ArrayBuffer[] {
   const bytes =
     job.kind === 'body' || job.kind === 'documents-body'
       ? job.body
-      : job.kind === 'evidence'
+      : job.kind === 'evidence' || job.kind === 'evidence-part'
         ? job.stored
         : [];
   const list = bytes instanceof Uint8Array ? [bytes] : bytes;

@@ -56,6 +56,7 @@ import { completeJob, failJob, type JobOutcome } from './job-completion.ts';
 import type { components } from '../contract/generated/partner-v1.ts';
 import { ANALYSIS_PROVIDER_IDS, type AnalysisProviderId } from '../model/third-party.ts';
 import { assertType, type Sends } from '../lib/contract-types.ts';
+import { engineSettingsFor } from './partners.ts';
 
 /** Reads one document in isolation (DocumentWorkers; a test may give another). */
 export interface DocumentReader {
@@ -561,11 +562,13 @@ export class DocumentService {
       ...(meta.declared_income_minor !== undefined
         ? { declared_income_minor: meta.declared_income_minor }
         : {}),
+      ...(meta.proposed_credit !== undefined ? { proposed_credit: meta.proposed_credit } : {}),
     };
     const result = await this.assessor.run({
       kind: 'decoded',
       request: { meta: request, source, transactions },
       now: job.created_at.getTime(),
+      settings: await engineSettingsFor(this.db, job.partner_id),
     });
     if (result.kind === 'failed') {
       if (result.status === 500) throw new Error(`engine failure: ${result.detail}`);

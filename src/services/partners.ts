@@ -9,6 +9,14 @@ import { resetAt, usageByPartner, usedThisMonth } from '../store/usage.ts';
 import { newWebhookSecret } from '../webhooks/sign.ts';
 import type { components } from '../contract/generated/admin-v1.ts';
 import { issueKey, type IssuedKey, type KeyVerifier } from './keys.ts';
+import type { EngineSettings } from '../engine/types.ts';
+import {
+  engineSettingsOf,
+  settingsView,
+  type AssessmentSettingsView,
+  type GuidelinesInput,
+  type StressInput,
+} from '../contract/assessment-settings.ts';
 
 export const TIER_QUOTAS: Record<Exclude<Tier, 'enterprise'>, number> = { pilot: 1_000, standard: 10_000 };
 
@@ -42,6 +50,15 @@ export interface CreatePartner {
   tier: Tier;
   monthly_quota?: number | undefined;
   webhook_url?: string | undefined;
+}
+
+/**
+ * The settings a partner's assessment runs with (its stress parameters, its spending guidelines), read
+ * when a job assesses (a document job, a third-party analysis): the partner's settings at that moment.
+ */
+export async function engineSettingsFor(db: Db, partnerId: string): Promise<EngineSettings> {
+  const row = await store.getPartner(db, partnerId);
+  return row ? engineSettingsOf(row) : {};
 }
 
 /** How long a partner row is reused by the request path; quota is always enforced from the table itself. */
@@ -214,6 +231,28 @@ export class PartnerService {
       webhook_secret: secret,
       previous_secret_expires_at: previousHours > 0 ? expires.toISOString() : null,
     };
+  }
+
+  /** A partner's assessment settings: the stress parameters in effect and the spending guidelines. */
+  async assessmentSettings(id: string): Promise<AssessmentSettingsView> {
+    return settingsView(await this.get(id));
+  }
+
+  /** Sets them (a field left out is kept; null clears it); effective for the partner's next assessment. */
+  async setAssessmentSettings(
+    id: string,
+    patch: {
+      stress?: StressInput | null | undefined;
+      spending_guidelines?: GuidelinesInput | null | undefined;
+    },
+  ): Promise<AssessmentSettingsView> {
+    const row = await store.setAssessmentSettings(this.db, id, {
+      ...(patch.stress !== undefined ? { stress_parameters: patch.stress } : {}),
+      ...(patch.spending_guidelines !== undefined ? { spending_guidelines: patch.spending_guidelines } : {}),
+    });
+    this.cache.delete(id);
+    if (!row) throw notFound(`partner "${id}" not found`);
+    return settingsView(row);
   }
 
   async signOff(id: string): Promise<PartnerView> {

@@ -68,3 +68,14 @@ export function unpackEvidence(stored: Uint8Array): unknown {
 export function evidenceJson(stored: Uint8Array): Buffer {
   return Buffer.from(JSON.stringify(unpackEvidence(stored)));
 }
+
+/**
+ * The stored bytes → one part of the record as JSON, UTF-8 (the monthly series: `series`), with the
+ * assessment's id first; undefined when the record has no such part (stored before it existed).
+ */
+export function evidencePartJson(stored: Uint8Array, part: string, assessmentId: string): Buffer | undefined {
+  const evidence: unknown = JSON.parse(storedJson(stored));
+  const value = isRecord(evidence) ? evidence[part] : undefined;
+  if (!isRecord(value)) return undefined;
+  return Buffer.from(JSON.stringify({ assessment_id: assessmentId, ...value }));
+}

@@ -18,6 +18,10 @@ export interface PartnerRow {
   production_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** The admin API's stress parameters as stored (jsonb; validated when written), or null for the defaults. */
+  stress_parameters: unknown;
+  /** The admin API's spending guidelines as stored (jsonb), or null for none. */
+  spending_guidelines: unknown;
 }
 
 export interface ApiKeyRow {
@@ -41,6 +45,8 @@ export async function insertPartner(
     | 'is_test_mode'
     | 'webhook_secret_prev_enc'
     | 'webhook_secret_prev_expires_at'
+    | 'stress_parameters'
+    | 'spending_guidelines'
   >,
 ): Promise<PartnerRow | undefined> {
   const { rows } = await q.query<PartnerRow>(
@@ -95,6 +101,30 @@ export async function rotateWebhookSecret(
     `update partners set webhook_secret_prev_enc = webhook_secret_enc, webhook_secret_prev_expires_at = $3,
        webhook_secret_enc = $2, updated_at = now() where id = $1 returning *`,
     [id, newSecretEnc, previousExpiresAt],
+  );
+  return rows[0];
+}
+
+/**
+ * Sets a partner's assessment settings: a field left undefined is kept, null clears it. Returns the row, or
+ * undefined when there is no such partner.
+ */
+export async function setAssessmentSettings(
+  q: Queryable,
+  id: string,
+  patch: { stress_parameters?: object | null; spending_guidelines?: object | null },
+): Promise<PartnerRow | undefined> {
+  const sets: string[] = [];
+  const values: unknown[] = [id];
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    values.push(v === null ? null : JSON.stringify(v));
+    sets.push(`${k} = $${values.length}::jsonb`);
+  }
+  if (sets.length === 0) return getPartner(q, id);
+  const { rows } = await q.query<PartnerRow>(
+    `update partners set ${sets.join(', ')}, updated_at = now() where id = $1 returning *`,
+    values,
   );
   return rows[0];
 }

@@ -10,7 +10,7 @@
 import { errorMessage } from '../lib/narrow.ts';
 import { Piscina } from 'piscina';
 import { assessColumnar, EngineInputError } from '../engine/index.ts';
-import type { Evidence } from '../engine/types.ts';
+import type { EngineSettings, Evidence } from '../engine/types.ts';
 import {
   currencyMismatch,
   decodeAssessBody,
@@ -24,7 +24,7 @@ import { accountWarnings } from '../model/accounts.ts';
 import type { AssessmentExtensions, AssessmentFigures } from '../model/assessment.ts';
 import { DEFAULT_CURRENCY } from '../model/money.ts';
 import { compareThirdParty } from '../engine/third-party.ts';
-import { evidenceJson, packEvidence } from '../store/evidence.ts';
+import { evidenceJson, evidencePartJson, packEvidence } from '../store/evidence.ts';
 import { joinChunks, ownBuffer, Scratch } from '../lib/owned-bytes.ts';
 import {
   decodeDocumentsBody,
@@ -39,9 +39,11 @@ import {
  * evidence route's JSON.
  */
 export type AssessJob =
-  | { kind: 'body'; body: Uint8Array | readonly Uint8Array[]; now: number }
-  | { kind: 'decoded'; request: DecodedRequest; now: number }
+  | { kind: 'body'; body: Uint8Array | readonly Uint8Array[]; now: number; settings?: EngineSettings }
+  | { kind: 'decoded'; request: DecodedRequest; now: number; settings?: EngineSettings }
   | { kind: 'evidence'; stored: Uint8Array }
+  /** One part of an assessment's stored evidence (its monthly series), as the route's JSON. */
+  | { kind: 'evidence-part'; stored: Uint8Array; part: 'series'; assessmentId: string }
   /** A `POST /assess/documents` JSON body: parsed, validated and its documents decoded from base64. */
   | { kind: 'documents-body'; body: Uint8Array | readonly Uint8Array[] };
 
@@ -55,6 +57,7 @@ export type AssessJobResult =
       evidencePacked: Uint8Array;
     }
   | { kind: 'evidence'; json: Uint8Array }
+  | { kind: 'evidence-part'; json: Uint8Array | undefined }
   | FetchNeeded
   | DecodeFailure
   | DecodedDocuments
@@ -64,14 +67,26 @@ export type AssessJobResult =
 /** The response's extension fields, from the evidence and what the source says about its accounts. */
 export function extensionsOf(
   req: DecodedRequest,
-  evidence: Pick<Evidence, 'currency' | 'exclusions'>,
+  evidence: Pick<Evidence, 'currency' | 'exclusions' | 'proposed_credit'>,
 ): AssessmentExtensions {
   const used = new Set(req.transactions.map((t) => t.account_id));
-  return {
+  const out: AssessmentExtensions = {
     currency: evidence.currency ?? req.meta.currency ?? DEFAULT_CURRENCY,
     exclusions: evidence.exclusions.map((e) => ({ reason: e.reason, count: e.count })),
     warnings: accountWarnings(req.source.accounts ?? [], used),
   };
+  const c = evidence.proposed_credit;
+  if (c)
+    out.proposed_credit = {
+      amount: c.amount,
+      term_months: c.term_months,
+      apr: c.apr,
+      monthly_repayment: c.monthly_repayment,
+      disposable_after_repayment: c.disposable_after_repayment,
+      verdict: c.verdict,
+      reasons: c.reasons,
+    };
+  return out;
 }
 
 /**
@@ -82,6 +97,8 @@ const bodyScratch = new Scratch(32 * 1024 * 1024);
 
 export function runJob(job: AssessJob): AssessJobResult {
   if (job.kind === 'evidence') return { kind: 'evidence', json: evidenceJson(job.stored) };
+  if (job.kind === 'evidence-part')
+    return { kind: 'evidence-part', json: evidencePartJson(job.stored, job.part, job.assessmentId) };
   if (job.kind === 'documents-body')
     return decodeDocumentsBody(job.body instanceof Uint8Array ? job.body : joinChunks(job.body));
   let req: DecodedRequest;
@@ -106,6 +123,9 @@ export function runJob(job: AssessJob): AssessJobResult {
       ...(req.meta.declared_income_minor !== undefined
         ? { declared_income_minor: req.meta.declared_income_minor }
         : {}),
+      ...(req.meta.proposed_credit ? { proposed_credit: req.meta.proposed_credit } : {}),
+      ...(job.settings?.stress ? { stress: job.settings.stress } : {}),
+      ...(job.settings?.guidelines ? { guidelines: job.settings.guidelines } : {}),
     });
     let source = req.source;
     if (evidence.currency && evidence.currency !== 'GBP') {
@@ -156,11 +176,15 @@ export default function run(job: AssessJob): AssessJobResult {
   const bytes =
     result.kind === 'evidence'
       ? [result.json]
-      : result.kind === 'assessed'
-        ? [result.evidencePacked]
-        : result.kind === 'documents'
-          ? result.contents
-          : [];
+      : result.kind === 'evidence-part'
+        ? result.json
+          ? [result.json]
+          : []
+        : result.kind === 'assessed'
+          ? [result.evidencePacked]
+          : result.kind === 'documents'
+            ? result.contents
+            : [];
   const own = bytes.map(ownBuffer).filter((b): b is ArrayBuffer => b !== undefined);
   if (!own.length) return result;
   const movable = { [Piscina.transferableSymbol]: own, [Piscina.valueSymbol]: result };

@@ -185,4 +185,101 @@ onEachDatabase('admin API', (_kind, getDb) => {
         .title,
     ).to.match(/admin/i);
   });
+
+  describe('assessment settings', () => {
+    const guidelines = {
+      source: 'Test guidelines 2026',
+      households: [
+        { adults: 1, children: 0, categories: { 'Food & Housekeeping': 400, 'Personal Costs': 60 } },
+        { adults: 2, children: 2, categories: { 'Food & Housekeeping': 900 } },
+      ],
+    };
+
+    it('shows the default stress parameters and no guidelines until set, then what was set, field by field', async () => {
+      await createPartner(g.url, 'setbank');
+      const first = await admin('GET', '/partners/setbank/assessment-settings');
+      expect(first.status).to.equal(200);
+      expect(first.body).to.deep.include({
+        partner_id: 'setbank',
+        stress_source: 'default',
+        spending_guidelines: null,
+        stress: {
+          income_fall_pct: 10,
+          rate_rise_points: 3,
+          essential_costs_rise_pct: 10,
+          variable_rate_kinds: ['mortgage'],
+          assumed_variable_rate_pct: 5,
+          assumed_remaining_term_months: 300,
+          minimum_buffer: 0,
+        },
+      });
+      const set = await admin('PUT', '/partners/setbank/assessment-settings', {
+        stress: {
+          income_fall_pct: 20,
+          variable_rate_kinds: ['mortgage', 'credit_card'],
+          minimum_buffer: 150.5,
+        },
+        spending_guidelines: guidelines,
+      });
+      expect(set.status, set.text).to.equal(200);
+      expect(set.body.stress_source).to.equal('partner');
+      expect(set.body.stress).to.include({ income_fall_pct: 20, rate_rise_points: 3, minimum_buffer: 150.5 });
+      expect(set.body.stress.variable_rate_kinds).to.deep.equal(['mortgage', 'credit_card']);
+      expect(set.body.spending_guidelines).to.deep.equal(guidelines);
+      // A field left out is kept; null goes back to the default.
+      const kept = await admin('PUT', '/partners/setbank/assessment-settings', { stress: null });
+      expect(kept.body.stress_source).to.equal('default');
+      expect(kept.body.spending_guidelines).to.deep.equal(guidelines);
+      expect((await admin('GET', '/partners/setbank/assessment-settings')).body).to.deep.equal(kept.body);
+      const cleared = await admin('PUT', '/partners/setbank/assessment-settings', {
+        spending_guidelines: null,
+      });
+      expect(cleared.body.spending_guidelines).to.equal(null);
+    });
+
+    it('refuses settings it cannot use with 400 {detail} naming the field, and an unknown partner with 404', async () => {
+      await createPartner(g.url, 'setbank');
+      const cases: Array<[unknown, string]> = [
+        [{}, '(body)'],
+        [{ stress: { income_fall_pct: 101 } }, 'stress.income_fall_pct'],
+        [{ stress: { variable_rate_kinds: ['groceries'] } }, 'stress.variable_rate_kinds[0]'],
+        [{ stress: { surprise: 1 } }, 'stress'],
+        [{ spending_guidelines: { source: 'x', households: [] } }, 'spending_guidelines.households'],
+        [
+          {
+            spending_guidelines: {
+              source: 'x',
+              households: [{ adults: 1, children: 0, categories: { Gambling: 10 } }],
+            },
+          },
+          'spending_guidelines.households[0].categories',
+        ],
+        [
+          {
+            spending_guidelines: {
+              source: 'x',
+              households: [
+                { adults: 1, children: 0, categories: {} },
+                { adults: 1, children: 0, categories: {} },
+              ],
+            },
+          },
+          'spending_guidelines.households[1]',
+        ],
+      ];
+      for (const [body, path] of cases) {
+        const r = await admin('PUT', '/partners/setbank/assessment-settings', body);
+        expect(r.status, JSON.stringify(body)).to.equal(400);
+        expect(r.body.detail, JSON.stringify(body)).to.be.a('string');
+        if (path !== '(body)') expect(r.body.errors?.[0]?.path, JSON.stringify(body)).to.equal(path);
+      }
+      expect((await admin('GET', '/partners/setbank/assessment-settings')).body.stress_source).to.equal(
+        'default',
+      );
+      expect((await admin('GET', '/partners/nobank/assessment-settings')).status).to.equal(404);
+      expect((await admin('PUT', '/partners/nobank/assessment-settings', { stress: null })).status).to.equal(
+        404,
+      );
+    });
+  });
 });

@@ -36,6 +36,13 @@ const OPERATIONS = [
   },
   {
     method: 'PUT',
+    path: '/partners/bodybank/assessment-settings',
+    ok: '{"spending_guidelines":{"source":"SFS 2026","households":[{"adults":1,"children":0,"categories":{"Personal Costs":50}}]}}',
+    bad: '{"spending_guidelines":{"source":"SFS@2026","households":[{"adults":1,"children":0,"categories":{"Personal Costs":50}}]}}',
+    field: 'spending_guidelines.source',
+  },
+  {
+    method: 'PUT',
     path: '/partners/bodybank/providers/validifi',
     ok: '{"client_id":"client-1","client_secret":"s3cret","environment":"sandbox"}',
     bad: '{"client_id":"client@","client_secret":"s3cret","environment":"sandbox"}',
@@ -84,12 +91,12 @@ onEachDatabase('admin body refusals', (_kind, getDb) => {
   });
   const send = async (method: string, path: string, raw: string, headers: Record<string, string> = {}) =>
     call(g.url, method, `/api/admin${path}`, { token: await adminToken(), raw, headers });
-  /** What the operations could have changed: the partners, bodybank's secrets, provider credentials, portal settings and links. */
+  /** What the operations could have changed: the partners, bodybank's secrets, settings, provider credentials, portal settings and links. */
   const state = async () =>
     JSON.stringify(
       (
         await getDb().query(
-          'select p.id, p.display_name, p.webhook_secret_enc, p.updated_at, (select count(*) from provider_credentials c where c.partner_id = p.id)::int as providers, (select row_to_json(x) from partner_portals x where x.partner_id = p.id) as portal, (select count(*) from portal_sessions s where s.partner_id = p.id)::int as links from partners p order by p.id',
+          'select p.id, p.display_name, p.webhook_secret_enc, p.updated_at, p.stress_parameters::text as stress, p.spending_guidelines::text as guidelines, (select count(*) from provider_credentials c where c.partner_id = p.id)::int as providers, (select row_to_json(x) from partner_portals x where x.partner_id = p.id) as portal, (select count(*) from portal_sessions s where s.partner_id = p.id)::int as links from partners p order by p.id',
         )
       ).rows,
     );

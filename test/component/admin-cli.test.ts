@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { embedded, reset } from '../helpers/databases.ts';
@@ -196,6 +199,43 @@ describe('admin CLI', function () {
     expect(
       (await cli('portal-link', 'portalcli', '--customer-ref', 'c', '--ttl-hours', '721')).code,
     ).to.equal(2);
+  });
+
+  it("shows and sets a partner's assessment settings: stress parameters, guidelines from a file, back to the defaults", async () => {
+    expect((await cli('create-partner', 'setclibank', '--tier', 'pilot')).code).to.equal(0);
+    const shown = JSON.parse((await cli('assessment-settings', 'setclibank')).out);
+    expect(shown).to.include({ stress_source: 'default', spending_guidelines: null });
+    const file = join(mkdtempSync(join(tmpdir(), 'veqtrx-cli-')), 'guidelines.json');
+    const guidelines = {
+      source: 'CLI guidelines',
+      households: [{ adults: 1, children: 0, categories: { 'Food & Housekeeping': 380 } }],
+    };
+    writeFileSync(file, JSON.stringify(guidelines));
+    const set = await cli(
+      'set-assessment-settings',
+      'setclibank',
+      '--income-fall',
+      '15',
+      '--variable-kinds',
+      'mortgage,credit_card',
+      '--minimum-buffer',
+      '75',
+      '--guidelines-file',
+      file,
+    );
+    expect(set.code, set.out).to.equal(0);
+    const now = JSON.parse(set.out);
+    expect(now.stress).to.include({ income_fall_pct: 15, minimum_buffer: 75, rate_rise_points: 3 });
+    expect(now.stress.variable_rate_kinds).to.deep.equal(['mortgage', 'credit_card']);
+    expect(now.spending_guidelines).to.deep.equal(guidelines);
+    const back = JSON.parse((await cli('set-assessment-settings', 'setclibank', '--default-stress')).out);
+    expect(back.stress_source).to.equal('default');
+    expect(back.spending_guidelines).to.deep.equal(guidelines);
+    const refused = await cli('set-assessment-settings', 'setclibank', '--income-fall', '150');
+    expect(refused.code).to.equal(1);
+    expect(refused.out).to.match(/400: .*stress\.income_fall_pct/);
+    const nothing = await cli('set-assessment-settings', 'setclibank');
+    expect(nothing.code).to.equal(2);
   });
 
   it('reports API errors and usage mistakes with a non-zero exit', async () => {

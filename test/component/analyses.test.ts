@@ -142,6 +142,28 @@ onEachDatabase('third-party analyses (decisioning_api)', (_kind, getDb) => {
     expect(rx.received).to.have.length(1);
   });
 
+  it("carries the request's proposed_credit through the analysis to the assessment and its evidence", async function () {
+    this.timeout(90_000);
+    const r = await call(g.url, 'POST', '/api/partner/v1/assess', {
+      key: p.key,
+      body: {
+        customer_ref: 'cust-tp',
+        source: sampleSource('good', 1, NOW),
+        proposed_credit: { amount: 3000, term_months: 36, apr: 12.9 },
+      },
+    });
+    expect(r.status, r.text).to.equal(202);
+    const j = await ended(g, r.body.job_id);
+    expect(j.status, JSON.stringify(j)).to.equal('completed');
+    const a = await call(g.url, 'GET', `/api/partner/v1/assessment/${j.assessment_id}`, { key: p.key });
+    expect(a.body.proposed_credit).to.include({ amount: 3000, term_months: 36, apr: 12.9 });
+    const ev = (
+      await call(g.url, 'GET', `/api/partner/v1/assessment/${j.assessment_id}/evidence`, { key: p.key })
+    ).body;
+    expect(ev.proposed_credit.monthly_repayment).to.equal(a.body.proposed_credit.monthly_repayment);
+    expect(ev.proposed_credit.scenarios).to.have.length(5);
+  });
+
   it('gives the unit back when the provider ends the analysis in ERROR, and sends no webhook', async function () {
     this.timeout(60_000);
     sim.errorAnalysis(1, { code: 'NOT_ENOUGH_DATA', message: 'not enough transactions' });

@@ -158,6 +158,7 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (kind, getDb) 
         })),
       },
       circumstances: { housing: 'renter', household_adults: 1, children_u16: 0, children_16_18: 0 },
+      proposed_credit: { amount: 2000, term_months: 24, monthly_repayment: 95 },
     });
     expect(r.status, r.text).to.equal(202);
     expect(r.body).to.include({ status: 'processing', poll_url: `/api/partner/v1/jobs/${r.body.job_id}` });
@@ -175,6 +176,12 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (kind, getDb) 
     expect(assessment.status).to.equal(200);
     const truthRows = fx.statements.reduce((n, s) => n + s.truth.transactions.length, 0);
     expect(assessment.body).to.include({ customer_ref: 'docs-cust-1', partner_ref: 'loan-77' });
+    // The proposed credit of the request (the same meta as /assess): the repayment as stated, the APR implied.
+    expect(assessment.body.proposed_credit).to.include({
+      amount: 2000,
+      term_months: 24,
+      monthly_repayment: 95,
+    });
     expect(assessment.body.transactions_analyzed).to.equal(truthRows);
     expect(
       assessment.body.warnings.filter((w: { code: string }) => w.code === 'payslip_unmatched'),
@@ -183,6 +190,7 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (kind, getDb) 
       key: a.key,
     });
     expect(evidence.status).to.equal(200);
+    expect(evidence.body.proposed_credit).to.include({ apr_basis: 'implied', repayment_basis: 'stated' });
     const meta = evidence.body.source.metadata;
     expect(evidence.body.source.type).to.equal('documents');
     expect(meta.statements).to.have.length(3);
@@ -267,10 +275,13 @@ onEachDatabase('documents: POST /assess/documents and GET /jobs', (kind, getDb) 
       ['customer_ref', 'mp-2'],
       ['declared_income', '2100.50'],
       ['circumstances', JSON.stringify({ housing: 'renter' })],
+      ['proposed_credit', JSON.stringify({ amount: 1000, term_months: 12, apr: 9.9 })],
       ['bank_statements', two[0]!.pdf, 'statement-1.pdf'],
     ]);
     expect(viaFields.status, viaFields.text).to.equal(202);
-    expect((await ended(a.key, viaFields.body.job_id)).status).to.equal('completed');
+    const f = await ended(a.key, viaFields.body.job_id);
+    expect(f.status).to.equal('completed');
+    expect((await get(f.assessment_id)).proposed_credit).to.include({ amount: 1000, apr: 9.9 });
   });
 
   it('multipart refusals: an unknown part, no statement, both a request part and fields (400), over 20 MB of files or 21 MB of body (413); the same Idempotency-Key across the two forms is the same request', async function () {

@@ -379,6 +379,133 @@ onEachDatabase('partner API', (_kind, getDb) => {
     });
   });
 
+  describe('GET /assessment/{id}/series', () => {
+    it("returns the evidence's monthly series with the assessment's id, and 404 for another partner or none", async () => {
+      const a = await assess(assessBody());
+      const id = String(a.body.assessment_id);
+      const s = await call(g.url, 'GET', `/api/partner/v1/assessment/${id}/series`, { key: acme.key });
+      expect(s.status).to.equal(200);
+      expect(s.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${id}/evidence`, { key: acme.key });
+      expect(s.body).to.deep.equal({ assessment_id: id, ...e.body.series });
+      expect(s.body.months.length).to.be.greaterThan(5);
+      expect(s.body.months[0].income.total).to.be.greaterThan(0);
+      const theirs = await call(g.url, 'GET', `/api/partner/v1/assessment/${id}/series`, { key: other.key });
+      expect(theirs.status).to.equal(404);
+      expect(theirs.body.detail).to.be.a('string');
+      const none = await call(g.url, 'GET', '/api/partner/v1/assessment/AF-000000000000/series', {
+        key: acme.key,
+      });
+      expect(none.status).to.equal(404);
+    });
+  });
+
+  describe('proposed_credit (extension)', () => {
+    const credit = { amount: 10_000, term_months: 60, apr: 6.9 };
+
+    it('answers the verdict in the response and the stress table in the evidence; a plain request has neither', async () => {
+      const plain = await assess(assessBody());
+      expect(plain.body).to.not.have.property('proposed_credit');
+      const r = await assess(assessBody({ proposed_credit: credit }));
+      expect(r.status, r.text).to.equal(200);
+      expect(Object.keys(r.body).at(-1)).to.equal('proposed_credit');
+      expect(r.body.proposed_credit).to.include({
+        amount: 10_000,
+        term_months: 60,
+        apr: 6.9,
+        monthly_repayment: 196.56,
+      });
+      expect(r.body.proposed_credit.disposable_after_repayment).to.equal(
+        Math.round((r.body.disposable_income - 196.56) * 100) / 100,
+      );
+      expect(r.body.proposed_credit.verdict).to.be.oneOf([
+        'affordable',
+        'affordable_with_warnings',
+        'not_affordable',
+      ]);
+      // Everything but the extension is what the same request without it answers.
+      const { proposed_credit: _c, assessment_id: _a, created_at: _t, processing_ms: _p, ...rest } = r.body;
+      const { assessment_id: _a2, created_at: _t2, processing_ms: _p2, ...plainRest } = plain.body;
+      expect(rest).to.deep.equal(plainRest);
+      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, {
+        key: acme.key,
+      });
+      expect(e.body.proposed_credit.scenarios.map((x: { scenario: string }) => x.scenario)).to.deep.equal([
+        'base',
+        'income',
+        'rate',
+        'essential_costs',
+        'combined',
+      ]);
+      expect(e.body.proposed_credit.stress.source).to.equal('default');
+      expect(e.body.proposed_credit.verdict).to.equal(r.body.proposed_credit.verdict);
+    });
+
+    it('refuses a proposed credit it cannot compute with 400 {detail} naming the field, and charges nothing', async () => {
+      const cases: Array<[unknown, string]> = [
+        [{ amount: 1000, term_months: 12 }, 'proposed_credit.apr'],
+        [
+          { amount: 1000, term_months: 12, apr: 5, monthly_repayment: 90 },
+          'proposed_credit.monthly_repayment',
+        ],
+        [{ amount: 1000, term_months: 12, monthly_repayment: 80 }, 'proposed_credit.monthly_repayment'],
+        [{ amount: 1000, term_months: 0, apr: 5 }, 'proposed_credit.term_months'],
+        [{ amount: 1000, term_months: 12.5, apr: 5 }, 'proposed_credit.term_months'],
+        [{ amount: 0, term_months: 12, apr: 5 }, 'proposed_credit.amount'],
+        [{ amount: 1000, term_months: 12, apr: -1 }, 'proposed_credit.apr'],
+        [{ term_months: 12, apr: 5 }, 'proposed_credit.amount'],
+      ];
+      for (const [proposed_credit, path] of cases) {
+        const r = await assess(assessBody({ proposed_credit }));
+        expect(r.status, JSON.stringify(proposed_credit)).to.equal(400);
+        expect(r.body.detail, JSON.stringify(proposed_credit)).to.include(path);
+        expect(r.body.errors[0].path).to.equal(path);
+      }
+      const u = await call(g.url, 'GET', '/api/partner/v1/usage', { key: acme.key });
+      expect(u.body.current_usage).to.equal(0);
+    });
+
+    it("uses the partner's stress parameters and spending guidelines from its assessment settings", async () => {
+      const token = await adminToken();
+      const before = await assess(assessBody({ proposed_credit: credit }));
+      const food = before.body.categories['Food & Housekeeping'] as number;
+      const lifted = Math.round((food + 100) * 100) / 100;
+      const set = await call(g.url, 'PUT', '/api/admin/partners/acmebank/assessment-settings', {
+        token,
+        body: {
+          stress: { income_fall_pct: 25, minimum_buffer: 50 },
+          spending_guidelines: {
+            source: 'Acme guidelines 2026',
+            households: [{ adults: 1, children: 0, categories: { 'Food & Housekeeping': lifted } }],
+          },
+        },
+      });
+      expect(set.status, set.text).to.equal(200);
+      const r = await assess(assessBody({ proposed_credit: credit }));
+      // The guideline lifts the category (the persona is a single adult), and expenditure with it.
+      expect(r.body.categories['Food & Housekeeping']).to.equal(lifted);
+      expect(r.body.monthly_expenditure).to.equal(
+        Math.round((before.body.monthly_expenditure + 100) * 100) / 100,
+      );
+      const e = await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, {
+        key: acme.key,
+      });
+      expect(e.body.expenditure.guidelines_source).to.equal('Acme guidelines 2026');
+      expect(e.body.proposed_credit.stress.source).to.equal('partner');
+      expect(e.body.proposed_credit.stress.parameters).to.include({
+        income_fall_pct: 25,
+        minimum_buffer: 50,
+      });
+      const income = e.body.proposed_credit.scenarios.find(
+        (x: { scenario: string }) => x.scenario === 'income',
+      );
+      expect(income.monthly_income).to.equal(Math.round(r.body.monthly_income * 0.75 * 100) / 100);
+      // Another partner's assessments are not affected.
+      const theirs = await assess(assessBody({ proposed_credit: credit }), other.key);
+      expect(theirs.body.categories['Food & Housekeeping']).to.equal(food);
+    });
+  });
+
   describe('GET /usage', () => {
     it("has the page's shape, counts successful assessments only, and is not itself counted", async () => {
       await assess(assessBody());

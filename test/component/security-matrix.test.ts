@@ -139,6 +139,11 @@ const ROWS: Record<string, Row> = {
     ok: 200,
     otherTenant: 404,
   },
+  'partner GET /assessment/{assessment_id}/series': {
+    path: (f) => `/assessment/${f.assessmentId}/series`,
+    ok: 200,
+    otherTenant: 404,
+  },
   'partner GET /assessment/{assessment_id}/documents/{name}': {
     // A file kept with A's assessment (as a provider's report is).
     path: async (f) => {
@@ -193,6 +198,15 @@ const ROWS: Record<string, Row> = {
   },
   'admin POST /partners/{partner_id}/webhook-secret': {
     path: (f) => `/partners/${f.c.id}/webhook-secret`,
+    ok: 200,
+  },
+  'admin GET /partners/{partner_id}/assessment-settings': {
+    path: (f) => `/partners/${f.c.id}/assessment-settings`,
+    ok: 200,
+  },
+  'admin PUT /partners/{partner_id}/assessment-settings': {
+    path: (f) => `/partners/${f.c.id}/assessment-settings`,
+    body: () => ({ stress: { income_fall_pct: 15 } }),
     ok: 200,
   },
   'admin POST /partners/{partner_id}/production': { path: (f) => `/partners/${f.c.id}/production`, ok: 200 },

@@ -106,6 +106,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/partners/{partner_id}/assessment-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        /** The partner's assessment settings — stress parameters in effect, spending guidelines */
+        get: operations["getAssessmentSettings"];
+        /**
+         * Set the stresses a proposed credit is tested under, and spending guidelines
+         * @description `stress`: the partner's own stress parameters for a `proposed_credit` (docs/engine.md § Proposed
+         *     credit); a field left out takes the default, `null` goes back to the defaults. `spending_guidelines`:
+         *     monthly figures per household (adults, children) for the SFS flexible categories — e.g. the licensed
+         *     SFS spending guidelines — that lift a category observed below its guideline (docs/engine.md §
+         *     Figures); `null` removes them. A field of the body left out is kept. In effect for the partner's next
+         *     assessment (within 2 s on other replicas) and recorded in its evidence.
+         */
+        put: operations["setAssessmentSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/partners/{partner_id}/production": {
         parameters: {
             query?: never;
@@ -422,6 +450,59 @@ export interface components {
             client_id_hint: string;
             /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        StressParameters: {
+            /** @description Income falls by this percentage — or by the measured income volatility, when worse. Default 10. */
+            income_fall_pct?: number;
+            /** @description Percentage points added to variable-rate commitments' rate. Default 3. */
+            rate_rise_points?: number;
+            /** @description Essential costs rise by this percentage. Default 10. */
+            essential_costs_rise_pct?: number;
+            /** @description The kinds of commitment taken as variable-rate. Default `[mortgage]`. */
+            variable_rate_kinds?: ("mortgage" | "lender" | "credit_card" | "bnpl" | "catalogue_credit" | "payday" | "high_cost_credit")[];
+            /** @description The rate a variable-rate commitment is taken to pay before the rise. Default 5. */
+            assumed_variable_rate_pct?: number;
+            /** @description Its remaining term. Default 300. */
+            assumed_remaining_term_months?: number;
+            /** @description What must be left each month in every scenario. Default 0. */
+            minimum_buffer?: number;
+        };
+        SpendingGuidelines: {
+            /** @description Where the figures come from (recorded in the evidence as `guidelines_source`). */
+            source: string;
+            /** @description One entry per household (no two alike). The exact household is used, else the largest one covered that does not exceed it. */
+            households: {
+                adults: number;
+                children: number;
+                /** @description Monthly amounts in the assessment's currency. */
+                categories: {
+                    "Communications & Leisure"?: number;
+                    "Food & Housekeeping"?: number;
+                    "Personal Costs"?: number;
+                };
+            }[];
+        };
+        SetAssessmentSettings: {
+            stress?: components["schemas"]["StressParameters"] | null;
+            spending_guidelines?: components["schemas"]["SpendingGuidelines"] | null;
+        };
+        AssessmentSettings: {
+            partner_id: string;
+            /** @description Every stress parameter in effect (the partner's, the defaults for the rest). */
+            stress: {
+                income_fall_pct: number;
+                rate_rise_points: number;
+                essential_costs_rise_pct: number;
+                variable_rate_kinds: string[];
+                assumed_variable_rate_pct: number;
+                assumed_remaining_term_months: number;
+                minimum_buffer: number;
+            };
+            /** @enum {string} */
+            stress_source: "default" | "partner";
+            spending_guidelines: components["schemas"]["SpendingGuidelines"] | null;
             /** Format: date-time */
             updated_at: string;
         };
@@ -812,6 +893,61 @@ export interface operations {
                         previous_secret_expires_at: string | null;
                         important: string;
                     };
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getAssessmentSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentSettings"];
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    setAssessmentSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: components["parameters"]["PartnerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAssessmentSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentSettings"];
                 };
             };
             400: components["responses"]["BadBody"];

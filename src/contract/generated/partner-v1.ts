@@ -57,8 +57,8 @@ export interface paths {
          *     statement), `payslips` (repeat), `credit_report`, `id_document`, `rental_agreement`, each a PDF file;
          *     and either a `request` part holding the other fields as JSON (`DocumentsFields`) or those fields as
          *     form fields (`customer_ref`, `partner_ref`, `external_reference`, `currency_code`, `webhook_url`,
-         *     `declared_income`, `circumstances` as JSON text, `payslip_periods` as a JSON array of strings in the
-         *     order of the `payslips` parts).
+         *     `declared_income`, `circumstances` and `proposed_credit` as JSON text, `payslip_periods` as a JSON array
+         *     of strings in the order of the `payslips` parts).
          *
          *     **Quota.** One unit is reserved when the job is accepted (it counts as used from then on, so jobs in
          *     progress cannot take more units than the quota has) and given back if the job fails: only a
@@ -138,6 +138,32 @@ export interface paths {
          *     (see docs/engine.md). 404 for another partner's id.
          */
         get: operations["getAssessmentEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assessment/{assessment_id}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The assessment's monthly series and trends
+         * @description Per calendar month of the history: income by stream, spending by category and by class
+         *     (committed, essential, discretionary), savings, gambling and cash shares, the end-of-month balance
+         *     where the transactions carry running balances, and days ending overdrawn; the income and spending
+         *     slopes and the trends of the gambling and cash shares, each with the rule that computed it; and how
+         *     the months' average compares with the assessment's figures (docs/engine.md § Monthly series). The
+         *     same object is the evidence's `series`. 404 for another partner's id, and for an assessment made
+         *     before series were kept. Does not count against quota.
+         */
+        get: operations["getAssessmentSeries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -340,6 +366,40 @@ export interface components {
              *     The response's `warnings` say when an account is not the customer's own current account.
              */
             accounts?: components["schemas"]["AccountStatement"][];
+            proposed_credit?: components["schemas"]["ProposedCredit"];
+        };
+        /**
+         * @description The credit this assessment is for. The engine works out its monthly repayment (amortised from `apr`
+         *     with the standard annuity formula, the APR read as the annual effective rate UK consumer credit
+         *     law defines: monthly rate (1 + APR)^(1/12) − 1), the disposable income left after it, the same
+         *     under stresses — income −10% or the measured income volatility if worse, +3 points on variable-rate
+         *     commitments (mortgages), essential costs +10%, and all three together; a partner may set its own
+         *     (admin API, assessment settings) — and a verdict with its reasons (docs/engine.md § Proposed
+         *     credit). The response's `proposed_credit` gives the verdict; the evidence's, the whole stress table.
+         *     Send exactly one of `apr` and `monthly_repayment` (400 otherwise).
+         */
+        ProposedCredit: {
+            /** @description The amount of credit, in the assessment's currency (at most 2 decimals). */
+            amount: number;
+            term_months: number;
+            /** @description The APR in percent (6.9 is 6.9%). */
+            apr?: number;
+            /** @description The monthly repayment, when you state it instead of the APR (× term_months at least `amount`); the evidence states the APR it implies. */
+            monthly_repayment?: number;
+        };
+        /** @description The proposed credit's verdict (the evidence's `proposed_credit` has the stress table behind it). */
+        ProposedCreditResult: {
+            amount: number;
+            term_months: number;
+            /** @description In percent: as sent, or implied by a stated `monthly_repayment`. */
+            apr: number;
+            monthly_repayment: number;
+            /** @description `disposable_income` less the repayment. */
+            disposable_after_repayment: number;
+            /** @enum {string} */
+            verdict: "affordable" | "affordable_with_warnings" | "not_affordable";
+            /** @description Rule ids, each explained in docs/engine.md § Proposed credit: `credit.base`, `credit.no_verified_income` (not affordable); `credit.stress.income`, `credit.stress.rate`, `credit.stress.essential_costs`, `credit.stress.combined`, `credit.fca_minimum_not_met` (warnings). */
+            reasons: string[];
         };
         AccountStatement: {
             /** @description An `account_id` the transactions use. */
@@ -766,6 +826,8 @@ export interface components {
             warnings?: components["schemas"]["AccountWarning"][];
             /** @description Only for an assessment whose data a third-party analysis provider analysed (a `source` of type `document_api`, `decisioning_api`, `legacy_provider` or `validifi_insights`). Every figure above is the gateway's own; these are the provider's, with the figures where the two disagree beyond the documented thresholds (README, Third-party analyses). The evidence holds the provider's raw verdict and the comparison figure by figure (`source.third_party`, `third_party_comparison`). */
             third_party?: components["schemas"]["ThirdPartySummary"];
+            /** @description Only when the request sent `proposed_credit` (on `/assess`, `/assess/documents` or a third-party analysis source). */
+            proposed_credit?: components["schemas"]["ProposedCreditResult"];
         };
         ThirdPartySummary: {
             /** @enum {string} */
@@ -860,6 +922,7 @@ export interface components {
             webhook_url?: string;
             /** @description Multipart only: each `payslips` part's stated period, in order. */
             payslip_periods?: string[];
+            proposed_credit?: components["schemas"]["ProposedCredit"];
         };
         DocumentsRequest: {
             customer_ref: string;
@@ -879,6 +942,7 @@ export interface components {
             /** @description Bank statement PDFs, at most 50 pages each; in all, at most 20 MB of documents (decoded). */
             bank_statements: components["schemas"]["DocumentFile"][];
             supporting_documents?: components["schemas"]["SupportingDocuments"];
+            proposed_credit?: components["schemas"]["ProposedCredit"];
         };
         DocumentJobAccepted: {
             job_id: string;
@@ -996,6 +1060,109 @@ export interface components {
             last_status_code: number | null;
             attempt_log: components["schemas"]["WebhookAttempt"][];
         };
+        /** @description The stresses a proposed credit is tested under (the partner's, or the defaults shown). */
+        StressParameters: {
+            /** @default 10 */
+            income_fall_pct: number;
+            /** @default 3 */
+            rate_rise_points: number;
+            /** @default 10 */
+            essential_costs_rise_pct: number;
+            /**
+             * @default [
+             *       "mortgage"
+             *     ]
+             */
+            variable_rate_kinds: string[];
+            /** @default 5 */
+            assumed_variable_rate_pct: number;
+            /** @default 300 */
+            assumed_remaining_term_months: number;
+            /** @default 0 */
+            minimum_buffer: number;
+        };
+        /** @description The monthly series (docs/engine.md § Monthly series). Every monthly amount is a sum of ledger rows; amounts are in the assessment's currency. */
+        MonthlySeries: {
+            /** @enum {string} */
+            rule: "series.months";
+            currency: string | null;
+            /** @description The divisor of the engine's monthly averages (the history's span in months, at least 1), to 3 decimals. */
+            averaging_months: number;
+            months: components["schemas"]["SeriesMonth"][];
+            trends: {
+                /** @enum {string} */
+                id: "income_slope" | "spending_slope" | "gambling_share" | "cash_share";
+                /** @description The rule that computed it: `series.income_slope`, `series.spending_slope`, `series.gambling_share`, `series.cash_share`. */
+                rule: string;
+                /** @description Least-squares slope per month over the complete months (an amount for the slopes, a share 0..1 for the shares); null with fewer than 3 complete months. */
+                value: number | null;
+                /** @enum {string} */
+                unit: "amount_per_month" | "share_per_month";
+                /** @description Income and spending: the slope as a fraction of the months' mean. */
+                relative: number | null;
+                months: string[];
+            }[];
+            /** @description The months' sum ÷ `averaging_months` beside the assessment's figure, and the rules that account for a difference (`income.schedule`, `expenditure.schedule`, `expenditure.guideline`, `expenditure.floor`). */
+            reconciliation: {
+                /** @enum {string} */
+                figure: "monthly_income" | "monthly_expenditure";
+                observed_average: number;
+                assessment: number;
+                difference: number;
+                rules: string[];
+            }[];
+        };
+        SeriesMonth: {
+            month: string;
+            /** @description Days of the month inside the history. */
+            days: number;
+            /** @description The whole month is inside the history (trends read only these). */
+            complete: boolean;
+            income: {
+                total: number;
+                /** @description By income stream id (`evidence.income.streams[].id`). */
+                streams: {
+                    [key: string]: number;
+                };
+            };
+            /** @description Payments of streams that have ended (not counted as income). */
+            ended_income: {
+                [key: string]: number;
+            };
+            spending: {
+                total: number;
+                /** @description Net of refunds (and Gambling of winnings): a month can be negative. */
+                categories: {
+                    [key: string]: number;
+                };
+                committed: number;
+                essential: number;
+                discretionary: number;
+                refunds: number;
+            };
+            savings: number;
+            gambling_gross: number;
+            /** @description Gross gambling stakes ÷ the month's income; null with no income. */
+            gambling_share: number | null;
+            /** @description Cash withdrawals ÷ the month's spending; null with no spending. */
+            cash_share: number | null;
+            /** @description The sum of `end_balances`; null when no account reports running balances. */
+            end_balance: number | null;
+            end_balances: {
+                account_id: string;
+                balance: number;
+                /**
+                 * Format: date
+                 * @description The day the balance is from (the last on or before the month's end).
+                 */
+                date: string;
+            }[];
+            /** @description Days of the month ending overdrawn in any account; null without running balances. */
+            overdraft_days: number | null;
+        };
+        AssessmentSeries: {
+            assessment_id: string;
+        } & components["schemas"]["MonthlySeries"];
         /** @description The engine's evidence record; docs/engine.md § Evidence describes every field. */
         Evidence: {
             engine_version: string;
@@ -1020,6 +1187,58 @@ export interface components {
             vulnerability: Record<string, never>;
             confidence: Record<string, never>;
             fca: Record<string, never>;
+            /** @description The monthly series and trends (`GET /assessment/{id}/series`). Absent from evidence recorded before it was added. */
+            series?: components["schemas"]["MonthlySeries"];
+            /** @description Only when a credit was proposed: the repayment and how it was computed, the stress parameters used (`stress.source`: `default` or `partner`), the stress table (`scenarios`, each with its rule) and the verdict with its reasons (docs/engine.md § Proposed credit). */
+            proposed_credit?: {
+                amount: number;
+                term_months: number;
+                apr: number;
+                /** @enum {string} */
+                apr_basis?: "stated" | "implied";
+                monthly_repayment: number;
+                /** @enum {string} */
+                repayment_basis?: "amortised" | "stated";
+                monthly_rate?: number;
+                total_payable?: number;
+                /** @enum {string} */
+                rule: "credit.repayment";
+                formula: string;
+                disposable_income: number;
+                disposable_after_repayment: number;
+                stress: {
+                    parameters: components["schemas"]["StressParameters"];
+                    /** @enum {string} */
+                    source: "default" | "partner";
+                    measured_income_volatility?: number;
+                    variable_rate_commitments?: number;
+                    variable_rate_factor?: number;
+                    essential_costs?: number;
+                };
+                scenarios: {
+                    /** @enum {string} */
+                    scenario: "base" | "income" | "rate" | "essential_costs" | "combined";
+                    rule: string;
+                    monthly_income: number;
+                    monthly_expenditure: number;
+                    monthly_repayment: number;
+                    disposable_after_repayment: number;
+                    passes: boolean;
+                    detail: string;
+                }[];
+                /** @enum {string} */
+                verdict: "affordable" | "affordable_with_warnings" | "not_affordable";
+                reasons: string[];
+            };
+            /** @description Each risk flag, detected vulnerability indicator and proposed-credit reason of this assessment, keyed by its code, in plain English, with its rule's anchor in docs/engine.md (src/engine/explanations.ts). Absent from evidence recorded before it was added. */
+            explanations?: {
+                [key: string]: {
+                    title: string;
+                    text: string;
+                    /** @description `docs/engine.md#<anchor>`. */
+                    doc: string;
+                };
+            };
             ledger: Record<string, never>[];
             /** @description Where the transactions came from, and what the source said about them (README, Sources). */
             source?: {
@@ -1410,6 +1629,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Evidence"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyFailedAttempts"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    getAssessmentSeries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: components["parameters"]["AssessmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The monthly series */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentSeries"];
                 };
             };
             401: components["responses"]["Unauthorized"];
