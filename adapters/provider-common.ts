@@ -27,11 +27,18 @@ export const MAX_BASE_URL_LENGTH = 500;
  * fragment (the API's paths are appended to it), no white space or control characters.
  */
 export function isProviderBaseUrl(s: string): boolean {
+  return isProviderUrl(s) && !s.includes('?') && !s.includes('#');
+}
+
+/**
+ * The same rule for a URL a provider sends the customer's browser back to (a connect provider's
+ * completion URL): a query and a fragment allowed, the rest as `isProviderBaseUrl`.
+ */
+export function isProviderUrl(s: string): boolean {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u0020\u007f]/.test(s) || !URL.canParse(s)) return false;
   const u = new URL(s);
-  // `href` keeps a `?` or `#` even when what follows is empty (`search` and `hash` are '' then).
-  if (u.username || u.password || u.href.includes('?') || u.href.includes('#')) return false;
+  if (u.username || u.password) return false;
   return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname));
 }
 

@@ -11,7 +11,7 @@
  */
 import { CONNECT_PROVIDERS, connectProvider } from '../../adapters/registry.ts';
 import type { ConnectSession, ConnectStart, ConnectedSource } from '../../adapters/connect.ts';
-import { providerBaseUrl } from '../../adapters/provider-common.ts';
+import { isProviderUrl } from '../../adapters/provider-common.ts';
 import type { ProviderRuntime } from '../../adapters/runtime.ts';
 import { SourceError, type FetchContext } from '../../adapters/source.ts';
 import { ApiError, badRequest } from '../lib/errors.ts';
@@ -36,7 +36,7 @@ export class ConnectService {
   async start(partnerId: string, providerId: string, req: ConnectStart): Promise<ConnectSession> {
     const provider = this.provider(providerId);
     // The completion URL follows the providers' base URL rule: https, or http on this machine only.
-    if (!providerBaseUrl.safeParse(req.completionUrl).success)
+    if (!isProviderUrl(req.completionUrl))
       throw badRequest(
         'completionUrl must be an https URL (plain http only on 127.0.0.1 or localhost), without a user name or password',
       );

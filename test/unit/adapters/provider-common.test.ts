@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  isProviderUrl,
   MAX_BASE_URL_LENGTH,
   isProviderBaseUrl,
   providerBaseUrl,
@@ -57,5 +58,14 @@ describe('the provider base URL rule (adapters/provider-common.ts)', () => {
     const refused = providerBaseUrl.safeParse('http://api.example.com');
     expect(refused.success).to.equal(false);
     expect(refused.error?.issues[0]?.message).to.match(/https/);
+  });
+
+  it('a completion URL (isProviderUrl) may carry a query and a fragment; the rest of the rule holds', () => {
+    expect(isProviderUrl('http://127.0.0.1:9/portal/connect/done?portal_session=ps-1')).to.equal(true);
+    expect(isProviderUrl('https://bank.example.com/back#done')).to.equal(true);
+    expect(isProviderUrl('http://bank.example.com/back?x=1')).to.equal(false);
+    expect(isProviderUrl('https://user:pw@bank.example.com/back')).to.equal(false);
+    expect(isProviderUrl('javascript:alert(1)')).to.equal(false);
+    expect(isProviderUrl('nope')).to.equal(false);
   });
 });
