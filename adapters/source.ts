@@ -48,6 +48,15 @@ interface Declared<I> {
   dates?(input: I): Iterable<{ path: string; date: string }>;
 }
 
+/** `dates` of a fetching source whose input names its period: its `start_date` and `end_date`, when given. */
+export function* periodDates(input: {
+  start_date?: string | undefined;
+  end_date?: string | undefined;
+}): Iterable<{ path: string; date: string }> {
+  if (input.start_date) yield { path: 'start_date', date: input.start_date };
+  if (input.end_date) yield { path: 'end_date', date: input.end_date };
+}
+
 export interface MappingSource<I = unknown> extends Declared<I> {
   readonly kind: 'mapping';
   map(input: I): SourceOutput;

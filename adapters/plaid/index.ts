@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { MAX_TRANSACTIONS, PRINTABLE, isoDate, opt } from '../schema.ts';
 import { malformed } from '../provider-common.ts';
-import { SourceError, leftOutRows, type FetchingSource } from '../source.ts';
+import { SourceError, leftOutRows, periodDates, type FetchingSource } from '../source.ts';
 import { PlaidTransactionsSchema, plaidTransactions } from '../plaid_transactions/index.ts';
 import { periodOf } from '../validifi/index.ts';
 import { PLAID_PROVIDER, PlaidApiError, PlaidClient, plaidCredentials, readingPlaid } from './client.ts';
@@ -110,10 +110,7 @@ export const plaid: FetchingSource<PlaidSourceInput> = {
   kind: 'fetching',
   provider: PLAID_PROVIDER,
   schema: PlaidSourceSchema,
-  *dates(input) {
-    if (input.start_date) yield { path: 'start_date', date: input.start_date };
-    if (input.end_date) yield { path: 'end_date', date: input.end_date };
-  },
+  dates: periodDates,
   async fetch(input, ctx) {
     const creds = await plaidCredentials(ctx);
     const period = periodOf(input, ctx.now);

@@ -19,7 +19,7 @@ import { at } from '../../src/lib/narrow.ts';
 import { z } from 'zod';
 import { providerBaseUrl } from '../provider-common.ts';
 import { PRINTABLE, isoDate, opt, printableToken, timeZone } from '../schema.ts';
-import { SourceError, SourceInputError, type FetchingSource } from '../source.ts';
+import { SourceError, SourceInputError, periodDates, type FetchingSource } from '../source.ts';
 import { ValidifiClient, type ValidifiCredentials } from './client.ts';
 import {
   VALIDIFI_PROVIDER,
@@ -192,10 +192,7 @@ export const validifi: FetchingSource<ValidifiSourceInput> = {
   kind: 'fetching',
   provider: VALIDIFI_PROVIDER,
   schema: ValidifiSourceSchema,
-  *dates(input) {
-    if (input.start_date) yield { path: 'start_date', date: input.start_date };
-    if (input.end_date) yield { path: 'end_date', date: input.end_date };
-  },
+  dates: periodDates,
   async fetch(input, ctx) {
     const stored = await ctx.credentials('validifi');
     if (stored === undefined) {
