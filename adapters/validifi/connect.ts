@@ -15,7 +15,12 @@ import { connectErrors, type ConnectProvider } from '../connect.ts';
 import { SourceError, type FetchContext } from '../source.ts';
 import { ValidifiClient } from './client.ts';
 import type { components } from './generated.ts';
-import { ValidifiCredentialsSchema, ValidifiSourceSchema } from './index.ts';
+import {
+  malformedAnswer,
+  unexpectedStatus,
+  ValidifiCredentialsSchema,
+  ValidifiSourceSchema,
+} from './index.ts';
 
 const NAME = 'ValidiFI CONNECT';
 
@@ -56,12 +61,7 @@ assertType<
 
 type SessionRequest = components['schemas']['ConnectSessionRequest'];
 
-const malformed = (what: string) =>
-  new SourceError(
-    502,
-    `ValidiFI returned a malformed answer for ${what}; retry later, and tell support if it persists`,
-    'validifi_bad_response',
-  );
+const malformed = (what: string) => malformedAnswer(`answer for ${what}`);
 
 async function clientFor(ctx: FetchContext) {
   const stored = await ctx.credentials('validifi');
@@ -113,12 +113,7 @@ export const validifiConnect: ConnectProvider = {
         `ValidiFI refused this partner's CONNECT credentials (HTTP ${res.status}); an administrator must store valid ones (connect_client_id, connect_client_secret: PUT /api/admin/partners/{id}/providers/validifi)`,
         'provider_credentials_refused',
       );
-    if (res.status !== 200)
-      throw new SourceError(
-        502,
-        `ValidiFI answered HTTP ${res.status} for a CONNECT session; retry later, and tell support if it persists`,
-        'validifi_bad_response',
-      );
+    if (res.status !== 200) throw unexpectedStatus(res.status, 'a CONNECT session');
     const s = WireConnectSession.safeParse(res.data);
     if (!s.success) throw malformed('a CONNECT session');
     return { url: s.data.url, sessionRef: s.data.sessionToken, expiresAt: s.data.expiration };
@@ -135,12 +130,7 @@ export const validifiConnect: ConnectProvider = {
     );
     // A session ValidiFI no longer knows ended long ago (or was never this partner's).
     if (res.status === 404) throw connectErrors.expired(NAME);
-    if (res.status !== 200)
-      throw new SourceError(
-        502,
-        `ValidiFI answered HTTP ${res.status} for the CONNECT session; retry later, and tell support if it persists`,
-        'validifi_bad_response',
-      );
+    if (res.status !== 200) throw unexpectedStatus(res.status, 'the CONNECT session');
     const s = WireConnectStatus.safeParse(res.data);
     if (!s.success || s.data.sessionToken !== sessionRef) throw malformed('the CONNECT session');
     switch (s.data.status) {

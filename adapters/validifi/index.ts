@@ -115,6 +115,22 @@ async function mapLimit<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): 
   return out;
 }
 
+/** ValidiFI answered a status the call does not expect: its fault, for the partner to retry later. */
+export const unexpectedStatus = (status: number, what: string) =>
+  new SourceError(
+    502,
+    `ValidiFI answered HTTP ${status} for ${what}; retry later, and tell support if it persists`,
+    'validifi_bad_response',
+  );
+
+/** ValidiFI's body is not what its API says (`what`: "a malformed …"). */
+export const malformedAnswer = (what: string) =>
+  new SourceError(
+    502,
+    `ValidiFI returned a malformed ${what}; retry later, and tell support if it persists`,
+    'validifi_bad_response',
+  );
+
 function readHistory(res: { status: number; data: unknown }): History {
   if (res.status === 404)
     throw new SourceError(
@@ -122,19 +138,9 @@ function readHistory(res: { status: number; data: unknown }): History {
       'ValidiFI has no account with this account_token; send the token your CONNECT session returned',
       'validifi_account_not_found',
     );
-  if (res.status !== 200)
-    throw new SourceError(
-      502,
-      `ValidiFI answered HTTP ${res.status} for the transaction history; retry later, and tell support if it persists`,
-      'validifi_bad_response',
-    );
+  if (res.status !== 200) throw unexpectedStatus(res.status, 'the transaction history');
   const h = WireHistory.safeParse(res.data);
-  if (!h.success)
-    throw new SourceError(
-      502,
-      'ValidiFI returned a malformed transaction history; retry later, and tell support if it persists',
-      'validifi_bad_response',
-    );
+  if (!h.success) throw malformedAnswer('transaction history');
   // "Synced" and no list at all is ValidiFI's payload not being what it should (an account with nothing in
   // the period has an empty list): the provider's fault, not the lender's account or period.
   if (isSynced(h.data) && h.data.transactions == null) {
@@ -154,19 +160,9 @@ export const EXPORT_GONE_WARNING =
 /** The export, or undefined when ValidiFI no longer has it (404/410: past its 24 hours, or an unknown id). */
 function readExport(res: { status: number; data: unknown }): Export | undefined {
   if (res.status === 404 || res.status === 410) return undefined;
-  if (res.status !== 200)
-    throw new SourceError(
-      502,
-      `ValidiFI answered HTTP ${res.status} for the account export; retry later`,
-      'validifi_bad_response',
-    );
+  if (res.status !== 200) throw unexpectedStatus(res.status, 'the account export');
   const e = WireExport.safeParse(res.data);
-  if (!e.success)
-    throw new SourceError(
-      502,
-      'ValidiFI returned a malformed account export; retry later, and tell support if it persists',
-      'validifi_bad_response',
-    );
+  if (!e.success) throw malformedAnswer('account export');
   return e.data;
 }
 

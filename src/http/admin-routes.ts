@@ -42,31 +42,30 @@ export const RotateWebhookSecretSchema = z
     previous_secret_hours: z.number().min(0).max(720).optional(),
   })
   .strict();
-const ListAssessmentsSchema = z.object({
-  partner_id: slug.optional(),
-  is_test: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
+/** A query flag: `true` or `false`, as a boolean. */
+const queryFlag = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
+/** The paging of every admin listing: newest first, `limit` at a time, older than `before`. */
+const PAGE = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.iso
     .datetime({ offset: true })
     .transform((s) => new Date(s))
     .optional(),
+};
+const ListAssessmentsSchema = z.object({
+  partner_id: slug.optional(),
+  is_test: queryFlag,
+  ...PAGE,
 });
 const ListJobsSchema = z.object({
   partner_id: slug.optional(),
   kind: z.enum(['documents', 'analysis']).optional(),
   state: z.enum(['processing', 'completed', 'failed']).optional(),
-  stuck: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
-    .optional(),
+  stuck: queryFlag,
+  ...PAGE,
 });
 
 const color = z
@@ -98,11 +97,7 @@ export const CreatePortalLinkSchema = z
   })
   .strict();
 const ListLinksSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
-    .optional(),
+  ...PAGE,
 });
 
 // Bound to the spec (src/lib/contract-types.ts): a field that drifts is a compile error naming it.

@@ -95,6 +95,15 @@ onEachDatabase('connect providers: the hosted flow on the simulators, then an as
       },
     });
 
+  /** Assesses the connected account's history: one assessment, income within a fifth of what the customer declared (the history is theirs), five months or more. */
+  const assessTheirs = async (source: unknown) => {
+    const r = await assess(source);
+    expect(r.status, r.text).to.equal(200);
+    expect(r.body.monthly_income).to.be.within(persona.declared_income * 0.8, persona.declared_income * 1.2);
+    expect(r.body.months_analyzed).to.be.at.least(5);
+    return r;
+  };
+
   describe('ValidiFI CONNECT', () => {
     it('the CONNECT credentials are stored with the ValidiFI ones, both or neither (400 naming the missing one)', async () => {
       const r = await call(g.url, 'PUT', `/api/admin/partners/${p.id}/providers/validifi`, {
@@ -146,14 +155,7 @@ onEachDatabase('connect providers: the hosted flow on the simulators, then an as
 
       const source = await g.gw.connect.complete(p.id, 'validifi', session.sessionRef, query);
       expect(source.type).to.equal('validifi');
-      const r = await assess(source.input);
-      expect(r.status, r.text).to.equal(200);
-      // Within a fifth of what the customer declared: the history is theirs.
-      expect(r.body.monthly_income).to.be.within(
-        persona.declared_income * 0.8,
-        persona.declared_income * 1.2,
-      );
-      expect(r.body.months_analyzed).to.be.at.least(5);
+      await assessTheirs(source.input);
       expect(vfi.connectCounts).to.deep.equal({ session: 1, status: 1 });
     });
 
@@ -223,13 +225,7 @@ onEachDatabase('connect providers: the hosted flow on the simulators, then an as
         queryOf(done.location ?? ''),
       );
       expect(source.type).to.equal('plaid');
-      const r = await assess(source.input);
-      expect(r.status, r.text).to.equal(200);
-      expect(r.body.monthly_income).to.be.within(
-        persona.declared_income * 0.8,
-        persona.declared_income * 1.2,
-      );
-      expect(r.body.months_analyzed).to.be.at.least(5);
+      const r = await assessTheirs(source.input);
       const ev = (
         await call(g.url, 'GET', `/api/partner/v1/assessment/${r.body.assessment_id}/evidence`, {
           key: p.key,

@@ -479,13 +479,8 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       return send(res, 429, { error: 'too many requests' }, { 'retry-after': String(fault.retryAfter) });
 
     if (req.method === 'POST' && url.pathname === '/v4/token') {
-      let b: Record<string, unknown> = {};
-      try {
-        const parsed: unknown = JSON.parse(body);
-        if (isRecord(parsed)) b = parsed;
-      } catch {
-        return send(res, 400, { error: 'invalid json' });
-      }
+      const b = jsonObject(body);
+      if (!b) return send(res, 400, { error: 'invalid json' });
       if (b.clientId !== clientId || b.clientSecret !== clientSecret || b.grantType !== 'client_credentials')
         return send(res, 401, { error: 'invalid client' });
       const token = `simtok-${++issued}-${Math.random().toString(36).slice(2)}`;
@@ -558,13 +553,8 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
   function newSession(body: string, res: http.ServerResponse): void {
     connectCounts.session++;
     if (malformedConnect(res)) return;
-    let b: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(body);
-      if (isRecord(parsed)) b = parsed;
-    } catch {
-      return send(res, 400, { error: 'invalid json' });
-    }
+    const b = jsonObject(body);
+    if (!b) return send(res, 400, { error: 'invalid json' });
     const t = isRecord(b.token) ? b.token : {};
     if (t.clientId !== connectClientId || t.clientSecret !== connectClientSecret)
       return send(res, 401, { error: 'invalid CONNECT client' });
@@ -751,15 +741,8 @@ export async function startValidifiSimulator(o: SimulatorOptions = {}): Promise<
       res.end('{"inquiryId": 42, "status": "fine", "fileData": [');
       return true;
     };
-    let b: Record<string, unknown> = {};
-    if (req.method === 'POST') {
-      try {
-        const parsed: unknown = JSON.parse(body);
-        if (isRecord(parsed)) b = parsed;
-      } catch {
-        return refused(3, [{ errorCode: 0, description: 'The request body is not JSON' }]);
-      }
-    }
+    const b = req.method === 'POST' ? jsonObject(body) : {};
+    if (!b) return refused(3, [{ errorCode: 0, description: 'The request body is not JSON' }]);
     const later = (readyAt: number) => ({
       'retry-after': String(Math.max(1, Math.ceil((readyAt - Date.now()) / 1000))),
     });
@@ -1008,4 +991,14 @@ if (isMain(import.meta.url)) {
       `ValidiFI simulator on ${sim.url} — client id ${sim.clientId}, secret ${sim.clientSecret}; CONNECT client ${sim.connectClientId} / ${sim.connectClientSecret} (hosted page login ribbit_good / pass_good); account tokens sim-<persona>-<seed> (e.g. sim-couple_two_children_mortgage-1), sim-mfa, sim-reauth; ; INSIGHTS (BankLOGIN+ ${3 * timeScale} s) and AffordAI (${8 * timeScale} s); ` +
       `${historiesTo(now)}. Ctrl-C stops it.`,
   );
+}
+
+/** A request body as an object: `{}` when it is JSON but not an object, undefined when it is not JSON. */
+function jsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return isRecord(parsed) ? parsed : {};
+  } catch {
+    return undefined;
+  }
 }
